@@ -1,0 +1,197 @@
+"""Benchmark of the licensing engine (zhuanhua licensing schedule).
+
+Generates N licences (default 100,000; fee models mixed) with five years of quarterly revenue
+reports and payments into a temporary JSONL file (deterministic seed), then in this one
+process measures
+
+  (a) reading + parsing every line as JSON (zhuanhua.engines.common.loads, Decimal floats);
+  (b) reading + parsing + running the engine (licensing.run) on every line;
+
+and prints wall time, peak memory (getrusage ru_maxrss) and the ratio (b)/(a). Targets for
+100,000 licences on a 2-core machine: (b) within 10 s, peak memory within 2 GB.
+
+    .venv/bin/python bench/schedule.py [--n 100000] [--seed 20251108]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from zhuanhua.engines.common import loads  # noqa: E402
+from zhuanhua.engines.licensing import royalty_periods, run  # noqa: E402
+
+TIME_TARGET_S = 10.0
+MEMORY_TARGET_BYTES = 2 * 1024**3
+FEE_MODELS = ("royalty", "royalty", "staged", "staged_royalty", "staged_royalty")
+
+
+def _money(rng: random.Random, low: int, high: int) -> str:
+    return f"{rng.randint(low * 100, high * 100) / 100:.2f}"
+
+
+def _plus_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def licence(rng: random.Random, number: int) -> dict[str, object]:
+    """One licence: five-year term, quarterly reports and payments, mixed models."""
+    fee_model = FEE_MODELS[number % len(FEE_MODELS)]
+    start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(730))
+    end = _plus_years(start, 5) - dt.timedelta(days=1)
+    as_of = end + dt.timedelta(days=rng.randrange(-120, 60))
+    contract: dict[str, object] = {
+        "id": f"L{number:06d}",
+        "fee_model": fee_model,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "upfront_fee": rng.choice(("0", "5000.00", "20000.00", _money(rng, 1000, 50000))),
+        "grace_days": rng.choice((0, 0, 10, 30)),
+    }
+    milestones: list[dict[str, object]] = []
+    if fee_model != "royalty":
+        installments: list[dict[str, object]] = []
+        for k in range(rng.randint(2, 5)):
+            item: dict[str, object] = {"key": f"s{k}", "amount": _money(rng, 10000, 200000)}
+            if k % 2:
+                item["milestone"] = f"m{k}"
+                item["days_after"] = rng.choice((30, 60, 90))
+                achieved = start + dt.timedelta(days=rng.randrange(200, 2400))
+                milestones.append({"key": f"m{k}", "achieved_on": achieved.isoformat()})
+            else:
+                item["due"] = (start + dt.timedelta(days=180 + 365 * k)).isoformat()
+            installments.append(item)
+        contract["installments"] = installments
+    reports: list[dict[str, object]] = []
+    payments: list[dict[str, object]] = []
+    if fee_model != "staged":
+        royalty: dict[str, object] = {"period": "quarter", "report_within_days": 30}
+        if rng.random() < 0.5:
+            royalty["rate"] = rng.choice(("0.03", "0.05", "0.08"))
+        else:
+            royalty["tiers"] = [
+                {"up_to": "500000", "rate": "0.06"},
+                {"up_to": "2000000", "rate": "0.04"},
+                {"up_to": None, "rate": "0.02"},
+            ]
+        if rng.random() < 0.3:
+            royalty["cap_total"] = _money(rng, 50000, 300000)
+        contract["royalty"] = royalty
+        for period_start, period_end in royalty_periods(start, end, "quarter"):
+            if rng.random() < 0.03:
+                continue  # a missing report
+            revenue = _money(rng, 0, 900000)
+            reported = period_end + dt.timedelta(days=rng.randrange(5, 45))
+            reports.append(
+                {
+                    "period_start": period_start.isoformat(),
+                    "period_end": period_end.isoformat(),
+                    "revenue": revenue,
+                    "reported_on": reported.isoformat(),
+                }
+            )
+            paid_on = period_end + dt.timedelta(days=rng.randrange(10, 80))
+            amount = f"{float(revenue) * rng.choice((0.02, 0.04, 0.05, 0.06)):.2f}"
+            payments.append({"date": paid_on.isoformat(), "amount": amount, "ref": f"R{number}"})
+    else:
+        for period_start, _ in royalty_periods(start, end, "quarter"):
+            paid_on = period_start + dt.timedelta(days=rng.randrange(0, 80))
+            payments.append(
+                {"date": paid_on.isoformat(), "amount": _money(rng, 1000, 40000), "ref": None}
+            )
+    return {
+        "as_of": as_of.isoformat(),
+        "contract": contract,
+        "milestones": milestones,
+        "revenue_reports": reports,
+        "payments": payments,
+    }
+
+
+def generate(path: str, n: int, seed: int) -> int:
+    rng = random.Random(seed)
+    size = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for number in range(n):
+            line = json.dumps(licence(rng, number), separators=(",", ":")) + "\n"
+            size += len(line)
+            handle.write(line)
+    return size
+
+
+def measure_parse(path: str) -> tuple[float, int]:
+    count = 0
+    started = time.perf_counter()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            loads(line)
+            count += 1
+    return time.perf_counter() - started, count
+
+
+def measure_engine(path: str) -> tuple[float, int, int]:
+    obligations = 0
+    count = 0
+    started = time.perf_counter()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            obligations += len(run(loads(line))["obligations"])
+            count += 1
+    return time.perf_counter() - started, count, obligations
+
+
+def peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="number of licences")
+    parser.add_argument("--seed", type=int, default=20251108)
+    args = parser.parse_args(argv)
+
+    handle, path = tempfile.mkstemp(prefix="licensing-bench-", suffix=".jsonl")
+    os.close(handle)
+    try:
+        started = time.perf_counter()
+        size = generate(path, args.n, args.seed)
+        print(
+            f"generated {args.n} licences, {size / 1e6:.1f} MB JSONL "
+            f"in {time.perf_counter() - started:.1f} s (not measured)"
+        )
+        parse_s, count = measure_parse(path)
+        print(f"(a) parse JSON:           {parse_s:7.2f} s  ({count} documents)")
+        engine_s, count, obligations = measure_engine(path)
+        print(
+            f"(b) parse JSON + engine:  {engine_s:7.2f} s  "
+            f"({obligations} obligations, {engine_s / count * 1e6:.0f} us per licence)"
+        )
+    finally:
+        os.unlink(path)
+    peak = peak_bytes()
+    print(f"ratio (b)/(a):            {engine_s / parse_s:7.2f}")
+    print(f"peak memory (ru_maxrss):  {peak / 1024**2:7.1f} MiB")
+    scaled = engine_s * 100_000 / max(args.n, 1)
+    time_ok = scaled <= TIME_TARGET_S
+    memory_ok = peak <= MEMORY_TARGET_BYTES
+    note = "" if args.n == 100_000 else f" (scaled to 100,000 licences: {scaled:.2f} s)"
+    print(f"target time   <= {TIME_TARGET_S:.0f} s for 100,000:  {'OK' if time_ok else 'MISSED'}{note}")
+    print(f"target memory <= 2 GB:             {'OK' if memory_ok else 'MISSED'}")
+    return 0 if time_ok and memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

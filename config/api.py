@@ -1,0 +1,42 @@
+"""The one NinjaAPI: each app contributes a Router from its api.py."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from zhuanhua.achievements.api import router as achievements_router
+from zhuanhua.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="转化 Zhuanhua API",
+    version="1.0",
+    description="云南省科技成果转移转化服务平台 REST API。会话认证（登录后携带 CSRF 令牌）。",
+    urls_namespace="api",
+)
+api.add_router("/achievements", achievements_router)
+api.add_router("/organisations", organisations_router)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [{"field": None, "message": m} for m in exc.messages]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "无权执行该操作"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+__all__ = ["api", "django_auth"]

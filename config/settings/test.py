@@ -1,0 +1,10 @@
+"""The test suite: fast hashing, in-memory e-mail, no lockout carry-over between tests."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = "云南省科技成果转移转化服务平台 · 管理后台"
+admin.site.site_title = "转化 管理后台"
+admin.site.index_title = "平台管理"
+
+urlpatterns = [
+    path("", include("zhuanhua.core.urls")),
+    path("accounts/", include("zhuanhua.accounts.urls")),
+    path("achievements/", include("zhuanhua.achievements.urls")),
+    path("organisations/", include("zhuanhua.organisations.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

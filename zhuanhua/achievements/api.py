@@ -1,0 +1,155 @@
+"""REST endpoints for achievements: public reads, unit writes, reviewer moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from zhuanhua.achievements import services
+from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
+
+router = Router(tags=["成果 achievements"])
+
+
+class CompleterSchema(Schema):
+    name: str = Field(..., max_length=60)
+    employer: str = Field("", max_length=200)
+
+
+class AchievementOut(Schema):
+    id: int
+    title: str
+    summary: str
+    keywords: list[str]
+    industry_field: str
+    ip_type: str
+    ip_number: str
+    ip_acquired_on: dt.date | None
+    trl: int
+    is_service: bool
+    fiscally_funded: bool
+    funding_programme: str
+    is_applied_technology: bool
+    transfer_status: str
+    status: str
+    prefecture: str
+    owner_id: int
+    owner_name: str = Field(..., alias="owner.name")
+    published_at: dt.datetime | None
+    completers: list[CompleterSchema]
+
+    @staticmethod
+    def resolve_completers(obj: Achievement) -> list[dict[str, str]]:
+        return [{"name": c.name, "employer": c.employer} for c in obj.completers.all()]
+
+
+class AchievementIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    summary: str = Field(..., min_length=1)
+    keywords: list[str] = Field(default_factory=list, max_length=20)
+    industry_field: IndustryField
+    ip_type: IpType
+    ip_number: str = Field("", max_length=64)
+    ip_acquired_on: dt.date | None = None
+    trl: int = Field(..., ge=1, le=9)
+    is_service: bool = True
+    fiscally_funded: bool = False
+    funding_programme: str = Field("", max_length=200)
+    is_applied_technology: bool = True
+    transfer_status: TransferStatus = TransferStatus.UNTRANSFERRED
+    transferred_on: dt.date | None = None
+    completers: list[CompleterSchema] = Field(..., min_length=1)
+
+
+class AchievementPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    summary: str | None = Field(None, min_length=1)
+    keywords: list[str] | None = Field(None, max_length=20)
+    industry_field: IndustryField | None = None
+    ip_type: IpType | None = None
+    ip_number: str | None = Field(None, max_length=64)
+    ip_acquired_on: dt.date | None = None
+    trl: int | None = Field(None, ge=1, le=9)
+    transfer_status: TransferStatus | None = None
+    completers: list[CompleterSchema] | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(..., pattern="^(submit|publish|return|delist)$")
+    reason: str = Field("", max_length=500)
+
+
+class HallFilters(Schema):
+    q: str = Field("", max_length=200)
+    ip_type: IpType | None = None
+    prefecture: str = Field("", max_length=6)
+    industry_field: IndustryField | None = None
+    transfer_status: TransferStatus | None = None
+    trl_min: int | None = Field(None, ge=1, le=9)
+    sort: str = Field("newest", pattern="^(newest|oldest|trl|title)$")
+
+
+def _with_related(qs):  # type: ignore[no-untyped-def]
+    return qs.select_related("owner").prefetch_related("completers")
+
+
+@router.get("/", response=list[AchievementOut], summary="成果大厅（已发布成果）")
+@paginate(LimitOffsetPagination)
+def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: ignore[no-untyped-def]
+    query = HallQuery(
+        q=filters.q, ip_type=filters.ip_type or "", prefecture=filters.prefecture,
+        industry_field=filters.industry_field or "", transfer_status=filters.transfer_status or "",
+        trl_min=filters.trl_min, sort=filters.sort,
+    )
+    return _with_related(achievement_hall(query))
+
+
+@router.get("/mine", response=list[AchievementOut], auth=django_auth, summary="本单位成果")
+@paginate(LimitOffsetPagination)
+def list_mine(request: HttpRequest):  # type: ignore[no-untyped-def]
+    org_id = request.user.organisation_id  # type: ignore[union-attr]
+    return _with_related(Achievement.objects.filter(owner_id=org_id).order_by("-id"))
+
+
+@router.get("/{achievement_id}", response=AchievementOut, summary="成果详情")
+def get_achievement(request: HttpRequest, achievement_id: int) -> Achievement:
+    return get_object_or_404(_with_related(achievement_visible_to(request.user)), pk=achievement_id)
+
+
+@router.post("/", response={201: AchievementOut}, auth=django_auth, summary="新建成果（草稿）")
+def create_achievement(request: HttpRequest, payload: AchievementIn) -> tuple[int, Achievement]:
+    data = payload.dict(exclude={"completers"})
+    achievement = services.achievement_create(
+        user=request.user, data=data, completers=[c.dict() for c in payload.completers]
+    )
+    return 201, achievement
+
+
+@router.patch("/{achievement_id}", response=AchievementOut, auth=django_auth, summary="修改成果")
+def update_achievement(
+    request: HttpRequest, achievement_id: int, payload: AchievementPatch
+) -> Achievement:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_id)
+    data = payload.dict(exclude_unset=True, exclude={"completers"})
+    completers = [c.dict() for c in payload.completers] if payload.completers is not None else None
+    return services.achievement_update(
+        user=request.user, achievement=achievement, data=data, completers=completers
+    )
+
+
+@router.post("/{achievement_id}/transition", response=AchievementOut, auth=django_auth,
+             summary="提交 / 发布 / 退回 / 下架")
+def transition_achievement(
+    request: HttpRequest, achievement_id: int, payload: TransitionIn
+) -> Achievement:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_id)
+    return services.achievement_transition(
+        user=request.user, achievement=achievement, action=payload.action, reason=payload.reason
+    )

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from zhuanhua.achievements.choices import (
+    IP_NUMBER_LABELS,
+    AchievementStatus,
+    IndustryField,
+    IpType,
+    TransferStatus,
+)
+from zhuanhua.core.prefectures import PREFECTURE_CHOICES, prefecture_name
+
+
+class Achievement(models.Model):
+    """A research result a unit can transfer (科技成果): its right, its readiness, its status.
+
+    Owned by one organisation; only that unit's staff edit it; once published it is public.
+    `prefecture` copies the owner's so the hall filters without a join; `search_text` holds
+    the jieba tokens of title, keywords and summary for keyword search.
+    """
+
+    owner = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="achievements",
+        verbose_name="所属单位",
+    )
+    title = models.CharField("成果名称", max_length=200)
+    summary = models.TextField("成果简介")
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    industry_field = models.CharField("行业领域", max_length=40, choices=IndustryField.choices)
+    ip_type = models.CharField("知识产权类型", max_length=40, choices=IpType.choices)
+    ip_number = models.CharField("权利编号", max_length=64, blank=True)
+    ip_acquired_on = models.DateField("取得知识产权之日", null=True, blank=True)
+    trl = models.PositiveSmallIntegerField(
+        "技术成熟度（TRL）", validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    is_service = models.BooleanField("职务科技成果", default=True)
+    fiscally_funded = models.BooleanField("财政资金支持", default=False)
+    funding_programme = models.CharField("资助计划/项目", max_length=200, blank=True)
+    is_applied_technology = models.BooleanField("应用技术类", default=True)
+    transfer_status = models.CharField(
+        "转化状态", max_length=32, choices=TransferStatus.choices,
+        default=TransferStatus.UNTRANSFERRED,
+    )
+    transferred_on = models.DateField("转化日期", null=True, blank=True)
+    status = models.CharField(
+        "发布状态", max_length=16, choices=AchievementStatus.choices,
+        default=AchievementStatus.DRAFT,
+    )
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    prefecture = models.CharField("所在州（市）", max_length=6, choices=PREFECTURE_CHOICES)
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "科技成果"
+        verbose_name_plural = "科技成果"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "ip_type"]),
+            models.Index(fields=["status", "prefecture"]),
+            models.Index(fields=["status", "industry_field"]),
+            models.Index(fields=["status", "transfer_status"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ip_number_label(self) -> str:
+        return IP_NUMBER_LABELS.get(self.ip_type, "权利编号")
+
+    @property
+    def prefecture_name(self) -> str:
+        return prefecture_name(self.prefecture)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == AchievementStatus.PUBLISHED
+
+
+class Completer(models.Model):
+    """A named completer (成果完成人) in the order the unit lists them."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="completers")
+    name = models.CharField("姓名", max_length=60)
+    order = models.PositiveSmallIntegerField("排序", default=1)
+    employer = models.CharField("工作单位", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "成果完成人"
+        verbose_name_plural = "成果完成人"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"achievements/{instance.achievement_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to an achievement; stored outside the static root, served by a checked view."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name

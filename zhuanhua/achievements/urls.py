@@ -1,0 +1,17 @@
+from django.urls import path
+
+from zhuanhua.achievements import excel_views, views
+
+app_name = "achievements"
+urlpatterns = [
+    path("", views.hall, name="hall"),
+    path("new/", views.edit, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/<str:action>/", views.transition, name="transition"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("import/", excel_views.import_view, name="import"),
+    path("import/template.xlsx", excel_views.template_view, name="import_template"),
+    path("export.xlsx", excel_views.export_view, name="export"),
+]

@@ -1,0 +1,169 @@
+"""Pages of the achievements registry: the hall, detail, the unit's edit forms, review moves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhuanhua.achievements import services
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.forms import AchievementForm, AttachmentForm, HallFilterForm, ReasonForm
+from zhuanhua.achievements.models import Achievement, Attachment
+from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
+
+PAGE_SIZE = 20
+
+
+def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
+    form = HallFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    query = HallQuery(
+        q=data.get("q") or "", ip_type=data.get("ip_type") or "",
+        prefecture=data.get("prefecture") or "", industry_field=data.get("industry_field") or "",
+        transfer_status=data.get("transfer_status") or "", trl_min=data.get("trl_min"),
+        sort=data.get("sort") or "newest",
+    )
+    return form, query
+
+
+def hall(request: HttpRequest) -> HttpResponse:
+    form, query = hall_query_from(request)
+    page = Paginator(achievement_hall(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "query": query, "params": params.urlencode()}
+    partial = request.headers.get("HX-Request") == "true"
+    template = "achievements/_hall_results.html" if partial else "achievements/hall.html"
+    return render(request, template, context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = get_object_or_404(
+        achievement_visible_to(request.user).select_related("owner").prefetch_related(
+            "completers", "attachments"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    is_owner = user.is_authenticated and user.organisation_id == achievement.owner_id  # type: ignore[union-attr]
+    context = {
+        "a": achievement,
+        "is_owner": is_owner,
+        "can_edit": is_owner and user.can_edit_achievements  # type: ignore[union-attr]
+        and achievement.status in services.EDITABLE_STATES,
+        "can_review": user.is_authenticated and user.is_reviewer  # type: ignore[union-attr]
+        and achievement.status == AchievementStatus.SUBMITTED,
+        "reason_form": ReasonForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "achievements/detail.html", context)
+
+
+def _initial(achievement: Achievement) -> dict[str, object]:
+    initial: dict[str, object] = {k: getattr(achievement, k) for k in services.EDITABLE_FIELDS}
+    initial["keywords"] = "，".join(achievement.keywords)
+    initial["completers"] = "\n".join(
+        f"{c.name}，{c.employer}" if c.employer else c.name for c in achievement.completers.all()
+    )
+    return initial
+
+
+@login_required
+def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    if not user.can_edit_achievements:  # type: ignore[union-attr]
+        raise PermissionDenied(services.ERR_NOT_EDITOR)
+    achievement = None
+    if pk is not None:
+        achievement = get_object_or_404(
+            Achievement.objects.filter(owner_id=user.organisation_id), pk=pk  # type: ignore[union-attr]
+        )
+    if request.method == "POST":
+        form = AchievementForm(request.POST)
+        if form.is_valid():
+            try:
+                if achievement is None:
+                    achievement = services.achievement_create(
+                        user=user, data=form.service_data(), completers=form.completer_rows()
+                    )
+                else:
+                    achievement = services.achievement_update(
+                        user=user, achievement=achievement, data=form.service_data(),
+                        completers=form.completer_rows(),
+                    )
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(request, "成果已保存为草稿。")
+                return redirect("achievements:detail", pk=achievement.pk)
+    else:
+        form = AchievementForm(initial=_initial(achievement) if achievement else None)
+    return render(request, "achievements/form.html", {"form": form, "a": achievement})
+
+
+TRANSITION_MESSAGES = {
+    "submit": "已提交主管部门审核。",
+    "publish": "成果已发布到成果大厅。",
+    "return": "已退回单位修改。",
+    "delist": "成果已下架。",
+}
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSITION_MESSAGES:
+        raise Http404
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "") if form.is_bound else ""
+    try:
+        services.achievement_transition(
+            user=request.user, achievement=achievement, action=action, reason=str(reason)
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, TRANSITION_MESSAGES[action])
+    return redirect("achievements:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                user=request.user, achievement=achievement, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "附件已上传。")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("achievements:detail", pk=pk)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an attachment only to those who may see its achievement, as a download."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not achievement_visible_to(request.user).filter(pk=attachment.achievement_id).exists():
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,50 @@
+"""Checks on uploaded files: size, and that the content is what the name says."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+ERR_TOO_LARGE = "文件超过 20 MB 上限"
+ERR_EMPTY = "文件为空"
+ERR_TYPE = "不支持的文件类型，请上传 PDF、图片、Word、Excel 或压缩包"
+ERR_MISMATCH = "文件内容与扩展名不符"
+
+# extension -> the MIME types its content may sniff as (filetype's guesses).
+ALLOWED: dict[str, set[str]] = {
+    ".pdf": {"application/pdf"},
+    ".png": {"image/png"},
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".docx": {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    ".xlsx": {"application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    ".zip": {"application/zip"},
+}
+
+
+def check_upload(upload: UploadedFile, allowed: dict[str, set[str]] | None = None) -> str:
+    """Validate an upload; return its sha256. Raises ValidationError with a Chinese message."""
+    allowed = allowed or ALLOWED
+    if upload.size is not None and upload.size > settings.ZHUANHUA_MAX_UPLOAD_BYTES:
+        raise ValidationError(ERR_TOO_LARGE, code="too_large")
+    if not upload.size:
+        raise ValidationError(ERR_EMPTY, code="empty")
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in allowed:
+        raise ValidationError(ERR_TYPE, code="type")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in allowed[ext]:
+        raise ValidationError(ERR_MISMATCH, code="mismatch")
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()

@@ -1,0 +1,55 @@
+"""Home, the organisation's workbench and the health probe."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.models import Announcement
+from zhuanhua.organisations.choices import OrganisationStatus
+from zhuanhua.organisations.models import Organisation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED)
+    by_type = dict(published.values_list("ip_type").annotate(n=Count("id")).order_by())
+    context = {
+        "count_published": published.count(),
+        "count_organisations": Organisation.objects.filter(
+            status=OrganisationStatus.APPROVED
+        ).count(),
+        "count_untransferred": published.filter(transfer_status="untransferred").count(),
+        "by_type": by_type,
+        "newest": published.select_related("owner").order_by("-published_at", "-id")[:8],
+        "notices": Announcement.objects.filter(is_public=True).order_by("-published_on", "-id")[:6],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {}
+    if user.organisation_id:  # type: ignore[union-attr]
+        mine = Achievement.objects.filter(owner_id=user.organisation_id)  # type: ignore[union-attr]
+        context["drafts"] = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")[:20]
+        context["returned"] = mine.filter(status=AchievementStatus.DRAFT).exclude(return_reason="")
+        context["submitted"] = mine.filter(status=AchievementStatus.SUBMITTED).order_by("-submitted_at")
+        context["mine_counts"] = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
+        context["recent"] = mine.order_by("-updated_at")[:10]
+    if user.is_reviewer:  # type: ignore[union-attr]
+        context["review_queue"] = Achievement.objects.filter(
+            status=AchievementStatus.SUBMITTED
+        ).select_related("owner").order_by("submitted_at")[:50]
+        context["pending_orgs"] = Organisation.objects.filter(
+            status=OrganisationStatus.PENDING
+        ).order_by("created_at")[:50]
+    return render(request, "core/workbench.html", context)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,914 @@
+"""Use-first-pay-later (先使用后付费) licences: the payment schedule at a date.
+
+Implements /shared/domain/LICENSING.md (guide articles 2 and 6): the three fee models
+(``royalty``, ``staged``, ``staged_royalty``), the upfront fee (门槛费), installments
+(阶段性支付, fixed dates 一般节点 or milestones 里程碑节点), royalties (收入提成, flat rate or
+marginal tiers, optional cap 提成封顶), allocation of payments oldest-due first, statuses and
+alerts. ``docs/engines/licensing.md`` is the user-facing description, including the choices
+made where LICENSING.md is silent.
+
+Two ways in:
+
+* ``run(doc) -> dict``: the JSON document of ``zhuanhua licensing schedule`` in, the JSON
+  result out. This is the hot path (bench/schedule.py); it parses straight into tuples and
+  never builds the dataclasses.
+* the typed API for the web app: ``parse_terms`` / ``parse_input`` build frozen dataclasses,
+  ``compute_schedule`` returns a :class:`Schedule`, ``schedule_to_json`` renders it exactly
+  as ``run`` does. ``royalty_periods`` lists the reporting periods of a term.
+
+Both share the validation and the computation (``_cross_check`` and ``_compute``), so they
+cannot drift apart. Every refusal is an :class:`InputError` whose path names the JSON field.
+No Django import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from zhuanhua.engines.common import (
+    CENT,
+    ZERO,
+    InputError,
+    parse_date,
+    parse_decimal,
+    parse_money,
+    require,
+)
+
+FEE_MODELS = ("royalty", "staged", "staged_royalty")
+ROYALTY_MODELS = frozenset({"royalty", "staged_royalty"})
+STAGED_MODELS = frozenset({"staged", "staged_royalty"})
+PERIOD_MONTHS = {"quarter": 3, "half": 6, "year": 12}
+DEFAULT_REPORT_WITHIN_DAYS = 30
+DEFAULT_PAY_WITHIN_DAYS = 30
+DEFAULT_RISK_DAYS = 90
+MONEY_LIMIT = Decimal("1E15")
+ONE = Decimal(1)
+
+# Obligation kinds, in the order of the tie-break of the allocation.
+UPFRONT = "upfront"
+INSTALLMENT = "installment"
+ROYALTY = "royalty"
+UPFRONT_KEY = "upfront"
+
+# Statuses.
+PAID = "paid"
+OPEN = "open"
+OVERDUE = "overdue"
+PENDING_MILESTONE = "pending_milestone"
+AWAITING_REPORT = "awaiting_report"
+REPORT_MISSING = "report_missing"
+STATUSES = (PAID, OPEN, OVERDUE, PENDING_MILESTONE, AWAITING_REPORT, REPORT_MISSING)
+
+# Alert codes.
+ALERT_OVERDUE = "overdue"
+ALERT_REPORT_MISSING = "report_missing"
+ALERT_DEFAULT_RISK = "default_risk"
+
+_KIND_RANK = {UPFRONT: 0, INSTALLMENT: 1, ROYALTY: 2}
+_DAY = dt.timedelta(days=1)
+_fromiso = dt.date.fromisoformat
+
+
+# --------------------------------------------------------------------------------------------
+# Typed model
+
+
+@dataclass(frozen=True, slots=True)
+class Installment:
+    """阶段性支付: ``due`` (一般节点) or ``milestone`` + ``days_after`` (里程碑节点)."""
+
+    key: str
+    amount: Decimal
+    due: dt.date | None = None
+    milestone: str | None = None
+    days_after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One marginal bracket: ``rate`` applies to cumulative revenue up to ``up_to``."""
+
+    up_to: Decimal | None
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RoyaltyTerms:
+    """收入提成: exactly one of ``rate`` and ``tiers`` is set."""
+
+    period: str
+    rate: Decimal | None = None
+    tiers: tuple[Tier, ...] = ()
+    report_within_days: int = DEFAULT_REPORT_WITHIN_DAYS
+    pay_within_days: int = DEFAULT_PAY_WITHIN_DAYS
+    cap_total: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The payment terms of one licence (the ``contract`` object)."""
+
+    id: str
+    fee_model: str
+    start: dt.date
+    end: dt.date
+    upfront_fee: Decimal = ZERO
+    upfront_due: dt.date | None = None  # None: the start of the term
+    installments: tuple[Installment, ...] = ()
+    royalty: RoyaltyTerms | None = None
+    grace_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A milestone named by installments; ``achieved_on`` None while not achieved."""
+
+    key: str
+    achieved_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueReport:
+    period_start: dt.date
+    period_end: dt.date
+    revenue: Decimal
+    reported_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    date: dt.date
+    amount: Decimal
+    ref: str | None = None
+
+
+@dataclass(slots=True)
+class Obligation:
+    """One line of the schedule. Money is quantized to 0.01; None where unknown."""
+
+    kind: str
+    key: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    base: Decimal | None
+    amount: Decimal | None
+    due: dt.date | None
+    paid: Decimal
+    outstanding: Decimal | None
+    status: str
+    days_overdue: int | None
+
+
+@dataclass(slots=True)
+class Totals:
+    billed: Decimal
+    scheduled: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    unallocated: Decimal
+
+
+@dataclass(slots=True)
+class Alert:
+    code: str
+    key: str | None
+    period_start: dt.date | None
+
+
+@dataclass(slots=True)
+class Schedule:
+    obligations: list[Obligation]
+    totals: Totals
+    alerts: list[Alert]
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+
+
+def royalty_periods(start: dt.date, end: dt.date, period: str) -> list[tuple[dt.date, dt.date]]:
+    """The reporting periods of a term, inclusive ``(start, end)`` pairs in time order.
+
+    Calendar-aligned quarters (Jan/Apr/Jul/Oct), halves (Jan/Jul) or years; the first and the
+    last are clipped to the term. An empty list when ``end`` is before ``start``.
+    """
+    if period not in PERIOD_MONTHS:
+        raise ValueError(f"unknown royalty period {period!r}")
+    return list(_periods(start, end, period))
+
+
+@lru_cache(maxsize=8192)
+def _periods(start: dt.date, end: dt.date, period: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    step = PERIOD_MONTHS[period]
+    out: list[tuple[dt.date, dt.date]] = []
+    current = start
+    while current <= end:
+        first_month = (current.month - 1) // step * step + 1
+        next_month = first_month + step
+        if next_month > 12:
+            following = dt.date(current.year + 1, next_month - 12, 1)
+        else:
+            following = dt.date(current.year, next_month, 1)
+        last = following - _DAY
+        out.append((current, last if last < end else end))
+        current = following
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _period_index(start: dt.date, end: dt.date, period: str) -> dict[dt.date, tuple[int, dt.date]]:
+    return {ps: (i, pe) for i, (ps, pe) in enumerate(_periods(start, end, period))}
+
+
+# --------------------------------------------------------------------------------------------
+# Field parsers (precise messages; the hot path tries a fast check first and falls back here)
+
+
+def _obj(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(path, "must be an object")
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(path, "must be a list")
+    return value
+
+
+def _money(value: Any, path: str) -> Decimal:
+    """A non-negative amount, at most two decimals, quantized to 0.01 (so str() prints it)."""
+    fast = _fast_money(value)
+    if fast is not None:
+        return fast
+    try:
+        result = parse_money(value, path)
+    except InvalidOperation:  # too many digits to quantize
+        raise InputError(path, "must be less than 10^15") from None
+    if result >= MONEY_LIMIT:
+        raise InputError(path, "must be less than 10^15")
+    if not result:
+        return ZERO  # also turns -0 into 0.00
+    return result.quantize(CENT)
+
+
+def _fast_money(value: Any) -> Decimal | None:
+    """The common case of _money without building a path; None when a check fails."""
+    kind = type(value)
+    if kind is str or kind is Decimal or kind is int:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        if number.is_finite() and not number.is_signed() and number < MONEY_LIMIT:
+            rounded = number.quantize(CENT)
+            if rounded == number:
+                return rounded
+    return None
+
+
+def _rate(value: Any, path: str) -> Decimal:
+    rate = parse_decimal(value, path, allow_negative=True)
+    if rate < 0 or rate > ONE:
+        raise InputError(path, f"must be between 0 and 1, got {rate}")
+    return rate
+
+
+def _days(value: Any, path: str, default: int | None = None) -> int:
+    if value is None:
+        if default is None:
+            raise InputError(path, "is required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise InputError(path, "must be a whole number of days")
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value != value.to_integral_value():
+            raise InputError(path, "must be a whole number of days")
+    days = int(value)
+    if days < 0:
+        raise InputError(path, "must not be negative")
+    return days
+
+
+def _key(value: Any, path: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(path, "must be a string")
+    text = str(value).strip()
+    if not text:
+        raise InputError(path, "must not be empty")
+    return text
+
+
+def _date(doc: dict[str, Any], key: str, path: str) -> dt.date:
+    return parse_date(require(doc, key, path), f"{path}.{key}" if path else key)
+
+
+# --------------------------------------------------------------------------------------------
+# Terms
+
+
+def parse_terms(doc: Any, path: str = "contract") -> Terms:
+    """The ``contract`` object to :class:`Terms`, refusing everything LICENSING.md refuses."""
+    c = _obj(doc, path)
+    terms_id = _key(require(c, "id", path), f"{path}.id")
+    fee_model = require(c, "fee_model", path)
+    if fee_model not in FEE_MODELS:
+        raise InputError(
+            f"{path}.fee_model",
+            f"unknown fee model {fee_model!r}; expected royalty, staged or staged_royalty",
+        )
+    start = _date(c, "start", path)
+    end = _date(c, "end", path)
+    upfront_raw = c.get("upfront_fee")
+    upfront_fee = ZERO if upfront_raw is None else _money(upfront_raw, f"{path}.upfront_fee")
+    due_raw = c.get("upfront_due")
+    upfront_due = start if due_raw is None else parse_date(due_raw, f"{path}.upfront_due")
+    installments = tuple(
+        _parse_installment(item, f"{path}.installments[{i}]")
+        for i, item in enumerate(_list(c.get("installments"), f"{path}.installments"))
+    )
+    royalty_raw = c.get("royalty")
+    royalty = None if royalty_raw is None else _parse_royalty(royalty_raw, f"{path}.royalty")
+    grace_days = _days(c.get("grace_days"), f"{path}.grace_days", 0)
+    terms = Terms(
+        id=terms_id,
+        fee_model=fee_model,
+        start=start,
+        end=end,
+        upfront_fee=upfront_fee,
+        upfront_due=upfront_due,
+        installments=installments,
+        royalty=royalty,
+        grace_days=grace_days,
+    )
+    check_terms(terms, path)
+    return terms
+
+
+def _parse_installment(doc: Any, path: str) -> Installment:
+    item = _obj(doc, path)
+    key = _key(require(item, "key", path), f"{path}.key")
+    amount = _money(require(item, "amount", path), f"{path}.amount")
+    due_raw = item.get("due")
+    milestone_raw = item.get("milestone")
+    if due_raw is not None and milestone_raw is not None:
+        raise InputError(path, "give either due (一般节点) or milestone (里程碑节点), not both")
+    if due_raw is not None:
+        if item.get("days_after") is not None:
+            raise InputError(f"{path}.days_after", "only a milestone installment has days_after")
+        return Installment(key, amount, parse_date(due_raw, f"{path}.due"))
+    if milestone_raw is None:
+        raise InputError(f"{path}.due", "is required (or milestone and days_after)")
+    milestone = _key(milestone_raw, f"{path}.milestone")
+    days_after = _days(item.get("days_after"), f"{path}.days_after")
+    return Installment(key, amount, None, milestone, days_after)
+
+
+def _parse_royalty(doc: Any, path: str) -> RoyaltyTerms:
+    r = _obj(doc, path)
+    period = require(r, "period", path)
+    if period not in PERIOD_MONTHS:
+        raise InputError(
+            f"{path}.period", f"unknown period {period!r}; expected quarter, half or year"
+        )
+    rate_raw = r.get("rate")
+    tiers_raw = r.get("tiers")
+    if rate_raw is not None and tiers_raw is not None:
+        raise InputError(path, "give rate or tiers, not both")
+    if rate_raw is None and tiers_raw is None:
+        raise InputError(f"{path}.rate", "is required (or tiers)")
+    rate = None if rate_raw is None else _rate(rate_raw, f"{path}.rate")
+    tiers: list[Tier] = []
+    if tiers_raw is not None:
+        for i, tier_doc in enumerate(_list(tiers_raw, f"{path}.tiers")):
+            tier_path = f"{path}.tiers[{i}]"
+            tier = _obj(tier_doc, tier_path)
+            up_raw = tier.get("up_to")
+            up_to = None if up_raw is None else _money(up_raw, f"{tier_path}.up_to")
+            tiers.append(Tier(up_to, _rate(require(tier, "rate", tier_path), f"{tier_path}.rate")))
+    cap_raw = r.get("cap_total")
+    return RoyaltyTerms(
+        period=period,
+        rate=rate,
+        tiers=tuple(tiers),
+        report_within_days=_days(
+            r.get("report_within_days"), f"{path}.report_within_days", DEFAULT_REPORT_WITHIN_DAYS
+        ),
+        pay_within_days=_days(
+            r.get("pay_within_days"), f"{path}.pay_within_days", DEFAULT_PAY_WITHIN_DAYS
+        ),
+        cap_total=None if cap_raw is None else _money(cap_raw, f"{path}.cap_total"),
+    )
+
+
+def check_terms(terms: Terms, path: str = "contract") -> None:
+    """The rules of LICENSING.md on one licence's terms; parse_terms calls it.
+
+    Call it on :class:`Terms` built by hand before :func:`compute_schedule`.
+    """
+    if terms.fee_model not in FEE_MODELS:
+        raise InputError(f"{path}.fee_model", f"unknown fee model {terms.fee_model!r}")
+    if terms.end < terms.start:
+        raise InputError(f"{path}.end", f"{terms.end} is before start {terms.start}")
+    if terms.upfront_fee < 0:
+        raise InputError(f"{path}.upfront_fee", "must not be negative")
+    staged = terms.fee_model in STAGED_MODELS
+    if staged and not terms.installments:
+        raise InputError(
+            f"{path}.installments", f"must not be empty for fee_model {terms.fee_model}"
+        )
+    if not staged and terms.installments:
+        raise InputError(f"{path}.installments", f"must be empty for fee_model {terms.fee_model}")
+    has_royalty = terms.fee_model in ROYALTY_MODELS
+    if has_royalty and terms.royalty is None:
+        raise InputError(f"{path}.royalty", f"is required for fee_model {terms.fee_model}")
+    if not has_royalty and terms.royalty is not None:
+        raise InputError(f"{path}.royalty", f"must be absent for fee_model {terms.fee_model}")
+    seen: dict[str, int] = {}
+    for i, inst in enumerate(terms.installments):
+        ipath = f"{path}.installments[{i}]"
+        if inst.key in seen:
+            raise InputError(
+                f"{ipath}.key",
+                f"duplicate installment key {inst.key!r} (also installments[{seen[inst.key]}])",
+            )
+        seen[inst.key] = i
+        if inst.amount < 0:
+            raise InputError(f"{ipath}.amount", "must not be negative")
+        if (inst.due is None) == (inst.milestone is None):
+            raise InputError(ipath, "give either due or milestone, not both or neither")
+        if inst.days_after < 0:
+            raise InputError(f"{ipath}.days_after", "must not be negative")
+    if terms.royalty is not None:
+        _check_royalty(terms.royalty, f"{path}.royalty")
+
+
+def _check_royalty(r: RoyaltyTerms, path: str) -> None:
+    if r.period not in PERIOD_MONTHS:
+        raise InputError(f"{path}.period", f"unknown period {r.period!r}")
+    if (r.rate is None) == (not r.tiers):
+        raise InputError(path, "give rate or tiers, not both or neither")
+    if r.rate is not None and not 0 <= r.rate <= 1:
+        raise InputError(f"{path}.rate", f"must be between 0 and 1, got {r.rate}")
+    previous = ZERO
+    last = len(r.tiers) - 1
+    for i, tier in enumerate(r.tiers):
+        tpath = f"{path}.tiers[{i}]"
+        if not 0 <= tier.rate <= 1:
+            raise InputError(f"{tpath}.rate", f"must be between 0 and 1, got {tier.rate}")
+        if tier.up_to is None:
+            if i != last:
+                raise InputError(f"{tpath}.up_to", "only the last tier may be open (up_to null)")
+            continue
+        if tier.up_to <= previous:
+            if i == 0:
+                raise InputError(f"{tpath}.up_to", "must be greater than 0")
+            raise InputError(
+                f"{tpath}.up_to",
+                f"tiers must ascend: {tier.up_to} is not above the previous up_to {previous}",
+            )
+        previous = tier.up_to
+        if i == last:
+            raise InputError(f"{tpath}.up_to", "the last tier must be open (up_to null)")
+    if r.report_within_days < 0:
+        raise InputError(f"{path}.report_within_days", "must not be negative")
+    if r.pay_within_days < 0:
+        raise InputError(f"{path}.pay_within_days", "must not be negative")
+    if r.cap_total is not None and r.cap_total < 0:
+        raise InputError(f"{path}.cap_total", "must not be negative")
+
+
+# --------------------------------------------------------------------------------------------
+# Milestones, reports, payments
+
+
+def parse_milestone(doc: Any, path: str) -> Milestone:
+    item = _obj(doc, path)
+    key = _key(require(item, "key", path), f"{path}.key")
+    achieved = item.get("achieved_on")
+    return Milestone(key, None if achieved is None else parse_date(achieved, f"{path}.achieved_on"))
+
+
+def _report_slow(doc: Any, path: str) -> tuple[dt.date, dt.date, Decimal, dt.date]:
+    item = _obj(doc, path)
+    start = _date(item, "period_start", path)
+    end = _date(item, "period_end", path)
+    if end < start:
+        raise InputError(f"{path}.period_end", f"{end} is before period_start {start}")
+    revenue = _money(require(item, "revenue", path), f"{path}.revenue")
+    return start, end, revenue, _date(item, "reported_on", path)
+
+
+def _report_rows(items: list[Any]) -> list[tuple[dt.date, dt.date, Decimal, dt.date]]:
+    rows = []
+    fromiso = _fromiso
+    for i, item in enumerate(items):
+        try:
+            start = fromiso(item["period_start"])
+            end = fromiso(item["period_end"])
+            revenue = _fast_money(item["revenue"])
+            reported = fromiso(item["reported_on"])
+            if revenue is None or end < start:
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            start, end, revenue, reported = _report_slow(item, f"revenue_reports[{i}]")
+        rows.append((start, end, revenue, reported))
+    return rows
+
+
+def parse_revenue_report(doc: Any, path: str) -> RevenueReport:
+    return RevenueReport(*_report_slow(doc, path))
+
+
+def parse_payment(doc: Any, path: str) -> Payment:
+    item = _obj(doc, path)
+    date = _date(item, "date", path)
+    amount = _money(require(item, "amount", path), f"{path}.amount")
+    ref = item.get("ref")
+    if ref is not None:
+        ref = _key(ref, f"{path}.ref")
+    return Payment(date, amount, ref)
+
+
+def _payments_total(items: list[Any], as_of: dt.date) -> Decimal:
+    """The sum of the payments counted on ``as_of``; every payment is validated."""
+    total = ZERO
+    fromiso = _fromiso
+    for i, item in enumerate(items):
+        try:
+            date = fromiso(item["date"])
+            amount = _fast_money(item["amount"])
+            ref = item.get("ref")
+            if amount is None or not (ref is None or type(ref) is str):
+                raise ValueError
+        except (KeyError, TypeError, ValueError, AttributeError):
+            payment = parse_payment(item, f"payments[{i}]")
+            date, amount = payment.date, payment.amount
+        if date <= as_of:
+            total += amount
+    return total
+
+
+def parse_input(
+    doc: Any,
+) -> tuple[Terms, list[Milestone], list[RevenueReport], list[Payment], dt.date]:
+    """The whole ``schedule`` document to typed values (cross-checks happen in compute)."""
+    root = _obj(doc, "(document)")
+    as_of = _date(root, "as_of", "")
+    terms = parse_terms(require(root, "contract", ""), "contract")
+    milestones = [
+        parse_milestone(item, f"milestones[{i}]")
+        for i, item in enumerate(_list(root.get("milestones"), "milestones"))
+    ]
+    reports = [
+        parse_revenue_report(item, f"revenue_reports[{i}]")
+        for i, item in enumerate(_list(root.get("revenue_reports"), "revenue_reports"))
+    ]
+    payments = [
+        parse_payment(item, f"payments[{i}]")
+        for i, item in enumerate(_list(root.get("payments"), "payments"))
+    ]
+    return terms, milestones, reports, payments, as_of
+
+
+# --------------------------------------------------------------------------------------------
+# Computation
+
+# (kind, key, period_start, period_end, base, amount, due, paid, outstanding, status, days)
+_Row = tuple[
+    str,
+    str | None,
+    dt.date | None,
+    dt.date | None,
+    Decimal | None,
+    Decimal | None,
+    dt.date | None,
+    Decimal,
+    Decimal | None,
+    str,
+    int | None,
+]
+
+
+def _cross_check(
+    terms: Terms,
+    milestones: Sequence[Milestone],
+    reports: Sequence[tuple[dt.date, dt.date, Decimal, dt.date]],
+    as_of: dt.date,
+) -> tuple[dict[str, dt.date], dict[dt.date, Decimal]]:
+    """Rules that need more than one object; returns achieved milestones and counted revenue."""
+    achieved: dict[str, dt.date] = {}
+    if milestones:
+        used = {inst.milestone for inst in terms.installments if inst.milestone is not None}
+        seen: set[str] = set()
+        for i, m in enumerate(milestones):
+            if m.key not in used:
+                raise InputError(f"milestones[{i}].key", f"no installment uses milestone {m.key!r}")
+            if m.key in seen:
+                raise InputError(f"milestones[{i}].key", f"duplicate milestone {m.key!r}")
+            seen.add(m.key)
+            if m.achieved_on is not None and m.achieved_on <= as_of:
+                achieved[m.key] = m.achieved_on
+    revenue: dict[dt.date, Decimal] = {}
+    if reports:
+        royalty = terms.royalty
+        if royalty is None:
+            raise InputError(
+                "revenue_reports[0].period_start",
+                f"fee_model {terms.fee_model} has no royalty periods",
+            )
+        index = _period_index(terms.start, terms.end, royalty.period)
+        first: dict[dt.date, int] = {}
+        for i, (start, end, amount, reported) in enumerate(reports):
+            found = index.get(start)
+            if found is None:
+                raise InputError(
+                    f"revenue_reports[{i}].period_start",
+                    f"{start} does not start one of the licence's {royalty.period} periods",
+                )
+            if found[1] != end:
+                raise InputError(
+                    f"revenue_reports[{i}].period_end",
+                    f"the {royalty.period} period starting {start} ends on {found[1]}, not {end}",
+                )
+            if start in first:
+                raise InputError(
+                    f"revenue_reports[{i}].period_start",
+                    f"a second report for the period starting {start} "
+                    f"(first: revenue_reports[{first[start]}])",
+                )
+            first[start] = i
+            if reported <= as_of:
+                revenue[start] = amount
+    return achieved, revenue
+
+
+def _tiered(tiers: tuple[Tier, ...], low: Decimal, high: Decimal) -> Decimal:
+    """Exact marginal royalty on the revenue slice from ``low`` to ``high`` (cumulative)."""
+    total = ZERO
+    floor = ZERO
+    for tier in tiers:
+        ceiling = tier.up_to
+        if ceiling is None or ceiling > high:
+            if high > floor:
+                total += (high - (low if low > floor else floor)) * tier.rate
+            break
+        if ceiling > low:
+            total += (ceiling - (low if low > floor else floor)) * tier.rate
+        floor = ceiling
+    return total
+
+
+def _compute(
+    terms: Terms,
+    achieved: dict[str, dt.date],
+    revenue: dict[dt.date, Decimal],
+    paid_total: Decimal,
+    as_of: dt.date,
+) -> tuple[list[_Row], tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal], list[Any]]:
+    # Pass 1: every obligation as [kind, key, ps, pe, base, amount, due, status, paid].
+    rows: list[list[Any]] = []
+    due: dt.date | None
+    status: str | None
+    if terms.upfront_fee:
+        due = terms.upfront_due if terms.upfront_due is not None else terms.start
+        rows.append([UPFRONT, UPFRONT_KEY, None, None, None, terms.upfront_fee, due, None, ZERO])
+    for inst in terms.installments:
+        if inst.due is not None:
+            due = inst.due
+            status = None
+        else:
+            reached = achieved.get(inst.milestone) if inst.milestone is not None else None
+            if reached is None:
+                due = None
+                status = PENDING_MILESTONE
+            else:
+                due = reached + dt.timedelta(days=inst.days_after)
+                status = None
+        rows.append([INSTALLMENT, inst.key, None, None, None, inst.amount, due, status, ZERO])
+    royalty = terms.royalty
+    if royalty is not None:
+        report_days = dt.timedelta(days=royalty.report_within_days)
+        pay_days = dt.timedelta(days=royalty.pay_within_days)
+        rate = royalty.rate
+        tiers = royalty.tiers
+        cap = royalty.cap_total
+        cumulative = ZERO
+        royalties = ZERO
+        for start, end in _periods(terms.start, terms.end, royalty.period):
+            if end >= as_of:
+                break
+            base = revenue.get(start)
+            if base is None:
+                status = AWAITING_REPORT if as_of <= end + report_days else REPORT_MISSING
+                rows.append([ROYALTY, None, start, end, None, None, None, status, ZERO])
+                continue
+            if rate is not None:
+                amount = (base * rate).quantize(CENT, ROUND_HALF_UP)
+            else:
+                amount = _tiered(tiers, cumulative, cumulative + base).quantize(CENT, ROUND_HALF_UP)
+                cumulative += base
+            if cap is not None and amount > cap - royalties:
+                amount = cap - royalties
+            royalties += amount
+            rows.append([ROYALTY, None, start, end, base, amount, end + pay_days, None, ZERO])
+
+    # Pass 2: allocate the pool of payments oldest-due first.
+    pool = paid_total
+    if pool:
+        payable = [row for row in rows if row[6] is not None and row[5] is not None]
+        payable.sort(key=_allocation_key)
+        for row in payable:
+            amount = row[5]
+            if pool >= amount:
+                row[8] = amount
+                pool -= amount
+            else:
+                row[8] = pool
+                pool = ZERO
+                break
+
+    # Pass 3: statuses, totals, alerts.
+    grace = terms.grace_days
+    as_of_ordinal = as_of.toordinal()
+    billed = scheduled = outstanding_total = overdue_total = ZERO
+    default_risk = False
+    out: list[_Row] = []
+    alerts: list[Any] = []
+    for kind, key, start, end, base, amount, due, status, paid in rows:
+        if status is not None:
+            # pending_milestone keeps its amount, all of it outstanding; no report: unknown
+            out.append((kind, key, start, end, base, amount, None, ZERO, amount, status, None))
+            if status == REPORT_MISSING:
+                alerts.append((ALERT_REPORT_MISSING, key, start))
+            continue
+        outstanding = amount - paid
+        days = as_of_ordinal - due.toordinal()
+        if days >= 0:
+            billed += amount
+            outstanding_total += outstanding
+        else:
+            scheduled += amount
+        if not outstanding:
+            out.append((kind, key, start, end, base, amount, due, paid, outstanding, PAID, None))
+        elif days > grace:
+            out.append((kind, key, start, end, base, amount, due, paid, outstanding, OVERDUE, days))
+            overdue_total += outstanding
+            alerts.append((ALERT_OVERDUE, key, start))
+            if days > DEFAULT_RISK_DAYS:
+                default_risk = True
+        else:
+            out.append((kind, key, start, end, base, amount, due, paid, outstanding, OPEN, None))
+    if default_risk:
+        alerts.append((ALERT_DEFAULT_RISK, None, None))
+    totals = (billed, scheduled, paid_total, outstanding_total, overdue_total, pool)
+    return out, totals, alerts
+
+
+def _allocation_key(row: list[Any]) -> tuple[Any, ...]:
+    return (row[6], _KIND_RANK[row[0]], row[1] if row[1] is not None else row[2])
+
+
+def compute_schedule(
+    contract: Terms,
+    milestones: Sequence[Milestone],
+    reports: Sequence[RevenueReport],
+    payments: Sequence[Payment],
+    as_of: dt.date,
+) -> Schedule:
+    """The schedule of one licence on ``as_of`` (LICENSING.md, "What exists at a date").
+
+    Refuses, with JSON paths, milestones no installment uses, duplicate milestones, reports
+    whose period is not a royalty period of the licence and two reports for one period.
+    """
+    report_rows = [(r.period_start, r.period_end, r.revenue, r.reported_on) for r in reports]
+    achieved, revenue = _cross_check(contract, milestones, report_rows, as_of)
+    paid_total = ZERO
+    for i, p in enumerate(payments):
+        if p.amount < 0:
+            raise InputError(f"payments[{i}].amount", "must not be negative")
+        if p.date <= as_of:
+            paid_total += p.amount
+    rows, totals, alerts = _compute(contract, achieved, revenue, paid_total, as_of)
+    return Schedule(
+        obligations=[Obligation(*row) for row in rows],
+        totals=Totals(*totals),
+        alerts=[Alert(*alert) for alert in alerts],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
+
+_iso_cache: dict[dt.date, str] = {}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    if value is None:
+        return None
+    text = _iso_cache.get(value)
+    if text is None:
+        if len(_iso_cache) > 100_000:
+            _iso_cache.clear()
+        text = _iso_cache[value] = value.isoformat()
+    return text
+
+
+def _money_text(value: Decimal | None) -> str | None:
+    # Every Decimal of a schedule is already quantized to 0.01 (see _compute).
+    return None if value is None else str(value)
+
+
+def _to_json(
+    rows: Sequence[Sequence[Any]], totals: Sequence[Decimal], alerts: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    iso = _iso
+    money = _money_text
+    obligations = [
+        {
+            "kind": kind,
+            "key": key,
+            "period_start": iso(start),
+            "period_end": iso(end),
+            "base": money(base),
+            "amount": money(amount),
+            "due": iso(due),
+            "paid": str(paid),
+            "outstanding": money(outstanding),
+            "status": status,
+            "days_overdue": days,
+        }
+        for kind, key, start, end, base, amount, due, paid, outstanding, status, days in rows
+    ]
+    billed, scheduled, paid_total, outstanding_total, overdue_total, unallocated = totals
+    return {
+        "obligations": obligations,
+        "totals": {
+            "billed": str(billed),
+            "scheduled": str(scheduled),
+            "paid": str(paid_total),
+            "outstanding": str(outstanding_total),
+            "overdue": str(overdue_total),
+            "unallocated": str(unallocated),
+        },
+        "alerts": [
+            {"code": code, "key": key, "period_start": iso(start)} for code, key, start in alerts
+        ],
+    }
+
+
+def schedule_to_json(schedule: Schedule) -> dict[str, Any]:
+    """The JSON shape of ``zhuanhua licensing schedule`` (exactly what :func:`run` returns)."""
+    rows = [
+        (
+            o.kind,
+            o.key,
+            o.period_start,
+            o.period_end,
+            _q_opt(o.base),
+            _q_opt(o.amount),
+            o.due,
+            _q(o.paid),
+            _q_opt(o.outstanding),
+            o.status,
+            o.days_overdue,
+        )
+        for o in schedule.obligations
+    ]
+    t = schedule.totals
+    totals = [t.billed, t.scheduled, t.paid, t.outstanding, t.overdue, t.unallocated]
+    alerts = [(a.code, a.key, a.period_start) for a in schedule.alerts]
+    return _to_json(rows, [_q(value) for value in totals], alerts)
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def _q_opt(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, ROUND_HALF_UP)
+
+
+def run(doc: Any) -> dict[str, Any]:
+    """``zhuanhua licensing schedule``: the input document to the schedule document."""
+    root = _obj(doc, "(document)")
+    as_of = _date(root, "as_of", "")
+    terms = parse_terms(require(root, "contract", ""), "contract")
+    milestones = [
+        parse_milestone(item, f"milestones[{i}]")
+        for i, item in enumerate(_list(root.get("milestones"), "milestones"))
+    ]
+    reports = _report_rows(_list(root.get("revenue_reports"), "revenue_reports"))
+    paid_total = _payments_total(_list(root.get("payments"), "payments"), as_of)
+    achieved, revenue = _cross_check(terms, milestones, reports, as_of)
+    rows, totals, alerts = _compute(terms, achieved, revenue, paid_total, as_of)
+    return _to_json(rows, totals, alerts)

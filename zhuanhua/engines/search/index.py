@@ -1,0 +1,784 @@
+"""The Chinese search index: a main bm25s segment, a small delta segment and tombstones.
+
+Scoring is BM25 (Lucene variant, ``k1``/``b`` below) over a weighted bag of tokens — a
+simple BM25F: each field's tokens count ``FIELD_WEIGHTS[field]`` times towards the term
+frequency and the document length. The main segment's per-(term, document) scores are
+computed once at build time and held as a ``bm25s.BM25`` object (CSC matrix, vocabulary),
+which is also what :meth:`SearchIndex.save` writes.
+
+Publishing or editing a document puts it in the delta segment (a small in-memory inverted
+index) and tombstones its old main row; delisting tombstones or drops it. The delta is
+scored with the *main segment's frozen statistics* — its IDF per term (a term the main
+segment has never seen gets the Lucene IDF over main + delta) and its average document
+length — so a document scores the same whether it sits in the delta or, after
+:meth:`SearchIndex.compact`, in the main segment, up to the drift of the collection
+statistics themselves. When the delta grows past ``max(min_delta, delta_ratio × main)``
+the index compacts: the live main rows (kept as term frequencies) and the delta are merged
+into a new main segment with fresh statistics, without re-tokenising anything.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import math
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zhuanhua.engines.search.snippets import highlight, matched_terms
+from zhuanhua.engines.search.text import (
+    BIGRAM,
+    MAX_QUERY_TOKENS,
+    UNIGRAM,
+    Segmenter,
+    bigrams,
+    has_cjk,
+    normalize,
+    segments,
+    truncate_query,
+    unigrams,
+)
+
+FORMAT_VERSION = 1
+
+FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "text": 1.0}
+"""Term-frequency weight of each field (BM25F-style)."""
+
+TOKEN_WEIGHTS: dict[str, float] = {"word": 1.0, "bigram": 0.5, "unigram": 0.5}
+"""Query-side weight of each token kind: a whole word is worth more than a bigram."""
+
+K1 = 1.2
+B = 0.75
+
+Filters = Mapping[str, "str | Iterable[str]"]
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """A searchable achievement or need. ``attrs`` are exact-match filter attributes."""
+
+    id: str
+    title: str
+    keywords: Sequence[str] = ()
+    text: str = ""
+    field: str | None = None
+    attrs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "keywords": list(self.keywords),
+            "text": self.text,
+            "field": self.field,
+            "attrs": dict(self.attrs),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SearchDoc:
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title") or ""),
+            keywords=[str(k) for k in data.get("keywords") or []],
+            text=str(data.get("text") or ""),
+            field=data.get("field"),
+            attrs={str(k): str(v) for k, v in (data.get("attrs") or {}).items()},
+        )
+
+    def filter_value(self, attr: str) -> str | None:
+        if attr in self.attrs:
+            return self.attrs[attr]
+        if attr == "field":
+            return self.field
+        return None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float
+    snippet: str
+    matched_terms: list[str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    suggestions: list[str]
+
+
+# --------------------------------------------------------------------------- tokenising
+
+
+def doc_terms(seg: Segmenter, title: str, keywords: Sequence[str], text: str) -> dict[str, float]:
+    """Weighted term frequencies of one document (see :data:`FIELD_WEIGHTS`)."""
+    tf: dict[str, float] = {}
+    fields = (
+        (normalize(title), FIELD_WEIGHTS["title"]),
+        (normalize(" ; ".join(keywords)), FIELD_WEIGHTS["keywords"]),
+        (normalize(text), FIELD_WEIGHTS["text"]),
+    )
+    for i, (value, weight) in enumerate(fields):
+        if not value:
+            continue
+        toks = seg.words(value) + bigrams(value)
+        if i == 0:
+            toks += unigrams(value)
+        for tok in toks:
+            tf[tok] = tf.get(tok, 0.0) + weight
+    return tf
+
+
+@dataclass
+class _Chunk:
+    """Tokenised documents with chunk-local token ids (cheap to send between processes)."""
+
+    vocab: list[str]
+    cols: np.ndarray
+    tf: np.ndarray
+    nnz: np.ndarray
+    dl: np.ndarray
+
+
+_WORKER_SEG: Segmenter | None = None
+
+
+def _tokenize_chunk(
+    items: list[tuple[str, Sequence[str], str]], seg: Segmenter | None = None
+) -> _Chunk:
+    segmenter = seg if seg is not None else _WORKER_SEG
+    assert segmenter is not None
+    local: dict[str, int] = {}
+    cols = array.array("i")
+    tfs = array.array("f")
+    nnz = array.array("i")
+    dls = array.array("f")
+    for title, keywords, text in items:
+        tf = doc_terms(segmenter, title, keywords, text)
+        cols.extend(local.setdefault(tok, len(local)) for tok in tf)
+        tfs.extend(tf.values())
+        nnz.append(len(tf))
+        dls.append(sum(tf.values()))
+    return _Chunk(
+        vocab=list(local),
+        cols=np.frombuffer(cols, dtype=np.int32).copy(),
+        tf=np.frombuffer(tfs, dtype=np.float32).copy(),
+        nnz=np.frombuffer(nnz, dtype=np.int32).copy(),
+        dl=np.frombuffer(dls, dtype=np.float32).copy(),
+    )
+
+
+def _lucene_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """bm25s' Lucene IDF, vectorised: ``log(1 + (N - df + 0.5) / (df + 0.5))``."""
+    df = df.astype(np.float64)
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def _chunked(items: Iterable[SearchDoc], size: int) -> Iterator[list[SearchDoc]]:
+    batch: list[SearchDoc] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --------------------------------------------------------------------------- segments
+
+
+class _MainSegment:
+    """Immutable BM25 segment: a ``bm25s.BM25`` holding the CSC score matrix, plus term
+    frequencies (for compaction), document lengths and frozen collection statistics."""
+
+    def __init__(self, bm25: Any, tf: np.ndarray, dl: np.ndarray, ids: list[str]) -> None:
+        self.bm25 = bm25
+        self.vocab: dict[str, int] = bm25.vocab_dict
+        self.data: np.ndarray = bm25.scores["data"]
+        self.indices: np.ndarray = bm25.scores["indices"]
+        self.indptr: np.ndarray = bm25.scores["indptr"]
+        self.tf = tf
+        self.dl = dl
+        self.ids = ids
+        self.rows = {doc_id: i for i, doc_id in enumerate(ids)}
+        self.n_docs = len(ids)
+        self.avgdl = float(dl.mean()) if len(dl) else 0.0
+        self.idf = _lucene_idf(np.diff(self.indptr), self.n_docs)
+
+    @classmethod
+    def from_triples(
+        cls,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        tf: np.ndarray,
+        dl: np.ndarray,
+        vocab: dict[str, int],
+        ids: list[str],
+    ) -> _MainSegment:
+        import bm25s
+        from bm25s.scoring import _score_tfc_lucene
+
+        n_docs, n_vocab = len(ids), len(vocab)
+        # CSC layout (column = term): a stable sort on the term keeps rows ascending.
+        order = np.argsort(cols, kind="stable")
+        rows = rows[order]
+        cols = cols[order]
+        tf = tf[order]
+        del order
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cols, minlength=n_vocab), out=indptr[1:])
+        df = np.diff(indptr)
+        idf = _lucene_idf(df, n_docs)
+        avgdl = float(dl.mean()) if n_docs else 1.0
+        tfc = _score_tfc_lucene(tf, dl[rows], avgdl, K1, B)
+        data = (idf[cols] * tfc).astype(np.float32)
+        del cols, tfc
+        bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
+        bm25.scores = {
+            "data": data,
+            "indices": rows.astype(np.int32),
+            "indptr": indptr,
+            "num_docs": n_docs,
+        }
+        bm25.vocab_dict = vocab
+        bm25.unique_token_ids_set = set(vocab.values())
+        bm25.nonoccurrence_array = None
+        return cls(bm25, tf.astype(np.float32), dl.astype(np.float32), ids)
+
+    @classmethod
+    def empty(cls) -> _MainSegment:
+        return cls.from_triples(
+            np.zeros(0, np.int32),
+            np.zeros(0, np.int32),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.float32),
+            {},
+            [],
+        )
+
+    def scores(self, query: Mapping[str, float]) -> np.ndarray:
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        for tok, weight in query.items():
+            j = self.vocab.get(tok)
+            if j is None:
+                continue
+            s, e = self.indptr[j], self.indptr[j + 1]
+            out[self.indices[s:e]] += weight * self.data[s:e]
+        return out
+
+    def triples(self, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, col, tf) of the live rows, rows renumbered densely in their old order."""
+        cols = np.repeat(np.arange(len(self.vocab), dtype=np.int32), np.diff(self.indptr))
+        keep = alive[self.indices]
+        new_row = np.cumsum(alive, dtype=np.int64) - 1
+        return new_row[self.indices[keep]].astype(np.int32), cols[keep], self.tf[keep]
+
+
+# --------------------------------------------------------------------------- the index
+
+
+class SearchIndex:
+    """Search over achievements and needs (see the module docstring for the design).
+
+    Thread-safe: a lock serialises writers and readers.
+    """
+
+    def __init__(self, *, min_delta: int = 2000, delta_ratio: float = 0.1) -> None:
+        self.min_delta = min_delta
+        self.delta_ratio = delta_ratio
+        self.segmenter = Segmenter()
+        self._lock = threading.RLock()
+        self._docs: dict[str, SearchDoc] = {}
+        self._main = _MainSegment.empty()
+        self._alive = np.zeros(0, dtype=bool)
+        self._attr_rows: dict[str, dict[str, np.ndarray]] = {}
+        self._delta_tf: dict[str, dict[str, float]] = {}
+        self._delta_dl: dict[str, float] = {}
+        self._delta_post: dict[str, dict[str, float]] = {}
+        self._keyword_docs: Counter[str] = Counter()
+        self._suggest_index: dict[str, set[str]] | None = None
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls,
+        docs: Iterable[SearchDoc],
+        progress: bool = False,
+        workers: int | None = None,
+        **options: Any,
+    ) -> SearchIndex:
+        """A fresh index over ``docs``; ``workers`` > 1 tokenises in forked processes
+        (default: up to 4 for 20,000 documents or more, else 1)."""
+        index = cls(**options)
+        index._rebuild(docs, progress=progress, workers=workers)
+        return index
+
+    def _rebuild(self, docs: Iterable[SearchDoc], progress: bool, workers: int | None) -> None:
+        from tqdm.auto import tqdm
+
+        unique: dict[str, SearchDoc] = {}
+        for doc in tqdm(docs, desc="读取文档", unit="篇", disable=not progress):
+            unique[doc.id] = doc
+        doc_list = list(unique.values())
+        seg = Segmenter()
+        seg.add_words(kw for doc in doc_list for kw in doc.keywords)
+        _ = seg.tokenizer  # apply the domain dictionary before any fork
+        if workers is None:
+            workers = min(4, os.cpu_count() or 1) if len(doc_list) >= 20000 else 1
+        vocab: dict[str, int] = {}
+        cols_parts: list[np.ndarray] = []
+        tf_parts: list[np.ndarray] = []
+        nnz_parts: list[np.ndarray] = []
+        dl_parts: list[np.ndarray] = []
+        bar = tqdm(total=len(doc_list), desc="建立索引", unit="篇", disable=not progress)
+
+        def collect(chunk: _Chunk) -> None:
+            lut = np.fromiter(
+                (vocab.setdefault(tok, len(vocab)) for tok in chunk.vocab),
+                dtype=np.int32,
+                count=len(chunk.vocab),
+            )
+            cols_parts.append(lut[chunk.cols] if len(chunk.cols) else chunk.cols)
+            tf_parts.append(chunk.tf)
+            nnz_parts.append(chunk.nnz)
+            dl_parts.append(chunk.dl)
+            bar.update(len(chunk.nnz))
+
+        def items(batch: list[SearchDoc]) -> list[tuple[str, Sequence[str], str]]:
+            return [(d.title, list(d.keywords), d.text) for d in batch]
+
+        batches = (items(b) for b in _chunked(doc_list, 1000))
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _WORKER_SEG
+            _WORKER_SEG = seg
+            try:
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(workers) as pool:
+                    for chunk in pool.imap(_tokenize_chunk, batches):
+                        collect(chunk)
+            finally:
+                _WORKER_SEG = None
+        else:
+            for batch in batches:
+                collect(_tokenize_chunk(batch, seg))
+        bar.close()
+
+        def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        nnz = cat(nnz_parts, np.int32)
+        rows = np.repeat(np.arange(len(doc_list), dtype=np.int32), nnz)
+        main = _MainSegment.from_triples(
+            rows,
+            cat(cols_parts, np.int32),
+            cat(tf_parts, np.float32),
+            cat(dl_parts, np.float32),
+            vocab,
+            [d.id for d in doc_list],
+        )
+        with self._lock:
+            self.segmenter = seg
+            self._docs = unique
+            self._install_main(main, np.ones(main.n_docs, dtype=bool))
+            self._delta_tf, self._delta_dl, self._delta_post = {}, {}, {}
+            self._keyword_docs = Counter(
+                k for d in doc_list for k in {normalize(x).strip() for x in d.keywords} if k
+            )
+            self._suggest_index = None
+
+    def _install_main(self, main: _MainSegment, alive: np.ndarray) -> None:
+        self._main = main
+        self._alive = alive
+        by_attr: dict[str, dict[str, list[int]]] = {}
+        for row, doc_id in enumerate(main.ids):
+            doc = self._docs.get(doc_id)
+            if doc is None:
+                continue
+            values = dict(doc.attrs)
+            if doc.field is not None and "field" not in values:
+                values["field"] = doc.field
+            for attr, value in values.items():
+                by_attr.setdefault(attr, {}).setdefault(value, []).append(row)
+        self._attr_rows = {
+            attr: {v: np.asarray(r, dtype=np.int32) for v, r in vals.items()}
+            for attr, vals in by_attr.items()
+        }
+
+    # ------------------------------------------------------------------ updates
+
+    def upsert(self, doc: SearchDoc) -> None:
+        """Publish or edit ``doc``; searchable at once (delta segment)."""
+        with self._lock:
+            self._drop(doc.id)
+            new_kw = [k for k in doc.keywords if normalize(k).strip() not in self._keyword_docs]
+            self.segmenter.add_words(new_kw)
+            tf = doc_terms(self.segmenter, doc.title, doc.keywords, doc.text)
+            self._docs[doc.id] = doc
+            self._delta_tf[doc.id] = tf
+            self._delta_dl[doc.id] = sum(tf.values())
+            for tok, value in tf.items():
+                self._delta_post.setdefault(tok, {})[doc.id] = value
+            for kw in {normalize(x).strip() for x in doc.keywords}:
+                if kw:
+                    if self._keyword_docs[kw] == 0 and self._suggest_index is not None:
+                        self._index_suggestion(kw)
+                    self._keyword_docs[kw] += 1
+            if len(self._delta_tf) > max(self.min_delta, self.delta_ratio * self._main.n_docs):
+                self.compact()
+
+    def remove(self, doc_id: str) -> bool:
+        """Delist ``doc_id``; it never appears in results again. False if unknown."""
+        with self._lock:
+            return self._drop(doc_id)
+
+    def _drop(self, doc_id: str) -> bool:
+        doc = self._docs.pop(doc_id, None)
+        if doc is None:
+            return False
+        row = self._main.rows.get(doc_id)
+        if row is not None:
+            self._alive[row] = False
+        tf = self._delta_tf.pop(doc_id, None)
+        if tf is not None:
+            del self._delta_dl[doc_id]
+            for tok in tf:
+                post = self._delta_post[tok]
+                del post[doc_id]
+                if not post:
+                    del self._delta_post[tok]
+        for kw in {normalize(x).strip() for x in doc.keywords}:
+            if self._keyword_docs.get(kw):
+                self._keyword_docs[kw] -= 1
+        return True
+
+    def compact(self) -> None:
+        """Merge the delta into a new main segment with fresh statistics; drop tombstones."""
+        with self._lock:
+            main = self._main
+            rows, cols, tf = main.triples(self._alive)
+            ids = [doc_id for doc_id, ok in zip(main.ids, self._alive.tolist(), strict=True) if ok]
+            vocab = dict(main.vocab)
+            dl = list(main.dl[self._alive])
+            extra_rows: list[int] = []
+            extra_cols: list[int] = []
+            extra_tf: list[float] = []
+            for doc_id, terms in self._delta_tf.items():
+                row = len(ids)
+                ids.append(doc_id)
+                dl.append(self._delta_dl[doc_id])
+                for tok, value in terms.items():
+                    extra_rows.append(row)
+                    extra_cols.append(vocab.setdefault(tok, len(vocab)))
+                    extra_tf.append(value)
+            new_main = _MainSegment.from_triples(
+                np.concatenate([rows, np.asarray(extra_rows, dtype=np.int32)]),
+                np.concatenate([cols, np.asarray(extra_cols, dtype=np.int32)]),
+                np.concatenate([tf, np.asarray(extra_tf, dtype=np.float32)]),
+                np.asarray(dl, dtype=np.float32),
+                vocab,
+                ids,
+            )
+            self._delta_tf, self._delta_dl, self._delta_post = {}, {}, {}
+            self._install_main(new_main, np.ones(new_main.n_docs, dtype=bool))
+
+    # ------------------------------------------------------------------ access
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def get(self, doc_id: str) -> SearchDoc | None:
+        return self._docs.get(doc_id)
+
+    def docs(self) -> Iterator[SearchDoc]:
+        return iter(list(self._docs.values()))
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "docs": len(self._docs),
+            "main_docs": self._main.n_docs,
+            "tombstones": int((~self._alive).sum()),
+            "delta_docs": len(self._delta_tf),
+            "vocabulary": len(self._main.vocab),
+            "postings": len(self._main.data),
+        }
+
+    # ------------------------------------------------------------------ querying
+
+    def query_terms(
+        self, query: str, expansions: Sequence[tuple[str, float]] = ()
+    ) -> tuple[dict[str, float], list[str], list[str]]:
+        """(weighted query tokens, query segments, query words) of a query string."""
+        text = truncate_query(query)
+        segs = segments(text)
+        words = self.segmenter.words(text) if segs else []
+        weighted: dict[str, float] = {}
+
+        def put(tok: str, weight: float) -> None:
+            if len(weighted) < MAX_QUERY_TOKENS or tok in weighted:
+                weighted[tok] = max(weighted.get(tok, 0.0), weight)
+
+        def add_text(value: str, words_of: list[str], scale: float) -> None:
+            for w in words_of:
+                put(w, TOKEN_WEIGHTS["word"] * scale)
+            for bg in bigrams(value):
+                put(bg, TOKEN_WEIGHTS["bigram"] * scale)
+            for seg in segments(value):
+                if len(seg) == 1 and has_cjk(seg):
+                    put(UNIGRAM + seg, TOKEN_WEIGHTS["unigram"] * scale)
+
+        add_text(text, words, 1.0)
+        for extra, scale in expansions:
+            value = truncate_query(extra)
+            add_text(value, self.segmenter.words(value), scale)
+        return weighted, segs, words
+
+    def _allowed_main(self, filters: Filters | None, exclude: Iterable[str]) -> np.ndarray:
+        allowed = self._alive.copy()
+        for attr, wanted in (filters or {}).items():
+            values = [wanted] if isinstance(wanted, str) else list(wanted)
+            mask = np.zeros(self._main.n_docs, dtype=bool)
+            rows_by_value = self._attr_rows.get(attr, {})
+            for value in values:
+                rows = rows_by_value.get(str(value))
+                if rows is not None:
+                    mask[rows] = True
+            allowed &= mask
+        for doc_id in exclude:
+            row = self._main.rows.get(doc_id)
+            if row is not None:
+                allowed[row] = False
+        return allowed
+
+    @staticmethod
+    def _passes(doc: SearchDoc, filters: Filters | None) -> bool:
+        for attr, wanted in (filters or {}).items():
+            values = {wanted} if isinstance(wanted, str) else {str(v) for v in wanted}
+            if doc.filter_value(attr) not in values:
+                return False
+        return True
+
+    def _delta_scores(
+        self, query: Mapping[str, float], filters: Filters | None, exclude: set[str]
+    ) -> dict[str, float]:
+        main = self._main
+        n_total = main.n_docs + len(self._delta_tf)
+        if main.n_docs:
+            avgdl = main.avgdl
+        else:
+            avgdl = sum(self._delta_dl.values()) / max(1, len(self._delta_dl))
+        out: dict[str, float] = {}
+        for tok, weight in query.items():
+            post = self._delta_post.get(tok)
+            if not post:
+                continue
+            j = main.vocab.get(tok)
+            if j is not None and main.n_docs:
+                idf = float(main.idf[j])
+            else:
+                df = len(post)
+                idf = math.log1p((n_total - df + 0.5) / (df + 0.5))
+            for doc_id, tf in post.items():
+                norm = K1 * (1 - B + B * self._delta_dl[doc_id] / avgdl)
+                out[doc_id] = out.get(doc_id, 0.0) + weight * idf * tf / (tf + norm)
+        return {
+            doc_id: score
+            for doc_id, score in out.items()
+            if doc_id not in exclude and self._passes(self._docs[doc_id], filters)
+        }
+
+    def score(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        exclude: Iterable[str] = (),
+        expansions: Sequence[tuple[str, float]] = (),
+    ) -> tuple[list[tuple[str, float]], int]:
+        """Ranked (id, score) pairs of the requested page and the number of matches.
+
+        Filters and exclusions are applied before ranking, so a page is always full when
+        enough documents match.
+        """
+        weighted, _, _ = self.query_terms(query, expansions)
+        if not weighted or limit <= 0:
+            return [], 0
+        excluded = set(exclude)
+        with self._lock:
+            main = self._main
+            scores = main.scores(weighted)
+            scores[~self._allowed_main(filters, excluded)] = 0.0
+            rows = np.flatnonzero(scores > 0)
+            delta = self._delta_scores(weighted, filters, excluded)
+            total = len(rows) + len(delta)
+            want = offset + limit
+            if len(rows) > want:
+                part = np.argpartition(-scores[rows], want - 1)[:want]
+                rows = rows[part]
+            ranked = [(main.ids[r], float(scores[r])) for r in rows.tolist()]
+        ranked.extend(delta.items())
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        return ranked[offset:want], total
+
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        exclude: Iterable[str] = (),
+        expansions: Sequence[tuple[str, float]] = (),
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Search with filters; never raises on odd queries (empty, emoji, very long)."""
+        limit = max(0, min(int(limit), 1000))
+        offset = max(0, int(offset))
+        ranked, total = self.score(query, filters, limit, offset, exclude, expansions)
+        _, segs, words = self.query_terms(query)
+        hits = [self.make_hit(doc_id, score, segs, words, snippets) for doc_id, score in ranked]
+        suggestions = self.suggest(query) if total == 0 and segs else []
+        return SearchResult(hits=hits, total=total, suggestions=suggestions)
+
+    def make_hit(
+        self, doc_id: str, score: float, segs: list[str], words: list[str], snippet: bool = True
+    ) -> Hit:
+        doc = self._docs[doc_id]
+        haystack = normalize(" ".join([doc.title, " ".join(doc.keywords), doc.text]))
+        terms = matched_terms(segs, words, haystack)
+        text = ""
+        if snippet:
+            norm_text = normalize(doc.text)
+            source = doc.text if any(t in norm_text for t in terms) or not doc.title else doc.title
+            text = highlight(source, terms)
+        return Hit(id=doc_id, score=round(score, 6), snippet=text, matched_terms=terms)
+
+    # ------------------------------------------------------------------ did you mean
+
+    def _index_suggestion(self, kw: str) -> None:
+        assert self._suggest_index is not None
+        for ch in set(kw):
+            if ch.isalnum():
+                self._suggest_index.setdefault(ch, set()).add(kw)
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        """Keywords of the registry closest to the query by character overlap (Dice)."""
+        with self._lock:
+            if self._suggest_index is None:
+                self._suggest_index = {}
+                for kw, count in self._keyword_docs.items():
+                    if count > 0:
+                        self._index_suggestion(kw)
+            text = truncate_query(query)
+            parts = [p for p in segments(text) if len(p) >= 2]
+            if not parts:
+                return []
+            per_part = [self._suggest_part(p, limit) for p in parts[:4]]
+        if len(per_part) == 1:
+            return per_part[0]
+        best = [cands[0] if cands else part for cands, part in zip(per_part, parts, strict=False)]
+        return [" ".join(best)] if best != parts[: len(best)] else []
+
+    def _suggest_part(self, part: str, limit: int) -> list[str]:
+        assert self._suggest_index is not None
+        chars = Counter(ch for ch in part if ch.isalnum())
+        overlap: Counter[str] = Counter()
+        for ch in chars:
+            cands = self._suggest_index.get(ch, ())
+            if len(cands) > 20000:
+                continue
+            for kw in cands:
+                overlap[kw] += 1
+        scored: list[tuple[float, int, str]] = []
+        for kw, shared in overlap.items():
+            if self._keyword_docs.get(kw, 0) <= 0 or kw == part:
+                continue
+            common = sum((Counter(kw) & chars).values())
+            dice = 2.0 * common / (len(kw) + len(part))
+            if dice >= 0.5 and shared >= 1:
+                scored.append((dice, self._keyword_docs[kw], kw))
+        scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+        return [kw for _, _, kw in scored[:limit]]
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to directory ``path`` (created if needed)."""
+        root = Path(path)
+        root.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            main = self._main
+            main.bm25.save(str(root / "main"), show_progress=False)
+            np.save(root / "tf.npy", main.tf)
+            np.save(root / "dl.npy", main.dl)
+            np.save(root / "alive.npy", self._alive)
+            with open(root / "docs.jsonl", "w", encoding="utf-8") as out:
+                for doc in self._docs.values():
+                    out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            meta = {
+                "format": FORMAT_VERSION,
+                "k1": K1,
+                "b": B,
+                "field_weights": FIELD_WEIGHTS,
+                "min_delta": self.min_delta,
+                "delta_ratio": self.delta_ratio,
+                "main_ids": main.ids,
+                "delta_ids": list(self._delta_tf),
+                "domain_words": self.segmenter.domain_words,
+            }
+            with open(root / "meta.json", "w", encoding="utf-8") as out:
+                json.dump(meta, out, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> SearchIndex:
+        """Load an index written by :meth:`save`."""
+        import bm25s
+
+        root = Path(path)
+        with open(root / "meta.json", encoding="utf-8") as handle:
+            meta = json.load(handle)
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported index format {meta.get('format')!r}")
+        index = cls(min_delta=meta["min_delta"], delta_ratio=meta["delta_ratio"])
+        seg = Segmenter()
+        seg.add_words(meta["domain_words"], freqs=meta["domain_words"])
+        index.segmenter = seg
+        with open(root / "docs.jsonl", encoding="utf-8") as handle:
+            docs = [SearchDoc.from_json(json.loads(line)) for line in handle if line.strip()]
+        by_id = {d.id: d for d in docs}
+        bm25 = bm25s.BM25.load(str(root / "main"), show_progress=False)
+        main = _MainSegment(bm25, np.load(root / "tf.npy"), np.load(root / "dl.npy"), meta["main_ids"])
+        index._docs = {doc_id: by_id[doc_id] for doc_id in meta["main_ids"] if doc_id in by_id}
+        index._install_main(main, np.load(root / "alive.npy"))
+        index._docs = by_id
+        index._keyword_docs = Counter(
+            k for d in docs for k in {normalize(x).strip() for x in d.keywords} if k
+        )
+        for doc_id in meta["delta_ids"]:
+            doc = by_id[doc_id]
+            tf = doc_terms(seg, doc.title, doc.keywords, doc.text)
+            index._delta_tf[doc_id] = tf
+            index._delta_dl[doc_id] = sum(tf.values())
+            for tok, value in tf.items():
+                index._delta_post.setdefault(tok, {})[doc_id] = value
+        return index
+
+
+ProgressCallback = Callable[[int], None]
+
+__all__ = ["BIGRAM", "SearchDoc", "SearchIndex", "SearchResult", "Hit", "doc_terms"]

@@ -1,0 +1,1073 @@
+"""Subsidy engine (奖补计算): the computable measures 7–14 of 云政办发〔2024〕65号.
+
+POLICY.md is the specification. The numbers (rates, caps, pools, conditions switched on) live in
+``data/policy_catalogue.yaml``; this module holds the vocabulary and the evaluation order:
+
+1. eligibility (applicant type, region, dates in force, registered, related party, holding
+   period, loss confirmed, level),
+2. base × rate rounded half-up to 0.01 (measures without a rate: the cap or the fixed amount),
+3. min with the per-item cap, then with ``requested``  → ``entitlement``,
+4. highest_only top-up, 5. once, 6. cumulative cap, 7. annual cap → ``granted``.
+
+Steps 1–3 depend on the claim alone; steps 4–7 see ``prior_grants`` and the claims before it in
+(date, id) order. Ids are strings or integers: integers sort numerically and before strings,
+strings sort by code point; ``7`` and ``"7"`` count as the same id (duplicate).
+
+No Django import: the engine runs in the console script, in the benchmark and in the web app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from zhuanhua.engines.common import (
+    CENT,
+    ZERO,
+    InputError,
+    full_years_reached_on,
+    money_str,
+    parse_date,
+    parse_money,
+)
+
+CATALOGUE_PATH = Path(__file__).with_name("data") / "policy_catalogue.yaml"
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+APPLICANT_TYPE_LABELS: dict[str, str] = {
+    "enterprise": "企业",
+    "university": "高等院校",
+    "research_institute": "科研院所",
+    "medical_institution": "医疗卫生机构",
+    "new_rnd_institution": "新型研发机构",
+    "service_agency": "科技服务机构",
+    "venture_capital": "创业投资机构",
+    "park_or_zone": "园区或聚集区",
+    "other": "其他",
+}
+
+LEVEL_LABELS: dict[str, str] = {
+    "international": "国际标准",
+    "national": "国家标准",
+    "industry": "行业标准",
+    "local": "地方标准",
+}
+
+# Reasons of ineligibility, in the order they are listed. POLICY.md's codes keep their relative
+# order; ``region`` and ``not_in_force`` are this engine's additions for catalogue data
+# (prefecture measures, measures with dates) and never fire for the provincial measures.
+REASON_LABELS: dict[str, str] = {
+    "applicant_type": "申请主体类型不符",
+    "region": "不在本措施适用地区",
+    "not_in_force": "不在本措施有效期内",
+    "not_registered": "技术合同未经认定登记",
+    "related_party": "属于关联技术交易",
+    "holding_period": "实缴投资未满规定年限",
+    "loss_not_confirmed": "投资损失未确认",
+    "missing_level": "未注明标准级别",
+    "case_by_case": "一事一议，由人工决定",
+}
+REASONS: tuple[str, ...] = tuple(REASON_LABELS)
+
+BINDING_LABELS: dict[str, str] = {
+    "item_cap": "单个项目上限",
+    "requested": "申请金额",
+    "highest_only": "就高不就低",
+    "once": "一次性补助",
+    "cumulative_cap": "累计上限",
+    "annual_cap": "年度上限",
+}
+BINDINGS: tuple[str, ...] = tuple(BINDING_LABELS)
+
+# Kinds of scope in evaluation order, with the binding code each one reports.
+SCOPE_KINDS: dict[str, str] = {
+    "highest_only": "highest_only",
+    "once": "once",
+    "cumulative": "cumulative_cap",
+    "annual": "annual_cap",
+}
+SCOPE_KEYS: tuple[str, ...] = ("applicant", "counterparty", "subject")
+SCOPE_KEY_LABELS: dict[str, str] = {
+    "applicant": "同一申请主体",
+    "counterparty": "同一相对方",
+    "subject": "同一事项",
+}
+CONDITION_NAMES: tuple[str, ...] = (
+    "registered",
+    "not_related_party",
+    "holding_period_years",
+    "loss_confirmed",
+    "level",
+)
+
+_HIGHEST, _ONCE, _CUMULATIVE, _ANNUAL = 0, 1, 2, 3
+_KIND_CODES = {
+    "highest_only": _HIGHEST,
+    "once": _ONCE,
+    "cumulative": _CUMULATIVE,
+    "annual": _ANNUAL,
+}
+_EMPTY: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue
+# ---------------------------------------------------------------------------------------------
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; ``path`` names the entry (``measures[3].rate``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+class Scope(NamedTuple):
+    kind: str  # highest_only | once | cumulative | annual
+    keys: tuple[str, ...]  # subset of applicant, counterparty, subject (applicant always)
+    amount: Decimal | None  # the cap of cumulative/annual scopes
+    pool: str  # scopes of the same kind and pool share their running total
+    label: str  # Chinese description of the scope for explanations ("每家企业每年")
+
+
+class Conditions(NamedTuple):
+    registered: bool = False
+    not_related_party: bool = False
+    holding_period_years: int | None = None
+    loss_confirmed: bool = False
+    level: bool = False
+
+
+class Measure(NamedTuple):
+    code: str
+    measure: int
+    title: str
+    source_text: str
+    applicant_types: frozenset[str] | None  # None: any
+    base: str | None  # Chinese label of what ``base`` holds; None: not rated
+    rate: Decimal | None
+    item_cap: Decimal | None
+    item_cap_by_level: dict[str, Decimal] | None
+    fixed_amount: Decimal | None
+    scopes: tuple[Scope, ...]  # in evaluation order
+    conditions: Conditions
+    case_by_case: bool
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    budget_per_year: Decimal | None
+    region: frozenset[str] | None  # None: the whole province
+
+    @property
+    def needs_counterparty(self) -> bool:
+        return any("counterparty" in scope.keys for scope in self.scopes)
+
+
+class Catalogue:
+    """The parsed catalogue: its version and the measures by code."""
+
+    __slots__ = ("version", "effective_from", "source", "measures", "path", "_plans")
+
+    def __init__(
+        self,
+        version: str,
+        effective_from: dt.date | None,
+        source: str,
+        measures: dict[str, Measure],
+        path: str,
+    ) -> None:
+        self.version = version
+        self.effective_from = effective_from
+        self.source = source
+        self.measures = measures
+        self.path = path
+        self._plans: dict[str, _Plan] | None = None
+
+    def plans(self) -> dict[str, _Plan]:
+        """The measures precompiled for the evaluation loop (built once)."""
+        if self._plans is None:
+            self._plans = {code: _Plan(m) for code, m in self.measures.items()}
+        return self._plans
+
+    def __repr__(self) -> str:
+        return f"Catalogue(version={self.version!r}, measures={list(self.measures)})"
+
+
+def _cat_money(value: Any, path: str) -> Decimal:
+    try:
+        return parse_money(str(value) if isinstance(value, float) else value, path)
+    except InputError as exc:
+        raise CatalogueError(exc.path, exc.message) from None
+
+
+def _cat_opt_money(entry: dict[str, Any], key: str, path: str) -> Decimal | None:
+    value = entry.get(key)
+    return None if value is None else _cat_money(value, f"{path}.{key}")
+
+
+def _cat_date(value: Any, path: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value, path)
+    except InputError as exc:
+        raise CatalogueError(exc.path, exc.message) from None
+
+
+def _cat_str(entry: dict[str, Any], key: str, path: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogueError(f"{path}.{key}", "must be a non-empty string")
+    return " ".join(value.split()) if key != "source_text" else "".join(value.split())
+
+
+def _cat_scope(raw: Any, path: str, code: str) -> Scope:
+    if not isinstance(raw, dict):
+        raise CatalogueError(path, "must be a mapping")
+    kind = raw.get("kind")
+    if kind not in SCOPE_KINDS:
+        raise CatalogueError(f"{path}.kind", f"must be one of {', '.join(SCOPE_KINDS)}")
+    keys = raw.get("keys") or ["applicant"]
+    if not isinstance(keys, list) or any(k not in SCOPE_KEYS for k in keys):
+        raise CatalogueError(f"{path}.keys", f"must be a list of {', '.join(SCOPE_KEYS)}")
+    if "applicant" not in keys:
+        raise CatalogueError(f"{path}.keys", "must include applicant")
+    amount = _cat_opt_money(raw, "amount", path)
+    if kind in ("cumulative", "annual") and amount is None:
+        raise CatalogueError(f"{path}.amount", f"is required for a {kind} scope")
+    if kind in ("highest_only", "once") and amount is not None:
+        raise CatalogueError(f"{path}.amount", f"a {kind} scope has no amount")
+    pool = raw.get("pool") or f"{code}-{kind}"
+    ordered = tuple(k for k in SCOPE_KEYS if k in keys)
+    label = raw.get("label") or "".join(SCOPE_KEY_LABELS[k] for k in ordered)
+    return Scope(kind, ordered, amount, str(pool), str(label))
+
+
+def _cat_measure(raw: Any, path: str) -> Measure:
+    if not isinstance(raw, dict):
+        raise CatalogueError(path, "must be a mapping")
+    code = _cat_str(raw, "code", path)
+    number = raw.get("measure")
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise CatalogueError(f"{path}.measure", "must be the measure's number")
+    types = raw.get("applicant_types")
+    if types is not None:
+        if not isinstance(types, list) or any(t not in APPLICANT_TYPE_LABELS for t in types):
+            raise CatalogueError(f"{path}.applicant_types", "must be null or applicant types")
+        types = frozenset(types)
+    rate = raw.get("rate")
+    rate_dec = None
+    if rate is not None:
+        try:
+            rate_dec = Decimal(str(rate))
+        except InvalidOperation:
+            raise CatalogueError(f"{path}.rate", "not a number") from None
+        if not rate_dec.is_finite() or not 0 <= rate_dec <= 1:
+            raise CatalogueError(f"{path}.rate", "must be between 0 and 1")
+    base = raw.get("base")
+    if (rate_dec is None) != (base is None):
+        raise CatalogueError(f"{path}.base", "a rated measure names its base, others have none")
+    item_cap = _cat_opt_money(raw, "item_cap", path)
+    by_level_raw = raw.get("item_cap_by_level")
+    by_level: dict[str, Decimal] | None = None
+    if by_level_raw is not None:
+        if not isinstance(by_level_raw, dict) or set(by_level_raw) != set(LEVEL_LABELS):
+            raise CatalogueError(
+                f"{path}.item_cap_by_level", f"must give {', '.join(LEVEL_LABELS)}"
+            )
+        by_level = {
+            k: _cat_money(v, f"{path}.item_cap_by_level.{k}") for k, v in by_level_raw.items()
+        }
+    fixed = _cat_opt_money(raw, "fixed_amount", path)
+    case_by_case = bool(raw.get("case_by_case", False))
+    if sum(x is not None for x in (item_cap, by_level, fixed)) > 1:
+        raise CatalogueError(path, "give one of item_cap, item_cap_by_level, fixed_amount")
+    if rate_dec is None and not case_by_case and item_cap is None and by_level is None:
+        if fixed is None:
+            raise CatalogueError(path, "a measure without rate needs a cap or a fixed amount")
+    cond_raw = raw.get("conditions") or {}
+    if not isinstance(cond_raw, dict) or any(k not in CONDITION_NAMES for k in cond_raw):
+        raise CatalogueError(f"{path}.conditions", f"known: {', '.join(CONDITION_NAMES)}")
+    years = cond_raw.get("holding_period_years")
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
+        raise CatalogueError(f"{path}.conditions.holding_period_years", "must be a whole number")
+    conditions = Conditions(
+        registered=bool(cond_raw.get("registered", False)),
+        not_related_party=bool(cond_raw.get("not_related_party", False)),
+        holding_period_years=years,
+        loss_confirmed=bool(cond_raw.get("loss_confirmed", False)),
+        level=bool(cond_raw.get("level", False)),
+    )
+    if conditions.level != (by_level is not None):
+        raise CatalogueError(f"{path}.conditions.level", "goes with item_cap_by_level")
+    scopes_raw = raw.get("scopes") or []
+    if not isinstance(scopes_raw, list):
+        raise CatalogueError(f"{path}.scopes", "must be a list")
+    scopes = [_cat_scope(s, f"{path}.scopes[{j}]", code) for j, s in enumerate(scopes_raw)]
+    order = list(SCOPE_KINDS)
+    scopes.sort(key=lambda s: order.index(s.kind))
+    region = raw.get("region")
+    if region is not None:
+        if not isinstance(region, list) or not region:
+            raise CatalogueError(f"{path}.region", "must be null or a list of prefecture codes")
+        region = frozenset(str(r) for r in region)
+    return Measure(
+        code=code,
+        measure=number,
+        title=_cat_str(raw, "title", path),
+        source_text=_cat_str(raw, "source_text", path),
+        applicant_types=types,
+        base=None if base is None else str(base),
+        rate=rate_dec,
+        item_cap=item_cap,
+        item_cap_by_level=by_level,
+        fixed_amount=fixed,
+        scopes=tuple(scopes),
+        conditions=conditions,
+        case_by_case=case_by_case,
+        effective_from=_cat_date(raw.get("effective_from"), f"{path}.effective_from"),
+        effective_to=_cat_date(raw.get("effective_to"), f"{path}.effective_to"),
+        budget_per_year=_cat_opt_money(raw, "budget_per_year", path),
+        region=region,
+    )
+
+
+def parse_catalogue(doc: Any, path: str = "(catalogue)") -> Catalogue:
+    """Build a :class:`Catalogue` from the parsed YAML document."""
+    if not isinstance(doc, dict):
+        raise CatalogueError("(catalogue)", "must be a mapping")
+    version = doc.get("version")
+    if version is None:
+        raise CatalogueError("version", "is required")
+    raw_measures = doc.get("measures")
+    if not isinstance(raw_measures, list) or not raw_measures:
+        raise CatalogueError("measures", "must be a non-empty list")
+    measures: dict[str, Measure] = {}
+    for i, raw in enumerate(raw_measures):
+        measure = _cat_measure(raw, f"measures[{i}]")
+        if measure.code in measures:
+            raise CatalogueError(f"measures[{i}].code", f"duplicate code {measure.code}")
+        measures[measure.code] = measure
+    return Catalogue(
+        version=str(version),
+        effective_from=_cat_date(doc.get("effective_from"), "effective_from"),
+        source=str(doc.get("source") or ""),
+        measures=measures,
+        path=path,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> Catalogue:
+    with open(path, encoding="utf-8") as handle:
+        doc = yaml.safe_load(handle)
+    return parse_catalogue(doc, path)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """The policy catalogue (the packaged one by default), parsed once per path."""
+    return _load_cached(str(path or CATALOGUE_PATH))
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+class TraceStep(NamedTuple):
+    step: str  # eligibility | amount | item_cap | requested | highest_only | once | ...
+    before: Decimal | None
+    after: Decimal | None
+    detail: dict[str, Any]
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _pct(rate: Decimal) -> str:
+    return format((rate * 100).normalize(), "f") + "%"
+
+
+class Result:
+    """The outcome of one claim. ``trace`` and ``explanation`` are built on demand."""
+
+    __slots__ = (
+        "id",
+        "measure",
+        "eligible",
+        "reasons",
+        "entitlement",
+        "granted",
+        "binding",
+        "_m",
+        "_claim",
+        "_date",
+        "_base",
+        "_raw",
+        "_requested",
+        "_level",
+        "_cp",
+        "_subj",
+        "_used",
+    )
+
+    id: Any
+    measure: str
+    eligible: bool
+    reasons: tuple[str, ...]
+    entitlement: Decimal
+    granted: Decimal
+    binding: tuple[str, ...]
+    _m: Measure
+    _claim: dict[str, Any]
+    _date: dt.date
+    _base: Decimal | None
+    _raw: Decimal
+    _requested: Decimal | None
+    _level: str | None
+    _cp: str
+    _subj: str
+    _used: tuple[Decimal, ...] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "measure": self.measure,
+            "eligible": self.eligible,
+            "reasons": list(self.reasons),
+            "entitlement": money_str(self.entitlement),
+            "granted": money_str(self.granted),
+            "binding": list(self.binding),
+            "explanation": self.explanation,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(id={self.id!r}, measure={self.measure!r}, eligible={self.eligible}, "
+            f"reasons={list(self.reasons)}, entitlement={self.entitlement}, "
+            f"granted={self.granted}, binding={list(self.binding)})"
+        )
+
+    # -- trace -----------------------------------------------------------------------------
+
+    @property
+    def trace(self) -> list[TraceStep]:
+        """Every step of the evaluation with the amount before and after it."""
+        m = self._m
+        steps = [
+            TraceStep(
+                "eligibility",
+                None,
+                None,
+                {"eligible": self.eligible, "reasons": list(self.reasons)},
+            )
+        ]
+        if not self.eligible or m.case_by_case:
+            return steps
+        amount = self._raw
+        if m.rate is not None:
+            detail: dict[str, Any] = {"base": self._base, "rate": m.rate}
+        elif m.fixed_amount is not None:
+            detail = {"fixed_amount": m.fixed_amount}
+        else:
+            detail = {"cap": self._cap(), "level": self._level}
+        steps.append(TraceStep("amount", None, amount, detail))
+        cap = self._cap()
+        if cap is not None and m.rate is not None:
+            after = min(amount, cap)
+            steps.append(TraceStep("item_cap", amount, after, {"cap": cap}))
+            amount = after
+        if self._requested is not None:
+            after = min(amount, self._requested)
+            steps.append(TraceStep("requested", amount, after, {"requested": self._requested}))
+            amount = after
+        for scope, used in zip(m.scopes, self._used or (), strict=False):
+            kind = scope.kind
+            info: dict[str, Any] = {
+                "pool": scope.pool,
+                "keys": self._scope_key(scope),
+                "already_granted": used,
+            }
+            if kind == "highest_only":
+                after = max(ZERO, amount - used) if used > 0 else amount
+            elif kind == "once":
+                after = ZERO if used > 0 else amount
+            else:
+                assert scope.amount is not None
+                left = max(ZERO, scope.amount - used)
+                info["cap"] = scope.amount
+                info["left"] = left
+                if kind == "annual":
+                    info["year"] = self._date.year
+                after = min(amount, left)
+            steps.append(TraceStep(SCOPE_KINDS[kind], amount, after, info))
+            amount = after
+        return steps
+
+    def _cap(self) -> Decimal | None:
+        m = self._m
+        if m.item_cap_by_level is not None:
+            return m.item_cap_by_level.get(self._level or "")
+        return m.item_cap if m.item_cap is not None else m.fixed_amount
+
+    def _scope_key(self, scope: Scope) -> dict[str, str]:
+        values = {
+            "applicant": str(self._claim.get("applicant")),
+            "counterparty": self._cp,
+            "subject": self._subj,
+        }
+        return {k: values[k] for k in scope.keys}
+
+    # -- explanation -----------------------------------------------------------------------
+
+    @property
+    def explanation(self) -> list[str]:
+        """Chinese sentences a reviewer can read, one per step that mattered."""
+        m = self._m
+        if not self.eligible:
+            out = [f"不符合{m.code}（{m.title}）的条件："]
+            out.extend(self._reason_sentence(code) for code in self.reasons)
+            out.append("核定补助 0.00 元。")
+            return out
+        if m.case_by_case:
+            return [
+                f"{m.code}（{m.title}）采取“一事一议”方式给予支持，由人工研究决定，"
+                "系统不计算金额，核定补助 0.00 元。"
+            ]
+        out = []
+        for step in self.trace[1:]:
+            sentence = self._step_sentence(step)
+            if sentence:
+                out.append(sentence)
+        if self.granted > 0:
+            out.append(f"本次最高可给予补助 {_yuan(self.granted)} 元（评审可核减，不可超出）。")
+        else:
+            out.append("本次核定补助 0.00 元。")
+        return out
+
+    def _reason_sentence(self, code: str) -> str:
+        m, claim = self._m, self._claim
+        if code == "applicant_type":
+            allowed = "、".join(
+                APPLICANT_TYPE_LABELS[t]
+                for t in APPLICANT_TYPE_LABELS
+                if m.applicant_types is None or t in m.applicant_types
+            )
+            kind = claim.get("applicant_type")
+            label = APPLICANT_TYPE_LABELS.get(str(kind), str(kind))
+            return f"申请主体类型为{label}，本措施仅适用于{allowed}。"
+        if code == "region":
+            regions = "、".join(sorted(m.region or ()))
+            where = claim.get("applicant_region") or "未注明"
+            return f"本措施仅适用于地区 {regions}，申请主体所在地区为 {where}。"
+        if code == "not_in_force":
+            start = m.effective_from.isoformat() if m.effective_from else "不限"
+            end = m.effective_to.isoformat() if m.effective_to else "不限"
+            return f"申请日 {self._date.isoformat()} 不在本措施有效期（{start} 至 {end}）内。"
+        if code == "not_registered":
+            return "技术合同未经技术合同认定登记。"
+        if code == "related_party":
+            return "属于关联技术交易，不予奖补。"
+        if code == "holding_period":
+            years = m.conditions.holding_period_years or 0
+            paid = claim.get("paid_in_date")
+            if paid is None:
+                return f"未提供实缴投资日期，无法认定实缴投资已满 {years} 年。"
+            reached = full_years_reached_on(parse_date(paid, "paid_in_date"), years)
+            return (
+                f"实缴投资日为 {paid}，满 {years} 年应自 {reached.isoformat()} 起计，"
+                f"申请日 {self._date.isoformat()} 尚未满 {years} 年。"
+            )
+        if code == "loss_not_confirmed":
+            return "投资损失尚未确认。"
+        if code == "missing_level":
+            return "未注明所形成标准的级别（国际、国家、行业或地方标准）。"
+        return REASON_LABELS.get(code, code) + "。"
+
+    def _step_sentence(self, step: TraceStep) -> str:
+        m = self._m
+        name, before, after, d = step
+        assert after is not None
+        if name == "amount":
+            if m.rate is not None:
+                text = f"按{m.base} {_yuan(d['base'])} 元的 {_pct(m.rate)} 计 {_yuan(after)} 元"
+                cap = self._cap()
+                if cap is None:
+                    return text + "。"
+                if after > cap:
+                    return f"{text}，超过单个项目上限 {_yuan(cap)} 元，按上限计 {_yuan(cap)} 元。"
+                return f"{text}，未超过单个项目上限 {_yuan(cap)} 元。"
+            if m.fixed_amount is not None:
+                return f"本措施为定额补助，计 {_yuan(after)} 元。"
+            if m.item_cap_by_level is not None:
+                level = LEVEL_LABELS.get(self._level or "", "")
+                return f"形成{level}，按{level}奖补上限计 {_yuan(after)} 元。"
+            return f"本措施不设计算基数，按补助上限计 {_yuan(after)} 元。"
+        assert before is not None
+        if name == "item_cap":
+            return ""  # said together with the amount
+        if name == "requested":
+            req = d["requested"]
+            if req < before:
+                return f"申请金额 {_yuan(req)} 元低于可补助额，按申请金额计 {_yuan(req)} 元。"
+            return f"申请金额 {_yuan(req)} 元，不低于可补助额 {_yuan(before)} 元。"
+        used = d["already_granted"]
+        subject = f"（{self._subj}）" if self._subj else ""
+        if name == "highest_only":
+            if used <= 0:
+                return ""
+            if after > 0:
+                return (
+                    f"同类事项{subject}已获本措施补助 {_yuan(used)} 元，按“就高不就低”原则"
+                    f"补足差额 {_yuan(after)} 元。"
+                )
+            return (
+                f"同类事项{subject}已获本措施补助 {_yuan(used)} 元，不低于本次金额 "
+                f"{_yuan(before)} 元，按“就高不就低”原则不再补助。"
+            )
+        scope = next(s for s in m.scopes if SCOPE_KINDS[s.kind] == name)
+        if name == "once":
+            if used <= 0:
+                return ""
+            return f"本措施为一次性补助，{scope.label}已获补助 {_yuan(used)} 元，不再补助。"
+        cap, left = d["cap"], d["left"]
+        where = f"（{self._cp}）" if "counterparty" in scope.keys and self._cp else ""
+        if name == "annual_cap":
+            head = f"{d['year']} 年度{scope.label}{where}补助上限"
+        else:
+            head = f"{scope.label}{where}累计补助上限"
+        text = f"{head} {_yuan(cap)} 元，已获 {_yuan(used)} 元，剩余 {_yuan(left)} 元"
+        if after < before:
+            return f"{text}，按剩余额计 {_yuan(after)} 元。"
+        return text + "。"
+
+
+# ---------------------------------------------------------------------------------------------
+# Input parsing (fast paths; errors delegate to common's helpers for their messages)
+# ---------------------------------------------------------------------------------------------
+
+
+def _money(value: Any, path: str) -> Decimal:
+    kind = type(value)
+    try:
+        if kind is str:
+            result = Decimal(value)
+        elif kind is int:
+            result = Decimal(value)
+        elif kind is Decimal:
+            result = value
+        else:
+            return parse_money(value, path)
+        if result.is_finite() and result >= 0 and result == result.quantize(CENT):
+            return result
+    except (InvalidOperation, ValueError):
+        pass
+    return parse_money(value, path)
+
+
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(path, "must be a string")
+    return value
+
+
+def _flag(value: Any, path: str) -> bool:
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    raise InputError(path, "must be true or false")
+
+
+_DATE_CACHE: dict[str, dt.date] = {}
+
+
+def _date(value: Any, path: str) -> dt.date:
+    if type(value) is str:
+        found = _DATE_CACHE.get(value)
+        if found is not None:
+            return found
+    result = parse_date(value, path)
+    if len(_DATE_CACHE) < 100_000:
+        _DATE_CACHE[value] = result
+    return result
+
+
+def _id_key(value: Any, path: str) -> tuple[int, Any]:
+    if type(value) is str:
+        return (1, value)
+    if type(value) is int:
+        return (0, value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return (0, int(value))
+    raise InputError(path, "must be a string or an integer")
+
+
+def _parse_grants(
+    grants: Any, measures: dict[str, Measure], used: dict[tuple[Any, ...], Decimal]
+) -> None:
+    if grants is None:
+        return
+    if not isinstance(grants, list):
+        raise InputError("prior_grants", "must be a list")
+    for j, g in enumerate(grants):
+        path = f"prior_grants[{j}]"
+        if not isinstance(g, dict):
+            raise InputError(path, "must be an object")
+        code = g.get("measure")
+        m = measures.get(code) if isinstance(code, str) else None
+        if m is None:
+            if code is None:
+                raise InputError(f"{path}.measure", "is required")
+            raise InputError(f"{path}.measure", f"unknown measure {code!r}")
+        applicant = g.get("applicant")
+        if applicant is None:
+            raise InputError(f"{path}.applicant", "is required")
+        applicant = _text(applicant, f"{path}.applicant")
+        cp = g.get("counterparty")
+        if cp is None:
+            if m.needs_counterparty:
+                raise InputError(f"{path}.counterparty", f"is required for {m.code}")
+            cp = ""
+        cp = _text(cp, f"{path}.counterparty")
+        subj = _text(g.get("subject") or "", f"{path}.subject")
+        when = g.get("date")
+        if when is None:
+            raise InputError(f"{path}.date", "is required")
+        year = _date(when, f"{path}.date").year
+        amount = g.get("amount")
+        if amount is None:
+            raise InputError(f"{path}.amount", "is required")
+        value = _money(amount, f"{path}.amount")
+        if value <= 0:
+            continue
+        for key in _scope_keys(m, applicant, cp, subj, year):
+            used[key] = used.get(key, ZERO) + value
+
+
+def _scope_keys(m: Measure, applicant: str, cp: str, subj: str, year: int) -> list[tuple[Any, ...]]:
+    keys = []
+    for s in m.scopes:
+        c = cp if "counterparty" in s.keys else ""
+        u = subj if "subject" in s.keys else ""
+        if s.kind == "annual":
+            keys.append((s.kind, s.pool, applicant, c, u, year))
+        else:
+            keys.append((s.kind, s.pool, applicant, c, u, 0))
+    return keys
+
+
+class _Plan:
+    """A measure precompiled for the hot loop."""
+
+    __slots__ = (
+        "m",
+        "types",
+        "region",
+        "eff_from",
+        "eff_to",
+        "rate",
+        "cap",
+        "by_level",
+        "fixed",
+        "registered",
+        "not_related",
+        "holding",
+        "loss",
+        "level",
+        "needs_cp",
+        "scopes",
+        "case_by_case",
+    )
+
+    def __init__(self, m: Measure) -> None:
+        self.m = m
+        self.types = m.applicant_types
+        self.region = m.region
+        self.eff_from = m.effective_from
+        self.eff_to = m.effective_to
+        self.rate = m.rate
+        self.cap = m.item_cap
+        self.by_level = m.item_cap_by_level
+        self.fixed = m.fixed_amount
+        c = m.conditions
+        self.registered = c.registered
+        self.not_related = c.not_related_party
+        self.holding = c.holding_period_years
+        self.loss = c.loss_confirmed
+        self.level = c.level
+        self.needs_cp = m.needs_counterparty
+        self.case_by_case = m.case_by_case
+        # (kind code, kind, pool, uses counterparty, uses subject, cap, binding code)
+        self.scopes = tuple(
+            (
+                _KIND_CODES[s.kind],
+                s.kind,
+                s.pool,
+                "counterparty" in s.keys,
+                "subject" in s.keys,
+                s.amount,
+                SCOPE_KINDS[s.kind],
+            )
+            for s in m.scopes
+        )
+
+
+def _holding_ok(paid_in: dt.date, years: int, on: dt.date) -> bool:
+    return on >= full_years_reached_on(paid_in, years)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any, ...]]:
+    """Steps 1–3 for one claim (they depend on the claim alone)."""
+    path = f"claims[{i}]"
+    if not isinstance(c, dict):
+        raise InputError(path, "must be an object")
+    cid = c.get("id")
+    if cid is None:
+        raise InputError(f"{path}.id", "is required")
+    idk = _id_key(cid, f"{path}.id")
+    code = c.get("measure")
+    plan = plans.get(code) if type(code) is str else None
+    if plan is None:
+        if code is None:
+            raise InputError(f"{path}.measure", f"is required (claim {cid})")
+        raise InputError(f"{path}.measure", f"unknown measure {code!r} (claim {cid})")
+    try:
+        applicant = c.get("applicant")
+        if type(applicant) is not str or not applicant:
+            if applicant is None:
+                raise InputError(f"{path}.applicant", "is required")
+            raise InputError(f"{path}.applicant", "must be a non-empty string")
+        atype = c.get("applicant_type")
+        if atype not in APPLICANT_TYPE_LABELS:
+            if atype is None:
+                raise InputError(f"{path}.applicant_type", "is required")
+            raise InputError(
+                f"{path}.applicant_type",
+                f"unknown applicant type {atype!r}; one of {', '.join(APPLICANT_TYPE_LABELS)}",
+            )
+        when = c.get("date")
+        if when is None:
+            raise InputError(f"{path}.date", "is required")
+        day = _date(when, f"{path}.date")
+        value = c.get("base")
+        base = None if value is None else _money(value, f"{path}.base")
+        rate = plan.rate
+        if rate is not None and base is None:
+            raise InputError(f"{path}.base", f"is required for {code} (rated measure)")
+        value = c.get("requested")
+        requested = None if value is None else _money(value, f"{path}.requested")
+        cp = c.get("counterparty")
+        if cp is None or cp == "":
+            if plan.needs_cp:
+                raise InputError(f"{path}.counterparty", f"is required for {code}")
+            cp = ""
+        elif type(cp) is not str:
+            raise InputError(f"{path}.counterparty", "must be a string")
+        subj = c.get("subject")
+        if subj is None:
+            subj = ""
+        elif type(subj) is not str:
+            raise InputError(f"{path}.subject", "must be a string")
+        level = c.get("level")
+        if plan.level and level is not None and level not in LEVEL_LABELS:
+            raise InputError(
+                f"{path}.level", f"must be one of {', '.join(LEVEL_LABELS)}, not {level!r}"
+            )
+        registered = _flag(c.get("registered"), f"{path}.registered")
+        related = _flag(c.get("related_party"), f"{path}.related_party")
+        loss_ok = _flag(c.get("loss_confirmed"), f"{path}.loss_confirmed")
+        value = c.get("paid_in_date")
+        paid_in = None if value is None else _date(value, f"{path}.paid_in_date")
+        region = c.get("applicant_region")
+        if region is not None and type(region) is not str:
+            raise InputError(f"{path}.applicant_region", "must be a string")
+    except InputError as exc:
+        raise InputError(exc.path, f"{exc.message} (claim {cid})") from None
+
+    # Step 1: eligibility, every reason that applies, in REASONS order.
+    reasons: list[str] | None = None
+    types = plan.types
+    if types is not None and atype not in types:
+        reasons = ["applicant_type"]
+    if plan.region is not None and region not in plan.region:
+        reasons = (reasons or []) + ["region"]
+    if (plan.eff_from is not None and day < plan.eff_from) or (
+        plan.eff_to is not None and day > plan.eff_to
+    ):
+        reasons = (reasons or []) + ["not_in_force"]
+    if plan.registered and not registered:
+        reasons = (reasons or []) + ["not_registered"]
+    if plan.not_related and related:
+        reasons = (reasons or []) + ["related_party"]
+    if plan.holding is not None and (
+        paid_in is None or not _holding_ok(paid_in, plan.holding, day)
+    ):
+        reasons = (reasons or []) + ["holding_period"]
+    if plan.loss and not loss_ok:
+        reasons = (reasons or []) + ["loss_not_confirmed"]
+    if plan.level and level is None:
+        reasons = (reasons or []) + ["missing_level"]
+
+    r = Result()
+    r.id = cid
+    r.measure = str(code)
+    r._m = plan.m
+    r._claim = c
+    r._date = day
+    r._base = base
+    r._requested = requested
+    r._level = level
+    r._cp = cp
+    r._subj = subj
+    r._used = None
+    r.granted = ZERO
+    key = (day, idk[0], idk[1])
+    if reasons is not None:
+        r.eligible = False
+        r.reasons = tuple(reasons)
+        r.entitlement = r._raw = ZERO
+        r.binding = _EMPTY
+        return r, key
+    r.eligible = True
+    if plan.case_by_case:
+        r.reasons = ("case_by_case",)
+        r.entitlement = r._raw = ZERO
+        r.binding = _EMPTY
+        return r, key
+    r.reasons = _EMPTY
+    # Step 2: the amount.
+    binding: tuple[str, ...] = _EMPTY
+    if rate is not None:
+        assert base is not None
+        amount = (base * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        cap = plan.cap
+        r._raw = amount
+        # Step 3a: the per-item cap.
+        if cap is not None and amount > cap:
+            amount = cap
+            binding = ("item_cap",)
+    elif plan.by_level is not None:
+        amount = plan.by_level[str(level)]
+        r._raw = amount
+    else:
+        found = plan.fixed if plan.fixed is not None else plan.cap
+        assert found is not None
+        amount = r._raw = found
+    # Step 3b: what was asked for.
+    if requested is not None and amount > requested:
+        amount = requested
+        binding = (*binding, "requested")
+    r.entitlement = amount
+    r.binding = binding
+    return r, key
+
+
+def evaluate(
+    claims: Sequence[Any], prior_grants: Iterable[Any] | None, catalogue: Catalogue
+) -> list[Result]:
+    """Evaluate claims (raw JSON objects) in (date, id) order; results come in input order."""
+    if not isinstance(claims, list | tuple):
+        raise InputError("claims", "must be a list")
+    plans = catalogue.plans()
+    used: dict[tuple[Any, ...], Decimal] = {}
+    _parse_grants(
+        list(prior_grants) if prior_grants is not None else None, catalogue.measures, used
+    )
+    results: list[Result] = []
+    keys: list[tuple[Any, ...]] = []
+    seen: dict[str, int] = {}
+    append_result = results.append
+    append_key = keys.append
+    for i, c in enumerate(claims):
+        r, key = _prepare(i, c, plans)
+        text_id = r.id if type(r.id) is str else str(key[2])
+        first = seen.setdefault(text_id, i)
+        if first != i:
+            raise InputError(f"claims[{i}].id", f"duplicate id {r.id!r} (also claims[{first}])")
+        append_result(r)
+        append_key(key)
+    del seen
+    order = sorted(range(len(results)), key=keys.__getitem__)
+    del keys
+    get = used.get
+    for i in order:
+        r = results[i]
+        if not r.eligible:
+            continue
+        plan = plans[r.measure]
+        scopes = plan.scopes
+        if not scopes or plan.case_by_case:
+            r.granted = r.entitlement
+            continue
+        amount = r.entitlement
+        binding = r.binding
+        applicant = r._claim["applicant"]
+        year = r._date.year
+        scope_keys = []
+        prior = []
+        for kind, kname, pool, use_cp, use_subj, cap, bind in scopes:
+            key = (
+                kname,
+                pool,
+                applicant,
+                r._cp if use_cp else "",
+                r._subj if use_subj else "",
+                year if kind == _ANNUAL else 0,
+            )
+            already = get(key, ZERO)
+            scope_keys.append(key)
+            prior.append(already)
+            if kind == _HIGHEST:
+                if already > 0:
+                    amount = amount - already if amount > already else ZERO
+                    binding = (*binding, bind)
+            elif kind == _ONCE:
+                if already > 0:
+                    amount = ZERO
+                    binding = (*binding, bind)
+            else:
+                left = cap - already  # type: ignore[operator]  # capped kinds have one
+                if left < 0:
+                    left = ZERO
+                if amount > left:
+                    amount = left
+                    binding = (*binding, bind)
+        r.granted = amount
+        r.binding = binding
+        r._used = tuple(prior)
+        if amount > 0:
+            for key in scope_keys:
+                used[key] = get(key, ZERO) + amount
+    return results
+
+
+def run(doc: Any, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """The CLI entry: ``{"claims": [...], "prior_grants": [...]}`` → ``{"results": [...]}``."""
+    if not isinstance(doc, dict):
+        raise InputError("(document)", "must be an object with claims")
+    claims = doc.get("claims")
+    if claims is None:
+        raise InputError("claims", "is required")
+    if not isinstance(claims, list):
+        raise InputError("claims", "must be a list")
+    results = evaluate(claims, doc.get("prior_grants"), catalogue or load_catalogue())
+    return {"results": [r.as_dict() for r in results]}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+
+from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.organisations.choices import OrganisationType
+
+SIGN_UP_TYPES = [c for c in OrganisationType.choices if c[0] != OrganisationType.DEPARTMENT]
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label="机构名称", max_length=200)
+    org_type = forms.ChoiceField(label="机构类型", choices=SIGN_UP_TYPES)
+    uscc = forms.CharField(label="统一社会信用代码", max_length=20)
+    prefecture = forms.ChoiceField(label="所在州（市）", choices=PREFECTURE_CHOICES)
+    address = forms.CharField(label="地址", max_length=300, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=60, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    is_sme = forms.BooleanField(label="中小微企业", required=False)
+    is_tech_enterprise = forms.BooleanField(label="科技型企业", required=False)
+    username = forms.CharField(label="管理员用户名", max_length=150)
+    display_name = forms.CharField(label="管理员姓名", max_length=60)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    password = forms.CharField(label="密码（至少 8 位，不能全为数字）", widget=forms.PasswordInput)
+
+    def apply_errors(self, exc: forms.ValidationError) -> None:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(label="审核意见", max_length=500, required=False)
