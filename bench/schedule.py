@@ -33,7 +33,7 @@ from zhuanhua.engines.licensing import royalty_periods, run  # noqa: E402
 
 TIME_TARGET_S = 10.0
 MEMORY_TARGET_BYTES = 2 * 1024**3
-FEE_MODELS = ("royalty", "royalty", "staged", "staged_royalty", "staged_royalty")
+FEE_MODELS = ("royalty", "staged", "staged_royalty")
 
 
 def _money(rng: random.Random, low: int, high: int) -> str:

@@ -1,12 +1,11 @@
 """REST endpoints for achievements: public reads, unit writes, reviewer moves."""
 
-from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -124,12 +123,12 @@ def get_achievement(request: HttpRequest, achievement_id: int) -> Achievement:
 
 
 @router.post("/", response={201: AchievementOut}, auth=django_auth, summary="新建成果（草稿）")
-def create_achievement(request: HttpRequest, payload: AchievementIn) -> tuple[int, Achievement]:
+def create_achievement(request: HttpRequest, payload: AchievementIn) -> Status:
     data = payload.dict(exclude={"completers"})
     achievement = services.achievement_create(
         user=request.user, data=data, completers=[c.dict() for c in payload.completers]
     )
-    return 201, achievement
+    return Status(201, achievement)
 
 
 @router.patch("/{achievement_id}", response=AchievementOut, auth=django_auth, summary="修改成果")

@@ -1,17 +1,81 @@
-"""Excel import/export pages (being built: see zhuanhua/achievements/excel.py)."""
+"""Excel pages: the import form, the template download and the export of the hall's list."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from zhuanhua.achievements import excel, services
+from zhuanhua.achievements.forms import ImportForm
+from zhuanhua.achievements.selectors import achievement_hall
+from zhuanhua.achievements.views import hall_query_from
+
+# The error table stops here; the count above it still says how many there are.
+MAX_PROBLEMS_SHOWN = 500
 
 
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type=excel.XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    user = request.user
+    if not user.can_edit_achievements:  # type: ignore[union-attr]
+        raise PermissionDenied(services.ERR_NOT_EDITOR)
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = excel.achievements_import(user=user, upload=form.cleaned_data["file"])
+            if report.ok:
+                messages.success(
+                    request,
+                    f"已导入 {report.created_count} 条成果，均已保存为本单位草稿，请核对后提交审核。",
+                )
+                return redirect("core:workbench")
+    else:
+        form = ImportForm()
+    context = {
+        "form": form,
+        "report": report,
+        "problems": report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
+        "problems_truncated": bool(report) and len(report.problems) > MAX_PROBLEMS_SHOWN,
+        "max_rows": excel.MAX_ROWS,
+        "headers": excel.HEADERS,
+    }
+    return render(request, "achievements/import.html", context)
 
 
 def template_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    return _xlsx_response(excel.import_template(), "科技成果导入模板.xlsx")
 
 
 def export_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    """The hall's current filters as .xlsx (published only); `?scope=mine` gives a unit editor
+    its own records of every status, narrowed by the same filters."""
+    _form, query = hall_query_from(request)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if request.GET.get("scope") == "mine":
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.can_edit_achievements:  # type: ignore[union-attr]
+            raise PermissionDenied(services.ERR_NOT_EDITOR)
+        content = excel.achievements_export(excel.own_achievements(user, query))
+        return _xlsx_response(content, f"本单位科技成果_{stamp}.xlsx")
+    content = excel.achievements_export(achievement_hall(query))
+    return _xlsx_response(content, f"科技成果_{stamp}.xlsx")

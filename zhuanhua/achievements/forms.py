@@ -6,12 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
+from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 
 MAX_COMPLETERS = 10
 
 
-class AchievementForm(forms.Form):
+class AchievementForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="成果名称", max_length=200)
     summary = forms.CharField(label="成果简介", widget=forms.Textarea(attrs={"rows": 6}))
     keywords = forms.CharField(label="关键词（用逗号分隔）", max_length=400, required=False)
@@ -52,7 +53,7 @@ class AchievementForm(forms.Form):
                 self.add_error(name if name in self.fields else None, message)
 
 
-class HallFilterForm(forms.Form):
+class HallFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="关键词", max_length=200, required=False)
     ip_type = forms.ChoiceField(label="知识产权类型", required=False,
                                 choices=[("", "全部类型"), *IpType.choices])
@@ -70,14 +71,14 @@ class HallFilterForm(forms.Form):
     ])
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="原因", max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label="附件（PDF、图片、Word、Excel、ZIP，≤ 20 MB）")
 
 
-class ImportForm(forms.Form):
+class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")

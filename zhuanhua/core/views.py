@@ -39,7 +39,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["drafts"] = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")[:20]
         context["returned"] = mine.filter(status=AchievementStatus.DRAFT).exclude(return_reason="")
         context["submitted"] = mine.filter(status=AchievementStatus.SUBMITTED).order_by("-submitted_at")
-        context["mine_counts"] = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
+        counts = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
+        context["mine_counts"] = {
+            label: counts.get(value, 0) for value, label in AchievementStatus.choices
+        }
         context["recent"] = mine.order_by("-updated_at")[:10]
     if user.is_reviewer:  # type: ignore[union-attr]
         context["review_queue"] = Achievement.objects.filter(

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from zhuanhua.engines.common import (
     CENT,
@@ -223,12 +223,17 @@ def _periods(start: dt.date, end: dt.date, period: str) -> tuple[tuple[dt.date, 
 
 
 @lru_cache(maxsize=8192)
-def _period_index(start: dt.date, end: dt.date, period: str) -> dict[dt.date, tuple[int, dt.date]]:
-    return {ps: (i, pe) for i, (ps, pe) in enumerate(_periods(start, end, period))}
+def _period_index(start: dt.date, end: dt.date, period: str) -> dict[dt.date, dt.date]:
+    return dict(_periods(start, end, period))
 
 
 # --------------------------------------------------------------------------------------------
-# Field parsers (precise messages; the hot path tries a fast check first and falls back here)
+# Field parsers. Each takes the object, the field name and the object's path, and builds the
+# field's path only to report an error: the common case costs no string formatting.
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def _obj(value: Any, path: str) -> dict[str, Any]:
@@ -245,71 +250,104 @@ def _list(value: Any, path: str) -> list[Any]:
     return value
 
 
-def _money(value: Any, path: str) -> Decimal:
-    """A non-negative amount, at most two decimals, quantized to 0.01 (so str() prints it)."""
-    fast = _fast_money(value)
-    if fast is not None:
-        return fast
+def _fast_money(value: Any) -> Decimal | None:
+    """A valid amount quantized to 0.01 (so str() prints it), or None to take the slow path."""
+    if value is True or value is False:
+        return None
+    try:
+        number = Decimal(value)
+        rounded = number.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if rounded == number and ZERO <= rounded < MONEY_LIMIT:
+        return rounded if rounded else ZERO  # no "-0.00"
+    return None
+
+
+def _slow_money(value: Any, path: str) -> Decimal:
+    """The precise refusal for what _fast_money did not accept (or the odd valid float)."""
     try:
         result = parse_money(value, path)
     except InvalidOperation:  # too many digits to quantize
         raise InputError(path, "must be less than 10^15") from None
     if result >= MONEY_LIMIT:
         raise InputError(path, "must be less than 10^15")
-    if not result:
-        return ZERO  # also turns -0 into 0.00
-    return result.quantize(CENT)
+    return result.quantize(CENT) if result else ZERO
 
 
-def _fast_money(value: Any) -> Decimal | None:
-    """The common case of _money without building a path; None when a check fails."""
-    kind = type(value)
-    if kind is str or kind is Decimal or kind is int:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return None
-        if number.is_finite() and not number.is_signed() and number < MONEY_LIMIT:
-            rounded = number.quantize(CENT)
-            if rounded == number:
-                return rounded
-    return None
+def _money(doc: dict[str, Any], key: str, path: str, default: Decimal | None = None) -> Decimal:
+    """A non-negative amount in yuan, at most two decimals, below 10^15."""
+    value = doc.get(key)
+    if value is None:
+        if default is None:
+            raise InputError(_at(path, key), "is required")
+        return default
+    fast = _fast_money(value)
+    return fast if fast is not None else _slow_money(value, _at(path, key))
 
 
-def _rate(value: Any, path: str) -> Decimal:
-    rate = parse_decimal(value, path, allow_negative=True)
+def _rate(doc: dict[str, Any], key: str, path: str) -> Decimal:
+    value = doc.get(key)
+    if value is None:
+        raise InputError(_at(path, key), "is required")
+    rate = parse_decimal(value, _at(path, key), allow_negative=True)
     if rate < 0 or rate > ONE:
-        raise InputError(path, f"must be between 0 and 1, got {rate}")
+        raise InputError(_at(path, key), f"must be between 0 and 1, got {rate}")
     return rate
 
 
-def _days(value: Any, path: str, default: int | None = None) -> int:
+def _days(doc: dict[str, Any], key: str, path: str, default: int | None = None) -> int:
+    value = doc.get(key)
     if value is None:
         if default is None:
-            raise InputError(path, "is required")
+            raise InputError(_at(path, key), "is required")
         return default
+    if type(value) is int and value >= 0:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise InputError(path, "must be a whole number of days")
-    if isinstance(value, Decimal):
-        if not value.is_finite() or value != value.to_integral_value():
-            raise InputError(path, "must be a whole number of days")
+        raise InputError(_at(path, key), "must be a whole number of days")
+    if isinstance(value, Decimal) and (not value.is_finite() or value != value.to_integral_value()):
+        raise InputError(_at(path, key), "must be a whole number of days")
     days = int(value)
     if days < 0:
-        raise InputError(path, "must not be negative")
+        raise InputError(_at(path, key), "must not be negative")
     return days
 
 
-def _key(value: Any, path: str) -> str:
+def _key(doc: dict[str, Any], key: str, path: str, required: bool = True) -> str | None:
+    """A non-empty identifier; numbers are accepted and turned into strings."""
+    value = doc.get(key)
+    if type(value) is str:
+        text = value.strip()
+        if text:
+            return text
+    if value is None:
+        if required:
+            raise InputError(_at(path, key), "is required")
+        return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(path, "must be a string")
+        raise InputError(_at(path, key), "must be a string")
     text = str(value).strip()
     if not text:
-        raise InputError(path, "must not be empty")
+        raise InputError(_at(path, key), "must not be empty")
+    return text
+
+
+def _required_key(doc: dict[str, Any], key: str, path: str) -> str:
+    text = _key(doc, key, path)
+    assert text is not None
     return text
 
 
 def _date(doc: dict[str, Any], key: str, path: str) -> dt.date:
-    return parse_date(require(doc, key, path), f"{path}.{key}" if path else key)
+    """A required ISO date."""
+    value = doc.get(key)
+    if type(value) is str:
+        try:
+            return _fromiso(value)
+        except ValueError:
+            pass
+    return parse_date(require(doc, key, path), _at(path, key))
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,36 +357,35 @@ def _date(doc: dict[str, Any], key: str, path: str) -> dt.date:
 def parse_terms(doc: Any, path: str = "contract") -> Terms:
     """The ``contract`` object to :class:`Terms`, refusing everything LICENSING.md refuses."""
     c = _obj(doc, path)
-    terms_id = _key(require(c, "id", path), f"{path}.id")
-    fee_model = require(c, "fee_model", path)
+    terms_id = _required_key(c, "id", path)
+    fee_model = c.get("fee_model")
     if fee_model not in FEE_MODELS:
+        if fee_model is None:
+            raise InputError(_at(path, "fee_model"), "is required")
         raise InputError(
-            f"{path}.fee_model",
+            _at(path, "fee_model"),
             f"unknown fee model {fee_model!r}; expected royalty, staged or staged_royalty",
         )
     start = _date(c, "start", path)
     end = _date(c, "end", path)
-    upfront_raw = c.get("upfront_fee")
-    upfront_fee = ZERO if upfront_raw is None else _money(upfront_raw, f"{path}.upfront_fee")
-    due_raw = c.get("upfront_due")
-    upfront_due = start if due_raw is None else parse_date(due_raw, f"{path}.upfront_due")
+    upfront_due = start if c.get("upfront_due") is None else _date(c, "upfront_due", path)
+    installments_raw = _list(c.get("installments"), _at(path, "installments"))
     installments = tuple(
         _parse_installment(item, f"{path}.installments[{i}]")
-        for i, item in enumerate(_list(c.get("installments"), f"{path}.installments"))
+        for i, item in enumerate(installments_raw)
     )
     royalty_raw = c.get("royalty")
-    royalty = None if royalty_raw is None else _parse_royalty(royalty_raw, f"{path}.royalty")
-    grace_days = _days(c.get("grace_days"), f"{path}.grace_days", 0)
+    royalty = None if royalty_raw is None else _parse_royalty(royalty_raw, _at(path, "royalty"))
     terms = Terms(
         id=terms_id,
         fee_model=fee_model,
         start=start,
         end=end,
-        upfront_fee=upfront_fee,
+        upfront_fee=_money(c, "upfront_fee", path, ZERO),
         upfront_due=upfront_due,
         installments=installments,
         royalty=royalty,
-        grace_days=grace_days,
+        grace_days=_days(c, "grace_days", path, 0),
     )
     check_terms(terms, path)
     return terms
@@ -356,57 +393,55 @@ def parse_terms(doc: Any, path: str = "contract") -> Terms:
 
 def _parse_installment(doc: Any, path: str) -> Installment:
     item = _obj(doc, path)
-    key = _key(require(item, "key", path), f"{path}.key")
-    amount = _money(require(item, "amount", path), f"{path}.amount")
-    due_raw = item.get("due")
-    milestone_raw = item.get("milestone")
-    if due_raw is not None and milestone_raw is not None:
+    key = _required_key(item, "key", path)
+    amount = _money(item, "amount", path)
+    has_due = item.get("due") is not None
+    has_milestone = item.get("milestone") is not None
+    if has_due and has_milestone:
         raise InputError(path, "give either due (一般节点) or milestone (里程碑节点), not both")
-    if due_raw is not None:
+    if has_due:
         if item.get("days_after") is not None:
-            raise InputError(f"{path}.days_after", "only a milestone installment has days_after")
-        return Installment(key, amount, parse_date(due_raw, f"{path}.due"))
-    if milestone_raw is None:
-        raise InputError(f"{path}.due", "is required (or milestone and days_after)")
-    milestone = _key(milestone_raw, f"{path}.milestone")
-    days_after = _days(item.get("days_after"), f"{path}.days_after")
-    return Installment(key, amount, None, milestone, days_after)
+            raise InputError(_at(path, "days_after"), "only a milestone installment has it")
+        return Installment(key, amount, _date(item, "due", path))
+    if not has_milestone:
+        raise InputError(_at(path, "due"), "is required (or milestone and days_after)")
+    milestone = _required_key(item, "milestone", path)
+    return Installment(key, amount, None, milestone, _days(item, "days_after", path))
 
 
 def _parse_royalty(doc: Any, path: str) -> RoyaltyTerms:
     r = _obj(doc, path)
-    period = require(r, "period", path)
+    period = r.get("period")
     if period not in PERIOD_MONTHS:
+        if period is None:
+            raise InputError(_at(path, "period"), "is required")
         raise InputError(
-            f"{path}.period", f"unknown period {period!r}; expected quarter, half or year"
+            _at(path, "period"), f"unknown period {period!r}; expected quarter, half or year"
         )
-    rate_raw = r.get("rate")
-    tiers_raw = r.get("tiers")
-    if rate_raw is not None and tiers_raw is not None:
+    has_rate = r.get("rate") is not None
+    has_tiers = r.get("tiers") is not None
+    if has_rate and has_tiers:
         raise InputError(path, "give rate or tiers, not both")
-    if rate_raw is None and tiers_raw is None:
-        raise InputError(f"{path}.rate", "is required (or tiers)")
-    rate = None if rate_raw is None else _rate(rate_raw, f"{path}.rate")
+    if not has_rate and not has_tiers:
+        raise InputError(_at(path, "rate"), "is required (or tiers)")
     tiers: list[Tier] = []
-    if tiers_raw is not None:
-        for i, tier_doc in enumerate(_list(tiers_raw, f"{path}.tiers")):
-            tier_path = f"{path}.tiers[{i}]"
+    if has_tiers:
+        tiers_path = _at(path, "tiers")
+        tiers_raw = _list(r["tiers"], tiers_path)
+        if not tiers_raw:
+            raise InputError(tiers_path, "must not be empty")
+        for i, tier_doc in enumerate(tiers_raw):
+            tier_path = f"{tiers_path}[{i}]"
             tier = _obj(tier_doc, tier_path)
-            up_raw = tier.get("up_to")
-            up_to = None if up_raw is None else _money(up_raw, f"{tier_path}.up_to")
-            tiers.append(Tier(up_to, _rate(require(tier, "rate", tier_path), f"{tier_path}.rate")))
-    cap_raw = r.get("cap_total")
+            up_to = None if tier.get("up_to") is None else _money(tier, "up_to", tier_path)
+            tiers.append(Tier(up_to, _rate(tier, "rate", tier_path)))
     return RoyaltyTerms(
         period=period,
-        rate=rate,
+        rate=_rate(r, "rate", path) if has_rate else None,
         tiers=tuple(tiers),
-        report_within_days=_days(
-            r.get("report_within_days"), f"{path}.report_within_days", DEFAULT_REPORT_WITHIN_DAYS
-        ),
-        pay_within_days=_days(
-            r.get("pay_within_days"), f"{path}.pay_within_days", DEFAULT_PAY_WITHIN_DAYS
-        ),
-        cap_total=None if cap_raw is None else _money(cap_raw, f"{path}.cap_total"),
+        report_within_days=_days(r, "report_within_days", path, DEFAULT_REPORT_WITHIN_DAYS),
+        pay_within_days=_days(r, "pay_within_days", path, DEFAULT_PAY_WITHIN_DAYS),
+        cap_total=None if r.get("cap_total") is None else _money(r, "cap_total", path),
     )
 
 
@@ -415,142 +450,171 @@ def check_terms(terms: Terms, path: str = "contract") -> None:
 
     Call it on :class:`Terms` built by hand before :func:`compute_schedule`.
     """
-    if terms.fee_model not in FEE_MODELS:
-        raise InputError(f"{path}.fee_model", f"unknown fee model {terms.fee_model!r}")
+    fee_model = terms.fee_model
+    if fee_model not in FEE_MODELS:
+        raise InputError(_at(path, "fee_model"), f"unknown fee model {fee_model!r}")
     if terms.end < terms.start:
-        raise InputError(f"{path}.end", f"{terms.end} is before start {terms.start}")
+        raise InputError(_at(path, "end"), f"{terms.end} is before start {terms.start}")
     if terms.upfront_fee < 0:
-        raise InputError(f"{path}.upfront_fee", "must not be negative")
-    staged = terms.fee_model in STAGED_MODELS
+        raise InputError(_at(path, "upfront_fee"), "must not be negative")
+    if terms.grace_days < 0:
+        raise InputError(_at(path, "grace_days"), "must not be negative")
+    staged = fee_model in STAGED_MODELS
     if staged and not terms.installments:
-        raise InputError(
-            f"{path}.installments", f"must not be empty for fee_model {terms.fee_model}"
-        )
+        raise InputError(_at(path, "installments"), f"must not be empty for fee_model {fee_model}")
     if not staged and terms.installments:
-        raise InputError(f"{path}.installments", f"must be empty for fee_model {terms.fee_model}")
-    has_royalty = terms.fee_model in ROYALTY_MODELS
+        raise InputError(_at(path, "installments"), f"must be empty for fee_model {fee_model}")
+    has_royalty = fee_model in ROYALTY_MODELS
     if has_royalty and terms.royalty is None:
-        raise InputError(f"{path}.royalty", f"is required for fee_model {terms.fee_model}")
+        raise InputError(_at(path, "royalty"), f"is required for fee_model {fee_model}")
     if not has_royalty and terms.royalty is not None:
-        raise InputError(f"{path}.royalty", f"must be absent for fee_model {terms.fee_model}")
+        raise InputError(_at(path, "royalty"), f"must be absent for fee_model {fee_model}")
     seen: dict[str, int] = {}
     for i, inst in enumerate(terms.installments):
-        ipath = f"{path}.installments[{i}]"
         if inst.key in seen:
             raise InputError(
-                f"{ipath}.key",
+                f"{path}.installments[{i}].key",
                 f"duplicate installment key {inst.key!r} (also installments[{seen[inst.key]}])",
             )
         seen[inst.key] = i
         if inst.amount < 0:
-            raise InputError(f"{ipath}.amount", "must not be negative")
+            raise InputError(f"{path}.installments[{i}].amount", "must not be negative")
         if (inst.due is None) == (inst.milestone is None):
-            raise InputError(ipath, "give either due or milestone, not both or neither")
+            raise InputError(
+                f"{path}.installments[{i}]", "give either due or milestone, not both or neither"
+            )
         if inst.days_after < 0:
-            raise InputError(f"{ipath}.days_after", "must not be negative")
+            raise InputError(f"{path}.installments[{i}].days_after", "must not be negative")
     if terms.royalty is not None:
-        _check_royalty(terms.royalty, f"{path}.royalty")
+        _check_royalty(terms.royalty, _at(path, "royalty"))
 
 
 def _check_royalty(r: RoyaltyTerms, path: str) -> None:
     if r.period not in PERIOD_MONTHS:
-        raise InputError(f"{path}.period", f"unknown period {r.period!r}")
+        raise InputError(_at(path, "period"), f"unknown period {r.period!r}")
     if (r.rate is None) == (not r.tiers):
         raise InputError(path, "give rate or tiers, not both or neither")
     if r.rate is not None and not 0 <= r.rate <= 1:
-        raise InputError(f"{path}.rate", f"must be between 0 and 1, got {r.rate}")
+        raise InputError(_at(path, "rate"), f"must be between 0 and 1, got {r.rate}")
     previous = ZERO
     last = len(r.tiers) - 1
     for i, tier in enumerate(r.tiers):
-        tpath = f"{path}.tiers[{i}]"
         if not 0 <= tier.rate <= 1:
-            raise InputError(f"{tpath}.rate", f"must be between 0 and 1, got {tier.rate}")
+            raise InputError(f"{path}.tiers[{i}].rate", f"must be between 0 and 1, got {tier.rate}")
         if tier.up_to is None:
             if i != last:
-                raise InputError(f"{tpath}.up_to", "only the last tier may be open (up_to null)")
+                raise InputError(
+                    f"{path}.tiers[{i}].up_to", "only the last tier may be open (up_to null)"
+                )
             continue
         if tier.up_to <= previous:
             if i == 0:
-                raise InputError(f"{tpath}.up_to", "must be greater than 0")
+                raise InputError(f"{path}.tiers[{i}].up_to", "must be greater than 0")
             raise InputError(
-                f"{tpath}.up_to",
+                f"{path}.tiers[{i}].up_to",
                 f"tiers must ascend: {tier.up_to} is not above the previous up_to {previous}",
             )
         previous = tier.up_to
         if i == last:
-            raise InputError(f"{tpath}.up_to", "the last tier must be open (up_to null)")
+            raise InputError(f"{path}.tiers[{i}].up_to", "the last tier must be open (up_to null)")
     if r.report_within_days < 0:
-        raise InputError(f"{path}.report_within_days", "must not be negative")
+        raise InputError(_at(path, "report_within_days"), "must not be negative")
     if r.pay_within_days < 0:
-        raise InputError(f"{path}.pay_within_days", "must not be negative")
+        raise InputError(_at(path, "pay_within_days"), "must not be negative")
     if r.cap_total is not None and r.cap_total < 0:
-        raise InputError(f"{path}.cap_total", "must not be negative")
+        raise InputError(_at(path, "cap_total"), "must not be negative")
 
 
 # --------------------------------------------------------------------------------------------
 # Milestones, reports, payments
 
+_ReportRow = tuple[dt.date, dt.date, Decimal, dt.date]
+
 
 def parse_milestone(doc: Any, path: str) -> Milestone:
     item = _obj(doc, path)
-    key = _key(require(item, "key", path), f"{path}.key")
-    achieved = item.get("achieved_on")
-    return Milestone(key, None if achieved is None else parse_date(achieved, f"{path}.achieved_on"))
+    key = _required_key(item, "key", path)
+    achieved = None if item.get("achieved_on") is None else _date(item, "achieved_on", path)
+    return Milestone(key, achieved)
 
 
-def _report_slow(doc: Any, path: str) -> tuple[dt.date, dt.date, Decimal, dt.date]:
+def _report_slow(doc: Any, path: str) -> _ReportRow:
     item = _obj(doc, path)
     start = _date(item, "period_start", path)
     end = _date(item, "period_end", path)
     if end < start:
-        raise InputError(f"{path}.period_end", f"{end} is before period_start {start}")
-    revenue = _money(require(item, "revenue", path), f"{path}.revenue")
+        raise InputError(_at(path, "period_end"), f"{end} is before period_start {start}")
+    revenue = _money(item, "revenue", path)
     return start, end, revenue, _date(item, "reported_on", path)
-
-
-def _report_rows(items: list[Any]) -> list[tuple[dt.date, dt.date, Decimal, dt.date]]:
-    rows = []
-    fromiso = _fromiso
-    for i, item in enumerate(items):
-        try:
-            start = fromiso(item["period_start"])
-            end = fromiso(item["period_end"])
-            revenue = _fast_money(item["revenue"])
-            reported = fromiso(item["reported_on"])
-            if revenue is None or end < start:
-                raise ValueError
-        except (KeyError, TypeError, ValueError):
-            start, end, revenue, reported = _report_slow(item, f"revenue_reports[{i}]")
-        rows.append((start, end, revenue, reported))
-    return rows
 
 
 def parse_revenue_report(doc: Any, path: str) -> RevenueReport:
     return RevenueReport(*_report_slow(doc, path))
 
 
+def _report_rows(items: list[Any]) -> list[_ReportRow]:
+    """run()'s report parser: tuples, not dataclasses; the same checks as _report_slow.
+
+    The money check of _fast_money is inlined here and in _payments_total: these two loops
+    are most of the work of a long licence.
+    """
+    rows = []
+    fromiso = _fromiso
+    decimal = Decimal
+    cent = CENT
+    limit = MONEY_LIMIT
+    for i, item in enumerate(items):
+        try:
+            start = fromiso(item["period_start"])
+            end = fromiso(item["period_end"])
+            reported = fromiso(item["reported_on"])
+            value = item["revenue"]
+            number = decimal(value)
+            revenue = number.quantize(cent)
+            if (
+                revenue != number
+                or not ZERO < revenue < limit
+                or end < start
+                or value is True
+                or value is False
+            ):
+                raise ValueError
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            start, end, revenue, reported = _report_slow(item, f"revenue_reports[{i}]")
+        rows.append((start, end, revenue, reported))
+    return rows
+
+
 def parse_payment(doc: Any, path: str) -> Payment:
     item = _obj(doc, path)
     date = _date(item, "date", path)
-    amount = _money(require(item, "amount", path), f"{path}.amount")
-    ref = item.get("ref")
-    if ref is not None:
-        ref = _key(ref, f"{path}.ref")
-    return Payment(date, amount, ref)
+    amount = _money(item, "amount", path)
+    return Payment(date, amount, _key(item, "ref", path, required=False))
 
 
 def _payments_total(items: list[Any], as_of: dt.date) -> Decimal:
-    """The sum of the payments counted on ``as_of``; every payment is validated."""
+    """run()'s payment parser: validates every payment, sums those dated on or before as_of."""
     total = ZERO
     fromiso = _fromiso
+    decimal = Decimal
+    cent = CENT
+    limit = MONEY_LIMIT
     for i, item in enumerate(items):
         try:
             date = fromiso(item["date"])
-            amount = _fast_money(item["amount"])
+            value = item["amount"]
+            number = decimal(value)
+            amount = number.quantize(cent)
             ref = item.get("ref")
-            if amount is None or not (ref is None or type(ref) is str):
+            if (
+                amount != number
+                or not ZERO < amount < limit
+                or value is True
+                or value is False
+                or not (ref is None or type(ref) is str and ref)
+            ):
                 raise ValueError
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation):
             payment = parse_payment(item, f"payments[{i}]")
             date, amount = payment.date, payment.amount
         if date <= as_of:
@@ -597,12 +661,14 @@ _Row = tuple[
     str,
     int | None,
 ]
+_Totals = tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]
+_AlertRow = tuple[str, str | None, dt.date | None]
 
 
 def _cross_check(
     terms: Terms,
     milestones: Sequence[Milestone],
-    reports: Sequence[tuple[dt.date, dt.date, Decimal, dt.date]],
+    reports: Sequence[_ReportRow],
     as_of: dt.date,
 ) -> tuple[dict[str, dt.date], dict[dt.date, Decimal]]:
     """Rules that need more than one object; returns achieved milestones and counted revenue."""
@@ -627,33 +693,45 @@ def _cross_check(
                 f"fee_model {terms.fee_model} has no royalty periods",
             )
         index = _period_index(terms.start, terms.end, royalty.period)
-        first: dict[dt.date, int] = {}
+        seen_periods: set[dt.date] = set()
         for i, (start, end, amount, reported) in enumerate(reports):
-            found = index.get(start)
-            if found is None:
-                raise InputError(
-                    f"revenue_reports[{i}].period_start",
-                    f"{start} does not start one of the licence's {royalty.period} periods",
-                )
-            if found[1] != end:
-                raise InputError(
-                    f"revenue_reports[{i}].period_end",
-                    f"the {royalty.period} period starting {start} ends on {found[1]}, not {end}",
-                )
-            if start in first:
-                raise InputError(
-                    f"revenue_reports[{i}].period_start",
-                    f"a second report for the period starting {start} "
-                    f"(first: revenue_reports[{first[start]}])",
-                )
-            first[start] = i
+            period_end = index.get(start)
+            if period_end != end:
+                _refuse_report(i, start, end, period_end, royalty.period, reports)
+            if start in seen_periods:
+                _refuse_report(i, start, end, period_end, royalty.period, reports)
+            seen_periods.add(start)
             if reported <= as_of:
                 revenue[start] = amount
     return achieved, revenue
 
 
+def _refuse_report(
+    i: int,
+    start: dt.date,
+    end: dt.date,
+    period_end: dt.date | None,
+    period: str,
+    reports: Sequence[_ReportRow],
+) -> NoReturn:
+    path = f"revenue_reports[{i}]"
+    if period_end is None:
+        raise InputError(
+            f"{path}.period_start", f"{start} does not start one of the licence's {period}s"
+        )
+    if period_end != end:
+        raise InputError(
+            f"{path}.period_end", f"the {period} starting {start} ends on {period_end}, not {end}"
+        )
+    first = next(j for j, row in enumerate(reports) if row[0] == start)
+    raise InputError(
+        f"{path}.period_start",
+        f"a second report for the {period} starting {start} (first: revenue_reports[{first}])",
+    )
+
+
 def _tiered(tiers: tuple[Tier, ...], low: Decimal, high: Decimal) -> Decimal:
-    """Exact marginal royalty on the revenue slice from ``low`` to ``high`` (cumulative)."""
+    """Exact marginal royalty on the cumulative revenue slice from ``low`` to ``high``."""
     total = ZERO
     floor = ZERO
     for tier in tiers:
@@ -674,27 +752,32 @@ def _compute(
     revenue: dict[dt.date, Decimal],
     paid_total: Decimal,
     as_of: dt.date,
-) -> tuple[list[_Row], tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal], list[Any]]:
-    # Pass 1: every obligation as [kind, key, ps, pe, base, amount, due, status, paid].
-    rows: list[list[Any]] = []
+) -> tuple[list[_Row], _Totals, list[_AlertRow]]:
+    """The schedule as rows; every Decimal in it is quantized to 0.01."""
+    # Pass 1: every obligation as (kind, key, ps, pe, base, amount, due, status); status is
+    # set only for those without a known amount and due date, which take no payment.
+    rows: list[tuple[Any, ...]] = []
+    payable: list[tuple[Any, ...]] = []  # (due, kind rank, key or period start, row index)
+    payable_total = ZERO
     due: dt.date | None
-    status: str | None
     if terms.upfront_fee:
         due = terms.upfront_due if terms.upfront_due is not None else terms.start
-        rows.append([UPFRONT, UPFRONT_KEY, None, None, None, terms.upfront_fee, due, None, ZERO])
+        payable.append((due, 0, "", 0))
+        payable_total += terms.upfront_fee
+        rows.append((UPFRONT, UPFRONT_KEY, None, None, None, terms.upfront_fee, due, None))
     for inst in terms.installments:
-        if inst.due is not None:
-            due = inst.due
-            status = None
-        else:
+        due = inst.due
+        if due is None:
             reached = achieved.get(inst.milestone) if inst.milestone is not None else None
             if reached is None:
-                due = None
-                status = PENDING_MILESTONE
-            else:
-                due = reached + dt.timedelta(days=inst.days_after)
-                status = None
-        rows.append([INSTALLMENT, inst.key, None, None, None, inst.amount, due, status, ZERO])
+                rows.append(
+                    (INSTALLMENT, inst.key, None, None, None, inst.amount, None, PENDING_MILESTONE)
+                )
+                continue
+            due = reached + dt.timedelta(days=inst.days_after)
+        payable.append((due, 1, inst.key, len(rows)))
+        payable_total += inst.amount
+        rows.append((INSTALLMENT, inst.key, None, None, None, inst.amount, due, None))
     royalty = terms.royalty
     if royalty is not None:
         report_days = dt.timedelta(days=royalty.report_within_days)
@@ -704,36 +787,47 @@ def _compute(
         cap = royalty.cap_total
         cumulative = ZERO
         royalties = ZERO
+        get_revenue = revenue.get
         for start, end in _periods(terms.start, terms.end, royalty.period):
             if end >= as_of:
                 break
-            base = revenue.get(start)
+            base = get_revenue(start)
             if base is None:
                 status = AWAITING_REPORT if as_of <= end + report_days else REPORT_MISSING
-                rows.append([ROYALTY, None, start, end, None, None, None, status, ZERO])
+                rows.append((ROYALTY, None, start, end, None, None, None, status))
                 continue
             if rate is not None:
                 amount = (base * rate).quantize(CENT, ROUND_HALF_UP)
             else:
-                amount = _tiered(tiers, cumulative, cumulative + base).quantize(CENT, ROUND_HALF_UP)
-                cumulative += base
-            if cap is not None and amount > cap - royalties:
-                amount = cap - royalties
-            royalties += amount
-            rows.append([ROYALTY, None, start, end, base, amount, end + pay_days, None, ZERO])
+                high = cumulative + base
+                amount = _tiered(tiers, cumulative, high).quantize(CENT, ROUND_HALF_UP)
+                cumulative = high
+            if cap is not None:
+                room = cap - royalties
+                if amount > room:
+                    amount = room
+                royalties += amount
+            due = end + pay_days
+            payable.append((due, 2, start, len(rows)))
+            payable_total += amount
+            rows.append((ROYALTY, None, start, end, base, amount, due, None))
 
-    # Pass 2: allocate the pool of payments oldest-due first.
+    # Pass 2: allocate the pool of payments oldest-due first (ties: kind, key/period start).
     pool = paid_total
-    if pool:
-        payable = [row for row in rows if row[6] is not None and row[5] is not None]
-        payable.sort(key=_allocation_key)
-        for row in payable:
-            amount = row[5]
+    paid = [ZERO] * len(rows)
+    if pool >= payable_total:
+        for _, _, _, index in payable:
+            paid[index] = rows[index][5]
+        pool -= payable_total
+    elif pool:
+        payable.sort()
+        for _, _, _, index in payable:
+            amount = rows[index][5]
             if pool >= amount:
-                row[8] = amount
+                paid[index] = amount
                 pool -= amount
             else:
-                row[8] = pool
+                paid[index] = pool
                 pool = ZERO
                 break
 
@@ -743,15 +837,17 @@ def _compute(
     billed = scheduled = outstanding_total = overdue_total = ZERO
     default_risk = False
     out: list[_Row] = []
-    alerts: list[Any] = []
-    for kind, key, start, end, base, amount, due, status, paid in rows:
+    alerts: list[_AlertRow] = []
+    for (kind, key, start, end, base, amount, due, status), paid_amount in zip(
+        rows, paid, strict=True
+    ):
         if status is not None:
-            # pending_milestone keeps its amount, all of it outstanding; no report: unknown
+            # pending_milestone keeps its amount, all outstanding; no report: amount unknown
             out.append((kind, key, start, end, base, amount, None, ZERO, amount, status, None))
             if status == REPORT_MISSING:
                 alerts.append((ALERT_REPORT_MISSING, key, start))
             continue
-        outstanding = amount - paid
+        outstanding = amount - paid_amount
         days = as_of_ordinal - due.toordinal()
         if days >= 0:
             billed += amount
@@ -759,23 +855,22 @@ def _compute(
         else:
             scheduled += amount
         if not outstanding:
-            out.append((kind, key, start, end, base, amount, due, paid, outstanding, PAID, None))
+            out.append((kind, key, start, end, base, amount, due, paid_amount, ZERO, PAID, None))
         elif days > grace:
-            out.append((kind, key, start, end, base, amount, due, paid, outstanding, OVERDUE, days))
+            out.append(
+                (kind, key, start, end, base, amount, due, paid_amount, outstanding, OVERDUE, days)
+            )
             overdue_total += outstanding
             alerts.append((ALERT_OVERDUE, key, start))
             if days > DEFAULT_RISK_DAYS:
                 default_risk = True
         else:
-            out.append((kind, key, start, end, base, amount, due, paid, outstanding, OPEN, None))
+            out.append(
+                (kind, key, start, end, base, amount, due, paid_amount, outstanding, OPEN, None)
+            )
     if default_risk:
         alerts.append((ALERT_DEFAULT_RISK, None, None))
-    totals = (billed, scheduled, paid_total, outstanding_total, overdue_total, pool)
-    return out, totals, alerts
-
-
-def _allocation_key(row: list[Any]) -> tuple[Any, ...]:
-    return (row[6], _KIND_RANK[row[0]], row[1] if row[1] is not None else row[2])
+    return out, (billed, scheduled, paid_total, outstanding_total, overdue_total, pool), alerts
 
 
 def compute_schedule(
@@ -789,15 +884,19 @@ def compute_schedule(
 
     Refuses, with JSON paths, milestones no installment uses, duplicate milestones, reports
     whose period is not a royalty period of the licence and two reports for one period.
+    Money is rounded to 0.01 here too, so hand-built inputs give the same result as run().
     """
-    report_rows = [(r.period_start, r.period_end, r.revenue, r.reported_on) for r in reports]
+    report_rows = [
+        (r.period_start, r.period_end, r.revenue.quantize(CENT, ROUND_HALF_UP), r.reported_on)
+        for r in reports
+    ]
     achieved, revenue = _cross_check(contract, milestones, report_rows, as_of)
     paid_total = ZERO
     for i, p in enumerate(payments):
         if p.amount < 0:
             raise InputError(f"payments[{i}].amount", "must not be negative")
         if p.date <= as_of:
-            paid_total += p.amount
+            paid_total += p.amount.quantize(CENT, ROUND_HALF_UP)
     rows, totals, alerts = _compute(contract, achieved, revenue, paid_total, as_of)
     return Schedule(
         obligations=[Obligation(*row) for row in rows],
@@ -809,41 +908,38 @@ def compute_schedule(
 # --------------------------------------------------------------------------------------------
 # JSON
 
-_iso_cache: dict[dt.date, str] = {}
+
+class _IsoDates(dict[dt.date | None, str | None]):
+    """date -> ISO text, memoised (a subscript is cheaper than isoformat()); None -> None."""
+
+    def __missing__(self, key: dt.date | None) -> str | None:
+        if len(self) > 100_000:
+            self.clear()
+            self[None] = None
+        text = None if key is None else key.isoformat()
+        self[key] = text
+        return text
 
 
-def _iso(value: dt.date | None) -> str | None:
-    if value is None:
-        return None
-    text = _iso_cache.get(value)
-    if text is None:
-        if len(_iso_cache) > 100_000:
-            _iso_cache.clear()
-        text = _iso_cache[value] = value.isoformat()
-    return text
-
-
-def _money_text(value: Decimal | None) -> str | None:
-    # Every Decimal of a schedule is already quantized to 0.01 (see _compute).
-    return None if value is None else str(value)
+_ISO = _IsoDates({None: None})
 
 
 def _to_json(
-    rows: Sequence[Sequence[Any]], totals: Sequence[Decimal], alerts: Sequence[Sequence[Any]]
+    rows: Sequence[_Row], totals: Sequence[Decimal], alerts: Sequence[_AlertRow]
 ) -> dict[str, Any]:
-    iso = _iso
-    money = _money_text
+    """Rows to the JSON document; every Decimal is already quantized, so str() prints it."""
+    iso = _ISO
     obligations = [
         {
             "kind": kind,
             "key": key,
-            "period_start": iso(start),
-            "period_end": iso(end),
-            "base": money(base),
-            "amount": money(amount),
-            "due": iso(due),
+            "period_start": iso[start],
+            "period_end": iso[end],
+            "base": None if base is None else str(base),
+            "amount": None if amount is None else str(amount),
+            "due": iso[due],
             "paid": str(paid),
-            "outstanding": money(outstanding),
+            "outstanding": None if outstanding is None else str(outstanding),
             "status": status,
             "days_overdue": days,
         }
@@ -861,14 +957,14 @@ def _to_json(
             "unallocated": str(unallocated),
         },
         "alerts": [
-            {"code": code, "key": key, "period_start": iso(start)} for code, key, start in alerts
+            {"code": code, "key": key, "period_start": iso[start]} for code, key, start in alerts
         ],
     }
 
 
 def schedule_to_json(schedule: Schedule) -> dict[str, Any]:
     """The JSON shape of ``zhuanhua licensing schedule`` (exactly what :func:`run` returns)."""
-    rows = [
+    rows: list[_Row] = [
         (
             o.kind,
             o.key,

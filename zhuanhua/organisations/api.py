@@ -1,6 +1,5 @@
 """REST endpoints for organisations: the public directory of approved organisations."""
 
-from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.organisations.choices import OrganisationType
 
 SIGN_UP_TYPES = [c for c in OrganisationType.choices if c[0] != OrganisationType.DEPARTMENT]
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label="机构名称", max_length=200)
     org_type = forms.ChoiceField(label="机构类型", choices=SIGN_UP_TYPES)
     uscc = forms.CharField(label="统一社会信用代码", max_length=20)
@@ -29,5 +30,5 @@ class SignUpForm(forms.Form):
                 self.add_error(name if name in self.fields else None, message)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="审核意见", max_length=500, required=False)

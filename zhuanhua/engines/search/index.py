@@ -334,7 +334,7 @@ class SearchIndex:
         doc_list = list(unique.values())
         seg = Segmenter()
         seg.add_words(kw for doc in doc_list for kw in doc.keywords)
-        _ = seg.tokenizer  # apply the domain dictionary before any fork
+        seg.warm()  # apply the domain dictionary before any fork
         if workers is None:
             workers = min(4, os.cpu_count() or 1) if len(doc_list) >= 20000 else 1
         vocab: dict[str, int] = {}

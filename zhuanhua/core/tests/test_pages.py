@@ -1,0 +1,89 @@
+import pytest
+
+
+def test_home_shows_counts_and_newest(client, published_a):
+    body = client.get("/").content.decode()
+    assert published_a.title in body
+    assert 'data-testid="count-published">1<' in body
+
+
+def test_hall_keyword_search_finds_chinese_keyword(client, published_a):
+    response = client.get("/achievements/", {"q": "储氢"})
+    assert published_a.title in response.content.decode()
+
+
+def test_hall_filter_excludes_other_types(client, published_a):
+    response = client.get("/achievements/", {"ip_type": "plant_variety"})
+    assert published_a.title not in response.content.decode()
+
+
+def test_hall_htmx_request_returns_partial(client, published_a):
+    response = client.get("/achievements/", {"q": "储氢"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert published_a.title in body and "<html" not in body
+
+
+@pytest.mark.parametrize("query", ["😀😀", "！！？？", "x" * 5000, ""])
+def test_hall_survives_odd_queries(client, published_a, query):
+    assert client.get("/achievements/", {"q": query}).status_code == 200
+
+
+def test_pages_carry_a_strict_csp_without_inline_scripts(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in response.content.decode()
+
+
+def test_login_locks_out_after_repeated_failures(client, manager_a):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "manager_a", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"})
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_login_and_workbench(client, manager_a, draft_a):
+    response = client.post("/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"})
+    assert response.status_code == 302
+    body = client.get("/workbench/").content.decode()
+    assert draft_a.title in body
+
+
+def test_reviewer_workbench_lists_submissions(client, draft_a, manager_a, reviewer):
+    from zhuanhua.achievements.services import achievement_transition
+
+    achievement_transition(user=manager_a, achievement=draft_a, action="submit")
+    client.force_login(reviewer)
+    assert draft_a.title in client.get("/workbench/").content.decode()
+
+
+def test_attachment_with_mismatched_content_is_refused(client, draft_a, manager_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(manager_a)
+    fake = SimpleUploadedFile("证书.pdf", b"this is not a pdf", content_type="application/pdf")
+    client.post(f"/achievements/{draft_a.pk}/attachments/", {"file": fake})
+    assert draft_a.attachments.count() == 0
+
+
+def test_attachment_over_20mb_is_refused(client, draft_a, manager_a, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ZHUANHUA_MAX_UPLOAD_BYTES = 1000
+    client.force_login(manager_a)
+    pdf = SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n" + b"0" * 2000, content_type="application/pdf")
+    response = client.post(f"/achievements/{draft_a.pk}/attachments/", {"file": pdf}, follow=True)
+    assert "文件超过 20 MB 上限" in response.content.decode()
+    assert draft_a.attachments.count() == 0
+
+
+def test_attachment_is_served_only_to_those_who_may_see_it(client, draft_a, manager_a, manager_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(manager_a)
+    pdf = SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    client.post(f"/achievements/{draft_a.pk}/attachments/", {"file": pdf})
+    attachment = draft_a.attachments.get()
+    assert client.get(f"/achievements/attachments/{attachment.pk}/").status_code == 200
+    client.force_login(manager_b)
+    assert client.get(f"/achievements/attachments/{attachment.pk}/").status_code == 404
