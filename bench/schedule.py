@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     time_ok = scaled <= TIME_TARGET_S
     memory_ok = peak <= MEMORY_TARGET_BYTES
     note = "" if args.n == 100_000 else f" (scaled to 100,000 licences: {scaled:.2f} s)"
-    print(f"target time   <= {TIME_TARGET_S:.0f} s for 100,000:  {'OK' if time_ok else 'MISSED'}{note}")
+    print(
+        f"target time   <= {TIME_TARGET_S:.0f} s for 100,000:  {'OK' if time_ok else 'MISSED'}{note}"
+    )
     print(f"target memory <= 2 GB:             {'OK' if memory_ok else 'MISSED'}")
     return 0 if time_ok and memory_ok else 1
 

@@ -190,9 +190,11 @@ def import_template() -> bytes:
     # The dropdowns' options live on a hidden sheet: no 255-character limit, no quoting issues.
     options = wb.create_sheet(OPTIONS_SHEET)
     option_ranges: dict[str, str] = {}
-    option_lists = [(c.field, _choice_labels(c.choices)) for c in COLUMNS if c.choices]
+    option_lists: list[tuple[str, list[Any]]] = [
+        (c.field, _choice_labels(c.choices)) for c in COLUMNS if c.choices
+    ]
     option_lists.append(("bool", ["是", "否"]))
-    option_lists.append(("trl", [str(i) for i in range(1, 10)]))
+    option_lists.append(("trl", list(range(1, 10))))
     for col, (key, labels) in enumerate(option_lists, start=1):
         letter = get_column_letter(col)
         options.cell(row=1, column=col, value=key)
@@ -426,10 +428,10 @@ def _open_sheet(upload: UploadedFile, report: ImportReport) -> Any:
     try:
         upload.seek(0)
         wb = load_workbook(upload, read_only=True, data_only=True)
+        return wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
     except Exception:  # a zip that isn't a workbook fails in many ways inside openpyxl
         report.add(None, "", ERR_UNREADABLE)
         return None
-    return wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
 
 
 def _header_positions(header: Sequence[Any], report: ImportReport) -> dict[str, int] | None:

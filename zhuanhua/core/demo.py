@@ -386,7 +386,11 @@ IPC_FIELDS: tuple[tuple[str, str], ...] = (
 
 # Titles that read like a research paper rather than a technology are left out of the
 # patent/know-how pools.
-PAPER_ONLY = re.compile(r"研究$|探讨|探析|浅谈|浅析|综述|述评|思考|分析$|现状|进展|对策|启示|意义")
+PAPER_ONLY = re.compile(
+    r"研究$|探讨|探析|浅谈|浅析|综述|述评|思考|分析|现状|进展|近况|对策|启示|意义|体会|共识|初报|调查|文献"
+)
+DOSAGE_FORMS = re.compile(r"胶囊|颗粒|片|注射液|丸|散|膏|口服液|制剂|提取物|汤|酊|栓")
+MEDICAL = {"中医学/中药学", "药学", "基础医学/临床医学"}
 STOP_TOKENS = {
     "一种", "方法", "装置", "系统", "及其", "基于", "用于", "以及", "所述", "一体", "结构", "设备",
     "研究", "应用", "分析", "技术", "及", "的", "和", "与", "在", "中", "对", "其", "包括",
@@ -394,11 +398,14 @@ STOP_TOKENS = {
 
 
 def ipc_field(subclasses: list[str]) -> str:
-    first = subclasses[0] if subclasses else ""
+    """The most specific rule any subclass meets (IPC_FIELDS order), else the first's section."""
     for prefix, value in IPC_FIELDS:
-        if first.startswith(prefix):
+        if len(prefix) == 1:
+            break
+        if any(c.startswith(prefix) for c in subclasses):
             return value
-    return F.OTHER
+    first = subclasses[0] if subclasses else ""
+    return next((v for p, v in IPC_FIELDS if len(p) == 1 and first.startswith(p)), F.OTHER)
 
 
 def title_keywords(text: str, limit: int = 4) -> list[str]:
@@ -407,6 +414,13 @@ def title_keywords(text: str, limit: int = 4) -> list[str]:
     words = [w for w in dict.fromkeys(words) if re.search(r"[\u4e00-\u9fff]", w)]
     longest = sorted(words, key=len, reverse=True)[:limit]
     return [w for w in words if w in longest]
+
+
+def ensure_keywords(source: Source) -> list[str]:
+    """Patents carry no keywords: derive them from the title when the text is first used."""
+    if not source.keywords:
+        source.keywords = title_keywords(source.title)
+    return source.keywords
 
 
 def patent_summary(title: str, pub_number: str, ipc: list[str], field_label: str) -> str:
@@ -429,11 +443,13 @@ def _tag_sources(sources: list[Source]) -> None:
             s.tags.add("software")
         if re.search(r"芯片|电路|集成|存储器|传感器|放大器|半导体|驱动器|ADC|SoC", t):
             s.tags.add("ic")
-        if s.field == AG and re.search(r"品种|选育|种质|杂交|育种|栽培|新品系|材料|玉米|水稻|马铃薯|小麦|茶|蔬菜|花|果", t):
+        if s.kind == "paper" and "paperish" in s.tags:
+            continue
+        if s.kind == "paper" and s.field == AG and re.search(r"品种|选育|种质|杂交|育种|新品系|新组合|恢复系|不育系", t):
             s.tags.add("variety")
-        if s.discipline in {"中医学/中药学", "药学"} or re.search(r"制剂|胶囊|颗粒|注射|片剂|中药|提取物", t):
+        if s.discipline in {"中医学/中药学", "药学"} and DOSAGE_FORMS.search(t):
             s.tags.add("drug")
-        if s.discipline in {"基础医学/临床医学", "药学", "中医学/中药学"} or re.search(r"治疗|临床|疗效|患者", t):
+        if s.discipline in MEDICAL and re.search(r"治疗|临床|疗效|联合", t):
             s.tags.add("clinical")
 
 
@@ -476,7 +492,7 @@ def load_sources(data_dir: Path | None = None, *, include_fewclue: bool = False)
                 summary = sample["abstract"] if sample else patent_summary(
                     title, numbers[0], ipc, labels[value])
                 sources.append(Source(
-                    row["id"], title[:200], summary, title_keywords(title), value, "patent",
+                    row["id"], title[:200], summary, [], value, "patent",
                     pub_number=numbers[0], tags={"abstract"} if sample else set(),
                 ))
                 seen_titles.add(title)
@@ -484,7 +500,7 @@ def load_sources(data_dir: Path | None = None, *, include_fewclue: bool = False)
         if title not in seen_titles:
             ipc = [c.split("/")[0][:4] for c in sample.get("cpc_subgroups") or []]
             sources.append(Source(
-                sample["id"], title[:200], sample["abstract"], title_keywords(title),
+                sample["id"], title[:200], sample["abstract"], [],
                 ipc_field(ipc) if ipc else EI, "patent", pub_number=sample["publication_number"],
                 tags={"abstract"},
             ))
@@ -495,7 +511,8 @@ def load_sources(data_dir: Path | None = None, *, include_fewclue: bool = False)
 
 
 def _fewclue_sources(data_dir: Path) -> Iterator[Source]:
-    """Abstract+keyword rows (label 1 only: real keywords); the title is the first sentence's head."""
+    """Abstract+keyword rows (label 1 only: real keywords). They have no title: one is composed
+    from the keywords (bench corpus only)."""
     path = data_dir / "csl" / "fewclue_csl_abstract_keywords.jsonl"
     if not path.exists():
         return
@@ -611,12 +628,15 @@ def _weighted(rng: random.Random, pairs: Iterable[tuple[str, int]]) -> str:
 def ip_number(rng: random.Random, ip_type: str, source: Source, acquired: dt.date, seq: int) -> str:
     year = acquired.year
     if ip_type in (IpType.PATENT, IpType.PATENT_APPLICATION):
-        if source.pub_number:
+        if source.pub_number:  # the real CN publication number
             return source.pub_number
-        kind = rng.choice("12")  # 1 invention, 2 utility model
-        serial = f"{year - rng.randint(0, 2)}{kind}{rng.randint(0, 9_999_999):07d}"
-        check = sum(int(d) * w for d, w in zip(serial, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True)) % 11
-        return f"ZL{serial}.{'X' if check == 10 else check}"
+        # Application number: year, kind (1 invention, 2 utility model), serial, check digit.
+        granted = ip_type == IpType.PATENT
+        kind = rng.choice("12") if granted else "1"
+        serial = f"{year - (rng.randint(0, 2) if granted else 0)}{kind}{rng.randint(0, 9_999_999):07d}"
+        weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+        check = sum(int(d) * w for d, w in zip(serial, weights, strict=True)) % 11
+        return f"{'ZL' if granted else ''}{serial}.{'X' if check == 10 else check}"
     if ip_type == IpType.SOFTWARE_COPYRIGHT:
         return f"{year}SR{rng.randint(10_000, 1_999_999):07d}"
     if ip_type == IpType.IC_LAYOUT:
@@ -624,7 +644,8 @@ def ip_number(rng: random.Random, ip_type: str, source: Source, acquired: dt.dat
     if ip_type == IpType.PLANT_VARIETY:
         return f"CNA{year}{rng.randint(1000, 9999)}.{rng.randint(0, 9)}"
     if ip_type == IpType.DRUG_MARKETING_AUTHORIZATION:
-        letter = "Z" if "中" in source.discipline or "中药" in source.title else rng.choice("ZHS")
+        # Z 中药, H 化学药品 (S 生物制品 does not occur in these texts).
+        letter = "Z" if source.discipline == "中医学/中药学" else "H"
         return f"国药准字{letter}{year}{rng.randint(0, 9999):04d}"
     if ip_type == IpType.CLINICAL_APPROVAL:
         return f"{year}LP{rng.randint(0, 2999):05d}"
@@ -707,6 +728,13 @@ def plan_achievements(
         for rank, value in enumerate(spec.fields):
             owners_by_field.setdefault(value, []).append((spec.key, max(1, spec.weight * (3 - min(rank, 2)))))
     fallback = [(s.key, s.weight) for s in ORGS if s.weight]
+    # A third of the records go to units outside Kunming, prefecture by prefecture, so the map
+    # shows every州（市）; Kunming still holds most, as it does in fact.
+    by_prefecture: dict[str, list[OrgSpec]] = {}
+    for spec in ORGS:
+        if spec.weight and spec.prefecture != KM:
+            by_prefecture.setdefault(spec.prefecture, []).append(spec)
+    outside = sorted(by_prefecture)
     plans: list[Plan] = []
     counts = ip_type_counts(size)
     statuses = [s for s, _ in STATUS_WEIGHTS]
@@ -734,8 +762,12 @@ def plan_achievements(
                     transfer = TransferStatus.UNTRANSFERRED
                 else:
                     transfer = TransferStatus.SELF_IMPLEMENTED
-            candidates = owners_by_field.get(source.field) or fallback
-            owner = rng.choices([k for k, _ in candidates], weights=[w for _, w in candidates])[0]
+            if n % 3 == 2 and outside:
+                local = by_prefecture[outside[(n // 3) % len(outside)]]
+                owner = next((s.key for s in local if source.field in s.fields), rng.choice(local).key)
+            else:
+                candidates = owners_by_field.get(source.field) or fallback
+                owner = rng.choices([k for k, _ in candidates], weights=[w for _, w in candidates])[0]
             plans.append(_plan_one(rng, source, ip_type, owner, status, transfer, today, org_names, n))
             n += 1
     rng.shuffle(plans)
@@ -775,7 +807,7 @@ def _plan_one(
     fields = {
         "title": shaped_title(ip_type, source.title),
         "summary": source.summary,
-        "keywords": list(source.keywords),
+        "keywords": list(ensure_keywords(source)),
         "industry_field": source.field,
         "ip_type": ip_type,
         "ip_number": ip_number(rng, ip_type, source, acquired, seq),
@@ -978,7 +1010,7 @@ def _create_via_services(
     """A realistic subset walks the real services (create → submit → publish/return → delist),
     so the audit chain and timestamps are genuine. Returns how many."""
     reviewer = users["dept_reviewer"]
-    budget = max(len(SERVICE_PATHS), min(40, len(plans) // 8))
+    budget = max(len(SERVICE_PATHS), min(24, len(plans) // 12))
     chosen = [p for p in plans if p.owner in SERVICE_EDITORS][:budget]
     for i, plan in enumerate(chosen):
         editor = users[SERVICE_EDITORS[plan.owner]]

@@ -429,6 +429,8 @@ class Result:
         "binding",
         "_plan",
         "_claim",
+        "_applicant",
+        "_keys",
         "_date",
         "_base",
         "_raw",
@@ -448,6 +450,8 @@ class Result:
     binding: tuple[str, ...]
     _plan: _Plan
     _claim: dict[str, Any]
+    _applicant: str
+    _keys: tuple[tuple[Any, ...], ...] | None
     _date: dt.date
     _base: Decimal | None
     _raw: Decimal
@@ -478,7 +482,7 @@ class Result:
 
     @property
     def applicant(self) -> str:
-        return str(self._claim["applicant"])
+        return self._applicant
 
     @property
     def date(self) -> dt.date:
@@ -961,6 +965,8 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
     r.measure = code  # type: ignore[assignment]  # a str: plans has it
     r._plan = plan
     r._claim = c
+    r._applicant = applicant
+    r._keys = None
     r._date = day
     r._base = base
     r._requested = requested
@@ -1030,6 +1036,33 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
         binding = (*binding, "requested")
     r.entitlement = amount
     r.binding = binding
+    # The keys of the scopes steps 4–7 will look up (built here, in input order).
+    scopes = plan.scopes
+    if plan.single:
+        kind, pool, use_cp, use_subj = scopes[0][:4]
+        r._keys = (
+            (
+                pool,
+                applicant,
+                cp if use_cp else "",
+                subj if use_subj else "",
+                day.year if kind == _ANNUAL else 0,
+            ),
+        )
+    elif scopes:
+        r._keys = tuple(
+            (
+                pool,
+                applicant,
+                cp if use_cp else "",
+                subj if use_subj else "",
+                day.year if kind == _ANNUAL else 0,
+            )
+            for kind, pool, use_cp, use_subj, _, _ in scopes
+        )
+    else:
+        r.granted = amount
+        r._used = ()
     return r, key
 
 
@@ -1067,9 +1100,11 @@ def _evaluate(
         list(prior_grants) if prior_grants is not None else None, catalogue.measures, used
     )
     results: list[Result] = []
+    work: list[Result] = []  # claims that steps 4–7 must see, with their (date, id) keys
     keys: list[tuple[Any, ...]] = []
     seen: dict[Any, int] = {}
     add_result = results.append
+    add_work = work.append
     add_key = keys.append
     setdefault = seen.setdefault
     prepare = _prepare
@@ -1079,31 +1114,24 @@ def _evaluate(
         if first != i:
             raise _fail(i, None, "id", f"duplicate id {r.id!r} (also claims[{first}])")
         add_result(r)
-        add_key(key)
+        if r._keys is not None:
+            add_work(r)
+            add_key(key)
     del seen
-    order = sorted(range(len(results)), key=keys.__getitem__)
+    order = sorted(range(len(work)), key=keys.__getitem__)
     del keys
     get = used.get
-    annual = _ANNUAL
     highest = _HIGHEST
     once = _ONCE
     zero = ZERO
     for i in order:
-        r = results[i]
-        if not r.eligible:
-            continue
+        r = work[i]
         plan = r._plan
+        amount = r.entitlement
         if plan.single:
-            kind, pool, use_cp, use_subj, cap, bind = plan.scopes[0]
-            key = (
-                pool,
-                r._claim["applicant"],
-                r._cp if use_cp else "",
-                r._subj if use_subj else "",
-                r._date.year if kind == annual else 0,
-            )
+            key = r._keys[0]  # type: ignore[index]
+            kind, _, _, _, cap, bind = plan.scopes[0]
             already = get(key, zero)
-            amount = r.entitlement
             r._used = (already,)
             if already:
                 if kind == highest:
@@ -1119,33 +1147,17 @@ def _evaluate(
                     if amount > left:
                         amount = left
                         r.binding = (*r.binding, bind)
-            elif cap is not None and amount > cap:  # nothing granted yet
+            elif cap is not None and amount > cap:  # nothing granted yet in a capped scope
                 amount = cap
                 r.binding = (*r.binding, bind)
             r.granted = amount
             if amount:
                 used[key] = already + amount
             continue
-        if not plan.scopes:
-            r.granted = r.entitlement
-            r._used = ()
-            continue
-        amount = r.entitlement
         binding = r.binding
-        applicant = r._claim["applicant"]
-        year = r._date.year
-        scope_keys = []
         prior = []
-        for kind, pool, use_cp, use_subj, cap, bind in plan.scopes:
-            key = (
-                pool,
-                applicant,
-                r._cp if use_cp else "",
-                r._subj if use_subj else "",
-                year if kind == annual else 0,
-            )
+        for key, (kind, _, _, _, cap, bind) in zip(r._keys, plan.scopes, strict=True):  # type: ignore[arg-type]
             already = get(key, zero)
-            scope_keys.append(key)
             prior.append(already)
             if kind == highest:
                 if already > 0:
@@ -1166,7 +1178,7 @@ def _evaluate(
         r.binding = binding
         r._used = tuple(prior)
         if amount > 0:
-            for key in scope_keys:
+            for key in r._keys:  # type: ignore[union-attr]
                 used[key] = get(key, zero) + amount
     return results
 

@@ -47,7 +47,12 @@ ROYALTY_2024 = {
 
 
 def _report(start: str, end: str, revenue: str, reported_on: str) -> dict[str, Any]:
-    return {"period_start": start, "period_end": end, "revenue": revenue, "reported_on": reported_on}
+    return {
+        "period_start": start,
+        "period_end": end,
+        "revenue": revenue,
+        "reported_on": reported_on,
+    }
 
 
 def _obligation(result: dict[str, Any], index: int) -> dict[str, Any]:
@@ -503,10 +508,16 @@ def test_default_risk_after_more_than_90_days() -> None:
 
 
 def test_default_risk_once_for_many_overdue() -> None:
-    result = run(_doc(ROYALTY_2024, as_of="2025-06-01", reports=[
-        _report("2024-01-01", "2024-03-31", "1000", "2024-04-01"),
-        _report("2024-04-01", "2024-06-30", "1000", "2024-07-01"),
-    ]))
+    result = run(
+        _doc(
+            ROYALTY_2024,
+            as_of="2025-06-01",
+            reports=[
+                _report("2024-01-01", "2024-03-31", "1000", "2024-04-01"),
+                _report("2024-04-01", "2024-06-30", "1000", "2024-07-01"),
+            ],
+        )
+    )
     codes = [a["code"] for a in result["alerts"]]
     assert codes == ["overdue", "overdue", "report_missing", "report_missing", "default_risk"]
 
