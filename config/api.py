@@ -7,7 +7,10 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
+from zhuanhua.licensing.api import router as licensing_router
 from zhuanhua.organisations.api import router as organisations_router
+from zhuanhua.publicity.api import router as publicity_router
+from zhuanhua.transfer.api import router as transfer_router
 
 api = NinjaAPI(
     title="转化 Zhuanhua API",
@@ -17,6 +20,9 @@ api = NinjaAPI(
 )
 api.add_router("/achievements", achievements_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/licensing", licensing_router)
+api.add_router("/transfer", transfer_router)
+api.add_router("/publicity", publicity_router)
 
 
 @api.exception_handler(ValidationError)

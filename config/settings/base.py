@@ -26,6 +26,15 @@ INSTALLED_APPS = [
     "zhuanhua.organisations",
     "zhuanhua.achievements",
     "zhuanhua.audit",
+    "zhuanhua.licensing",
+    "zhuanhua.transfer",
+    "zhuanhua.publicity",
+]
+
+# Daily jobs run by `zhuanhua jobs run-due`, in this order; each is a callable taking
+# `today: date` and returning a short summary dict. Each must be idempotent.
+ZHUANHUA_DAILY_JOBS: list[str] = [
+    "zhuanhua.transfer.jobs.use_first_list_update",
 ]
 
 MIDDLEWARE = [
