@@ -1,7 +1,7 @@
 """Production: PostgreSQL (DATABASE_URL), gunicorn behind a TLS reverse proxy. See docs/deploy.md."""
 
-from config.settings.base import *  # noqa: F403
 from config.env import env, env_bool
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -43,7 +43,6 @@ from zhuanhua.achievements.choices import (
 )
 from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.core.models import Announcement
-from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
 from zhuanhua.organisations import services as organisation_services

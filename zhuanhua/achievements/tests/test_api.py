@@ -36,7 +36,8 @@ def test_create_through_api_makes_a_draft(client, manager_a):
     response = _post(client, "/api/achievements/", VALID)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "draft" and body["completers"][0]["name"] == "陈七"
+    assert body["status"] == "draft"
+    assert body["completers"][0]["name"] == "陈七"
 
 
 def test_bad_trl_is_a_422_naming_the_field_and_writes_nothing(client, manager_a):

@@ -25,7 +25,8 @@ def test_full_lifecycle_submit_publish_delist_resubmit(draft_a, manager_a, revie
     a = achievement_transition(user=manager_a, achievement=draft_a, action="submit")
     assert a.status == "submitted"
     a = achievement_transition(user=reviewer, achievement=a, action="publish")
-    assert a.status == "published" and a.published_at is not None
+    assert a.status == "published"
+    assert a.published_at is not None
     a = achievement_transition(user=manager_a, achievement=a, action="delist")
     assert a.status == "delisted"
     a = achievement_transition(user=manager_a, achievement=a, action="submit")

@@ -31,7 +31,8 @@ def test_bad_uscc_shows_message_next_to_field_and_writes_nothing(client, db):
     response = client.post("/organisations/sign-up/", {**FORM, "uscc": bad})
     assert ERR_CHECKSUM in response.content.decode()
     assert response.context["form"].errors["uscc"] == [ERR_CHECKSUM]
-    assert not Organisation.objects.exists() and not User.objects.exists()
+    assert not Organisation.objects.exists()
+    assert not User.objects.exists()
 
 
 def test_unknown_prefecture_is_refused(db):
