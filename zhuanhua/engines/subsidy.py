@@ -913,7 +913,7 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
         raise InputError(f"claims[{i}]", "must be an object")
     get = c.get
     cid = get("id")
-    idk = _id_key(cid, i)
+    idk = (1, cid) if type(cid) is str else _id_key(cid, i)
     code = get("measure")
     plan = plans.get(code) if type(code) is str else None
     if plan is None:

@@ -17,7 +17,7 @@ def test_create_makes_a_draft_of_the_users_unit_and_audits(draft_a, unit_a):
     assert draft_a.status == "draft"
     assert draft_a.owner == unit_a
     assert draft_a.prefecture == unit_a.prefecture
-    assert " 固态储氢 " in draft_a.search_text
+    assert " 储氢 " in draft_a.search_text
     assert AuditEntry.objects.filter(action="achievement.create", object_id=str(draft_a.pk)).exists()
 
 

@@ -89,8 +89,7 @@ def test_demo_organisations_have_valid_codes_and_pending_sign_ups():
 def test_demo_keyword_finds_published_achievement_in_hall():
     demo.load_demo(size=SMALL)
     published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED).order_by("id")
-    # Keywords that are one query token; multi-token phrases: see the xfail below.
-    pairs = [(a.id, k) for a in published for k in a.keywords if query_tokens(k) == [k.lower()]][:10]
+    pairs = [(a.id, k) for a in published for k in a.keywords if query_tokens(k)][:10]
 
     assert len(pairs) == 10
     for achievement_id, keyword in pairs:
@@ -98,10 +97,6 @@ def test_demo_keyword_finds_published_achievement_in_hall():
         assert achievement_id in found, keyword
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "query_tokens cuts an unknown keyword with HMM=False into single characters (脱氟 → 脱, 氟) "
-    "that index_tokens never indexed; about 9% of demo keywords miss their own record"
-))
 @pytest.mark.django_db
 def test_demo_every_keyword_finds_its_published_achievement():
     demo.load_demo(size=SMALL)

@@ -89,3 +89,16 @@ def test_attachment_is_served_only_to_those_who_may_see_it(client, draft_a, mana
     assert client.get(f"/achievements/attachments/{attachment.pk}/").status_code == 200
     client.force_login(manager_b)
     assert client.get(f"/achievements/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_search_matches_words_jieba_does_not_know(client, manager_a, reviewer, achievement_data):
+    """An unknown word (脱氟) is found although jieba splits it differently in text and query."""
+    from zhuanhua.achievements.services import achievement_create, achievement_transition
+
+    achievement_data.update(title="磷石膏脱氟净化新工艺", keywords=["脱氟"])
+    a = achievement_create(user=manager_a, data=achievement_data, completers=[{"name": "周八"}])
+    achievement_transition(user=manager_a, achievement=a, action="submit")
+    achievement_transition(user=reviewer, achievement=a, action="publish")
+    assert a.title in client.get("/achievements/", {"q": "脱氟"}).content.decode()
+    assert a.title in client.get("/achievements/", {"q": "磷石膏 净化"}).content.decode()
+    assert a.title not in client.get("/achievements/", {"q": "脱硫"}).content.decode()

@@ -81,7 +81,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             royalty["rate"] = str(Decimal(draw(st.integers(0, 1000))).scaleb(-3))
         else:
             bounds = sorted(set(draw(st.lists(st.integers(1, 400000), max_size=3))))
-            tiers = [
+            tiers: list[dict[str, str | None]] = [
                 {"up_to": str(b), "rate": str(Decimal(draw(st.integers(0, 300))).scaleb(-3))}
                 for b in bounds
             ]

@@ -38,7 +38,7 @@ def _doc(
     }
 
 
-ROYALTY_2024 = {
+ROYALTY_2024: dict[str, Any] = {
     "fee_model": "royalty",
     "start": "2024-01-01",
     "end": "2024-12-31",
@@ -206,7 +206,7 @@ def test_zero_revenue_royalty_is_paid() -> None:
 
 # ------------------------------------------------------------------ tiers and caps
 
-TIERED = {
+TIERED: dict[str, Any] = {
     "fee_model": "royalty",
     "start": "2024-01-01",
     "end": "2024-12-31",
@@ -283,7 +283,7 @@ def test_cap_total_zero_means_no_royalty() -> None:
 
 # ------------------------------------------------------------------ milestones
 
-MILESTONED = {
+MILESTONED: dict[str, Any] = {
     "fee_model": "staged",
     "start": "2024-01-01",
     "end": "2026-12-31",

@@ -60,16 +60,26 @@ def test_cli_prints_results_and_exits_0() -> None:
 
 def test_cli_reads_a_file(tmp_path: Path) -> None:
     path = tmp_path / "claims.json"
-    path.write_text(json.dumps({"claims": [CLAIM], "prior_grants": [
-        {"measure": "M7-1", "applicant": "E", "date": "2025-01-01", "amount": 2500000}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "claims": [CLAIM],
+                "prior_grants": [
+                    {"measure": "M7-1", "applicant": "E", "date": "2025-01-01", "amount": 2500000}
+                ],
+            }
+        )
+    )
     done = cli("", str(path))
     assert done.returncode == 0
     assert json.loads(done.stdout)["results"][0]["granted"] == "500000.00"
 
 
 def test_cli_numbers_in_json_stay_exact() -> None:
-    done = cli('{"claims": [{"id": 1, "measure": "M14-1", "applicant": "E", '
-               '"applicant_type": "enterprise", "date": "2025-01-01", "base": 0.35}]}')
+    done = cli(
+        '{"claims": [{"id": 1, "measure": "M14-1", "applicant": "E", '
+        '"applicant_type": "enterprise", "date": "2025-01-01", "base": 0.35}]}'
+    )
     assert json.loads(done.stdout)["results"][0]["granted"] == "0.18"
 
 
@@ -82,7 +92,9 @@ def test_cli_bad_field_exits_2_naming_the_path() -> None:
 def test_cli_unknown_measure_exits_2() -> None:
     done = cli(json.dumps({"claims": [dict(CLAIM, measure="M15-1")]}))
     assert (done.returncode, done.stderr) == (
-        2, "error: claims[0].measure: unknown measure 'M15-1' (claim k-1)\n")
+        2,
+        "error: claims[0].measure: unknown measure 'M15-1' (claim k-1)\n",
+    )
 
 
 def test_cli_invalid_json_exits_2() -> None:

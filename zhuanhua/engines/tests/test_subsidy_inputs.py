@@ -12,8 +12,16 @@ from zhuanhua.engines.subsidy import evaluate, load_catalogue, run
 
 
 def good(cid: Any = "ok", **more: Any) -> dict[str, Any]:
-    return {"id": cid, "measure": "M7-1", "applicant": "E", "applicant_type": "enterprise",
-            "date": "2025-05-01", "base": "1000", "registered": True, **more}
+    return {
+        "id": cid,
+        "measure": "M7-1",
+        "applicant": "E",
+        "applicant_type": "enterprise",
+        "date": "2025-05-01",
+        "base": "1000",
+        "registered": True,
+        **more,
+    }
 
 
 def error_of(claims: list[Any], prior: Any = None) -> tuple[str, str]:
@@ -24,12 +32,16 @@ def error_of(claims: list[Any], prior: Any = None) -> tuple[str, str]:
 
 def test_unknown_measure() -> None:
     assert error_of([good(1), good(2), good(3, measure="M99")]) == (
-        "claims[2].measure", "unknown measure 'M99' (claim 3)")
+        "claims[2].measure",
+        "unknown measure 'M99' (claim 3)",
+    )
 
 
 def test_negative_base() -> None:
     assert error_of([good(1), good("x", base="-5")]) == (
-        "claims[1].base", "must not be negative (claim x)")
+        "claims[1].base",
+        "must not be negative (claim x)",
+    )
 
 
 def test_base_with_three_decimals() -> None:
@@ -46,35 +58,55 @@ def test_base_as_boolean() -> None:
 
 def test_bad_date() -> None:
     assert error_of([good(date="2025-02-30")]) == (
-        "claims[0].date", "not a valid date: '2025-02-30' (claim ok)")
+        "claims[0].date",
+        "not a valid date: '2025-02-30' (claim ok)",
+    )
 
 
 def test_missing_date() -> None:
     assert error_of([{k: v for k, v in good().items() if k != "date"}]) == (
-        "claims[0].date", "is required (claim ok)")
+        "claims[0].date",
+        "is required (claim ok)",
+    )
 
 
 def test_missing_base_for_a_rated_measure() -> None:
     claim = {k: v for k, v in good().items() if k != "base"}
-    assert error_of([claim]) == ("claims[0].base", "is required for M7-1 (rated measure) (claim ok)")
+    assert error_of([claim]) == (
+        "claims[0].base",
+        "is required for M7-1 (rated measure) (claim ok)",
+    )
 
 
 def test_unrated_measure_needs_no_base() -> None:
-    claim = {"id": 1, "measure": "M9-1", "applicant": "A", "applicant_type": "other",
-             "date": "2025-01-01"}
+    claim = {
+        "id": 1,
+        "measure": "M9-1",
+        "applicant": "A",
+        "applicant_type": "other",
+        "date": "2025-01-01",
+    }
     assert str(evaluate([claim], [], load_catalogue())[0].granted) == "500000.00"
 
 
 @pytest.mark.parametrize("code", ["M13-1", "M13-2"])
 def test_missing_counterparty_for_venture_subsidies(code: str) -> None:
-    claim = {"id": "v", "measure": code, "applicant": "V", "applicant_type": "venture_capital",
-             "date": "2025-01-01", "base": "100"}
+    claim = {
+        "id": "v",
+        "measure": code,
+        "applicant": "V",
+        "applicant_type": "venture_capital",
+        "date": "2025-01-01",
+        "base": "100",
+    }
     assert error_of([claim]) == ("claims[0].counterparty", f"is required for {code} (claim v)")
 
 
 def test_duplicate_id() -> None:
     assert error_of([good("a"), good("b"), good("a")]) == (
-        "claims[2].id", "duplicate id 'a' (also claims[0])")
+        "claims[2].id",
+        "duplicate id 'a' (also claims[0])",
+    )
 
 
 def test_integer_and_string_of_the_same_id_are_duplicates() -> None:
@@ -91,8 +123,14 @@ def test_fractional_id_is_refused() -> None:
 
 
 def test_bad_level_for_standardisation() -> None:
-    claim = {"id": "s", "measure": "M8-2", "applicant": "E", "applicant_type": "enterprise",
-             "date": "2025-01-01", "level": "provincial"}
+    claim = {
+        "id": "s",
+        "measure": "M8-2",
+        "applicant": "E",
+        "applicant_type": "enterprise",
+        "date": "2025-01-01",
+        "level": "provincial",
+    }
     assert error_of([claim]) == (
         "claims[0].level",
         "must be one of international, national, industry, local, not 'provincial' (claim s)",
@@ -110,18 +148,30 @@ def test_missing_applicant() -> None:
 
 def test_boolean_field_must_be_boolean() -> None:
     assert error_of([good(registered="yes")]) == (
-        "claims[0].registered", "must be true or false (claim ok)")
+        "claims[0].registered",
+        "must be true or false (claim ok)",
+    )
 
 
 def test_bad_paid_in_date() -> None:
-    claim = {"id": "v", "measure": "M13-1", "applicant": "V", "applicant_type": "venture_capital",
-             "date": "2025-01-01", "base": "100", "counterparty": "T", "paid_in_date": "soon"}
+    claim = {
+        "id": "v",
+        "measure": "M13-1",
+        "applicant": "V",
+        "applicant_type": "venture_capital",
+        "date": "2025-01-01",
+        "base": "100",
+        "counterparty": "T",
+        "paid_in_date": "soon",
+    }
     assert error_of([claim]) == ("claims[0].paid_in_date", "not a valid date: 'soon' (claim v)")
 
 
 def test_negative_requested() -> None:
     assert error_of([good(requested="-1")]) == (
-        "claims[0].requested", "must not be negative (claim ok)")
+        "claims[0].requested",
+        "must not be negative (claim ok)",
+    )
 
 
 def test_claim_must_be_an_object() -> None:
@@ -130,7 +180,8 @@ def test_claim_must_be_an_object() -> None:
 
 def test_first_bad_claim_in_input_order_is_reported() -> None:
     assert error_of([good("z", date="2026-01-01", base="-1"), good("a", measure="X")])[0] == (
-        "claims[0].base")
+        "claims[0].base"
+    )
 
 
 def test_prior_grant_unknown_measure() -> None:
@@ -166,8 +217,11 @@ def test_claims_must_be_a_list() -> None:
 
 
 def test_amounts_may_be_numbers_or_strings() -> None:
-    results = evaluate([good(1, base=1000), good(2, base=Decimal("1000.5")), good(3, base="1e3")],
-                       [], load_catalogue())
+    results = evaluate(
+        [good(1, base=1000), good(2, base=Decimal("1000.5")), good(3, base="1e3")],
+        [],
+        load_catalogue(),
+    )
     assert [str(r.granted) for r in results] == ["200.00", "200.10", "200.00"]
 
 

@@ -11,8 +11,9 @@ from zhuanhua.engines.common import InputError
 from zhuanhua.engines.subsidy import Result, evaluate, load_catalogue
 
 
-def evaluate_claims(claims: list[dict[str, Any]], prior: list[dict[str, Any]] | None = None
-                    ) -> list[Result]:
+def evaluate_claims(
+    claims: list[dict[str, Any]], prior: list[dict[str, Any]] | None = None
+) -> list[Result]:
     return evaluate(claims, prior or [], load_catalogue())
 
 
@@ -283,10 +284,20 @@ def test_m14_1_venture_capital_is_ineligible() -> None:
 
 def test_ineligible_claim_does_not_use_up_a_scope() -> None:
     claims = [
-        {"id": "a", "measure": "M7-3", "applicant": "A", "applicant_type": "university",
-         "date": "2025-01-01"},
-        {"id": "b", "measure": "M7-3", "applicant": "A", "applicant_type": "enterprise",
-         "date": "2025-01-02"},
+        {
+            "id": "a",
+            "measure": "M7-3",
+            "applicant": "A",
+            "applicant_type": "university",
+            "date": "2025-01-01",
+        },
+        {
+            "id": "b",
+            "measure": "M7-3",
+            "applicant": "A",
+            "applicant_type": "enterprise",
+            "date": "2025-01-02",
+        },
     ]
     assert [str(r.granted) for r in evaluate_claims(claims)] == ["0.00", "500000.00"]
 
@@ -301,8 +312,14 @@ def test_explanation_of_item_cap_matches_reviewer_wording() -> None:
 
 
 def test_explanation_of_ineligible_claim_names_each_reason() -> None:
-    r = one(measure="M13-1", applicant_type="venture_capital", base="1", counterparty="T",
-            paid_in_date="2024-03-10", date="2026-03-10")
+    r = one(
+        measure="M13-1",
+        applicant_type="venture_capital",
+        base="1",
+        counterparty="T",
+        paid_in_date="2024-03-10",
+        date="2026-03-10",
+    )
     assert r.explanation == [
         "不符合 M13-1（创业投资风险补助）的条件：",
         "实缴投资日为 2024-03-10，满 2 年自 2026-03-11 起，申请日 2026-03-10 尚未满 2 年。",
@@ -319,8 +336,13 @@ def test_explanation_of_case_by_case() -> None:
 
 
 def test_trace_records_every_step_with_amounts() -> None:
-    r = one(measure="M7-1", applicant_type="enterprise", base="6000000", registered=True,
-            requested="900000")
+    r = one(
+        measure="M7-1",
+        applicant_type="enterprise",
+        base="6000000",
+        registered=True,
+        requested="900000",
+    )
     steps = [(s.step, s.before, s.after) for s in r.trace]
     assert steps == [
         ("eligibility", None, None),
