@@ -27,6 +27,7 @@ api.add_router("/publicity", publicity_router)
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: list[dict[str, str | None]]
     if hasattr(exc, "error_dict"):
         errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
     else:

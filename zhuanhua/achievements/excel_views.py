@@ -53,7 +53,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "report": report,
         "problems": report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
-        "problems_truncated": bool(report) and len(report.problems) > MAX_PROBLEMS_SHOWN,
+        "problems_truncated": report is not None and len(report.problems) > MAX_PROBLEMS_SHOWN,
         "max_rows": excel.MAX_ROWS,
         "headers": excel.HEADERS,
     }

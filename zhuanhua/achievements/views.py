@@ -150,9 +150,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "附件已上传。")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, str(error))
     return redirect("achievements:detail", pk=pk)
 
 
