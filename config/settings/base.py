@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 # `today: date` and returning a short summary dict. Each must be idempotent.
 ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.transfer.jobs.use_first_list_update",
+    "zhuanhua.publicity.jobs.publicity_close_due",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhuanhua.transfer import views
 
 app_name = "transfer"
-urlpatterns: list = []
+urlpatterns = [
+    path("use-first/", views.use_first, name="use_first"),
+    path("mine/", views.mine, name="mine"),
+]
