@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.transfer.jobs.use_first_list_update",
     "zhuanhua.publicity.jobs.publicity_close_due",
+    "zhuanhua.licensing.jobs.licensing_alerts_due",
 ]
 
 MIDDLEWARE = [

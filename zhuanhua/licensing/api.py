@@ -1,3 +1,317 @@
-from ninja import Router
+"""REST endpoints of 先使用后付费: public offers; inquiries and licences for their two parties.
 
-router = Router(tags=["licensing"])
+An inquiry or licence someone may not see is a 404, as on the pages. Revenue reports and
+payments accept an ``Idempotency-Key`` header: the same key and body record once and replay
+the stored response; the same key with another body is a 409.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.licensing import services
+from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, RevenueReport
+from zhuanhua.licensing.selectors import (
+    inquiries_visible_to,
+    licence_plan,
+    licences_visible_to,
+    offers_public,
+    versions_with_diffs,
+)
+
+router = Router(tags=["先使用后付费 licensing"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class OfferOut(Schema):
+    id: int
+    achievement_id: int
+    achievement_title: str = Field(..., alias="achievement.title")
+    licensor_name: str = Field(..., alias="achievement.owner.name")
+    summary: str
+    fee_standard: str
+    fee_model: str
+    terms: dict[str, Any]
+    license_mode: str
+    term_months: int
+    field_of_use: str
+    territory: str
+    created_at: dt.datetime
+
+
+class OfferIn(Schema):
+    achievement_id: int
+    summary: str = Field(..., max_length=5000)
+    fee_standard: str = Field(..., max_length=5000)
+    fee_model: str = Field(..., max_length=20)
+    terms: dict[str, Any]
+    license_mode: str = Field(..., max_length=20)
+    term_months: int
+    field_of_use: str = Field("", max_length=200)
+    territory: str = Field("", max_length=200)
+
+
+class OfferFilters(Schema):
+    fee_model: str | None = Field(None, max_length=20)
+
+
+class InquiryIn(Schema):
+    message: str = Field("", max_length=5000)
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=5000)
+
+
+class VersionIn(Schema):
+    terms: dict[str, Any]
+    note: str = Field("", max_length=500)
+
+
+class RevenueReportIn(Schema):
+    period_start: str = Field(..., max_length=10)
+    revenue_amount: str | int | float
+    reported_on: str | None = Field(None, max_length=10)
+
+
+class MilestoneIn(Schema):
+    key: str = Field(..., max_length=100)
+    achieved_on: str = Field(..., max_length=10)
+
+
+class PaymentIn(Schema):
+    amount: str | int | float
+    paid_on: str = Field(..., max_length=10)
+    ref: str = Field("", max_length=100)
+
+
+def _inquiry_out(inquiry: Inquiry) -> dict[str, Any]:
+    licence = getattr(inquiry, "licence", None) if inquiry.status == "accepted" else None
+    return {
+        "id": inquiry.pk, "offer_id": inquiry.offer_id,
+        "achievement_id": inquiry.offer.achievement_id,
+        "licensor_id": inquiry.licensor_id, "licensee_id": inquiry.licensee_id,
+        "status": inquiry.status, "licence_id": licence.pk if licence else None,
+        "created_at": inquiry.created_at.isoformat(),
+    }
+
+
+def _version_out(version: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "number": version.number, "side": version.side, "terms": version.terms,
+        "note": version.note, "created_at": version.created_at.isoformat(),
+        "changes": changes,
+    }
+
+
+def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, Any]:
+    as_of = as_of or timezone.localdate()
+    return {
+        "id": licence.pk, "inquiry_id": licence.inquiry_id,
+        "achievement_id": licence.achievement_id, "licensor_id": licence.licensor_id,
+        "licensee_id": licence.licensee_id, "fee_model": licence.fee_model,
+        "license_mode": licence.license_mode, "terms": licence.terms,
+        "accepted_version": licence.accepted_version.number,
+        "start": licence.start.isoformat(), "end": licence.end.isoformat(),
+        "status": licence.status,
+        "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
+        "plan": licence_plan(licence, as_of).to_json(),
+    }
+
+
+def _report_out(report: RevenueReport) -> dict[str, Any]:
+    return {
+        "id": report.pk, "licence_id": report.licence_id,
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+        "revenue_amount": str(report.revenue_amount),
+        "reported_on": report.reported_on.isoformat(),
+    }
+
+
+def _payment_out(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.pk, "licence_id": payment.licence_id, "amount": str(payment.amount),
+        "paid_on": payment.paid_on.isoformat(), "ref": payment.ref,
+    }
+
+
+def _money_key(value: Any) -> Any:
+    """Money in a fingerprint: 100, "100" and "100.00" are one amount."""
+    try:
+        return str(Decimal(str(value)).quantize(Decimal("0.01")))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Offers
+
+
+@router.get("/offers", response=list[OfferOut], summary="先使用后付费成果（有效许可报价）")
+@paginate(LimitOffsetPagination)
+def list_offers(request: HttpRequest, filters: Query[OfferFilters]):  # type: ignore[no-untyped-def]
+    return offers_public(filters.fee_model)
+
+
+@router.get("/offers/{offer_id}", response=OfferOut, summary="许可报价详情")
+def get_offer(request: HttpRequest, offer_id: int) -> LicenceOffer:
+    return get_object_or_404(offers_public(), pk=offer_id)
+
+
+@router.post("/offers", response={201: OfferOut}, auth=django_auth, summary="发布许可报价")
+def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=payload.achievement_id)
+    offer = services.offer_publish(
+        user=request.user, achievement=achievement, data=payload.dict(exclude={"achievement_id"})
+    )
+    offer = LicenceOffer.objects.select_related("achievement__owner").get(pk=offer.pk)
+    return Status(201, offer)
+
+
+# --------------------------------------------------------------------------------------------
+# Inquiries
+
+
+@router.post("/offers/{offer_id}/inquiries", response={201: dict}, auth=django_auth,
+             summary="我要承接（发起商洽）")
+def open_inquiry(request: HttpRequest, offer_id: int, payload: InquiryIn) -> Status:
+    offer = get_object_or_404(offers_public(), pk=offer_id)
+    inquiry = services.inquiry_open(user=request.user, offer=offer, message=payload.message)
+    return Status(201, _inquiry_out(inquiry))
+
+
+@router.get("/inquiries", response=list[dict], auth=django_auth, summary="本单位的商洽")
+def list_inquiries(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_inquiry_out(i) for i in inquiries_visible_to(request.user)[:200]]
+
+
+def _visible_inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
+    return get_object_or_404(inquiries_visible_to(request.user), pk=inquiry_id)
+
+
+@router.get("/inquiries/{inquiry_id}", response=dict, auth=django_auth, summary="商洽详情")
+def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
+    inquiry = _visible_inquiry(request, inquiry_id)
+    out = _inquiry_out(inquiry)
+    out["messages"] = [
+        {"side": m.side, "body": m.body, "created_at": m.created_at.isoformat()}
+        for m in inquiry.messages.all()
+    ]
+    out["versions"] = [
+        _version_out(row["version"], row["changes"]) for row in versions_with_diffs(inquiry)
+    ]
+    return out
+
+
+@router.post("/inquiries/{inquiry_id}/messages", response={201: dict}, auth=django_auth,
+             summary="发送商洽消息")
+def post_message(request: HttpRequest, inquiry_id: int, payload: MessageIn) -> Status:
+    inquiry = _visible_inquiry(request, inquiry_id)
+    message = services.message_post(user=request.user, inquiry=inquiry, body=payload.body)
+    return Status(201, {"id": message.pk, "side": message.side, "body": message.body})
+
+
+@router.post("/inquiries/{inquiry_id}/versions", response={201: dict}, auth=django_auth,
+             summary="提出条款版本")
+def propose_version(request: HttpRequest, inquiry_id: int, payload: VersionIn) -> Status:
+    inquiry = _visible_inquiry(request, inquiry_id)
+    version = services.version_propose(
+        user=request.user, inquiry=inquiry, terms=payload.terms, note=payload.note
+    )
+    rows = versions_with_diffs(inquiry)
+    changes = next(r["changes"] for r in rows if r["version"].pk == version.pk)
+    return Status(201, _version_out(version, changes))
+
+
+@router.post("/inquiries/{inquiry_id}/versions/{number}/accept", response={201: dict},
+             auth=django_auth, summary="接受对方的最新条款版本（生成许可）")
+def accept_version(request: HttpRequest, inquiry_id: int, number: int) -> Status:
+    inquiry = _visible_inquiry(request, inquiry_id)
+    licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
+    return Status(201, _licence_out(licences_visible_to(request.user).get(pk=licence.pk)))
+
+
+# --------------------------------------------------------------------------------------------
+# Licences
+
+
+def _visible_licence(request: HttpRequest, licence_id: int) -> Licence:
+    return get_object_or_404(licences_visible_to(request.user), pk=licence_id)
+
+
+@router.get("/licences/{licence_id}", response=dict, auth=django_auth,
+            summary="许可详情与付款计划")
+def get_licence(request: HttpRequest, licence_id: int) -> dict[str, Any]:
+    return _licence_out(_visible_licence(request, licence_id))
+
+
+@router.post("/licences/{licence_id}/revenue-reports", response={200: dict, 201: dict, 409: ErrorOut},
+             auth=django_auth, summary="报送收入（支持 Idempotency-Key）")
+def file_revenue_report(
+    request: HttpRequest, licence_id: int, payload: RevenueReportIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    licence = _visible_licence(request, licence_id)
+    body = {**payload.dict(), "revenue_amount": _money_key(payload.revenue_amount)}
+
+    def action() -> tuple[int, Any]:
+        report = services.revenue_report_file(
+            user=request.user, licence=licence, period_start=payload.period_start,
+            revenue_amount=payload.revenue_amount, reported_on=payload.reported_on,
+        )
+        return 201, _report_out(report)
+
+    return _idempotent(licence, idempotency_key, "revenue-reports", body, action)
+
+
+@router.post("/licences/{licence_id}/payments", response={200: dict, 201: dict, 409: ErrorOut},
+             auth=django_auth, summary="登记付款（支持 Idempotency-Key）")
+def record_payment(
+    request: HttpRequest, licence_id: int, payload: PaymentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    licence = _visible_licence(request, licence_id)
+    body = {**payload.dict(), "amount": _money_key(payload.amount)}
+
+    def action() -> tuple[int, Any]:
+        payment = services.payment_record(
+            user=request.user, licence=licence, amount=payload.amount, paid_on=payload.paid_on,
+            ref=payload.ref,
+        )
+        return 201, _payment_out(payment)
+
+    return _idempotent(licence, idempotency_key, "payments", body, action)
+
+
+@router.post("/licences/{licence_id}/milestones", response={201: dict}, auth=django_auth,
+             summary="登记里程碑达成")
+def record_milestone(request: HttpRequest, licence_id: int, payload: MilestoneIn) -> Status:
+    licence = _visible_licence(request, licence_id)
+    milestone = services.milestone_record(
+        user=request.user, licence=licence, key=payload.key, achieved_on=payload.achieved_on
+    )
+    return Status(201, {"id": milestone.pk, "licence_id": licence.pk, "key": milestone.key,
+                        "achieved_on": milestone.achieved_on.isoformat()})
+
+
+def _idempotent(licence: Licence, key: str | None, endpoint: str, body: dict[str, Any],
+                action: Any) -> Status:
+    try:
+        status, response = services.run_idempotent(
+            licence=licence, key=key, endpoint=endpoint, body=body, action=action
+        )
+    except services.IdempotencyConflict as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(status, response)

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhuanhua.licensing import views
 
 app_name = "licensing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("offers/", views.offer_list, name="offer_list"),
+    path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/inquire/", views.inquiry_open, name="inquiry_open"),
+    path("achievements/<int:achievement_pk>/offer/", views.offer_edit, name="offer_edit"),
+    path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
+    path("inquiries/<int:pk>/messages/", views.message_post, name="message_post"),
+    path("inquiries/<int:pk>/versions/", views.version_propose, name="version_propose"),
+    path("inquiries/<int:pk>/versions/<int:number>/accept/", views.version_accept,
+         name="version_accept"),
+    path("licences/<int:pk>/", views.licence_detail, name="licence_detail"),
+    path("licences/<int:pk>/revenue-reports/", views.revenue_report, name="revenue_report"),
+    path("licences/<int:pk>/payments/", views.payment, name="payment"),
+    path("licences/<int:pk>/milestones/", views.milestone, name="milestone"),
+    path("licences/<int:pk>/activate/", views.activate, name="activate"),
+    path("licences/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),
+]

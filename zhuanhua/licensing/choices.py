@@ -1,0 +1,68 @@
+"""Choices of the licensing app (先使用后付费): fee models, licence modes, statuses."""
+
+from django.db import models
+
+
+class FeeModel(models.TextChoices):
+    """费用模式 (guide article 2); the engine's ``fee_model``."""
+
+    ROYALTY = "royalty", "门槛费+收入提成"
+    STAGED = "staged", "门槛费+阶段性支付"
+    STAGED_ROYALTY = "staged_royalty", "门槛费+阶段性支付+收入提成"
+
+
+class LicenseMode(models.TextChoices):
+    """许可方式."""
+
+    EXCLUSIVE = "exclusive", "独占许可"
+    SOLE = "sole", "排他许可"
+    NON_EXCLUSIVE = "non_exclusive", "普通许可"
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "open", "商洽中"
+    ACCEPTED = "accepted", "已达成一致"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Side(models.TextChoices):
+    """Which party a user acts for in an inquiry."""
+
+    LICENSOR = "licensor", "许可方"
+    LICENSEE = "licensee", "被许可方"
+
+
+class LicenceStatus(models.TextChoices):
+    DRAFT_CONTRACT = "draft_contract", "待签合同"  # terms agreed online, contract signed offline
+    ACTIVE = "active", "履行中"  # the licensor recorded the signed contract
+    TERMINATED = "terminated", "已终止"
+
+
+# Statuses of the engine's obligations, as the plan shows them.
+OBLIGATION_STATUS_LABELS = {
+    "paid": "已付清",
+    "open": "待付",
+    "overdue": "逾期",
+    "pending_milestone": "待里程碑",
+    "awaiting_report": "待报告",
+    "report_missing": "报告缺失",
+}
+OBLIGATION_STATUS_BADGES = {
+    "paid": "text-bg-success",
+    "open": "text-bg-primary",
+    "overdue": "text-bg-danger",
+    "pending_milestone": "text-bg-secondary",
+    "awaiting_report": "text-bg-info",
+    "report_missing": "text-bg-warning",
+}
+OBLIGATION_KIND_LABELS = {
+    "upfront": "门槛费",
+    "installment": "阶段性支付",
+    "royalty": "收入提成",
+}
+ALERT_LABELS = {
+    "overdue": "付款逾期",
+    "report_missing": "收入报告缺失",
+    "default_risk": "违约风险（逾期超过 90 天，需人工核实，非恶意违约认定）",
+}
+PERIOD_LABELS = {"quarter": "按季度", "half": "按半年", "year": "按年"}

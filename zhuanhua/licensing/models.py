@@ -1,0 +1,282 @@
+"""先使用后付费 licences: the offer on a listing, the negotiation, the licence and its money.
+
+Money is Decimal in ``*_amount`` fields; terms are JSON in the payment-plan engine's contract
+shape (``zhuanhua.engines.licensing``), stored canonically (money as strings, ISO dates).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhuanhua.licensing.choices import (
+    FeeModel,
+    InquiryStatus,
+    LicenceStatus,
+    LicenseMode,
+    Side,
+)
+
+
+class LicenceOffer(models.Model):
+    """The published licensing terms of one achievement (article 6(1)): at most one active."""
+
+    achievement = models.ForeignKey(
+        "achievements.Achievement", on_delete=models.PROTECT, related_name="licence_offers",
+        verbose_name="科技成果",
+    )
+    summary = models.TextField("成果简介（许可说明）")
+    fee_standard = models.TextField("许可使用费标准")
+    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices)
+    terms = models.JSONField("支付条款", default=dict)
+    license_mode = models.CharField("许可方式", max_length=20, choices=LicenseMode.choices)
+    term_months = models.PositiveSmallIntegerField("许可期限（月）")
+    field_of_use = models.CharField("许可使用领域", max_length=200, blank=True)
+    territory = models.CharField("许可地域", max_length=200, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "先使用后付费许可报价"
+        verbose_name_plural = "先使用后付费许可报价"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["achievement"], condition=Q(is_active=True),
+                name="licensing_one_active_offer_per_achievement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement}（{self.get_fee_model_display()}）"
+
+
+class Inquiry(models.Model):
+    """An enterprise's "我要承接" on an offer: the negotiation between the two organisations."""
+
+    offer = models.ForeignKey(LicenceOffer, on_delete=models.PROTECT, related_name="inquiries")
+    licensor = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        verbose_name="许可方",
+    )
+    licensee = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        verbose_name="被许可方",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "承接意向"
+        verbose_name_plural = "承接意向"
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "licensee"], condition=Q(status="open"),
+                name="licensing_one_open_inquiry_per_licensee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licensee} → {self.offer.achievement}"
+
+
+class Message(models.Model):
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField("一方", max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    body = models.TextField("内容")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "商洽消息"
+        verbose_name_plural = "商洽消息"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class TermVersion(models.Model):
+    """One proposal of the full terms (engine contract shape without ``id``), numbered 1, 2, 3…"""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    side = models.CharField("提出方", max_length=10, choices=Side.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    terms = models.JSONField("条款")
+    note = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "条款版本"
+        verbose_name_plural = "条款版本"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "number"], name="licensing_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"第 {self.number} 版"
+
+
+class Licence(models.Model):
+    """The licence agreed in an inquiry: the accepted terms, then reports and payments."""
+
+    inquiry = models.OneToOneField(Inquiry, on_delete=models.PROTECT, related_name="licence")
+    accepted_version = models.OneToOneField(
+        TermVersion, on_delete=models.PROTECT, related_name="licence"
+    )
+    achievement = models.ForeignKey(
+        "achievements.Achievement", on_delete=models.PROTECT, related_name="licences",
+    )
+    licensor = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="licences_granted",
+        verbose_name="许可方",
+    )
+    licensee = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="licences_taken",
+        verbose_name="被许可方",
+    )
+    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices)
+    license_mode = models.CharField("许可方式", max_length=20, choices=LicenseMode.choices)
+    terms = models.JSONField("条款")
+    start = models.DateField("许可起始日")
+    end = models.DateField("许可终止日")
+    status = models.CharField(
+        "状态", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.DRAFT_CONTRACT
+    )
+    signed_on = models.DateField("合同签订日", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "许可"
+        verbose_name_plural = "许可"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.licensor} → {self.licensee}：{self.achievement}"
+
+
+class RevenueReport(models.Model):
+    """The licensee's revenue for one royalty period (收入报告)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="revenue_reports")
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止")
+    revenue_amount = models.DecimalField("实际收入（元）", max_digits=17, decimal_places=2)
+    reported_on = models.DateField("报告日期")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "收入报告"
+        verbose_name_plural = "收入报告"
+        ordering = ["period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "period_start"], name="licensing_one_report_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.period_end}：{self.revenue_amount}"
+
+
+class Payment(models.Model):
+    """Money the licensor received (recorded by the unit)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField("金额（元）", max_digits=17, decimal_places=2)
+    paid_on = models.DateField("到账日期")
+    ref = models.CharField("凭证号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "付款记录"
+        verbose_name_plural = "付款记录"
+        ordering = ["paid_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on}：{self.amount}"
+
+
+class MilestoneAchievement(models.Model):
+    """A milestone (里程碑节点) of the terms reached: its installments fall due from then."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="milestones")
+    key = models.CharField("里程碑", max_length=100)
+    achieved_on = models.DateField("达成日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "里程碑达成"
+        verbose_name_plural = "里程碑达成"
+        ordering = ["achieved_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "key"], name="licensing_milestone_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}：{self.achieved_on}"
+
+
+class IdempotencyKey(models.Model):
+    """A request the API already answered: same key + same body replays the stored response."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # sha256 of endpoint + canonical body
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "key"], name="licensing_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LicenceAlert(models.Model):
+    """An alert of the plan already notified: one row per (licence, code, ref)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="alerts")
+    code = models.CharField(max_length=20)
+    ref = models.CharField(max_length=100, blank=True)  # installment key, period start, or ""
+    first_seen_on = models.DateField()
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "许可预警"
+        verbose_name_plural = "许可预警"
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "code", "ref"], name="licensing_alert_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.ref}"

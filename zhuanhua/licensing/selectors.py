@@ -1,0 +1,124 @@
+"""Reads of the licensing app: the public offers, who sees which inquiry and licence, the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing import terms as terms_mod
+from zhuanhua.licensing.choices import (
+    ALERT_LABELS,
+    OBLIGATION_KIND_LABELS,
+    OBLIGATION_STATUS_BADGES,
+    OBLIGATION_STATUS_LABELS,
+    FeeModel,
+)
+from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer
+
+
+def offers_public(fee_model: str | None = None) -> QuerySet[LicenceOffer]:
+    """Active 先使用后付费 offers on published achievements, newest first; optionally one model.
+
+    An unknown ``fee_model`` gives nothing (a filter never widens to everything).
+    """
+    qs = LicenceOffer.objects.filter(
+        is_active=True, achievement__status=AchievementStatus.PUBLISHED
+    )
+    if fee_model:
+        qs = qs.filter(fee_model=fee_model if fee_model in FeeModel.values else "-")
+    return qs.select_related("achievement", "achievement__owner").order_by("-created_at", "-id")
+
+
+def _sees_everything(user: Any) -> bool:
+    return user.is_reviewer or user.is_auditor or user.is_platform_admin
+
+
+def inquiries_visible_to(user: Any) -> QuerySet[Inquiry]:
+    """The two parties' members, department reviewers and auditors; nobody else."""
+    qs = Inquiry.objects.select_related("offer", "offer__achievement", "licensor", "licensee")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if not user.organisation_id:
+        return qs.none()
+    return qs.filter(Q(licensor_id=user.organisation_id) | Q(licensee_id=user.organisation_id))
+
+
+def licences_visible_to(user: Any) -> QuerySet[Licence]:
+    qs = Licence.objects.select_related("achievement", "licensor", "licensee", "accepted_version")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if not user.organisation_id:
+        return qs.none()
+    return qs.filter(Q(licensor_id=user.organisation_id) | Q(licensee_id=user.organisation_id))
+
+
+def versions_with_diffs(inquiry: Inquiry) -> list[dict[str, Any]]:
+    """Each version with its field-by-field changes against the previous one."""
+    out = []
+    previous = None
+    for version in inquiry.versions.select_related("proposed_by").order_by("number"):
+        out.append({"version": version, "changes": terms_mod.diff(previous, version.terms)})
+        previous = version.terms
+    return out
+
+
+def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
+    """The engine's schedule of ``licence`` on ``as_of`` from its reports and payments."""
+    contract = terms_mod.licence_contract(licence.pk, licence.terms)
+    reports = [
+        engine.RevenueReport(r.period_start, r.period_end, r.revenue_amount, r.reported_on)
+        for r in licence.revenue_reports.all()
+    ]
+    payments = [
+        engine.Payment(p.paid_on, p.amount, p.ref or None) for p in licence.payments.all()
+    ]
+    milestones = [engine.Milestone(m.key, m.achieved_on) for m in licence.milestones.all()]
+    return engine.compute_schedule(contract, milestones, reports, payments, as_of)
+
+
+@dataclass
+class Plan:
+    as_of: dt.date
+    schedule: engine.Schedule
+    rows: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+
+    @property
+    def totals(self) -> engine.Totals:
+        return self.schedule.totals
+
+    def to_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), **engine.schedule_to_json(self.schedule)}
+
+
+def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
+    """The schedule with the page's labels and badges."""
+    schedule = licence_schedule(licence, as_of)
+    rows = []
+    for o in schedule.obligations:
+        if o.kind == engine.ROYALTY:
+            what = f"{o.period_start} 至 {o.period_end}"
+        elif o.kind == engine.UPFRONT:
+            what = "门槛费"
+        else:
+            what = o.key or ""
+        rows.append({
+            "o": o, "kind_label": OBLIGATION_KIND_LABELS.get(o.kind, o.kind), "what": what,
+            "status_label": OBLIGATION_STATUS_LABELS.get(o.status, o.status),
+            "badge": OBLIGATION_STATUS_BADGES.get(o.status, "text-bg-light"),
+        })
+    alerts = [
+        {"a": a, "label": ALERT_LABELS.get(a.code, a.code),
+         "ref": a.key or (a.period_start.isoformat() if a.period_start else "")}
+        for a in schedule.alerts
+    ]
+    return Plan(as_of=as_of, schedule=schedule, rows=rows, alerts=alerts)

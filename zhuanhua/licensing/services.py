@@ -1,0 +1,516 @@
+"""Writes of the licensing app: offers, inquiries, messages, term versions, acceptance,
+revenue reports, payments, the idempotent API replay. Each write checks who acts, locks what it
+changes, saves and audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhuanhua.accounts.choices import Role
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.audit.services import audit_record
+from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing import terms as terms_mod
+from zhuanhua.licensing.choices import (
+    FeeModel,
+    InquiryStatus,
+    LicenceStatus,
+    LicenseMode,
+    Side,
+)
+from zhuanhua.licensing.models import (
+    IdempotencyKey,
+    Inquiry,
+    Licence,
+    LicenceOffer,
+    Message,
+    MilestoneAchievement,
+    Payment,
+    RevenueReport,
+    TermVersion,
+)
+from zhuanhua.organisations.choices import OrganisationType
+
+ERR_NOT_OWNER_EDITOR = "只有成果所属单位的成果管理员或机构管理员可以发布许可报价"
+ERR_NOT_PUBLISHED = "只有已发布的成果可以发布先使用后付费许可报价"
+ERR_NOT_LICENSEE = "只有已通过审核的企业（或其他经营主体）的被许可方经办人或机构管理员可以承接成果"
+ERR_OWN_ACHIEVEMENT = "不能承接本单位的成果"
+ERR_OFFER_INACTIVE = "该许可报价已失效"
+ERR_INQUIRY_EXISTS = "本单位已就该成果发起承接意向，请在原商洽中继续"
+ERR_NOT_PARTY = "只有商洽双方的经办人员可以执行该操作"
+ERR_INQUIRY_CLOSED = "商洽已结束（{status}），不能再执行该操作"
+ERR_NO_VERSION = "尚无可接受的条款版本"
+ERR_NOT_LATEST = "只能接受最新的条款版本（当前为第 {number} 版）"
+ERR_OWN_VERSION = "不能接受本方提出的条款版本，须由对方接受"
+ERR_REQUIRED = "此项为必填项"
+ERR_CHOICE = "无效的选项"
+ERR_TERM_MONTHS = "许可期限应为 1–600 个月"
+ERR_MESSAGE_EMPTY = "消息内容不能为空"
+ERR_NOT_LICENSEE_PARTY = "只有被许可方的经办人员可以报送收入"
+ERR_NOT_LICENSOR_PARTY = "只有许可方的成果管理员或机构管理员可以登记付款"
+ERR_LICENCE_CLOSED = "许可已终止，不能再登记"
+ERR_NO_ROYALTY = "该许可的费用模式不含收入提成，无需报送收入"
+ERR_BAD_PERIOD = "报告期间必须是许可的提成期间之一"
+ERR_PERIOD_NOT_ENDED = "该期间尚未结束（{end}），期间结束后方可报送"
+ERR_DUPLICATE_REPORT = "该期间已报送过收入"
+ERR_FUTURE_DATE = "日期不能晚于今天"
+ERR_AMOUNT = "金额应为不小于 0、最多两位小数的数字"
+ERR_PAYMENT_POSITIVE = "付款金额必须大于 0"
+ERR_IDEMPOTENCY_CONFLICT = "该 Idempotency-Key 已用于另一内容不同的请求"
+ERR_UNKNOWN_MILESTONE = "条款中没有名为“{key}”的里程碑"
+ERR_MILESTONE_RECORDED = "该里程碑已登记达成"
+ERR_NOT_LICENCE_PARTY = "只有许可双方的经办人员可以登记里程碑"
+ERR_NOT_ACTIVATOR = "只有许可方的成果管理员或机构管理员可以登记合同签订"
+ERR_BAD_LICENCE_STATUS = "当前状态（{status}）不能执行该操作"
+
+LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
+LICENSEE_ORG_TYPES = {OrganisationType.ENTERPRISE, OrganisationType.STATE_ENTERPRISE,
+                      OrganisationType.OTHER}
+LIVE_LICENCE_STATES = {LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE}
+MONEY_LIMIT = Decimal("1E15")
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before with another request body (HTTP 409)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Who acts for whom
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def is_licensor_editor(user: Any, org_id: int) -> bool:
+    return (
+        _authenticated(user) and user.organisation_id == org_id
+        and user.can_edit_achievements
+    )
+
+
+def is_licensee_agent(user: Any, org_id: int | None = None) -> bool:
+    """A person who may act for an approved enterprise taking a licence."""
+    if not _authenticated(user) or user.organisation is None:
+        return False
+    org = user.organisation
+    if org_id is not None and org.pk != org_id:
+        return False
+    return org.is_approved and org.org_type in LICENSEE_ORG_TYPES and user.has_role(*LICENSEE_ROLES)
+
+
+def side_of(user: Any, inquiry: Inquiry) -> str | None:
+    """The side ``user`` may act for in ``inquiry`` (None: an onlooker or nobody)."""
+    if is_licensor_editor(user, inquiry.licensor_id):
+        return Side.LICENSOR
+    if is_licensee_agent(user, inquiry.licensee_id):
+        return Side.LICENSEE
+    return None
+
+
+def _require_side(user: Any, inquiry: Inquiry) -> str:
+    side = side_of(user, inquiry)
+    if side is None:
+        raise PermissionDenied(ERR_NOT_PARTY)
+    return side
+
+
+# --------------------------------------------------------------------------------------------
+# Offers
+
+
+def offer_state(offer: LicenceOffer) -> dict[str, Any]:
+    return {
+        "achievement": offer.achievement_id, "summary": offer.summary,
+        "fee_standard": offer.fee_standard, "fee_model": offer.fee_model, "terms": offer.terms,
+        "license_mode": offer.license_mode, "term_months": offer.term_months,
+        "field_of_use": offer.field_of_use, "territory": offer.territory,
+        "is_active": offer.is_active,
+    }
+
+
+def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name in ("summary", "fee_standard"):
+        value = str(data.get(name) or "").strip()
+        if not value:
+            errors.setdefault(name, []).append(ERR_REQUIRED)
+        cleaned[name] = value
+    for name in ("field_of_use", "territory"):
+        cleaned[name] = str(data.get(name) or "").strip()[:200]
+    fee_model = data.get("fee_model")
+    if fee_model not in FeeModel.values:
+        errors.setdefault("fee_model", []).append(ERR_CHOICE if fee_model else ERR_REQUIRED)
+    license_mode = data.get("license_mode")
+    if license_mode not in LicenseMode.values:
+        errors.setdefault("license_mode", []).append(ERR_CHOICE if license_mode else ERR_REQUIRED)
+    try:
+        term_months = int(data.get("term_months"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        term_months = 0
+    if not 1 <= term_months <= 600:
+        errors.setdefault("term_months", []).append(ERR_TERM_MONTHS)
+    if errors:
+        raise ValidationError(errors)
+    cleaned.update(fee_model=fee_model, license_mode=license_mode, term_months=term_months)
+    cleaned["terms"] = terms_mod.clean_offer_terms(
+        data.get("terms"), fee_model=fee_model, term_months=term_months, today=today
+    )
+    return cleaned
+
+
+def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) -> LicenceOffer:
+    """Publish the 先使用后付费 offer of an achievement; it replaces the active one, if any."""
+    if not is_licensor_editor(user, achievement.owner_id):
+        raise PermissionDenied(ERR_NOT_OWNER_EDITOR)
+    cleaned = _clean_offer(data, timezone.localdate())
+    with transaction.atomic():
+        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        if locked.status != AchievementStatus.PUBLISHED:
+            raise ValidationError({"achievement": [ERR_NOT_PUBLISHED]})
+        previous = list(
+            LicenceOffer.objects.select_for_update().filter(achievement=locked, is_active=True)
+        )
+        for old in previous:
+            old.is_active = False
+            old.save(update_fields=["is_active"])
+            audit_record(actor=user, obj=old, action="licence_offer.supersede",
+                         before={"is_active": True}, after={"is_active": False})
+        offer = LicenceOffer.objects.create(achievement=locked, created_by=user, **cleaned)
+        audit_record(actor=user, obj=offer, action="licence_offer.publish",
+                     after=offer_state(offer))
+    return offer
+
+
+# --------------------------------------------------------------------------------------------
+# Inquiries, messages, versions, acceptance
+
+
+def inquiry_open(*, user: Any, offer: LicenceOffer, message: str = "") -> Inquiry:
+    """"我要承接": an enterprise opens the negotiation on an active offer."""
+    if not is_licensee_agent(user):
+        raise PermissionDenied(ERR_NOT_LICENSEE)
+    if user.organisation_id == offer.achievement.owner_id:
+        raise PermissionDenied(ERR_OWN_ACHIEVEMENT)
+    with transaction.atomic():
+        offer = LicenceOffer.objects.select_for_update().select_related("achievement").get(
+            pk=offer.pk
+        )
+        if not offer.is_active or offer.achievement.status != AchievementStatus.PUBLISHED:
+            raise ValidationError({"offer": [ERR_OFFER_INACTIVE]})
+        if Inquiry.objects.filter(
+            offer=offer, licensee_id=user.organisation_id, status=InquiryStatus.OPEN
+        ).exists():
+            raise ValidationError({"offer": [ERR_INQUIRY_EXISTS]})
+        inquiry = Inquiry.objects.create(
+            offer=offer, licensor_id=offer.achievement.owner_id,
+            licensee_id=user.organisation_id, opened_by=user,
+        )
+        if message.strip():
+            Message.objects.create(inquiry=inquiry, side=Side.LICENSEE, author=user,
+                                   body=message.strip())
+        audit_record(actor=user, obj=inquiry, action="inquiry.open",
+                     after={"offer": offer.pk, "licensee": inquiry.licensee_id})
+    return inquiry
+
+
+def _lock_open(inquiry: Inquiry) -> Inquiry:
+    locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    if locked.status != InquiryStatus.OPEN:
+        raise ValidationError(
+            {"status": [ERR_INQUIRY_CLOSED.format(status=locked.get_status_display())]}
+        )
+    return locked
+
+
+def message_post(*, user: Any, inquiry: Inquiry, body: str) -> Message:
+    side = _require_side(user, inquiry)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [ERR_MESSAGE_EMPTY]})
+    with transaction.atomic():
+        locked = _lock_open(inquiry)
+        message = Message.objects.create(inquiry=locked, side=side, author=user, body=body[:5000])
+        locked.save(update_fields=["updated_at"])
+        audit_record(actor=user, obj=message, action="inquiry.message",
+                     detail={"inquiry": locked.pk, "side": side})
+    return message
+
+
+def version_propose(*, user: Any, inquiry: Inquiry, terms: Any, note: str = "") -> TermVersion:
+    """A new full version of the terms, validated by the engine, numbered after the last."""
+    side = _require_side(user, inquiry)
+    cleaned = terms_mod.clean_version_terms(terms)
+    with transaction.atomic():
+        locked = _lock_open(inquiry)
+        last = locked.versions.order_by("-number").first()
+        version = TermVersion.objects.create(
+            inquiry=locked, number=(last.number + 1) if last else 1, side=side,
+            proposed_by=user, terms=cleaned, note=(note or "").strip()[:500],
+        )
+        locked.save(update_fields=["updated_at"])
+        audit_record(actor=user, obj=version, action="inquiry.propose",
+                     before=last.terms if last else None, after=cleaned,
+                     detail={"inquiry": locked.pk, "number": version.number, "side": side})
+    return version
+
+
+def version_accept(*, user: Any, inquiry: Inquiry, number: int) -> Licence:
+    """Accept the other side's latest version: the inquiry closes and the licence is drafted."""
+    side = _require_side(user, inquiry)
+    with transaction.atomic():
+        locked = _lock_open(inquiry)
+        latest = locked.versions.order_by("-number").first()
+        if latest is None:
+            raise ValidationError({"version": [ERR_NO_VERSION]})
+        if latest.number != number:
+            raise ValidationError({"version": [ERR_NOT_LATEST.format(number=latest.number)]})
+        if latest.side == side:
+            raise PermissionDenied(ERR_OWN_VERSION)
+        offer = locked.offer
+        locked.status = InquiryStatus.ACCEPTED
+        locked.save(update_fields=["status", "updated_at"])
+        licence = Licence.objects.create(
+            inquiry=locked, accepted_version=latest, achievement_id=offer.achievement_id,
+            licensor_id=locked.licensor_id, licensee_id=locked.licensee_id,
+            fee_model=latest.terms["fee_model"], license_mode=offer.license_mode,
+            terms=latest.terms, start=dt.date.fromisoformat(latest.terms["start"]),
+            end=dt.date.fromisoformat(latest.terms["end"]),
+        )
+        audit_record(actor=user, obj=locked, action="inquiry.accept",
+                     before={"status": InquiryStatus.OPEN},
+                     after={"status": InquiryStatus.ACCEPTED},
+                     detail={"version": latest.number, "side": side})
+        audit_record(actor=user, obj=licence, action="licence.create", after=licence_state(licence))
+    return licence
+
+
+# --------------------------------------------------------------------------------------------
+# The licence
+
+
+def licence_state(licence: Licence) -> dict[str, Any]:
+    return {
+        "licensor": licence.licensor_id, "licensee": licence.licensee_id,
+        "achievement": licence.achievement_id, "terms": licence.terms,
+        "license_mode": licence.license_mode, "status": licence.status,
+        "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
+    }
+
+
+def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date) -> Licence:
+    """The licensor records the contract signed offline (article 6(3)): the licence is active."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_ACTIVATOR)
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": [ERR_FUTURE_DATE]})
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        if locked.status != LicenceStatus.DRAFT_CONTRACT:
+            raise ValidationError({"status": [
+                ERR_BAD_LICENCE_STATUS.format(status=locked.get_status_display())
+            ]})
+        before = licence_state(locked)
+        locked.status = LicenceStatus.ACTIVE
+        locked.signed_on = signed_on
+        locked.save(update_fields=["status", "signed_on"])
+        audit_record(actor=user, obj=locked, action="licence.activate", before=before,
+                     after=licence_state(locked))
+    return locked
+
+
+def _money(value: Any, field: str) -> Decimal:
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValidationError({field: [ERR_REQUIRED]})
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [ERR_AMOUNT]}) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) \
+            or amount >= MONEY_LIMIT:
+        raise ValidationError({field: [ERR_AMOUNT]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _past_date(value: Any, field: str) -> dt.date:
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({field: ["日期格式应为 YYYY-MM-DD"]}) from None
+    if not isinstance(value, dt.date):
+        raise ValidationError({field: [ERR_REQUIRED]})
+    if value > timezone.localdate():
+        raise ValidationError({field: [ERR_FUTURE_DATE]})
+    return value
+
+
+def royalty_periods(licence: Licence) -> list[tuple[dt.date, dt.date]]:
+    """The licence's reporting periods, from the engine (empty without royalties)."""
+    royalty = licence.terms.get("royalty")
+    if not royalty:
+        return []
+    return engine.royalty_periods(licence.start, licence.end, royalty["period"])
+
+
+def _lock_live(licence: Licence) -> Licence:
+    locked = Licence.objects.select_for_update().get(pk=licence.pk)
+    if locked.status not in LIVE_LICENCE_STATES:
+        raise ValidationError({"status": [ERR_LICENCE_CLOSED]})
+    return locked
+
+
+def revenue_report_file(
+    *, user: Any, licence: Licence, period_start: Any, revenue_amount: Any,
+    reported_on: Any = None,
+) -> RevenueReport:
+    """The licensee reports its revenue of one ended royalty period (once per period)."""
+    if not is_licensee_agent(user, licence.licensee_id):
+        raise PermissionDenied(ERR_NOT_LICENSEE_PARTY)
+    amount = _money(revenue_amount, "revenue_amount")
+    reported = _past_date(reported_on or timezone.localdate(), "reported_on")
+    start = _past_date(period_start, "period_start") if period_start else None
+    periods = dict(royalty_periods(licence))
+    if not periods:
+        raise ValidationError({"period_start": [ERR_NO_ROYALTY]})
+    if start not in periods:
+        raise ValidationError({"period_start": [ERR_BAD_PERIOD]})
+    end = periods[start]
+    if end >= reported:
+        raise ValidationError({"period_start": [ERR_PERIOD_NOT_ENDED.format(end=end)]})
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        if RevenueReport.objects.filter(licence=locked, period_start=start).exists():
+            raise ValidationError({"period_start": [ERR_DUPLICATE_REPORT]})
+        try:
+            with transaction.atomic():
+                report = RevenueReport.objects.create(
+                    licence=locked, period_start=start, period_end=end, revenue_amount=amount,
+                    reported_on=reported, reported_by=user,
+                )
+        except IntegrityError:  # a concurrent report for the same period won
+            raise ValidationError({"period_start": [ERR_DUPLICATE_REPORT]}) from None
+        audit_record(actor=user, obj=report, action="licence.revenue_report",
+                     after={"licence": locked.pk, "period_start": start.isoformat(),
+                            "period_end": end.isoformat(), "revenue_amount": str(amount),
+                            "reported_on": reported.isoformat()})
+    return report
+
+
+def payment_record(
+    *, user: Any, licence: Licence, amount: Any, paid_on: Any, ref: str = ""
+) -> Payment:
+    """The licensor records money received under the licence."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_LICENSOR_PARTY)
+    value = _money(amount, "amount")
+    if not value:
+        raise ValidationError({"amount": [ERR_PAYMENT_POSITIVE]})
+    date = _past_date(paid_on, "paid_on")
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        payment = Payment.objects.create(
+            licence=locked, amount=value, paid_on=date, ref=(ref or "").strip()[:100],
+            recorded_by=user,
+        )
+        audit_record(actor=user, obj=payment, action="licence.payment",
+                     after={"licence": locked.pk, "amount": str(value),
+                            "paid_on": date.isoformat(), "ref": payment.ref})
+    return payment
+
+
+def milestone_keys(licence: Licence) -> list[str]:
+    """The milestones the licence's installments wait for, in the order of the terms."""
+    keys: list[str] = []
+    for inst in licence.terms.get("installments") or []:
+        key = inst.get("milestone")
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def milestone_record(*, user: Any, licence: Licence, key: str, achieved_on: Any
+                     ) -> MilestoneAchievement:
+    """Either party records that a milestone of the terms was reached (once per milestone)."""
+    if not (is_licensor_editor(user, licence.licensor_id)
+            or is_licensee_agent(user, licence.licensee_id)):
+        raise PermissionDenied(ERR_NOT_LICENCE_PARTY)
+    key = (key or "").strip()
+    if key not in milestone_keys(licence):
+        raise ValidationError({"key": [ERR_UNKNOWN_MILESTONE.format(key=key)]})
+    date = _past_date(achieved_on, "achieved_on")
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        if MilestoneAchievement.objects.filter(licence=locked, key=key).exists():
+            raise ValidationError({"key": [ERR_MILESTONE_RECORDED]})
+        try:
+            with transaction.atomic():
+                milestone = MilestoneAchievement.objects.create(
+                    licence=locked, key=key, achieved_on=date, recorded_by=user
+                )
+        except IntegrityError:
+            raise ValidationError({"key": [ERR_MILESTONE_RECORDED]}) from None
+        audit_record(actor=user, obj=milestone, action="licence.milestone",
+                     after={"licence": locked.pk, "key": key, "achieved_on": date.isoformat()})
+    return milestone
+
+
+# --------------------------------------------------------------------------------------------
+# Idempotent API writes
+
+
+def fingerprint(endpoint: str, body: Any) -> str:
+    canonical = json.dumps([endpoint, body], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(licence: Licence, key: str, print_: str) -> tuple[int, Any] | None:
+    stored = IdempotencyKey.objects.filter(licence=licence, key=key).first()
+    if stored is None:
+        return None
+    if stored.fingerprint != print_:
+        raise IdempotencyConflict(ERR_IDEMPOTENCY_CONFLICT)
+    return stored.response_status, stored.response_body
+
+
+def run_idempotent(
+    *, licence: Licence, key: str | None, endpoint: str, body: Any,
+    action: Callable[[], tuple[int, Any]],
+) -> tuple[int, Any]:
+    """Run ``action`` once per (licence, key): the record and the stored response commit together.
+
+    Same key + same body returns the stored response; another body raises IdempotencyConflict.
+    Two requests racing with one key: the loser's insert hits the unique constraint, its whole
+    transaction (record included) rolls back, and it answers from the winner's row.
+    """
+    if not key:
+        return action()
+    key = key[:200]
+    print_ = fingerprint(endpoint, body)
+    replay = _replay(licence, key, print_)
+    if replay is not None:
+        return replay
+    try:
+        with transaction.atomic():
+            status, response = action()
+            IdempotencyKey.objects.create(
+                licence=licence, key=key, fingerprint=print_, response_status=status,
+                response_body=response,
+            )
+    except IntegrityError:
+        replay = _replay(licence, key, print_)
+        if replay is None:
+            raise
+        return replay
+    return status, response

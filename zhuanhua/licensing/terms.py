@@ -1,0 +1,258 @@
+"""Terms JSON ⇄ the payment-plan engine: validation with Chinese messages, canonical form, diff.
+
+The engine (``zhuanhua.engines.licensing``) owns the rules; this module only feeds it, maps its
+``InputError`` paths to the form's words and stores what it parsed in one canonical shape
+(money and rates as decimal strings, ISO dates) so versions compare field by field.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from zhuanhua.engines import licensing as engine
+from zhuanhua.engines.common import InputError
+
+# Top-level keys an offer's terms may carry (no dates of the term: the offer has term_months).
+OFFER_KEYS = {"upfront_fee", "upfront_due", "installments", "royalty", "grace_days"}
+# A version's terms are the engine's whole contract except its id.
+VERSION_KEYS = OFFER_KEYS | {"fee_model", "start", "end"}
+
+ERR_TERMS_OBJECT = "支付条款应为 JSON 对象"
+ERR_TERMS_JSON = "支付条款不是有效的 JSON：{error}"
+ERR_UNKNOWN_KEY = "支付条款（{path}）：不支持的字段"
+
+FIELD_LABELS = {
+    "fee_model": "费用模式",
+    "start": "许可起始日",
+    "end": "许可终止日",
+    "upfront_fee": "门槛费",
+    "upfront_due": "门槛费支付日",
+    "grace_days": "宽限天数",
+    "installments": "阶段性支付",
+    "key": "节点名称",
+    "amount": "金额",
+    "due": "支付日期",
+    "milestone": "里程碑",
+    "days_after": "里程碑达成后天数",
+    "royalty": "收入提成",
+    "rate": "提成比例",
+    "tiers": "分档提成",
+    "up_to": "档位上限",
+    "period": "报告周期",
+    "report_within_days": "报告期限（天）",
+    "pay_within_days": "付款期限（天）",
+    "cap_total": "提成封顶",
+}
+
+# (fragment of the engine's English message, Chinese text); the first match wins.
+_MESSAGES = (
+    ("must not be empty for fee_model", "所选费用模式必须填写此项"),
+    ("is required for fee_model", "所选费用模式必须填写此项"),
+    ("must be empty for fee_model", "所选费用模式不包含此项，请删除"),
+    ("must be absent for fee_model", "所选费用模式不包含此项，请删除"),
+    ("is required", "必须填写"),
+    ("must not be negative", "不能为负数"),
+    ("between 0 and 1", "应在 0 到 1 之间"),
+    ("at most two decimals", "最多保留两位小数"),
+    ("less than 10^15", "金额过大"),
+    ("is before start", "不能早于许可起始日"),
+    ("tiers must ascend", "各档上限必须从小到大递增"),
+    ("must be greater than 0", "档位上限必须大于 0"),
+    ("may be open", "只有最后一档可以不设上限（up_to 为 null）"),
+    ("must be open", "最后一档必须不设上限（up_to 为 null）"),
+    ("duplicate installment key", "节点名称重复"),
+    ("give either due", "一般节点填写支付日期，里程碑节点填写里程碑和天数，二者选一"),
+    ("give rate or tiers", "提成比例与分档提成二者选一"),
+    ("unknown period", "报告周期应为 quarter（季度）、half（半年）或 year（年）"),
+    ("unknown fee model", "费用模式应为 royalty、staged 或 staged_royalty"),
+    ("whole number of days", "应为整数天数"),
+    ("must be an object", "格式应为 JSON 对象"),
+    ("must be a list", "格式应为列表"),
+    ("must be a string", "应为文本"),
+    ("must not be empty", "不能为空"),
+    ("only a milestone installment", "只有里程碑节点可以填写此项"),
+    ("number", "应为数字"),
+    ("date", "日期格式应为 YYYY-MM-DD"),
+)
+
+_SEGMENT = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def field_label(path: str) -> str:
+    """``royalty.tiers[1].up_to`` → ``收入提成·第 2 档·档位上限``."""
+    parts: list[str] = []
+    previous = ""
+    for name, index in _SEGMENT.findall(path):
+        if name:
+            parts.append(FIELD_LABELS.get(name, name))
+            previous = name
+        else:
+            number = int(index) + 1
+            if previous == "installments":
+                parts[-1] = f"第 {number} 笔阶段性支付"
+            elif previous == "tiers":
+                parts[-1] = f"第 {number} 档"
+            else:
+                parts[-1] = f"{parts[-1]}第 {number} 项"
+    return "·".join(parts) or "支付条款"
+
+
+def chinese_message(message: str) -> str:
+    for fragment, text in _MESSAGES:
+        if fragment in message:
+            return text
+    return "填写有误"
+
+
+def _strip_root(path: str) -> str:
+    return path.removeprefix("contract.").removeprefix("contract")
+
+
+def error_from(exc: InputError, field: str = "terms") -> ValidationError:
+    """An engine refusal as ``ValidationError({"terms.royalty.rate": ["收入提成·提成比例…"]})``."""
+    path = _strip_root(exc.path)
+    text = f"{field_label(path)}（{path or field}）：{chinese_message(exc.message)}"
+    return ValidationError({f"{field}.{path}" if path else field: [text]})
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of ``months`` months starting on ``start``."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:  # no corresponding day: the term ends with that month
+        return dt.date(year, month, last_day)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
+
+
+def _check_keys(raw: Any, allowed: set[str]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ValidationError({"terms": [ERR_TERMS_OBJECT]})
+    unknown = sorted(k for k in raw if k not in allowed)
+    if unknown:
+        raise ValidationError({f"terms.{unknown[0]}": [ERR_UNKNOWN_KEY.format(path=unknown[0])]})
+    return raw
+
+
+def canonical(terms: engine.Terms, raw: dict[str, Any], *, with_term: bool) -> dict[str, Any]:
+    """What the engine parsed, as JSON: the stored and compared form of terms."""
+    doc: dict[str, Any] = {}
+    if with_term:
+        doc["fee_model"] = terms.fee_model
+        doc["start"] = terms.start.isoformat()
+        doc["end"] = terms.end.isoformat()
+    doc["upfront_fee"] = str(terms.upfront_fee)
+    if raw.get("upfront_due") is not None and terms.upfront_due is not None:
+        doc["upfront_due"] = terms.upfront_due.isoformat()
+    installments = []
+    for inst in terms.installments:
+        item: dict[str, Any] = {"key": inst.key, "amount": str(inst.amount)}
+        if inst.due is not None:
+            item["due"] = inst.due.isoformat()
+        else:
+            item["milestone"] = inst.milestone
+            item["days_after"] = inst.days_after
+        installments.append(item)
+    doc["installments"] = installments
+    r = terms.royalty
+    if r is not None:
+        royalty: dict[str, Any] = {"period": r.period}
+        if r.rate is not None:
+            royalty["rate"] = str(r.rate)
+        else:
+            royalty["tiers"] = [
+                {"up_to": None if t.up_to is None else str(t.up_to), "rate": str(t.rate)}
+                for t in r.tiers
+            ]
+        royalty["report_within_days"] = r.report_within_days
+        royalty["pay_within_days"] = r.pay_within_days
+        if r.cap_total is not None:
+            royalty["cap_total"] = str(r.cap_total)
+        doc["royalty"] = royalty
+    doc["grace_days"] = terms.grace_days
+    return doc
+
+
+def clean_offer_terms(
+    raw: Any, *, fee_model: str, term_months: int, today: dt.date
+) -> dict[str, Any]:
+    """Validate an offer's terms through the engine (on a term starting ``today``)."""
+    raw = _check_keys(raw, OFFER_KEYS)
+    contract = {
+        **raw, "id": "offer", "fee_model": fee_model, "start": today.isoformat(),
+        "end": add_months(today, term_months).isoformat(),
+    }
+    try:
+        terms = engine.parse_terms(contract)
+    except InputError as exc:
+        raise error_from(exc) from None
+    return canonical(terms, raw, with_term=False)
+
+
+def clean_version_terms(raw: Any) -> dict[str, Any]:
+    """Validate a proposed version's full terms (fee_model, start, end and the money)."""
+    raw = _check_keys(raw, VERSION_KEYS)
+    try:
+        terms = engine.parse_terms({**raw, "id": "version"})
+    except InputError as exc:
+        raise error_from(exc) from None
+    return canonical(terms, raw, with_term=True)
+
+
+def version_from_offer(offer_terms: dict[str, Any], *, fee_model: str, start: dt.date,
+                       term_months: int) -> dict[str, Any]:
+    """A first proposal: the offer's terms on a term starting ``start`` (a form's initial)."""
+    return {
+        "fee_model": fee_model, "start": start.isoformat(),
+        "end": add_months(start, term_months).isoformat(), **offer_terms,
+    }
+
+
+# The order in which fields are listed (JSON objects have none in PostgreSQL's jsonb).
+_KEY_ORDER = {
+    key: i for i, key in enumerate((
+        "fee_model", "start", "end", "upfront_fee", "upfront_due", "installments", "royalty",
+        "grace_days", "key", "amount", "due", "milestone", "days_after", "period", "rate",
+        "tiers", "up_to", "report_within_days", "pay_within_days", "cap_total",
+    ))
+}
+
+
+def flatten(doc: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested JSON to ``{"royalty.tiers[0].rate": "0.05", …}`` (leaves only, in field order)."""
+    out: dict[str, Any] = {}
+    if isinstance(doc, dict):
+        for key in sorted(doc, key=lambda k: (_KEY_ORDER.get(k, len(_KEY_ORDER)), k)):
+            out.update(flatten(doc[key], f"{prefix}.{key}" if prefix else key))
+    elif isinstance(doc, list):
+        if not doc:
+            out[prefix] = "（无）"
+        for i, value in enumerate(doc):
+            out.update(flatten(value, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = doc
+    return out
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field changes from ``before`` to ``after``: ``[{path, label, before, after}]``."""
+    old = flatten(before or {})
+    new = flatten(after)
+    rows = []
+    for path in [*new, *(p for p in old if p not in new)]:
+        a, b = old.get(path), new.get(path)
+        if a != b:
+            rows.append({"path": path, "label": field_label(path), "before": a, "after": b})
+    return rows
+
+
+def licence_contract(licence_id: int, terms: dict[str, Any]) -> engine.Terms:
+    try:
+        return engine.parse_terms({**terms, "id": f"licence-{licence_id}"})
+    except InputError as exc:  # stored terms were validated; only a changed engine gets here
+        raise error_from(exc) from None

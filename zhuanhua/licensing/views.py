@@ -1,0 +1,347 @@
+"""Pages of 先使用后付费: offers, the negotiation, the licence and its plan. Thin: each view
+parses, calls one service or selector and renders; an inquiry or licence outside the user's
+reach is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.licensing import services
+from zhuanhua.licensing.choices import PERIOD_LABELS
+from zhuanhua.licensing.forms import (
+    ActivateForm,
+    InquiryForm,
+    MessageForm,
+    MilestoneForm,
+    OfferFilterForm,
+    OfferForm,
+    PaymentForm,
+    RevenueReportForm,
+    VersionForm,
+    terms_text,
+)
+from zhuanhua.licensing.models import Inquiry, Licence
+from zhuanhua.licensing.selectors import (
+    inquiries_visible_to,
+    licence_plan,
+    licences_visible_to,
+    offers_public,
+    versions_with_diffs,
+)
+from zhuanhua.licensing.terms import version_from_offer
+
+PAGE_SIZE = 20
+
+
+def offer_list(request: HttpRequest) -> HttpResponse:
+    form = OfferFilterForm(request.GET or None)
+    fee_model = form.cleaned_data.get("fee_model") if form.is_valid() else None
+    page = Paginator(offers_public(fee_model or None), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "licensing/offer_list.html",
+                  {"form": form, "page": page, "params": params.urlencode()})
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(offers_public(), pk=pk)
+    user = request.user
+    context = {
+        "offer": offer,
+        "period_label": PERIOD_LABELS.get((offer.terms.get("royalty") or {}).get("period"), ""),
+        "terms_json": terms_text(offer.terms),
+        "can_inquire": services.is_licensee_agent(user)
+        and user.organisation_id != offer.achievement.owner_id,  # type: ignore[union-attr]
+        "is_owner_editor": services.is_licensor_editor(user, offer.achievement.owner_id),
+        "form": InquiryForm(),
+    }
+    return render(request, "licensing/offer_detail.html", context)
+
+
+@login_required
+def offer_edit(request: HttpRequest, achievement_pk: int) -> HttpResponse:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_pk)
+    if not services.is_licensor_editor(request.user, achievement.owner_id):
+        raise PermissionDenied(services.ERR_NOT_OWNER_EDITOR)
+    if request.method == "POST":
+        form = OfferForm(request.POST)
+        if form.is_valid():
+            try:
+                offer = services.offer_publish(
+                    user=request.user, achievement=achievement, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(request, "先使用后付费许可报价已发布。")
+                return redirect("licensing:offer_detail", pk=offer.pk)
+    else:
+        current = achievement.licence_offers.filter(is_active=True).first()
+        initial: dict[str, Any] = {"summary": achievement.summary, "term_months": 36,
+                                   "terms": terms_text({"upfront_fee": "0", "royalty": {
+                                       "rate": "0.05", "period": "quarter"}}),
+                                   "fee_model": "royalty"}
+        if current is not None:
+            initial = {name: getattr(current, name) for name in (
+                "summary", "fee_standard", "fee_model", "license_mode", "term_months",
+                "field_of_use", "territory")}
+            initial["terms"] = terms_text(current.terms)
+        form = OfferForm(initial=initial)
+    return render(request, "licensing/offer_form.html", {"form": form, "a": achievement})
+
+
+@login_required
+@require_POST
+def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(offers_public(), pk=pk)
+    form = InquiryForm(request.POST)
+    text = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        inquiry = services.inquiry_open(user=request.user, offer=offer, message=text)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("licensing:offer_detail", pk=pk)
+    messages.success(request, "已发起承接意向，可在商洽页与科研单位沟通。")
+    return redirect("licensing:inquiry_detail", pk=inquiry.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    context = {
+        "inquiries": inquiries_visible_to(request.user)[:200],
+        "licences": licences_visible_to(request.user)[:200],
+    }
+    return render(request, "licensing/mine.html", context)
+
+
+def _inquiry_page(request: HttpRequest, inquiry: Inquiry, status: int = 200,
+                  **forms: Any) -> HttpResponse:
+    side = services.side_of(request.user, inquiry)
+    versions = versions_with_diffs(inquiry)
+    latest = versions[-1]["version"] if versions else None
+    if "version_form" not in forms:
+        base = latest.terms if latest else version_from_offer(
+            inquiry.offer.terms, fee_model=inquiry.offer.fee_model,
+            start=timezone.localdate(), term_months=inquiry.offer.term_months,
+        )
+        forms["version_form"] = VersionForm(initial={"terms": terms_text(base)})
+    context = {
+        "inquiry": inquiry,
+        "offer": inquiry.offer,
+        "side": side,
+        "is_open": inquiry.status == "open",
+        "messages_list": inquiry.messages.select_related("author"),
+        "versions": versions,
+        "latest": latest,
+        "can_accept": side is not None and latest is not None and latest.side != side
+        and inquiry.status == "open",
+        "licence": Licence.objects.filter(inquiry=inquiry).first(),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "version_form": forms["version_form"],
+    }
+    return render(request, "licensing/inquiry_detail.html", context, status=status)
+
+
+@login_required
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
+    return _inquiry_page(request, inquiry)
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_post(user=request.user, inquiry=inquiry, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("licensing:inquiry_detail", pk=pk)
+    return _inquiry_page(request, inquiry, status=422, message_form=form)
+
+
+@login_required
+@require_POST
+def version_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.version_propose(
+                user=request.user, inquiry=inquiry, terms=form.cleaned_data["terms"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, f"已提出第 {version.number} 版条款。")
+            return redirect("licensing:inquiry_detail", pk=pk)
+    return _inquiry_page(request, inquiry, status=422, version_form=form)
+
+
+@login_required
+@require_POST
+def version_accept(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
+    try:
+        licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("licensing:inquiry_detail", pk=pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("licensing:inquiry_detail", pk=pk)
+    messages.success(request, f"已接受第 {number} 版条款，许可已生成（待线下签订合同）。")
+    return redirect("licensing:licence_detail", pk=licence.pk)
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
+                  **forms: Any) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    reported = set(licence.revenue_reports.values_list("period_start", flat=True))
+    open_periods = [
+        (start, end) for start, end in services.royalty_periods(licence)
+        if end < today and start not in reported
+    ]
+    recorded = set(licence.milestones.values_list("key", flat=True))
+    pending_milestones = [k for k in services.milestone_keys(licence) if k not in recorded]
+    is_licensee = services.is_licensee_agent(user, licence.licensee_id)
+    is_licensor = services.is_licensor_editor(user, licence.licensor_id)
+    live = licence.status in services.LIVE_LICENCE_STATES
+    context = {
+        "licence": licence,
+        "plan": licence_plan(licence, _as_of(request)),
+        "reports": licence.revenue_reports.all(),
+        "payments": licence.payments.all(),
+        "milestones": licence.milestones.all(),
+        "can_milestone": (is_licensee or is_licensor) and live and bool(pending_milestones),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(
+            keys=pending_milestones, initial={"achieved_on": today}
+        ),
+        "can_report": is_licensee and live and bool(open_periods),
+        "can_pay": is_licensor and live,
+        "can_activate": is_licensor and licence.status == "draft_contract",
+        "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
+        "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": today}),
+        "activate_form": forms.get("activate_form") or ActivateForm(initial={"signed_on": today}),
+    }
+    return render(request, "licensing/licence_detail.html", context, status=status)
+
+
+@login_required
+def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    return _licence_page(request, licence)
+
+
+@login_required
+@require_POST
+def revenue_report(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    periods = services.royalty_periods(licence)
+    form = RevenueReportForm(request.POST, periods=periods)
+    if form.is_valid():
+        try:
+            services.revenue_report_file(
+                user=request.user, licence=licence, period_start=form.cleaned_data["period_start"],
+                revenue_amount=form.cleaned_data["revenue_amount"],
+                reported_on=form.cleaned_data["reported_on"],
+            )
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "收入报告已报送。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, report_form=form)
+
+
+@login_required
+@require_POST
+def payment(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_record(
+                user=request.user, licence=licence, amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"], ref=form.cleaned_data["ref"],
+            )
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "付款已登记。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, payment_form=form)
+
+
+@login_required
+@require_POST
+def milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = MilestoneForm(request.POST, keys=services.milestone_keys(licence))
+    if form.is_valid():
+        try:
+            services.milestone_record(user=request.user, licence=licence,
+                                      key=form.cleaned_data["key"],
+                                      achieved_on=form.cleaned_data["achieved_on"])
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "里程碑达成已登记。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, milestone_form=form)
+
+
+@login_required
+@require_POST
+def activate(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = ActivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.licence_activate(user=request.user, licence=licence,
+                                      signed_on=form.cleaned_data["signed_on"])
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "已登记合同签订，许可进入履行。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, activate_form=form)
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract draft of an agreed licence, for the parties and the department."""
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if licence.status == "terminated":
+        raise Http404
+    from zhuanhua.licensing.contract import contract_pdf as render_pdf
+
+    response = HttpResponse(render_pdf(licence), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="licence-{licence.pk}-contract.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
