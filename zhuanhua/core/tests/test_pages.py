@@ -102,3 +102,14 @@ def test_search_matches_words_jieba_does_not_know(client, manager_a, reviewer, a
     assert a.title in client.get("/achievements/", {"q": "脱氟"}).content.decode()
     assert a.title in client.get("/achievements/", {"q": "磷石膏 净化"}).content.decode()
     assert a.title not in client.get("/achievements/", {"q": "脱硫"}).content.decode()
+
+
+def test_hall_count_is_capped_for_broad_queries(client, published_a, monkeypatch):
+    from zhuanhua.achievements import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 0)
+    monkeypatch.setattr(views, "KEYWORD_COUNT_CAP", 0)
+    body = client.get("/achievements/").content.decode()
+    assert 'data-testid="hall-count">0+<' in body
+    assert published_a.title in body
+    assert 'data-testid="hall-count">0+<' in client.get("/achievements/?q=储氢").content.decode()
