@@ -54,3 +54,13 @@ def test_unit_creates_submits_reviewer_publishes_public_finds(page, shot, transa
     expect(page.locator("[data-testid=hall-count]")).to_have_text("1")
     shot(page, "foundation-03-hall")
     assert page.console_errors == []
+
+
+def test_api_docs_render_from_local_files_under_csp(page, shot, transactional_db):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page.base + "/api/docs")
+    expect(page.locator("text=成果大厅（已发布成果）")).to_be_visible()
+    shot(page, "foundation-04-api-docs")
+    assert all(url.startswith(page.base) or url.startswith("data:") for url in requests), requests
+    assert page.console_errors == []
