@@ -7,10 +7,14 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
+from zhuanhua.credit.api import router as credit_router
+from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
 from zhuanhua.organisations.api import router as organisations_router
 from zhuanhua.publicity.api import router as publicity_router
+from zhuanhua.subsidies.api import router as subsidies_router
 from zhuanhua.transfer.api import router as transfer_router
+from zhuanhua.vouchers.api import router as vouchers_router
 
 api = NinjaAPI(
     title="转化 Zhuanhua API",
@@ -23,6 +27,10 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/licensing", licensing_router)
 api.add_router("/transfer", transfer_router)
 api.add_router("/publicity", publicity_router)
+api.add_router("/credit", credit_router)
+api.add_router("/vouchers", vouchers_router)
+api.add_router("/subsidies", subsidies_router)
+api.add_router("/exemption", exemption_router)
 
 
 @api.exception_handler(ValidationError)

@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "zhuanhua.licensing",
     "zhuanhua.transfer",
     "zhuanhua.publicity",
+    "zhuanhua.credit",
+    "zhuanhua.vouchers",
+    "zhuanhua.subsidies",
+    "zhuanhua.exemption",
 ]
 
 # Daily jobs run by `zhuanhua jobs run-due`, in this order; each is a callable taking

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VouchersConfig(AppConfig):
+    name = "zhuanhua.vouchers"
+    verbose_name = "科技创新券"
