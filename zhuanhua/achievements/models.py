@@ -11,6 +11,7 @@ from zhuanhua.achievements.choices import (
     IpType,
     TransferStatus,
 )
+from zhuanhua.core.models import StoredFile
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES, prefecture_name
 
 
@@ -110,23 +111,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"achievements/{instance.achievement_id}/{filename}"
 
 
-class Attachment(models.Model):
-    """A file attached to an achievement; stored outside the static root, served by a checked view."""
+class Attachment(StoredFile):
+    """A file attached to an achievement (certificate, report, drawing)."""
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=attachment_path)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -17,3 +17,24 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StoredFile(models.Model):
+    """What every uploaded file records (subclasses add `file` with their own upload_to and the
+    link to their owner). Files live outside the static root and are served only through
+    permission-checked views with zhuanhua.core.uploads.download_response."""
+
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

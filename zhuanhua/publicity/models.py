@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from zhuanhua.core.models import StoredFile
 from zhuanhua.engines.common import InputError
 from zhuanhua.engines.periods import MAX_DAYS, HolidayTable
 from zhuanhua.publicity.choices import (
@@ -139,26 +140,15 @@ class Notice(models.Model):
         return self.status in CLOSED_STATES
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(StoredFile):
     """A file published with a notice (the decision, the valuation, the rules)."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=notice_attachment_path)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "公示附件"
         verbose_name_plural = "公示附件"
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Objection(models.Model):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.core.uploads import download_response
 from zhuanhua.publicity import services
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
 from zhuanhua.publicity.forms import (
@@ -218,9 +219,4 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(NoticeAttachment, pk=pk)
     if not notice_visible_to(request.user).filter(pk=attachment.notice_id).exists():
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(attachment)
