@@ -8,9 +8,11 @@ from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
 from zhuanhua.credit.api import router as credit_router
+from zhuanhua.directory.api import router as directory_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
 from zhuanhua.organisations.api import router as organisations_router
+from zhuanhua.projects.api import router as projects_router
 from zhuanhua.publicity.api import router as publicity_router
 from zhuanhua.subsidies.api import router as subsidies_router
 from zhuanhua.transfer.api import router as transfer_router
@@ -31,6 +33,8 @@ api.add_router("/credit", credit_router)
 api.add_router("/vouchers", vouchers_router)
 api.add_router("/subsidies", subsidies_router)
 api.add_router("/exemption", exemption_router)
+api.add_router("/projects", projects_router)
+api.add_router("/directory", directory_router)
 
 
 @api.exception_handler(ValidationError)

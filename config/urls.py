@@ -19,6 +19,8 @@ urlpatterns = [
     path("vouchers/", include("zhuanhua.vouchers.urls")),
     path("subsidies/", include("zhuanhua.subsidies.urls")),
     path("exemption/", include("zhuanhua.exemption.urls")),
+    path("projects/", include("zhuanhua.projects.urls")),
+    path("directory/", include("zhuanhua.directory.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "zhuanhua.vouchers",
     "zhuanhua.subsidies",
     "zhuanhua.exemption",
+    "zhuanhua.projects",
+    "zhuanhua.directory",
 ]
 
 # Daily jobs run by `zhuanhua jobs run-due`, in this order; each is a callable taking
