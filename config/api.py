@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
 from zhuanhua.credit.api import router as credit_router
+from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
@@ -35,6 +36,7 @@ api.add_router("/subsidies", subsidies_router)
 api.add_router("/exemption", exemption_router)
 api.add_router("/projects", projects_router)
 api.add_router("/directory", directory_router)
+api.add_router("/dashboards", dashboards_router)
 
 
 @api.exception_handler(ValidationError)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("exemption/", include("zhuanhua.exemption.urls")),
     path("projects/", include("zhuanhua.projects.urls")),
     path("directory/", include("zhuanhua.directory.urls")),
+    path("dashboards/", include("zhuanhua.dashboards.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

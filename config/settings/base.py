@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 
 from config.env import BASE_DIR, env, env_bool, env_list
@@ -35,7 +37,11 @@ INSTALLED_APPS = [
     "zhuanhua.exemption",
     "zhuanhua.projects",
     "zhuanhua.directory",
+    "zhuanhua.dashboards",
 ]
+
+# Real public data (demo texts, prefecture boundaries): ../shared/data beside the checkout.
+ZHUANHUA_SHARED_DATA = Path(env("ZHUANHUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 # Daily jobs run by `zhuanhua jobs run-due`, in this order; each is a callable taking
 # `today: date` and returning a short summary dict. Each must be idempotent.

@@ -1,0 +1,41 @@
+"""Dashboard data endpoints: one per chart, department only."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
+
+from zhuanhua.dashboards.charts import CHARTS, chart_data
+from zhuanhua.dashboards.selectors import check_department, filters_from
+
+router = Router(tags=["数据看板 dashboards"])
+
+
+class ChartFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    prefecture: str = Field("", max_length=6)
+    org_type: str = Field("", max_length=32)
+
+
+class ChartOut(Schema):
+    key: str
+    title: str
+    kind: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str
+
+
+@router.get("/charts", response=list[str], auth=django_auth, summary="看板图表清单")
+def list_charts(request: HttpRequest) -> list[str]:
+    check_department(request.user)
+    return list(CHARTS)
+
+
+@router.get("/charts/{key}", response=ChartOut, auth=django_auth, summary="一个图表的数据")
+def get_chart(request: HttpRequest, key: str, filters: Query[ChartFilters]) -> dict[str, Any]:
+    check_department(request.user)
+    if key not in CHARTS:
+        raise Http404
+    return chart_data(key, filters_from(filters.dict())).as_json()

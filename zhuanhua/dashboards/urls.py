@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zhuanhua.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.department, name="department"),
+    path("yunnan.geojson", views.yunnan_geojson, name="geojson"),
+    path("<str:key>/table/", views.chart_table, name="table"),
+    path("<str:key>.xlsx", views.chart_xlsx, name="xlsx"),
+]

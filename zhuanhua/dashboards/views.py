@@ -1,0 +1,75 @@
+"""The department dashboard page, each chart's table and its .xlsx download."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.dashboards.charts import CHARTS, chart_data
+from zhuanhua.dashboards.selectors import check_department, filters_from
+from zhuanhua.organisations.choices import OrganisationType
+
+
+@login_required
+def department(request: HttpRequest) -> HttpResponse:
+    check_department(request.user)
+    filters = filters_from(request.GET)
+    this_year = timezone.localdate().year
+    context = {
+        "charts": list(CHARTS.values()),
+        "filters": filters,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "prefectures": PREFECTURE_CHOICES,
+        "org_types": OrganisationType.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboards/department.html", context)
+
+
+@login_required
+def chart_table(request: HttpRequest, key: str) -> HttpResponse:
+    check_department(request.user)
+    if key not in CHARTS:
+        raise Http404
+    data = chart_data(key, filters_from(request.GET))
+    return render(request, "dashboards/_table.html", {"data": data})
+
+
+@login_required
+def chart_xlsx(request: HttpRequest, key: str) -> FileResponse:
+    """Exactly the chart's numbers (Decimal amounts stay exact) as one sheet."""
+    check_department(request.user)
+    if key not in CHARTS:
+        raise Http404
+    data = chart_data(key, filters_from(request.GET))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数据"
+    sheet.append([data.title])
+    sheet.append(data.columns)
+    for row in data.rows:
+        sheet.append(row)
+    for column in "ABCD":
+        sheet.column_dimensions[column].width = 22
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{data.title}.xlsx")
+
+
+def yunnan_geojson(request: HttpRequest) -> HttpResponse:
+    """Prefecture boundaries for the map, from the shared data folder when it is there;
+    404 otherwise, and the page falls back to a bar chart."""
+    path = settings.ZHUANHUA_SHARED_DATA / "geo" / "yunnan_prefectures.geojson"
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
