@@ -8,9 +8,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.prefectures import prefecture_name
 from zhuanhua.core.text import query_tokens
+
+UFPL_ANY = "any"  # the hall's "先使用后付费" filter value (any fee model)
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -43,6 +46,7 @@ class HallQuery:
     industry_field: str = ""
     transfer_status: str = ""
     trl_min: int | None = None
+    ufpl: str = ""  # "any": has a 先使用后付费 offer; a fee_model: an offer of that model
     sort: str = "newest"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -78,6 +82,11 @@ def achievement_hall(query: HallQuery) -> QuerySet[Achievement]:
         qs = qs.filter(transfer_status=query.transfer_status)
     if query.trl_min:
         qs = qs.filter(trl__gte=query.trl_min)
+    if query.ufpl:
+        # EXISTS on licensing's partial index of active offers (achievement, fee_model).
+        from zhuanhua.licensing.selectors import has_offer_filter
+
+        qs = qs.filter(has_offer_filter("" if query.ufpl == UFPL_ANY else query.ufpl))
     if query.q:
         qs = keyword_filter(qs, query.q)
     # search_text is only for matching: never fetch its few KB of tokens per row.
@@ -92,3 +101,32 @@ def achievement_hall(query: HallQuery) -> QuerySet[Achievement]:
 CARD_FIELDS = (
     "id", "title", "summary", "ip_type", "industry_field", "trl", "prefecture", "owner__name",
 )
+_IP_LABELS = dict(IpType.choices)
+_FIELD_LABELS = dict(IndustryField.choices)
+
+
+@dataclass(frozen=True)
+class AchievementCard:
+    """What a card shows, read as plain values: the hall renders twenty per keystroke."""
+
+    id: int
+    title: str
+    summary: str
+    ip_type_label: str
+    industry_field_label: str
+    trl: int
+    owner_name: str
+    prefecture_name: str
+
+
+def _card(row: tuple[Any, ...]) -> AchievementCard:
+    pk, title, summary, ip_type, field_, trl, prefecture, owner_name = row
+    return AchievementCard(
+        pk, title, summary, _IP_LABELS.get(ip_type, ip_type),
+        _FIELD_LABELS.get(field_, field_), trl, owner_name, prefecture_name(prefecture),
+    )
+
+
+def achievement_cards(qs: QuerySet[Achievement]) -> list[AchievementCard]:
+    """The cards of an (already sliced) queryset, in its order."""
+    return [_card(row) for row in qs.values_list(*CARD_FIELDS)]

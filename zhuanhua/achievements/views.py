@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -18,8 +18,8 @@ from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.forms import AchievementForm, AttachmentForm, HallFilterForm, ReasonForm
 from zhuanhua.achievements.models import Achievement, Attachment
 from zhuanhua.achievements.selectors import (
-    CARD_FIELDS,
     HallQuery,
+    achievement_cards,
     achievement_hall,
     achievement_visible_to,
 )
@@ -48,6 +48,9 @@ class CappedPaginator(Paginator):
     def is_capped(self) -> bool:
         return self.count > self.cap
 
+    def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Page:
+        return Page(achievement_cards(object_list), number, paginator)
+
 
 def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
     form = HallFilterForm(request.GET or None)
@@ -64,8 +67,7 @@ def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
 def hall(request: HttpRequest) -> HttpResponse:
     form, query = hall_query_from(request)
     cap = KEYWORD_COUNT_CAP if query.q else COUNT_CAP
-    rows = achievement_hall(query).only(*CARD_FIELDS)
-    page = CappedPaginator(rows, PAGE_SIZE, cap).get_page(request.GET.get("page"))
+    page = CappedPaginator(achievement_hall(query), PAGE_SIZE, cap).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "query": query, "params": params.urlencode()}

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.selectors import achievement_cards
 from zhuanhua.core.models import Announcement
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ).count(),
         "count_untransferred": published.filter(transfer_status="untransferred").count(),
         "by_type": by_type,
-        "newest": published.select_related("owner").order_by("-published_at", "-id")[:8],
+        "newest": achievement_cards(published.order_by("-published_at", "-id")[:8]),
         "notices": Announcement.objects.filter(is_public=True).order_by("-published_on", "-id")[:6],
     }
     return render(request, "core/home.html", context)

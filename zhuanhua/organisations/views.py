@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhuanhua.achievements.selectors import achievement_cards
 from zhuanhua.organisations import services
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.forms import ReviewForm, SignUpForm
@@ -33,7 +34,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.filter(status=OrganisationStatus.APPROVED), pk=pk)
-    achievements = org.achievements.filter(status="published").order_by("-published_at")[:50]
+    achievements = achievement_cards(
+        org.achievements.filter(status="published").order_by("-published_at")[:50]
+    )
     return render(request, "organisations/profile.html", {"org": org, "achievements": achievements})
 
 

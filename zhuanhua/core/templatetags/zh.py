@@ -39,8 +39,9 @@ def _clip(text: str, limit: int) -> str:
 
 @register.simple_tag
 def achievement_card(a: Any) -> SafeString:
-    """One achievement card (hall, home, organisation page), built in Python: the hall renders
-    twenty per keystroke and the template version cost ~0.5 ms a card."""
+    """One achievement card (hall, home, organisation page) from an
+    achievements.selectors.AchievementCard, built in Python: the hall renders twenty per
+    keystroke and the template version cost ~0.5 ms a card."""
     return format_html(
         '<article class="card zh-card h-100"><div class="card-body">'
         '<div class="d-flex gap-2 mb-2 flex-wrap">'
@@ -52,6 +53,6 @@ def achievement_card(a: Any) -> SafeString:
         'href="/achievements/{}/">{}</a></h3>'
         '<p class="card-text small text-body-secondary mb-1">{} · {}</p>'
         '<p class="card-text small mb-0 zh-clamp">{}</p></div></article>',
-        a.get_ip_type_display(), a.get_industry_field_display(), a.trl, a.pk, a.title,
-        a.owner.name, a.prefecture_name, _clip(a.summary, 90),
+        a.ip_type_label, a.industry_field_label, a.trl, a.id, a.title,
+        a.owner_name, a.prefecture_name, _clip(a.summary, 90),
     )
