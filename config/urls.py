@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/", include("zhuanhua.projects.urls")),
     path("directory/", include("zhuanhua.directory.urls")),
     path("dashboards/", include("zhuanhua.dashboards.urls")),
+    path("notifications/", include("zhuanhua.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

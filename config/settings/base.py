@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zhuanhua.projects",
     "zhuanhua.directory",
     "zhuanhua.dashboards",
+    "zhuanhua.notifications",
 ]
 
 # Real public data (demo texts, prefecture boundaries): ../shared/data beside the checkout.
@@ -49,6 +50,7 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.transfer.jobs.use_first_list_update",
     "zhuanhua.publicity.jobs.publicity_close_due",
     "zhuanhua.licensing.jobs.licensing_alerts_due",
+    "zhuanhua.notifications.services.weekly_digest",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhuanhua.core.context_processors.platform",
+                "zhuanhua.notifications.context_processors.unread",
             ],
         },
     }

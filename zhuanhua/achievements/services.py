@@ -218,7 +218,39 @@ def achievement_transition(
         locked.save()
         audit_record(actor=user, obj=locked, action=f"achievement.{action}", before=before,
                      after={"status": target}, detail={"reason": reason.strip()} if reason else {})
+        _notify_transition(locked, action, reason.strip())
     return locked
+
+
+TRANSITION_NOTICES = {
+    "submit": "成果待审核：{title}",
+    "publish": "成果已发布：{title}",
+    "return": "成果被退回修改：{title}",
+}
+
+
+def _notify_transition(achievement: Achievement, action: str, reason: str) -> None:
+    """Submissions go to the department's reviewers; decisions go back to the unit's editors."""
+    from django.contrib.auth import get_user_model
+
+    from zhuanhua.accounts.choices import Role
+    from zhuanhua.notifications.services import notify
+
+    if action not in TRANSITION_NOTICES:
+        return
+    users = get_user_model().objects.filter(is_active=True)
+    if action == "submit":
+        wanted = {Role.DEPARTMENT_REVIEWER}
+        candidates = users.filter(organisation__org_type="department")
+    else:
+        wanted = {Role.ORG_ADMIN, Role.ACHIEVEMENT_MANAGER}
+        candidates = users.filter(organisation_id=achievement.owner_id)
+    recipients = [u for u in candidates if wanted & set(u.roles)]
+    notify(
+        users=recipients, kind="achievement_review",
+        title=TRANSITION_NOTICES[action].format(title=achievement.title),
+        body=f"退回原因：{reason}" if reason else "", url=f"/achievements/{achievement.pk}/",
+    )
 
 
 def attachment_add(*, user: Any, achievement: Achievement, upload: UploadedFile) -> Attachment:
