@@ -28,7 +28,16 @@ _EXPORTS = {
     "Match": "matcher",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "FieldClassifier",
+    "Hit",
+    "KeywordCooccurrence",
+    "Match",
+    "Matcher",
+    "SearchDoc",
+    "SearchIndex",
+    "SearchResult",
+]
 
 
 def __getattr__(name: str) -> Any:

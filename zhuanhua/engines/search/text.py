@@ -135,8 +135,8 @@ class Segmenter:
             self._tokenizer = tok
         if self._pending:
             pending, self._pending = self._pending, []
-            for word, freq in pending:
-                self._add(word, freq)
+            for word, given in pending:
+                self._add(word, given)
         return self._tokenizer
 
     @property
