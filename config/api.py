@@ -12,9 +12,11 @@ from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
+from zhuanhua.needs.api import router as needs_router
 from zhuanhua.organisations.api import router as organisations_router
 from zhuanhua.projects.api import router as projects_router
 from zhuanhua.publicity.api import router as publicity_router
+from zhuanhua.search.api import router as search_router
 from zhuanhua.subsidies.api import router as subsidies_router
 from zhuanhua.transfer.api import router as transfer_router
 from zhuanhua.vouchers.api import router as vouchers_router
@@ -37,6 +39,8 @@ api.add_router("/exemption", exemption_router)
 api.add_router("/projects", projects_router)
 api.add_router("/directory", directory_router)
 api.add_router("/dashboards", dashboards_router)
+api.add_router("/needs", needs_router)
+api.add_router("/search", search_router)
 
 
 @api.exception_handler(ValidationError)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("directory/", include("zhuanhua.directory.urls")),
     path("dashboards/", include("zhuanhua.dashboards.urls")),
     path("notifications/", include("zhuanhua.notifications.urls")),
+    path("needs/", include("zhuanhua.needs.urls")),
+    path("search/", include("zhuanhua.search.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "zhuanhua.directory",
     "zhuanhua.dashboards",
     "zhuanhua.notifications",
+    "zhuanhua.needs",
+    "zhuanhua.search",
 ]
 
 # Real public data (demo texts, prefecture boundaries): ../shared/data beside the checkout.
