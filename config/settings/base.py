@@ -53,6 +53,7 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.publicity.jobs.publicity_close_due",
     "zhuanhua.licensing.jobs.licensing_alerts_due",
     "zhuanhua.notifications.services.weekly_digest",
+    "zhuanhua.credit.jobs.credit_expire_due",
 ]
 
 MIDDLEWARE = [

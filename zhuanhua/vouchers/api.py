@@ -1,3 +1,144 @@
-from ninja import Router
+"""REST endpoints of innovation vouchers: the ledger, issuing a quota, spending, claiming and
+deciding redemption. Refusals are 422 with the named Chinese reason; another organisation's
+ledger or spend is 404."""
 
-router = Router(tags=["vouchers"])
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from zhuanhua.vouchers import selectors, services
+from zhuanhua.vouchers.models import VoucherSpend
+
+router = Router(tags=["科技创新券 vouchers"], auth=django_auth)
+
+
+class SpendOut(Schema):
+    id: int
+    enterprise_id: int
+    year: int
+    provider_id: int | None
+    subject_type: str
+    subject_id: str
+    contract_amount: Decimal
+    voucher_amount: Decimal
+    status: str
+    spent_at: dt.datetime
+    claimed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+
+
+class LedgerOut(Schema):
+    enterprise_id: int
+    year: int
+    issued_amount: Decimal
+    spent_amount: Decimal
+    redeemed_amount: Decimal
+    pending_amount: Decimal
+    left_amount: Decimal
+    spends: list[SpendOut]
+
+
+class LedgerQuery(Schema):
+    enterprise_id: int | None = None
+    year: int | None = None
+
+
+class QuotaIn(Schema):
+    enterprise_id: int
+    year: int
+    issued_amount: Decimal | None = None  # default: the catalogue's annual cap
+    note: str = ""
+
+
+class SpendIn(Schema):
+    provider_id: int
+    subject_type: str
+    subject_id: str
+    contract_amount: Decimal
+    voucher_amount: Decimal
+
+
+class ClaimIn(Schema):
+    invoice_number: str = ""
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+def _ledger(enterprise, year: int) -> dict:  # type: ignore[no-untyped-def]
+    ledger = selectors.voucher_ledger(enterprise, year)
+    return {
+        "enterprise_id": enterprise.pk, "year": year,
+        "issued_amount": ledger.issued_amount, "spent_amount": ledger.spent_amount,
+        "redeemed_amount": ledger.redeemed_amount, "pending_amount": ledger.pending_amount,
+        "left_amount": ledger.left_amount, "spends": ledger.spends,
+    }
+
+
+def _org(pk: int):  # type: ignore[no-untyped-def]
+    from zhuanhua.organisations.models import Organisation
+
+    return get_object_or_404(Organisation, pk=pk)
+
+
+@router.get("/ledger", response=LedgerOut, summary="创新券台账（企业与年度）")
+def get_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> dict:
+    enterprise = _org(q.enterprise_id) if q.enterprise_id else request.user.organisation  # type: ignore[union-attr]
+    if enterprise is None or not selectors.can_see_ledger(request.user, enterprise):
+        from django.http import Http404
+
+        raise Http404
+    return _ledger(enterprise, q.year or timezone.localdate().year)
+
+
+@router.post("/quotas", response={201: LedgerOut}, summary="下达年度创新券额度（主管部门审核员）")
+def issue_quota(request: HttpRequest, payload: QuotaIn) -> Status:
+    enterprise = _org(payload.enterprise_id)
+    quota = services.voucher_quota_issue(
+        user=request.user, enterprise=enterprise, year=payload.year,
+        issued_amount=payload.issued_amount, note=payload.note,
+    )
+    return Status(201, _ledger(enterprise, quota.year))
+
+
+@router.post("/spends", response={201: SpendOut}, summary="使用创新券支付合同（本年度额度）")
+def create_spend(request: HttpRequest, payload: SpendIn) -> Status:
+    spend = services.voucher_spend(
+        enterprise=request.user.organisation, subject_type=payload.subject_type,  # type: ignore[union-attr]
+        subject_id=payload.subject_id, contract_amount=payload.contract_amount,
+        voucher_amount=payload.voucher_amount, user=request.user,
+        provider=_org(payload.provider_id),
+    )
+    return Status(201, spend)
+
+
+@router.post("/spends/{spend_id}/claim", response=SpendOut,
+             summary="申请兑付（服务提供方；合同、发票、付款凭证）")
+def claim_spend(
+    request: HttpRequest, spend_id: int, payload: Form[ClaimIn],
+    contract: File[UploadedFile] = None,  # type: ignore[assignment]
+    invoice: File[UploadedFile] = None,  # type: ignore[assignment]
+    payment_proof: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> VoucherSpend:
+    spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
+    return services.voucher_redemption_claim(
+        user=request.user, spend=spend, contract_file=contract, invoice_file=invoice,
+        payment_file=payment_proof, invoice_number=payload.invoice_number,
+    )
+
+
+@router.post("/spends/{spend_id}/decision", response=SpendOut, summary="审核兑付（主管部门审核员）")
+def decide_spend(request: HttpRequest, spend_id: int, payload: DecisionIn) -> VoucherSpend:
+    spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
+    return services.voucher_redemption_decide(
+        user=request.user, spend=spend, approve=payload.approve, reason=payload.reason,
+    )

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
+
+DATE = {"type": "date"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ServiceErrorsMixin:
+    def apply_errors(self, exc: ValidationError) -> None:
+        form = cast(forms.Form, self)
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+
+
+class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    organisation = forms.TypedChoiceField(label="当事机构", coerce=int)
+    kind = forms.ChoiceField(label="失信行为", choices=CreditEventKind.choices)
+    description = forms.CharField(label="认定事实", max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    subject_type = forms.CharField(label="关联对象类型（可选，如 licensing.licence）", max_length=64,
+                                   required=False)
+    subject_id = forms.CharField(label="关联对象编号（可选）", max_length=64, required=False)
+    hearing_on = forms.DateField(label="听取陈述申辩日期", widget=forms.DateInput(attrs=DATE))
+    party_statement = forms.CharField(
+        label="当事人陈述申辩意见", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="指引第八条：须先听取当事人陈述申辩，方可记录。",
+    )
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs=DATE))
+    effective_to = forms.DateField(label="到期日期", widget=forms.DateInput(attrs=DATE))
+    evidence = MultipleFileField(label="证据材料（可多选；PDF、图片、Word、Excel、ZIP，≤ 20 MB）")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from zhuanhua.organisations.models import Organisation
+
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "—")] + [
+            (o.pk, f"{o.name}（{o.uscc}）")
+            for o in Organisation.objects.filter(status="approved")
+            .exclude(org_type="department").order_by("name")[:3000]
+        ]
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "evidence"}
+
+
+class EvidenceForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label="补充证据材料")
+
+
+class AppealForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    filed_on = forms.DateField(label="申诉日期", widget=forms.DateInput(attrs=DATE))
+    grounds = forms.CharField(label="申诉理由", max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(label="复核决定", choices=AppealDecision.choices)
+    reason = forms.CharField(label="决定理由", max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StatusFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), *CreditEventStatus.choices])

@@ -1,0 +1,93 @@
+"""Reads of credit records: who sees what, the public list of active events, and the question
+other apps ask — `credit_active_for(organisation)` (the subsidies app blocks applications)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zhuanhua.credit.choices import CreditEventStatus
+from zhuanhua.credit.models import CreditEvent
+
+
+def _active_q(on: dt.date) -> Q:
+    return Q(status=CreditEventStatus.ACTIVE, effective_from__lte=on, effective_to__gte=on)
+
+
+def credit_active_events(*, on: dt.date | None = None) -> QuerySet[CreditEvent]:
+    """Events in force on ``on`` (default today): the public list."""
+    on = on or timezone.localdate()
+    return (
+        CreditEvent.objects.filter(_active_q(on))
+        .select_related("organisation")
+        .order_by("-effective_from", "-id")
+    )
+
+
+def credit_active_for(organisation: Any, on: dt.date | None = None) -> bool:
+    """True when the organisation has a credit event in force on ``on`` (default today)."""
+    if organisation is None:
+        return False
+    on = on or timezone.localdate()
+    org_id = getattr(organisation, "pk", organisation)
+    return CreditEvent.objects.filter(_active_q(on), organisation_id=org_id).exists()
+
+
+def credit_profile_events(organisation: Any, on: dt.date | None = None) -> list[CreditEvent]:
+    """What the party's public profile shows: its events in force today."""
+    on = on or timezone.localdate()
+    return list(credit_active_events(on=on).filter(organisation_id=getattr(organisation, "pk", 0)))
+
+
+def can_see_all(user: Any) -> bool:
+    """Reviewers (and platform admins) and auditors read every record."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_reviewer or user.is_auditor))
+
+
+def can_see_private(user: Any, event: CreditEvent) -> bool:
+    """The hearing, the evidence and the appeals: the department and the party itself."""
+    if can_see_all(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active
+        and user.organisation_id and user.organisation_id == event.organisation_id
+    )
+
+
+def credit_event_visible_to(user: Any, on: dt.date | None = None) -> QuerySet[CreditEvent]:
+    """Everyone sees events in force; the party sees all of its own; the department all."""
+    on = on or timezone.localdate()
+    if can_see_all(user):
+        return CreditEvent.objects.all()
+    condition = _active_q(on)
+    if getattr(user, "is_authenticated", False) and user.is_active and user.organisation_id:
+        condition |= Q(organisation_id=user.organisation_id)
+    return CreditEvent.objects.filter(condition)
+
+
+def credit_events_of_party(user: Any) -> QuerySet[CreditEvent]:
+    """The user's own organisation's events, every status."""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return CreditEvent.objects.none()
+    return CreditEvent.objects.filter(organisation_id=user.organisation_id).order_by(
+        "-effective_from", "-id"
+    )
+
+
+def credit_event_list_all(*, status: str = "", on: dt.date | None = None) -> QuerySet[CreditEvent]:
+    """The department's full list, optionally by status as of ``on`` (expiry by date)."""
+    on = on or timezone.localdate()
+    qs = CreditEvent.objects.select_related("organisation").order_by("-recorded_at", "-id")
+    if status == CreditEventStatus.ACTIVE:
+        qs = qs.filter(status=CreditEventStatus.ACTIVE, effective_to__gte=on)
+    elif status == CreditEventStatus.EXPIRED:
+        qs = qs.filter(
+            Q(status=CreditEventStatus.EXPIRED)
+            | Q(status=CreditEventStatus.ACTIVE, effective_to__lt=on)
+        )
+    elif status == CreditEventStatus.REVOKED:
+        qs = qs.filter(status=CreditEventStatus.REVOKED)
+    return qs

@@ -1,0 +1,263 @@
+"""Writes to credit records (诚信管理, guide article 8): record an event after the hearing, add
+evidence, decide an appeal, and record expiry.
+
+Only department reviewers write. Nothing here is called by the system on its own initiative:
+a credit event is a human finding (`malicious_default` in the glossary), the platform at most
+flags risk elsewhere. Each write checks, locks, saves and audits in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhuanhua.audit.services import audit_record
+from zhuanhua.core.uploads import check_upload
+from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
+from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence
+
+ERR_NOT_REVIEWER = "只有主管部门审核员可以记录或变更失信记录"
+ERR_REQUIRED = "此项为必填项"
+ERR_CHOICE = "无效的选项"
+ERR_DATE = "日期格式应为 YYYY-MM-DD"
+ERR_TOO_LONG = "内容不能超过 {limit} 字"
+ERR_ORGANISATION = "请选择审核通过的当事机构"
+ERR_STATEMENT = "须先听取当事人陈述申辩，并记录其陈述申辩意见"
+ERR_HEARING_DATE = "须填写听取当事人陈述申辩的日期"
+ERR_HEARING_FUTURE = "听取陈述申辩的日期不能晚于今天"
+ERR_EFFECT_BEFORE_HEARING = "生效日期不能早于听取陈述申辩的日期"
+ERR_EFFECT_ORDER = "到期日期须晚于生效日期"
+ERR_EVIDENCE = "请至少上传一份证据材料"
+ERR_NOT_ACTIVE = "该记录当前状态（{status}）不能执行该操作"
+ERR_APPEAL_DATE = "申诉日期不能早于听取陈述申辩的日期，也不能晚于决定日期"
+ERR_NOT_DUE = "该记录尚未到期（到期日期 {effective_to}）"
+
+TEXT_MAX = 5000
+
+
+def is_credit_reviewer(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
+
+
+def _check_reviewer(user: Any) -> None:
+    if not is_credit_reviewer(user):
+        raise PermissionDenied(ERR_NOT_REVIEWER)
+
+
+def event_state(event: CreditEvent) -> dict[str, Any]:
+    return {
+        "organisation": event.organisation_id, "kind": event.kind,
+        "description": event.description, "subject_type": event.subject_type,
+        "subject_id": event.subject_id, "party_statement": event.party_statement,
+        "hearing_on": event.hearing_on, "effective_from": event.effective_from,
+        "effective_to": event.effective_to, "status": event.status,
+    }
+
+
+def _date(value: Any) -> dt.date | None | str:
+    """A date, None when empty, or the string "bad" when unparsable."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return "bad"
+
+
+def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    from zhuanhua.organisations.models import Organisation
+
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    org = data.get("organisation")
+    if isinstance(org, int | str) and str(org).isdigit():
+        org = Organisation.objects.filter(pk=int(org)).first()
+    if not isinstance(org, Organisation) or not org.is_approved:
+        err("organisation", ERR_ORGANISATION)
+    cleaned["organisation"] = org
+
+    kind = data.get("kind") or ""
+    if kind not in CreditEventKind.values:
+        err("kind", ERR_REQUIRED if not kind else ERR_CHOICE)
+    cleaned["kind"] = kind
+
+    for name, missing in (("description", ERR_REQUIRED), ("party_statement", ERR_STATEMENT)):
+        text = str(data.get(name) or "").strip()
+        if not text:
+            err(name, missing)
+        elif len(text) > TEXT_MAX:
+            err(name, ERR_TOO_LONG.format(limit=TEXT_MAX))
+        cleaned[name] = text
+    for name in ("subject_type", "subject_id"):
+        cleaned[name] = str(data.get(name) or "").strip()[:64]
+
+    dates: dict[str, dt.date | None] = {}
+    for name in ("hearing_on", "effective_from", "effective_to"):
+        value = _date(data.get(name))
+        if value == "bad":
+            err(name, ERR_DATE)
+            value = None
+        elif value is None:
+            err(name, ERR_HEARING_DATE if name == "hearing_on" else ERR_REQUIRED)
+        dates[name] = value  # type: ignore[assignment]
+    hearing, start, end = dates["hearing_on"], dates["effective_from"], dates["effective_to"]
+    if hearing is not None and hearing > today:
+        err("hearing_on", ERR_HEARING_FUTURE)
+    if hearing is not None and start is not None and start < hearing:
+        err("effective_from", ERR_EFFECT_BEFORE_HEARING)
+    if start is not None and end is not None and end <= start:
+        err("effective_to", ERR_EFFECT_ORDER)
+    cleaned.update(dates)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _check_file(upload: UploadedFile) -> str:
+    try:
+        return check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from None
+
+
+def _store_evidence(user: Any, event: CreditEvent, upload: UploadedFile, sha: str) -> CreditEvidence:
+    evidence = CreditEvidence.objects.create(
+        event=event, file=upload, original_name=(upload.name or "")[:200],
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0, sha256=sha, uploaded_by=user,
+    )
+    audit_record(actor=user, obj=evidence, action="credit_evidence.add",
+                 after={"event": event.pk, "sha256": sha, "name": evidence.original_name})
+    return evidence
+
+
+def credit_event_record(
+    *, user: Any, data: dict[str, Any], evidence: Sequence[UploadedFile],
+    today: dt.date | None = None,
+) -> CreditEvent:
+    """Record a credit event. Refused unless the party has been heard (its statement and the
+    hearing date are given, the hearing not in the future, the effect not before the hearing)
+    and at least one evidence file is attached."""
+    _check_reviewer(user)
+    today = today or timezone.localdate()
+    try:
+        cleaned = _clean_event(data, today)
+        problems: dict[str, list[str]] = {}
+    except ValidationError as exc:
+        cleaned, problems = {}, exc.message_dict
+    files = [f for f in evidence or [] if f is not None]
+    shas: list[str] = []
+    if not files:
+        problems.setdefault("evidence", []).append(ERR_EVIDENCE)
+    else:
+        for upload in files:
+            try:
+                shas.append(_check_file(upload))
+            except ValidationError as exc:
+                problems.setdefault("evidence", []).extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        event = CreditEvent.objects.create(recorded_by=user, **cleaned)
+        audit_record(actor=user, obj=event, action="credit_event.record",
+                     after=event_state(event),
+                     detail={"organisation": event.organisation_id, "kind": event.kind})
+        for upload, sha in zip(files, shas, strict=True):
+            _store_evidence(user, event, upload, sha)
+    return event
+
+
+def credit_evidence_add(*, user: Any, event: CreditEvent, upload: UploadedFile) -> CreditEvidence:
+    """Add a document to an existing record (any status: the file keeps the history)."""
+    _check_reviewer(user)
+    sha = _check_file(upload)
+    with transaction.atomic():
+        locked = CreditEvent.objects.select_for_update().get(pk=event.pk)
+        return _store_evidence(user, locked, upload, sha)
+
+
+def credit_appeal_decide(
+    *, user: Any, event: CreditEvent, filed_on: Any, grounds: str, decision: str, reason: str,
+    today: dt.date | None = None,
+) -> CreditEvent:
+    """Enter the party's appeal and the department's decision (returns the event, refreshed). ``revoked`` ends the record at
+    once (it leaves the profile); ``upheld`` keeps it. Only an active record can be appealed."""
+    _check_reviewer(user)
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    grounds = str(grounds or "").strip()
+    reason = str(reason or "").strip()
+    for name, text in (("grounds", grounds), ("reason", reason)):
+        if not text:
+            errors.setdefault(name, []).append(ERR_REQUIRED)
+        elif len(text) > TEXT_MAX:
+            errors.setdefault(name, []).append(ERR_TOO_LONG.format(limit=TEXT_MAX))
+    if decision not in AppealDecision.values:
+        errors.setdefault("decision", []).append(ERR_REQUIRED if not decision else ERR_CHOICE)
+    filed = _date(filed_on)
+    if filed == "bad" or filed is None:
+        errors.setdefault("filed_on", []).append(ERR_DATE if filed == "bad" else ERR_REQUIRED)
+    if errors:
+        raise ValidationError(errors)
+    assert isinstance(filed, dt.date)
+    with transaction.atomic():
+        locked = CreditEvent.objects.select_for_update().get(pk=event.pk)
+        current = locked.status_on(today)
+        if current != CreditEventStatus.ACTIVE:
+            raise ValidationError({"status": [ERR_NOT_ACTIVE.format(
+                status=CreditEventStatus(current).label)]})
+        if filed < locked.hearing_on or filed > today:
+            raise ValidationError({"filed_on": [ERR_APPEAL_DATE]})
+        appeal = CreditAppeal.objects.create(
+            event=locked, filed_on=filed, grounds=grounds, decision=decision, reason=reason,
+            decided_on=today, decided_by=user,
+        )
+        before = event_state(locked)
+        if decision == AppealDecision.REVOKED:
+            locked.status = TRANSITIONS[(locked.status, "revoke")]
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["status", "closed_at"])
+        audit_record(actor=user, obj=locked, action="credit_event.appeal", before=before,
+                     after=event_state(locked),
+                     detail={"appeal": appeal.pk, "decision": decision, "reason": reason})
+    return event_refresh(locked)
+
+
+def event_refresh(event: CreditEvent) -> CreditEvent:
+    event.refresh_from_db()
+    return event
+
+
+def credit_expire_due(today: dt.date) -> dict[str, int]:
+    """Record expiry of every active event whose end date lies before ``today`` (as the system,
+    no actor). The date already decides visibility; this keeps the stored status in step.
+    Idempotent. Register ``"zhuanhua.credit.services.credit_expire_due"`` as a daily job."""
+    expired = 0
+    due = CreditEvent.objects.filter(status=CreditEventStatus.ACTIVE, effective_to__lt=today)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = CreditEvent.objects.select_for_update().get(pk=pk)
+            if locked.status != CreditEventStatus.ACTIVE or locked.effective_to >= today:
+                continue
+            before = event_state(locked)
+            locked.status = TRANSITIONS[(locked.status, "expire")]
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["status", "closed_at"])
+            audit_record(actor=None, obj=locked, action="credit_event.expire", before=before,
+                         after=event_state(locked), detail={"on": today.isoformat()})
+            expired += 1
+    return {"expired": expired}
