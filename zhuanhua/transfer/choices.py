@@ -38,3 +38,50 @@ class NegativeListCategory(models.TextChoices):
 class ShareHolderKind(models.TextChoices):
     UNIT = "unit", "单位"
     COMPLETER = "completer", "成果完成人"
+
+
+# --- 转化清单 (transfer_report) -----------------------------------------------------------------
+
+
+class ReportPeriodKind(models.TextChoices):
+    """The period a transfer report covers: a calendar year or one of its halves."""
+
+    YEAR = "year", "全年"
+    H1 = "h1", "上半年"
+    H2 = "h2", "下半年"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"  # lines regenerated from the records on request; remarks editable
+    SUBMITTED = "submitted", "已报送"  # frozen: the lines are the snapshot the supervisor reads
+
+
+# How an achievement was transferred, as the report states it (from Achievement.transfer_status).
+TRANSFER_MODE_LABELS = {
+    "untransferred": "未转化",
+    "self_implemented": "自行实施",
+    "transferred": "转让",
+    "licensed": "许可",
+    "equity_contributed": "作价入股",
+}
+
+
+# --- 赋权申请 -------------------------------------------------------------------------------------
+
+
+class GrantApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待单位审查"
+    BLOCKED = "blocked", "属负面清单，不予赋权"
+    REJECTED = "rejected", "单位决定不予赋权"
+    GRANTED = "granted", "已赋权（已公示）"
+
+
+# --- 单列管理 / 台账 -------------------------------------------------------------------------------
+
+
+class EquityDecisionKind(models.TextChoices):
+    """What the unit decided about equity it holds from a contribution (measure 2)."""
+
+    PUBLIC_TRANSFER = "public_transfer", "公开转让"
+    INTERNAL_TRANSFER = "internal_transfer", "内部转让"
+    OUTWARD_INVESTMENT = "outward_investment", "对外投资"

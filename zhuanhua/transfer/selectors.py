@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines import transfer_deadline
-from zhuanhua.transfer.models import TransferReminder, UseFirstListEntry
+from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.transfer.choices import ReportStatus, RightsGrantKind, ShareHolderKind
+from zhuanhua.transfer.models import (
+    EquityContribution,
+    EquityDecision,
+    LedgerEntry,
+    RightsGrant,
+    RightsGrantApplication,
+    TransferReminder,
+    TransferReport,
+    UseFirstListEntry,
+)
 from zhuanhua.transfer.services import joins_on_for
 
 
@@ -95,3 +108,129 @@ def reminders_mine(user: Any, limit: int = 50) -> QuerySet[TransferReminder]:
         .select_related("achievement")
         .order_by("-sent_on", "-id")[:limit]
     )
+
+
+# --- 转化清单 -----------------------------------------------------------------------------------
+
+
+def _can_supervise(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_reviewer or user.is_auditor or user.is_platform_admin
+    )
+
+
+def can_supervise_reports(user: Any) -> bool:
+    """The supervisor's side (主管部门): department reviewers, auditors, platform admins."""
+    return _can_supervise(user)
+
+
+def report_visible_to(user: Any) -> QuerySet[TransferReport]:
+    """A unit's members see its reports (drafts included); the supervisor sees submitted ones."""
+    if not getattr(user, "is_authenticated", False):
+        return TransferReport.objects.none()
+    condition = Q(pk__in=[])
+    if user.organisation_id:
+        condition |= Q(organisation_id=user.organisation_id)
+    if _can_supervise(user):
+        condition |= Q(status=ReportStatus.SUBMITTED)
+    return TransferReport.objects.filter(condition).select_related("organisation")
+
+
+def reports_mine(user: Any) -> QuerySet[TransferReport]:
+    org_id = _org_id(user)
+    if org_id is None:
+        return TransferReport.objects.none()
+    return TransferReport.objects.filter(organisation_id=org_id).order_by("-year", "-period_end")
+
+
+@dataclass
+class OverviewRow:
+    organisation: Organisation
+    report: TransferReport | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.report is not None
+
+
+def report_overview(year: int, period_kind: str) -> list[OverviewRow]:
+    """Every approved research unit and its submitted report for the period (None: not yet)."""
+    submitted = {
+        r.organisation_id: r for r in TransferReport.objects.filter(
+            year=year, period_kind=period_kind, status=ReportStatus.SUBMITTED)
+    }
+    orgs = Organisation.objects.filter(
+        org_type__in=RESEARCH_UNIT_TYPES, status=OrganisationStatus.APPROVED
+    ).order_by("name", "pk")
+    return [OverviewRow(organisation=o, report=submitted.get(o.pk)) for o in orgs]
+
+
+# --- 赋权 ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Holder:
+    name: str
+    kind: str  # 单位 / 成果完成人
+    right: str  # 所有权 / 共同所有权 / 长期使用权
+    share: Decimal | None
+
+
+def achievement_holders(achievement: Achievement) -> tuple[RightsGrant | None, list[Holder]]:
+    """Who holds the rights in an achievement now: the unit alone unless a grant says otherwise."""
+    grant = achievement.rights_grants.prefetch_related("shares").order_by("-granted_on", "-pk").first()
+    owner = achievement.owner.name
+    if grant is None:
+        right = "所有权" if achievement.is_service else "所有权（非职务成果）"
+        return None, [Holder(owner, "单位", right, Decimal("100.00"))]
+    shares = list(grant.shares.all())
+    completers = [s for s in shares if s.holder_kind == ShareHolderKind.COMPLETER]
+    names = [s.holder_name for s in completers] or [c.name for c in achievement.completers.all()]
+    by_name = {s.holder_name: s.share for s in completers}
+    if grant.kind == RightsGrantKind.CO_OWNERSHIP:
+        rows = [Holder(s.holder_name, s.get_holder_kind_display(), "共同所有权", s.share)
+                for s in shares]
+    elif grant.kind == RightsGrantKind.ASSIGNMENT:
+        rows = [Holder(n, "成果完成人", "所有权", by_name.get(n)) for n in names]
+    else:
+        rows = [Holder(owner, "单位", "所有权", Decimal("100.00"))]
+        rows += [Holder(n, "成果完成人", f"长期使用权（{grant.use_years} 年）", by_name.get(n))
+                 for n in names]
+    return grant, rows
+
+
+def grant_applications_for(user: Any) -> QuerySet[RightsGrantApplication]:
+    """A unit's editors see every application on its achievements; an applicant sees their own."""
+    if not getattr(user, "is_authenticated", False):
+        return RightsGrantApplication.objects.none()
+    condition = Q(applicant_id=user.pk)
+    if user.organisation_id and user.can_edit_achievements:
+        condition |= Q(achievement__owner_id=user.organisation_id)
+    return RightsGrantApplication.objects.filter(condition).select_related(
+        "achievement", "applicant", "notice", "grant")
+
+
+# --- 单列管理 / 台账 -----------------------------------------------------------------------------
+
+
+def ledger_entries_for(user: Any) -> QuerySet[LedgerEntry]:
+    """Only the user's own unit's ledger; another unit's entries do not exist for them (404)."""
+    org_id = _org_id(user)
+    if org_id is None:
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(organisation_id=org_id).select_related("achievement")
+
+
+def ledger_contributions_for(user: Any) -> QuerySet[EquityContribution]:
+    org_id = _org_id(user)
+    if org_id is None:
+        return EquityContribution.objects.none()
+    return EquityContribution.objects.filter(entry__organisation_id=org_id).select_related(
+        "entry", "entry__achievement")
+
+
+def ledger_decisions_for(user: Any) -> QuerySet[EquityDecision]:
+    org_id = _org_id(user)
+    if org_id is None:
+        return EquityDecision.objects.none()
+    return EquityDecision.objects.filter(contribution__entry__organisation_id=org_id)
