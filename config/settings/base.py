@@ -54,6 +54,7 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.licensing.jobs.licensing_alerts_due",
     "zhuanhua.notifications.services.weekly_digest",
     "zhuanhua.credit.jobs.credit_expire_due",
+    "zhuanhua.projects.jobs.project_duty_reminders",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,157 @@
-from ninja import Router
+"""REST endpoints of funded projects and the unit performance evaluation.
 
-router = Router(tags=["projects"])
+A project someone may not see is a 404, as on the pages; the evaluation is for the department
+and auditors (a unit may read its own row with ``unit_id``).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.projects import services
+from zhuanhua.projects.models import FundedProject
+from zhuanhua.projects.selectors import (
+    Period,
+    acceptance_report,
+    can_see_performance,
+    projects_visible_to,
+    unit_performance,
+)
+from zhuanhua.projects.views import ERR_NOT_EVALUATOR
+
+router = Router(tags=["科技计划项目 projects"])
+
+
+class DutyIn(Schema):
+    description: str = Field(..., max_length=500)
+    due_on: dt.date
+    achievement_id: int | None = None
+    required_count: int = 1
+
+
+class ProjectIn(Schema):
+    programme: str = Field(..., max_length=200)
+    code: str = Field(..., max_length=64)
+    title: str = Field(..., max_length=200)
+    lead_id: int
+    partner_ids: list[int] = []
+    is_applied: bool = True
+    is_enterprise_led: bool = False
+    funding_amount: str | int | float
+    funding_mode: str = Field("grant", max_length=32)
+    start_on: dt.date
+    acceptance_due_on: dt.date
+    duties: list[DutyIn] = []
+
+
+class LinkIn(Schema):
+    achievement_id: int
+
+
+class AcceptIn(Schema):
+    accepted_on: dt.date
+
+
+class PeriodIn(Schema):
+    start: dt.date
+    end: dt.date
+    order: str = Field("received_amount", max_length=40)
+    unit_id: int | None = None
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _project_out(project: FundedProject, today: dt.date | None = None) -> dict[str, Any]:
+    report = acceptance_report(project, today or timezone.localdate())
+    return {
+        "id": project.pk, "code": project.code, "title": project.title,
+        "programme": project.programme, "lead_id": project.lead_id,
+        "partner_ids": sorted(project.partners.values_list("pk", flat=True)),
+        "is_applied": project.is_applied, "is_enterprise_led": project.is_enterprise_led,
+        "funding_amount": str(project.funding_amount), "funding_mode": project.funding_mode,
+        "start_on": project.start_on.isoformat(),
+        "acceptance_due_on": project.acceptance_due_on.isoformat(),
+        "accepted_on": project.accepted_on.isoformat() if project.accepted_on else None,
+        "achievement_ids": [a.pk for a in report.achievements],
+        "ip_count": report.ip_count,
+        "licence_ids": [lic.pk for lic in report.licences],
+        "contract_amount": str(report.contract_amount),
+        "received_amount": str(report.received_amount),
+        "duties": [{"id": s.duty.pk, "description": s.duty.description,
+                    "due_on": s.duty.due_on.isoformat(), "achievement_id": s.duty.achievement_id,
+                    "required_count": s.duty.required_count, "met": s.met, "overdue": s.overdue,
+                    "transferred_achievement_ids": [a.pk for a in s.transferred]}
+                   for s in report.duties],
+    }
+
+
+@router.get("/", response=list[dict], auth=django_auth, summary="可查看的科技计划项目")
+def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"id": p.pk, "code": p.code, "title": p.title, "lead_id": p.lead_id,
+             "funding_amount": str(p.funding_amount), "funding_mode": p.funding_mode,
+             "start_on": p.start_on.isoformat(),
+             "accepted_on": p.accepted_on.isoformat() if p.accepted_on else None}
+            for p in projects_visible_to(request.user)[:500]]
+
+
+@router.post("/", response={201: dict}, auth=django_auth, summary="登记科技计划项目（主管部门）")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+    if not services.is_department(request.user):
+        raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
+    lead = get_object_or_404(Organisation, pk=payload.lead_id)
+    partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
+    data = payload.dict(exclude={"lead_id", "partner_ids", "duties"})
+    data["lead"] = lead
+    duties = [{**d.dict(exclude={"achievement_id"}), "achievement": d.achievement_id}
+              for d in payload.duties]
+    project = services.project_create(user=request.user, data=data, partners=partners,
+                                      duties=duties)
+    return Status(201, _project_out(project))
+
+
+@router.get("/performance", response=list[dict], auth=django_auth, summary="单位绩效评价")
+def performance(request: HttpRequest, params: Query[PeriodIn]) -> list[dict[str, Any]]:
+    units = None
+    if params.unit_id is not None:
+        unit = get_object_or_404(Organisation, pk=params.unit_id)
+        if not can_see_performance(request.user, unit):
+            raise PermissionDenied(ERR_NOT_EVALUATOR)
+        units = Organisation.objects.filter(pk=unit.pk)
+    elif not can_see_performance(request.user):
+        raise PermissionDenied(ERR_NOT_EVALUATOR)
+    rows = unit_performance(Period(params.start, params.end), units=units, order_by=params.order)
+    return [{"rank": r.rank, "unit_id": r.unit.pk, "unit_name": r.unit.name,
+             **{k: (_money(v) if not isinstance(v, int) else v) for k, v in r.figures.items()}}
+            for r in rows]
+
+
+@router.get("/{project_id}", response=dict, auth=django_auth, summary="项目详情与验收核查")
+def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    return _project_out(get_object_or_404(projects_visible_to(request.user), pk=project_id))
+
+
+@router.post("/{project_id}/achievements", response={201: dict}, auth=django_auth,
+             summary="关联项目成果")
+def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> Status:
+    project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
+    achievement = get_object_or_404(Achievement, pk=payload.achievement_id)
+    services.project_link_achievement(user=request.user, project=project, achievement=achievement)
+    return Status(201, _project_out(project))
+
+
+@router.post("/{project_id}/accept", response=dict, auth=django_auth, summary="记录验收")
+def accept(request: HttpRequest, project_id: int, payload: AcceptIn) -> dict[str, Any]:
+    project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
+    project = services.project_accept(user=request.user, project=project,
+                                      accepted_on=payload.accepted_on)
+    return _project_out(project)

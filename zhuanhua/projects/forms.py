@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.projects.choices import PERFORMANCE_METRICS, FundingMode
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceErrorsMixin:
+    def apply_errors(self, exc: ValidationError) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        if not hasattr(exc, "error_dict"):
+            for message in exc.messages:
+                self.add_error(None, message)  # type: ignore[attr-defined]
+            return
+        for name, messages in exc.message_dict.items():
+            field = name.split(".", 1)[0]
+            if field.startswith("duties["):
+                field = "duty_" + name.rsplit(".", 1)[-1]
+            for message in messages:
+                self.add_error(field if field in fields else None, message)  # type: ignore[attr-defined]
+
+
+class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    programme = forms.CharField(label="计划类别", max_length=200)
+    code = forms.CharField(label="项目编号", max_length=64)
+    title = forms.CharField(label="项目名称", max_length=200)
+    lead = forms.ModelChoiceField(label="牵头单位", queryset=Organisation.objects.none())
+    is_enterprise_led = forms.BooleanField(label="企业牵头", required=False)
+    is_applied = forms.BooleanField(label="应用技术类项目", required=False, initial=True)
+    partners = forms.ModelMultipleChoiceField(label="参与单位", required=False,
+                                              queryset=Organisation.objects.none())
+    funding_amount = forms.DecimalField(label="财政经费（元）", max_digits=17, decimal_places=2)
+    funding_mode = forms.ChoiceField(label="支持方式", choices=FundingMode.choices)
+    start_on = forms.DateField(label="立项日期", widget=DATE)
+    acceptance_due_on = forms.DateField(label="计划验收日期", widget=DATE)
+    duty_description = forms.CharField(label="转化义务（转化内容）", max_length=500, required=False)
+    duty_due_on = forms.DateField(label="转化期限", widget=DATE, required=False)
+    duty_required_count = forms.IntegerField(label="应转化成果数", min_value=1, max_value=99,
+                                             initial=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(status="approved").exclude(
+            org_type="department").order_by("name")
+        self.fields["lead"].queryset = orgs
+        self.fields["partners"].queryset = orgs
+
+    def duties(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        if not data.get("duty_description") and not data.get("duty_due_on"):
+            return []
+        return [{"description": data.get("duty_description") or "",
+                 "due_on": data.get("duty_due_on") or "",
+                 "required_count": data.get("duty_required_count") or 1}]
+
+
+class DutyForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    description = forms.CharField(label="转化义务（转化内容）", max_length=500)
+    due_on = forms.DateField(label="转化期限", widget=DATE)
+    required_count = forms.IntegerField(label="应转化成果数", min_value=1, max_value=99, initial=1)
+
+
+class LinkForm(StyledFormMixin, forms.Form):
+    achievement = forms.IntegerField(label="成果", widget=forms.Select)
+
+
+class AcceptForm(StyledFormMixin, forms.Form):
+    accepted_on = forms.DateField(label="验收日期", widget=DATE)
+
+
+def last_year() -> tuple[dt.date, dt.date]:
+    year = timezone.localdate().year - 1
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+class PeriodForm(StyledFormMixin, forms.Form):
+    start = forms.DateField(label="起始日期", widget=DATE, required=False)
+    end = forms.DateField(label="截止日期", widget=DATE, required=False)
+    order = forms.ChoiceField(label="排序依据", required=False,
+                              choices=list(PERFORMANCE_METRICS.items()))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = last_year()
+        data["start"] = data.get("start") or start
+        data["end"] = data.get("end") or end
+        if data["end"] < data["start"]:
+            raise ValidationError("截止日期不能早于起始日期")
+        data["order"] = data.get("order") or "received_amount"
+        return data

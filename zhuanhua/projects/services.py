@@ -1,0 +1,192 @@
+"""Writes of the projects app: register a project with its transfer duties, link the
+achievements it produced, record acceptance. Each write checks who acts, locks, saves and
+audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.audit.services import audit_record
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.projects.choices import FundingMode
+from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
+
+ERR_NOT_DEPARTMENT = "只有主管部门审核员可以登记或验收科技计划项目"
+ERR_NOT_PROJECT_EDITOR = "只有项目牵头或参与单位的成果管理员、机构管理员或主管部门审核员可以关联成果"
+ERR_ACHIEVEMENT_NOT_PARTY = "只能关联项目牵头单位或参与单位的成果"
+ERR_ALREADY_LINKED = "该成果已关联到本项目"
+ERR_ALREADY_ACCEPTED = "项目已验收"
+ERR_REQUIRED = "此项为必填项"
+ERR_AMOUNT = "金额应为大于 0、最多两位小数的数字"
+ERR_CHOICE = "无效的选项"
+ERR_DATES = "计划验收日期不能早于立项日期"
+ERR_DUE_BEFORE_START = "转化期限不能早于立项日期"
+ERR_ACCEPT_BEFORE_START = "验收日期不能早于立项日期"
+ERR_LEAD_NOT_ENTERPRISE = "标记为企业牵头的项目，牵头单位须为企业"
+ERR_DUTY_ACHIEVEMENT = "指定成果须属于项目牵头或参与单位"
+ERR_NO_DUTY = "应用技术类项目须在立项时约定至少一项转化义务"
+ERR_COUNT = "应转化成果数应为 1–99"
+
+ENTERPRISE_TYPES = {"enterprise", "state_enterprise"}
+CENT = Decimal("0.01")
+
+
+def is_department(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_reviewer
+
+
+def can_link(user: Any, project: FundedProject) -> bool:
+    if is_department(user):
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.can_edit_achievements:
+        return False
+    return user.organisation_id in party_ids(project)
+
+
+def party_ids(project: FundedProject) -> set[int]:
+    return {project.lead_id, *project.partners.values_list("pk", flat=True)}
+
+
+def _money(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: ERR_AMOUNT}) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT, ROUND_HALF_UP):
+        raise ValidationError({field: ERR_AMOUNT})
+    return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def _date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: ERR_REQUIRED}) from None
+
+
+def _check_duty(project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[int],
+                index: int) -> dict[str, Any]:
+    prefix = f"duties[{index}]."
+    description = str(duty.get("description") or "").strip()
+    if not description:
+        raise ValidationError({prefix + "description": ERR_REQUIRED})
+    due_on = _date(duty.get("due_on"), prefix + "due_on")
+    if due_on < project_start:
+        raise ValidationError({prefix + "due_on": ERR_DUE_BEFORE_START})
+    achievement = duty.get("achievement")
+    if isinstance(achievement, int):
+        achievement = Achievement.objects.filter(pk=achievement).first()
+    if achievement is not None and achievement.owner_id not in allowed_orgs:
+        raise ValidationError({prefix + "achievement": ERR_DUTY_ACHIEVEMENT})
+    count = int(duty.get("required_count") or 1)
+    if not 1 <= count <= 99:
+        raise ValidationError({prefix + "required_count": ERR_COUNT})
+    return {"description": description, "due_on": due_on, "achievement": achievement,
+            "required_count": count}
+
+
+@transaction.atomic
+def project_create(*, user: Any, data: dict[str, Any], partners: list[Organisation] | None = None,
+                   duties: list[dict[str, Any]] | None = None) -> FundedProject:
+    """Register a project approved by the department, with the transfer duties agreed."""
+    if not is_department(user):
+        raise PermissionDenied(ERR_NOT_DEPARTMENT)
+    for field in ("programme", "code", "title", "lead", "start_on", "acceptance_due_on"):
+        if not data.get(field):
+            raise ValidationError({field: ERR_REQUIRED})
+    mode = data.get("funding_mode") or FundingMode.GRANT
+    if mode not in FundingMode.values:
+        raise ValidationError({"funding_mode": ERR_CHOICE})
+    start_on = _date(data["start_on"], "start_on")
+    due_on = _date(data["acceptance_due_on"], "acceptance_due_on")
+    if due_on < start_on:
+        raise ValidationError({"acceptance_due_on": ERR_DATES})
+    lead: Organisation = data["lead"]
+    is_enterprise_led = bool(data.get("is_enterprise_led"))
+    if is_enterprise_led and lead.org_type not in ENTERPRISE_TYPES:
+        raise ValidationError({"is_enterprise_led": ERR_LEAD_NOT_ENTERPRISE})
+    is_applied = bool(data.get("is_applied", True))
+    partners = [p for p in (partners or []) if p.pk != lead.pk]
+    allowed = {lead.pk, *(p.pk for p in partners)}
+    checked = [_check_duty(start_on, d, allowed, i) for i, d in enumerate(duties or [])]
+    if is_applied and not checked:
+        raise ValidationError({"duties": ERR_NO_DUTY})
+    project = FundedProject.objects.create(
+        programme=str(data["programme"]).strip(), code=str(data["code"]).strip(),
+        title=str(data["title"]).strip(), lead=lead, is_applied=is_applied,
+        is_enterprise_led=is_enterprise_led,
+        funding_amount=_money(data.get("funding_amount"), "funding_amount"),
+        funding_mode=mode, start_on=start_on, acceptance_due_on=due_on, created_by=user,
+    )
+    project.partners.set(partners)
+    for duty in checked:
+        TransferDuty.objects.create(project=project, **duty)
+    audit_record(actor=user, obj=project, action="project.create", after={
+        "code": project.code, "lead": lead.pk, "funding_amount": str(project.funding_amount),
+        "funding_mode": mode, "partners": sorted(allowed - {lead.pk}),
+        "duties": [{"description": d["description"], "due_on": d["due_on"].isoformat(),
+                    "achievement": getattr(d["achievement"], "pk", None),
+                    "required_count": d["required_count"]} for d in checked],
+    })
+    return project
+
+
+@transaction.atomic
+def duty_add(*, user: Any, project: FundedProject, description: str, due_on: dt.date,
+             achievement: Achievement | None = None, required_count: int = 1) -> TransferDuty:
+    if not is_department(user):
+        raise PermissionDenied(ERR_NOT_DEPARTMENT)
+    project = FundedProject.objects.select_for_update().get(pk=project.pk)
+    checked = _check_duty(project.start_on, {
+        "description": description, "due_on": due_on, "achievement": achievement,
+        "required_count": required_count}, party_ids(project), 0)
+    duty = TransferDuty.objects.create(project=project, **checked)
+    audit_record(actor=user, obj=duty, action="project.duty_add",
+                 after={"project": project.pk, "description": duty.description,
+                        "due_on": duty.due_on.isoformat()})
+    return duty
+
+
+@transaction.atomic
+def project_link_achievement(*, user: Any, project: FundedProject,
+                             achievement: Achievement) -> ProjectAchievement:
+    """Record that ``achievement`` was produced by ``project``."""
+    if not can_link(user, project):
+        raise PermissionDenied(ERR_NOT_PROJECT_EDITOR)
+    project = FundedProject.objects.select_for_update().get(pk=project.pk)
+    if achievement.owner_id not in party_ids(project):
+        raise ValidationError({"achievement": ERR_ACHIEVEMENT_NOT_PARTY})
+    if not is_department(user) and achievement.owner_id != user.organisation_id:
+        raise ValidationError({"achievement": ERR_ACHIEVEMENT_NOT_PARTY})
+    if ProjectAchievement.objects.filter(project=project, achievement=achievement).exists():
+        raise ValidationError({"achievement": ERR_ALREADY_LINKED})
+    link = ProjectAchievement.objects.create(project=project, achievement=achievement,
+                                             linked_by=user)
+    audit_record(actor=user, obj=link, action="project.link_achievement",
+                 after={"project": project.pk, "achievement": achievement.pk})
+    return link
+
+
+@transaction.atomic
+def project_accept(*, user: Any, project: FundedProject, accepted_on: dt.date) -> FundedProject:
+    if not is_department(user):
+        raise PermissionDenied(ERR_NOT_DEPARTMENT)
+    project = FundedProject.objects.select_for_update().get(pk=project.pk)
+    if project.accepted_on is not None:
+        raise ValidationError({"accepted_on": ERR_ALREADY_ACCEPTED})
+    accepted_on = _date(accepted_on, "accepted_on")
+    if accepted_on < project.start_on:
+        raise ValidationError({"accepted_on": ERR_ACCEPT_BEFORE_START})
+    project.accepted_on = accepted_on
+    project.save(update_fields=["accepted_on"])
+    audit_record(actor=user, obj=project, action="project.accept",
+                 after={"accepted_on": accepted_on.isoformat()})
+    return project
