@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.licensing.choices import FeeModel
 
 MAX_COMPLETERS = 10
 
@@ -66,6 +67,9 @@ class HallFilterForm(StyledFormMixin, forms.Form):
     trl_min = forms.TypedChoiceField(label="成熟度不低于", required=False, coerce=int,
                                      empty_value=None,
                                      choices=[("", "不限"), *[(i, f"TRL {i}") for i in range(1, 10)]])
+    ufpl = forms.ChoiceField(label="先使用后付费", required=False, choices=[
+        ("", "不限"), ("any", "先使用后付费（全部）"), *FeeModel.choices,
+    ])
     sort = forms.ChoiceField(label="排序", required=False, choices=[
         ("newest", "最新发布"), ("trl", "成熟度高优先"), ("title", "名称"), ("oldest", "最早发布"),
     ])

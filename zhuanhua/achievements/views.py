@@ -59,7 +59,7 @@ def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
         q=data.get("q") or "", ip_type=data.get("ip_type") or "",
         prefecture=data.get("prefecture") or "", industry_field=data.get("industry_field") or "",
         transfer_status=data.get("transfer_status") or "", trl_min=data.get("trl_min"),
-        sort=data.get("sort") or "newest",
+        sort=data.get("sort") or "newest", ufpl=data.get("ufpl") or "",
     )
     return form, query
 

@@ -126,8 +126,19 @@ def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, An
         "start": licence.start.isoformat(), "end": licence.end.isoformat(),
         "status": licence.status,
         "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
+        "pricing_method": licence.pricing_method,
+        "registration": _registration_out(licence),
         "plan": licence_plan(licence, as_of).to_json(),
     }
+
+
+def _registration_out(licence: Licence) -> dict[str, Any] | None:
+    """The 认定登记 (the two parties and the department see the licence, hence this)."""
+    from zhuanhua.licensing.models import ContractRegistration
+    from zhuanhua.licensing.services import registration_state
+
+    reg = ContractRegistration.objects.filter(licence=licence).first()
+    return registration_state(reg) if reg else None
 
 
 def _report_out(report: RevenueReport) -> dict[str, Any]:

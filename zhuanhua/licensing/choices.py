@@ -66,3 +66,39 @@ ALERT_LABELS = {
     "default_risk": "违约风险（逾期超过 90 天，需人工核实，非恶意违约认定）",
 }
 PERIOD_LABELS = {"quarter": "按季度", "half": "按半年", "year": "按年"}
+
+
+class PricingMethod(models.TextChoices):
+    """How the deal's price was set (促进科技成果转化法第十八条)."""
+
+    AGREEMENT = "agreement", "协议定价"
+    LISTING = "listing", "挂牌交易"
+    AUCTION = "auction", "拍卖"
+
+
+class ContractType(models.TextChoices):
+    """技术合同类型 of the registration (认定登记)."""
+
+    DEVELOPMENT = "development", "技术开发"
+    TRANSFER = "transfer", "技术转让"
+    LICENSE = "license", "技术许可"
+    CONSULTING = "consulting", "技术咨询"
+    SERVICE = "service", "技术服务"
+
+
+class CoverKind(models.TextChoices):
+    GUARANTEE = "guarantee", "担保"
+    INSURANCE = "insurance", "保险"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    HANDLED = "handled", "已处理"
+
+
+class ShareRole(models.TextChoices):
+    """Who receives a line of an income distribution plan."""
+
+    RESEARCHER = "researcher", "成果完成人"
+    TRANSFER_STAFF = "transfer_staff", "转化工作人员"
+    UNIT = "unit", "单位留存"

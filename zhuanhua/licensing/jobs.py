@@ -14,7 +14,7 @@ from zhuanhua.audit.services import audit_record
 from zhuanhua.licensing.choices import ALERT_LABELS, LicenceStatus
 from zhuanhua.licensing.models import Licence, LicenceAlert
 from zhuanhua.licensing.selectors import licence_schedule
-from zhuanhua.licensing.services import LICENSEE_ROLES
+from zhuanhua.licensing.services import LICENSEE_ROLES, claims_open_for_alert
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,14 @@ def _recipients(licence: Licence) -> list[list[str]]:
         people = User.objects.filter(organisation_id=org_id, is_active=True).exclude(email="")
         sides.append(sorted(u.email for u in people if u.has_role(*roles)))
     return sides
+
+
+def _provider_recipients(org_id: int) -> list[str]:
+    """The cover provider's administrators with an address (they handle the claim)."""
+    from zhuanhua.accounts.choices import Role
+
+    people = User.objects.filter(organisation_id=org_id, is_active=True).exclude(email="")
+    return sorted(u.email for u in people if u.has_role(Role.ORG_ADMIN))
 
 
 def _text(licence: Licence, code: str, ref: str) -> tuple[str, str]:
@@ -52,7 +60,8 @@ def licensing_alerts_due(today: dt.date) -> dict[str, int]:
     as the e-mails are sent: a failed send leaves no row, so the next run tries again; a
     second run the same day finds the rows and sends nothing.
     """
-    summary = {"licences": 0, "alerts": 0, "new_alerts": 0, "emails": 0, "errors": 0}
+    summary = {"licences": 0, "alerts": 0, "new_alerts": 0, "emails": 0, "claims": 0,
+               "errors": 0}
     licences = Licence.objects.filter(status=LicenceStatus.ACTIVE).select_related(
         "achievement", "licensor", "licensee"
     ).prefetch_related("revenue_reports", "payments", "milestones")
@@ -80,6 +89,13 @@ def licensing_alerts_due(today: dt.date) -> dict[str, int]:
                     for recipients in _recipients(licence):
                         if recipients:
                             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                            summary["emails"] += 1
+                    for claim in claims_open_for_alert(alert=row, today=today):
+                        summary["claims"] += 1
+                        to = _provider_recipients(claim.cover.provider_id)
+                        if to:
+                            send_mail(f"【先使用后付费】风险分担理赔待处理：{licence.achievement.title}",
+                                      body, settings.DEFAULT_FROM_EMAIL, to)
                             summary["emails"] += 1
             except IntegrityError:  # another run got there first
                 continue

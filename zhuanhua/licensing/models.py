@@ -10,11 +10,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhuanhua.core.models import StoredFile
 from zhuanhua.licensing.choices import (
+    ClaimStatus,
+    ContractType,
+    CoverKind,
     FeeModel,
     InquiryStatus,
     LicenceStatus,
     LicenseMode,
+    PricingMethod,
     Side,
 )
 
@@ -49,6 +54,10 @@ class LicenceOffer(models.Model):
                 fields=["achievement"], condition=Q(is_active=True),
                 name="licensing_one_active_offer_per_achievement",
             ),
+        ]
+        indexes = [  # the hall's EXISTS filter (先使用后付费 / per fee model)
+            models.Index(fields=["achievement", "fee_model"], condition=Q(is_active=True),
+                         name="licensing_offer_active_fee"),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +170,9 @@ class Licence(models.Model):
         "状态", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.DRAFT_CONTRACT
     )
     signed_on = models.DateField("合同签订日", null=True, blank=True)
+    pricing_method = models.CharField(
+        "定价方式", max_length=16, choices=PricingMethod.choices, default=PricingMethod.LISTING
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -280,3 +292,130 @@ class LicenceAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.ref}"
+
+
+def signed_contract_path(instance: SignedContract, filename: str) -> str:
+    return f"licensing/{instance.licence_id}/signed/{filename}"
+
+
+class SignedContract(StoredFile):
+    """The signed contract's scan (PDF) uploaded when the signing is recorded."""
+
+    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="signed_contract")
+    file = models.FileField("已签合同（PDF）", upload_to=signed_contract_path)
+
+    class Meta:
+        verbose_name = "已签合同"
+        verbose_name_plural = "已签合同"
+
+
+class ContractRegistration(models.Model):
+    """技术合同认定登记 (contract_registration) of a signed licence contract."""
+
+    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="registration")
+    contract_type = models.CharField("技术合同类型", max_length=16, choices=ContractType.choices)
+    registration_number = models.CharField("登记编号", max_length=64, unique=True)
+    registry = models.CharField("登记机构", max_length=200)
+    registered_on = models.DateField("登记日期")
+    transaction_amount = models.DecimalField("成交额（元）", max_digits=17, decimal_places=2)
+    technical_income_amount = models.DecimalField("技术交易额（技术性收入，元）", max_digits=17,
+                                                  decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "技术合同认定登记"
+        verbose_name_plural = "技术合同认定登记"
+        ordering = ["-registered_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+
+class RiskCover(models.Model):
+    """Risk sharing (guide article 7(2)): a guarantor's or insurer's cover on a licence."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="covers")
+    provider = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="risk_covers",
+        verbose_name="担保/保险机构",
+    )
+    kind = models.CharField("保障类型", max_length=16, choices=CoverKind.choices)
+    share = models.DecimalField("分担比例", max_digits=5, decimal_places=4)  # 0 < share <= 1
+    limit_amount = models.DecimalField("保障限额（元）", max_digits=17, decimal_places=2)
+    starts_on = models.DateField("保障起始日")
+    ends_on = models.DateField("保障终止日")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风险分担保障"
+        verbose_name_plural = "风险分担保障"
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "provider"],
+                                    name="licensing_one_cover_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.licence_id}"
+
+
+class RiskClaim(models.Model):
+    """A claim opened on a cover by a default-risk alert, for the provider to handle."""
+
+    cover = models.ForeignKey(RiskCover, on_delete=models.PROTECT, related_name="claims")
+    alert = models.ForeignKey(LicenceAlert, on_delete=models.PROTECT, related_name="claims")
+    status = models.CharField("状态", max_length=10, choices=ClaimStatus.choices,
+                              default=ClaimStatus.OPEN)
+    opened_on = models.DateField("发起日期")
+    handled_on = models.DateField("处理日期", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    resolution = models.TextField("处理结果", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风险分担理赔"
+        verbose_name_plural = "风险分担理赔"
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cover", "alert"], name="licensing_claim_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cover} {self.get_status_display()}"
+
+
+class DistributionPlan(models.Model):
+    """Income distribution (measure 6): the unit splits the net income of licence income.
+
+    ``costs`` is ``[{"label", "amount"}]``; ``shares`` is ``[{"name", "role", "amount"}]`` with
+    ``role`` a ShareRole; ``warnings`` the floor check's findings when it was recorded.
+    """
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="distributions")
+    income_amount = models.DecimalField("收入（元）", max_digits=17, decimal_places=2)
+    costs = models.JSONField("列支成本", default=list)
+    net_income_amount = models.DecimalField("净收入（元）", max_digits=17, decimal_places=2)
+    shares = models.JSONField("分配")
+    staff_reward_chosen = models.BooleanField("单位从留存中奖励转化人员", default=False)
+    warnings = models.JSONField("提示", default=list)
+    recorded_on = models.DateField("登记日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "收益分配方案"
+        verbose_name_plural = "收益分配方案"
+        ordering = ["-recorded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}：{self.net_income_amount}"

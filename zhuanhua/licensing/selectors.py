@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.engines import licensing as engine
@@ -17,8 +28,19 @@ from zhuanhua.licensing.choices import (
     OBLIGATION_STATUS_BADGES,
     OBLIGATION_STATUS_LABELS,
     FeeModel,
+    LicenceStatus,
+    Side,
 )
-from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer
+from zhuanhua.licensing.models import (
+    ContractRegistration,
+    DistributionPlan,
+    Inquiry,
+    Licence,
+    LicenceOffer,
+    Payment,
+    RiskClaim,
+    RiskCover,
+)
 
 
 def offers_public(fee_model: str | None = None) -> QuerySet[LicenceOffer]:
@@ -122,3 +144,101 @@ def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
         for a in schedule.alerts
     ]
     return Plan(as_of=as_of, schedule=schedule, rows=rows, alerts=alerts)
+
+
+# --------------------------------------------------------------------------------------------
+# Hall filter, registrations, risk cover, distributions
+
+
+def has_offer_filter(fee_model: str = "") -> Exists:
+    """An EXISTS on the active offers (partial index ``licensing_offer_active_fee``) for the
+    hall: any 先使用后付费 offer, or one of ``fee_model`` (an unknown model matches nothing)."""
+    qs = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    if fee_model:
+        qs = qs.filter(fee_model=fee_model if fee_model in FeeModel.values else "-")
+    return Exists(qs)
+
+
+def _org_id(org: Any) -> int:
+    return org if isinstance(org, int) else org.pk
+
+
+def unregistered_contracts(org: Any) -> QuerySet[Licence]:
+    """Signed (active) licences of ``org`` as licensor with no 认定登记 yet (oldest first)."""
+    return (
+        Licence.objects.filter(licensor_id=_org_id(org), status=LicenceStatus.ACTIVE,
+                               registration__isnull=True)
+        .select_related("achievement", "licensee")
+        .order_by("signed_on", "id")
+    )
+
+
+def registered_contracts(org: Any, side: str | None = None) -> QuerySet[ContractRegistration]:
+    """Registrations of the licences ``org`` is a party to (``side``: only as licensor or only
+    as licensee), each with ``received_amount``: the sum of the licence's payments (实际到账额).
+
+    For the subsidies app; it decides which side a measure pays.
+    """
+    org_id = _org_id(org)
+    if side == Side.LICENSOR:
+        condition = Q(licence__licensor_id=org_id)
+    elif side == Side.LICENSEE:
+        condition = Q(licence__licensee_id=org_id)
+    else:
+        condition = Q(licence__licensor_id=org_id) | Q(licence__licensee_id=org_id)
+    received = (
+        Payment.objects.filter(licence_id=OuterRef("licence_id")).order_by()
+        .values("licence_id").annotate(total=Sum("amount")).values("total")
+    )
+    return (
+        ContractRegistration.objects.filter(condition)
+        .select_related("licence", "licence__licensor", "licence__licensee",
+                        "licence__achievement")
+        .annotate(received_amount=Coalesce(
+            Subquery(received, output_field=DecimalField(max_digits=17, decimal_places=2)),
+            Value(Decimal("0.00")), output_field=DecimalField(max_digits=17, decimal_places=2)))
+        .order_by("-registered_on", "-id")
+    )
+
+
+def covers_of_provider(user: Any) -> QuerySet[RiskCover]:
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return RiskCover.objects.none()
+    return RiskCover.objects.filter(provider_id=user.organisation_id).select_related(
+        "licence", "licence__achievement", "licence__licensor", "licence__licensee")
+
+
+def claims_visible_to(user: Any) -> QuerySet[RiskClaim]:
+    """The licence's two parties, the cover's provider, reviewers and auditors."""
+    qs = RiskClaim.objects.select_related("cover", "cover__provider", "cover__licence",
+                                          "cover__licence__achievement", "alert")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if _sees_everything(user):
+        return qs
+    if not user.organisation_id:
+        return qs.none()
+    org = user.organisation_id
+    return qs.filter(Q(cover__provider_id=org) | Q(cover__licence__licensor_id=org)
+                     | Q(cover__licence__licensee_id=org))
+
+
+def licence_for_cover(*, licence_id: int, licensee_uscc: str) -> Licence | None:
+    """A provider names a live licence by its number and the licensee's USCC (both must match,
+    so a number alone reveals nothing)."""
+    return (
+        Licence.objects.filter(pk=licence_id, licensee__uscc=(licensee_uscc or "").strip().upper(),
+                               status__in=[LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE])
+        .select_related("achievement", "licensor", "licensee").first()
+    )
+
+
+def distributions_visible_to(user: Any, licence: Licence) -> QuerySet[DistributionPlan]:
+    """A licence's distribution plans: the licensor's members and the department (reviewers,
+    auditors). The licensee does not see how the unit shares its income."""
+    qs = DistributionPlan.objects.filter(licence=licence)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if _sees_everything(user) or user.organisation_id == licence.licensor_id:
+        return qs
+    return qs.none()

@@ -12,31 +12,45 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
-from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing import distribution
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
+    ClaimStatus,
+    ContractType,
+    CoverKind,
     FeeModel,
     InquiryStatus,
     LicenceStatus,
     LicenseMode,
+    PricingMethod,
+    ShareRole,
     Side,
 )
 from zhuanhua.licensing.models import (
+    ContractRegistration,
+    DistributionPlan,
     IdempotencyKey,
     Inquiry,
     Licence,
+    LicenceAlert,
     LicenceOffer,
     Message,
     MilestoneAchievement,
     Payment,
     RevenueReport,
+    RiskClaim,
+    RiskCover,
+    SignedContract,
     TermVersion,
 )
 from zhuanhua.organisations.choices import OrganisationType
@@ -72,6 +86,34 @@ ERR_MILESTONE_RECORDED = "该里程碑已登记达成"
 ERR_NOT_LICENCE_PARTY = "只有许可双方的经办人员可以登记里程碑"
 ERR_NOT_ACTIVATOR = "只有许可方的成果管理员或机构管理员可以登记合同签订"
 ERR_BAD_LICENCE_STATUS = "当前状态（{status}）不能执行该操作"
+ERR_SIGNED_PDF_REQUIRED = "请上传双方已签字盖章的合同扫描件（PDF）"
+ERR_SIGNED_PDF_TYPE = "已签合同须为 PDF 文件"
+ERR_AGREEMENT_NOT_PUBLICISED = (
+    "协议定价的许可须先在平台公示成果名称和拟交易价格（促进科技成果转化法第十八条），"
+    "公示期满且异议均已答复后方可登记合同签订"
+)
+ERR_NOT_PRICER = "只有许可方的成果管理员或机构管理员可以设置定价方式"
+ERR_PRICING_LOCKED = "合同已签订，定价方式不能再修改"
+ERR_NOT_REGISTRAR = "只有许可方的成果管理员或机构管理员可以登记技术合同认定登记"
+ERR_NOT_SIGNED = "须先登记合同签订，方可登记技术合同认定登记"
+ERR_ALREADY_REGISTERED = "该合同已办理技术合同认定登记"
+ERR_REG_NUMBER_TAKEN = "该登记编号已被使用"
+ERR_TECH_INCOME_GT = "技术性收入不能大于成交额"
+ERR_REG_BEFORE_SIGN = "登记日期不能早于合同签订日期"
+ERR_NOT_PROVIDER = "只有已通过审核的担保机构或保险机构的机构管理员可以提供风险分担保障"
+ERR_COVER_EXISTS = "本机构已为该许可提供保障"
+ERR_SHARE = "分担比例应大于 0 且不超过 100%"
+ERR_LIMIT_POSITIVE = "保障限额必须大于 0"
+ERR_COVER_DATES = "保障终止日不能早于起始日"
+ERR_NOT_CLAIM_HANDLER = "只有提供该保障的机构管理员可以处理理赔"
+ERR_CLAIM_HANDLED = "该理赔已处理"
+ERR_RESOLUTION_EMPTY = "请填写处理结果"
+ERR_NOT_DISTRIBUTOR = "只有许可方的成果管理员或机构管理员可以登记收益分配方案"
+ERR_NO_SHARES = "请至少填写一项分配"
+ERR_SHARE_NAME = "第 {n} 项分配：请填写姓名或名称"
+ERR_SHARE_ROLE = "第 {n} 项分配：无效的分配对象类型"
+ERR_INCOME_EXCEEDS = "分配的收入（{income} 元）超过尚未分配的到账金额（{left} 元）"
+ERR_INCOME_POSITIVE = "收入金额必须大于 0"
 
 LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
 LICENSEE_ORG_TYPES = {OrganisationType.ENTERPRISE, OrganisationType.STATE_ENTERPRISE,
@@ -190,7 +232,19 @@ def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) 
         offer = LicenceOffer.objects.create(achievement=locked, created_by=user, **cleaned)
         audit_record(actor=user, obj=offer, action="licence_offer.publish",
                      after=offer_state(offer))
+        _mark_use_first_terms(user=user, achievement=locked)
     return offer
+
+
+def _mark_use_first_terms(*, user: Any, achievement: Achievement) -> None:
+    """An achievement on the 先用后转 list now carries use-first-pay-later terms: tell the
+    transfer app (its service is idempotent and audits the first time only)."""
+    from zhuanhua.transfer.models import UseFirstListEntry
+    from zhuanhua.transfer.services import use_first_terms_mark_completed
+
+    if UseFirstListEntry.objects.filter(achievement_id=achievement.pk,
+                                        left_on__isnull=True).exists():
+        use_first_terms_mark_completed(user=user, achievement=achievement)
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,25 +363,355 @@ def licence_state(licence: Licence) -> dict[str, Any]:
     }
 
 
-def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date) -> Licence:
-    """The licensor records the contract signed offline (article 6(3)): the licence is active."""
+def licence_set_pricing_method(*, user: Any, licence: Licence, pricing_method: str) -> Licence:
+    """The licensor states how the price was set (agreement / listing / auction) before signing."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_PRICER)
+    if pricing_method not in PricingMethod.values:
+        raise ValidationError({"pricing_method": [ERR_CHOICE]})
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        if locked.status != LicenceStatus.DRAFT_CONTRACT:
+            raise ValidationError({"pricing_method": [ERR_PRICING_LOCKED]})
+        before = locked.pricing_method
+        if before != pricing_method:
+            locked.pricing_method = pricing_method
+            locked.save(update_fields=["pricing_method"])
+            audit_record(actor=user, obj=locked, action="licence.pricing_method",
+                         before={"pricing_method": before},
+                         after={"pricing_method": pricing_method})
+    return locked
+
+
+def agreement_price_ok(licence: Licence) -> bool:
+    """An agreement-priced deal needs its publicity notice closed without open objections."""
+    if licence.pricing_method != PricingMethod.AGREEMENT:
+        return True
+    from zhuanhua.publicity.selectors import agreement_price_cleared
+
+    return agreement_price_cleared(achievement=licence.achievement, licensee=licence.licensee)
+
+
+PDF_ONLY = {".pdf": {"application/pdf"}}
+
+
+def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
+    """Keep the achievement's 转化状态 in step with a signed licence.
+
+    The achievements app has no service for the transfer status of a published record (its
+    update service edits drafts only), so this is a documented direct update, audited here:
+    an untransferred or self-implemented achievement becomes ``licensed``; ``transferred_on``
+    is set to the signing date when empty. Other statuses (transferred, equity) are kept.
+    """
+    achievement = Achievement.objects.select_for_update().get(pk=licence.achievement_id)
+    before = {"transfer_status": achievement.transfer_status,
+              "transferred_on": achievement.transferred_on.isoformat()
+              if achievement.transferred_on else None}
+    changed = []
+    if achievement.transfer_status in {TransferStatus.UNTRANSFERRED,
+                                       TransferStatus.SELF_IMPLEMENTED}:
+        achievement.transfer_status = TransferStatus.LICENSED
+        changed.append("transfer_status")
+    if achievement.transferred_on is None:
+        achievement.transferred_on = licence.signed_on
+        changed.append("transferred_on")
+    if not changed:
+        return
+    achievement.save(update_fields=changed)
+    audit_record(actor=user, obj=achievement, action="achievement.transfer_status",
+                 before=before,
+                 after={"transfer_status": achievement.transfer_status,
+                        "transferred_on": achievement.transferred_on.isoformat()
+                        if achievement.transferred_on else None},
+                 detail={"licence": licence.pk})
+
+
+def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date,
+                     signed_pdf: UploadedFile | None) -> Licence:
+    """The licensor records the signed contract (article 6(3)): date and the signed PDF.
+
+    An agreement-priced deal is refused until its publicity notice has cleared.
+    """
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_ACTIVATOR)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": [ERR_FUTURE_DATE]})
+    if signed_pdf is None:
+        raise ValidationError({"signed_pdf": [ERR_SIGNED_PDF_REQUIRED]})
+    try:
+        sha = check_upload(signed_pdf, PDF_ONLY)
+    except ValidationError as exc:
+        message = ERR_SIGNED_PDF_TYPE if exc.code == "type" else exc.messages[0]
+        raise ValidationError({"signed_pdf": [message]}) from None
     with transaction.atomic():
-        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        locked = Licence.objects.select_for_update().select_related(
+            "achievement", "licensee").get(pk=licence.pk)
         if locked.status != LicenceStatus.DRAFT_CONTRACT:
             raise ValidationError({"status": [
                 ERR_BAD_LICENCE_STATUS.format(status=locked.get_status_display())
             ]})
+        if not agreement_price_ok(locked):
+            raise ValidationError({"pricing_method": [ERR_AGREEMENT_NOT_PUBLICISED]})
         before = licence_state(locked)
         locked.status = LicenceStatus.ACTIVE
         locked.signed_on = signed_on
         locked.save(update_fields=["status", "signed_on"])
+        stored = SignedContract(
+            licence=locked, original_name=(signed_pdf.name or "contract.pdf")[:200],
+            content_type="application/pdf", size=signed_pdf.size or 0, sha256=sha,
+            uploaded_by=user,
+        )
+        stored.file.save(f"signed-{locked.pk}.pdf", signed_pdf, save=False)
+        stored.save()
         audit_record(actor=user, obj=locked, action="licence.activate", before=before,
-                     after=licence_state(locked))
+                     after={**licence_state(locked), "signed_pdf_sha256": sha})
+        _mark_achievement_licensed(user=user, licence=locked)
     return locked
+
+
+# --------------------------------------------------------------------------------------------
+# 技术合同认定登记
+
+
+def registration_state(reg: ContractRegistration) -> dict[str, Any]:
+    return {
+        "licence": reg.licence_id, "contract_type": reg.contract_type,
+        "registration_number": reg.registration_number, "registry": reg.registry,
+        "registered_on": reg.registered_on.isoformat(),
+        "transaction_amount": str(reg.transaction_amount),
+        "technical_income_amount": str(reg.technical_income_amount),
+    }
+
+
+def registration_record(*, user: Any, licence: Licence, data: dict[str, Any]
+                        ) -> ContractRegistration:
+    """The licensor records the contract's 认定登记 (once per signed contract)."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_REGISTRAR)
+    errors: dict[str, list[str]] = {}
+    contract_type = data.get("contract_type") or ""
+    if contract_type not in ContractType.values:
+        errors["contract_type"] = [ERR_CHOICE if contract_type else ERR_REQUIRED]
+    number = str(data.get("registration_number") or "").strip()[:64]
+    registry = str(data.get("registry") or "").strip()[:200]
+    if not number:
+        errors["registration_number"] = [ERR_REQUIRED]
+    if not registry:
+        errors["registry"] = [ERR_REQUIRED]
+    cleaned: dict[str, Any] = {}
+    for name, check in (("registered_on", _past_date), ("transaction_amount", _money),
+                        ("technical_income_amount", _money)):
+        try:
+            cleaned[name] = check(data.get(name), name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if cleaned["technical_income_amount"] > cleaned["transaction_amount"]:
+        raise ValidationError({"technical_income_amount": [ERR_TECH_INCOME_GT]})
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        if locked.status != LicenceStatus.ACTIVE or locked.signed_on is None:
+            raise ValidationError({"status": [ERR_NOT_SIGNED]})
+        if cleaned["registered_on"] < locked.signed_on:
+            raise ValidationError({"registered_on": [ERR_REG_BEFORE_SIGN]})
+        if ContractRegistration.objects.filter(licence=locked).exists():
+            raise ValidationError({"status": [ERR_ALREADY_REGISTERED]})
+        if ContractRegistration.objects.filter(registration_number=number).exists():
+            raise ValidationError({"registration_number": [ERR_REG_NUMBER_TAKEN]})
+        try:
+            with transaction.atomic():
+                reg = ContractRegistration.objects.create(
+                    licence=locked, contract_type=contract_type, registration_number=number,
+                    registry=registry, recorded_by=user, **cleaned,
+                )
+        except IntegrityError:
+            raise ValidationError({"registration_number": [ERR_REG_NUMBER_TAKEN]}) from None
+        audit_record(actor=user, obj=reg, action="licence.registration",
+                     after=registration_state(reg))
+    return reg
+
+
+# --------------------------------------------------------------------------------------------
+# Risk sharing (article 7(2))
+
+PROVIDER_KINDS = {OrganisationType.GUARANTOR: CoverKind.GUARANTEE,
+                  OrganisationType.INSURER: CoverKind.INSURANCE}
+
+
+def is_cover_provider(user: Any, org_id: int | None = None) -> bool:
+    if not _authenticated(user) or user.organisation is None:
+        return False
+    org = user.organisation
+    if org_id is not None and org.pk != org_id:
+        return False
+    return org.is_approved and org.org_type in PROVIDER_KINDS and user.has_role(Role.ORG_ADMIN)
+
+
+def _share(value: Any) -> Decimal:
+    try:
+        share = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"share": [ERR_SHARE]}) from None
+    if not share.is_finite() or not Decimal(0) < share <= Decimal(1) \
+            or share != share.quantize(Decimal("0.0001")):
+        raise ValidationError({"share": [ERR_SHARE]})
+    return share
+
+
+def cover_attach(*, user: Any, licence: Licence, share: Any, limit_amount: Any,
+                 starts_on: Any, ends_on: Any) -> RiskCover:
+    """A guarantor or insurer attaches cover (share of the loss, limit, term) to a licence."""
+    if not is_cover_provider(user):
+        raise PermissionDenied(ERR_NOT_PROVIDER)
+    value = _share(share)
+    limit = _money(limit_amount, "limit_amount")
+    if not limit:
+        raise ValidationError({"limit_amount": [ERR_LIMIT_POSITIVE]})
+    dates = {}
+    for name, raw in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if isinstance(raw, str):
+            try:
+                raw = dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ValidationError({name: ["日期格式应为 YYYY-MM-DD"]}) from None
+        if not isinstance(raw, dt.date):
+            raise ValidationError({name: [ERR_REQUIRED]})
+        dates[name] = raw
+    if dates["ends_on"] < dates["starts_on"]:
+        raise ValidationError({"ends_on": [ERR_COVER_DATES]})
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        if RiskCover.objects.filter(licence=locked, provider_id=user.organisation_id).exists():
+            raise ValidationError({"licence": [ERR_COVER_EXISTS]})
+        cover = RiskCover.objects.create(
+            licence=locked, provider_id=user.organisation_id,
+            kind=PROVIDER_KINDS[user.organisation.org_type], share=value, limit_amount=limit,
+            created_by=user, **dates,
+        )
+        audit_record(actor=user, obj=cover, action="licence.cover",
+                     after={"licence": locked.pk, "provider": cover.provider_id,
+                            "kind": cover.kind, "share": str(value), "limit_amount": str(limit),
+                            "starts_on": dates["starts_on"].isoformat(),
+                            "ends_on": dates["ends_on"].isoformat()})
+    return cover
+
+
+def claims_open_for_alert(*, alert: LicenceAlert, today: dt.date) -> list[RiskClaim]:
+    """A default-risk alert opens one claim per cover in force on ``today`` (the job calls
+    this inside the alert's transaction; the system actor)."""
+    if alert.code != engine.ALERT_DEFAULT_RISK:
+        return []
+    claims = []
+    covers = RiskCover.objects.filter(licence_id=alert.licence_id, starts_on__lte=today,
+                                      ends_on__gte=today)
+    for cover in covers:
+        claim, created = RiskClaim.objects.get_or_create(
+            cover=cover, alert=alert, defaults={"opened_on": today}
+        )
+        if created:
+            audit_record(actor=None, obj=claim, action="licence.claim_open",
+                         after={"cover": cover.pk, "alert": alert.pk,
+                                "opened_on": today.isoformat()})
+            claims.append(claim)
+    return claims
+
+
+def claim_handle(*, user: Any, claim: RiskClaim, resolution: str) -> RiskClaim:
+    """The provider closes a claim (open → handled) with what it did."""
+    if not is_cover_provider(user, claim.cover.provider_id):
+        raise PermissionDenied(ERR_NOT_CLAIM_HANDLER)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": [ERR_RESOLUTION_EMPTY]})
+    with transaction.atomic():
+        locked = RiskClaim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status != ClaimStatus.OPEN:
+            raise ValidationError({"status": [ERR_CLAIM_HANDLED]})
+        locked.status = ClaimStatus.HANDLED
+        locked.handled_on = timezone.localdate()
+        locked.handled_by = user
+        locked.resolution = resolution[:5000]
+        locked.save(update_fields=["status", "handled_on", "handled_by", "resolution"])
+        audit_record(actor=user, obj=locked, action="licence.claim_handle",
+                     before={"status": ClaimStatus.OPEN},
+                     after={"status": ClaimStatus.HANDLED, "resolution": locked.resolution})
+    return locked
+
+
+# --------------------------------------------------------------------------------------------
+# Income distribution (measure 6)
+
+
+def distribution_record(
+    *, user: Any, licence: Licence, income_amount: Any, costs: list[dict[str, Any]],
+    shares: list[dict[str, Any]], staff_reward_chosen: bool = False,
+) -> DistributionPlan:
+    """The unit's plan for licence income received: net income split among researchers,
+    transfer staff and the unit. Amounts must add up; floors only warn (saved with the plan)."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_DISTRIBUTOR)
+    income = _money(income_amount, "income_amount")
+    if not income:
+        raise ValidationError({"income_amount": [ERR_INCOME_POSITIVE]})
+    clean_costs = []
+    for i, row in enumerate(costs or []):
+        label = str(row.get("label") or "").strip()[:200]
+        if not label and row.get("amount") in (None, ""):
+            continue
+        if not label:
+            raise ValidationError({"costs": [f"第 {i + 1} 项成本：请填写名称"]})
+        clean_costs.append({"label": label, "amount": _money(row.get("amount"), "costs")})
+    net = distribution.net_income(income, [c["amount"] for c in clean_costs])
+    if net < 0:
+        raise ValidationError({"costs": [distribution.ERR_NEGATIVE_NET]})
+    clean_shares = []
+    for i, row in enumerate(shares or []):
+        name = str(row.get("name") or "").strip()[:100]
+        if not name and row.get("amount") in (None, ""):
+            continue
+        if not name:
+            raise ValidationError({"shares": [ERR_SHARE_NAME.format(n=i + 1)]})
+        if row.get("role") not in ShareRole.values:
+            raise ValidationError({"shares": [ERR_SHARE_ROLE.format(n=i + 1)]})
+        clean_shares.append({"name": name, "role": row["role"],
+                             "amount": _money(row.get("amount"), "shares")})
+    if not clean_shares:
+        raise ValidationError({"shares": [ERR_NO_SHARES]})
+    totals = {role: sum((s["amount"] for s in clean_shares if s["role"] == role), Decimal(0))
+              for role in ShareRole.values}
+    total = sum(totals.values(), Decimal(0))
+    if total != net:
+        raise ValidationError({"shares": [distribution.ERR_SUM.format(total=total, net=net)]})
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        received = sum((p.amount for p in locked.payments.all()), Decimal(0))
+        distributed = sum((d.income_amount for d in locked.distributions.all()), Decimal(0))
+        left = received - distributed
+        if income > left:
+            raise ValidationError({"income_amount": [
+                ERR_INCOME_EXCEEDS.format(income=income, left=left)]})
+        reg = ContractRegistration.objects.filter(licence=locked).first()
+        findings = distribution.check_distribution(
+            net=net, researcher=totals[ShareRole.RESEARCHER],
+            transfer_staff=totals[ShareRole.TRANSFER_STAFF], unit=totals[ShareRole.UNIT],
+            contract_type=reg.contract_type if reg else None, registered=reg is not None,
+            staff_reward_chosen=bool(staff_reward_chosen),
+        )
+        plan = DistributionPlan.objects.create(
+            licence=locked, income_amount=income,
+            costs=[{"label": c["label"], "amount": str(c["amount"])} for c in clean_costs],
+            net_income_amount=net,
+            shares=[{**s, "amount": str(s["amount"])} for s in clean_shares],
+            staff_reward_chosen=bool(staff_reward_chosen),
+            warnings=[{"code": f.code, "message": f.message} for f in findings],
+            recorded_on=timezone.localdate(), recorded_by=user,
+        )
+        audit_record(actor=user, obj=plan, action="licence.distribution",
+                     after={"licence": locked.pk, "income_amount": str(income),
+                            "net_income_amount": str(net), "costs": plan.costs,
+                            "shares": plan.shares, "warnings": plan.warnings})
+    return plan
 
 
 def _money(value: Any, field: str) -> Decimal:

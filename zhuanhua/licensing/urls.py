@@ -20,4 +20,10 @@ urlpatterns = [
     path("licences/<int:pk>/milestones/", views.milestone, name="milestone"),
     path("licences/<int:pk>/activate/", views.activate, name="activate"),
     path("licences/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),
+    path("licences/<int:pk>/pricing/", views.pricing, name="pricing"),
+    path("licences/<int:pk>/signed.pdf", views.signed_pdf, name="signed_pdf"),
+    path("licences/<int:pk>/registration/", views.registration, name="registration"),
+    path("licences/<int:pk>/distributions/", views.distribution, name="distribution"),
+    path("covers/", views.covers, name="covers"),
+    path("claims/<int:pk>/handle/", views.claim_handle, name="claim_handle"),
 ]

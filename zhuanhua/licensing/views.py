@@ -5,43 +5,58 @@ reach is a 404."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.core.uploads import download_response
 from zhuanhua.licensing import services
 from zhuanhua.licensing.choices import PERIOD_LABELS
+from zhuanhua.licensing.compare import compare_fee_models
 from zhuanhua.licensing.forms import (
     ActivateForm,
+    ClaimHandleForm,
+    CompareForm,
+    CoverForm,
+    DistributionForm,
     InquiryForm,
     MessageForm,
     MilestoneForm,
     OfferFilterForm,
     OfferForm,
     PaymentForm,
+    PricingMethodForm,
+    RegistrationForm,
     RevenueReportForm,
     VersionForm,
     terms_text,
 )
-from zhuanhua.licensing.models import Inquiry, Licence
+from zhuanhua.licensing.models import ContractRegistration, Inquiry, Licence, SignedContract
 from zhuanhua.licensing.selectors import (
+    claims_visible_to,
+    covers_of_provider,
+    distributions_visible_to,
     inquiries_visible_to,
+    licence_for_cover,
     licence_plan,
     licences_visible_to,
     offers_public,
+    unregistered_contracts,
     versions_with_diffs,
 )
 from zhuanhua.licensing.terms import version_from_offer
 
 PAGE_SIZE = 20
+ERR_COVER_LICENCE_NOT_FOUND = "未找到该许可：请核对许可编号与被许可方统一社会信用代码"
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -66,6 +81,17 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_owner_editor": services.is_licensor_editor(user, offer.achievement.owner_id),
         "form": InquiryForm(),
     }
+    compare_form = CompareForm(request.GET if "revenue" in request.GET else None)
+    context["compare_form"] = compare_form
+    if compare_form.is_bound and compare_form.is_valid():
+        growth = compare_form.cleaned_data.get("growth_percent") or Decimal(0)
+        comparison = compare_fee_models(
+            offer_terms=offer.terms, offered_model=offer.fee_model,
+            term_months=offer.term_months, start=timezone.localdate(),
+            yearly_revenue=compare_form.cleaned_data["revenue"], growth=growth / 100,
+        )
+        context["comparison"] = comparison
+        context["chart_data"] = comparison.chart_data()
     return render(request, "licensing/offer_detail.html", context)
 
 
@@ -123,6 +149,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         "inquiries": inquiries_visible_to(request.user)[:200],
         "licences": licences_visible_to(request.user)[:200],
     }
+    user = request.user
+    if user.organisation_id and user.can_edit_achievements:  # type: ignore[union-attr]
+        context["unregistered"] = unregistered_contracts(user.organisation_id)  # type: ignore[union-attr]
+    if services.is_cover_provider(user):
+        context["is_provider"] = True
     return render(request, "licensing/mine.html", context)
 
 
@@ -248,6 +279,21 @@ def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
         "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": today}),
         "activate_form": forms.get("activate_form") or ActivateForm(initial={"signed_on": today}),
+        "pricing_form": forms.get("pricing_form") or PricingMethodForm(
+            initial={"pricing_method": licence.pricing_method}),
+        "agreement_blocked": licence.status == "draft_contract"
+        and not services.agreement_price_ok(licence),
+        "signed": SignedContract.objects.filter(licence=licence).first(),
+        "registration": ContractRegistration.objects.filter(licence=licence).first(),
+        "can_register": is_licensor and licence.status == "active"
+        and not ContractRegistration.objects.filter(licence=licence).exists(),
+        "registration_form": forms.get("registration_form") or RegistrationForm(
+            initial={"registered_on": today}),
+        "covers": licence.covers.select_related("provider"),
+        "claims": claims_visible_to(user).filter(cover__licence=licence),
+        "distributions": distributions_visible_to(user, licence),
+        "can_distribute": is_licensor and licence.payments.exists(),
+        "distribution_form": forms.get("distribution_form") or DistributionForm(),
     }
     return render(request, "licensing/licence_detail.html", context, status=status)
 
@@ -320,11 +366,12 @@ def milestone(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activate(request: HttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    form = ActivateForm(request.POST)
+    form = ActivateForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.licence_activate(user=request.user, licence=licence,
-                                      signed_on=form.cleaned_data["signed_on"])
+                                      signed_on=form.cleaned_data["signed_on"],
+                                      signed_pdf=form.cleaned_data.get("signed_pdf"))
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -345,3 +392,125 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="licence-{licence.pk}-contract.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def pricing(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = PricingMethodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.licence_set_pricing_method(
+                user=request.user, licence=licence,
+                pricing_method=form.cleaned_data["pricing_method"])
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "定价方式已保存。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, pricing_form=form)
+
+
+@login_required
+def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed contract's scan, for the parties and the department."""
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    stored = get_object_or_404(SignedContract, licence=licence)
+    return download_response(stored)
+
+
+@login_required
+@require_POST
+def registration(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.registration_record(user=request.user, licence=licence,
+                                         data=form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "技术合同认定登记已登记。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, registration_form=form)
+
+
+@login_required
+@require_POST
+def distribution(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    form = DistributionForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.distribution_record(
+                user=request.user, licence=licence,
+                income_amount=form.cleaned_data["income_amount"], costs=form.cost_rows(),
+                shares=form.share_rows(),
+                staff_reward_chosen=form.cleaned_data["staff_reward_chosen"],
+            )
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, "收益分配方案已登记。")
+            for warning in plan.warnings:
+                messages.warning(request, warning["message"])
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, distribution_form=form)
+
+
+@login_required
+def covers(request: HttpRequest) -> HttpResponse:
+    """A guarantor's or insurer's page: attach cover to a licence, see its covers and claims."""
+    user = request.user
+    if not services.is_cover_provider(user):
+        raise PermissionDenied(services.ERR_NOT_PROVIDER)
+    form = CoverForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            licence = licence_for_cover(licence_id=data["licence_id"],
+                                        licensee_uscc=data["licensee_uscc"])
+            if licence is None:
+                form.add_error(None, ERR_COVER_LICENCE_NOT_FOUND)
+            else:
+                try:
+                    services.cover_attach(
+                        user=user, licence=licence, share=data["share_percent"] / 100,
+                        limit_amount=data["limit_amount"], starts_on=data["starts_on"],
+                        ends_on=data["ends_on"],
+                    )
+                except ValidationError as exc:
+                    form.apply_errors(exc)
+                else:
+                    messages.success(request, "风险分担保障已添加。")
+                    return redirect("licensing:covers")
+    context = {
+        "form": form,
+        "covers": covers_of_provider(user),
+        "claims": claims_visible_to(user).filter(cover__provider_id=user.organisation_id),  # type: ignore[union-attr]
+        "handle_form": ClaimHandleForm(),
+    }
+    return render(request, "licensing/covers.html", context, status=status)
+
+
+@login_required
+@require_POST
+def claim_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
+    form = ClaimHandleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.ERR_RESOLUTION_EMPTY)
+        return redirect("licensing:covers")
+    try:
+        services.claim_handle(user=request.user, claim=claim,
+                              resolution=form.cleaned_data["resolution"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "理赔已处理。")
+    return redirect("licensing:covers")

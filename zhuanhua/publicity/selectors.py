@@ -13,18 +13,25 @@ from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
 from zhuanhua.publicity.choices import CLOSED_STATES, NoticeKind, NoticeStatus
 from zhuanhua.publicity.models import Notice, Objection
 
+# Publicised inside the publishing unit only (exemption guide art. 13: 在单位内部公示).
+INTERNAL_KINDS = (NoticeKind.EXEMPTION_CONCLUSION,)
+
 
 def notice_visible_to(user: Any) -> QuerySet[Notice]:
-    """Every notice past its draft is public; drafts only to their own unit."""
-    condition = ~Q(status=NoticeStatus.DRAFT)
-    if getattr(user, "is_authenticated", False) and user.organisation_id:
-        condition |= Q(publisher_id=user.organisation_id)
+    """Every notice past its draft is public, except internal kinds, which only the publishing
+    unit and the department see; drafts only to their own unit."""
+    condition = ~Q(status=NoticeStatus.DRAFT) & ~Q(kind__in=INTERNAL_KINDS)
+    if getattr(user, "is_authenticated", False):
+        if user.organisation_id:
+            condition |= Q(publisher_id=user.organisation_id)
+        if user.is_reviewer or user.is_auditor or user.is_platform_admin:
+            condition |= ~Q(status=NoticeStatus.DRAFT)
     return Notice.objects.filter(condition)
 
 
 def notice_public_list(*, kind: str = "", status: str = "") -> QuerySet[Notice]:
     """Published and closed notices, newest first, optionally one kind or one status."""
-    qs = Notice.objects.exclude(status=NoticeStatus.DRAFT)
+    qs = Notice.objects.exclude(status=NoticeStatus.DRAFT).exclude(kind__in=INTERNAL_KINDS)
     if kind in NoticeKind.values:
         qs = qs.filter(kind=kind)
     if status in NoticeStatus.values and status != NoticeStatus.DRAFT:

@@ -32,7 +32,10 @@ from zhuanhua.publicity.choices import (
     PricingMethod,
 )
 from zhuanhua.publicity.models import HolidayYear, Notice, NoticeAttachment, Objection
-from zhuanhua.publicity.selectors import agreement_price_cleared  # noqa: F401  (public entry)
+from zhuanhua.publicity.selectors import (
+    INTERNAL_KINDS,
+    agreement_price_cleared,  # noqa: F401  (public entry)
+)
 
 logger = logging.getLogger(__name__)
 
@@ -362,6 +365,9 @@ def notice_close(
 
 # ---------------------------------------------------------------------------- objections
 
+ERR_INTERNAL_ONLY = "该公示仅在本单位内部公示，只有本单位人员可以提出异议"
+
+
 def objection_file(
     *, user: Any, notice: Notice, content: str, today: dt.date | None = None
 ) -> Objection:
@@ -377,6 +383,8 @@ def objection_file(
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.PUBLISHED:
             raise ValidationError({"notice": [ERR_NOT_OPEN]})
+        if locked.kind in INTERNAL_KINDS and user.organisation_id != locked.publisher_id:
+            raise PermissionDenied(ERR_INTERNAL_ONLY)
         if today > locked.ends_on:
             raise ValidationError(
                 {"notice": [ERR_PERIOD_OVER.format(ends_on=locked.ends_on.isoformat())]}

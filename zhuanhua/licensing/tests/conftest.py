@@ -34,6 +34,18 @@ OFFER_DATA = {
 }
 
 
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def signed_pdf(name: str = "signed.pdf", content: bytes = MINIMAL_PDF) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
 def post_json(client: Any, path: str, payload: Any, **headers: str) -> Any:
     return client.post(path, json.dumps(payload), content_type="application/json",
                        headers=headers)
@@ -81,4 +93,5 @@ def licence(inquiry: Any, licensee_user: Any, manager_a: Any) -> Any:
 def active_licence(licence: Any, manager_a: Any) -> Any:
     from zhuanhua.licensing.services import licence_activate
 
-    return licence_activate(user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1))
+    return licence_activate(user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1),
+                            signed_pdf=signed_pdf())

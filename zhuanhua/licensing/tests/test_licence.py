@@ -15,7 +15,7 @@ from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import IdempotencyKey, LicenceAlert, Payment, RevenueReport
 from zhuanhua.licensing.selectors import licence_plan
 from zhuanhua.licensing.services import payment_record, revenue_report_file
-from zhuanhua.licensing.tests.conftest import post_json
+from zhuanhua.licensing.tests.conftest import post_json, signed_pdf
 
 AS_OF = dt.date(2025, 8, 15)
 
@@ -209,9 +209,11 @@ def test_alert_job_notifies_each_alert_once(lived, manager_a, licensee_user):
     manager_a.email = "unit@example.com"
     manager_a.save()
     assert licensing_alerts_due(AS_OF)["licences"] == 0  # a draft contract is not active yet
-    services.licence_activate(user=manager_a, licence=lived, signed_on=dt.date(2025, 1, 1))
+    services.licence_activate(user=manager_a, licence=lived, signed_on=dt.date(2025, 1, 1),
+                              signed_pdf=signed_pdf())
     summary = licensing_alerts_due(AS_OF)
-    assert summary == {"licences": 1, "alerts": 4, "new_alerts": 4, "emails": 8, "errors": 0}
+    assert summary == {"licences": 1, "alerts": 4, "new_alerts": 4, "emails": 8, "claims": 0,
+                       "errors": 0}
     assert sorted((a.code, a.ref) for a in LicenceAlert.objects.all()) == [
         ("default_risk", ""), ("overdue", "2025-01-01"), ("overdue", "首付节点"),
         ("report_missing", "2025-04-01"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, RevenueReport
-from zhuanhua.licensing.tests.conftest import OFFER_DATA, VERSION_TERMS
+from zhuanhua.licensing.tests.conftest import OFFER_DATA, VERSION_TERMS, signed_pdf
 
 
 def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licensee_user):
@@ -64,7 +64,8 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     client.post(f"/licensing/licences/{licence.pk}/payments/",
                 {"amount": "16000", "paid_on": "2025-04-20", "ref": "回单"})
     assert Payment.objects.get().amount == 16000
-    client.post(f"/licensing/licences/{licence.pk}/activate/", {"signed_on": "2025-01-01"})
+    client.post(f"/licensing/licences/{licence.pk}/activate/",
+                {"signed_on": "2025-01-01", "signed_pdf": signed_pdf()})
     licence.refresh_from_db()
     assert licence.status == "active"
     html = client.get(f"/licensing/licences/{licence.pk}/?as_of=2025-05-01").content.decode()
