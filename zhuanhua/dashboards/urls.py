@@ -6,6 +6,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.department, name="department"),
     path("yunnan.geojson", views.yunnan_geojson, name="geojson"),
+    path("report/<int:year>.pdf", views.annual_report, name="annual_report"),
     path("<str:key>/table/", views.chart_table, name="table"),
     path("<str:key>.xlsx", views.chart_xlsx, name="xlsx"),
 ]

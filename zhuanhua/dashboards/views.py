@@ -73,3 +73,16 @@ def yunnan_geojson(request: HttpRequest) -> HttpResponse:
     response = FileResponse(path.open("rb"), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@login_required
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's report as a PDF (department only)."""
+    from zhuanhua.dashboards.report import annual_report_pdf
+
+    check_department(request.user)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    response = HttpResponse(annual_report_pdf(year), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
+    return response
