@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
@@ -89,7 +89,10 @@ def _published(filters: Filters) -> QuerySet[Achievement]:
 
 @chart("achievements_by_prefecture", "各州（市）已发布成果", "map")
 def achievements_by_prefecture(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    counts = dict(_published(filters).values_list("prefecture").annotate(n=Count("id")).order_by())
+    # Count the grouped column (not id) so PostgreSQL answers from the covering index.
+    counts = dict(
+        _published(filters).values_list("prefecture").annotate(n=Count("prefecture")).order_by()
+    )
     rows = [[name, counts.get(code, 0)] for code, name in PREFECTURES.items()]
     outside = counts.get("000000", 0)
     if outside:
@@ -99,14 +102,17 @@ def achievements_by_prefecture(filters: Filters) -> tuple[list[str], list[list[A
 
 @chart("achievements_by_ip_type", "成果按知识产权类型", "pie")
 def achievements_by_ip_type(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    counts = dict(_published(filters).values_list("ip_type").annotate(n=Count("id")).order_by())
+    counts = dict(
+        _published(filters).values_list("ip_type").annotate(n=Count("ip_type")).order_by()
+    )
     return ["知识产权类型", "成果数"], [[label, counts.get(v, 0)] for v, label in IpType.choices]
 
 
 @chart("achievements_by_field", "成果按行业领域", "bar")
 def achievements_by_field(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     counts = dict(
-        _published(filters).values_list("industry_field").annotate(n=Count("id")).order_by()
+        _published(filters).values_list("industry_field").annotate(n=Count("industry_field"))
+        .order_by()
     )
     return ["行业领域", "成果数"], [
         [label, counts.get(v, 0)] for v, label in IndustryField.choices
@@ -130,7 +136,7 @@ def _licences(filters: Filters, date_field: str = "created_at") -> Any:
        note="挂牌为发布了“先使用后付费”条款的成果；各环节按当年发生计")
 def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.licensing.choices import InquiryStatus
-    from zhuanhua.licensing.models import Inquiry, LicenceOffer
+    from zhuanhua.licensing.models import Inquiry, LicenceOffer, Payment
 
     def scoped(qs: Any, owner: str, date_field: str) -> Any:
         if filters.year:
@@ -141,7 +147,13 @@ def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
             qs = qs.filter(**{f"{owner}__org_type": filters.org_type})
         return qs
 
-    listed = scoped(LicenceOffer.objects.all(), "achievement__owner", "created_at")
+    listed = LicenceOffer.objects.all()
+    if filters.year:
+        listed = listed.filter(created_at__year=filters.year)
+    if filters.prefecture:  # the achievement carries its owner's prefecture
+        listed = listed.filter(achievement__prefecture=filters.prefecture)
+    if filters.org_type:
+        listed = listed.filter(achievement__owner__org_type=filters.org_type)
     inquiries = scoped(Inquiry.objects.all(), "licensor", "created_at")
     licences = _licences(filters)
     rows = [
@@ -150,7 +162,7 @@ def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
         ["达成一致", inquiries.filter(status=InquiryStatus.ACCEPTED).count()],
         ["签约", licences.filter(signed_on__isnull=False).count()],
         ["认定登记", licences.filter(registration__isnull=False).count()],
-        ["已付款", licences.filter(payments__isnull=False).distinct().count()],
+        ["已付款", licences.filter(Exists(Payment.objects.filter(licence=OuterRef("pk")))).count()],
     ]
     return ["环节", "数量"], rows
 
@@ -202,9 +214,13 @@ def licences_by_fee_model(filters: Filters) -> tuple[list[str], list[list[Any]]]
        note="按每日任务发出的提醒统计涉及的许可数；违约风险为逾期超过 90 天，是否恶意违约由人工认定")
 def licence_alerts(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     labels = {"overdue": "逾期", "report_missing": "收入报告缺失", "default_risk": "违约风险"}
+    from zhuanhua.licensing.models import LicenceAlert
+
     qs = _licences(filters)
     rows = [
-        [label, qs.filter(alerts__code=code).distinct().count()] for code, label in labels.items()
+        [label, qs.filter(Exists(LicenceAlert.objects.filter(licence=OuterRef("pk"), code=code)))
+         .count()]
+        for code, label in labels.items()
     ]
     return ["提醒类型", "许可数"], rows
 

@@ -75,15 +75,13 @@ def test_ip_type_and_field_charts_list_every_choice(spread):
 @pytest.fixture
 def licence_data(spread, make_org):
     """Two licences on the first achievement: one signed, registered and paid in 2026."""
-    from zhuanhua.licensing.models import ContractRegistration, Licence, Payment
+    from zhuanhua.licensing.factories import licence_for
+    from zhuanhua.licensing.models import ContractRegistration, Payment
 
     a = spread[0]
     firm = make_org(org_type="enterprise", name="企业甲")
-    common = {"achievement": a, "licensor": a.owner, "licensee": firm, "terms": {},
-              "start": dt.date(2026, 1, 1), "end": dt.date(2028, 12, 31)}
-    signed = Licence.objects.create(fee_model="royalty", license_mode="exclusive",
-                                    signed_on=dt.date(2026, 2, 1), **common)
-    Licence.objects.create(fee_model="staged", license_mode="non_exclusive", **common)
+    signed = licence_for(a, firm, signed_on=dt.date(2026, 2, 1))
+    licence_for(a, firm, fee_model="staged", license_mode="non_exclusive")
     ContractRegistration.objects.create(
         licence=signed, contract_type="license", registration_number="5301-2026-1",
         registry="昆明市技术市场", registered_on=dt.date(2026, 2, 10),
