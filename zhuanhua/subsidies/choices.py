@@ -1,0 +1,81 @@
+"""States of subsidy applications, grants and settlement batches, and their allowed moves."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from zhuanhua.accounts.choices import Role
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "退回补充材料"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "不予支持"
+
+
+# (status, action) pairs a service may perform.
+TRANSITIONS: set[tuple[str, str]] = {
+    (ApplicationStatus.SUBMITTED, "approve"),
+    (ApplicationStatus.SUBMITTED, "return"),
+    (ApplicationStatus.SUBMITTED, "reject"),
+    (ApplicationStatus.RETURNED, "resubmit"),
+}
+
+
+class GrantStatus(models.TextChoices):
+    COMMITTED = "committed", "已批准待拨付"
+    IN_SETTLEMENT = "in_settlement", "结算中"
+    PAID = "paid", "已拨付"
+
+
+class BatchStatus(models.TextChoices):
+    ISSUED = "issued", "已生成拨付清单"
+    PARTLY_PAID = "partly_paid", "部分已拨付"
+    PAID = "paid", "已全部拨付"
+
+
+class EvidenceKind(models.TextChoices):
+    BANK_SLIP = "bank_slip", "银行到账凭证"
+    INVOICE = "invoice", "发票"
+    CONTRACT = "contract", "技术合同及认定登记证明"
+    CERTIFICATE = "certificate", "证书/批复文件"
+    OTHER = "other", "其他材料"
+
+
+class StandardLevel(models.TextChoices):
+    INTERNATIONAL = "international", "国际标准"
+    NATIONAL = "national", "国家标准"
+    INDUSTRY = "industry", "行业标准"
+    LOCAL = "local", "地方标准"
+
+
+# Organisation.org_type → the engine's applicant_type (POLICY.md's nine values).
+APPLICANT_TYPE_OF_ORG: dict[str, str] = {
+    "enterprise": "enterprise",
+    "state_enterprise": "enterprise",
+    "university": "university",
+    "research_institute": "research_institute",
+    "medical_institution": "medical_institution",
+    "new_rnd_institution": "new_rnd_institution",
+    "service_agency": "service_agency",
+    "venture_capital": "venture_capital",
+    "park_or_zone": "park_or_zone",
+}
+
+APPLICANT_TYPE_LABELS: dict[str, str] = {
+    "enterprise": "企业",
+    "university": "高等院校",
+    "research_institute": "科研院所",
+    "medical_institution": "医疗卫生机构",
+    "new_rnd_institution": "新型研发机构",
+    "service_agency": "技术转移服务机构",
+    "venture_capital": "创业投资机构",
+    "park_or_zone": "园区/聚集区",
+    "other": "其他",
+}
+
+# Who may apply for the organisation, and who decides.
+APPLICANT_ROLES = {Role.ORG_ADMIN, Role.ACHIEVEMENT_MANAGER, Role.LICENSEE_STAFF}
+REVIEWER_ROLES = {Role.DEPARTMENT_REVIEWER}
+READER_ROLES = {Role.DEPARTMENT_REVIEWER, Role.AUDITOR, Role.PLATFORM_ADMIN}

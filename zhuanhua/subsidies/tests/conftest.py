@@ -1,0 +1,59 @@
+"""Fixtures of the subsidy tests: an enterprise with a staff member, evidence files, helpers."""
+
+from __future__ import annotations
+
+import sys
+import types
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name: str = "到账凭证.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@pytest.fixture
+def firm(make_org: Any) -> Any:
+    return make_org(name="云南测试科技有限公司", org_type="enterprise", prefecture="530300")
+
+
+@pytest.fixture
+def firm_user(firm: Any, make_user: Any) -> Any:
+    return make_user("firm_staff", firm, ["licensee_staff"])
+
+
+@pytest.fixture
+def other_firm_user(make_org: Any, make_user: Any) -> Any:
+    org = make_org(name="另一家测试企业", org_type="enterprise", prefecture="530100")
+    return make_user("other_staff", org, ["licensee_staff"])
+
+
+@pytest.fixture
+def submit(firm_user: Any) -> Any:
+    from zhuanhua.subsidies.services import application_submit
+
+    def _submit(measure: str = "M7-1", user: Any = None, **data: Any) -> Any:
+        if measure in ("M7-1", "M7-2"):
+            data.setdefault("base_amount", Decimal("6000000.00"))
+            data.setdefault("registered", True)
+        return application_submit(user=user or firm_user, measure=measure, data=data,
+                                  uploads=[("bank_slip", pdf())])
+
+    return _submit
+
+
+@pytest.fixture
+def credit_event(monkeypatch: Any) -> Any:
+    """Call it to make the credit app report an active credit event for every organisation."""
+
+    def enable() -> None:
+        module = types.ModuleType("zhuanhua.credit.selectors")
+        module.credit_active_for = lambda organisation: True  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "zhuanhua.credit.selectors", module)
+
+    return enable

@@ -1,0 +1,364 @@
+"""Pages of subsidies: the catalogue, the what-if calculator, applications and review, the
+budget and batch settlement. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhuanhua.core.uploads import download_response
+from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
+from zhuanhua.subsidies import selectors, services
+from zhuanhua.subsidies.choices import ApplicationStatus
+from zhuanhua.subsidies.forms import ClaimForm, DecisionForm, PaymentFileForm, SettlementForm
+from zhuanhua.subsidies.models import SettlementBatch, SubsidyApplication, SubsidyEvidence
+from zhuanhua.subsidies.settlement import batch_grants, disbursement_xlsx
+
+PAGE_SIZE = 30
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _measure(code: str) -> Any:
+    m = selectors.measure_or_none(code)
+    if m is None:
+        raise Http404
+    return m
+
+
+def _result_context(result: Any) -> dict[str, Any]:
+    return {
+        "result": result,
+        "reason_labels": [REASON_LABELS.get(r, r) for r in result.reasons],
+        "binding_labels": [BINDING_LABELS.get(b, b) for b in result.binding],
+    }
+
+
+def _org_for_engine(user: Any) -> Any:
+    """The organisation whose earlier grants count in a what-if: the user's, unless it is the
+    department (which never receives subsidies)."""
+    org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
+    if org is None or org.org_type == "department":
+        return None
+    return org
+
+
+# --------------------------------------------------------------------------- catalogue
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    cat = selectors.catalogue()
+    return render(request, "subsidies/catalogue.html", {
+        "cat": cat, "rows": selectors.catalogue_rows(),
+        "can_apply": selectors.can_apply(request.user),
+    })
+
+
+# --------------------------------------------------------------------------- what-if
+
+def whatif(request: HttpRequest) -> HttpResponse:
+    """如果到账 600 万元，可得多少？ The engine on the visitor's numbers (and, for a logged-in
+    organisation, with its earlier grants)."""
+    cat = selectors.catalogue()
+    code = request.POST.get("measure") or request.GET.get("measure") or next(iter(cat.measures))
+    m = _measure(code)
+    org = _org_for_engine(request.user)
+    context: dict[str, Any] = {"cat": cat, "m": m, "org": org,
+                               "prior_count": len(selectors.prior_grants_of(org))}
+    if request.method == "POST":
+        form = ClaimForm(request.POST, measure=m, org=org, ask_type=org is None)
+        if form.is_valid():
+            try:
+                result = services.compute(
+                    org=org, measure=m.code, data=services.clean_claim_data(m.code, form.claim_data()),
+                    today=timezone.localdate(),
+                    applicant_type=form.cleaned_data.get("applicant_type"),
+                )
+                context.update(_result_context(result))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    else:
+        form = ClaimForm(measure=m, org=org, ask_type=org is None)
+    context["form"] = form
+    if _is_htmx(request):
+        return render(request, "subsidies/_preview.html", context)
+    return render(request, "subsidies/whatif.html", context)
+
+
+# --------------------------------------------------------------------------- applications
+
+def _applicant_only(request: HttpRequest) -> None:
+    if not selectors.can_apply(request.user):
+        raise PermissionDenied(services.ERR_NOT_APPLICANT)
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    _applicant_only(request)
+    m = _measure(code)
+    org = request.user.organisation  # type: ignore[union-attr]
+    credit_blocked = selectors.credit_active(org)
+    if request.method == "POST":
+        form = ClaimForm(request.POST, request.FILES, measure=m, org=org, with_evidence=True)
+        if form.is_valid():
+            try:
+                app = services.application_submit(
+                    user=request.user, measure=m.code, data=form.claim_data(),
+                    uploads=form.uploads(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "奖补申请已提交，等待主管部门审核。")
+                return redirect("subsidies:detail", pk=app.pk)
+    else:
+        form = ClaimForm(measure=m, org=org, with_evidence=True)
+    return render(request, "subsidies/apply.html", {
+        "m": m, "form": form, "credit_blocked": credit_blocked,
+        "credit_message": services.ERR_CREDIT, "history": selectors.grants_of(org)[:20],
+    })
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, code: str) -> HttpResponse:
+    """The engine's amount and explanation for the form as it stands (htmx partial)."""
+    _applicant_only(request)
+    m = _measure(code)
+    org = request.user.organisation  # type: ignore[union-attr]
+    form = ClaimForm(request.POST, measure=m, org=org)
+    context: dict[str, Any] = {"m": m, "form": form, "partial_only": True,
+                               "prior_count": len(selectors.prior_grants_of(org))}
+    if form.is_valid():
+        try:
+            result = services.compute(
+                org=org, measure=m.code,
+                data=services.clean_claim_data(m.code, form.claim_data()),
+                today=timezone.localdate(),
+            )
+            context.update(_result_context(result))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    return render(request, "subsidies/_preview.html", context)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    qs = selectors.applications_visible_to(user)
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        qs = qs.filter(status=status)
+    elif selectors.is_reviewer(user):
+        status = ApplicationStatus.SUBMITTED
+        qs = qs.filter(status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "subsidies/applications.html", {
+        "page": page, "status": status, "statuses": ApplicationStatus.choices,
+        "is_reviewer": selectors.is_reviewer(user), "can_apply": selectors.can_apply(user),
+    })
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    user = request.user
+    is_reviewer = selectors.is_reviewer(user)
+    context: dict[str, Any] = {
+        "a": app, "m": selectors.measure_or_none(app.measure),
+        "evidence": app.evidence.all(),
+        "history": selectors.grants_of(app.applicant).select_related("application")[:50],
+        "other_apps": SubsidyApplication.objects.filter(applicant_id=app.applicant_id)
+        .exclude(pk=app.pk)[:20],
+        "is_reviewer": is_reviewer,
+        "binding_labels": [BINDING_LABELS.get(b, b) for b in app.engine_binding],
+        "grant": getattr(app, "grant", None) if app.status == ApplicationStatus.APPROVED else None,
+    }
+    if is_reviewer and app.status == ApplicationStatus.SUBMITTED:
+        current = selectors.evaluate_application(app)
+        context["current"] = current
+        context["credit_blocked"] = selectors.credit_active(app.applicant)
+        context["decision_form"] = DecisionForm(initial={
+            "amount": None if app.case_by_case else current.granted})
+    is_own = app.applicant_id == getattr(user, "organisation_id", None)
+    if is_own and app.status == ApplicationStatus.RETURNED and selectors.can_apply(user) \
+            and context["m"] is not None:
+        context["resubmit_form"] = ClaimForm(
+            measure=context["m"], org=app.applicant, with_evidence=True,
+            initial={**selectors.application_data(app), "description": app.description,
+                     "contract_ref": app.contract_ref})
+    return render(request, "subsidies/detail.html", context)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    if not selectors.is_reviewer(request.user):
+        raise PermissionDenied(services.ERR_NOT_REVIEWER)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("subsidies:detail", pk=app.pk)
+    decision = form.cleaned_data["decision"]
+    reason = form.cleaned_data.get("reason") or ""
+    try:
+        if decision == "approve":
+            grant = services.application_approve(
+                user=request.user, application=app, amount=form.cleaned_data.get("amount"),
+                reason=reason)
+            messages.success(request, f"已批准补助 {grant.amount:,.2f} 元（补助编号 {grant.pk}）。")
+        elif decision == "return":
+            services.application_return(user=request.user, application=app, reason=reason)
+            messages.success(request, "已退回申请单位补充材料。")
+        else:
+            services.application_reject(user=request.user, application=app, reason=reason)
+            messages.success(request, "已作出不予支持的决定。")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("subsidies:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    _applicant_only(request)
+    m = _measure(app.measure)
+    form = ClaimForm(request.POST, request.FILES, measure=m, org=app.applicant, with_evidence=True)
+    if form.is_valid():
+        try:
+            services.application_resubmit(user=request.user, application=app,
+                                          data=form.claim_data(), uploads=form.uploads())
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "已重新提交，等待主管部门审核。")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("subsidies:detail", pk=app.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> Any:
+    ev = get_object_or_404(SubsidyEvidence, pk=pk)
+    if not selectors.applications_visible_to(request.user).filter(pk=ev.application_id).exists():
+        raise Http404
+    return download_response(ev)
+
+
+# --------------------------------------------------------------------------- budget, settlement
+
+def _reader_only(request: HttpRequest) -> None:
+    if not selectors.is_reader(request.user):
+        raise PermissionDenied("只有主管部门可以查看预算与结算")
+
+
+@login_required
+def budget(request: HttpRequest) -> HttpResponse:
+    _reader_only(request)
+    years = selectors.budget_years()
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    rows = selectors.budget_rows(year)
+    return render(request, "subsidies/budget.html", {
+        "rows": rows, "year": year, "years": years,
+        "total_committed": sum(r.committed_amount for r in rows),
+        "total_paid": sum(r.paid_amount for r in rows),
+    })
+
+
+@login_required
+def settlements(request: HttpRequest) -> HttpResponse:
+    _reader_only(request)
+    is_reviewer = selectors.is_reviewer(request.user)
+    if request.method == "POST":
+        if not is_reviewer:
+            raise PermissionDenied(services.ERR_NOT_REVIEWER)
+        form = SettlementForm(request.POST)
+        if form.is_valid():
+            try:
+                batch = services.settlement_create(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"已生成结算批次 #{batch.pk}，共 {batch.grant_count} 笔。")
+                return redirect("subsidies:settlement", pk=batch.pk)
+    else:
+        today = timezone.localdate()
+        form = SettlementForm(initial={"period_from_on": dt.date(today.year, 1, 1),
+                                       "period_to_on": today})
+    return render(request, "subsidies/settlements.html", {
+        "form": form, "batches": SettlementBatch.objects.all()[:100], "is_reviewer": is_reviewer,
+    })
+
+
+@login_required
+def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader_only(request)
+    batch = get_object_or_404(SettlementBatch, pk=pk)
+    return render(request, "subsidies/settlement.html", {
+        "batch": batch, "grants": batch_grants(batch), "form": PaymentFileForm(),
+        "is_reviewer": selectors.is_reviewer(request.user),
+    })
+
+
+@login_required
+def disbursement(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader_only(request)
+    batch = get_object_or_404(SettlementBatch, pk=pk)
+    response = HttpResponse(
+        disbursement_xlsx(batch),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="disbursement-{batch.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader_only(request)
+    batch = get_object_or_404(SettlementBatch, pk=pk)
+    form = PaymentFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            paid = services.settlement_mark_paid(
+                user=request.user, batch=batch, upload=form.cleaned_data["file"],
+                paid_on=form.cleaned_data.get("paid_on"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"已将 {len(paid)} 笔补助标记为已拨付。")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    return redirect("subsidies:settlement", pk=batch.pk)
