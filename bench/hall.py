@@ -78,6 +78,7 @@ def settings_env(url: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_DEBUG": "false",
         "DJANGO_LOG_LEVEL": "ERROR",
+        "ZHUANHUA_RATE_LIMITS_OFF": "1",
     })
     production = (ROOT / "var" / "static" / "staticfiles.json").exists()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production" if production else "config.settings.dev"

@@ -60,6 +60,7 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhuanhua.core.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +172,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Fixed-window rate limits per client address (zhuanhua/core/ratelimit.py); defaults there.
+# ZHUANHUA_RATE_LIMITS_OFF=1 turns them off (load benchmarks drive thousands of searches from one
+# address); behind a proxy set ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR (docs/deploy.md).
+ZHUANHUA_RATE_LIMITS: dict[str, tuple[int, int] | None] = (
+    {"login": None, "sign_up": None, "search": None} if env_bool("ZHUANHUA_RATE_LIMITS_OFF") else {}
+)
+ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -16,3 +16,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Behind the reverse proxy: lockouts and rate limits see the client's address, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "zhuanhua.core.ratelimit.client_address"

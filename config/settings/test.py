@@ -10,3 +10,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 AXES_FAILURE_LIMIT = 5
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Rate limits off by default in tests; zhuanhua/core/tests/test_security.py turns them on.
+ZHUANHUA_RATE_LIMITS = {"login": None, "sign_up": None, "search": None}

@@ -38,8 +38,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if user.organisation_id:  # type: ignore[union-attr]
         mine = Achievement.objects.filter(owner_id=user.organisation_id)  # type: ignore[union-attr]
         context["drafts"] = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")[:20]
-        context["returned"] = mine.filter(status=AchievementStatus.DRAFT).exclude(return_reason="")
-        context["submitted"] = mine.filter(status=AchievementStatus.SUBMITTED).order_by("-submitted_at")
+        context["returned"] = mine.filter(status=AchievementStatus.DRAFT).exclude(
+            return_reason=""
+        ).order_by("-updated_at")[:20]
+        context["submitted_count"] = mine.filter(status=AchievementStatus.SUBMITTED).count()
         counts = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
         context["mine_counts"] = {
             label: counts.get(value, 0) for value, label in AchievementStatus.choices
