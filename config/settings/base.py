@@ -55,6 +55,7 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.notifications.services.weekly_digest",
     "zhuanhua.credit.jobs.credit_expire_due",
     "zhuanhua.projects.jobs.project_duty_reminders",
+    "zhuanhua.search.jobs.match_digest",
 ]
 
 MIDDLEWARE = [

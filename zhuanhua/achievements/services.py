@@ -151,6 +151,7 @@ def achievement_create(
         _set_completers(achievement, completers)
         audit_record(actor=user, obj=achievement, action="achievement.create",
                      after=achievement_state(achievement))
+        _log_search(achievement)
     return achievement
 
 
@@ -180,6 +181,7 @@ def achievement_update(
             _set_completers(achievement, completers)
         audit_record(actor=user, obj=achievement, action="achievement.update", before=before,
                      after=achievement_state(achievement))
+        _log_search(achievement)
     return achievement
 
 
@@ -219,7 +221,15 @@ def achievement_transition(
         audit_record(actor=user, obj=locked, action=f"achievement.{action}", before=before,
                      after={"status": target}, detail={"reason": reason.strip()} if reason else {})
         _notify_transition(locked, action, reason.strip())
+        _log_search(locked)
     return locked
+
+
+def _log_search(achievement: Achievement) -> None:
+    """Search change-log row in the writing transaction (zhuanhua.search, docs/search-service.md)."""
+    from zhuanhua.search.services import log_achievement
+
+    log_achievement(achievement)
 
 
 TRANSITION_NOTICES = {

@@ -233,6 +233,10 @@ def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) 
         audit_record(actor=user, obj=offer, action="licence_offer.publish",
                      after=offer_state(offer))
         _mark_use_first_terms(user=user, achievement=locked)
+        # The offer's fee model is part of the achievement's search document (matching reasons).
+        from zhuanhua.search.services import log_achievement
+
+        log_achievement(locked)
     return offer
 
 

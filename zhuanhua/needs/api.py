@@ -1,3 +1,69 @@
-from ninja import Router
+"""REST endpoints for technology needs: the public list and detail, and a need's matches."""
 
-router = Router(tags=["needs"])
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhuanhua.needs.models import TechnologyNeed
+from zhuanhua.needs.selectors import NeedQuery, need_hall, needs_visible_to
+from zhuanhua.search.services import match_for_need
+
+router = Router(tags=["技术需求 needs"])
+
+
+class NeedOut(Schema):
+    id: int
+    title: str
+    description: str
+    keywords: list[str]
+    industry_field: str
+    indicators: str
+    budget_amount: Decimal | None
+    fee_model: str
+    prefecture: str
+    deadline_on: dt.date | None
+    status: str
+    owner_id: int
+    owner_name: str = Field(..., alias="owner.name")
+    published_at: dt.datetime | None
+
+
+class NeedFilter(Schema):
+    q: str = Field("", max_length=200)
+    prefecture: str = ""
+    industry_field: str = ""
+    fee_model: str = ""
+    sort: str = "newest"
+
+
+class MatchOut(Schema):
+    achievement_id: int
+    title: str
+    score: float
+    reasons: list[str]
+    snippet: str
+
+
+@router.get("/", response=list[NeedOut])
+@paginate(LimitOffsetPagination)
+def list_needs(request: HttpRequest, filters: Query[NeedFilter]) -> object:
+    return need_hall(NeedQuery(**filters.dict()))
+
+
+@router.get("/{need_id}", response=NeedOut)
+def get_need(request: HttpRequest, need_id: int) -> TechnologyNeed:
+    return get_object_or_404(needs_visible_to(request.user), pk=need_id)
+
+
+@router.get("/{need_id}/matches", response=list[MatchOut])
+def need_matches(request: HttpRequest, need_id: int, limit: int = 10) -> list[dict[str, object]]:
+    need = get_object_or_404(needs_visible_to(request.user), pk=need_id)
+    return [
+        {"achievement_id": m.object.pk, "title": m.object.title, "score": m.score,
+         "reasons": m.reasons, "snippet": m.snippet}
+        for m in match_for_need(need, max(1, min(limit, 50)))
+    ]
