@@ -59,7 +59,11 @@ def parse_decimal(value: Any, path: str, *, allow_negative: bool = False) -> Dec
 def parse_money(value: Any, path: str) -> Decimal:
     """A non-negative amount in yuan with at most two decimals."""
     result = parse_decimal(value, path)
-    if result != result.quantize(CENT):
+    try:
+        exact = result == result.quantize(CENT)
+    except InvalidOperation:  # beyond Decimal's precision, e.g. "1e999999"
+        raise InputError(path, "amount too large") from None
+    if not exact:
         raise InputError(path, "at most two decimals")
     return result
 

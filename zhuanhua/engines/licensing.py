@@ -28,6 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import compress as _compress
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from typing import Any, NoReturn
 
 from zhuanhua.engines.common import (
@@ -995,7 +998,20 @@ def _q_opt(value: Decimal | None) -> Decimal | None:
 
 
 def run(doc: Any) -> dict[str, Any]:
-    """``zhuanhua licensing schedule``: the input document to the schedule document."""
+    """``zhuanhua licensing schedule``: the input document to the schedule document.
+
+    The fast path (:func:`_run_fast`) answers every document it fully accepts;
+    anything it does not (an error, an unusual spelling of a number) is answered by the
+    reference path :func:`_run_reference`, so results and refusals are those of the reference.
+    """
+    try:
+        return _run_fast(doc)
+    except Exception:  # noqa: BLE001 - the reference path gives the answer or the refusal
+        return _run_reference(doc)
+
+
+def _run_reference(doc: Any) -> dict[str, Any]:
+    """The Decimal implementation of :func:`run`; the fast path must agree with it."""
     root = _obj(doc, "(document)")
     as_of = _date(root, "as_of", "")
     terms = parse_terms(require(root, "contract", ""), "contract")
@@ -1008,3 +1024,428 @@ def run(doc: Any) -> dict[str, Any]:
     achieved, revenue = _cross_check(terms, milestones, reports, as_of)
     rows, totals, alerts = _compute(terms, achieved, revenue, paid_total, as_of)
     return _to_json(rows, totals, alerts)
+
+
+# --------------------------------------------------------------------------------------------
+# Fast path: the same computation in one function (bench/schedule.py; docs "Performance").
+#
+# _run_fast accepts only documents on which the reference path succeeds and raises _Slow (or
+# any other exception) for everything else: the caller then runs _run_reference, which gives
+# the result or the exact refusal. It does the reference's arithmetic (Decimal quantized to
+# 0.01, the same expressions in the same order) but in one function: no dataclasses, no
+# intermediate rows, dates memoised, output dicts built once. Integer cents were measured and
+# were not faster (docs/engines/licensing.md, "Performance"). tests/test_licensing_fastpath.py
+# checks the two paths agree on random documents, valid and broken.
+
+
+class _Slow(Exception):
+    """The fast path does not take this document; the reference path answers it."""
+
+
+_DATES: dict[str, dt.date] = {}
+
+
+def _fdate(value: Any) -> dt.date:
+    """An ISO date string to a date, memoised (dates repeat across licences)."""
+    day = _DATES.get(value) if type(value) is str else None
+    if day is None:
+        if type(value) is not str:
+            raise _Slow
+        day = _fromiso(value)
+        if len(_DATES) >= 100_000:
+            _DATES.clear()
+        _DATES[value] = day
+    return day
+
+
+def _fmoney(value: Any) -> Decimal:
+    """What _money returns for a valid amount (quantized to 0.01, never -0.00); else _Slow."""
+    kind = type(value)
+    if kind is str or kind is int or kind is Decimal:
+        number = Decimal(value)
+        rounded = number.quantize(CENT)
+        if rounded == number and ZERO <= rounded < MONEY_LIMIT:
+            return rounded if rounded else ZERO
+    raise _Slow
+
+
+def _opt_money(value: Any) -> Decimal | None:
+    return None if value is None else _fmoney(value)
+
+
+def _fdays(value: Any, default: int) -> int:
+    if value is None:
+        return default
+    if type(value) is int and value >= 0:
+        return value
+    raise _Slow
+
+
+def _fkey(value: Any) -> str:
+    if type(value) is str:
+        text = value.strip()
+        if text:
+            return text
+    raise _Slow
+
+
+def _frate(value: Any) -> Decimal:
+    """What _rate returns for a valid rate (0 to 1); else _Slow."""
+    if type(value) is str or type(value) is Decimal:
+        rate = Decimal(value)
+        if rate.is_finite() and 0 <= rate <= 1:
+            return rate
+    raise _Slow
+
+
+_get_start = itemgetter("period_start")
+_get_end = itemgetter("period_end")
+_get_revenue = itemgetter("revenue")
+_get_reported = itemgetter("reported_on")
+_get_amount = itemgetter("amount")
+_get_date = itemgetter("date")
+_get_ref = methodcaller("get", "ref")
+_quantize = Decimal.quantize
+
+
+def _money_column(values: list[Any]) -> list[Decimal]:
+    """_fmoney of every value; the common case (decimal strings above 0) in C loops."""
+    if set(map(type, values)) == {str}:
+        numbers = list(map(Decimal, values))
+        rounded = list(map(_quantize, numbers, repeat(CENT)))
+        if rounded == numbers and min(rounded) > ZERO and max(rounded) < MONEY_LIMIT:
+            return rounded
+    return [_fmoney(value) for value in values]
+
+
+def _date_column(values: list[Any]) -> list[dt.date]:
+    """_fdate of every value, from the memo when every one is in it."""
+    days = list(map(_DATES.get, values))
+    if None in days:
+        return [_fdate(value) for value in values]
+    return days
+
+
+def _fast_periods(
+    start: dt.date, end: dt.date, period: str
+) -> tuple[tuple[tuple[dt.date, dt.date, str, str], ...], dict[str, tuple[dt.date, str]]]:
+    """The periods with their ISO texts, and period start text -> (start, period end text)."""
+    key = (start, end, period)
+    found = _FAST_PERIODS.get(key)
+    if found is None:
+        periods = tuple(
+            (s, e, s.isoformat(), e.isoformat()) for s, e in _periods(start, end, period)
+        )
+        found = (periods, {s_text: (s, e_text) for s, _, s_text, e_text in periods})
+        if len(_FAST_PERIODS) >= 8192:
+            _FAST_PERIODS.clear()
+        _FAST_PERIODS[key] = found
+    return found
+
+
+_FAST_PERIODS: dict[Any, Any] = {}
+
+
+def _run_fast(root: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0915
+    """run() for documents the reference path accepts; raises _Slow (or any error) else."""
+    if type(root) is not dict:
+        raise _Slow
+    as_of = _fdate(root["as_of"])
+    c = root["contract"]
+    if type(c) is not dict:
+        raise _Slow
+    _fkey(c["id"])
+    fee_model = c["fee_model"]
+    if fee_model not in ROYALTY_MODELS and fee_model not in STAGED_MODELS:
+        raise _Slow
+    start = _fdate(c["start"])
+    end = _fdate(c["end"])
+    if end < start:
+        raise _Slow
+    upfront_due = c.get("upfront_due")
+    upfront_due = start if upfront_due is None else _fdate(upfront_due)
+    upfront_fee = _opt_money(c.get("upfront_fee")) or ZERO
+    grace = _fdays(c.get("grace_days"), 0)
+    iso = _ISO
+
+    # Installments: (key, amount, due or None, milestone or None, days_after).
+    installments_raw = c.get("installments")
+    installments: list[tuple[str, Decimal, dt.date | None, str | None, int]] = []
+    if installments_raw is not None:
+        if type(installments_raw) is not list:
+            raise _Slow
+        keys: set[str] = set()
+        for item in installments_raw:
+            if type(item) is not dict:
+                raise _Slow
+            key = _fkey(item["key"])
+            if key in keys:
+                raise _Slow
+            keys.add(key)
+            amount = _fmoney(item["amount"])
+            due_raw = item.get("due")
+            milestone_raw = item.get("milestone")
+            if due_raw is not None:
+                if milestone_raw is not None or item.get("days_after") is not None:
+                    raise _Slow
+                installments.append((key, amount, _fdate(due_raw), None, 0))
+            elif milestone_raw is not None:
+                days_after = item["days_after"]
+                if type(days_after) is not int or days_after < 0:
+                    raise _Slow
+                installments.append((key, amount, None, _fkey(milestone_raw), days_after))
+            else:
+                raise _Slow
+    if (fee_model in STAGED_MODELS) != bool(installments):
+        raise _Slow
+
+    # Royalty terms: a rate or marginal tiers, as _parse_royalty and _check_royalty accept.
+    r = c.get("royalty")
+    if (fee_model in ROYALTY_MODELS) != (r is not None):
+        raise _Slow
+    if r is not None:
+        if type(r) is not dict:
+            raise _Slow
+        period = r["period"]
+        if period not in PERIOD_MONTHS:
+            raise _Slow
+        rate_raw = r.get("rate")
+        tiers_raw = r.get("tiers")
+        tiers: list[Tier] = []
+        if rate_raw is not None:
+            if tiers_raw is not None:
+                raise _Slow
+            rate: Decimal | None = _frate(rate_raw)
+        else:
+            rate = None
+            if type(tiers_raw) is not list or not tiers_raw:
+                raise _Slow
+            previous = ZERO
+            last = len(tiers_raw) - 1
+            for i, tier in enumerate(tiers_raw):
+                if type(tier) is not dict:
+                    raise _Slow
+                up_to = _opt_money(tier.get("up_to"))
+                if (up_to is None) != (i == last) or (up_to is not None and up_to <= previous):
+                    raise _Slow
+                if up_to is not None:
+                    previous = up_to
+                tiers.append(Tier(up_to, _frate(tier["rate"])))
+        report_days = _fdays(r.get("report_within_days"), DEFAULT_REPORT_WITHIN_DAYS)
+        pay_days = _fdays(r.get("pay_within_days"), DEFAULT_PAY_WITHIN_DAYS)
+        cap = _opt_money(r.get("cap_total"))
+
+    # Milestones: used by an installment, not twice; achieved on or before as_of counts.
+    achieved: dict[str, dt.date] = {}
+    milestones_raw = root.get("milestones")
+    if milestones_raw:
+        if type(milestones_raw) is not list:
+            raise _Slow
+        used = {inst[3] for inst in installments if inst[3] is not None}
+        seen: set[str] = set()
+        for item in milestones_raw:
+            if type(item) is not dict:
+                raise _Slow
+            key = _fkey(item["key"])
+            if key not in used or key in seen:
+                raise _Slow
+            seen.add(key)
+            achieved_raw = item.get("achieved_on")
+            if achieved_raw is not None:
+                day = _fdate(achieved_raw)
+                if day <= as_of:
+                    achieved[key] = day
+    elif milestones_raw is not None and type(milestones_raw) is not list:
+        raise _Slow
+
+    # Revenue reports and payments are validated a column at a time with map() (C loops):
+    # this is most of the work of a long licence.
+    # Revenue reports: one per royalty period; counted when reported on or before as_of.
+    revenue: dict[dt.date, Decimal] = {}
+    reports_raw = root.get("revenue_reports")
+    if reports_raw:
+        if type(reports_raw) is not list or r is None:
+            raise _Slow
+        _, index = _fast_periods(start, end, period)
+        # Period texts as isoformat() writes them (any other spelling: reference path).
+        found = list(map(index.get, map(_get_start, reports_raw)))
+        if None in found or len(set(found)) != len(found):
+            raise _Slow
+        if [pair[1] for pair in found] != list(map(_get_end, reports_raw)):
+            raise _Slow
+        bases = _money_column(list(map(_get_revenue, reports_raw)))
+        reported = _date_column(list(map(_get_reported, reports_raw)))
+        revenue = dict(
+            _compress(
+                zip([pair[0] for pair in found], bases, strict=True),
+                map(as_of.__ge__, reported),
+            )
+        )
+    elif reports_raw is not None and type(reports_raw) is not list:
+        raise _Slow
+
+    # Payments: the total dated on or before as_of.
+    paid_total = ZERO
+    payments_raw = root.get("payments")
+    if payments_raw:
+        if type(payments_raw) is not list:
+            raise _Slow
+        for ref in set(map(_get_ref, payments_raw)):
+            if ref is not None and (type(ref) is not str or not ref.strip()):
+                raise _Slow
+        amounts = _money_column(list(map(_get_amount, payments_raw)))
+        days = _date_column(list(map(_get_date, payments_raw)))
+        paid_total = sum(_compress(amounts, map(as_of.__ge__, days)), ZERO)
+    elif payments_raw is not None and type(payments_raw) is not list:
+        raise _Slow
+
+    # Pass 1: obligations as [kind, key, ps, pe, base, amount, due, status] (texts for
+    # dates), payable ones also as (due, kind rank, key or period start, row index).
+    rows: list[list[Any]] = []
+    payable: list[tuple[Any, ...]] = []
+    payable_total = ZERO
+    if upfront_fee:
+        payable.append((upfront_due, 0, "", 0))
+        payable_total += upfront_fee
+        rows.append([UPFRONT, UPFRONT_KEY, None, None, None, upfront_fee, upfront_due, None])
+    for key, amount, due, milestone, days_after in installments:
+        if due is None:
+            reached = achieved.get(milestone) if milestone is not None else None
+            if reached is None:
+                rows.append([INSTALLMENT, key, None, None, None, amount, None, PENDING_MILESTONE])
+                continue
+            due = reached + dt.timedelta(days=days_after)
+        payable.append((due, 1, key, len(rows)))
+        payable_total += amount
+        rows.append([INSTALLMENT, key, None, None, None, amount, due, None])
+    if r is not None:
+        report_delta = dt.timedelta(days=report_days)
+        pay_delta = dt.timedelta(days=pay_days)
+        cumulative = ZERO
+        royalties = ZERO
+        get_revenue = revenue.get
+        periods, _ = _fast_periods(start, end, period)
+        tier_tuple = tuple(tiers)
+        for p_start, p_end, start_text, end_text in periods:
+            if p_end >= as_of:
+                break
+            base = get_revenue(p_start)
+            if base is None:
+                status = AWAITING_REPORT if as_of <= p_end + report_delta else REPORT_MISSING
+                rows.append([ROYALTY, None, start_text, end_text, None, None, None, status])
+                continue
+            if rate is not None:
+                amount = (base * rate).quantize(CENT, ROUND_HALF_UP)
+            else:
+                high = cumulative + base
+                amount = _tiered(tier_tuple, cumulative, high).quantize(CENT, ROUND_HALF_UP)
+                cumulative = high
+            if cap is not None:
+                room = cap - royalties
+                if amount > room:
+                    amount = room
+                royalties += amount
+            due = p_end + pay_delta
+            payable.append((due, 2, p_start, len(rows)))
+            payable_total += amount
+            rows.append([ROYALTY, None, start_text, end_text, base, amount, due, None])
+
+    # Pass 2: allocate the pool oldest-due first (ties: kind, key/period start).
+    pool = paid_total
+    paid = [ZERO] * len(rows)
+    if pool >= payable_total:
+        for _, _, _, i in payable:
+            paid[i] = rows[i][5]
+        pool -= payable_total
+    elif pool:
+        payable.sort()
+        for _, _, _, i in payable:
+            amount = rows[i][5]
+            if pool >= amount:
+                paid[i] = amount
+                pool -= amount
+            else:
+                paid[i] = pool
+                pool = ZERO
+                break
+
+    # Pass 3: statuses, totals, alerts, straight into the JSON document.
+    as_of_ordinal = as_of.toordinal()
+    billed = scheduled = outstanding_total = overdue_total = ZERO
+    default_risk = False
+    obligations: list[dict[str, Any]] = []
+    add = obligations.append
+    alerts: list[dict[str, Any]] = []
+    zero_text = str(ZERO)
+    for (kind, key, p_start, p_end, base, amount, due, status), paid_amount in zip(
+        rows, paid, strict=True
+    ):
+        if status is not None:
+            amount_text = None if amount is None else str(amount)
+            add(
+                {
+                    "kind": kind,
+                    "key": key,
+                    "period_start": p_start,
+                    "period_end": p_end,
+                    "base": None,
+                    "amount": amount_text,
+                    "due": None,
+                    "paid": zero_text,
+                    "outstanding": amount_text,
+                    "status": status,
+                    "days_overdue": None,
+                }
+            )
+            if status == REPORT_MISSING:
+                alerts.append({"code": ALERT_REPORT_MISSING, "key": key, "period_start": p_start})
+            continue
+        outstanding = amount - paid_amount
+        days = as_of_ordinal - due.toordinal()
+        if days >= 0:
+            billed += amount
+            outstanding_total += outstanding
+        else:
+            scheduled += amount
+        if not outstanding:
+            status = PAID
+            days_overdue = None
+        elif days > grace:
+            status = OVERDUE
+            days_overdue = days
+            overdue_total += outstanding
+            alerts.append({"code": ALERT_OVERDUE, "key": key, "period_start": p_start})
+            if days > DEFAULT_RISK_DAYS:
+                default_risk = True
+        else:
+            status = OPEN
+            days_overdue = None
+        add(
+            {
+                "kind": kind,
+                "key": key,
+                "period_start": p_start,
+                "period_end": p_end,
+                "base": None if base is None else str(base),
+                "amount": str(amount),
+                "due": iso[due],
+                "paid": str(paid_amount),
+                "outstanding": str(outstanding),
+                "status": status,
+                "days_overdue": days_overdue,
+            }
+        )
+    if default_risk:
+        alerts.append({"code": ALERT_DEFAULT_RISK, "key": None, "period_start": None})
+    return {
+        "obligations": obligations,
+        "totals": {
+            "billed": str(billed),
+            "scheduled": str(scheduled),
+            "paid": str(paid_total),
+            "outstanding": str(outstanding_total),
+            "overdue": str(overdue_total),
+            "unallocated": str(pool),
+        },
+        "alerts": alerts,
+    }

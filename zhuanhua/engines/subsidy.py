@@ -23,6 +23,7 @@ import gc
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -904,6 +905,7 @@ def _check_other_fields(c: dict[str, Any], i: int, cid: Any) -> None:
 
 
 _TYPES = frozenset(APPLICANT_TYPE_LABELS)
+_Decimal = Decimal
 _LEVELS = frozenset(LEVEL_LABELS)
 
 
@@ -936,14 +938,38 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
         if when is None:
             raise _fail(i, cid, "date", "is required")
         day = _claim_date(when, i, cid, "date")
+    # Money: _money inlined for decimal strings (same steps, same result); else the call.
     base = get("base")
     if base is not None:
-        base = _claim_money(base, i, cid, "base")
+        rounded = None
+        if type(base) is str:
+            try:
+                number = _Decimal(base)
+                if number >= 0:
+                    rounded = number.quantize(CENT)
+                    if rounded != number:
+                        rounded = None
+            except (InvalidOperation, ValueError, TypeError):
+                rounded = None
+        base = rounded if rounded is not None else _claim_money(base, i, cid, "base")
     elif plan.rate is not None:
         raise _fail(i, cid, "base", f"is required for {code} (rated measure)")
     requested = get("requested")
     if requested is not None:
-        requested = _claim_money(requested, i, cid, "requested")
+        rounded = None
+        if type(requested) is str:
+            try:
+                number = _Decimal(requested)
+                if number >= 0:
+                    rounded = number.quantize(CENT)
+                    if rounded != number:
+                        rounded = None
+            except (InvalidOperation, ValueError, TypeError):
+                rounded = None
+        if rounded is not None:
+            requested = rounded
+        else:
+            requested = _claim_money(requested, i, cid, "requested")
     cp = get("counterparty")
     if cp is None or cp == "":
         if plan.needs_cp:
@@ -958,7 +984,22 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
     paid_in = get("paid_in_date")
     if paid_in is not None:
         paid_in = _claim_date(paid_in, i, cid, "paid_in_date")
-    _check_other_fields(c, i, cid)
+    # _check_other_fields inlined for the common case; it runs (and refuses) on anything odd.
+    registered = get("registered")
+    related = get("related_party")
+    loss = get("loss_confirmed")
+    region = get("applicant_region")
+    cp_raw = get("counterparty")
+    if (
+        (registered is not None and registered is not True and registered is not False)
+        or (related is not None and related is not True and related is not False)
+        or (loss is not None and loss is not True and loss is not False)
+        or (cp_raw is not None and type(cp_raw) is not str)
+        or (subj != "" and type(subj) is not str)
+        or (region is not None and type(region) is not str)
+        or (level is not None and type(level) is not str)
+    ):
+        _check_other_fields(c, i, cid)
 
     r = Result()
     r.id = cid
@@ -984,21 +1025,21 @@ def _prepare(i: int, c: Any, plans: dict[str, _Plan]) -> tuple[Result, tuple[Any
         reasons = ["applicant_type"]
     if plan.checks:
         found = [] if reasons is None else reasons
-        if plan.region is not None and get("applicant_region") not in plan.region:
+        if plan.region is not None and region not in plan.region:
             found.append("region")
         if (plan.eff_from is not None and day < plan.eff_from) or (
             plan.eff_to is not None and day > plan.eff_to
         ):
             found.append("not_in_force")
-        if plan.registered and get("registered") is not True:
+        if plan.registered and registered is not True:
             found.append("not_registered")
-        if plan.not_related and get("related_party") is True:
+        if plan.not_related and related is True:
             found.append("related_party")
         if plan.holding is not None and (
             paid_in is None or day < full_years_reached_on(paid_in, plan.holding)
         ):
             found.append("holding_period")
-        if plan.loss and get("loss_confirmed") is not True:
+        if plan.loss and loss is not True:
             found.append("loss_not_confirmed")
         if plan.level and level is None:
             found.append("missing_level")
@@ -1091,6 +1132,28 @@ def evaluate(
             gc.enable()
 
 
+def _date_id_order(keys: list[tuple[Any, ...]]) -> list[int]:
+    """Indexes of ``keys`` ((date, id kind, id) triples) in ascending order.
+
+    When all ids are of one kind (all strings or all integers) two stable sorts on plain keys
+    (by id, then by date ordinal) give the same order as one sort on the triples, about twice
+    as fast at a million claims: ints and strs compare by specialised fast paths, triples of
+    dates do not. Mixed kinds take the sort on the triples.
+    """
+    count = len(keys)
+    if count > 1 and len(set(map(_SECOND, keys))) == 1:
+        ids = list(map(_THIRD, keys))
+        ordinals = list(map(dt.date.toordinal, map(_FIRST, keys)))
+        by_id = sorted(range(count), key=ids.__getitem__)
+        return sorted(by_id, key=ordinals.__getitem__)
+    return sorted(range(count), key=keys.__getitem__)
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
+
+
 def _evaluate(
     claims: Sequence[Any], prior_grants: Iterable[Any] | None, catalogue: Catalogue
 ) -> list[Result]:
@@ -1118,7 +1181,7 @@ def _evaluate(
             add_work(r)
             add_key(key)
     del seen
-    order = sorted(range(len(work)), key=keys.__getitem__)
+    order = _date_id_order(keys)
     del keys
     get = used.get
     highest = _HIGHEST
