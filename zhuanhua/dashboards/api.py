@@ -7,7 +7,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from zhuanhua.dashboards.charts import CHARTS, chart_data
-from zhuanhua.dashboards.selectors import check_department, filters_from
+from zhuanhua.dashboards.org_charts import charts_for, org_chart_data
+from zhuanhua.dashboards.selectors import (
+    check_department,
+    filters_from,
+    org_filters_from,
+    own_dashboard_org,
+)
 
 router = Router(tags=["数据看板 dashboards"])
 
@@ -39,3 +45,24 @@ def get_chart(request: HttpRequest, key: str, filters: Query[ChartFilters]) -> d
     if key not in CHARTS:
         raise Http404
     return chart_data(key, filters_from(filters.dict())).as_json()
+
+
+class OrgChartFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+@router.get("/mine/charts", response=list[str], auth=django_auth, summary="本机构看板图表清单")
+def list_org_charts(request: HttpRequest) -> list[str]:
+    return [c.key for c in charts_for(own_dashboard_org(request.user))]
+
+
+@router.get("/mine/charts/{key}", response=ChartOut, auth=django_auth,
+            summary="本机构看板一个图表的数据（仅本人所在机构）")
+def get_org_chart(request: HttpRequest, key: str,
+                  filters: Query[OrgChartFilters]) -> dict[str, Any]:
+    org = own_dashboard_org(request.user)
+    try:
+        data = org_chart_data(key, org, org_filters_from(filters.dict()))
+    except KeyError:
+        raise Http404 from None
+    return data.as_json()

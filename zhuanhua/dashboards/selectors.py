@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.dashboards.charts import Filters
+from zhuanhua.dashboards.org_charts import OrgFilters
 from zhuanhua.organisations.choices import OrganisationType
 
 ERR_NOT_DEPARTMENT = "数据看板仅向主管部门、审计人员和平台管理员开放"
+ERR_NO_ORG_DASHBOARD = "机构看板仅向科研单位和企业的用户开放"
 
 
 def check_department(user: Any) -> None:
@@ -31,3 +33,18 @@ def filters_from(params: Any) -> Filters:
     if org_type not in OrganisationType.values:
         org_type = ""
     return Filters(year=year, prefecture=prefecture, org_type=org_type)
+
+
+def own_dashboard_org(user: Any) -> Any:
+    """The organisation whose dashboard ``user`` reads: always their own, and only a research
+    unit or an enterprise has one (403 otherwise)."""
+    from zhuanhua.dashboards.org_charts import audience_of
+
+    org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
+    if org is None or audience_of(org) is None:
+        raise PermissionDenied(ERR_NO_ORG_DASHBOARD)
+    return org
+
+
+def org_filters_from(params: Any) -> OrgFilters:
+    return OrgFilters(year=filters_from(params).year)

@@ -5,6 +5,9 @@ from zhuanhua.dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.department, name="department"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<str:key>/table/", views.mine_table, name="mine_table"),
+    path("mine/<str:key>.xlsx", views.mine_xlsx, name="mine_xlsx"),
     path("yunnan.geojson", views.yunnan_geojson, name="geojson"),
     path("report/<int:year>.pdf", views.annual_report, name="annual_report"),
     path("<str:key>/table/", views.chart_table, name="table"),

@@ -6,14 +6,21 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from openpyxl import Workbook
 
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
-from zhuanhua.dashboards.charts import CHARTS, chart_data
-from zhuanhua.dashboards.selectors import check_department, filters_from
+from zhuanhua.dashboards.charts import CHARTS, ChartData, chart_data
+from zhuanhua.dashboards.org_charts import ENTERPRISE, charts_for, org_chart_data
+from zhuanhua.dashboards.selectors import (
+    check_department,
+    filters_from,
+    org_filters_from,
+    own_dashboard_org,
+)
 from zhuanhua.organisations.choices import OrganisationType
 
 
@@ -48,7 +55,10 @@ def chart_xlsx(request: HttpRequest, key: str) -> FileResponse:
     check_department(request.user)
     if key not in CHARTS:
         raise Http404
-    data = chart_data(key, filters_from(request.GET))
+    return _xlsx(chart_data(key, filters_from(request.GET)))
+
+
+def _xlsx(data: ChartData) -> FileResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "数据"
@@ -62,6 +72,48 @@ def chart_xlsx(request: HttpRequest, key: str) -> FileResponse:
     book.save(buffer)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=f"{data.title}.xlsx")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The user's own organisation's dashboard: the unit set or the enterprise set."""
+    try:
+        org = own_dashboard_org(request.user)
+    except PermissionDenied:
+        user = request.user
+        if user.is_reviewer or user.is_auditor or user.is_platform_admin:  # type: ignore[union-attr]
+            return redirect("dashboards:department")  # the department reads the province's
+        raise
+    filters = org_filters_from(request.GET)
+    this_year = timezone.localdate().year
+    charts = charts_for(org)
+    context = {
+        "org": org,
+        "charts": charts,
+        "is_enterprise": charts[0].audience == ENTERPRISE if charts else False,
+        "filters": filters,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboards/mine.html", context)
+
+
+def _own_chart(request: HttpRequest, key: str) -> ChartData:
+    org = own_dashboard_org(request.user)
+    try:
+        return org_chart_data(key, org, org_filters_from(request.GET))
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+def mine_table(request: HttpRequest, key: str) -> HttpResponse:
+    return render(request, "dashboards/_table.html", {"data": _own_chart(request, key)})
+
+
+@login_required
+def mine_xlsx(request: HttpRequest, key: str) -> FileResponse:
+    return _xlsx(_own_chart(request, key))
 
 
 def yunnan_geojson(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,12 @@
     return mapReady;
   }
 
+  function isEmpty(data) {
+    return !data.rows.some(function (r) {
+      return r.slice(1).some(function (v) { return typeof v === "number" && v !== 0; });
+    });
+  }
+
   function render(el) {
     var chart = echarts.init(el);
     chart.showLoading();
@@ -21,7 +27,12 @@
     Promise.all([fetch(el.dataset.src, { credentials: "same-origin" }).then(function (r) { return r.json(); }), needsMap])
       .then(function (out) {
         chart.hideLoading();
-        chart.setOption(ZhCharts.option(out[0], out[1]));
+        if (isEmpty(out[0])) {  // an all-zero pie would draw equal slices: say so instead
+          chart.setOption({ title: { text: "暂无数据", left: "center", top: "middle",
+            textStyle: { color: "#6c757d", fontSize: 14, fontWeight: "normal" } } });
+        } else {
+          chart.setOption(ZhCharts.option(out[0], out[1]));
+        }
         el.dataset.rendered = "true";
       })
       .catch(function () { chart.hideLoading(); el.textContent = "数据加载失败，请刷新重试。"; });
