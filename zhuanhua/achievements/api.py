@@ -6,13 +6,14 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["成果 achievements"])
 
@@ -100,7 +101,7 @@ def _with_related(qs):  # type: ignore[no-untyped-def]
 
 
 @router.get("/", response=list[AchievementOut], summary="成果大厅（已发布成果）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: ignore[no-untyped-def]
     query = HallQuery(
         q=filters.q, ip_type=filters.ip_type or "", prefecture=filters.prefecture,
@@ -111,7 +112,7 @@ def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: 
 
 
 @router.get("/mine", response=list[AchievementOut], auth=django_auth, summary="本单位成果")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_mine(request: HttpRequest):  # type: ignore[no-untyped-def]
     org_id = request.user.organisation_id  # type: ignore[union-attr]
     return _with_related(Achievement.objects.filter(owner_id=org_id).order_by("-id"))

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.credit import selectors, services
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind
 from zhuanhua.credit.models import CreditEvent
@@ -89,7 +90,7 @@ def _detail(request: HttpRequest, event: CreditEvent) -> CreditEvent:
 
 
 @router.get("/", response=list[CreditEventOut], summary="有效的失信记录（公开）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_active(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.credit_active_events()
 

@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.licensing import services
 from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, RevenueReport
 from zhuanhua.licensing.selectors import (
@@ -171,7 +172,7 @@ def _money_key(value: Any) -> Any:
 
 
 @router.get("/offers", response=list[OfferOut], summary="先使用后付费成果（有效许可报价）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_offers(request: HttpRequest, filters: Query[OfferFilters]):  # type: ignore[no-untyped-def]
     return offers_public(filters.fee_model)
 

@@ -879,7 +879,7 @@ def run_idempotent(
     """Run ``action`` once per (licence, key): the record and the stored response commit together.
 
     Same key + same body returns the stored response; another body raises IdempotencyConflict.
-    Two requests racing with one key: the loser's insert hits the unique constraint, its whole
+    Two requests racing with one key: the loser's action or key insert fails, its whole
     transaction (record included) rolls back, and it answers from the winner's row.
     """
     if not key:
@@ -896,7 +896,10 @@ def run_idempotent(
                 licence=licence, key=key, fingerprint=print_, response_status=status,
                 response_body=response,
             )
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
+        # A racer with the same key may have won while this one waited on the licence lock:
+        # its action then fails (duplicate period, say) or its key insert does; either way the
+        # winner's stored response is the answer.
         replay = _replay(licence, key, print_)
         if replay is None:
             raise

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.needs.models import TechnologyNeed
 from zhuanhua.needs.selectors import NeedQuery, need_hall, needs_visible_to
 from zhuanhua.search.services import match_for_need
@@ -49,7 +50,7 @@ class MatchOut(Schema):
 
 
 @router.get("/", response=list[NeedOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_needs(request: HttpRequest, filters: Query[NeedFilter]) -> object:
     return need_hall(NeedQuery(**filters.dict()))
 

@@ -4,8 +4,9 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
 from zhuanhua.organisations.models import Organisation
 
@@ -29,7 +30,7 @@ class OrganisationFilters(Schema):
 
 
 @router.get("/", response=list[OrganisationOut], summary="机构名录（已审核通过）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):  # type: ignore[no-untyped-def]
     qs = Organisation.objects.filter(status=OrganisationStatus.APPROVED)
     if filters.org_type:

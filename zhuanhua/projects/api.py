@@ -56,7 +56,7 @@ class LinkIn(Schema):
     achievement_id: int
 
 
-class AcceptIn(Schema):
+class ProjectAcceptanceIn(Schema):
     accepted_on: dt.date
 
 
@@ -150,7 +150,7 @@ def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> 
 
 
 @router.post("/{project_id}/accept", response=dict, auth=django_auth, summary="记录验收")
-def accept(request: HttpRequest, project_id: int, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, project_id: int, payload: ProjectAcceptanceIn) -> dict[str, Any]:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
     project = services.project_accept(user=request.user, project=project,
                                       accepted_on=payload.accepted_on)

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.publicity import services
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
 from zhuanhua.publicity.models import Notice, Objection
@@ -97,7 +98,7 @@ def _objection_out(objection: Objection, show: bool) -> dict:
 
 
 @router.get("/", response=list[NoticeOut], summary="公示列表（公示中与已结束）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_notices(request: HttpRequest, filters: Query[NoticeFilters]):  # type: ignore[no-untyped-def]
     return notice_public_list(kind=filters.kind or "", status=filters.status or "")
 

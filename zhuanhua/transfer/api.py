@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhuanhua.achievements.choices import IndustryField, IpType
+from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.engines import transfer_deadline
 from zhuanhua.engines.common import InputError, loads
 from zhuanhua.transfer.models import UseFirstListEntry
@@ -53,7 +54,7 @@ class CheckOut(Schema):
 
 
 @router.get("/use-first", response=list[UseFirstOut], summary="先用后转清单（公开，已发布成果）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_use_first(request: HttpRequest, filters: Query[UseFirstFilters]):  # type: ignore[no-untyped-def]
     return use_first_public(
         UseFirstQuery(

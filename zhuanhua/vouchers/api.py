@@ -69,7 +69,7 @@ class ClaimIn(Schema):
     invoice_number: str = ""
 
 
-class DecisionIn(Schema):
+class VoucherDecisionIn(Schema):
     approve: bool
     reason: str = ""
 
@@ -137,7 +137,7 @@ def claim_spend(
 
 
 @router.post("/spends/{spend_id}/decision", response=SpendOut, summary="审核兑付（主管部门审核员）")
-def decide_spend(request: HttpRequest, spend_id: int, payload: DecisionIn) -> VoucherSpend:
+def decide_spend(request: HttpRequest, spend_id: int, payload: VoucherDecisionIn) -> VoucherSpend:
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
     return services.voucher_redemption_decide(
         user=request.user, spend=spend, approve=payload.approve, reason=payload.reason,
