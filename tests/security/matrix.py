@@ -134,6 +134,10 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "POST /api/licensing/licences/{licence_id}/revenue-reports": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/payments": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/milestones": {"": P(licence_id="@licence")},
+    **{f"{m} /api/licensing/licences/{{licence_id}}/{n}": {"": P(licence_id="@licence")}
+       for m, n in (("POST", "pricing-method"), ("POST", "signing"), ("POST", "registration"),
+                    ("GET", "covers"), ("GET", "distributions"), ("POST", "distributions"))},
+    "POST /api/licensing/claims/{claim_id}/handle": {"missing": P(claim_id=MISSING)},
     "GET /api/publicity/{notice_id}": {"": P(notice_id="@notice")},
     "POST /api/publicity/{notice_id}/objections": {"": P(notice_id="@notice")},
     "GET /api/credit/{event_id}": {"missing": P(event_id=MISSING)},

@@ -9,19 +9,39 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.licensing import services
-from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, RevenueReport
+from zhuanhua.licensing.models import (
+    ContractRegistration,
+    DistributionPlan,
+    Inquiry,
+    Licence,
+    LicenceOffer,
+    Payment,
+    RevenueReport,
+    RiskClaim,
+    RiskCover,
+    SignedContract,
+)
 from zhuanhua.licensing.selectors import (
+    can_see_distributions,
+    claims_visible_to,
+    covers_of_provider,
+    distributions_visible_to,
     inquiries_visible_to,
+    licence_for_cover,
     licence_plan,
     licences_visible_to,
     offers_public,
@@ -95,6 +115,8 @@ class PaymentIn(Schema):
     amount: str | int | float
     paid_on: str = Field(..., max_length=10)
     ref: str = Field("", max_length=100)
+    # The part paid with innovation vouchers (≤ amount); spent from the licensee's quota.
+    voucher_amount: str | int | float | None = None
 
 
 def _inquiry_out(inquiry: Inquiry) -> dict[str, Any]:
@@ -135,11 +157,8 @@ def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, An
 
 def _registration_out(licence: Licence) -> dict[str, Any] | None:
     """The 认定登记 (the two parties and the department see the licence, hence this)."""
-    from zhuanhua.licensing.models import ContractRegistration
-    from zhuanhua.licensing.services import registration_state
-
     reg = ContractRegistration.objects.filter(licence=licence).first()
-    return registration_state(reg) if reg else None
+    return services.registration_state(reg) if reg else None
 
 
 def _report_out(report: RevenueReport) -> dict[str, Any]:
@@ -153,9 +172,13 @@ def _report_out(report: RevenueReport) -> dict[str, Any]:
 
 
 def _payment_out(payment: Payment) -> dict[str, Any]:
+    spend = payment.voucher_spend
     return {
         "id": payment.pk, "licence_id": payment.licence_id, "amount": str(payment.amount),
         "paid_on": payment.paid_on.isoformat(), "ref": payment.ref,
+        "voucher_amount": str(payment.voucher_amount),
+        "voucher_spend_id": spend.pk if spend else None,
+        "voucher_status": spend.status if spend else None,
     }
 
 
@@ -296,11 +319,15 @@ def record_payment(
 ) -> Status:
     licence = _visible_licence(request, licence_id)
     body = {**payload.dict(), "amount": _money_key(payload.amount)}
+    if payload.voucher_amount is None:
+        body.pop("voucher_amount")  # keys stored before vouchers existed keep their fingerprint
+    else:
+        body["voucher_amount"] = _money_key(payload.voucher_amount)
 
     def action() -> tuple[int, Any]:
         payment = services.payment_record(
             user=request.user, licence=licence, amount=payload.amount, paid_on=payload.paid_on,
-            ref=payload.ref,
+            ref=payload.ref, voucher_amount=payload.voucher_amount,
         )
         return 201, _payment_out(payment)
 
@@ -327,3 +354,266 @@ def _idempotent(licence: Licence, key: str | None, endpoint: str, body: dict[str
     except services.IdempotencyConflict as exc:
         return Status(409, {"detail": str(exc)})
     return Status(status, response)
+
+
+# --------------------------------------------------------------------------------------------
+# Signing, 认定登记, risk cover, income distribution: the pages' writes, same services and rules
+
+
+class PricingMethodIn(Schema):
+    pricing_method: str = Field(..., max_length=16)  # agreement / listing / auction
+
+
+class LicenceSigningIn(Schema):
+    signed_on: str = Field(..., max_length=10)  # YYYY-MM-DD, not in the future
+
+
+class SignedContractOut(Schema):
+    original_name: str
+    size: int
+    sha256: str
+    download_url: str
+
+
+class LicenceStateOut(Schema):
+    id: int
+    status: str
+    pricing_method: str
+    signed_on: dt.date | None
+    signed_contract: SignedContractOut | None
+
+
+class ContractRegistrationIn(Schema):
+    contract_type: str = Field(..., max_length=16)  # development/transfer/license/consulting/service
+    registration_number: str = Field(..., max_length=64)
+    registry: str = Field(..., max_length=200)
+    registered_on: str = Field(..., max_length=10)
+    transaction_amount: str | int | float
+    technical_income_amount: str | int | float
+
+
+class ContractRegistrationOut(Schema):
+    id: int
+    licence_id: int
+    contract_type: str
+    registration_number: str
+    registry: str
+    registered_on: dt.date
+    transaction_amount: Decimal
+    technical_income_amount: Decimal
+
+
+class RiskCoverIn(Schema):
+    licence_id: int
+    licensee_uscc: str = Field(..., max_length=18)
+    share: str | int | float  # a fraction: 0 < share ≤ 1 (0.3 is 30 %)
+    limit_amount: str | int | float
+    starts_on: str = Field(..., max_length=10)
+    ends_on: str = Field(..., max_length=10)
+
+
+class RiskClaimOut(Schema):
+    id: int
+    cover_id: int
+    licence_id: int
+    alert_code: str
+    status: str
+    opened_on: dt.date
+    handled_on: dt.date | None
+    resolution: str
+
+
+class RiskCoverOut(Schema):
+    id: int
+    licence_id: int
+    provider_id: int
+    provider_name: str
+    kind: str
+    share: Decimal
+    limit_amount: Decimal
+    starts_on: dt.date
+    ends_on: dt.date
+    claims: list[RiskClaimOut]
+
+
+class RiskClaimHandleIn(Schema):
+    resolution: str = Field(..., max_length=5000)
+
+
+class DistributionCostIn(Schema):
+    label: str = Field(..., max_length=200)
+    amount: str | int | float
+
+
+class DistributionShareIn(Schema):
+    name: str = Field(..., max_length=100)
+    role: str = Field(..., max_length=20)  # researcher / transfer_staff / unit
+    amount: str | int | float
+
+
+class DistributionPlanIn(Schema):
+    income_amount: str | int | float
+    costs: list[DistributionCostIn] = Field([], max_length=50)
+    shares: list[DistributionShareIn] = Field(..., max_length=200)
+    staff_reward_chosen: bool = False
+
+
+class DistributionCostOut(Schema):
+    label: str
+    amount: Decimal
+
+
+class DistributionShareOut(Schema):
+    name: str
+    role: str
+    amount: Decimal
+
+
+class DistributionWarningOut(Schema):
+    code: str
+    message: str
+
+
+class DistributionPlanOut(Schema):
+    id: int
+    licence_id: int
+    income_amount: Decimal
+    costs: list[DistributionCostOut]
+    net_income_amount: Decimal
+    shares: list[DistributionShareOut]
+    staff_reward_chosen: bool
+    warnings: list[DistributionWarningOut]
+    recorded_on: dt.date
+
+
+def _licence_state(licence_id: int) -> dict[str, Any]:
+    licence = Licence.objects.get(pk=licence_id)
+    stored = SignedContract.objects.filter(licence=licence).first()
+    return {
+        "id": licence.pk, "status": licence.status, "pricing_method": licence.pricing_method,
+        "signed_on": licence.signed_on,
+        "signed_contract": {
+            "original_name": stored.original_name, "size": stored.size, "sha256": stored.sha256,
+            "download_url": reverse("licensing:signed_pdf", args=[licence.pk]),
+        } if stored else None,
+    }
+
+
+def _claim_out(claim: RiskClaim) -> dict[str, Any]:
+    return {
+        "id": claim.pk, "cover_id": claim.cover_id, "licence_id": claim.cover.licence_id,
+        "alert_code": claim.alert.code, "status": claim.status, "opened_on": claim.opened_on,
+        "handled_on": claim.handled_on, "resolution": claim.resolution,
+    }
+
+
+def _cover_out(cover: RiskCover) -> dict[str, Any]:
+    return {
+        "id": cover.pk, "licence_id": cover.licence_id, "provider_id": cover.provider_id,
+        "provider_name": cover.provider.name, "kind": cover.kind, "share": cover.share,
+        "limit_amount": cover.limit_amount, "starts_on": cover.starts_on,
+        "ends_on": cover.ends_on,
+        "claims": [_claim_out(c) for c in cover.visible_claims],  # type: ignore[attr-defined]
+    }
+
+
+def _covers(request: HttpRequest, covers: Any) -> list[dict[str, Any]]:
+    """Covers with the claims the user may see (claims_visible_to), prefetched."""
+    claims = claims_visible_to(request.user).order_by("-opened_on", "-id")
+    rows = covers.select_related("provider").prefetch_related(
+        Prefetch("claims", queryset=claims, to_attr="visible_claims"))
+    return [_cover_out(cover) for cover in rows]
+
+
+@router.post("/licences/{licence_id}/pricing-method", response=LicenceStateOut,
+             auth=django_auth, summary="设置定价方式（协议定价 / 挂牌交易 / 拍卖；签订前）")
+def set_pricing_method(request: HttpRequest, licence_id: int,
+                       payload: PricingMethodIn) -> dict[str, Any]:
+    licence = _visible_licence(request, licence_id)
+    services.licence_set_pricing_method(user=request.user, licence=licence,
+                                        pricing_method=payload.pricing_method)
+    return _licence_state(licence.pk)
+
+
+@router.post("/licences/{licence_id}/signing", response=LicenceStateOut, auth=django_auth,
+             summary="登记合同已签订（签订日期与已签合同 PDF，multipart）")
+def sign_licence(
+    request: HttpRequest, licence_id: int, payload: Form[LicenceSigningIn],
+    signed_pdf: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    licence = _visible_licence(request, licence_id)
+    services.licence_activate(user=request.user, licence=licence, signed_on=payload.signed_on,
+                              signed_pdf=signed_pdf)
+    return _licence_state(licence.pk)
+
+
+@router.post("/licences/{licence_id}/registration", response={201: ContractRegistrationOut},
+             auth=django_auth, summary="登记技术合同认定登记")
+def record_registration(request: HttpRequest, licence_id: int,
+                        payload: ContractRegistrationIn) -> Status:
+    licence = _visible_licence(request, licence_id)
+    reg = services.registration_record(user=request.user, licence=licence, data=payload.dict())
+    return Status(201, reg)
+
+
+@router.get("/licences/{licence_id}/covers", response=list[RiskCoverOut], auth=django_auth,
+            summary="许可的风险分担保障与理赔")
+def list_licence_covers(request: HttpRequest, licence_id: int) -> list[dict[str, Any]]:
+    licence = _visible_licence(request, licence_id)
+    return _covers(request, RiskCover.objects.filter(licence=licence))
+
+
+@router.get("/covers", response=list[RiskCoverOut], auth=django_auth,
+            summary="本机构提供的风险分担保障与理赔（担保/保险机构）")
+@paginate(BoundedLimitOffsetPagination)
+def list_provider_covers(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not services.is_cover_provider(request.user):
+        raise PermissionDenied(services.ERR_NOT_PROVIDER)
+    return _covers(request, covers_of_provider(request.user).order_by("-created_at", "-id"))
+
+
+@router.post("/covers", response={201: RiskCoverOut}, auth=django_auth,
+             summary="为许可提供风险分担保障（按许可编号与被许可方统一社会信用代码）")
+def attach_cover(request: HttpRequest, payload: RiskCoverIn) -> Status:
+    if not services.is_cover_provider(request.user):
+        raise PermissionDenied(services.ERR_NOT_PROVIDER)
+    licence = licence_for_cover(licence_id=payload.licence_id,
+                                licensee_uscc=payload.licensee_uscc)
+    if licence is None:
+        raise ValidationError({"licence_id": [services.ERR_COVER_LICENCE_NOT_FOUND]})
+    cover = services.cover_attach(
+        user=request.user, licence=licence, share=payload.share,
+        limit_amount=payload.limit_amount, starts_on=payload.starts_on, ends_on=payload.ends_on,
+    )
+    return Status(201, _covers(request, RiskCover.objects.filter(pk=cover.pk))[0])
+
+
+@router.post("/claims/{claim_id}/handle", response=RiskClaimOut, auth=django_auth,
+             summary="处理理赔（提供保障的机构管理员）")
+def handle_claim(request: HttpRequest, claim_id: int,
+                 payload: RiskClaimHandleIn) -> dict[str, Any]:
+    claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
+    services.claim_handle(user=request.user, claim=claim, resolution=payload.resolution)
+    return _claim_out(claims_visible_to(request.user).get(pk=claim.pk))
+
+
+@router.get("/licences/{licence_id}/distributions", response=list[DistributionPlanOut],
+            auth=django_auth, summary="收益分配方案（许可方与主管部门）")
+def list_distributions(request: HttpRequest, licence_id: int) -> Any:
+    licence = _visible_licence(request, licence_id)
+    if not can_see_distributions(request.user, licence):
+        raise PermissionDenied(services.ERR_DISTRIBUTIONS_HIDDEN)
+    return distributions_visible_to(request.user, licence)
+
+
+@router.post("/licences/{licence_id}/distributions", response={201: DistributionPlanOut},
+             auth=django_auth, summary="登记收益分配方案（低于法定比例时返回提示，不拒绝）")
+def record_distribution(request: HttpRequest, licence_id: int,
+                        payload: DistributionPlanIn) -> Status:
+    licence = _visible_licence(request, licence_id)
+    plan: DistributionPlan = services.distribution_record(
+        user=request.user, licence=licence, income_amount=payload.income_amount,
+        costs=[c.dict() for c in payload.costs], shares=[s.dict() for s in payload.shares],
+        staff_reward_chosen=payload.staff_reward_chosen,
+    )
+    return Status(201, plan)

@@ -116,6 +116,12 @@ class PaymentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     amount = forms.DecimalField(label="到账金额（元）", min_value=0, decimal_places=2, max_digits=17)
     paid_on = forms.DateField(label="到账日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     ref = forms.CharField(label="凭证号", max_length=100, required=False)
+    voucher_amount = forms.DecimalField(
+        label="其中以科技创新券支付（元，可选）", required=False, min_value=0, decimal_places=2,
+        max_digits=17,
+        help_text="被许可方以创新券支付的部分（全额支付时填到账金额）。须已办理技术合同认定登记；"
+                  "累计不超过登记成交额的 50%，且不超过被许可方到账年度剩余的创新券额度。",
+    )
 
 
 class ActivateForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -212,12 +212,23 @@ class RevenueReport(models.Model):
 
 
 class Payment(models.Model):
-    """Money the licensor received (recorded by the unit)."""
+    """Money the licensor received (recorded by the unit).
+
+    ``amount`` is the whole payment; ``voucher_amount`` the part of it the licensee paid with
+    innovation vouchers (科技创新券, 指引第七条（四）), spent from its quota through
+    ``voucher_spend`` in the same transaction (0 and no spend when paid wholly in money).
+    """
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField("金额（元）", max_digits=17, decimal_places=2)
     paid_on = models.DateField("到账日期")
     ref = models.CharField("凭证号", max_length=100, blank=True)
+    voucher_amount = models.DecimalField("其中创新券（元）", max_digits=17, decimal_places=2,
+                                         default=0)
+    voucher_spend = models.OneToOneField(
+        "vouchers.VoucherSpend", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="licence_payment", verbose_name="创新券使用记录",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
     )
@@ -227,6 +238,12 @@ class Payment(models.Model):
         verbose_name = "付款记录"
         verbose_name_plural = "付款记录"
         ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voucher_amount__gte=0) & Q(voucher_amount__lte=models.F("amount")),
+                name="licensing_payment_voucher_within_amount",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.paid_on}：{self.amount}"

@@ -109,22 +109,41 @@ def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
 
 @dataclass
 class Plan:
+    """The engine's schedule of a licence with the page's labels.
+
+    ``in_force`` is False before the contract is signed (and after termination): the plan is
+    then what the agreed terms would give, and raises no alerts — nobody owes anything on an
+    unsigned contract, and the daily job likewise only looks at active licences.
+    """
+
     as_of: dt.date
     schedule: engine.Schedule
     rows: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
+    in_force: bool = True
 
     @property
     def totals(self) -> engine.Totals:
         return self.schedule.totals
 
     def to_json(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), **engine.schedule_to_json(self.schedule)}
+        doc = {"as_of": self.as_of.isoformat(), "in_force": self.in_force,
+               **engine.schedule_to_json(self.schedule)}
+        if not self.in_force:
+            doc["alerts"] = []
+        return doc
+
+
+# How an unsigned licence's plan shows an obligation whose date has passed: not "逾期".
+PREVIEW_PAST_DUE = ("已到期（合同未签订）", "text-bg-secondary")
 
 
 def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
-    """The schedule with the page's labels and badges."""
+    """The schedule with the page's labels and badges; alerts only while the licence is in
+    force (signed, ``active``)."""
     schedule = licence_schedule(licence, as_of)
+    in_force = licence.status == LicenceStatus.ACTIVE
+    draft = licence.status == LicenceStatus.DRAFT_CONTRACT
     rows = []
     for o in schedule.obligations:
         if o.kind == engine.ROYALTY:
@@ -133,17 +152,22 @@ def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
             what = "门槛费"
         else:
             what = o.key or ""
+        label = OBLIGATION_STATUS_LABELS.get(o.status, o.status)
+        badge = OBLIGATION_STATUS_BADGES.get(o.status, "text-bg-light")
+        past_due = draft and o.status == engine.OVERDUE
+        if past_due:
+            label, badge = PREVIEW_PAST_DUE
         rows.append({
             "o": o, "kind_label": OBLIGATION_KIND_LABELS.get(o.kind, o.kind), "what": what,
-            "status_label": OBLIGATION_STATUS_LABELS.get(o.status, o.status),
-            "badge": OBLIGATION_STATUS_BADGES.get(o.status, "text-bg-light"),
+            "status_label": label, "badge": badge,
+            "days_overdue": None if past_due else o.days_overdue,
         })
     alerts = [
         {"a": a, "label": ALERT_LABELS.get(a.code, a.code),
          "ref": a.key or (a.period_start.isoformat() if a.period_start else "")}
         for a in schedule.alerts
-    ]
-    return Plan(as_of=as_of, schedule=schedule, rows=rows, alerts=alerts)
+    ] if in_force else []
+    return Plan(as_of=as_of, schedule=schedule, rows=rows, alerts=alerts, in_force=in_force)
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,12 +257,15 @@ def licence_for_cover(*, licence_id: int, licensee_uscc: str) -> Licence | None:
     )
 
 
-def distributions_visible_to(user: Any, licence: Licence) -> QuerySet[DistributionPlan]:
-    """A licence's distribution plans: the licensor's members and the department (reviewers,
-    auditors). The licensee does not see how the unit shares its income."""
-    qs = DistributionPlan.objects.filter(licence=licence)
+def can_see_distributions(user: Any, licence: Licence) -> bool:
+    """The licensor's members and the department (reviewers, auditors, platform admins). The
+    licensee does not see how the unit shares its income."""
     if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if _sees_everything(user) or user.organisation_id == licence.licensor_id:
-        return qs
-    return qs.none()
+        return False
+    return _sees_everything(user) or user.organisation_id == licence.licensor_id
+
+
+def distributions_visible_to(user: Any, licence: Licence) -> QuerySet[DistributionPlan]:
+    """A licence's distribution plans, for those who ``can_see_distributions``."""
+    qs = DistributionPlan.objects.filter(licence=licence)
+    return qs if can_see_distributions(user, licence) else qs.none()

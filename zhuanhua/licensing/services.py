@@ -114,6 +114,13 @@ ERR_SHARE_NAME = "第 {n} 项分配：请填写姓名或名称"
 ERR_SHARE_ROLE = "第 {n} 项分配：无效的分配对象类型"
 ERR_INCOME_EXCEEDS = "分配的收入（{income} 元）超过尚未分配的到账金额（{left} 元）"
 ERR_INCOME_POSITIVE = "收入金额必须大于 0"
+ERR_COVER_LICENCE_NOT_FOUND = "未找到该许可：请核对许可编号与被许可方统一社会信用代码"
+ERR_DISTRIBUTIONS_HIDDEN = "收益分配方案仅许可方和主管部门可见"
+ERR_VOUCHER_OVER_PAYMENT = "其中以创新券支付的金额不能大于本次到账金额"
+ERR_VOUCHER_NOT_REGISTERED = (
+    "以创新券支付许可使用费须先办理技术合同认定登记：创新券不超过登记成交额的 50%，"
+    "且不超过被许可方本年度剩余的创新券额度"
+)
 
 LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
 LICENSEE_ORG_TYPES = {OrganisationType.ENTERPRISE, OrganisationType.STATE_ENTERPRISE,
@@ -430,7 +437,7 @@ def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
                  detail={"licence": licence.pk})
 
 
-def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date,
+def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date | str,
                      signed_pdf: UploadedFile | None) -> Licence:
     """The licensor records the signed contract (article 6(3)): date and the signed PDF.
 
@@ -438,8 +445,7 @@ def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date,
     """
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_ACTIVATOR)
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": [ERR_FUTURE_DATE]})
+    signed_on = _past_date(signed_on, "signed_on")
     if signed_pdf is None:
         raise ValidationError({"signed_pdf": [ERR_SIGNED_PDF_REQUIRED]})
     try:
@@ -797,25 +803,91 @@ def revenue_report_file(
 
 
 def payment_record(
-    *, user: Any, licence: Licence, amount: Any, paid_on: Any, ref: str = ""
+    *, user: Any, licence: Licence, amount: Any, paid_on: Any, ref: str = "",
+    voucher_amount: Any = None,
 ) -> Payment:
-    """The licensor records money received under the licence."""
+    """The licensor records money received under the licence.
+
+    ``voucher_amount`` (optional, ≤ ``amount``) is the part the licensee paid with innovation
+    vouchers: it is spent from the licensee's quota of the payment's year by
+    ``zhuanhua.vouchers.services.voucher_spend`` inside this transaction (lock order: the
+    licence row, then the licensee's quota rows), so a refused voucher part — over 50% of the
+    registered contract, over the year's quota, no quota — records nothing at all.
+    """
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_LICENSOR_PARTY)
     value = _money(amount, "amount")
     if not value:
         raise ValidationError({"amount": [ERR_PAYMENT_POSITIVE]})
     date = _past_date(paid_on, "paid_on")
+    vouchers = Decimal("0.00") if voucher_amount in (None, "") else _money(
+        voucher_amount, "voucher_amount")
+    if vouchers > value:
+        raise ValidationError({"voucher_amount": [ERR_VOUCHER_OVER_PAYMENT]})
     with transaction.atomic():
         locked = _lock_live(licence)
+        spend = _spend_vouchers(user=user, licence=locked, amount=vouchers, paid_on=date) \
+            if vouchers else None
         payment = Payment.objects.create(
             licence=locked, amount=value, paid_on=date, ref=(ref or "").strip()[:100],
-            recorded_by=user,
+            voucher_amount=vouchers, voucher_spend=spend, recorded_by=user,
         )
-        audit_record(actor=user, obj=payment, action="licence.payment",
-                     after={"licence": locked.pk, "amount": str(value),
-                            "paid_on": date.isoformat(), "ref": payment.ref})
+        after = {"licence": locked.pk, "amount": str(value), "paid_on": date.isoformat(),
+                 "ref": payment.ref}
+        detail = None
+        if spend is not None:
+            detail = {"voucher_amount": str(vouchers), "voucher_spend": spend.pk}
+            after.update(detail)
+        audit_record(actor=user, obj=payment, action="licence.payment", after=after,
+                     detail=detail)
+        if spend is not None:
+            _notify_voucher_payment(licence=locked, payment=payment)
     return payment
+
+
+def _spend_vouchers(*, user: Any, licence: Licence, amount: Decimal, paid_on: dt.date) -> Any:
+    """Spend the licensee's vouchers on this licence (the caller holds the licence lock).
+
+    The contract the 50% rule of measure 14 applies to is the registered one: its 成交额
+    (``ContractRegistration.transaction_amount``) is the fixed contract amount the voucher app
+    needs for every spend on the same contract. The voucher app's refusals are put on the
+    ``voucher_amount`` field with their own Chinese text.
+    """
+    from zhuanhua.vouchers.choices import SubjectType
+    from zhuanhua.vouchers.services import voucher_spend
+
+    registration = ContractRegistration.objects.filter(licence=licence).first()
+    if registration is None:
+        raise ValidationError({"voucher_amount": [ERR_VOUCHER_NOT_REGISTERED]})
+    try:
+        return voucher_spend(
+            enterprise=licence.licensee, provider=licence.licensor,
+            subject_type=SubjectType.LICENCE, subject_id=str(licence.pk),
+            contract_amount=registration.transaction_amount, voucher_amount=amount,
+            year=paid_on.year, user=user, recorded_by_provider=True,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"voucher_amount": exc.messages}) from None
+
+
+def _notify_voucher_payment(*, licence: Licence, payment: Payment) -> None:
+    """Tell the licensee's agents that vouchers of their quota were recorded (they did not
+    record it themselves; the spend shows in their voucher ledger)."""
+    from zhuanhua.accounts.models import User
+    from zhuanhua.notifications.choices import NotificationKind
+    from zhuanhua.notifications.services import notify
+
+    agents = [u for u in User.objects.filter(organisation_id=licence.licensee_id, is_active=True)
+              if u.has_role(*LICENSEE_ROLES)]
+    notify(
+        users=agents, kind=NotificationKind.LICENCE,
+        title=f"许可方已登记以创新券支付 {payment.voucher_amount} 元",
+        body=(f"{licence.licensor.name}登记了“{licence.achievement.title}”许可的一笔付款："
+              f"{payment.paid_on:%Y-%m-%d} 到账 {payment.amount} 元，其中以科技创新券支付 "
+              f"{payment.voucher_amount} 元，已计入贵单位 {payment.paid_on.year} 年度创新券额度。"
+              "如有异议请联系许可方或主管部门。"),
+        url=f"/licensing/licences/{licence.pk}/",
+    )
 
 
 def milestone_keys(licence: Licence) -> list[str]:

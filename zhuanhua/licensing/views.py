@@ -56,7 +56,7 @@ from zhuanhua.licensing.selectors import (
 from zhuanhua.licensing.terms import version_from_offer
 
 PAGE_SIZE = 20
-ERR_COVER_LICENCE_NOT_FOUND = "未找到该许可：请核对许可编号与被许可方统一社会信用代码"
+ERR_COVER_LICENCE_NOT_FOUND = services.ERR_COVER_LICENCE_NOT_FOUND
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -267,7 +267,7 @@ def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
         "licence": licence,
         "plan": licence_plan(licence, _as_of(request)),
         "reports": licence.revenue_reports.all(),
-        "payments": licence.payments.all(),
+        "payments": licence.payments.select_related("voucher_spend"),
         "milestones": licence.milestones.all(),
         "can_milestone": (is_licensee or is_licensor) and live and bool(pending_milestones),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(
@@ -332,14 +332,16 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            services.payment_record(
+            payment = services.payment_record(
                 user=request.user, licence=licence, amount=form.cleaned_data["amount"],
                 paid_on=form.cleaned_data["paid_on"], ref=form.cleaned_data["ref"],
+                voucher_amount=form.cleaned_data["voucher_amount"],
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, "付款已登记。")
+            messages.success(request, f"付款已登记，其中创新券 {payment.voucher_amount} 元。"
+                             if payment.voucher_spend_id else "付款已登记。")
             return redirect("licensing:licence_detail", pk=pk)
     return _licence_page(request, licence, status=422, payment_form=form)
 

@@ -40,6 +40,7 @@ MAX_AMOUNT = Decimal("1e12")
 ERR_NOT_REVIEWER = "只有主管部门审核员可以下达创新券额度或审核兑付"
 ERR_NOT_ENTERPRISE_STAFF = "只有该企业的机构管理员或经办人可以使用其创新券"
 ERR_NOT_PROVIDER = "只有服务提供方可以申请兑付"
+ERR_NOT_PROVIDER_RECORDER = "只有收取创新券的服务提供方人员可以登记该笔创新券"
 ERR_NOT_TECH_ENTERPRISE = "创新券额度只能下达给审核通过的科技型企业"
 ERR_YEAR = "年度应为 2000–2999 之间的整数"
 ERR_AMOUNT = "金额应为大于 0 的数（元，最多两位小数）"
@@ -202,9 +203,18 @@ def voucher_quota_issue(
 
 # ---------------------------------------------------------------------------- spend
 
+def is_provider_member(user: Any, provider: Any) -> bool:
+    """An active member of ``provider`` (an approved organisation)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and provider is not None
+        and user.organisation_id == provider.pk and provider.is_approved
+    )
+
+
 def voucher_spend(
     *, enterprise: Any, subject_type: str, subject_id: Any, contract_amount: Any,
     voucher_amount: Any, user: Any, provider: Any = None, year: int | None = None,
+    recorded_by_provider: bool = False,
 ) -> VoucherSpend:
     """The enterprise pays ``voucher_amount`` of a contract with vouchers from its quota of
     ``year`` (default: this year). Refused — nothing changes — when the vouchers on this contract
@@ -213,8 +223,17 @@ def voucher_spend(
     Other apps call this for their contracts: the licensing app for a licence-fee payment
     (``subject_type="licensing.licence"``, ``provider`` the licensor), the service directory for
     a service contract. ``provider`` may be left out; whoever then claims redemption becomes it.
+
+    ``recorded_by_provider``: the provider records vouchers the enterprise handed over as
+    payment (the licensing app's payment form, 指引第七条（四）). ``user`` must then be a member
+    of ``provider`` instead of the enterprise's staff, and the caller must already have checked
+    that the enterprise owes the provider under this subject (the licence's two parties). The
+    same rules and the same lock apply; the audit entry says who recorded it.
     """
-    if not is_enterprise_staff(user, enterprise):
+    if recorded_by_provider:
+        if not is_provider_member(user, provider):
+            raise PermissionDenied(ERR_NOT_PROVIDER_RECORDER)
+    elif not is_enterprise_staff(user, enterprise):
         raise PermissionDenied(ERR_NOT_ENTERPRISE_STAFF)
     subject_type = str(subject_type or "").strip()
     subject_id = str(subject_id or "").strip()
@@ -263,7 +282,8 @@ def voucher_spend(
         quota.save(update_fields=["spent_amount", "updated_at"])
         audit_record(actor=user, obj=spend, action="voucher.spend", after=spend_state(spend),
                      detail={"quota": quota.pk, "before": {k: str(v) for k, v in before.items()},
-                             "left": str(quota.left_amount)})
+                             "left": str(quota.left_amount),
+                             "recorded_by": "provider" if recorded_by_provider else "enterprise"})
     return spend
 
 

@@ -20,14 +20,25 @@ from zhuanhua.licensing.tests.conftest import post_json, signed_pdf
 AS_OF = dt.date(2025, 8, 15)
 
 
-@pytest.fixture
-def lived(licence, licensee_user, manager_a):
+def _live(licence, licensee_user, manager_a):
     """Q1 2025 reported (200 000 yuan), Q2 not; 15 000 yuan paid on 1 February."""
     revenue_report_file(user=licensee_user, licence=licence, period_start="2025-01-01",
                         revenue_amount="200000", reported_on="2025-04-10")
     payment_record(user=manager_a, licence=licence, amount="15000", paid_on="2025-02-01",
                    ref="银行回单 001")
     return licence
+
+
+@pytest.fixture
+def lived(active_licence, licensee_user, manager_a):
+    """A signed licence (1 January 2025) with a report and a payment."""
+    return _live(active_licence, licensee_user, manager_a)
+
+
+@pytest.fixture
+def lived_draft(licence, licensee_user, manager_a):
+    """The same records on a licence whose contract is not signed yet."""
+    return _live(licence, licensee_user, manager_a)
 
 
 def test_reports_and_payments_drive_the_engines_plan(lived):
@@ -205,11 +216,11 @@ def test_concurrent_race_answers_from_the_winner(licence, manager_a, monkeypatch
 # Alerts
 
 
-def test_alert_job_notifies_each_alert_once(lived, manager_a, licensee_user):
+def test_alert_job_notifies_each_alert_once(lived_draft, manager_a, licensee_user):
     manager_a.email = "unit@example.com"
     manager_a.save()
     assert licensing_alerts_due(AS_OF)["licences"] == 0  # a draft contract is not active yet
-    services.licence_activate(user=manager_a, licence=lived, signed_on=dt.date(2025, 1, 1),
+    services.licence_activate(user=manager_a, licence=lived_draft, signed_on=dt.date(2025, 1, 1),
                               signed_pdf=signed_pdf())
     summary = licensing_alerts_due(AS_OF)
     assert summary == {"licences": 1, "alerts": 4, "new_alerts": 4, "emails": 8, "claims": 0,
@@ -227,3 +238,66 @@ def test_alert_job_notifies_each_alert_once(lived, manager_a, licensee_user):
     assert again["new_alerts"] == later["new_alerts"] == 0
     assert len(mail.outbox) == 8
     assert LicenceAlert.objects.count() == 4
+
+
+# --------------------------------------------------------------------------------------------
+# Before signing: a preview, no alerts
+
+
+def test_an_unsigned_licence_plan_raises_no_alerts(lived_draft):
+    plan = licence_plan(lived_draft, AS_OF)
+    assert plan.in_force is False
+    assert plan.alerts == []
+    assert [(r["status_label"], r["days_overdue"]) for r in plan.rows] == [
+        ("已付清", None), ("已到期（合同未签订）", None), ("已到期（合同未签订）", None),
+        ("报告缺失", None),
+    ]
+    doc = plan.to_json()
+    assert (doc["in_force"], doc["alerts"]) == (False, [])
+    assert [o["status"] for o in doc["obligations"]] == [  # the engine's own words are kept
+        "paid", "overdue", "overdue", "report_missing"]
+
+
+def test_signing_turns_the_alerts_on(lived_draft, manager_a):
+    signed = services.licence_activate(user=manager_a, licence=lived_draft,
+                                       signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf())
+    plan = licence_plan(signed, AS_OF)
+    assert plan.in_force is True
+    assert [a["a"].code for a in plan.alerts] == [
+        "overdue", "overdue", "report_missing", "default_risk"]
+    assert [r["days_overdue"] for r in plan.rows] == [None, 46, 107, None]
+
+
+def test_unsigned_licence_page_shows_no_payment_alerts(client, lived_draft, manager_a,
+                                                       licensee_user):
+    for user in (licensee_user, manager_a):
+        client.force_login(user)
+        html = client.get(f"/licensing/licences/{lived_draft.pk}/?as_of=2025-08-15"
+                          ).content.decode()
+        assert 'data-testid="plan-preview"' in html
+        assert "登记合同签订后才计逾期并发出付款、报告提醒" in html
+        assert 'data-testid="plan-alert"' not in html
+        for text in ("付款逾期", "违约风险", "46 天", "text-bg-danger"):
+            assert text not in html
+        assert "已到期（合同未签订）" in html
+
+
+def test_signed_licence_page_shows_the_alerts(client, lived, manager_a):
+    client.force_login(manager_a)
+    html = client.get(f"/licensing/licences/{lived.pk}/?as_of=2025-08-15").content.decode()
+    assert html.count('data-testid="plan-alert"') == 4
+    assert 'data-testid="plan-preview"' not in html
+    assert "46 天" in html
+
+
+def test_api_plan_of_an_unsigned_licence_has_no_alerts(client, lived_draft, licensee_user,
+                                                       manager_a):
+    client.force_login(licensee_user)
+    url = f"/api/licensing/licences/{lived_draft.pk}"
+    draft = client.get(url).json()["plan"]
+    assert (draft["in_force"], draft["alerts"]) == (False, [])
+    services.licence_activate(user=manager_a, licence=lived_draft, signed_on=dt.date(2025, 1, 1),
+                              signed_pdf=signed_pdf())
+    signed = client.get(url).json()["plan"]
+    assert signed["in_force"] is True
+    assert {"code": "default_risk", "key": None, "period_start": None} in signed["alerts"]

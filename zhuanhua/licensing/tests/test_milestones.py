@@ -12,11 +12,12 @@ from zhuanhua.licensing.models import MilestoneAchievement
 from zhuanhua.licensing.selectors import licence_plan
 from zhuanhua.licensing.services import (
     inquiry_open,
+    licence_activate,
     milestone_record,
     version_accept,
     version_propose,
 )
-from zhuanhua.licensing.tests.conftest import post_json
+from zhuanhua.licensing.tests.conftest import post_json, signed_pdf
 
 MILESTONE_TERMS = {
     "fee_model": "staged",
@@ -34,7 +35,9 @@ MILESTONE_TERMS = {
 def staged_licence(offer, licensee_user, manager_a):
     inquiry = inquiry_open(user=licensee_user, offer=offer)
     version_propose(user=manager_a, inquiry=inquiry, terms=MILESTONE_TERMS)
-    return version_accept(user=licensee_user, inquiry=inquiry, number=1)
+    licence = version_accept(user=licensee_user, inquiry=inquiry, number=1)
+    return licence_activate(user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1),
+                            signed_pdf=signed_pdf())
 
 
 def test_milestone_installment_waits_then_falls_due(staged_licence, licensee_user):
