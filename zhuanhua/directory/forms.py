@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -66,6 +67,12 @@ class DeliverForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     delivered_on = forms.DateField(label="交付日期", widget=DATE)
     note = forms.CharField(label="交付说明", required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VoucherPayForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    voucher_amount = forms.DecimalField(
+        label="本次使用创新券（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2,
+        help_text="不超过合同金额的 50%（含此前已用），且不超过本年度剩余额度")
 
 
 class ManagerForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

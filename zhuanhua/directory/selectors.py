@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from zhuanhua.directory.choices import ProviderKind, RequestStatus
 from zhuanhua.directory.models import (
@@ -90,21 +91,75 @@ class RevenueRow:
     provider: ServiceProvider
     revenue_amount: Decimal
     delivered_count: int
+    voucher_amount: Decimal = ZERO  # of it, innovation vouchers redeemed (measure 14)
 
 
 def platform_service_revenues(year: int, kinds: tuple[str, ...] = REVENUE_KINDS,
                               ) -> list[RevenueRow]:
     """Each pilot platform's (and proof-of-concept centre's) service revenue of ``year``, for
-    its M10-2 claim; highest first."""
+    its M10-2 claim, with the part paid by redeemed innovation vouchers; highest first."""
     providers = list(ServiceProvider.objects.filter(kind__in=kinds)
                      .select_related("organisation").order_by("name", "id"))
-    sums = {row["provider_id"]: row for row in ServiceRequest.objects.filter(
-        provider__kind__in=kinds, status=RequestStatus.DELIVERED, delivered_on__year=year,
-    ).order_by().values("provider_id").annotate(s=Sum("contract_amount"), n=Count("id"))}
+    delivered = ServiceRequest.objects.filter(
+        provider__kind__in=kinds, status=RequestStatus.DELIVERED, delivered_on__year=year)
+    sums = {row["provider_id"]: row for row in delivered.order_by().values("provider_id")
+            .annotate(s=Sum("contract_amount"), n=Count("id"))}
+    vouchers = redeemed_vouchers_by_provider(delivered)
     rows = [RevenueRow(provider=p, revenue_amount=_money((sums.get(p.pk) or {}).get("s")),
-                       delivered_count=(sums.get(p.pk) or {}).get("n", 0)) for p in providers]
+                       delivered_count=(sums.get(p.pk) or {}).get("n", 0),
+                       voucher_amount=vouchers.get(p.pk, ZERO)) for p in providers]
     rows.sort(key=lambda r: (-r.revenue_amount, r.provider.name))
     return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Innovation vouchers on service requests (measure 14)
+
+SERVICE_REQUEST_SUBJECT = "directory.servicerequest"
+
+
+def _voucher_spends() -> Any:
+    from zhuanhua.vouchers.models import VoucherSpend
+
+    return VoucherSpend.objects.filter(subject_type=SERVICE_REQUEST_SUBJECT)
+
+
+def request_voucher_spends(request: ServiceRequest) -> list[Any]:
+    """The vouchers spent on a request (every state), oldest first."""
+    return list(_voucher_spends().filter(subject_id=str(request.pk)).order_by("spent_at", "id"))
+
+
+def request_vouchers_by_id(requests: QuerySet[ServiceRequest], status: str | None = None,
+                           ) -> dict[int, Decimal]:
+    """Request id → vouchers spent on it (counted states), or only those in ``status``."""
+    from zhuanhua.vouchers.choices import COUNTED_STATES
+
+    ids = requests.annotate(sid=Cast("pk", CharField())).values("sid")
+    spends = _voucher_spends().filter(subject_id__in=ids)
+    spends = spends.filter(status=status) if status else spends.filter(status__in=COUNTED_STATES)
+    out: dict[int, Decimal] = {}
+    for subject_id, amount in spends.values_list("subject_id", "voucher_amount"):
+        out[int(subject_id)] = out.get(int(subject_id), ZERO) + amount
+    return out
+
+
+def redeemed_vouchers_by_provider(requests: QuerySet[ServiceRequest]) -> dict[int, Decimal]:
+    """Provider id → vouchers redeemed (approved) on ``requests``."""
+    from zhuanhua.vouchers.choices import SpendStatus
+
+    by_request = request_vouchers_by_id(requests, SpendStatus.REDEEMED)
+    out: dict[int, Decimal] = {}
+    for pk, provider_id in ServiceRequest.objects.filter(pk__in=list(by_request)).values_list(
+            "pk", "provider_id"):
+        out[provider_id] = out.get(provider_id, ZERO) + by_request[pk]
+    return out
+
+
+def provider_redeemed_vouchers(provider: ServiceProvider, year: int) -> Decimal:
+    """Vouchers redeemed on the provider's services delivered in ``year``."""
+    return _money(redeemed_vouchers_by_provider(ServiceRequest.objects.filter(
+        provider=provider, status=RequestStatus.DELIVERED, delivered_on__year=year,
+    )).get(provider.pk))
 
 
 def delivered_in_year(provider: ServiceProvider, year: int) -> QuerySet[ServiceRequest]:

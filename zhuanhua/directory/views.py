@@ -4,6 +4,7 @@ admin answers it (403)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from zhuanhua.directory.forms import (
     OfferForm,
     ProviderForm,
     RequestForm,
+    VoucherPayForm,
     YearForm,
 )
 from zhuanhua.directory.models import (
@@ -44,14 +46,18 @@ from zhuanhua.directory.selectors import (
     managers_public,
     managers_visible_to,
     platform_service_revenues,
+    provider_redeemed_vouchers,
     provider_yearly_revenue,
     providers_public,
     providers_visible_to,
+    request_voucher_spends,
+    request_vouchers_by_id,
     requests_visible_to,
     training_base_year,
     training_hours_by_base,
 )
 from zhuanhua.organisations.models import Organisation
+from zhuanhua.vouchers.choices import COUNTED_STATES
 
 ERR_NOT_DEPARTMENT = "只有主管部门审核员、审计员可以查看平台服务性收入汇总"
 ERR_NOT_AGENCY = "只有服务机构本单位的机构管理员或主管部门可以查看经纪成交汇总"
@@ -117,6 +123,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_owner and provider.kind in REVENUE_KINDS:
         context["revenue_year"] = year
         context["revenue_amount"] = provider_yearly_revenue(provider, year)
+        context["revenue_voucher_amount"] = provider_redeemed_vouchers(provider, year)
     return render(request, "directory/provider_detail.html", context)
 
 
@@ -161,26 +168,96 @@ def request_list(request: HttpRequest) -> HttpResponse:
                   {"requests": requests_visible_to(request.user)[:300]})
 
 
+def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
+    """The request's innovation vouchers: what was spent on it, the enterprise's room to pay
+    more (50% of the contract, this year's quota left) and the provider's claim forms."""
+    from zhuanhua.vouchers.forms import ClaimForm
+    from zhuanhua.vouchers.selectors import voucher_ledger
+    from zhuanhua.vouchers.services import contract_limit, is_provider_staff
+
+    spends = request_voucher_spends(req)
+    contracted = req.status in services.CONTRACTED_STATES and req.contract_amount is not None
+    context: dict[str, Any] = {"voucher_spends": spends, "can_pay_vouchers": False}
+    if contracted:
+        limit = contract_limit(req.contract_amount)
+        used = sum((s.voucher_amount for s in spends if s.status in COUNTED_STATES),
+                   Decimal("0.00"))
+        context.update(voucher_limit=limit, voucher_used=used)
+        if is_requester:
+            ledger = voucher_ledger(req.requester, timezone.localdate().year)
+            room = max(Decimal("0.00"), min(limit - used, ledger.left_amount))
+            context.update(voucher_ledger=ledger, voucher_room=room,
+                           can_pay_vouchers=ledger.quota is not None and room > 0,
+                           voucher_form=VoucherPayForm(initial={"voucher_amount": room}))
+    context["claimable"] = [
+        (s, ClaimForm(prefix=f"s{s.pk}")) for s in spends
+        if s.status == "spent" and is_provider_staff(user, s)]
+    context["delivered"] = req.status == RequestStatus.DELIVERED
+    return context
+
+
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
     user = request.user
+    is_requester = services.is_requester(user) \
+        and user.organisation_id == req.requester_id  # type: ignore[union-attr]
     return render(request, "directory/request_detail.html", {
         "req": req,
         "is_provider": services.is_org_admin(user, req.provider.organisation_id),
-        "is_requester": services.is_requester(user)
-        and user.organisation_id == req.requester_id,  # type: ignore[union-attr]
+        "is_requester": is_requester,
         "accept_form": AcceptForm(initial={"contract_signed_on": timezone.localdate()}),
         "decline_form": DeclineForm(),
         "deliver_form": DeliverForm(initial={"delivered_on": timezone.localdate()}),
         "statuses": RequestStatus,
+        **_voucher_context(user, req, is_requester),
     })
+
+
+def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
+    """Pay with vouchers (the enterprise) or claim their redemption (the provider)."""
+    if action == "vouchers":
+        form = VoucherPayForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return
+        spend = services.request_pay_with_vouchers(
+            user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"])
+        messages.success(request, f"已使用创新券支付 {spend.voucher_amount} 元，服务交付后由服务机构申请兑付。")
+        return
+    from zhuanhua.vouchers.forms import ClaimForm
+    from zhuanhua.vouchers.selectors import voucher_spend_visible_to
+
+    spend_id = request.POST.get("spend", "")
+    if not spend_id.isdigit():
+        raise Http404
+    spend = get_object_or_404(voucher_spend_visible_to(request.user), pk=int(spend_id))
+    form = ClaimForm(request.POST, request.FILES, prefix=f"s{spend.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return
+    data = form.cleaned_data
+    services.request_claim_vouchers(
+        user=request.user, request=req, spend=spend, contract_file=data["contract"],
+        invoice_file=data["invoice"], payment_file=data["payment_proof"],
+        invoice_number=data["invoice_number"])
+    messages.success(request, "创新券兑付申请已提交，等待主管部门审核。")
 
 
 @login_required
 @require_POST
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    if action in ("vouchers", "claim"):
+        try:
+            _voucher_action(request, req, action)
+        except ValidationError as exc:
+            _messages_from(request, exc)
+        return redirect("directory:request_detail", pk=pk)
     forms = {"accept": AcceptForm, "decline": DeclineForm, "deliver": DeliverForm}
     if action not in {*forms, "cancel"}:
         raise Http404
@@ -228,10 +305,13 @@ def provider_revenue(request: HttpRequest, pk: int) -> HttpResponse:
             or user.is_auditor):  # type: ignore[union-attr]
         raise Http404
     year = YearForm(request.GET).year_or(_this_year())
+    delivered = delivered_in_year(provider, year)
+    redeemed = request_vouchers_by_id(delivered, "redeemed")
     return render(request, "directory/provider_revenue.html", {
         "provider": provider, "year": year,
         "amount": provider_yearly_revenue(provider, year),
-        "requests": delivered_in_year(provider, year),
+        "voucher_amount": provider_redeemed_vouchers(provider, year),
+        "requests": [(r, redeemed.get(r.pk)) for r in delivered],
     })
 
 

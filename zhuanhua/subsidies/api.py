@@ -33,6 +33,12 @@ class MeasureOut(Schema):
     case_by_case: bool
     budget_per_year: str | None
     fields: list[str]
+    # Local measures (指引第七条（三）): the area and dates; None for the provincial measures.
+    local: bool = False
+    area: str | None = None
+    region: list[str] | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
 
 
 class CatalogueOut(Schema):
@@ -53,6 +59,8 @@ class WhatIfIn(Schema):
     related_party: bool = False
     paid_in_on: dt.date | None = None
     loss_confirmed: bool = False
+    # For a visitor under a local measure: "5301" (a prefecture) or "P12" (a park's residents).
+    applicant_region: str | None = None
 
 
 class WhatIfOut(Schema):
@@ -77,8 +85,11 @@ class ApplicationOut(Schema):
     decision_reason: str
 
 
-def _measure_out(m: Any) -> dict[str, Any]:
+def _measure_out(m: Any, areas: dict[str, str]) -> dict[str, Any]:
     return {
+        "local": m.code in areas, "area": areas.get(m.code),
+        "region": sorted(m.region) if m.region else None,
+        "effective_from": m.effective_from, "effective_to": m.effective_to,
         "code": m.code, "measure": m.measure, "title": m.title, "source_text": m.source_text,
         "applicant_types": sorted(m.applicant_types) if m.applicant_types else None,
         "base": m.base, "rate": str(m.rate) if m.rate is not None else None,
@@ -95,8 +106,9 @@ def _measure_out(m: Any) -> dict[str, Any]:
 @router.get("/measures", response=CatalogueOut)
 def list_measures(request: HttpRequest) -> dict[str, Any]:
     cat = selectors.catalogue()
+    areas = selectors.local_areas()
     return {"version": cat.version, "source": cat.source,
-            "measures": [_measure_out(m) for m in cat.measures.values()]}
+            "measures": [_measure_out(m, areas) for m in cat.measures.values()]}
 
 
 @router.post("/whatif", response=WhatIfOut)
@@ -107,18 +119,21 @@ def whatif(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
     if org is not None and org.org_type == "department":
         org = None
     data = payload.dict()
+    region = (payload.applicant_region or "") if org is None else None
     try:
         cleaned = services.clean_claim_data(payload.measure, data)
         result = services.compute(org=org, measure=payload.measure, data=cleaned,
                                   today=timezone.localdate(),
                                   applicant_type=None if org is not None
-                                  else (payload.applicant_type or "other"))
+                                  else (payload.applicant_type or "other"), region=region)
     except ValidationError as exc:
         raise HttpError(422, "；".join(exc.messages)) from None
+    if region is None:
+        region = selectors.applicant_region(org, payload.measure)
     return {"measure": payload.measure, "eligible": result.eligible,
             "reasons": list(result.reasons), "entitlement": money_str(result.entitlement),
             "granted": money_str(result.granted), "binding": list(result.binding),
-            "explanation": list(result.explanation),
+            "explanation": selectors.explanation_of(result, region),
             "prior_grants": len(selectors.prior_grants_of(org))}
 
 

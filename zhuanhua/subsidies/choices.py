@@ -79,3 +79,38 @@ APPLICANT_TYPE_LABELS: dict[str, str] = {
 APPLICANT_ROLES = {Role.ORG_ADMIN, Role.ACHIEVEMENT_MANAGER, Role.LICENSEE_STAFF}
 REVIEWER_ROLES = {Role.DEPARTMENT_REVIEWER}
 READER_ROLES = {Role.DEPARTMENT_REVIEWER, Role.AUDITOR, Role.PLATFORM_ADMIN}
+
+
+# --------------------------------------------------------------------------- local measures
+# 指引第七条（三）: prefectures and parks add their own measures to the catalogue.
+
+
+class AmountKind(models.TextChoices):
+    """How a local measure computes its amount (the engine's kinds, one per measure)."""
+
+    RATED = "rated", "按比例：计算基数 × 比例（可设单项上限）"  # base × rate, optional item cap
+    CAP = "cap", "按上限：不超过单项上限"  # no base; grants the cap (requested may lower it)
+    FIXED = "fixed", "定额补助"  # a fixed amount
+    BY_LEVEL = "by_level", "按标准级别分级上限"  # M8-2's shape: a cap per standard level
+    CASE_BY_CASE = "case_by_case", "一事一议"  # no formula; people decide
+
+
+class LocalScopeKind(models.TextChoices):
+    """The engine's kinds of scope (zhuanhua.engines.subsidy.SCOPE_KINDS), as the form offers
+    them; a local measure's scopes pool on their own (pools are named after the measure)."""
+
+    HIGHEST_ONLY = "highest_only", "就高不就低"  # a later higher claim tops up to the highest level
+    ONCE = "once", "一次性"  # paid once per scope
+    CUMULATIVE = "cumulative", "累计上限"  # a total over all years
+    ANNUAL = "annual", "年度上限"  # a total per calendar year
+
+
+# Who maintains local measures: department reviewers for any prefecture or park, and the
+# org_admin of an approved park_or_zone organisation for its own park. Readers of the
+# management page also include auditors and platform admins (read-only).
+LOCAL_AUTHOR_ROLES = {Role.DEPARTMENT_REVIEWER}
+PARK_AUTHOR_ROLES = {Role.ORG_ADMIN}
+PARK_ORG_TYPE = "park_or_zone"
+# The region code of a park in the engine's `region` list (prefectures use 4-digit codes).
+PARK_REGION_PREFIX = "P"
+LOCAL_MEASURE_NUMBER = 0  # the engine's `measure` number of a local measure (not one of the 15)

@@ -13,6 +13,7 @@ from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.choices import APPLICANT_TYPE_LABELS, EvidenceKind, StandardLevel
 
 ERR_BASE_REQUIRED = "请选择已登记的技术合同或填写金额"
+ERR_REQUIRED = "此项为必填项"
 MONEY = {"min_value": 0, "max_digits": 14, "decimal_places": 2}
 
 
@@ -45,6 +46,13 @@ class ClaimForm(StyledFormMixin, forms.Form):
         if ask_type:
             f["applicant_type"] = forms.ChoiceField(
                 label="申请主体类型", choices=list(APPLICANT_TYPE_LABELS.items()))
+            if measure.region:
+                # A local measure: where the visitor's organisation is decides eligibility.
+                from zhuanhua.subsidies.local import region_choices
+
+                f["applicant_region"] = forms.ChoiceField(
+                    label="申请主体所在地区", required=False,
+                    choices=[*region_choices(measure), ("", "其他地区")])
         contracts = selectors.known_received_amounts(org, measure.code) \
             if org is not None and measure.code in selectors.CONTRACT_SIDE else []
         self.contracts = {str(c["ref"]): c for c in contracts}
@@ -56,16 +64,25 @@ class ClaimForm(StyledFormMixin, forms.Form):
                     for c in contracts],
                 help_text="选择后按平台记录的实际到账额计算",
             )
+        revenues = selectors.known_service_revenues(org) \
+            if org is not None and measure.code == selectors.REVENUE_MEASURE else []
+        self.revenues = {str(r["ref"]): r for r in revenues}
+        if revenues:
+            f["platform_revenue"] = forms.ChoiceField(
+                label="平台年度服务性收入（服务目录记录）", required=False,
+                choices=[("", "—（手工填写）")] + [(str(r["ref"]), r["label"]) for r in revenues],
+                help_text="选择后按平台已交付服务的合同金额计算，并填入平台名称")
         if "counterparty" in used:
             f["counterparty"] = forms.CharField(label="被投资企业名称", max_length=200)
         if "subject" in used:
-            f["subject"] = forms.CharField(label=selectors.subject_label(measure), max_length=200)
+            f["subject"] = forms.CharField(label=selectors.subject_label(measure), max_length=200,
+                                           required=not revenues)
         if "level" in used:
             f["level"] = forms.ChoiceField(label="标准级别",
                                            choices=[("", "—"), *StandardLevel.choices])
         if "base_amount" in used:
             f["base_amount"] = forms.DecimalField(label=f"{measure.base}（元）", **MONEY,
-                                                  required=not contracts)
+                                                  required=not (contracts or revenues))
         if "requested_amount" in used:
             f["requested_amount"] = forms.DecimalField(
                 label="申请金额（元，可选）", required=False, **MONEY,
@@ -99,6 +116,13 @@ class ClaimForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        revenue = self.revenues.get(data.get("platform_revenue") or "")
+        if revenue is not None:
+            data["base_amount"] = revenue["revenue_amount"]
+            data["subject"] = revenue["subject"]
+        elif "subject" in self.fields and not data.get("subject") \
+                and "subject" not in self.errors:
+            self.add_error("subject", ERR_REQUIRED)
         ref = data.get("contract")
         if ref and ref in self.contracts:
             c = self.contracts[ref]
@@ -140,3 +164,116 @@ class PaymentFileForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label="拨付回执（.xlsx，含“补助编号”列）")
     paid_on = forms.DateField(label="拨付日期", required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+# --------------------------------------------------------------------------- local measures
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SCOPE_CHOICES = [("", "—（不设）")]
+
+
+class LocalMeasureForm(StyledFormMixin, forms.Form):
+    """A local measure (指引第七条（三）). Only types are checked here; the service checks the
+    rules and names every bad field in Chinese."""
+
+    title = forms.CharField(label="措施名称", max_length=100)
+    issuer = forms.CharField(label="发布单位", max_length=200,
+                             help_text="如：昆明市科学技术局、昆明高新区管委会")
+    document = forms.CharField(label="政策文件及文号", max_length=300)
+    source_text = forms.CharField(label="政策条文", max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    prefecture = forms.ChoiceField(label="适用州（市）", required=False)
+    park = forms.ChoiceField(label="适用园区（可选，仅限园区入驻单位）", required=False)
+    applicant_types = forms.MultipleChoiceField(
+        label="申请主体类型（不选则不限）", required=False,
+        choices=list(APPLICANT_TYPE_LABELS.items()), widget=forms.CheckboxSelectMultiple)
+    amount_kind = forms.ChoiceField(label="计算方式")
+    base = forms.CharField(label="计算基数（按比例时必填）", max_length=100, required=False,
+                           help_text="如：实际到账额、研发投入")
+    rate_percent = forms.CharField(label="比例（%，按比例时必填）", max_length=20, required=False)
+    item_cap_amount = forms.CharField(label="单项上限（元）", max_length=30, required=False)
+    fixed_amount = forms.CharField(label="定额（元）", max_length=30, required=False)
+    level_cap_international = forms.CharField(label="国际标准上限（元）", max_length=30,
+                                              required=False)
+    level_cap_national = forms.CharField(label="国家标准上限（元）", max_length=30, required=False)
+    level_cap_industry = forms.CharField(label="行业标准上限（元）", max_length=30, required=False)
+    level_cap_local = forms.CharField(label="地方标准上限（元）", max_length=30, required=False)
+    scope1_kind = forms.ChoiceField(label="限额范围一", required=False)
+    scope1_counterparty = forms.BooleanField(label="按同一相对方（被投资企业）分别计算",
+                                             required=False)
+    scope1_subject = forms.BooleanField(label="按同一事项（项目/成果/平台）分别计算",
+                                        required=False)
+    scope1_amount = forms.CharField(label="范围一金额（元，累计/年度上限时必填）", max_length=30,
+                                    required=False)
+    scope2_kind = forms.ChoiceField(label="限额范围二", required=False)
+    scope2_counterparty = forms.BooleanField(label="按同一相对方（被投资企业）分别计算",
+                                             required=False)
+    scope2_subject = forms.BooleanField(label="按同一事项（项目/成果/平台）分别计算",
+                                        required=False)
+    scope2_amount = forms.CharField(label="范围二金额（元，累计/年度上限时必填）", max_length=30,
+                                    required=False)
+    registered = forms.BooleanField(label="须技术合同认定登记", required=False)
+    not_related_party = forms.BooleanField(label="关联技术交易除外", required=False)
+    holding_period_years = forms.CharField(label="实缴投资须满（年，可选）", max_length=4,
+                                           required=False)
+    loss_confirmed = forms.BooleanField(label="须投资损失已确认", required=False)
+    effective_from_on = forms.DateField(label="生效日期", widget=DATE_INPUT)
+    effective_to_on = forms.DateField(label="失效日期（可选）", required=False, widget=DATE_INPUT)
+    budget_per_year_amount = forms.CharField(label="年度预算（元，可选）", max_length=30,
+                                             required=False)
+
+    def __init__(self, *args: Any, park_admin: Any = None, **kwargs: Any) -> None:
+        from zhuanhua.organisations.models import Organisation
+        from zhuanhua.subsidies.choices import PARK_ORG_TYPE, AmountKind, LocalScopeKind
+        from zhuanhua.subsidies.local import prefecture_choices
+
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["amount_kind"].choices = [("", "请选择"), *AmountKind.choices]  # type: ignore[attr-defined]
+        f["applicant_types"].widget.attrs["class"] = "form-check-input"
+        for slot in (1, 2):
+            f[f"scope{slot}_kind"].choices = [*SCOPE_CHOICES, *LocalScopeKind.choices]  # type: ignore[attr-defined]
+        if park_admin is not None:
+            # A park writes its own park's measures: the area is fixed.
+            del f["prefecture"], f["park"]
+            self.fixed_area = f"{park_admin.prefecture_name} · {park_admin.name}"
+        else:
+            self.fixed_area = ""
+            f["prefecture"].choices = [("", "请选择"), *prefecture_choices()]  # type: ignore[attr-defined]
+            f["park"].choices = [("", "—（整个州（市））")] + [  # type: ignore[attr-defined]
+                (str(o.pk), f"{o.name}（{o.prefecture_name}）")
+                for o in Organisation.objects.filter(org_type=PARK_ORG_TYPE, status="approved")
+                .order_by("prefecture", "name")[:500]]
+
+    def apply_errors(self, exc: Any) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for field, errors in exc.message_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+def local_measure_initial(lm: Any) -> dict[str, Any]:
+    """The form's initial values of a saved local measure."""
+    initial: dict[str, Any] = {
+        k: getattr(lm, k) for k in (
+            "title", "issuer", "document", "source_text", "prefecture", "applicant_types",
+            "amount_kind", "base", "registered", "not_related_party", "loss_confirmed",
+            "effective_from_on", "effective_to_on", "holding_period_years")}
+    initial["park"] = str(lm.park_id or "")
+    initial["rate_percent"] = format((lm.rate * 100).normalize(), "f") if lm.rate else ""
+    for field in ("item_cap_amount", "fixed_amount", "budget_per_year_amount"):
+        value = getattr(lm, field)
+        initial[field] = f"{value:.2f}" if value is not None else ""
+    for level, amount in (lm.level_caps or {}).items():
+        initial[f"level_cap_{level}"] = amount
+    for slot, scope in enumerate(lm.scopes or [], start=1):
+        initial[f"scope{slot}_kind"] = scope["kind"]
+        initial[f"scope{slot}_counterparty"] = "counterparty" in scope.get("keys", [])
+        initial[f"scope{slot}_subject"] = "subject" in scope.get("keys", [])
+        initial[f"scope{slot}_amount"] = scope.get("amount", "")
+    return initial
+
+
+class ResidentForm(StyledFormMixin, forms.Form):
+    uscc = forms.CharField(label="入驻单位统一社会信用代码", max_length=18)

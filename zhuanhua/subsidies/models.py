@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.subsidies.choices import (
+    AmountKind,
     ApplicationStatus,
     BatchStatus,
     EvidenceKind,
@@ -176,3 +178,93 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"补助 #{self.pk}（{self.measure}，{self.amount} 元）"
+
+
+class LocalMeasure(models.Model):
+    """A support measure a prefecture (州市) or a park (园区) adds to the policy catalogue
+    (指引第七条（三）). It uses the provincial measures' kinds of rate, cap, scope and
+    condition, applies only to applicants in its area (the prefecture, or the park's registered
+    resident organisations) and only to claims dated within its effective dates. It shows beside
+    the provincial measures and the engine evaluates it like them (`selectors.catalogue()`)."""
+
+    code = models.CharField("措施编号", max_length=16, unique=True)  # L5301-001, set on creation
+    title = models.CharField("措施名称", max_length=100)
+    issuer = models.CharField("发布单位", max_length=200)
+    document = models.CharField("政策文件及文号", max_length=300)
+    source_text = models.TextField("政策条文")
+    prefecture = models.CharField("适用州（市）", max_length=6, choices=PREFECTURE_CHOICES)
+    park = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="local_measures", verbose_name="适用园区",
+    )  # None: the whole prefecture
+    applicant_types = models.JSONField("申请主体类型", default=list, blank=True)  # []: any
+    amount_kind = models.CharField("计算方式", max_length=16, choices=AmountKind.choices)
+    base = models.CharField("计算基数", max_length=100, blank=True)
+    rate = models.DecimalField("比例", max_digits=5, decimal_places=4, null=True, blank=True)
+    item_cap_amount = models.DecimalField("单项上限（元）", null=True, blank=True, **MONEY)
+    fixed_amount = models.DecimalField("定额（元）", null=True, blank=True, **MONEY)
+    level_caps = models.JSONField("分级上限", default=dict, blank=True)  # {level: "amount"}
+    scopes = models.JSONField("限额范围", default=list, blank=True)  # [{kind, keys, amount}]
+    registered = models.BooleanField("须技术合同认定登记", default=False)
+    not_related_party = models.BooleanField("关联技术交易除外", default=False)
+    holding_period_years = models.PositiveSmallIntegerField("实缴投资须满（年）", null=True,
+                                                            blank=True)
+    loss_confirmed = models.BooleanField("须投资损失已确认", default=False)
+    effective_from_on = models.DateField("生效日期")
+    effective_to_on = models.DateField("失效日期", null=True, blank=True)  # None: open-ended
+    budget_per_year_amount = models.DecimalField("年度预算（元）", null=True, blank=True, **MONEY)
+    revision = models.PositiveIntegerField("修订次数", default=1)  # keys the catalogue cache
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="最后修改人",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "地方措施"
+        verbose_name_plural = "地方措施"
+        ordering = ["prefecture", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to_on__isnull=True)
+                | models.Q(effective_to_on__gte=models.F("effective_from_on")),
+                name="subsidies_local_measure_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ParkResident(models.Model):
+    """An organisation registered by a park as located in it (入驻单位): the area of the park's
+    local measures."""
+
+    park = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="park_residents",
+        verbose_name="园区",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="parks",
+        verbose_name="入驻单位",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="登记人",
+    )
+    added_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "园区入驻单位"
+        verbose_name_plural = "园区入驻单位"
+        ordering = ["park", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "organisation"], name="subsidies_resident_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} · {self.organisation}"

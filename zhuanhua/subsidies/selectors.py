@@ -38,6 +38,18 @@ SCOPE_KIND_LABELS = {
 
 
 def catalogue() -> Catalogue:
+    """The provincial catalogue (YAML) with the local measures of the database beside it.
+
+    Rebuilt when a local measure is added or edited: the cache is keyed on the YAML catalogue
+    and an aggregate of the local rows (count, highest id, revisions, last change), so every
+    process sees an edit on its next request without a shared cache.
+    """
+    from zhuanhua.subsidies.local import merged_catalogue
+
+    return merged_catalogue()
+
+
+def provincial_catalogue() -> Catalogue:
     return load_catalogue()
 
 
@@ -92,11 +104,12 @@ class MeasureRow:
     applicant_types: str
 
 
-def catalogue_rows() -> list[MeasureRow]:
+def catalogue_rows(measures: Any = None) -> list[MeasureRow]:
+    """Rows of ``measures`` (default: the provincial ones, in catalogue order)."""
     from zhuanhua.subsidies.choices import APPLICANT_TYPE_LABELS, StandardLevel
 
     rows = []
-    for m in catalogue().measures.values():
+    for m in (provincial_catalogue().measures.values() if measures is None else measures):
         scopes = []
         for s in m.scopes:
             text = f"{SCOPE_KIND_LABELS.get(s.kind, s.kind)}：{s.label}"
@@ -191,12 +204,59 @@ def application_data(app: SubsidyApplication) -> dict[str, Any]:
     }
 
 
+def applicant_region(org: Any, measure: str | Measure | None) -> str:
+    """The claim's `applicant_region` (local.applicant_region: the prefecture's four digits, or
+    ``P<park id>`` under a park's measure when the organisation is the park or its resident)."""
+    from zhuanhua.subsidies.local import applicant_region as region
+
+    m = measure_or_none(measure) if isinstance(measure, str) else measure
+    return region(org, m)
+
+
+def explanation_of(result: Result, region: str) -> list[str]:
+    """The engine's explanation, its region sentence told in names (local measures)."""
+    from zhuanhua.subsidies.local import explanation_of as explain
+
+    return explain(result, region)
+
+
+def local_areas() -> dict[str, str]:
+    """Code → area label (昆明市 · 某园区) of every local measure."""
+    from zhuanhua.subsidies.local import area_label
+    from zhuanhua.subsidies.models import LocalMeasure
+
+    return {lm.code: area_label(lm) for lm in LocalMeasure.objects.select_related("park")}
+
+
+def local_rows(user: Any = None, today: dt.date | None = None) -> list[Any]:
+    """The local measures for the catalogue page, each with its area, its state today and
+    (for an applicant) whether it applies to the user's organisation."""
+    from zhuanhua.subsidies.local import LocalRow, area_label, state_on
+    from zhuanhua.subsidies.models import LocalMeasure
+
+    today = today or timezone.localdate()
+    cat = catalogue()
+    org = getattr(user, "organisation", None) if can_apply(user) else None
+    out = []
+    for lm in LocalMeasure.objects.select_related("park").order_by("prefecture", "code"):
+        m = cat.measures.get(lm.code)
+        if m is None:
+            continue
+        applies = None
+        if org is not None:
+            applies = applicant_region(org, m) in (m.region or ())
+        out.append(LocalRow(lm=lm, row=catalogue_rows([m])[0], area=area_label(lm),
+                            state=state_on(lm, today), applies_to_user=applies))
+    return out
+
+
 def evaluate_application(app: SubsidyApplication) -> Result:
     """The engine's amount for an application now, against every grant of its applicant."""
     org = app.applicant
     claim = build_claim(
         measure=app.measure, applicant_key=str(org.pk), applicant_type=app.applicant_type,
-        claim_on=app.claim_on, data=application_data(app), region=(org.prefecture or "")[:4],
+        claim_on=app.claim_on, data=application_data(app),
+        region=applicant_region(org, app.measure),
     )
     return evaluate_one(claim, prior_grants_of(org))
 
@@ -231,6 +291,35 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
             "received_amount": reg.received_amount,
             "registered": True,
         })
+    return rows
+
+
+# M10-2 pays 20% of a pilot platform's yearly service revenue: the directory keeps it.
+REVENUE_MEASURE = "M10-2"
+
+
+def known_service_revenues(org: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The organisation's pilot platforms' service revenue of last year and this year, from the
+    service directory (delivered services' contract amounts). The hook for M10-2: each item is
+    ``{"ref": "<provider id>:<year>", "label", "revenue_amount": Decimal, "subject": platform
+    name, "year"}``; years without revenue are left out. [] when the directory lacks it."""
+    try:
+        from zhuanhua.directory.models import ServiceProvider
+        from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue
+    except ImportError:
+        return []
+    if org is None or getattr(org, "pk", None) is None:
+        return []
+    year = (today or timezone.localdate()).year
+    rows = []
+    for provider in ServiceProvider.objects.filter(
+            organisation_id=org.pk, kind__in=REVENUE_KINDS).order_by("name", "id")[:50]:
+        for y in (year - 1, year):
+            amount = provider_yearly_revenue(provider, y)
+            if amount > 0:
+                rows.append({"ref": f"{provider.pk}:{y}", "revenue_amount": amount,
+                             "label": f"{provider.name} · {y} 年（{amount:,.2f} 元）",
+                             "subject": provider.name, "year": y})
     return rows
 
 

@@ -9,7 +9,7 @@ the applicant's grants means no two approvals can both consume the same cap.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,14 +123,17 @@ def clean_claim_data(measure_code: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def compute(
     *, org: Any, measure: str, data: dict[str, Any], today: dt.date,
-    applicant_type: str | None = None,
+    applicant_type: str | None = None, region: str | None = None,
 ) -> Any:
     """The engine's result for the claim an organisation (or an anonymous visitor, org None,
-    with an applicant_type) would make today, against the organisation's earlier grants."""
+    with an applicant_type and, for a local measure, a region) would make today, against the
+    organisation's earlier grants."""
+    if region is None:
+        region = selectors.applicant_region(org, measure)
     claim = selectors.build_claim(
         measure=measure, applicant_key=str(org.pk) if org is not None else "visitor",
         applicant_type=applicant_type or selectors.applicant_type_of(org), claim_on=today,
-        data=data, region=(getattr(org, "prefecture", "") or "")[:4],
+        data=data, region=region,
     )
     try:
         return selectors.evaluate_one(claim, selectors.prior_grants_of(org))
@@ -177,7 +180,8 @@ def _apply_result(app: SubsidyApplication, result: Any) -> None:
     app.engine_entitlement_amount = result.entitlement
     app.engine_binding = list(result.binding)
     app.engine_reasons = list(result.reasons)
-    app.engine_explanation = list(result.explanation)
+    app.engine_explanation = selectors.explanation_of(
+        result, selectors.applicant_region(app.applicant, app.measure))
     app.case_by_case = "case_by_case" in result.reasons
     app.catalogue_version = selectors.catalogue().version
 
@@ -470,3 +474,364 @@ def settlement_mark_paid(
                      before=before, after={"status": locked.status},
                      detail={"paid": sorted(newly), "paid_on": paid_on.isoformat()})
     return sorted(newly)
+
+
+# --------------------------------------------------------------------------- local measures
+# 指引第七条（三）: prefectures and parks add their own measures to the catalogue.
+
+ERR_NOT_LOCAL_AUTHOR = "只有主管部门审核员或园区（聚集区）的机构管理员可以维护地方措施"
+ERR_NOT_OWN_PARK = "园区只能维护本园区的地方措施"
+ERR_PREFECTURE = "请选择云南省内的州（市）"
+ERR_PARK = "所选园区须为已通过审核的园区/聚集区机构"
+ERR_PARK_PREFECTURE = "所选园区不在所选州（市）内（园区所在：{prefecture}）"
+ERR_APPLICANT_TYPES = "申请主体类型无效"
+ERR_AMOUNT_KIND = "请选择计算方式"
+ERR_MONEY = "金额应为大于 0、最多两位小数的数字"
+ERR_RATE = "比例应为大于 0、不超过 100 的百分数（最多两位小数）"
+ERR_BASE = "按比例计算的措施须写明计算基数（如：实际到账额）"
+ERR_LEVEL_CAPS = "按标准级别分级的措施须填写国际、国家、行业、地方标准四级上限"
+ERR_NOT_FOR_KIND = "该计算方式不使用此项，请留空"
+ERR_SCOPE_KIND = "限额范围类型无效"
+ERR_SCOPE_AMOUNT = "累计上限和年度上限须填写金额"
+ERR_SCOPE_NO_AMOUNT = "就高不就低和一次性范围不填写金额"
+ERR_SCOPE_NO_KIND = "未选择限额范围类型，金额请留空"
+ERR_HOLDING_YEARS = "持有年限应为 1–10 的整数"
+ERR_DATES = "失效日期不能早于生效日期"
+ERR_FIELDS_LOCKED = ("该措施已有 {count} 件奖补申请，不能改变其申请须填写的内容（计算方式、计算基数、"
+                     "限额范围的对象、条件）；可修改比例、金额、适用地区和有效期")
+ERR_CATALOGUE = "措施数据不完整：{message}"
+ERR_NOT_RESIDENT_MANAGER = "只有园区的机构管理员或主管部门审核员可以维护园区入驻单位"
+ERR_RESIDENT_UNKNOWN = "未找到该统一社会信用代码的已审核机构"
+ERR_RESIDENT_SELF = "园区本身无需登记为入驻单位"
+ERR_RESIDENT_EXISTS = "该机构已登记为本园区入驻单位"
+ERR_RESIDENT_MISSING = "该机构不是本园区的入驻单位"
+
+LOCAL_TEXT_LIMITS = {"title": 100, "issuer": 200, "document": 300, "source_text": 5000,
+                     "base": 100}
+LEVELS = ("international", "national", "industry", "local")
+SCOPE_SLOTS = (1, 2)
+MONEY_LIMIT = Decimal("1E12")
+
+
+def is_park_admin(user: Any) -> bool:
+    """The org_admin of an approved park_or_zone organisation (author of its park's measures)."""
+    from zhuanhua.subsidies.choices import PARK_AUTHOR_ROLES, PARK_ORG_TYPE
+
+    org = getattr(user, "organisation", None)
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and org is not None
+                and org.org_type == PARK_ORG_TYPE and org.is_approved
+                and user.has_role(*PARK_AUTHOR_ROLES))
+
+
+def can_author_local(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (selectors.is_reviewer(user) or is_park_admin(user)))
+
+
+def can_edit_local(user: Any, measure: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if selectors.is_reviewer(user):
+        return True
+    return is_park_admin(user) and measure.park_id == user.organisation_id
+
+
+def local_measure_state(lm: Any) -> dict[str, Any]:
+    return {
+        "code": lm.code, "title": lm.title, "issuer": lm.issuer, "document": lm.document,
+        "prefecture": lm.prefecture, "park": lm.park_id,
+        "applicant_types": list(lm.applicant_types), "amount_kind": lm.amount_kind,
+        "base": lm.base, "rate": lm.rate, "item_cap_amount": lm.item_cap_amount,
+        "fixed_amount": lm.fixed_amount, "level_caps": dict(lm.level_caps),
+        "scopes": list(lm.scopes), "registered": lm.registered,
+        "not_related_party": lm.not_related_party,
+        "holding_period_years": lm.holding_period_years, "loss_confirmed": lm.loss_confirmed,
+        "effective_from_on": lm.effective_from_on, "effective_to_on": lm.effective_to_on,
+        "budget_per_year_amount": lm.budget_per_year_amount,
+    }
+
+
+def _positive_money(value: Any) -> Decimal | None:
+    """A positive amount with at most two decimals, or None when it is not one."""
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount <= 0 or amount >= MONEY_LIMIT \
+            or amount != amount.quantize(CENT):
+        return None
+    return amount.quantize(CENT)
+
+
+def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a local measure's fields; raise one ValidationError naming every bad field."""
+    from zhuanhua.core.prefectures import PREFECTURES
+    from zhuanhua.subsidies.choices import (
+        APPLICANT_TYPE_LABELS,
+        PARK_ORG_TYPE,
+        AmountKind,
+        LocalScopeKind,
+    )
+
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    def blank(value: Any) -> bool:
+        return value is None or str(value).strip() == ""
+
+    def money(field: str, required: bool) -> Decimal | None:
+        value = data.get(field)
+        if blank(value):
+            if required:
+                fail(field, ERR_REQUIRED)
+            return None
+        amount = _positive_money(value)
+        if amount is None:
+            fail(field, ERR_MONEY)
+        return amount
+
+    clean: dict[str, Any] = {}
+    for field, limit in LOCAL_TEXT_LIMITS.items():
+        text = str(data.get(field) or "").strip()
+        if field != "base" and not text:
+            fail(field, ERR_REQUIRED)
+        elif len(text) > limit:
+            fail(field, ERR_TOO_LONG.format(limit=limit))
+        clean[field] = text
+
+    # The area: a park admin's measures are its own park's; a reviewer picks a prefecture and,
+    # optionally, a park in it.
+    park = None
+    if is_park_admin(user) and not selectors.is_reviewer(user):
+        park = user.organisation
+        prefecture = park.prefecture
+        if prefecture not in PREFECTURES:
+            fail("prefecture", ERR_PREFECTURE)
+    else:
+        prefecture = str(data.get("prefecture") or "")
+        if prefecture not in PREFECTURES:
+            fail("prefecture", ERR_PREFECTURE)
+        park_value = data.get("park")
+        if not blank(park_value):
+            park_id = getattr(park_value, "pk", park_value)
+            park = Organisation.objects.filter(pk=park_id).first() \
+                if str(park_id).isdigit() else None
+            if park is None or park.org_type != PARK_ORG_TYPE or not park.is_approved:
+                fail("park", ERR_PARK)
+                park = None
+            elif prefecture in PREFECTURES and park.prefecture != prefecture:
+                fail("park", ERR_PARK_PREFECTURE.format(prefecture=park.prefecture_name))
+    clean["prefecture"] = prefecture
+    clean["park"] = park
+
+    types = list(data.get("applicant_types") or [])
+    if any(t not in APPLICANT_TYPE_LABELS for t in types):
+        fail("applicant_types", ERR_APPLICANT_TYPES)
+    clean["applicant_types"] = sorted(set(types))
+
+    kind = data.get("amount_kind")
+    if kind not in AmountKind.values:
+        fail("amount_kind", ERR_AMOUNT_KIND)
+    clean["amount_kind"] = kind
+    uses = {
+        "base": kind == AmountKind.RATED, "rate_percent": kind == AmountKind.RATED,
+        "item_cap_amount": kind in (AmountKind.RATED, AmountKind.CAP),
+        "fixed_amount": kind == AmountKind.FIXED,
+    }
+    for field, used in uses.items():
+        if not used and not blank(data.get(field)):
+            fail(field, ERR_NOT_FOR_KIND)
+    clean["rate"] = None
+    if kind == AmountKind.RATED:
+        if not clean["base"]:
+            fail("base", ERR_BASE)
+        pct = data.get("rate_percent")
+        try:
+            rate = (Decimal(str(pct).strip()) / 100) if not blank(pct) else None
+        except (InvalidOperation, ValueError):
+            rate = None
+        if rate is None or not rate.is_finite() or not 0 < rate <= 1 \
+                or rate != rate.quantize(Decimal("0.0001")):
+            fail("rate_percent", ERR_RATE)
+        else:
+            clean["rate"] = rate.quantize(Decimal("0.0001"))
+    else:
+        clean["base"] = ""
+    clean["item_cap_amount"] = money("item_cap_amount", kind == AmountKind.CAP) \
+        if uses["item_cap_amount"] else None
+    clean["fixed_amount"] = money("fixed_amount", True) if uses["fixed_amount"] else None
+    level_caps: dict[str, str] = {}
+    for level in LEVELS:
+        field = f"level_cap_{level}"
+        if kind == AmountKind.BY_LEVEL:
+            amount = money(field, False)
+            if amount is not None:
+                level_caps[level] = f"{amount:.2f}"
+        elif not blank(data.get(field)):
+            fail(field, ERR_NOT_FOR_KIND)
+    if kind == AmountKind.BY_LEVEL and len(level_caps) != len(LEVELS) and not any(
+            f"level_cap_{lv}" in errors for lv in LEVELS):
+        fail("level_cap_international", ERR_LEVEL_CAPS)
+    clean["level_caps"] = level_caps
+
+    scopes = []
+    for slot in SCOPE_SLOTS:
+        scope_kind = data.get(f"scope{slot}_kind") or ""
+        amount_field = f"scope{slot}_amount"
+        if not scope_kind:
+            if not blank(data.get(amount_field)):
+                fail(amount_field, ERR_SCOPE_NO_KIND)
+            continue
+        if scope_kind not in LocalScopeKind.values:
+            fail(f"scope{slot}_kind", ERR_SCOPE_KIND)
+            continue
+        keys = ["applicant"]
+        if data.get(f"scope{slot}_counterparty"):
+            keys.append("counterparty")
+        if data.get(f"scope{slot}_subject"):
+            keys.append("subject")
+        scope: dict[str, Any] = {"kind": scope_kind, "keys": keys}
+        if scope_kind in (LocalScopeKind.CUMULATIVE, LocalScopeKind.ANNUAL):
+            amount = money(amount_field, False)
+            if blank(data.get(amount_field)):
+                fail(amount_field, ERR_SCOPE_AMOUNT)
+            elif amount is not None:
+                scope["amount"] = f"{amount:.2f}"
+        elif not blank(data.get(amount_field)):
+            fail(amount_field, ERR_SCOPE_NO_AMOUNT)
+        scopes.append(scope)
+    clean["scopes"] = scopes
+
+    for flag in ("registered", "not_related_party", "loss_confirmed"):
+        clean[flag] = bool(data.get(flag))
+    years = data.get("holding_period_years")
+    clean["holding_period_years"] = None
+    if not blank(years):
+        try:
+            number = int(str(years).strip())
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 10:
+            fail("holding_period_years", ERR_HOLDING_YEARS)
+        else:
+            clean["holding_period_years"] = number
+
+    start = data.get("effective_from_on")
+    end = data.get("effective_to_on")
+    for field, value in (("effective_from_on", start), ("effective_to_on", end)):
+        if not blank(value) and not isinstance(value, dt.date):
+            try:
+                data[field] = dt.date.fromisoformat(str(value))
+            except ValueError:
+                fail(field, ERR_INPUT.format(message="日期格式应为 YYYY-MM-DD"))
+    start, end = data.get("effective_from_on"), data.get("effective_to_on")
+    if blank(start):
+        fail("effective_from_on", ERR_REQUIRED)
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        fail("effective_to_on", ERR_DATES)
+    clean["effective_from_on"] = start if isinstance(start, dt.date) else None
+    clean["effective_to_on"] = end if isinstance(end, dt.date) else None
+    clean["budget_per_year_amount"] = money("budget_per_year_amount", False)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def local_measure_save(
+    *, user: Any, data: dict[str, Any], measure: Any = None,
+) -> Any:
+    """Add (``measure`` None) or edit a local measure. A department reviewer may write any
+    prefecture's or park's measure; a park's org_admin only its own park's. The entry is checked
+    by the engine's catalogue parser before it is saved, so the catalogue never breaks. Once
+    applications exist under a measure, the fields its claims carry cannot change (their
+    evaluation at approval must stay valid). Audited; the row is locked while edited."""
+    import uuid
+
+    from zhuanhua.engines.subsidy import CatalogueError
+    from zhuanhua.subsidies import local
+    from zhuanhua.subsidies.models import LocalMeasure
+
+    if not can_author_local(user):
+        raise PermissionDenied(ERR_NOT_LOCAL_AUTHOR)
+    if measure is not None and not can_edit_local(user, measure):
+        raise PermissionDenied(ERR_NOT_OWN_PARK)
+    clean = _clean_local(user, dict(data))
+    with transaction.atomic():
+        if measure is None:
+            lm = LocalMeasure(created_by=user, code=f"tmp-{uuid.uuid4().hex[:11]}")
+            before = None
+        else:
+            lm = LocalMeasure.objects.select_for_update().get(pk=measure.pk)
+            before = local_measure_state(lm)
+            old_fields = selectors.measure_fields(local.parse_local(lm))
+        for key, value in clean.items():
+            setattr(lm, key, value)
+        try:
+            parsed = local.parse_local(lm, code=lm.code)
+        except CatalogueError as exc:
+            raise ValidationError({"__all__": [ERR_CATALOGUE.format(message=exc)]}) from None
+        if measure is not None:
+            count = SubsidyApplication.objects.filter(measure=lm.code).count()
+            if count and selectors.measure_fields(parsed) != old_fields:
+                raise ValidationError({"__all__": [ERR_FIELDS_LOCKED.format(count=count)]})
+            lm.revision += 1
+        lm.updated_by = user
+        lm.save()
+        if measure is None:
+            lm.code = f"L{lm.prefecture[:4]}-{lm.pk:03d}"
+            lm.save(update_fields=["code"])
+        audit_record(actor=user, obj=lm,
+                     action="subsidy_local_measure.create" if measure is None
+                     else "subsidy_local_measure.update",
+                     before=before, after=local_measure_state(lm))
+    local.forget()
+    return lm
+
+
+def _check_resident_manager(user: Any, park: Any) -> None:
+    from zhuanhua.subsidies.choices import PARK_ORG_TYPE
+
+    allowed = selectors.is_reviewer(user) or (is_park_admin(user)
+                                              and user.organisation_id == park.pk)
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not allowed:
+        raise PermissionDenied(ERR_NOT_RESIDENT_MANAGER)
+    if park.org_type != PARK_ORG_TYPE or not park.is_approved:
+        raise ValidationError({"park": [ERR_PARK]})
+
+
+def park_resident_add(*, user: Any, park: Any, uscc: str) -> Any:
+    """The park (or a reviewer) registers an organisation as located in the park: its claims
+    under the park's local measures are then in the area."""
+    from zhuanhua.subsidies.models import ParkResident
+
+    _check_resident_manager(user, park)
+    code = str(uscc or "").strip().upper()
+    org = Organisation.objects.filter(uscc=code, status="approved").first() if code else None
+    if org is None:
+        raise ValidationError({"uscc": [ERR_RESIDENT_UNKNOWN]})
+    if org.pk == park.pk:
+        raise ValidationError({"uscc": [ERR_RESIDENT_SELF]})
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=park.pk)
+        if ParkResident.objects.filter(park=park, organisation=org).exists():
+            raise ValidationError({"uscc": [ERR_RESIDENT_EXISTS]})
+        row = ParkResident.objects.create(park=park, organisation=org, added_by=user)
+        audit_record(actor=user, obj=row, action="subsidy_park_resident.add",
+                     after={"park": park.pk, "organisation": org.pk, "uscc": org.uscc})
+    return row
+
+
+def park_resident_remove(*, user: Any, park: Any, organisation_id: int) -> None:
+    from zhuanhua.subsidies.models import ParkResident
+
+    _check_resident_manager(user, park)
+    with transaction.atomic():
+        row = ParkResident.objects.select_for_update().filter(
+            park=park, organisation_id=organisation_id).first()
+        if row is None:
+            raise ValidationError({"organisation": [ERR_RESIDENT_MISSING]})
+        audit_record(actor=user, obj=row, action="subsidy_park_resident.remove",
+                     before={"park": park.pk, "organisation": organisation_id})
+        row.delete()

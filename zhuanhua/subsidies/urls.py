@@ -18,4 +18,7 @@ urlpatterns = [
     path("settlements/<int:pk>/", views.settlement_detail, name="settlement"),
     path("settlements/<int:pk>/disbursement.xlsx", views.disbursement, name="disbursement"),
     path("settlements/<int:pk>/paid/", views.mark_paid, name="mark_paid"),
+    path("local/", views.local_measures, name="local_measures"),
+    path("local/form/", views.local_measure_form, name="local_measure_form"),
+    path("local/residents/", views.park_residents, name="park_residents"),
 ]

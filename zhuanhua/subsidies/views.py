@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -46,9 +47,10 @@ def _measure(code: str) -> Any:
     return m
 
 
-def _result_context(result: Any) -> dict[str, Any]:
+def _result_context(result: Any, region: str) -> dict[str, Any]:
     return {
         "result": result,
+        "explanation": selectors.explanation_of(result, region),
         "reason_labels": [REASON_LABELS.get(r, r) for r in result.reasons],
         "binding_labels": [BINDING_LABELS.get(b, b) for b in result.binding],
     }
@@ -66,10 +68,14 @@ def _org_for_engine(user: Any) -> Any:
 # --------------------------------------------------------------------------- catalogue
 
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """The provincial measures, and beside them the prefectures' and parks' local measures
+    (each labelled with its area, dates and whether it is in force)."""
     cat = selectors.catalogue()
     return render(request, "subsidies/catalogue.html", {
         "cat": cat, "rows": selectors.catalogue_rows(),
+        "local_rows": selectors.local_rows(request.user),
         "can_apply": selectors.can_apply(request.user),
+        "can_author_local": services.can_author_local(request.user),
     })
 
 
@@ -88,12 +94,14 @@ def whatif(request: HttpRequest) -> HttpResponse:
         form = ClaimForm(request.POST, measure=m, org=org, ask_type=org is None)
         if form.is_valid():
             try:
+                region = form.cleaned_data.get("applicant_region") if org is None else None
                 result = services.compute(
                     org=org, measure=m.code, data=services.clean_claim_data(m.code, form.claim_data()),
                     today=timezone.localdate(),
-                    applicant_type=form.cleaned_data.get("applicant_type"),
+                    applicant_type=form.cleaned_data.get("applicant_type"), region=region,
                 )
-                context.update(_result_context(result))
+                context.update(_result_context(
+                    result, region if region is not None else selectors.applicant_region(org, m)))
             except ValidationError as exc:
                 _apply_errors(form, exc)
     else:
@@ -155,7 +163,7 @@ def preview(request: HttpRequest, code: str) -> HttpResponse:
                 data=services.clean_claim_data(m.code, form.claim_data()),
                 today=timezone.localdate(),
             )
-            context.update(_result_context(result))
+            context.update(_result_context(result, selectors.applicant_region(org, m)))
         except ValidationError as exc:
             _apply_errors(form, exc)
     return render(request, "subsidies/_preview.html", context)
@@ -362,3 +370,123 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, str(message))
     return redirect("subsidies:settlement", pk=batch.pk)
+
+
+# --------------------------------------------------------------------------- local measures
+# No path parameters (a measure is picked with ?id=), so the permissions matrix needs no new
+# parameter entries for these pages.
+
+
+def _local_reader_only(request: HttpRequest) -> None:
+    user = request.user
+    if not (services.can_author_local(user) or selectors.is_reader(user)):
+        raise PermissionDenied(services.ERR_NOT_LOCAL_AUTHOR)
+
+
+def _pk(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise Http404
+    return int(value)
+
+
+@login_required
+def local_measures(request: HttpRequest) -> HttpResponse:
+    """The local measures the user maintains (a park: its own; the department: all) and a
+    park's registered residents."""
+    from zhuanhua.organisations.models import Organisation
+    from zhuanhua.subsidies.choices import PARK_ORG_TYPE
+    from zhuanhua.subsidies.forms import ResidentForm
+    from zhuanhua.subsidies.local import area_label, state_on
+    from zhuanhua.subsidies.models import LocalMeasure, ParkResident
+
+    _local_reader_only(request)
+    user = request.user
+    own_park = services.is_park_admin(user) and not selectors.is_reviewer(user)
+    measures = LocalMeasure.objects.select_related("park")
+    parks = Organisation.objects.filter(org_type=PARK_ORG_TYPE, status="approved")
+    if own_park:
+        measures = measures.filter(park_id=user.organisation_id)  # type: ignore[union-attr]
+        park = user.organisation  # type: ignore[union-attr]
+    else:
+        park_id = _pk(request.GET.get("park"))
+        park = get_object_or_404(parks, pk=park_id) if park_id else None
+    today = timezone.localdate()
+    rows = [{"lm": lm, "area": area_label(lm), "state": state_on(lm, today),
+             "can_edit": services.can_edit_local(user, lm)} for lm in measures[:500]]
+    return render(request, "subsidies/local_measures.html", {
+        "rows": rows, "can_author": services.can_author_local(user), "own_park": own_park,
+        "park": park, "parks": parks.order_by("prefecture", "name")[:500] if not own_park else [],
+        "residents": ParkResident.objects.filter(park=park).select_related("organisation")[:1000]
+        if park is not None else [],
+        "can_manage_residents": park is not None and (
+            selectors.is_reviewer(user) or (own_park and park.pk == user.organisation_id)),  # type: ignore[union-attr]
+        "resident_form": ResidentForm(),
+    })
+
+
+@login_required
+def local_measure_form(request: HttpRequest) -> HttpResponse:
+    """Add a local measure, or edit the one named by ?id=."""
+    from zhuanhua.subsidies.forms import LocalMeasureForm, local_measure_initial
+    from zhuanhua.subsidies.models import LocalMeasure
+
+    user = request.user
+    if not services.can_author_local(user):
+        raise PermissionDenied(services.ERR_NOT_LOCAL_AUTHOR)
+    pk = _pk(request.POST.get("id") or request.GET.get("id"))
+    lm = get_object_or_404(LocalMeasure.objects.select_related("park"), pk=pk) if pk else None
+    if lm is not None and not services.can_edit_local(user, lm):
+        raise PermissionDenied(services.ERR_NOT_OWN_PARK)
+    park_admin = user.organisation if services.is_park_admin(user) \
+        and not selectors.is_reviewer(user) else None  # type: ignore[union-attr]
+    initial = local_measure_initial(lm) if lm is not None else {
+        "effective_from_on": timezone.localdate()}
+    if request.method == "POST":
+        form = LocalMeasureForm(request.POST, park_admin=park_admin)
+        if form.is_valid():
+            try:
+                saved = services.local_measure_save(user=user, data=form.cleaned_data,
+                                                    measure=lm)
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(request, f"地方措施 {saved.code}（{saved.title}）已"
+                                          f"{'保存' if lm else '加入政策目录'}。")
+                return redirect(reverse("subsidies:catalogue") + f"#{saved.code}")
+    else:
+        form = LocalMeasureForm(initial=initial, park_admin=park_admin)
+    return render(request, "subsidies/local_measure_form.html", {"form": form, "lm": lm})
+
+
+@login_required
+@require_POST
+def park_residents(request: HttpRequest) -> HttpResponse:
+    """Register (uscc=) or remove (remove=<organisation id>) a resident of a park (park=)."""
+    from zhuanhua.organisations.models import Organisation
+    from zhuanhua.subsidies.choices import PARK_ORG_TYPE
+    from zhuanhua.subsidies.forms import ResidentForm
+
+    user = request.user
+    park_id = _pk(request.POST.get("park"))
+    if park_id is None and services.is_park_admin(user):
+        park_id = user.organisation_id  # type: ignore[union-attr]
+    park = get_object_or_404(Organisation.objects.filter(org_type=PARK_ORG_TYPE), pk=park_id) \
+        if park_id else None
+    if park is None:
+        raise Http404
+    try:
+        remove = _pk(request.POST.get("remove"))
+        if remove is not None:
+            services.park_resident_remove(user=user, park=park, organisation_id=remove)
+            messages.success(request, "已移除入驻单位。")
+        else:
+            form = ResidentForm(request.POST)
+            uscc = form.cleaned_data["uscc"] if form.is_valid() else ""
+            row = services.park_resident_add(user=user, park=park, uscc=uscc)
+            messages.success(request, f"已登记入驻单位：{row.organisation.name}。")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(reverse("subsidies:local_measures") + f"?park={park.pk}")

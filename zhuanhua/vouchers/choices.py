@@ -31,6 +31,9 @@ class SubjectType(models.TextChoices):
     pass their own ``app.model`` label; these are the ones the spend form offers."""
 
     SERVICE_CONTRACT = "services.servicecontract", "科技服务合同"
+    # A contracted request of the service directory; spent from the request's page, checked
+    # against the request (directory.services.voucher_subject_check), claimed after delivery.
+    SERVICE_REQUEST = "directory.servicerequest", "服务目录科技服务委托"
     LICENCE = "licensing.licence", "科技成果许可使用费"
     OTHER_CONTRACT = "contract", "其他科技服务合同"
 

@@ -37,7 +37,10 @@ class QuotaIssueForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class SpendForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     provider = forms.TypedChoiceField(label="服务提供方", coerce=int)
-    subject_type = forms.ChoiceField(label="合同类型", choices=SubjectType.choices)
+    # Service-directory requests are paid from the request's own page (their contract amount
+    # and provider come from the request).
+    subject_type = forms.ChoiceField(label="合同类型", choices=[
+        c for c in SubjectType.choices if c[0] != SubjectType.SERVICE_REQUEST])
     subject_id = forms.CharField(label="合同编号", max_length=64)
     contract_amount = forms.DecimalField(label="合同金额（元）", min_value=0, max_digits=14,
                                          decimal_places=2)

@@ -31,6 +31,7 @@ from zhuanhua.vouchers.choices import (
     TRANSITIONS,
     VOUCHER_CATALOGUE_CODE,
     DocumentKind,
+    SubjectType,
 )
 from zhuanhua.vouchers.models import VoucherDocument, VoucherQuota, VoucherSpend
 
@@ -246,6 +247,8 @@ def voucher_spend(
             raise ValidationError({"provider": [ERR_PROVIDER_SELF]})
         if not provider.is_approved:
             raise ValidationError({"provider": [ERR_PROVIDER_STATUS]})
+    if subject_type == SubjectType.SERVICE_REQUEST:
+        provider = _service_request_provider(enterprise, subject_id, contract, provider)
     year = int(year or timezone.localdate().year)
     with transaction.atomic():
         # Lock every quota row of the enterprise, in id order: the per-contract limit spans years.
@@ -329,6 +332,10 @@ def voucher_redemption_claim(
         locked = VoucherSpend.objects.select_for_update().get(pk=spend.pk)
         if (locked.status, "claim") not in TRANSITIONS or not is_provider_staff(user, locked):
             raise _bad_state(locked)
+        if locked.subject_type == SubjectType.SERVICE_REQUEST:
+            from zhuanhua.directory.services import voucher_claim_check
+
+            voucher_claim_check(subject_id=locked.subject_id)  # the service was delivered
         before = spend_state(locked)
         for kind, upload in files.items():
             assert upload is not None
@@ -385,3 +392,16 @@ def voucher_redemption_decide(
                      detail={"reason": reason, "quota_before": {k: str(v) for k, v in before.items()},
                              "quota_after": {k: str(v) for k, v in quota_state(quota).items()}})
     return locked
+
+
+# ---------------------------------------------------------------------------- other apps' subjects
+
+def _service_request_provider(enterprise: Any, subject_id: str, contract: Decimal,
+                              provider: Any) -> Any:
+    """A spend on a service-directory request: the request must be the enterprise's and
+    contracted for exactly ``contract``; the provider is the request's provider organisation
+    (directory.services.voucher_subject_check raises the named refusal otherwise)."""
+    from zhuanhua.directory.services import voucher_subject_check
+
+    return voucher_subject_check(subject_id=subject_id, enterprise=enterprise,
+                                 contract_amount=contract, provider=provider)
