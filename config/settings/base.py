@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhuanhua.core.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The page language (zhuanhua/core/i18n.py): Django's LocaleMiddleware minus Accept-Language.
+    "zhuanhua.core.i18n.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,9 +124,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Chinese is the source language (msgids are Chinese) and the default; English comes from
+# locale/en/LC_MESSAGES/django.po and is shown only to visitors who chose it with the header
+# switch (POST /i18n/setlang/ → the language cookie). docs/i18n.md.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the choice outlives the browser session
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
