@@ -38,8 +38,10 @@ import numpy as np
 from zhuanhua.engines.search.snippets import highlight, matched_terms
 from zhuanhua.engines.search.text import (
     BIGRAM,
+    CJK_RANGES,
     MAX_QUERY_TOKENS,
     UNIGRAM,
+    UNIGRAM_STOP,
     Segmenter,
     bigrams,
     has_cjk,
@@ -127,7 +129,8 @@ def doc_terms(
     """Weighted term frequencies of one document (see :data:`FIELD_WEIGHTS`).
 
     Title and keywords get words and bigrams; the long body gets bigrams, plus words only
-    when ``body_words`` (segmenting the body costs about half of the build time).
+    when ``body_words`` (segmenting the body more than doubles the build time). The
+    build's batch tokeniser :func:`_tokenize_chunk` gives exactly these dicts.
     """
     body = normalize(text)
     # The long field has weight 1: count it in C, then add the short weighted fields.
@@ -153,11 +156,26 @@ def doc_terms(
     return tf
 
 
+# Token keys of the fast build path (int64): a title unigram is its code point (< 2**16),
+# a bigram ``cp1 << 16 | cp2`` (CJK code points are below 2**16, so bigram keys are at
+# least 0x3400 << 16), a word ``_WORD_KEY + word id``. Row and key pack into one int64.
+_WORD_KEY = 1 << 40
+_ROW_SHIFT = 41
+_FIELDS = 3  # body, title, keywords: the order of a document's texts in a chunk
+_SEPARATOR = "\n"  # not a Chinese character: no bigram spans two texts
+
+
 @dataclass
 class _Chunk:
-    """Tokenised documents with chunk-local token ids (cheap to send between processes)."""
+    """Tokenised documents, cheap to send between processes.
 
-    vocab: list[str]
+    ``keys`` are the distinct token keys of the chunk (see ``_WORD_KEY``; word ids index
+    ``words``), ``cols`` index ``keys`` for each posting; postings are grouped by document
+    in document order, ``nnz`` postings and length ``dl`` per document.
+    """
+
+    words: list[str]
+    keys: np.ndarray
     cols: np.ndarray
     tf: np.ndarray
     nnz: np.ndarray
@@ -165,34 +183,107 @@ class _Chunk:
 
 
 _WORKER_SEG: Segmenter | None = None
+_WORKER_CACHE: dict[str, list[str]] = {}
+
+
+def _cjk_mask(cp: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(cp), dtype=bool)
+    for lo, hi in CJK_RANGES:
+        mask |= (cp >= lo) & (cp <= hi)
+    return mask
+
+
+_UNIGRAM_STOP_CPS = np.array(sorted(ord(ch) for ch in UNIGRAM_STOP), dtype=np.uint32)
 
 
 def _tokenize_chunk(
     items: list[tuple[str, Sequence[str], str]],
     seg: Segmenter | None = None,
     body_words: bool = False,
+    cache: dict[str, list[str]] | None = None,
 ) -> _Chunk:
+    """:func:`doc_terms` of a batch of documents, vectorised.
+
+    Words come from the segmenter (memoised per run of title and keyword text, which
+    repeat; body runs rarely do). Bigrams and title unigrams — most of the postings — are
+    counted with numpy over the code points of all the batch's texts at once. The result is
+    exactly ``doc_terms`` of each document (a test checks this).
+    """
     segmenter = seg if seg is not None else _WORKER_SEG
     assert segmenter is not None
-    toks: list[str] = []
-    tfs = array.array("f")
-    nnz = array.array("i")
-    dls = array.array("f")
+    memo = _WORKER_CACHE if cache is None else cache
+    n = len(items)
+    texts: list[str] = []
+    wtoks: list[str] = []
+    wcount = array.array("q")
     for title, keywords, text in items:
-        tf = doc_terms(segmenter, title, keywords, text, body_words)
-        toks.extend(tf)
-        tfs.extend(tf.values())
-        nnz.append(len(tf))
-        dls.append(sum(tf.values()))
-    vocab = list(dict.fromkeys(toks))
-    ids = dict(zip(vocab, range(len(vocab)), strict=True))
-    return _Chunk(
-        vocab=vocab,
-        cols=np.fromiter(map(ids.__getitem__, toks), dtype=np.int32, count=len(toks)),
-        tf=np.frombuffer(tfs, dtype=np.float32).copy(),
-        nnz=np.frombuffer(nnz, dtype=np.int32).copy(),
-        dl=np.frombuffer(dls, dtype=np.float32).copy(),
+        body = normalize(text)
+        head = normalize(title)
+        kws = normalize(" ; ".join(keywords))
+        texts += (body, head, kws)
+        if body_words and body:
+            found = segmenter.words(body)
+            wtoks += found
+            wcount.append(len(found))
+        else:
+            wcount.append(0)
+        for value in (head, kws):
+            found = segmenter.cached_words(value, memo)
+            wtoks += found
+            wcount.append(len(found))
+
+    weights = np.array([1.0, FIELD_WEIGHTS["title"], FIELD_WEIGHTS["keywords"]], dtype=np.float64)
+    # Words: chunk-local ids in order of first occurrence.
+    words = list(dict.fromkeys(wtoks))
+    word_id = dict(zip(words, range(len(words)), strict=True))
+    w_field = np.repeat(np.arange(n * _FIELDS, dtype=np.int64), np.frombuffer(wcount, np.int64))
+    w_keys = _WORD_KEY + np.fromiter(map(word_id.__getitem__, wtoks), np.int64, len(wtoks))
+
+    # Characters: the code points of all texts, separated so no bigram spans two of them.
+    joined = _SEPARATOR.join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts)) + 1
+    field = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[: len(cp)]
+    cjk = _cjk_mask(cp)
+    pos = np.flatnonzero(cjk[:-1] & cjk[1:])
+    b_keys = (cp[pos].astype(np.int64) << 16) | cp[pos + 1]
+    b_field = field[pos]
+    upos = np.flatnonzero(cjk & (field % _FIELDS == 1) & ~np.isin(cp, _UNIGRAM_STOP_CPS))
+    u_keys = cp[upos].astype(np.int64)
+    u_field = field[upos]
+
+    all_field = np.concatenate([b_field, u_field, w_field])
+    all_keys = np.concatenate([b_keys, u_keys, w_keys])
+    packed = ((all_field // _FIELDS) << _ROW_SHIFT) | all_keys
+    pairs, inverse = np.unique(packed, return_inverse=True)
+    tf: np.ndarray = np.bincount(
+        inverse.ravel(), weights=weights[all_field % _FIELDS], minlength=len(pairs)
     )
+    if FIELD_WEIGHTS["text"] != 1.0:
+        tf = tf * FIELD_WEIGHTS["text"]  # as doc_terms: the whole bag is scaled
+    rows = pairs >> _ROW_SHIFT
+    keys, cols = np.unique(pairs & ((1 << _ROW_SHIFT) - 1), return_inverse=True)
+    return _Chunk(
+        words=words,
+        keys=keys,
+        cols=cols.ravel().astype(np.int32),
+        tf=tf.astype(np.float32),
+        nnz=np.bincount(rows, minlength=n).astype(np.int32),
+        dl=np.bincount(rows, weights=tf, minlength=n).astype(np.float32),
+    )
+
+
+def _token_strings(keys: np.ndarray, words: Sequence[str]) -> list[str]:
+    """The index token of each key of :func:`_tokenize_chunk` (words by global id)."""
+    out: list[str] = []
+    for key in keys.tolist():
+        if key >= _WORD_KEY:
+            out.append(words[key - _WORD_KEY])
+        elif key >= 1 << 16:
+            out.append(BIGRAM + chr(key >> 16) + chr(key & 0xFFFF))
+        else:
+            out.append(UNIGRAM + chr(key))
+    return out
 
 
 def _lucene_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -243,35 +334,71 @@ class _MainSegment:
         vocab: dict[str, int],
         ids: list[str],
     ) -> _MainSegment:
+        """A segment from (row, column, tf) triples without duplicate (row, column) pairs."""
+        from scipy import sparse
+
+        shape = (len(ids), len(vocab))
+        # COO → CSC is a counting sort on the column; rows end up ascending in each column.
+        csc = sparse.coo_matrix((tf.astype(np.float32), (rows, cols)), shape=shape).tocsc()
+        csc.sort_indices()
+        return cls._from_csc(csc.indptr, csc.indices, csc.data, dl, vocab, ids)
+
+    @classmethod
+    def from_rows(
+        cls,
+        row_ptr: np.ndarray,
+        cols: np.ndarray,
+        tf: np.ndarray,
+        dl: np.ndarray,
+        vocab: dict[str, int],
+        ids: list[str],
+    ) -> _MainSegment:
+        """A segment from postings grouped by document (CSR: ``row_ptr``, ``cols``, ``tf``)."""
+        from scipy import sparse
+
+        shape = (len(ids), len(vocab))
+        csr = sparse.csr_matrix((tf.astype(np.float32), cols, row_ptr), shape=shape)
+        # CSR → CSC is a counting sort (linear) that keeps rows ascending in each column.
+        csc = csr.tocsc()
+        del csr
+        return cls._from_csc(csc.indptr, csc.indices, csc.data, dl, vocab, ids)
+
+    @classmethod
+    def _from_csc(
+        cls,
+        indptr: np.ndarray,
+        rows: np.ndarray,
+        tf: np.ndarray,
+        dl: np.ndarray,
+        vocab: dict[str, int],
+        ids: list[str],
+    ) -> _MainSegment:
         import bm25s
         from bm25s.scoring import _score_tfc_lucene
 
-        n_docs, n_vocab = len(ids), len(vocab)
-        # CSC layout (column = term): a stable sort on the term keeps rows ascending.
-        order = np.argsort(cols, kind="stable")
-        rows = rows[order]
-        cols = cols[order]
-        tf = tf[order]
-        del order
-        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-        np.cumsum(np.bincount(cols, minlength=n_vocab), out=indptr[1:])
+        n_docs = len(ids)
+        indptr = indptr.astype(np.int64)
+        rows = rows.astype(np.int32, copy=False)
+        tf = tf.astype(np.float32, copy=False)
+        dl = dl.astype(np.float32, copy=False)
         df = np.diff(indptr)
         idf = _lucene_idf(df, n_docs)
         avgdl = float(dl.mean()) if n_docs else 1.0
         tfc = _score_tfc_lucene(tf, dl[rows], avgdl, K1, B)
-        data = (idf[cols] * tfc).astype(np.float32)
-        del cols, tfc
+        tfc *= np.repeat(idf, df)
+        data = tfc.astype(np.float32, copy=False)
+        del tfc
         bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
         bm25.scores = {
             "data": data,
-            "indices": rows.astype(np.int32),
+            "indices": rows,
             "indptr": indptr,
             "num_docs": n_docs,
         }
         bm25.vocab_dict = vocab
         bm25.unique_token_ids_set = set(vocab.values())
         bm25.nonoccurrence_array = None
-        return cls(bm25, tf.astype(np.float32), dl.astype(np.float32), ids)
+        return cls(bm25, tf, dl, ids)
 
     @classmethod
     def empty(cls) -> _MainSegment:
@@ -339,8 +466,12 @@ class SearchIndex:
         workers: int | None = None,
         **options: Any,
     ) -> SearchIndex:
-        """A fresh index over ``docs``; ``workers`` > 1 tokenises in forked processes
-        (default: up to 4 for 20,000 documents or more, else 1)."""
+        """A fresh index over ``docs``.
+
+        ``workers`` > 1 tokenises in that many forked processes. The default is 1: the
+        vectorised tokeniser is no longer the bulk of the build, and on two CPUs the forked
+        workers made the 200,000-document build no faster while costing more CPU and memory.
+        """
         index = cls(**options)
         index._rebuild(docs, progress=progress, workers=workers)
         return index
@@ -352,12 +483,15 @@ class SearchIndex:
         for doc in tqdm(docs, desc="读取文档", unit="篇", disable=not progress):
             unique[doc.id] = doc
         doc_list = list(unique.values())
+        # Each distinct keyword is normalised once (the registry repeats its keywords).
+        raw_keywords = list(dict.fromkeys(kw for doc in doc_list for kw in doc.keywords))
         seg = Segmenter()
-        seg.add_words(kw for doc in doc_list for kw in doc.keywords)
+        seg.add_words(raw_keywords)
         seg.warm()  # apply the domain dictionary before any fork
         if workers is None:
-            workers = min(4, os.cpu_count() or 1) if len(doc_list) >= 20000 else 1
-        vocab: dict[str, int] = {}
+            workers = 1
+        words: dict[str, int] = {}
+        key_parts: list[np.ndarray] = []
         cols_parts: list[np.ndarray] = []
         tf_parts: list[np.ndarray] = []
         nnz_parts: list[np.ndarray] = []
@@ -365,12 +499,17 @@ class SearchIndex:
         bar = tqdm(total=len(doc_list), desc="建立索引", unit="篇", disable=not progress)
 
         def collect(chunk: _Chunk) -> None:
-            lut = np.fromiter(
-                (vocab.setdefault(tok, len(vocab)) for tok in chunk.vocab),
-                dtype=np.int32,
-                count=len(chunk.vocab),
-            )
-            cols_parts.append(lut[chunk.cols] if len(chunk.cols) else chunk.cols)
+            keys = chunk.keys
+            is_word = keys >= _WORD_KEY
+            if chunk.words:
+                lut = np.fromiter(
+                    (words.setdefault(w, len(words)) for w in chunk.words),
+                    dtype=np.int64,
+                    count=len(chunk.words),
+                )
+                keys[is_word] = _WORD_KEY + lut[keys[is_word] - _WORD_KEY]
+            key_parts.append(keys)
+            cols_parts.append(chunk.cols)
             tf_parts.append(chunk.tf)
             nnz_parts.append(chunk.nnz)
             dl_parts.append(chunk.dl)
@@ -379,10 +518,11 @@ class SearchIndex:
         def items(batch: list[SearchDoc]) -> list[tuple[str, Sequence[str], str]]:
             return [(d.title, list(d.keywords), d.text) for d in batch]
 
-        batches = (items(b) for b in _chunked(doc_list, 1000))
+        batches = (items(b) for b in _chunked(doc_list, 2000))
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             global _WORKER_SEG
             _WORKER_SEG = seg
+            _WORKER_CACHE.clear()
             try:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(workers) as pool:
@@ -392,30 +532,47 @@ class SearchIndex:
             finally:
                 _WORKER_SEG = None
         else:
+            cache: dict[str, list[str]] = {}
             for batch in batches:
-                collect(_tokenize_chunk(batch, seg, self.body_words))
+                collect(_tokenize_chunk(batch, seg, self.body_words, cache))
+            del cache
         bar.close()
 
+        # One vocabulary: the sorted distinct keys of all chunks; chunk columns map into it.
+        all_keys = np.unique(np.concatenate(key_parts)) if key_parts else np.zeros(0, np.int64)
+        for i, keys in enumerate(key_parts):
+            lut = np.searchsorted(all_keys, keys).astype(np.int32)
+            cols_parts[i] = lut[cols_parts[i]]
+        key_parts.clear()
+        word_list = list(words)
+        vocab = dict(zip(_token_strings(all_keys, word_list), range(len(all_keys)), strict=True))
+        del all_keys, word_list
+        words.clear()
+
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            out = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            parts.clear()
+            return out
 
         nnz = cat(nnz_parts, np.int32)
-        rows = np.repeat(np.arange(len(doc_list), dtype=np.int32), nnz)
-        main = _MainSegment.from_triples(
-            rows,
+        row_ptr = np.zeros(len(nnz) + 1, dtype=np.int64)
+        np.cumsum(nnz, out=row_ptr[1:])
+        main = _MainSegment.from_rows(
+            row_ptr,
             cat(cols_parts, np.int32),
             cat(tf_parts, np.float32),
             cat(dl_parts, np.float32),
             vocab,
             [d.id for d in doc_list],
         )
+        norm_kw = {kw: normalize(kw).strip() for kw in raw_keywords}
         with self._lock:
             self.segmenter = seg
             self._docs = unique
             self._install_main(main, np.ones(main.n_docs, dtype=bool))
             self._delta_tf, self._delta_dl, self._delta_post = {}, {}, {}
             self._keyword_docs = Counter(
-                k for d in doc_list for k in {normalize(x).strip() for x in d.keywords} if k
+                k for d in doc_list for k in {norm_kw[x] for x in d.keywords} if k
             )
             self._suggest_index = None
 

@@ -33,7 +33,9 @@ BIGRAM = "~"
 UNIGRAM = "^"
 
 # Chinese characters as jieba sees them plus the CJK extension A block.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+CJK_RANGES: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+"""Inclusive code-point ranges of the characters that form Chinese runs (bigrams, unigrams)."""
+_CJK = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES)
 _RUN_RE = re.compile(f"[{_CJK}]+|[a-z0-9]+(?:[.+#-][a-z0-9]+)*")
 _CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 _CJK_CHAR_RE = re.compile(f"[{_CJK}]")
@@ -46,7 +48,7 @@ STOPWORDS: frozenset[str] = frozenset(
     可以 能够 其中 具有 同时 不同 主要 相关 方面 情况 过程 作用 影响 因素 发展 应用""".split()
 )
 # Stopwords of one character are not indexed as title unigrams either.
-_UNIGRAM_STOP: frozenset[str] = frozenset(w for w in STOPWORDS if len(w) == 1)
+UNIGRAM_STOP: frozenset[str] = frozenset(w for w in STOPWORDS if len(w) == 1)
 
 _base_lock = threading.Lock()
 _base_freq: tuple[dict[str, int], int] | None = None
@@ -86,7 +88,7 @@ def bigrams(text: str) -> list[str]:
 
 
 def unigrams(text: str) -> list[str]:
-    return [UNIGRAM + ch for ch in _CJK_CHAR_RE.findall(text) if ch not in _UNIGRAM_STOP]
+    return [UNIGRAM + ch for ch in _CJK_CHAR_RE.findall(text) if ch not in UNIGRAM_STOP]
 
 
 def _base_dictionary() -> tuple[dict[str, int], int]:
@@ -188,18 +190,33 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """Words of normalised ``text``: stopwords, single characters and symbols dropped."""
         out: list[str] = []
-        table = self._table()
-        logtotal = self._logtotal
         for seg in segments(text):
-            if not _CJK_CHAR_RE.match(seg):
-                if len(seg) > 1:
-                    out.append(seg)
-                continue
-            if len(seg) < 2:
-                continue
-            for w in cut_route(seg, table, logtotal):
-                if len(w) > 1 and w not in STOPWORDS:
-                    out.append(w)
+            out += self.run_words(seg)
+        return out
+
+    def run_words(self, seg: str) -> list[str]:
+        """The words of one run of :func:`segments` (what :meth:`words` gives for it)."""
+        if not _CJK_CHAR_RE.match(seg):
+            return [seg] if len(seg) > 1 else []
+        if len(seg) < 2:
+            return []
+        table = self._table()
+        return [
+            w for w in cut_route(seg, table, self._logtotal) if len(w) > 1 and w not in STOPWORDS
+        ]
+
+    def cached_words(self, text: str, cache: dict[str, list[str]]) -> list[str]:
+        """:meth:`words` with the words of each run memoised in ``cache``.
+
+        For building: titles and keyword lists repeat the same runs again and again. The
+        caller owns the cache and must drop it when the dictionary changes.
+        """
+        out: list[str] = []
+        for seg in segments(text):
+            found = cache.get(seg)
+            if found is None:
+                found = cache[seg] = self.run_words(seg)
+            out += found
         return out
 
 
