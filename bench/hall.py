@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/zhuanhua_bench"
+BENCH_CACHE_URL = "redis://127.0.0.1:6379/7"
 P95_TARGET_MS = 150.0
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -80,6 +81,11 @@ def settings_env(url: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "ERROR",
         "ZHUANHUA_RATE_LIMITS_OFF": "1",
     })
+    # As deployed (docs/deploy.md): one Redis cache shared by the workers, so the public page
+    # cache works across them. ZHUANHUA_BENCH_PAGE_CACHE=0 measures rendering every request.
+    env.setdefault("ZHUANHUA_CACHE_URL", BENCH_CACHE_URL)
+    if os.environ.get("ZHUANHUA_BENCH_PAGE_CACHE", "1") == "0":
+        env["ZHUANHUA_PAGE_CACHE_SECONDS"] = "0"
     production = (ROOT / "var" / "static" / "staticfiles.json").exists()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production" if production else "config.settings.dev"
     return env
@@ -236,6 +242,7 @@ async def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[d
         queue.put_nowait(item)
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    hits: dict[str, int] = defaultdict(int)
 
     async def client(session: aiohttp.ClientSession) -> None:
         while not queue.empty():
@@ -245,6 +252,8 @@ async def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[d
                 await response.read()
                 if response.status != 200:
                     errors[kind] += 1
+                if response.headers.get("X-Page-Cache") == "hit":
+                    hits[kind] += 1
             timings[kind].append((time.perf_counter() - t0) * 1000)
 
     connector = aiohttp.TCPConnector(limit=clients)
@@ -253,7 +262,7 @@ async def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[d
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await asyncio.gather(*(client(session) for _ in range(clients)))
     wall = time.perf_counter() - started
-    return {"timings": timings, "errors": errors}, wall
+    return {"timings": timings, "errors": errors, "hits": hits}, wall
 
 
 def pct(values: list[float], q: float) -> float:
@@ -263,16 +272,18 @@ def pct(values: list[float], q: float) -> float:
 
 def report(title: str, result: dict, wall: float) -> float:
     timings, errors = result["timings"], result["errors"]
+    hits = result.get("hits", {})
     every = [t for values in timings.values() for t in values]
     print(f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，{len(every) / wall:.0f} 请求/秒")
-    print(f"  {'类型':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'错误':>6}")
+    print(f"  {'类型':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'错误':>6}{'缓存命中':>8}")
     for kind in sorted(timings):
         values = timings[kind]
         print(f"  {kind:<16}{len(values):>6}{statistics.median(values):>9.1f}"
-              f"{pct(values, 0.95):>9.1f}{max(values):>9.1f}{errors.get(kind, 0):>6}")
+              f"{pct(values, 0.95):>9.1f}{max(values):>9.1f}{errors.get(kind, 0):>6}"
+              f"{hits.get(kind, 0):>10}")
     p95 = pct(every, 0.95)
     print(f"  {'ALL':<16}{len(every):>6}{statistics.median(every):>9.1f}{p95:>9.1f}"
-          f"{max(every):>9.1f}{sum(errors.values()):>6}")
+          f"{max(every):>9.1f}{sum(errors.values()):>6}{sum(hits.values()):>10}")
     return p95
 
 
@@ -290,6 +301,10 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
         "--chdir", str(ROOT),
     ]
+    if env.get("ZHUANHUA_CACHE_URL") == BENCH_CACHE_URL:  # start cold: no pages from an earlier run
+        import redis
+
+        redis.Redis.from_url(BENCH_CACHE_URL).flushdb()
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     import urllib.request
 

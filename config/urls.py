@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from config.api import api
 
@@ -27,5 +29,8 @@ urlpatterns = [
     path("search/", include("zhuanhua.search.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token: choosing a display language harms no one, and a
+    # token on every page would keep anonymous pages out of the public page cache
+    # (zhuanhua/core/pagecache.py). set_language still refuses an off-site `next`.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhuanhua.core.ratelimit.RateLimitMiddleware",
+    "zhuanhua.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page language (zhuanhua/core/i18n.py): Django's LocaleMiddleware minus Accept-Language.
     "zhuanhua.core.i18n.LanguageCookieMiddleware",
@@ -188,6 +189,21 @@ ZHUANHUA_RATE_LIMITS: dict[str, tuple[int, int] | None] = (
     {"login": None, "sign_up": None, "search": None} if env_bool("ZHUANHUA_RATE_LIMITS_OFF") else {}
 )
 ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR")
+
+# One cache for rate-limit counts and the public page cache (zhuanhua/core/pagecache.py). Several
+# gunicorn workers need a shared one: ZHUANHUA_CACHE_URL=redis://127.0.0.1:6379/1 (docs/deploy.md).
+_CACHE_URL = env("ZHUANHUA_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+         "KEY_PREFIX": env("ZHUANHUA_CACHE_PREFIX", "zhuanhua")}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhuanhua"}
+    )
+}
+# Anonymous hall, achievement and achievement-API reads are served from the cache for up to this
+# many seconds (changes through the ORM invalidate at once); 0 turns it off.
+ZHUANHUA_PAGE_CACHE_SECONDS = int(env("ZHUANHUA_PAGE_CACHE_SECONDS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -12,3 +12,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Rate limits off by default in tests; zhuanhua/core/tests/test_security.py turns them on.
 ZHUANHUA_RATE_LIMITS = {"login": None, "sign_up": None, "search": None}
+# The public page cache is off in tests (a test that writes then reads anonymously would see a
+# stored copy after bulk updates); zhuanhua/core/tests/test_pagecache.py turns it on.
+ZHUANHUA_PAGE_CACHE_SECONDS = 0
