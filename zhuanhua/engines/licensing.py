@@ -24,13 +24,14 @@ No Django import.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import compress as _compress
-from itertools import repeat
-from operator import itemgetter, methodcaller
+from itertools import accumulate, compress, repeat
+from operator import itemgetter, methodcaller, sub
 from typing import Any, NoReturn
 
 from zhuanhua.engines.common import (
@@ -1027,56 +1028,118 @@ def _run_reference(doc: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------
-# Fast path: the same computation in one function (bench/schedule.py; docs "Performance").
+# Fast path: the same results in integer cents (bench/schedule.py; docs "Performance").
 #
 # _run_fast accepts only documents on which the reference path succeeds and raises _Slow (or
 # any other exception) for everything else: the caller then runs _run_reference, which gives
-# the result or the exact refusal. It does the reference's arithmetic (Decimal quantized to
-# 0.01, the same expressions in the same order) but in one function: no dataclasses, no
-# intermediate rows, dates memoised, output dicts built once. Integer cents were measured and
-# were not faster (docs/engines/licensing.md, "Performance"). tests/test_licensing_fastpath.py
-# checks the two paths agree on random documents, valid and broken.
+# the result or the exact refusal. Money is integer cents, rates integer millionths (rates
+# with more than 6 decimals, day counts above _MAX_DAYS and dates not spelled YYYY-MM-DD go
+# to the reference path), so every amount is exact and rounding half-up is
+# (2 * numerator + denominator) // (2 * denominator). The reference's Decimal arithmetic is
+# exact on the same inputs (at most 17 + 7 significant digits per product, 28 available;
+# cumulative tiered revenue is kept below _TIER_REVENUE_LIMIT), so both round the same exact
+# value. Reports and payments are validated a column at a time (map, join, one regex);
+# output dicts are copies of templates. tests/test_licensing_fastpath.py checks with
+# hypothesis that the two paths agree on random documents, valid and broken.
 
 
 class _Slow(Exception):
     """The fast path does not take this document; the reference path answers it."""
 
 
-_DATES: dict[str, dt.date] = {}
+_MAX_ORDINAL = dt.date.max.toordinal()
+_MAX_DAYS = 100_000  # larger day counts: reference path (its date arithmetic may overflow)
+_RATE_SCALE = 10**6  # rates as integer millionths: exact for rates with up to 6 decimals
+_TWICE_SCALE = 2 * _RATE_SCALE
+_TIER_REVENUE_LIMIT = 10**20  # cents; below it the reference's Decimal arithmetic is exact
+_MEMO_LIMIT = 100_000
+
+# ISO date text (as isoformat() writes it) -> ordinal; and ordinal -> ISO text.
+_ORDINALS: dict[str, int] = {}
 
 
-def _fdate(value: Any) -> dt.date:
-    """An ISO date string to a date, memoised (dates repeat across licences)."""
-    day = _DATES.get(value) if type(value) is str else None
-    if day is None:
+class _IsoTexts(dict[int, str]):
+    def __missing__(self, key: int) -> str:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        text = self[key] = dt.date.fromordinal(key).isoformat()
+        return text
+
+
+_ISO_TEXTS = _IsoTexts()
+
+
+def _ford(value: Any) -> int:
+    """A date spelled YYYY-MM-DD to its ordinal; any other spelling or a bad date: _Slow."""
+    ordinal = _ORDINALS.get(value) if type(value) is str else None
+    if ordinal is None:
         if type(value) is not str:
             raise _Slow
         day = _fromiso(value)
-        if len(_DATES) >= 100_000:
-            _DATES.clear()
-        _DATES[value] = day
-    return day
+        if day.isoformat() != value:
+            raise _Slow
+        if len(_ORDINALS) >= _MEMO_LIMIT:
+            _ORDINALS.clear()
+        ordinal = _ORDINALS[value] = day.toordinal()
+    return ordinal
 
 
-def _fmoney(value: Any) -> Decimal:
-    """What _money returns for a valid amount (quantized to 0.01, never -0.00); else _Slow."""
+def _ordinal_column(values: list[Any]) -> list[int]:
+    """_ford of every value, from the memo (one C loop) when every one is in it."""
+    ordinals = list(map(_ORDINALS.get, values))
+    if None in ordinals:
+        return [_ford(value) for value in values]
+    return ordinals  # type: ignore[return-value]
+
+
+# Money spelled as str(Decimal) writes a quantized amount below 10^15: "0.05", "1234.50".
+_CANONICAL = r"(?:0|[1-9][0-9]{0,14})\.[0-9][0-9]"
+_CANONICAL_LIST = re.compile(f"{_CANONICAL}(?:,{_CANONICAL})*")
+_PLAIN_MONEY = re.compile(r"(0|[1-9][0-9]{0,14})(?:\.([0-9][0-9]))?")
+
+
+def _fcents(value: Any) -> int:
+    """A valid amount (what _money accepts) in integer cents; else _Slow."""
+    if type(value) is str:
+        match = _PLAIN_MONEY.fullmatch(value)
+        if match is not None:
+            whole, cents = match.groups()
+            return int(whole) * 100 + int(cents) if cents else int(whole) * 100
     kind = type(value)
     if kind is str or kind is int or kind is Decimal:
         number = Decimal(value)
         rounded = number.quantize(CENT)
         if rounded == number and ZERO <= rounded < MONEY_LIMIT:
-            return rounded if rounded else ZERO
+            return int(rounded.scaleb(2))
     raise _Slow
 
 
-def _opt_money(value: Any) -> Decimal | None:
-    return None if value is None else _fmoney(value)
+_TWO_DIGITS = [f"{i:02d}" for i in range(100)]
+
+
+def _fmt(cents: int) -> str:
+    """Integer cents (>= 0) as str() writes the quantized Decimal: 5 -> "0.05"."""
+    return f"{cents // 100}.{_TWO_DIGITS[cents % 100]}"
+
+
+def _cents_column(values: list[Any]) -> tuple[list[int], list[str]]:
+    """_fcents of every value and the amounts' texts; canonical spellings in C loops."""
+    try:
+        joined = ",".join(values)
+    except TypeError:
+        joined = ""
+    if _CANONICAL_LIST.fullmatch(joined):
+        cents = list(map(int, joined.replace(".", "").split(",")))
+        if len(cents) == len(values):  # a "," inside a value would shift them
+            return cents, values
+    cents = [_fcents(value) for value in values]
+    return cents, list(map(_fmt, cents))
 
 
 def _fdays(value: Any, default: int) -> int:
     if value is None:
         return default
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value <= _MAX_DAYS:
         return value
     raise _Slow
 
@@ -1089,13 +1152,93 @@ def _fkey(value: Any) -> str:
     raise _Slow
 
 
-def _frate(value: Any) -> Decimal:
-    """What _rate returns for a valid rate (0 to 1); else _Slow."""
-    if type(value) is str or type(value) is Decimal:
-        rate = Decimal(value)
-        if rate.is_finite() and 0 <= rate <= 1:
-            return rate
-    raise _Slow
+_RATES: dict[str, int] = {}
+
+
+def _frate(value: Any) -> int:
+    """A rate in [0, 1] with at most 6 decimals, as integer millionths; else _Slow."""
+    if type(value) is str:
+        millionths = _RATES.get(value)
+        if millionths is not None:
+            return millionths
+    elif type(value) is not Decimal:
+        raise _Slow
+    rate = Decimal(value)
+    if not rate.is_finite() or rate.is_signed() or rate > 1:
+        raise _Slow
+    exponent = rate.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -6:
+        raise _Slow
+    millionths = int(rate.scaleb(6))
+    if type(value) is str:
+        if len(_RATES) >= 1000:
+            _RATES.clear()
+        _RATES[value] = millionths
+    return millionths
+
+
+_TABLES: dict[tuple[int, int, str], tuple[list[str], list[str], list[int], dict[str, int]]] = {}
+
+
+def _period_table(
+    start: int, end: int, period: str
+) -> tuple[list[str], list[str], list[int], dict[str, int]]:
+    """The royalty periods as start texts, end texts, end ordinals, start text -> index."""
+    key = (start, end, period)
+    table = _TABLES.get(key)
+    if table is None:
+        pairs = _periods(dt.date.fromordinal(start), dt.date.fromordinal(end), period)
+        starts = [p_start.isoformat() for p_start, _ in pairs]
+        table = (
+            starts,
+            [p_end.isoformat() for _, p_end in pairs],
+            [p_end.toordinal() for _, p_end in pairs],
+            {text: i for i, text in enumerate(starts)},
+        )
+        if len(_TABLES) >= 8192:
+            _TABLES.clear()
+        _TABLES[key] = table
+    return table
+
+
+def _tiered_amounts(tiers: list[tuple[int | None, int]], bases: list[int]) -> list[int]:
+    """The royalty in cents of each period's revenue (cents), marginal tiers in order.
+
+    A period whose cumulative revenue stays within the tier where it starts pays base x rate;
+    one that crosses a bound goes through _tiered_cents. Both are the exact marginal royalty.
+    """
+    amounts = []
+    tier = 0
+    bound, rate = tiers[0]
+    cumulative = 0
+    for base in bases:
+        high = cumulative + base
+        if bound is None or high <= bound:
+            amounts.append((base * rate * 2 + _RATE_SCALE) // _TWICE_SCALE)
+        else:
+            amounts.append(
+                (_tiered_cents(tiers, cumulative, high) * 2 + _RATE_SCALE) // _TWICE_SCALE
+            )
+            while bound is not None and high > bound:
+                tier += 1
+                bound, rate = tiers[tier]
+        cumulative = high
+    return amounts
+
+
+def _tiered_cents(tiers: list[tuple[int | None, int]], low: int, high: int) -> int:
+    """_tiered in integers: cents x millionths."""
+    total = 0
+    floor = 0
+    for ceiling, rate in tiers:
+        if ceiling is None or ceiling > high:
+            if high > floor:
+                total += (high - (low if low > floor else floor)) * rate
+            break
+        if ceiling > low:
+            total += (ceiling - (low if low > floor else floor)) * rate
+        floor = ceiling
+    return total
 
 
 _get_start = itemgetter("period_start")
@@ -1104,73 +1247,87 @@ _get_revenue = itemgetter("revenue")
 _get_reported = itemgetter("reported_on")
 _get_amount = itemgetter("amount")
 _get_date = itemgetter("date")
-_get_ref = methodcaller("get", "ref")
-_quantize = Decimal.quantize
+_get_ref = itemgetter("ref")
+_get_ref_or_none = methodcaller("get", "ref")
+_get_status = itemgetter("status")
+_get_index = itemgetter(3)
+_get_payable = itemgetter(4)
+_ALERTING = (OVERDUE, REPORT_MISSING)
+_MISSING_REPORT: dict[str, Any] = {
+    "kind": ROYALTY,
+    "key": None,
+    "period_start": None,
+    "period_end": None,
+    "base": None,
+    "amount": None,
+    "due": None,
+    "paid": "0.00",
+    "outstanding": None,
+    "status": None,
+    "days_overdue": None,
+}
+_PAID_ROYALTY: dict[str, Any] = {
+    "kind": ROYALTY,
+    "key": None,
+    "period_start": None,
+    "period_end": None,
+    "base": None,
+    "amount": None,
+    "due": None,
+    "paid": None,
+    "outstanding": "0.00",
+    "status": PAID,
+    "days_overdue": None,
+}
 
 
-def _money_column(values: list[Any]) -> list[Decimal]:
-    """_fmoney of every value; the common case (decimal strings above 0) in C loops."""
-    if set(map(type, values)) == {str}:
-        numbers = list(map(Decimal, values))
-        rounded = list(map(_quantize, numbers, repeat(CENT)))
-        if rounded == numbers and min(rounded) > ZERO and max(rounded) < MONEY_LIMIT:
-            return rounded
-    return [_fmoney(value) for value in values]
-
-
-def _date_column(values: list[Any]) -> list[dt.date]:
-    """_fdate of every value, from the memo when every one is in it."""
-    days = list(map(_DATES.get, values))
-    if None in days:
-        return [_fdate(value) for value in values]
-    return days
-
-
-def _fast_periods(
-    start: dt.date, end: dt.date, period: str
-) -> tuple[tuple[tuple[dt.date, dt.date, str, str], ...], dict[str, tuple[dt.date, str]]]:
-    """The periods with their ISO texts, and period start text -> (start, period end text)."""
-    key = (start, end, period)
-    found = _FAST_PERIODS.get(key)
-    if found is None:
-        periods = tuple(
-            (s, e, s.isoformat(), e.isoformat()) for s, e in _periods(start, end, period)
-        )
-        found = (periods, {s_text: (s, e_text) for s, _, s_text, e_text in periods})
-        if len(_FAST_PERIODS) >= 8192:
-            _FAST_PERIODS.clear()
-        _FAST_PERIODS[key] = found
-    return found
-
-
-_FAST_PERIODS: dict[Any, Any] = {}
+def _check_refs(payments: list[Any]) -> None:
+    """Every ref is absent, null or a string with more than spaces; else _Slow."""
+    try:
+        refs = list(map(_get_ref, payments))
+    except KeyError:
+        refs = list(map(_get_ref_or_none, payments))
+    nones = refs.count(None)
+    if nones == len(refs):
+        return
+    if not nones:
+        try:
+            if all(map(str.strip, refs)):
+                return
+        except TypeError:
+            pass
+    for ref in refs:
+        if ref is not None and (type(ref) is not str or not ref.strip()):
+            raise _Slow
 
 
 def _run_fast(root: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0915
     """run() for documents the reference path accepts; raises _Slow (or any error) else."""
     if type(root) is not dict:
         raise _Slow
-    as_of = _fdate(root["as_of"])
+    as_of = _ford(root["as_of"])
     c = root["contract"]
     if type(c) is not dict:
         raise _Slow
     _fkey(c["id"])
     fee_model = c["fee_model"]
-    if fee_model not in ROYALTY_MODELS and fee_model not in STAGED_MODELS:
+    has_royalty = fee_model == "royalty" or fee_model == "staged_royalty"
+    staged = fee_model == "staged" or fee_model == "staged_royalty"
+    if not (has_royalty or staged):
         raise _Slow
-    start = _fdate(c["start"])
-    end = _fdate(c["end"])
+    start = _ford(c["start"])
+    end = _ford(c["end"])
     if end < start:
         raise _Slow
     upfront_due = c.get("upfront_due")
-    upfront_due = start if upfront_due is None else _fdate(upfront_due)
-    upfront_fee = _opt_money(c.get("upfront_fee")) or ZERO
+    upfront_due = start if upfront_due is None else _ford(upfront_due)
+    upfront_fee = c.get("upfront_fee")
+    upfront_fee = 0 if upfront_fee is None else _fcents(upfront_fee)
     grace = _fdays(c.get("grace_days"), 0)
-    iso = _ISO
 
-    # Installments: (key, amount, due or None, milestone or None, days_after).
+    # Installments: (key, cents, due ordinal or None, milestone or None, days_after).
+    installments: list[tuple[str, int, int | None, str | None, int]] = []
     installments_raw = c.get("installments")
-    installments: list[tuple[str, Decimal, dt.date | None, str | None, int]] = []
     if installments_raw is not None:
         if type(installments_raw) is not list:
             raise _Slow
@@ -1182,27 +1339,32 @@ def _run_fast(root: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, P
             if key in keys:
                 raise _Slow
             keys.add(key)
-            amount = _fmoney(item["amount"])
+            amount = _fcents(item["amount"])
             due_raw = item.get("due")
             milestone_raw = item.get("milestone")
             if due_raw is not None:
                 if milestone_raw is not None or item.get("days_after") is not None:
                     raise _Slow
-                installments.append((key, amount, _fdate(due_raw), None, 0))
+                installments.append((key, amount, _ford(due_raw), None, 0))
             elif milestone_raw is not None:
                 days_after = item["days_after"]
-                if type(days_after) is not int or days_after < 0:
+                if type(days_after) is not int or not 0 <= days_after <= _MAX_DAYS:
                     raise _Slow
                 installments.append((key, amount, None, _fkey(milestone_raw), days_after))
             else:
                 raise _Slow
-    if (fee_model in STAGED_MODELS) != bool(installments):
+    if staged != bool(installments):
         raise _Slow
 
-    # Royalty terms: a rate or marginal tiers, as _parse_royalty and _check_royalty accept.
+    # Royalty terms: a rate or marginal tiers (millionths), cents elsewhere.
     r = c.get("royalty")
-    if (fee_model in ROYALTY_MODELS) != (r is not None):
+    if has_royalty != (r is not None):
         raise _Slow
+    rate: int | None = None
+    tiers: list[tuple[int | None, int]] = []
+    cap: int | None = None
+    period = ""
+    report_days = pay_days = 0
     if r is not None:
         if type(r) is not dict:
             raise _Slow
@@ -1211,32 +1373,37 @@ def _run_fast(root: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, P
             raise _Slow
         rate_raw = r.get("rate")
         tiers_raw = r.get("tiers")
-        tiers: list[Tier] = []
         if rate_raw is not None:
             if tiers_raw is not None:
                 raise _Slow
-            rate: Decimal | None = _frate(rate_raw)
+            rate = _frate(rate_raw)
         else:
-            rate = None
             if type(tiers_raw) is not list or not tiers_raw:
                 raise _Slow
-            previous = ZERO
+            previous = 0
             last = len(tiers_raw) - 1
             for i, tier in enumerate(tiers_raw):
                 if type(tier) is not dict:
                     raise _Slow
-                up_to = _opt_money(tier.get("up_to"))
-                if (up_to is None) != (i == last) or (up_to is not None and up_to <= previous):
-                    raise _Slow
-                if up_to is not None:
+                up_to = tier.get("up_to")
+                if up_to is None:
+                    if i != last:
+                        raise _Slow
+                else:
+                    up_to = _fcents(up_to)
+                    if i == last or up_to <= previous:
+                        raise _Slow
                     previous = up_to
-                tiers.append(Tier(up_to, _frate(tier["rate"])))
+                tiers.append((up_to, _frate(tier["rate"])))
         report_days = _fdays(r.get("report_within_days"), DEFAULT_REPORT_WITHIN_DAYS)
         pay_days = _fdays(r.get("pay_within_days"), DEFAULT_PAY_WITHIN_DAYS)
-        cap = _opt_money(r.get("cap_total"))
+        cap_raw = r.get("cap_total")
+        cap = None if cap_raw is None else _fcents(cap_raw)
+        if end + _MAX_DAYS > _MAX_ORDINAL:
+            raise _Slow
 
     # Milestones: used by an installment, not twice; achieved on or before as_of counts.
-    achieved: dict[str, dt.date] = {}
+    achieved: dict[str, int] = {}
     milestones_raw = root.get("milestones")
     if milestones_raw:
         if type(milestones_raw) is not list:
@@ -1252,200 +1419,297 @@ def _run_fast(root: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, P
             seen.add(key)
             achieved_raw = item.get("achieved_on")
             if achieved_raw is not None:
-                day = _fdate(achieved_raw)
+                day = _ford(achieved_raw)
                 if day <= as_of:
+                    if day + _MAX_DAYS > _MAX_ORDINAL:
+                        raise _Slow
                     achieved[key] = day
     elif milestones_raw is not None and type(milestones_raw) is not list:
         raise _Slow
 
-    # Revenue reports and payments are validated a column at a time with map() (C loops):
-    # this is most of the work of a long licence.
-    # Revenue reports: one per royalty period; counted when reported on or before as_of.
-    revenue: dict[dt.date, Decimal] = {}
+    # Revenue reports, a column at a time: the counted ones as (period index, cents, text).
+    counted_reports: list[tuple[int, int, str]] = []
     reports_raw = root.get("revenue_reports")
     if reports_raw:
         if type(reports_raw) is not list or r is None:
             raise _Slow
-        _, index = _fast_periods(start, end, period)
-        # Period texts as isoformat() writes them (any other spelling: reference path).
-        found = list(map(index.get, map(_get_start, reports_raw)))
-        if None in found or len(set(found)) != len(found):
+        p_starts, p_ends, _, index = _period_table(start, end, period)
+        starts = list(map(_get_start, reports_raw))
+        ends = list(map(_get_end, reports_raw))
+        first = index.get(starts[0])
+        last = first + len(starts) if first is not None else 0
+        found: Any
+        if first is not None and starts == p_starts[first:last] and ends == p_ends[first:last]:
+            found = range(first, last)  # consecutive periods in order (the usual case)
+        else:
+            found = list(map(index.get, starts))
+            if None in found or len(set(found)) != len(found):
+                raise _Slow
+            if list(map(p_ends.__getitem__, found)) != ends:  # type: ignore[arg-type]
+                raise _Slow
+        cents, texts = _cents_column(list(map(_get_revenue, reports_raw)))
+        if tiers and sum(cents) >= _TIER_REVENUE_LIMIT:
             raise _Slow
-        if [pair[1] for pair in found] != list(map(_get_end, reports_raw)):
-            raise _Slow
-        bases = _money_column(list(map(_get_revenue, reports_raw)))
-        reported = _date_column(list(map(_get_reported, reports_raw)))
-        revenue = dict(
-            _compress(
-                zip([pair[0] for pair in found], bases, strict=True),
-                map(as_of.__ge__, reported),
-            )
+        reported = _ordinal_column(list(map(_get_reported, reports_raw)))
+        counted_reports = list(
+            compress(zip(found, cents, texts, strict=True), map(as_of.__ge__, reported))
         )
+        if type(found) is not range:
+            counted_reports.sort()
     elif reports_raw is not None and type(reports_raw) is not list:
         raise _Slow
 
-    # Payments: the total dated on or before as_of.
-    paid_total = ZERO
+    # Payments: the total in cents of those dated on or before as_of.
+    paid_total = 0
     payments_raw = root.get("payments")
     if payments_raw:
         if type(payments_raw) is not list:
             raise _Slow
-        for ref in set(map(_get_ref, payments_raw)):
-            if ref is not None and (type(ref) is not str or not ref.strip()):
-                raise _Slow
-        amounts = _money_column(list(map(_get_amount, payments_raw)))
-        days = _date_column(list(map(_get_date, payments_raw)))
-        paid_total = sum(_compress(amounts, map(as_of.__ge__, days)), ZERO)
+        _check_refs(payments_raw)
+        amounts, _ = _cents_column(list(map(_get_amount, payments_raw)))
+        dates = _ordinal_column(list(map(_get_date, payments_raw)))
+        if max(dates) <= as_of:
+            paid_total = sum(amounts)
+        else:
+            paid_total = sum(compress(amounts, map(as_of.__ge__, dates)))
     elif payments_raw is not None and type(payments_raw) is not list:
         raise _Slow
 
-    # Pass 1: obligations as [kind, key, ps, pe, base, amount, due, status] (texts for
-    # dates), payable ones also as (due, kind rank, key or period start, row index).
-    rows: list[list[Any]] = []
-    payable: list[tuple[Any, ...]] = []
-    payable_total = ZERO
+    # Obligations before the royalties: (kind, key, cents, due ordinal or None, status).
+    rows: list[tuple[Any, ...]] = []
+    payable: list[tuple[Any, ...]] = []  # (due, kind rank, key or period start, row, cents)
+    payable_total = 0
     if upfront_fee:
-        payable.append((upfront_due, 0, "", 0))
+        payable.append((upfront_due, 0, "", 0, upfront_fee))
         payable_total += upfront_fee
-        rows.append([UPFRONT, UPFRONT_KEY, None, None, None, upfront_fee, upfront_due, None])
+        rows.append((UPFRONT, UPFRONT_KEY, upfront_fee, upfront_due, None))
     for key, amount, due, milestone, days_after in installments:
         if due is None:
             reached = achieved.get(milestone) if milestone is not None else None
             if reached is None:
-                rows.append([INSTALLMENT, key, None, None, None, amount, None, PENDING_MILESTONE])
+                rows.append((INSTALLMENT, key, amount, None, PENDING_MILESTONE))
                 continue
-            due = reached + dt.timedelta(days=days_after)
-        payable.append((due, 1, key, len(rows)))
+            due = reached + days_after
+        payable.append((due, 1, key, len(rows), amount))
         payable_total += amount
-        rows.append([INSTALLMENT, key, None, None, None, amount, due, None])
+        rows.append((INSTALLMENT, key, amount, due, None))
+
+    # Royalty periods ended before as_of (m of them), each as its output dict, first as if
+    # paid in full; the n with a counted report also as columns (cents, due, dict).
+    m = n = 0
+    royalty_obligations: list[dict[str, Any]] = []
+    r_amount: list[int] = []
+    r_due: list[int] = []
+    r_dicts: list[dict[str, Any]] = []
+    reports_missing = False
     if r is not None:
-        report_delta = dt.timedelta(days=report_days)
-        pay_delta = dt.timedelta(days=pay_days)
-        cumulative = ZERO
-        royalties = ZERO
-        get_revenue = revenue.get
-        periods, _ = _fast_periods(start, end, period)
-        tier_tuple = tuple(tiers)
-        for p_start, p_end, start_text, end_text in periods:
-            if p_end >= as_of:
-                break
-            base = get_revenue(p_start)
-            if base is None:
-                status = AWAITING_REPORT if as_of <= p_end + report_delta else REPORT_MISSING
-                rows.append([ROYALTY, None, start_text, end_text, None, None, None, status])
-                continue
+        p_starts, p_ends, p_end_ords, _ = _period_table(start, end, period)
+        m = bisect_left(p_end_ords, as_of)
+        n = bisect_left(counted_reports, (m,))
+        if n < len(counted_reports):
+            del counted_reports[n:]  # reports for periods not ended yet create nothing
+        if n:
+            bases = [row[1] for row in counted_reports]
             if rate is not None:
-                amount = (base * rate).quantize(CENT, ROUND_HALF_UP)
+                twice = 2 * rate
+                r_amount = [(base * twice + _RATE_SCALE) // _TWICE_SCALE for base in bases]
             else:
-                high = cumulative + base
-                amount = _tiered(tier_tuple, cumulative, high).quantize(CENT, ROUND_HALF_UP)
-                cumulative = high
-            if cap is not None:
-                room = cap - royalties
-                if amount > room:
-                    amount = room
-                royalties += amount
-            due = p_end + pay_delta
-            payable.append((due, 2, p_start, len(rows)))
-            payable_total += amount
-            rows.append([ROYALTY, None, start_text, end_text, base, amount, due, None])
+                r_amount = _tiered_amounts(tiers, bases)
+            if cap is not None and sum(r_amount) > cap:
+                # The cap: the royalties so far are min(cap, their sum without the cap).
+                capped = list(map(min, accumulate(r_amount), repeat(cap)))
+                r_amount = list(map(sub, capped, [0, *capped]))
+            payable_total += sum(r_amount)
+        add_due = r_due.append
+        add_dict = r_dicts.append
+        iso_texts = _ISO_TEXTS
+        two = _TWO_DIGITS
+        copy_paid = _PAID_ROYALTY.copy
+        for (i, _, base_text), amount in zip(counted_reports, r_amount, strict=True):
+            due = p_end_ords[i] + pay_days
+            add_due(due)
+            obligation = copy_paid()
+            obligation["period_start"] = p_starts[i]
+            obligation["period_end"] = p_ends[i]
+            obligation["base"] = base_text
+            obligation["amount"] = obligation["paid"] = f"{amount // 100}.{two[amount % 100]}"
+            obligation["due"] = iso_texts[due]
+            add_dict(obligation)
+        royalty_obligations = r_dicts
+        if n < m:
+            royalty_obligations = r_dicts.copy()
+            if n and counted_reports[-1][0] == n - 1:
+                gaps: Any = range(n, m)
+            else:
+                gaps = sorted(set(range(m)).difference([row[0] for row in counted_reports]))
+            for i in gaps:
+                if as_of <= p_end_ords[i] + report_days:
+                    status = AWAITING_REPORT
+                else:
+                    status = REPORT_MISSING
+                    reports_missing = True
+                obligation = _MISSING_REPORT.copy()
+                obligation["period_start"] = p_starts[i]
+                obligation["period_end"] = p_ends[i]
+                obligation["status"] = status
+                royalty_obligations.insert(i, obligation)
 
-    # Pass 2: allocate the pool oldest-due first (ties: kind, key/period start).
+    # Allocation oldest due first (ties: kind, key/period start). Royalty dues rise with the
+    # period, so the royalties paid in full are the first `full` of them, then perhaps one
+    # paid in part (`part`); `paid` holds what the other obligations got, by row.
     pool = paid_total
-    paid = [ZERO] * len(rows)
+    full = n
+    part = 0
+    paid: dict[int, int] | None = None  # None: everything paid in full
     if pool >= payable_total:
-        for _, _, _, i in payable:
-            paid[i] = rows[i][5]
         pool -= payable_total
-    elif pool:
+    else:
+        offset = len(rows)
+        if n:
+            # (royalty dues differ, so the third element is never compared)
+            payable.extend(zip(r_due, repeat(2), repeat(""), range(offset, offset + n), r_amount))
         payable.sort()
-        for _, _, _, i in payable:
-            amount = rows[i][5]
-            if pool >= amount:
-                paid[i] = amount
-                pool -= amount
-            else:
-                paid[i] = pool
-                pool = ZERO
-                break
+        cumulative_paid = list(accumulate(map(_get_payable, payable)))
+        count = bisect_right(cumulative_paid, pool)  # paid in full
+        rows_paid = list(map(_get_index, payable[:count]))
+        paid = dict(zip(rows_paid, map(_get_payable, payable[:count]), strict=True))
+        remainder = pool - cumulative_paid[count - 1] if count else pool
+        partial_row = payable[count][3]
+        paid[partial_row] = remainder
+        full = sum(map(offset.__le__, rows_paid))
+        if partial_row >= offset:
+            part = remainder
+        pool = 0
 
-    # Pass 3: statuses, totals, alerts, straight into the JSON document.
-    as_of_ordinal = as_of.toordinal()
-    billed = scheduled = outstanding_total = overdue_total = ZERO
+    # Statuses, totals and alerts, straight into the JSON document.
+    billed = scheduled = outstanding_total = overdue_total = 0
     default_risk = False
     obligations: list[dict[str, Any]] = []
     add = obligations.append
     alerts: list[dict[str, Any]] = []
-    zero_text = str(ZERO)
-    for (kind, key, p_start, p_end, base, amount, due, status), paid_amount in zip(
-        rows, paid, strict=True
-    ):
+    iso_texts = _ISO_TEXTS
+    for j, (kind, key, amount, due, status) in enumerate(rows):
+        amount_text = _fmt(amount)
         if status is not None:
-            amount_text = None if amount is None else str(amount)
             add(
                 {
                     "kind": kind,
                     "key": key,
-                    "period_start": p_start,
-                    "period_end": p_end,
+                    "period_start": None,
+                    "period_end": None,
                     "base": None,
                     "amount": amount_text,
                     "due": None,
-                    "paid": zero_text,
+                    "paid": "0.00",
                     "outstanding": amount_text,
                     "status": status,
                     "days_overdue": None,
                 }
             )
-            if status == REPORT_MISSING:
-                alerts.append({"code": ALERT_REPORT_MISSING, "key": key, "period_start": p_start})
             continue
+        paid_amount = amount if paid is None else paid.get(j, 0)
         outstanding = amount - paid_amount
-        days = as_of_ordinal - due.toordinal()
+        days = as_of - due
         if days >= 0:
             billed += amount
             outstanding_total += outstanding
         else:
             scheduled += amount
+        days_overdue = None
         if not outstanding:
             status = PAID
-            days_overdue = None
-        elif days > grace:
-            status = OVERDUE
-            days_overdue = days
-            overdue_total += outstanding
-            alerts.append({"code": ALERT_OVERDUE, "key": key, "period_start": p_start})
-            if days > DEFAULT_RISK_DAYS:
-                default_risk = True
+            paid_text = amount_text
+            outstanding_text = "0.00"
         else:
-            status = OPEN
-            days_overdue = None
+            if paid_amount:
+                paid_text = _fmt(paid_amount)
+                outstanding_text = _fmt(outstanding)
+            else:
+                paid_text = "0.00"
+                outstanding_text = amount_text
+            if days > grace:
+                status = OVERDUE
+                days_overdue = days
+                overdue_total += outstanding
+                alerts.append({"code": ALERT_OVERDUE, "key": key, "period_start": None})
+                if days > DEFAULT_RISK_DAYS:
+                    default_risk = True
+            else:
+                status = OPEN
         add(
             {
                 "kind": kind,
                 "key": key,
-                "period_start": p_start,
-                "period_end": p_end,
-                "base": None if base is None else str(base),
-                "amount": str(amount),
-                "due": iso[due],
-                "paid": str(paid_amount),
-                "outstanding": str(outstanding),
+                "period_start": None,
+                "period_end": None,
+                "base": None,
+                "amount": amount_text,
+                "due": iso_texts[due],
+                "paid": paid_text,
+                "outstanding": outstanding_text,
                 "status": status,
                 "days_overdue": days_overdue,
             }
         )
+    if m:
+        royalty_alerts: list[dict[str, Any]] = []
+        if n:
+            billed_royalties = sum(r_amount[: bisect_right(r_due, as_of)])
+            billed += billed_royalties
+            scheduled += sum(r_amount) - billed_royalties
+            # The royalties not paid in full: their paid, outstanding and status.
+            for j in range(full, n):
+                amount = r_amount[j]
+                paid_amount = part if j == full else 0
+                outstanding = amount - paid_amount
+                if not outstanding:
+                    continue
+                obligation = r_dicts[j]
+                days = as_of - r_due[j]
+                if days >= 0:
+                    outstanding_total += outstanding
+                if paid_amount:
+                    obligation["paid"] = _fmt(paid_amount)
+                    obligation["outstanding"] = _fmt(outstanding)
+                else:
+                    obligation["paid"] = "0.00"
+                    obligation["outstanding"] = obligation["amount"]
+                if days > grace:
+                    obligation["status"] = OVERDUE
+                    obligation["days_overdue"] = days
+                    overdue_total += outstanding
+                    royalty_alerts.append(
+                        {
+                            "code": ALERT_OVERDUE,
+                            "key": None,
+                            "period_start": obligation["period_start"],
+                        }
+                    )
+                    if days > DEFAULT_RISK_DAYS:
+                        default_risk = True
+                else:
+                    obligation["status"] = OPEN
+        obligations += royalty_obligations
+        if reports_missing:
+            # Alerts in the order of the obligations (the codes are the statuses).
+            alerts += [
+                {"code": o["status"], "key": None, "period_start": o["period_start"]}
+                for o in royalty_obligations
+                if o["status"] in _ALERTING
+            ]
+        elif royalty_alerts:
+            alerts += royalty_alerts
     if default_risk:
         alerts.append({"code": ALERT_DEFAULT_RISK, "key": None, "period_start": None})
     return {
         "obligations": obligations,
         "totals": {
-            "billed": str(billed),
-            "scheduled": str(scheduled),
-            "paid": str(paid_total),
-            "outstanding": str(outstanding_total),
-            "overdue": str(overdue_total),
-            "unallocated": str(pool),
+            "billed": _fmt(billed),
+            "scheduled": _fmt(scheduled),
+            "paid": _fmt(paid_total),
+            "outstanding": _fmt(outstanding_total),
+            "overdue": _fmt(overdue_total),
+            "unallocated": _fmt(pool),
         },
         "alerts": alerts,
     }
