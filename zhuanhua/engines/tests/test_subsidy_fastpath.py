@@ -78,9 +78,12 @@ def test_date_id_order_is_the_sort_on_triples(rows: list[Any], one_kind: bool) -
         rows = [(day, (1, str(idk[1]))) for day, idk in rows]
         rows = list({idk: (day, idk) for day, idk in rows}.values())
     keys = [(day, kind, cid) for day, (kind, cid) in rows]
-    assert _date_id_order(keys) == sorted(range(len(keys)), key=keys.__getitem__)
+    ordinals = [day.toordinal() for day, _, _ in keys]
+    ids = [cid for _, _, cid in keys]
+    assert _date_id_order(ordinals, ids) == sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def test_decimal_ids_count_as_integers() -> None:
-    keys = [(dt.date(2025, 1, 2), 0, 3), (dt.date(2025, 1, 1), 0, int(Decimal("7")))]
-    assert _date_id_order(keys) == [1, 0]
+    days = [dt.date(2025, 1, 2), dt.date(2025, 1, 1), dt.date(2025, 1, 1)]
+    ids = [3, int(Decimal("7")), "a"]
+    assert _date_id_order([d.toordinal() for d in days], ids) == [1, 2, 0]
