@@ -231,3 +231,9 @@ class MilestoneForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, keys: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [(k, k) for k in keys]
+
+
+class XlsxImportForm(StyledFormMixin, forms.Form):
+    """An Excel file to import (revenue reports or a bank statement); parsed in ``imports``."""
+
+    file = forms.FileField(label="Excel 文件（.xlsx，≤ 5 MB，最多 5000 行）")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +37,7 @@ from zhuanhua.licensing.choices import (
     ShareRole,
     Side,
 )
+from zhuanhua.licensing.imports import PaymentRow, ReportRow
 from zhuanhua.licensing.models import (
     ContractRegistration,
     DistributionPlan,
@@ -924,6 +926,115 @@ def milestone_record(*, user: Any, licence: Licence, key: str, achieved_on: Any
         audit_record(actor=user, obj=milestone, action="licence.milestone",
                      after={"licence": locked.pk, "key": key, "achieved_on": date.isoformat()})
     return milestone
+
+
+# --------------------------------------------------------------------------------------------
+# Excel imports (rows parsed by ``zhuanhua.licensing.imports``)
+
+ERR_IMPORT_ROW = "第 {row} 行“{col}”：{message}"
+ERR_IMPORT_ROW_ANY = "第 {row} 行：{message}"
+ERR_IMPORT_PERIOD_END = "与许可的提成期间不符，期间起 {start} 对应的期间止应为 {end}"
+REPORT_IMPORT_COLUMNS = {"period_start": "期间起", "revenue_amount": "营业收入（元）",
+                         "reported_on": "报告日期"}
+PAYMENT_IMPORT_COLUMNS = {"amount": "金额（元）", "paid_on": "交易日期"}
+
+
+def _row_errors(exc: ValidationError, row: int, columns: dict[str, str]) -> list[str]:
+    """A service's refusal of one imported row, as texts naming the row and the column."""
+    if not hasattr(exc, "error_dict"):
+        return [ERR_IMPORT_ROW_ANY.format(row=row, message=m) for m in exc.messages]
+    out: list[str] = []
+    for name, texts in exc.message_dict.items():
+        column = columns.get(name)
+        for text in texts:
+            out.append(ERR_IMPORT_ROW.format(row=row, col=column, message=text) if column
+                       else ERR_IMPORT_ROW_ANY.format(row=row, message=text))
+    return out
+
+
+def revenue_reports_import(
+    *, user: Any, licence: Licence, rows: Sequence[ReportRow],
+) -> list[RevenueReport]:
+    """The licensee's revenue sheet, all or nothing: each row goes through
+    ``revenue_report_file`` (so every rule of a single report applies); if any row is refused,
+    a ValidationError lists every refused row and nothing is recorded.
+
+    Lock: the licence row for the whole import (each report takes it again, same transaction).
+    """
+    if not is_licensee_agent(user, licence.licensee_id):
+        raise PermissionDenied(ERR_NOT_LICENSEE_PARTY)
+    periods = dict(royalty_periods(licence))
+    errors: list[str] = []
+    reports: list[RevenueReport] = []
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        for r in rows:
+            end = periods.get(r.period_start)
+            if end is not None and end != r.period_end:
+                errors.append(ERR_IMPORT_ROW.format(
+                    row=r.row, col="期间止", message=ERR_IMPORT_PERIOD_END.format(
+                        start=r.period_start.isoformat(), end=end.isoformat())))
+                continue
+            try:
+                reports.append(revenue_report_file(
+                    user=user, licence=locked, period_start=r.period_start,
+                    revenue_amount=r.revenue_amount,
+                ))
+            except ValidationError as exc:
+                errors.extend(_row_errors(exc, r.row, REPORT_IMPORT_COLUMNS))
+        if errors:
+            raise ValidationError(errors)  # rolls back the reports already made
+    return reports
+
+
+def payments_import(
+    *, user: Any, licence: Licence, rows: Sequence[PaymentRow],
+) -> tuple[list[Payment], int]:
+    """The unit's bank statement, all or nothing; returns (payments recorded, rows skipped).
+
+    Each new row goes through ``payment_record`` (money only, no vouchers), its 凭证号 the
+    row's 流水号, or its 摘要 when the statement has no 流水号. Rows already imported are
+    skipped, so importing one statement twice records it once: a row with a 流水号 when the
+    licence already has a payment with that 凭证号 (or an earlier row had it); a row without
+    one while the licence has more payments of the same date, amount and 凭证号 than such rows
+    came before it in the file (two equal transfers on one day stay two payments).
+
+    Lock: the licence row, taken before the existing payments are read, so two imports of the
+    same statement serialise and the second skips every row.
+    """
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_LICENSOR_PARTY)
+    errors: list[str] = []
+    payments: list[Payment] = []
+    skipped = 0
+    with transaction.atomic():
+        locked = _lock_live(licence)
+        existing = list(Payment.objects.filter(licence=locked)
+                        .values_list("ref", "paid_on", "amount"))
+        refs = {ref for ref, _, _ in existing if ref}
+        unmatched = Counter(existing)
+        for r in rows:
+            if r.txn_ref:
+                ref = r.txn_ref[:100]
+                if ref in refs:
+                    skipped += 1
+                    continue
+                refs.add(ref)
+            else:
+                ref = r.summary[:100]
+                key = (ref, r.paid_on, r.amount)
+                if unmatched[key] > 0:
+                    unmatched[key] -= 1
+                    skipped += 1
+                    continue
+            try:
+                payments.append(payment_record(user=user, licence=locked, amount=r.amount,
+                                               paid_on=r.paid_on, ref=ref))
+            except ValidationError as exc:
+                errors.extend(_row_errors(exc, r.row, PAYMENT_IMPORT_COLUMNS))
+        if errors:
+            raise ValidationError(errors)  # rolls back the payments already made
+    return payments, skipped
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.uploads import download_response
-from zhuanhua.licensing import services
+from zhuanhua.licensing import imports, services
 from zhuanhua.licensing.choices import PERIOD_LABELS
 from zhuanhua.licensing.compare import compare_fee_models
 from zhuanhua.licensing.forms import (
@@ -38,6 +38,7 @@ from zhuanhua.licensing.forms import (
     RegistrationForm,
     RevenueReportForm,
     VersionForm,
+    XlsxImportForm,
     terms_text,
 )
 from zhuanhua.licensing.models import ContractRegistration, Inquiry, Licence, SignedContract
@@ -253,11 +254,7 @@ def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
                   **forms: Any) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    reported = set(licence.revenue_reports.values_list("period_start", flat=True))
-    open_periods = [
-        (start, end) for start, end in services.royalty_periods(licence)
-        if end < today and start not in reported
-    ]
+    open_periods = _open_periods(licence)
     recorded = set(licence.milestones.values_list("key", flat=True))
     pending_milestones = [k for k in services.milestone_keys(licence) if k not in recorded]
     is_licensee = services.is_licensee_agent(user, licence.licensee_id)
@@ -277,6 +274,12 @@ def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
         "can_pay": is_licensor and live,
         "can_activate": is_licensor and licence.status == "draft_contract",
         "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
+        "report_import_form": forms.get("report_import_form") or XlsxImportForm(
+            prefix="reports"),
+        "report_import_errors": forms.get("report_import_errors") or [],
+        "payment_import_form": forms.get("payment_import_form") or XlsxImportForm(
+            prefix="payments"),
+        "payment_import_errors": forms.get("payment_import_errors") or [],
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": today}),
         "activate_form": forms.get("activate_form") or ActivateForm(initial={"signed_on": today}),
         "pricing_form": forms.get("pricing_form") or PricingMethodForm(
@@ -344,6 +347,92 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
                              if payment.voucher_spend_id else "付款已登记。")
             return redirect("licensing:licence_detail", pk=pk)
     return _licence_page(request, licence, status=422, payment_form=form)
+
+
+def _open_periods(licence: Licence) -> list[tuple[dt.date, dt.date]]:
+    today = timezone.localdate()
+    reported = set(licence.revenue_reports.values_list("period_start", flat=True))
+    return [(start, end) for start, end in services.royalty_periods(licence)
+            if end < today and start not in reported]
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=imports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _import_errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@login_required
+def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The revenue sheet to fill in: the licence's ended, unreported periods listed."""
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensee_agent(request.user, licence.licensee_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSEE_PARTY)
+    return _xlsx_response(imports.revenue_template(_open_periods(licence)),
+                          f"licence-{licence.pk}-revenue.xlsx")
+
+
+@login_required
+@require_POST
+def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensee_agent(request.user, licence.licensee_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSEE_PARTY)
+    form = XlsxImportForm(request.POST, request.FILES, prefix="reports")
+    if not form.is_valid():
+        return _licence_page(request, licence, status=422, report_import_form=form)
+    parsed = imports.parse_revenue_reports(form.cleaned_data["file"])
+    errors = parsed.errors
+    if not errors:
+        try:
+            reports = services.revenue_reports_import(user=request.user, licence=licence,
+                                                      rows=parsed.rows)
+        except ValidationError as exc:
+            errors = _import_errors(exc)
+        else:
+            messages.success(request, f"已导入 {len(reports)} 条收入报告。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, report_import_form=form,
+                         report_import_errors=errors)
+
+
+@login_required
+def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensor_editor(request.user, licence.licensor_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSOR_PARTY)
+    return _xlsx_response(imports.bank_statement_template(),
+                          f"licence-{licence.pk}-bank-statement.xlsx")
+
+
+@login_required
+@require_POST
+def payment_import(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensor_editor(request.user, licence.licensor_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSOR_PARTY)
+    form = XlsxImportForm(request.POST, request.FILES, prefix="payments")
+    if not form.is_valid():
+        return _licence_page(request, licence, status=422, payment_import_form=form)
+    parsed = imports.parse_bank_statement(form.cleaned_data["file"])
+    errors = parsed.errors
+    if not errors:
+        try:
+            recorded, skipped = services.payments_import(user=request.user, licence=licence,
+                                                         rows=parsed.rows)
+        except ValidationError as exc:
+            errors = _import_errors(exc)
+        else:
+            note = f"，跳过已导入的 {skipped} 条" if skipped else ""
+            messages.success(request, f"已导入 {len(recorded)} 条付款记录{note}。")
+            return redirect("licensing:licence_detail", pk=pk)
+    return _licence_page(request, licence, status=422, payment_import_form=form,
+                         payment_import_errors=errors)
 
 
 @login_required
