@@ -3,13 +3,13 @@ import pytest
 from zhuanhua.engines.common import InputError, parse_money
 
 
-def test_huge_amount_is_an_input_error_not_a_crash():
+def test_huge_amount_is_an_input_error_not_a_crash() -> None:
     with pytest.raises(InputError) as exc:
         parse_money("1e999999", "claims[0].base")
     assert (exc.value.path, exc.value.message) == ("claims[0].base", "amount too large")
 
 
-def test_subsidy_cli_refuses_a_huge_base_with_exit_2():
+def test_subsidy_cli_refuses_a_huge_base_with_exit_2() -> None:
     import subprocess
     import sys
 
