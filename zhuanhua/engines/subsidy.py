@@ -932,6 +932,23 @@ _ITEM_CAP: tuple[str, ...] = ("item_cap",)
 _DAY_CACHE: dict[str, tuple[dt.date, int, int]] = {}
 
 
+def _plain_cents(value: Any) -> Decimal | None:
+    """``value`` as a Decimal when it is a string of a non-negative amount with at most two
+    places (what ``_money`` accepts unchanged), else None: the caller then takes ``_money``'s
+    path, which accepts or refuses it with the full message."""
+    if type(value) is not str:
+        return None
+    try:
+        number = _Decimal(value)
+        if number >= 0:
+            rounded = number.quantize(CENT)
+            if rounded == number:
+                return rounded
+    except (InvalidOperation, ValueError, TypeError):
+        pass
+    return None
+
+
 def _claim_day(value: Any, i: int, cid: Any) -> tuple[dt.date, int, int]:
     day = _claim_date(value, i, cid, "date")
     entry = (day, day.toordinal(), day.year)
@@ -1032,6 +1049,7 @@ def _evaluate(
     add_wid = w_id.append
     add_ord = w_ord.append
     day_get = _DAY_CACHE.get
+    plain_cents = _plain_cents
     types_all = _TYPES
     levels = _LEVELS
     new = object.__new__
@@ -1040,7 +1058,6 @@ def _evaluate(
     cent = CENT
     half_up = ROUND_HALF_UP
     empty = _EMPTY
-    decimal = _Decimal
     i = 0
     try:
         for i, c in enumerate(claims):
@@ -1074,34 +1091,16 @@ def _evaluate(
                 if when is None:
                     raise _fail(i, cid, "date", "is required")
                 entry = _claim_day(when, i, cid)
-            # Money: _money inlined for decimal strings (same steps, same result); else the call.
+            # Money: decimal strings by _plain_cents (same steps as _money); else the call.
             base = get("base")
             if base is not None:
-                rounded = None
-                if type(base) is str:
-                    try:
-                        number = decimal(base)
-                        if number >= 0:
-                            rounded = number.quantize(cent)
-                            if rounded != number:
-                                rounded = None
-                    except (InvalidOperation, ValueError, TypeError):
-                        rounded = None
+                rounded = plain_cents(base)
                 base = rounded if rounded is not None else _claim_money(base, i, cid, "base")
             elif plan.rate is not None:
                 raise _fail(i, cid, "base", f"is required for {code} (rated measure)")
             requested = get("requested")
             if requested is not None:
-                rounded = None
-                if type(requested) is str:
-                    try:
-                        number = decimal(requested)
-                        if number >= 0:
-                            rounded = number.quantize(cent)
-                            if rounded != number:
-                                rounded = None
-                    except (InvalidOperation, ValueError, TypeError):
-                        rounded = None
+                rounded = plain_cents(requested)
                 if rounded is not None:
                     requested = rounded
                 else:
