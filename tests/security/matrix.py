@@ -48,7 +48,8 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "licensing:version_accept": {"": P(pk="@inquiry", number=1)},
     **{f"licensing:{n}": {"": P(pk="@licence")} for n in (
         "licence_detail", "revenue_report", "payment", "milestone", "activate", "contract_pdf",
-        "pricing", "signed_pdf", "registration", "distribution")},
+        "pricing", "signed_pdf", "registration", "distribution", "revenue_import",
+        "revenue_template", "payment_import", "payment_template")},
     "licensing:claim_handle": {"missing": P(pk=MISSING)},
     # transfer
     "transfer:terms_complete": {"published": P(achievement_id="@published")},
