@@ -701,23 +701,28 @@ def _fail(i: int, cid: Any, field: str, message: str) -> InputError:
     return InputError(f"claims[{i}].{field}", message + suffix)
 
 
-def _money(value: Any, path: str) -> Decimal:
-    """Fast parse_money: a non-negative amount with at most two decimals, quantized to 0.01."""
+def _plain_cents(value: Any) -> Decimal | None:
+    """``value`` (a str, int or Decimal) as a Decimal when it is a non-negative amount with at
+    most two places, else None: the caller then takes ``parse_money``'s path, which accepts or
+    refuses it with the full message."""
     kind = type(value)
+    if kind is not str and kind is not int and kind is not Decimal:
+        return None
     try:
-        if kind is str or kind is int:
-            result = Decimal(value)
-        elif kind is Decimal:
-            result = value
-        else:
-            return parse_money(value, path).quantize(CENT)
-        if result >= 0:
-            quantized = result.quantize(CENT)
-            if quantized == result:
-                return quantized
+        number = Decimal(value)
+        if number >= 0:
+            rounded = number.quantize(CENT)
+            if rounded == number:
+                return rounded
     except (InvalidOperation, ValueError, TypeError):
         pass
-    return parse_money(value, path).quantize(CENT)
+    return None
+
+
+def _money(value: Any, path: str) -> Decimal:
+    """Fast parse_money: a non-negative amount with at most two decimals, quantized to 0.01."""
+    plain = _plain_cents(value)
+    return plain if plain is not None else parse_money(value, path).quantize(CENT)
 
 
 def _claim_money(value: Any, i: int, cid: Any, field: str) -> Decimal:
@@ -923,30 +928,12 @@ def _check_other_fields(c: dict[str, Any], i: int, cid: Any) -> None:
 
 
 _TYPES = frozenset(APPLICANT_TYPE_LABELS)
-_Decimal = Decimal
 _LEVELS = frozenset(LEVEL_LABELS)
 _CASE_BY_CASE: tuple[str, ...] = ("case_by_case",)
 _ITEM_CAP: tuple[str, ...] = ("item_cap",)
 
 # A claim's date text -> (date, ordinal, year): one lookup gives what steps 1–7 and the order need.
 _DAY_CACHE: dict[str, tuple[dt.date, int, int]] = {}
-
-
-def _plain_cents(value: Any) -> Decimal | None:
-    """``value`` as a Decimal when it is a string of a non-negative amount with at most two
-    places (what ``_money`` accepts unchanged), else None: the caller then takes ``_money``'s
-    path, which accepts or refuses it with the full message."""
-    if type(value) is not str:
-        return None
-    try:
-        number = _Decimal(value)
-        if number >= 0:
-            rounded = number.quantize(CENT)
-            if rounded == number:
-                return rounded
-    except (InvalidOperation, ValueError, TypeError):
-        pass
-    return None
 
 
 def _claim_day(value: Any, i: int, cid: Any) -> tuple[dt.date, int, int]:
