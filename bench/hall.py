@@ -4,7 +4,8 @@
    demo (organisations, people, 320 achievements) and bulk-loads achievements up to --n
    (default 100,000) by COPY: real CSL / patent texts recombined with random owners, types,
    states and dates, search tokens computed with zhuanhua.core.text.index_tokens (once per text,
-   in parallel). The GIN index is dropped during the COPY and rebuilt after, then VACUUM ANALYZE.
+   in parallel). The search vector's GIN index is dropped during the COPY and rebuilt after, then
+   VACUUM ANALYZE.
    An existing load of ≥ n rows is reused; --reload drops the database and starts again.
 2. Starts gunicorn (config.wsgi, 127.0.0.1:<free port>, 2×cores workers) over plain http.
 3. Drives the hall with --clients concurrent aiohttp clients for a bounded number of requests
@@ -144,10 +145,11 @@ def load(n: int, seed: int) -> None:
         "is_applied_technology", "transfer_status", "transferred_on", "status", "return_reason",
         "prefecture", "search_text", "created_at", "updated_at", "submitted_at", "published_at",
     )
-    gin = importlib.import_module("zhuanhua.achievements.migrations.0002_search_index")
+    vector = importlib.import_module("zhuanhua.achievements.migrations.0003_search_vector")
+    create_gin = next(sql for sql in vector.FORWARD if sql.startswith("CREATE INDEX"))
     print(f"COPY {missing} 行…", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute(gin.DROP)
+        cursor.execute("DROP INDEX IF EXISTS achievement_search_vector_gin")
         raw = cursor.cursor
         with raw.copy(f"COPY achievements_achievement ({', '.join(columns)}) FROM STDIN") as copy:
             for i in range(missing):
@@ -183,7 +185,7 @@ def load(n: int, seed: int) -> None:
                     submitted, published,
                 ))
         print("重建 GIN 索引、VACUUM ANALYZE…", flush=True)
-        cursor.execute(gin.CREATE)
+        cursor.execute(create_gin)
         # Sets the visibility map too, as autovacuum would in production: without it the
         # hall's COUNT cannot use an index-only scan (measured 300 ms → 45 ms on 100k rows).
         cursor.execute("VACUUM (ANALYZE) achievements_achievement")

@@ -71,7 +71,11 @@ class Achievement(models.Model):
             models.Index(fields=["status", "prefecture"]),
             models.Index(fields=["status", "industry_field"]),
             models.Index(fields=["status", "transfer_status"]),
-            models.Index(fields=["owner", "status"]),
+            # The workbench: a unit's latest records, its drafts by date, its status counts,
+            # and the department's review queue (oldest submission first).
+            models.Index(fields=["owner", "status", "-updated_at"]),
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["status", "submitted_at"]),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,10 @@ KEYWORD_COUNT_CAP = 200
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows (COUNT over a LIMIT subquery), so a broad query stays
-    cheap; `is_capped` tells the template to say "N+"."""
+    cheap; `is_capped` tells the template to say "N+". The count drops the page's ORDER BY:
+    with it PostgreSQL walks the date index testing every row's search vector until cap + 1
+    match (~110 ms for a word in 3 % of rows); without it the keyword's GIN bitmap stops at
+    cap + 1 rows (~3 ms)."""
 
     def __init__(self, object_list: Any, per_page: int, cap: int) -> None:
         super().__init__(object_list, per_page)
@@ -42,7 +45,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.cap + 1].count())
+        return int(self.object_list.order_by()[: self.cap + 1].count())
 
     @property
     def is_capped(self) -> bool:

@@ -36,21 +36,27 @@ def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {}
     if user.organisation_id:  # type: ignore[union-attr]
+        # Only the listed columns: a unit with ten thousand records must not pull their texts.
         mine = Achievement.objects.filter(owner_id=user.organisation_id)  # type: ignore[union-attr]
-        context["drafts"] = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")[:20]
-        context["returned"] = mine.filter(status=AchievementStatus.DRAFT).exclude(
-            return_reason=""
-        ).order_by("-updated_at")[:20]
-        context["submitted_count"] = mine.filter(status=AchievementStatus.SUBMITTED).count()
-        counts = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
+        drafts = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")
+        context["drafts"] = drafts.only("id", "title")[:20]
+        context["returned"] = drafts.exclude(return_reason="").only(
+            "id", "title", "return_reason"
+        )[:20]
+        counts = dict(mine.values_list("status").annotate(n=Count("*")).order_by())
+        context["submitted_count"] = counts.get(AchievementStatus.SUBMITTED, 0)
         context["mine_counts"] = {
             label: counts.get(value, 0) for value, label in AchievementStatus.choices
         }
-        context["recent"] = mine.order_by("-updated_at")[:10]
+        context["recent"] = mine.order_by("-updated_at").only(
+            "id", "title", "status", "updated_at"
+        )[:10]
     if user.is_reviewer:  # type: ignore[union-attr]
-        context["review_queue"] = Achievement.objects.filter(
-            status=AchievementStatus.SUBMITTED
-        ).select_related("owner").order_by("submitted_at")[:50]
+        context["review_queue"] = (
+            Achievement.objects.filter(status=AchievementStatus.SUBMITTED)
+            .select_related("owner").only("id", "title", "submitted_at", "owner__name")
+            .order_by("submitted_at")[:50]
+        )
         context["pending_orgs"] = Organisation.objects.filter(
             status=OrganisationStatus.PENDING
         ).order_by("created_at")[:50]
