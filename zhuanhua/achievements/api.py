@@ -3,6 +3,7 @@
 
 import datetime as dt
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -11,7 +12,7 @@ from ninja.security import django_auth
 
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
-from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 
@@ -41,13 +42,23 @@ class AchievementOut(Schema):
     status: str
     prefecture: str
     owner_id: int
-    owner_name: str = Field(..., alias="owner.name")
+    owner_name: str
     published_at: dt.datetime | None
     completers: list[CompleterSchema]
 
     @staticmethod
+    def resolve_owner_name(obj: Achievement) -> str:
+        # A resolver, not alias="owner.name": Ninja resolves a dotted alias through a Django
+        # template Variable built afresh for every item.
+        return obj.owner.name
+
+    @staticmethod
     def resolve_completers(obj: Achievement) -> list[dict[str, str]]:
-        return [{"name": c.name, "employer": c.employer} for c in obj.completers.all()]
+        # The list read by _with_related's Prefetch(to_attr=...): no queryset built per item.
+        rows = getattr(obj, "completer_rows", None)
+        if rows is None:
+            rows = obj.completers.all()
+        return [{"name": c.name, "employer": c.employer} for c in rows]
 
 
 class AchievementIn(Schema):
@@ -96,8 +107,20 @@ class HallFilters(Schema):
     sort: str = Field("newest", pattern="^(newest|oldest|trl|title)$")
 
 
+# The columns AchievementOut reads: never the search tokens, nor the owner's other fields.
+OUT_FIELDS = (
+    "id", "title", "summary", "keywords", "industry_field", "ip_type", "ip_number",
+    "ip_acquired_on", "trl", "is_service", "fiscally_funded", "funding_programme",
+    "is_applied_technology", "transfer_status", "status", "prefecture", "owner_id",
+    "published_at", "owner__name",
+)
+
+
 def _with_related(qs):  # type: ignore[no-untyped-def]
-    return qs.select_related("owner").prefetch_related("completers")
+    return qs.select_related("owner").only(*OUT_FIELDS).prefetch_related(
+        Prefetch("completers", queryset=Completer.objects.only(
+            "id", "achievement_id", "name", "employer", "order"), to_attr="completer_rows")
+    )
 
 
 @router.get("/", response=list[AchievementOut], summary="成果大厅（已发布成果）")

@@ -81,22 +81,24 @@ def hall(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = get_object_or_404(
-        achievement_visible_to(request.user).select_related("owner").prefetch_related(
-            "completers", "attachments"
-        ),
+        achievement_visible_to(request.user).select_related("owner").defer("search_text")
+        .prefetch_related("completers", "attachments"),
         pk=pk,
     )
     user = request.user
     is_owner = user.is_authenticated and user.organisation_id == achievement.owner_id  # type: ignore[union-attr]
+    can_edit = is_owner and user.can_edit_achievements and (  # type: ignore[union-attr]
+        achievement.status in services.EDITABLE_STATES)
+    can_review = user.is_authenticated and user.is_reviewer and (  # type: ignore[union-attr]
+        achievement.status == AchievementStatus.SUBMITTED)
     context = {
         "a": achievement,
         "is_owner": is_owner,
-        "can_edit": is_owner and user.can_edit_achievements  # type: ignore[union-attr]
-        and achievement.status in services.EDITABLE_STATES,
-        "can_review": user.is_authenticated and user.is_reviewer  # type: ignore[union-attr]
-        and achievement.status == AchievementStatus.SUBMITTED,
-        "reason_form": ReasonForm(),
-        "attachment_form": AttachmentForm(),
+        "can_edit": can_edit,
+        "can_review": can_review,
+        # The forms only for those who see them: most readers are the public.
+        "reason_form": ReasonForm() if can_review else None,
+        "attachment_form": AttachmentForm() if can_edit else None,
     }
     return render(request, "achievements/detail.html", context)
 
