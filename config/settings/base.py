@@ -91,6 +91,8 @@ TEMPLATES = [
                 "zhuanhua.core.context_processors.platform",
                 "zhuanhua.notifications.context_processors.unread",
             ],
+            # {% url %} with remembered answers, in every template (zhuanhua/core/templatetags/memo_url.py).
+            "builtins": ["zhuanhua.core.templatetags.memo_url"],
         },
     }
 ]
@@ -195,7 +197,7 @@ ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("ZHUANHUA_RATELIMIT_TRUST_X_
 _CACHE_URL = env("ZHUANHUA_CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+        {"BACKEND": "zhuanhua.core.cache.RedisCache", "LOCATION": _CACHE_URL,
          "KEY_PREFIX": env("ZHUANHUA_CACHE_PREFIX", "zhuanhua")}
         if _CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhuanhua"}

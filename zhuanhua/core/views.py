@@ -57,9 +57,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
             .select_related("owner").only("id", "title", "submitted_at", "owner__name")
             .order_by("submitted_at")[:50]
         )
-        context["pending_orgs"] = Organisation.objects.filter(
+        context["pending_orgs_count"] = Organisation.objects.filter(
             status=OrganisationStatus.PENDING
-        ).order_by("created_at")[:50]
+        ).count()
     return render(request, "core/workbench.html", context)
 
 

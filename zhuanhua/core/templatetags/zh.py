@@ -7,21 +7,36 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+
+# (form class, field name, selected value, language) → the rendered <option>s. Bounded: only
+# values that are one of the field's own choices are kept (a typed-in value is rendered afresh).
+_OPTIONS: dict[tuple[Any, ...], SafeString] = {}
 
 
 @register.simple_tag
 def options(field: Any) -> SafeString:
     """The <option>s of a bound ChoiceField, without Django's per-option widget templates
-    (which were a third of the hall's render time)."""
+    (which were a third of the hall's render time), remembered per selected value and
+    language: the hall renders the same seven lists on every search. Only for fields whose
+    choices the form class fixes (the filter forms); a form that sets choices per instance
+    must render its <select> otherwise."""
     value = field.value()
     current = "" if value is None else str(value)
-    return format_html_join(
-        "", "<option value=\"{}\"{}>{}</option>",
-        ((str(v), SafeString(" selected") if str(v) == current else "", label)
-         for v, label in field.field.choices),
-    )
+    key = (type(field.form), field.name, current, get_language())
+    html = _OPTIONS.get(key)
+    if html is None:
+        choices = [(str(v), label) for v, label in field.field.choices]
+        html = format_html_join(
+            "", "<option value=\"{}\"{}>{}</option>",
+            ((v, SafeString(" selected") if v == current else "", label) for v, label in choices),
+        )
+        if current == "" or any(v == current for v, _ in choices):
+            _OPTIONS[key] = html
+    return html
 
 
 @register.simple_tag
