@@ -27,7 +27,8 @@ def test_names_and_arguments_reverse_as_django_does() -> None:
     assert render("{% url 'achievements:detail' pk=7 %}") == reverse(
         "achievements:detail", kwargs={"pk": 7})
     info = memo_url._reverse.cache_info()
-    assert info.hits >= 1 and info.currsize == 3
+    assert info.hits >= 1
+    assert info.currsize == 3
 
 
 def test_as_variable_and_missing_names() -> None:
