@@ -76,6 +76,9 @@ class Achievement(models.Model):
             models.Index(fields=["owner", "status", "-updated_at"]),
             models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            # The workbench's "returned for changes" list: few rows among a unit's drafts.
+            models.Index(fields=["owner", "-updated_at"], name="achievement_returned_idx",
+                         condition=models.Q(status="draft") & ~models.Q(return_reason="")),
         ]
 
     def __str__(self) -> str:

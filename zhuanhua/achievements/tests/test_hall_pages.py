@@ -1,0 +1,50 @@
+"""The hall's pages read the same cards, in the same order, whichever way a page is fetched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.selectors import HallQuery, achievement_cards, achievement_hall
+from zhuanhua.achievements.views import CappedPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+def _many(org: Any, n: int) -> None:
+    now = timezone.now()
+    Achievement.objects.bulk_create([
+        Achievement(
+            owner=org, title=f"成果{i:02d}", summary="简介", ip_type=IpType.PATENT,
+            industry_field=IndustryField.NEW_MATERIALS if i % 3 else IndustryField.FOOD,
+            trl=1 + i % 9, prefecture=org.prefecture, status=AchievementStatus.PUBLISHED,
+            published_at=now - dt.timedelta(minutes=i % 7),  # ties: the id breaks them
+        )
+        for i in range(n)
+    ])
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "trl", "title"])
+def test_reading_ids_first_gives_the_cards_of_one_query(unit_a: Any, sort: str) -> None:
+    _many(unit_a, 45)
+    query = HallQuery(industry_field=IndustryField.NEW_MATERIALS, sort=sort)
+    for bottom in (0, 20):
+        page = achievement_hall(query)[bottom:bottom + 20]
+        direct = achievement_cards(page)
+        assert direct
+        assert achievement_cards(page, ids_first=True) == direct
+
+
+def test_the_hall_pages_through_every_match_once(unit_a: Any, client: Any) -> None:
+    _many(unit_a, 45)
+    paginator = CappedPaginator(achievement_hall(HallQuery(sort="trl")), 20, 1000, ids_first=True)
+    seen = [card.id for n in paginator.page_range for card in paginator.page(n)]
+    assert sorted(seen) == sorted(Achievement.objects.values_list("id", flat=True))
+    response = client.get("/achievements/", {"sort": "trl", "page": 3})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card zh-card') == 5
