@@ -23,7 +23,7 @@ from zhuanhua.audit.models import AuditEntry
 from zhuanhua.core.uscc import make_uscc
 from zhuanhua.organisations.models import Organisation
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "zhuanhua.accounts.backends.OrganisationModelBackend"
 
 GOOD_ROW: dict[str, Any] = {
     "成果名称": "滇重楼组培快繁技术",
