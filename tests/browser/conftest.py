@@ -7,7 +7,8 @@ relaxed for these tests only (the ORM calls here are plain synchronous set-up).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,31 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+class OneRequestAtATime:
+    """The live server's WSGI app, run by one request thread at a time.
+
+    On SQLite every live-server thread shares the test's in-memory connection. A dashboard page
+    fires several chart requests at once; one thread's query can call back into Python (Django's
+    SQLite functions, e.g. TruncMonth) while holding SQLite's connection mutex and waiting for the
+    GIL, as another thread holds the GIL and waits for that mutex: both stop for good (seen twice:
+    the suite hung in test_org_dashboard). The lock covers the app call only, not the socket
+    writes, so a slow reader never holds it.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self.lock:
+            return self.app(environ, start_response)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    httpd = live_server.thread.httpd
+    if not isinstance(httpd.get_app(), OneRequestAtATime):
+        httpd.set_app(OneRequestAtATime(httpd.get_app()))
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
