@@ -48,3 +48,33 @@ def test_the_hall_pages_through_every_match_once(unit_a: Any, client: Any) -> No
     response = client.get("/achievements/", {"sort": "trl", "page": 3})
     assert response.status_code == 200
     assert response.content.decode().count('class="card zh-card') == 5
+
+
+@pytest.mark.parametrize(("n", "counted"), [(5, False), (20, False), (21, True), (45, True)])
+def test_the_first_page_counts_only_when_it_is_full(unit_a: Any, client: Any, n: int,
+                                                     counted: bool) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _many(unit_a, n)
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(achievement_hall(HallQuery()), 20, 1000, ids_first=True)
+        page = paginator.get_page("1")
+        cards = list(page)
+        assert paginator.count == n
+        assert page.has_next() == (n > 20)
+    assert len(cards) == min(n, 20)
+    assert any("COUNT(" in q["sql"] for q in queries.captured_queries) == counted
+    response = client.get("/achievements/")
+    assert f'data-testid="hall-count">{n}<' in response.content.decode()
+
+
+def test_pages_after_the_first_and_bad_numbers_behave_as_before(unit_a: Any) -> None:
+    _many(unit_a, 45)
+    paginator = CappedPaginator(achievement_hall(HallQuery()), 20, 1000, ids_first=True)
+    assert paginator.get_page("3").number == 3
+    assert len(paginator.get_page("3")) == 5
+    assert paginator.get_page("99").number == 3  # past the end: the last page
+    assert paginator.get_page("x").number == 1
+    assert paginator.get_page(None).number == 1
+    assert paginator.get_page("0").number == 3  # Django: below 1 is an empty page → the last
