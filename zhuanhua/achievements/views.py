@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -24,6 +25,7 @@ from zhuanhua.achievements.selectors import (
     achievement_visible_to,
 )
 from zhuanhua.core.uploads import download_response
+from zhuanhua.transfer.selectors import with_rights_grant_flag
 
 PAGE_SIZE = 20
 # The hall says "N+" beyond these: an exact count of 85k rows cost ~300 ms, and a keyword count
@@ -101,9 +103,11 @@ def hall(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Attachments and rights grants are rare: EXISTS flags in the one query, the rows only if any.
     achievement = get_object_or_404(
-        achievement_visible_to(request.user).select_related("owner").defer("search_text")
-        .prefetch_related("completers", "attachments"),
+        with_rights_grant_flag(achievement_visible_to(request.user))
+        .annotate(has_attachments=Exists(Attachment.objects.filter(achievement=OuterRef("pk"))))
+        .select_related("owner").defer("search_text").prefetch_related("completers"),
         pk=pk,
     )
     user = request.user

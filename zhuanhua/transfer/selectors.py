@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
@@ -176,9 +176,18 @@ class Holder:
     share: Decimal | None
 
 
+def with_rights_grant_flag(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    """Annotate `has_rights_grant`, so achievement_holders need not ask for a grant that most
+    achievements never had (the public detail page)."""
+    return qs.annotate(has_rights_grant=Exists(RightsGrant.objects.filter(achievement=OuterRef("pk"))))
+
+
 def achievement_holders(achievement: Achievement) -> tuple[RightsGrant | None, list[Holder]]:
     """Who holds the rights in an achievement now: the unit alone unless a grant says otherwise."""
-    grant = achievement.rights_grants.prefetch_related("shares").order_by("-granted_on", "-pk").first()
+    grant = None
+    if getattr(achievement, "has_rights_grant", True):
+        grant = achievement.rights_grants.prefetch_related("shares").order_by(
+            "-granted_on", "-pk").first()
     owner = achievement.owner.name
     if grant is None:
         right = "所有权" if achievement.is_service else "所有权（非职务成果）"

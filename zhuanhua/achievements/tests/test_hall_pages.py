@@ -78,3 +78,35 @@ def test_pages_after_the_first_and_bad_numbers_behave_as_before(unit_a: Any) -> 
     assert paginator.get_page("x").number == 1
     assert paginator.get_page(None).number == 1
     assert paginator.get_page("0").number == 3  # Django: below 1 is an empty page → the last
+
+
+def test_the_detail_page_asks_for_attachments_and_grants_only_when_there_are_some(
+        client: Any, published_a: Any) -> None:
+    import datetime as dt_
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhuanhua.achievements.models import Attachment
+    from zhuanhua.transfer.models import RightsGrant, RightsGrantShare
+
+    url = f"/achievements/{published_a.pk}/"
+    with CaptureQueriesContext(connection) as plain:
+        html = client.get(url).content.decode()
+    assert "附件" not in html
+    assert "已赋权" not in html
+    assert not any("achievements_attachment" in q["sql"] and "EXISTS" not in q["sql"]
+                   for q in plain.captured_queries)
+    assert not any("transfer_rightsgrant" in q["sql"] and "EXISTS" not in q["sql"]
+                   for q in plain.captured_queries)
+
+    Attachment.objects.create(achievement=published_a, file="a/b.pdf", original_name="证书.pdf",
+                              content_type="application/pdf", size=1024, sha256="0" * 64)
+    grant = RightsGrant.objects.create(achievement=published_a, kind="co_ownership",
+                                       granted_on=dt_.date(2026, 1, 5))
+    RightsGrantShare.objects.create(grant=grant, holder_kind="unit", holder_name="云南大学",
+                                    share="30.00")
+    html = client.get(url).content.decode()
+    assert "证书.pdf" in html
+    assert "已赋权" in html
+    assert "30.00%" in html
