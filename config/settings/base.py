@@ -206,6 +206,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhuanhua"}
     )
 }
+# Template fragments that depend only on the language and the user's roles (the header's links):
+# each process keeps its own copy, no round trip to Redis.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "zhuanhua-fragments"}
 # Anonymous hall, achievement and achievement-API reads are served from the cache for up to this
 # many seconds (changes through the ORM invalidate at once); 0 turns it off.
 ZHUANHUA_PAGE_CACHE_SECONDS = int(env("ZHUANHUA_PAGE_CACHE_SECONDS", "30"))
