@@ -6,3 +6,5 @@ from config.settings.base import *  # noqa: F403
 DEBUG = env_bool("DJANGO_DEBUG", True)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+if DEBUG:  # an edited template shows at once (runserver reloads code, not this process's fragments)
+    CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
