@@ -20,8 +20,9 @@
 
 Target (issue 9): p95 ≤ 100 ms at 20 concurrent clients for hall, detail and the API reads.
 By default the clients are closed-loop (the next request leaves when the answer arrives), so the
-server is saturated and latency ≈ clients / throughput (Little's law): on 2 cores even /health/
-sits near 70–90 ms at 20 clients. --think MS adds an exponential pause per client (users reading
+server is saturated and latency ≈ clients / throughput (Little's law): at 20 clients a p95 of
+100 ms needs ~290 mixed requests/s on 2 cores (/health/ alone does 1,000–2,000; figures and history
+in docs/deploy.md "Load figures"). --think MS adds an exponential pause per client (users reading
 the page), which measures latency at a load the machine can carry.
 
     .venv/bin/python bench/load.py [--n 100000] [--clients 20,50] [--requests 3000]
