@@ -107,12 +107,11 @@ class HallFilters(Schema):
     sort: str = Field("newest", pattern="^(newest|oldest|trl|title)$")
 
 
-# The columns AchievementOut reads: never the search tokens, nor the owner's other fields.
+# The columns AchievementOut reads (its plain fields, and the owner's name for the resolver):
+# never the search tokens, nor the owner's other fields.
 OUT_FIELDS = (
-    "id", "title", "summary", "keywords", "industry_field", "ip_type", "ip_number",
-    "ip_acquired_on", "trl", "is_service", "fiscally_funded", "funding_programme",
-    "is_applied_technology", "transfer_status", "status", "prefecture", "owner_id",
-    "published_at", "owner__name",
+    *(name for name in AchievementOut.model_fields if name not in ("owner_name", "completers")),
+    "owner__name",
 )
 
 

@@ -74,3 +74,25 @@ def test_transition_through_api(client, draft_a, manager_a, reviewer):
     response = _post(client, f"/api/achievements/{draft_a.pk}/transition", {"action": "return"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "reason"
+
+
+def test_list_reads_a_page_in_a_fixed_number_of_queries(client, published_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhuanhua.achievements.models import Completer
+
+    for i in range(5):
+        copy = Achievement.objects.get(pk=published_a.pk)
+        copy.pk = None
+        copy.title = f"副本{i}"
+        copy.save()
+        Completer.objects.create(achievement=copy, name=f"完成人{i}", order=1)
+    with CaptureQueriesContext(connection) as queries:
+        items = client.get("/api/achievements/?limit=20").json()["items"]
+    assert len(items) == 6
+    assert len(queries) == 3  # count, page, completers: no field read lazily per item
+    by_title = {item["title"]: item for item in items}
+    assert by_title["副本3"]["completers"] == [{"name": "完成人3", "employer": ""}]
+    assert by_title["副本3"]["owner_name"] == published_a.owner.name
+    assert set(items[0]) >= {"summary", "keywords", "ip_number", "published_at", "owner_id"}
