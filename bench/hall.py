@@ -299,7 +299,7 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application",
+        str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
         "--chdir", str(ROOT),
     ]
