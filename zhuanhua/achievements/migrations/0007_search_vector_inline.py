@@ -15,6 +15,8 @@ docs/deploy.md). Hence atomic = False: VACUUM cannot run inside a transaction.
 
 from django.db import migrations
 
+from zhuanhua.core.pgsql import postgres_only
+
 GIN = (
     "CREATE INDEX IF NOT EXISTS achievement_search_vector_gin ON achievements_achievement "
     "USING GIN (search_vector)"
@@ -41,19 +43,7 @@ FORWARD = _column("strip(to_tsvector('simple', search_text))", "MAIN")
 BACKWARD = _column("to_tsvector('simple', search_text)", "EXTENDED")
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     atomic = False
     dependencies = [("achievements", "0006_workbench_indexes")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_only(FORWARD, BACKWARD)]

@@ -8,6 +8,8 @@ bench/hall.py's 100,000 rows) and now reads index entries only (12 ms).
 
 from django.db import migrations
 
+from zhuanhua.core.pgsql import postgres_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS achievement_hall_cover ON achievements_achievement "
     "(status, published_at DESC, id DESC) "
@@ -16,18 +18,6 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS achievement_hall_cover"]
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("achievements", "0008_returned_drafts_index")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_only(FORWARD, BACKWARD)]

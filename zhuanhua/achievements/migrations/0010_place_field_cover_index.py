@@ -8,6 +8,8 @@ takes 0.4 ms and 1.9 ms on bench/hall.py's 100,000 rows.
 
 from django.db import migrations
 
+from zhuanhua.core.pgsql import postgres_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS achievement_place_field_cover ON achievements_achievement "
     "(status, prefecture, industry_field) INCLUDE (trl, published_at, id)",
@@ -15,18 +17,6 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS achievement_place_field_cover"]
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("achievements", "0009_hall_cover_index")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_only(FORWARD, BACKWARD)]
