@@ -363,6 +363,22 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _licensee_licence(request: HttpRequest, pk: int) -> Licence:
+    """A licence the user may see (else 404) and acts for as its licensee (else 403)."""
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensee_agent(request.user, licence.licensee_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSEE_PARTY)
+    return licence
+
+
+def _licensor_licence(request: HttpRequest, pk: int) -> Licence:
+    """A licence the user may see (else 404) and edits for as its licensor (else 403)."""
+    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
+    if not services.is_licensor_editor(request.user, licence.licensor_id):
+        raise PermissionDenied(services.ERR_NOT_LICENSOR_PARTY)
+    return licence
+
+
 def _import_errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
@@ -370,9 +386,7 @@ def _import_errors(exc: ValidationError) -> list[str]:
 @login_required
 def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The revenue sheet to fill in: the licence's ended, unreported periods listed."""
-    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    if not services.is_licensee_agent(request.user, licence.licensee_id):
-        raise PermissionDenied(services.ERR_NOT_LICENSEE_PARTY)
+    licence = _licensee_licence(request, pk)
     return _xlsx_response(imports.revenue_template(_open_periods(licence)),
                           f"licence-{licence.pk}-revenue.xlsx")
 
@@ -380,9 +394,7 @@ def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    if not services.is_licensee_agent(request.user, licence.licensee_id):
-        raise PermissionDenied(services.ERR_NOT_LICENSEE_PARTY)
+    licence = _licensee_licence(request, pk)
     form = XlsxImportForm(request.POST, request.FILES, prefix="reports")
     if not form.is_valid():
         return _licence_page(request, licence, status=422, report_import_form=form)
@@ -403,9 +415,7 @@ def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    if not services.is_licensor_editor(request.user, licence.licensor_id):
-        raise PermissionDenied(services.ERR_NOT_LICENSOR_PARTY)
+    licence = _licensor_licence(request, pk)
     return _xlsx_response(imports.bank_statement_template(),
                           f"licence-{licence.pk}-bank-statement.xlsx")
 
@@ -413,9 +423,7 @@ def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def payment_import(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    if not services.is_licensor_editor(request.user, licence.licensor_id):
-        raise PermissionDenied(services.ERR_NOT_LICENSOR_PARTY)
+    licence = _licensor_licence(request, pk)
     form = XlsxImportForm(request.POST, request.FILES, prefix="payments")
     if not form.is_valid():
         return _licence_page(request, licence, status=422, payment_import_form=form)
