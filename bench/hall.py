@@ -8,7 +8,7 @@
    VACUUM ANALYZE.
    An existing load of ≥ n rows is reused; --reload drops the database and starts again.
 2. Starts gunicorn (config.wsgi, 127.0.0.1:<free port>, 2×cores workers) over plain http.
-3. Drives the hall with --clients concurrent aiohttp clients for a bounded number of requests
+3. Drives the hall with --clients concurrent closed-loop clients (bench/httpclient.py) for a bounded number of requests
    (keyword searches with real keywords, filters, sorts, later pages), then /health/ as a
    ceiling, and prints p50/p95/max latency and requests per second per kind of request.
 4. EXPLAIN (ANALYZE, BUFFERS) of the SQL behind typical hall pages (skip with --no-explain).
@@ -25,7 +25,6 @@ manifest), else config.settings.dev with DJANGO_DEBUG=false; either way plain ht
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import importlib
 import json
@@ -45,6 +44,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/httpclient.py
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/zhuanhua_bench"
 BENCH_CACHE_URL = "redis://127.0.0.1:6379/7"
@@ -236,34 +236,32 @@ def hall_urls(count: int, seed: int) -> list[tuple[str, str]]:
     return out
 
 
-async def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[dict, float]:
-    import aiohttp
+def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[dict, float]:
+    """`clients` closed-loop clients (bench/httpclient.py: light on the CPU the server is
+    measured on), each sending its next request when the answer arrives."""
+    import httpclient
 
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-    for item in urls:
-        queue.put_nowait(item)
+    parts = urllib.parse.urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     hits: dict[str, int] = defaultdict(int)
 
-    async def client(session: aiohttp.ClientSession) -> None:
-        while not queue.empty():
-            kind, path = queue.get_nowait()
-            t0 = time.perf_counter()
-            async with session.get(base + path, allow_redirects=False) as response:
-                await response.read()
-                if response.status != 200:
-                    errors[kind] += 1
-                if response.headers.get("X-Page-Cache") == "hit":
-                    hits[kind] += 1
-            timings[kind].append((time.perf_counter() - t0) * 1000)
+    def send(item: tuple[str, str]) -> None:
+        kind, path = item
+        t0 = time.perf_counter()
+        try:
+            answer = httpclient.get(host, port, path)
+        except (OSError, httpclient.BadAnswer):
+            errors[kind] += 1
+        else:
+            if answer.status != 200:
+                errors[kind] += 1
+            if answer.headers.get("x-page-cache") == "hit":
+                hits[kind] += 1
+        timings[kind].append((time.perf_counter() - t0) * 1000)
 
-    connector = aiohttp.TCPConnector(limit=clients)
-    timeout = aiohttp.ClientTimeout(total=60)
-    started = time.perf_counter()
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        await asyncio.gather(*(client(session) for _ in range(clients)))
-    wall = time.perf_counter() - started
+    wall = httpclient.closed_loop(urls, clients, send)
     return {"timings": timings, "errors": errors, "hits": hits}, wall
 
 
@@ -404,11 +402,11 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         warm = hall_urls(max(60, args.workers * 15), args.seed + 1)
-        asyncio.run(drive(base, warm, args.clients))  # templates, jieba, connections
-        result, wall = asyncio.run(drive(base, hall_urls(args.requests, args.seed), args.clients))
+        drive(base, warm, args.clients)  # templates, jieba, connections
+        result, wall = drive(base, hall_urls(args.requests, args.seed), args.clients)
         p95 = report(f"成果大厅（{args.clients} 并发）", result, wall)
         health = [("health", "/health/")] * args.requests
-        result, wall = asyncio.run(drive(base, health, args.clients))
+        result, wall = drive(base, health, args.clients)
         report(f"/health/ 上限参考（{args.clients} 并发）", result, wall)
     finally:
         stop_gunicorn(process)

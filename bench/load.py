@@ -6,7 +6,8 @@
 2. Starts gunicorn like bench/hall.py (config.wsgi, 127.0.0.1:<free port>, 2×cores workers).
 3. Logs a few demo users in through the login form (CSRF token, session cookie kept per user).
 4. For each concurrency level (--clients, default 20 and 50) drives a bounded number of
-   requests (--requests per level) with aiohttp over loopback, in this mix:
+   requests (--requests per level) over loopback with bench/httpclient.py (blocking GETs on
+   --clients threads, light on the CPU they share with the server), in this mix:
      hall 20%        /achievements/?page=1..5, filters, sorts
      search 20%      /achievements/?q=<real keyword> (bench/hall.py's keyword mix)
      detail 20%      /achievements/<published id>/
@@ -58,6 +59,7 @@ MIX = (
 )
 MANAGERS = ("ynu_manager", "kust_manager", "yaas_manager", "kib_manager")
 REVIEWERS = ("dept_reviewer",)
+CLIENT_CPU_MS: list[float] = []  # the load client's own CPU per request, one figure per drive()
 
 
 # --------------------------------------------------------------------------- plan
@@ -143,53 +145,45 @@ async def login(base: str, usernames: list[str], password: str) -> dict[str, str
     return sessions
 
 
-async def drive(base: str, requests: list[tuple[str, str, str]], clients: int,
-                sessions: dict[str, str], think_ms: float = 0.0,
-                ) -> tuple[dict[str, list[float]], dict[str, int], float]:
+def drive(base: str, requests: list[tuple[str, str, str]], clients: int,
+          sessions: dict[str, str], think_ms: float = 0.0,
+          ) -> tuple[dict[str, list[float]], dict[str, int], float]:
     """Each client sends its next request as soon as the previous answer arrives (closed loop),
     or after an exponential think time with mean `think_ms` (users reading pages)."""
-    import aiohttp
+    import urllib.parse
 
+    import httpclient
+
+    parts = urllib.parse.urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     rng = random.Random(7)
-
-    queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
-    for item in requests:
-        queue.put_nowait(item)
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
 
-    async def client(http: aiohttp.ClientSession) -> None:
-        while True:
-            try:
-                kind, path, user = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            headers = {"Cookie": sessions[user]} if user else {}
-            t0 = time.perf_counter()
-            try:
-                async with http.get(base + path, headers=headers, allow_redirects=False) as response:
-                    await response.read()
-                    if response.status != 200:
-                        errors[kind] += 1
-            except (TimeoutError, aiohttp.ClientError):
+    def send(item: tuple[str, str, str]) -> None:
+        kind, path, user = item
+        headers = {"Cookie": sessions[user]} if user else {}
+        t0 = time.perf_counter()
+        try:
+            if httpclient.get(host, port, path, headers).status != 200:
                 errors[kind] += 1
-            timings[kind].append((time.perf_counter() - t0) * 1000)
-            if think_ms:
-                await asyncio.sleep(rng.expovariate(1000.0 / think_ms))
+        except (OSError, httpclient.BadAnswer):
+            errors[kind] += 1
+        timings[kind].append((time.perf_counter() - t0) * 1000)
+        if think_ms:
+            time.sleep(rng.expovariate(1000.0 / think_ms))
 
-    connector = aiohttp.TCPConnector(limit=clients)
-    timeout = aiohttp.ClientTimeout(total=60)
-    started = time.perf_counter()
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                     cookie_jar=aiohttp.DummyCookieJar()) as http:
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-    return timings, errors, time.perf_counter() - started
+    cpu = time.process_time()
+    wall = httpclient.closed_loop(requests, clients, send)
+    CLIENT_CPU_MS.append(1000 * (time.process_time() - cpu) / max(1, len(requests)))
+    return timings, errors, wall
 
 
 def report(title: str, timings: dict[str, list[float]], errors: dict[str, int], wall: float
            ) -> dict[str, float]:
     every = [t for values in timings.values() for t in values]
-    print(f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，合计 {len(every) / wall:.0f} 请求/秒")
+    client = f"（压测客户端自身 CPU {CLIENT_CPU_MS[-1]:.2f} ms/请求）" if CLIENT_CPU_MS else ""
+    print(f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，合计 {len(every) / wall:.0f} 请求/秒{client}")
     print(f"  {'类型':<11}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
           f"{'请求/秒':>8}{'错误':>5}")
     p95s = {}
@@ -250,16 +244,16 @@ def main() -> int:
         sessions = asyncio.run(login(base, usernames, DEMO_PASSWORD))
         print(f"已登录 {len(sessions)} 个用户：{', '.join(sessions)}")
         warm = plan(max(200, args.workers * 40), args.seed + 1, ids, sessions)
-        asyncio.run(drive(base, warm, max(levels), sessions))
+        drive(base, warm, max(levels), sessions)
         for n, clients in enumerate(levels):
             requests = plan(args.requests, args.seed + 10 + n, ids, sessions)
-            timings, errors, wall = asyncio.run(drive(base, requests, clients, sessions, args.think))
+            timings, errors, wall = drive(base, requests, clients, sessions, args.think)
             think = f"，思考时间均值 {args.think:.0f} ms" if args.think else "，无思考时间"
             p95s = report(f"混合负载（{clients} 并发{think}）", timings, errors, wall)
             if clients == 20 or (n == 0 and 20 not in levels):
                 verdict_p95 = p95s
             health = [("health", "/health/", "")] * args.requests
-            timings, errors, wall = asyncio.run(drive(base, health, clients, sessions))
+            timings, errors, wall = drive(base, health, clients, sessions)
             report(f"/health/ 上限参考（{clients} 并发）", timings, errors, wall)
     finally:
         hall.stop_gunicorn(process)
