@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import FixedChoiceField, FixedTypedChoiceField, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.licensing.choices import FeeModel
 
@@ -56,21 +56,21 @@ class AchievementForm(StyledFormMixin, forms.Form):
 
 class HallFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="关键词", max_length=200, required=False)
-    ip_type = forms.ChoiceField(label="知识产权类型", required=False,
+    ip_type = FixedChoiceField(label="知识产权类型", required=False,
                                 choices=[("", "全部类型"), *IpType.choices])
-    prefecture = forms.ChoiceField(label="州（市）", required=False,
+    prefecture = FixedChoiceField(label="州（市）", required=False,
                                    choices=[("", "全部州（市）"), *PREFECTURE_CHOICES])
-    industry_field = forms.ChoiceField(label="行业领域", required=False,
+    industry_field = FixedChoiceField(label="行业领域", required=False,
                                        choices=[("", "全部领域"), *IndustryField.choices])
-    transfer_status = forms.ChoiceField(label="转化状态", required=False,
+    transfer_status = FixedChoiceField(label="转化状态", required=False,
                                         choices=[("", "全部状态"), *TransferStatus.choices])
-    trl_min = forms.TypedChoiceField(label="成熟度不低于", required=False, coerce=int,
+    trl_min = FixedTypedChoiceField(label="成熟度不低于", required=False, coerce=int,
                                      empty_value=None,
                                      choices=[("", "不限"), *[(i, f"TRL {i}") for i in range(1, 10)]])
-    ufpl = forms.ChoiceField(label="先使用后付费", required=False, choices=[
+    ufpl = FixedChoiceField(label="先使用后付费", required=False, choices=[
         ("", "不限"), ("any", "先使用后付费（全部）"), *FeeModel.choices,
     ])
-    sort = forms.ChoiceField(label="排序", required=False, choices=[
+    sort = FixedChoiceField(label="排序", required=False, choices=[
         ("newest", "最新发布"), ("trl", "成熟度高优先"), ("title", "名称"), ("oldest", "最早发布"),
     ])
 
