@@ -29,13 +29,13 @@ class _SharedChoicesMixin:
     `field.choices` on an instance still gives that instance its own list."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = copy.copy(self)
+        field: Any = self
+        result = copy.copy(field)
         memo[id(self)] = result
-        widget = copy.copy(self.widget)  # type: ignore[attr-defined]
-        widget.attrs = widget.attrs.copy()
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
-        result.validators = self.validators[:]  # type: ignore[attr-defined]
+        result.widget = copy.copy(field.widget)
+        result.widget.attrs = field.widget.attrs.copy()
+        result.error_messages = field.error_messages.copy()
+        result.validators = field.validators[:]
         return result
 
 
