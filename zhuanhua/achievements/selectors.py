@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core import pagecache
 from zhuanhua.core.prefectures import prefecture_name
 from zhuanhua.core.text import query_tokens
 
@@ -140,3 +142,23 @@ def achievement_cards(qs: QuerySet[Achievement], *, ids_first: bool = False) -> 
     ids = list(qs.values_list("id", flat=True))
     rows = {row[0]: row for row in Achievement.objects.filter(pk__in=ids).values_list(*CARD_FIELDS)}
     return [_card(rows[pk]) for pk in ids if pk in rows]
+
+
+def status_counts(owner_id: int) -> dict[str, int]:
+    """How many of a unit's achievements are in each state (the workbench, on every visit).
+
+    The GROUP BY walks every index entry of the unit: ~2 ms of PostgreSQL for a unit with
+    11,000 records, growing with the unit. The answer is kept in the cache under the public
+    pages' generation (core/pagecache.py), which every saved achievement bumps, so a unit sees
+    its own submission counted at once; a bulk `.update()` shows within the page cache's
+    timeout. With the page cache off (ZHUANHUA_PAGE_CACHE_SECONDS=0, as in tests) it is
+    counted every time."""
+    seconds = pagecache.timeout()
+    key = f"achievements:status_counts:{owner_id}:{pagecache.generation()}" if seconds > 0 else ""
+    counts: dict[str, int] | None = cache.get(key) if key else None
+    if counts is None:
+        counts = dict(Achievement.objects.filter(owner_id=owner_id).values_list("status")
+                      .annotate(n=Count("*")).order_by())
+        if key:
+            cache.set(key, counts, timeout=seconds)
+    return counts

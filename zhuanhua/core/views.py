@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.achievements.selectors import achievement_cards
+from zhuanhua.achievements.selectors import achievement_cards, status_counts
 from zhuanhua.core.models import Announcement
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
@@ -43,7 +43,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["returned"] = drafts.exclude(return_reason="").only(
             "id", "title", "return_reason"
         )[:20]
-        counts = dict(mine.values_list("status").annotate(n=Count("*")).order_by())
+        counts = status_counts(user.organisation_id)  # type: ignore[union-attr]
         context["submitted_count"] = counts.get(AchievementStatus.SUBMITTED, 0)
         context["mine_counts"] = {
             label: counts.get(value, 0) for value, label in AchievementStatus.choices
