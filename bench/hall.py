@@ -8,9 +8,10 @@
    VACUUM ANALYZE.
    An existing load of ≥ n rows is reused; --reload drops the database and starts again.
 2. Starts gunicorn (config.wsgi, 127.0.0.1:<free port>, 2×cores workers) over plain http.
-3. Drives the hall with --clients concurrent closed-loop clients (bench/httpclient.py) for a bounded number of requests
-   (keyword searches with real keywords, filters, sorts, later pages), then /health/ as a
-   ceiling, and prints p50/p95/max latency and requests per second per kind of request.
+3. Drives the hall with --clients concurrent closed-loop clients (bench/httpclient.py) for a
+   bounded number of requests (keyword searches with real keywords, filters, sorts, later
+   pages), then /health/ as a ceiling, and prints p50/p95/max latency and requests per second
+   per kind of request.
 4. EXPLAIN (ANALYZE, BUFFERS) of the SQL behind typical hall pages (skip with --no-explain).
 
 Target: hall p95 ≤ 150 ms.
@@ -241,8 +242,7 @@ def drive(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[dict, f
     measured on), each sending its next request when the answer arrives."""
     import httpclient
 
-    parts = urllib.parse.urlsplit(base)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    host, port = httpclient.address(base)
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     hits: dict[str, int] = defaultdict(int)

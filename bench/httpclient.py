@@ -14,6 +14,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -30,6 +31,12 @@ class Answer:
 
 class BadAnswer(Exception):
     """The server closed the connection before a whole HTTP answer arrived."""
+
+
+def address(base: str) -> tuple[str, int]:
+    """("127.0.0.1", 8000) from "http://127.0.0.1:8000"."""
+    parts = urllib.parse.urlsplit(base)
+    return parts.hostname or "127.0.0.1", parts.port or 80
 
 
 def get(host: str, port: int, path: str, headers: dict[str, str] | None = None,

@@ -150,12 +150,9 @@ def drive(base: str, requests: list[tuple[str, str, str]], clients: int,
           ) -> tuple[dict[str, list[float]], dict[str, int], float]:
     """Each client sends its next request as soon as the previous answer arrives (closed loop),
     or after an exponential think time with mean `think_ms` (users reading pages)."""
-    import urllib.parse
-
     import httpclient
 
-    parts = urllib.parse.urlsplit(base)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    host, port = httpclient.address(base)
     rng = random.Random(7)
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)

@@ -75,3 +75,8 @@ def test_closed_loop_sends_every_item_once_with_at_most_n_in_flight():
     assert sorted(seen) == list(range(200))
     assert 1 < most[0] <= 7
     assert wall > 0
+
+
+def test_address_reads_host_and_port_from_a_base_url():
+    assert httpclient.address("http://127.0.0.1:41234") == ("127.0.0.1", 41234)
+    assert httpclient.address("http://localhost") == ("localhost", 80)
