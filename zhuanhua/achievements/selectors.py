@@ -154,11 +154,16 @@ def status_counts(owner_id: int) -> dict[str, int]:
     timeout. With the page cache off (ZHUANHUA_PAGE_CACHE_SECONDS=0, as in tests) it is
     counted every time."""
     seconds = pagecache.timeout()
-    key = f"achievements:status_counts:{owner_id}:{pagecache.generation()}" if seconds > 0 else ""
-    counts: dict[str, int] | None = cache.get(key) if key else None
+    if seconds <= 0:
+        return _count_by_status(owner_id)
+    key = f"achievements:status_counts:{owner_id}:{pagecache.generation()}"
+    counts: dict[str, int] | None = cache.get(key)
     if counts is None:
-        counts = dict(Achievement.objects.filter(owner_id=owner_id).values_list("status")
-                      .annotate(n=Count("*")).order_by())
-        if key:
-            cache.set(key, counts, timeout=seconds)
+        counts = _count_by_status(owner_id)
+        cache.set(key, counts, timeout=seconds)
     return counts
+
+
+def _count_by_status(owner_id: int) -> dict[str, int]:
+    return dict(Achievement.objects.filter(owner_id=owner_id).values_list("status")
+                .annotate(n=Count("*")).order_by())
