@@ -182,8 +182,10 @@ def with_rights_grant_flag(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
     return qs.annotate(has_rights_grant=Exists(RightsGrant.objects.filter(achievement=OuterRef("pk"))))
 
 
-def achievement_holders(achievement: Achievement) -> tuple[RightsGrant | None, list[Holder]]:
-    """Who holds the rights in an achievement now: the unit alone unless a grant says otherwise."""
+def achievement_holders(achievement: Achievement, completers: list[Any] | None = None,
+                        ) -> tuple[RightsGrant | None, list[Holder]]:
+    """Who holds the rights in an achievement now: the unit alone unless a grant says otherwise.
+    `completers`: the achievement's completers when the caller has read them already."""
     grant = None
     if getattr(achievement, "has_rights_grant", True):
         grant = achievement.rights_grants.prefetch_related("shares").order_by(
@@ -193,9 +195,10 @@ def achievement_holders(achievement: Achievement) -> tuple[RightsGrant | None, l
         right = "所有权" if achievement.is_service else "所有权（非职务成果）"
         return None, [Holder(owner, "单位", right, Decimal("100.00"))]
     shares = list(grant.shares.all())
-    completers = [s for s in shares if s.holder_kind == ShareHolderKind.COMPLETER]
-    names = [s.holder_name for s in completers] or [c.name for c in achievement.completers.all()]
-    by_name = {s.holder_name: s.share for s in completers}
+    shares_of_completers = [s for s in shares if s.holder_kind == ShareHolderKind.COMPLETER]
+    names = [s.holder_name for s in shares_of_completers] or [
+        c.name for c in (achievement.completers.all() if completers is None else completers)]
+    by_name = {s.holder_name: s.share for s in shares_of_completers}
     if grant.kind == RightsGrantKind.CO_OWNERSHIP:
         rows = [Holder(s.holder_name, s.get_holder_kind_display(), "共同所有权", s.share)
                 for s in shares]

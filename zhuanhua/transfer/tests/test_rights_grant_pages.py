@@ -182,3 +182,21 @@ def test_holders_tag_renders(published_a: Any, manager_a: Any) -> None:
     assert "长期使用权（15 年）" in html
     assert "张三" in html
     assert "云南大学（测试）" in html
+
+
+def test_achievement_page_reads_completers_once_for_a_grant_without_completer_shares(
+        client: Any, published_a: Any, manager_a: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.rights_grant_create(
+        user=manager_a, achievement=published_a, kind="long_term_use", negative_list_category="",
+        use_years=15, granted_on=dt.date(2026, 1, 5))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/achievements/{published_a.pk}/")
+    body = page.content.decode()
+    assert "长期使用权（15 年）" in body
+    assert body.count("张三") >= 2  # in the completers list and among the holders
+    completer_reads = [q for q in queries.captured_queries
+                       if 'FROM "achievements_completer"' in q["sql"]]
+    assert len(completer_reads) == 1
