@@ -32,8 +32,12 @@ def _user(username: str, org: Any, roles: list[str], **kwargs: Any) -> Any:
     from zhuanhua.accounts.models import User
 
     return User.objects.create_user(
-        username=username, password="zhuanhua-test-pw", organisation=org, roles=roles,
-        display_name=username, **kwargs,
+        username=username,
+        password="zhuanhua-test-pw",
+        organisation=org,
+        roles=roles,
+        display_name=username,
+        **kwargs,
     )
 
 
@@ -125,7 +129,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # From the environment, not django.conf: the pure engines' tests also run with -p no:django.
     vendor_is_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if os.environ.get("ZHUANHUA_REQUIRE_POSTGRES") and not vendor_is_pg:
-        raise pytest.UsageError("ZHUANHUA_REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL")
+        raise pytest.UsageError(
+            "ZHUANHUA_REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL"
+        )
     if not vendor_is_pg:
         skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL leg)")
         for item in items:
@@ -136,5 +142,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 def pytest_runtest_logreport(report: Any) -> None:
     import os
 
-    if os.environ.get("ZHUANHUA_REQUIRE_POSTGRES") and report.skipped and "postgres" in report.keywords:
+    if (
+        os.environ.get("ZHUANHUA_REQUIRE_POSTGRES")
+        and report.skipped
+        and "postgres" in report.keywords
+    ):
         raise RuntimeError(f"PostgreSQL test skipped in the PostgreSQL leg: {report.nodeid}")

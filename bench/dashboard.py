@@ -45,58 +45,95 @@ def load_licences(count: int, seed: int) -> None:
         return
     rng = random.Random(seed)
     t0 = time.perf_counter()
-    firms = list(Organisation.objects.filter(org_type="enterprise", name__startswith="看板基准企业"))
+    firms = list(
+        Organisation.objects.filter(org_type="enterprise", name__startswith="看板基准企业")
+    )
     if not firms:
         prefectures = ["530100", "530300", "530400", "532900", "532500", "530800"]
-        firms = Organisation.objects.bulk_create([
-            Organisation(name=f"看板基准企业{i:03d}", org_type="enterprise", status="approved",
-                         uscc=make_uscc(f"91530000MB{i:07d}"), prefecture=rng.choice(prefectures),
-                         is_sme=True)
-            for i in range(200)
-        ])
+        firms = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=f"看板基准企业{i:03d}",
+                    org_type="enterprise",
+                    status="approved",
+                    uscc=make_uscc(f"91530000MB{i:07d}"),
+                    prefecture=rng.choice(prefectures),
+                    is_sme=True,
+                )
+                for i in range(200)
+            ]
+        )
     achievements = list(
-        Achievement.objects.filter(status="published").select_related("owner")
+        Achievement.objects.filter(status="published")
+        .select_related("owner")
         .order_by("?")[: count - have]
     )
     specs = []
     for a in achievements:
         start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 1300))
         signed = start - dt.timedelta(days=rng.randrange(5, 40)) if rng.random() < 0.8 else None
-        specs.append({
-            "achievement": a, "licensee": rng.choice(firms),
-            "fee_model": rng.choice(["royalty", "staged", "staged_royalty"]),
-            "license_mode": rng.choice(["exclusive", "sole", "non_exclusive"]),
-            "start": start, "end": start + dt.timedelta(days=3 * 365), "signed_on": signed,
-        })
+        specs.append(
+            {
+                "achievement": a,
+                "licensee": rng.choice(firms),
+                "fee_model": rng.choice(["royalty", "staged", "staged_royalty"]),
+                "license_mode": rng.choice(["exclusive", "sole", "non_exclusive"]),
+                "start": start,
+                "end": start + dt.timedelta(days=3 * 365),
+                "signed_on": signed,
+            }
+        )
     licences = bulk_licences(specs)
     regs, pays, alerts = [], [], []
     for n, lic in enumerate(licences):
         if lic.signed_on and rng.random() < 0.6:
             amount = Decimal(rng.randrange(50_000, 5_000_000)).quantize(Decimal("0.01"))
-            regs.append(ContractRegistration(
-                licence=lic, contract_type="license", registration_number=f"BENCH-{lic.pk}",
-                registry="云南省技术市场", registered_on=lic.signed_on + dt.timedelta(days=10),
-                transaction_amount=amount, technical_income_amount=amount * Decimal("0.8"),
-            ))
+            regs.append(
+                ContractRegistration(
+                    licence=lic,
+                    contract_type="license",
+                    registration_number=f"BENCH-{lic.pk}",
+                    registry="云南省技术市场",
+                    registered_on=lic.signed_on + dt.timedelta(days=10),
+                    transaction_amount=amount,
+                    technical_income_amount=amount * Decimal("0.8"),
+                )
+            )
         for k in range(rng.randrange(0, 5)):
-            pays.append(Payment(licence=lic, amount=Decimal(rng.randrange(1_000, 200_000)),
-                                paid_on=lic.start + dt.timedelta(days=90 * (k + 1)), ref=f"P{n}-{k}"))
+            pays.append(
+                Payment(
+                    licence=lic,
+                    amount=Decimal(rng.randrange(1_000, 200_000)),
+                    paid_on=lic.start + dt.timedelta(days=90 * (k + 1)),
+                    ref=f"P{n}-{k}",
+                )
+            )
         if rng.random() < 0.1:
-            alerts.append(LicenceAlert(licence=lic, code=rng.choice(["overdue", "default_risk"]),
-                                       ref="", first_seen_on=lic.start + dt.timedelta(days=200)))
+            alerts.append(
+                LicenceAlert(
+                    licence=lic,
+                    code=rng.choice(["overdue", "default_risk"]),
+                    ref="",
+                    first_seen_on=lic.start + dt.timedelta(days=200),
+                )
+            )
     ContractRegistration.objects.bulk_create(regs, batch_size=2000)
     Payment.objects.bulk_create(pays, batch_size=5000)
     LicenceAlert.objects.bulk_create(alerts, batch_size=2000)
     entries = []
-    for a in Achievement.objects.filter(fiscally_funded=True, status="published").order_by("?")[:8000]:
+    for a in Achievement.objects.filter(fiscally_funded=True, status="published").order_by("?")[
+        :8000
+    ]:
         joined = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 1000))
         left = joined + dt.timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.3 else None
         entries.append(UseFirstListEntry(achievement=a, joined_on=joined, left_on=left))
     UseFirstListEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"加载许可 {len(licences)} 项、登记 {len(regs)}、付款 {len(pays)}、提醒 {len(alerts)}、"
-          f"先用后转 {len(entries)}，用时 {time.perf_counter() - t0:.1f} 秒")
+    print(
+        f"加载许可 {len(licences)} 项、登记 {len(regs)}、付款 {len(pays)}、提醒 {len(alerts)}、"
+        f"先用后转 {len(entries)}，用时 {time.perf_counter() - t0:.1f} 秒"
+    )
 
 
 def main() -> int:
@@ -111,9 +148,19 @@ def main() -> int:
     env = hall.settings_env(url)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     env["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                                           "DJANGO_SECRET_KEY", "DJANGO_DEBUG",
-                                           "DJANGO_LOG_LEVEL", "DJANGO_ALLOWED_HOSTS")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_SECRET_KEY",
+                "DJANGO_DEBUG",
+                "DJANGO_LOG_LEVEL",
+                "DJANGO_ALLOWED_HOSTS",
+            )
+        }
+    )
     import django
 
     django.setup()

@@ -55,6 +55,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 # --------------------------------------------------------------------------- database
 
+
 def ensure_database(url: str, reload: bool) -> None:
     import psycopg
 
@@ -74,22 +75,26 @@ def ensure_database(url: str, reload: bool) -> None:
 
 def settings_env(url: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": url,
-        "DJANGO_SECRET_KEY": "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "ZHUANHUA_RATE_LIMITS_OFF": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SECRET_KEY": "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_LOG_LEVEL": "ERROR",
+            "ZHUANHUA_RATE_LIMITS_OFF": "1",
+        }
+    )
     # As deployed (docs/deploy.md): one Redis cache shared by the workers, so the public page
     # cache works across them. ZHUANHUA_BENCH_PAGE_CACHE=0 measures rendering every request.
     env.setdefault("ZHUANHUA_CACHE_URL", BENCH_CACHE_URL)
     if os.environ.get("ZHUANHUA_BENCH_PAGE_CACHE", "1") == "0":
         env["ZHUANHUA_PAGE_CACHE_SECONDS"] = "0"
     production = (ROOT / "var" / "static" / "staticfiles.json").exists()
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production" if production else "config.settings.dev"
+    env["DJANGO_SETTINGS_MODULE"] = (
+        "config.settings.production" if production else "config.settings.dev"
+    )
     return env
 
 
@@ -124,12 +129,14 @@ def load(n: int, seed: int) -> None:
         demo.ensure_keywords(source)
     print(f"分词 {len(sources)} 篇真实文本（{os.cpu_count()} 进程）…", flush=True)
     with Pool(os.cpu_count() or 2) as pool:
-        texts = pool.map(_search_text, [(s.title, s.summary, s.keywords) for s in sources],
-                         chunksize=200)
+        texts = pool.map(
+            _search_text, [(s.title, s.summary, s.keywords) for s in sources], chunksize=200
+        )
     rng = random.Random(seed)
     owners = [
         (o.pk, o.prefecture, spec.weight)
-        for spec in demo.ORGS if spec.weight
+        for spec in demo.ORGS
+        if spec.weight
         for o in Organisation.objects.filter(uscc=spec.uscc)
     ]
     owner_weights = [w for *_, w in owners]
@@ -141,10 +148,29 @@ def load(n: int, seed: int) -> None:
     start = dt.datetime(2024, 1, 2, tzinfo=TZ)
     span = (dt.datetime.now(TZ) - start).total_seconds()
     columns = (
-        "owner_id", "title", "summary", "keywords", "industry_field", "ip_type", "ip_number",
-        "ip_acquired_on", "trl", "is_service", "fiscally_funded", "funding_programme",
-        "is_applied_technology", "transfer_status", "transferred_on", "status", "return_reason",
-        "prefecture", "search_text", "created_at", "updated_at", "submitted_at", "published_at",
+        "owner_id",
+        "title",
+        "summary",
+        "keywords",
+        "industry_field",
+        "ip_type",
+        "ip_number",
+        "ip_acquired_on",
+        "trl",
+        "is_service",
+        "fiscally_funded",
+        "funding_programme",
+        "is_applied_technology",
+        "transfer_status",
+        "transferred_on",
+        "status",
+        "return_reason",
+        "prefecture",
+        "search_text",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
     )
     vector = importlib.import_module("zhuanhua.achievements.migrations.0003_search_vector")
     create_gin = next(sql for sql in vector.FORWARD if sql.startswith("CREATE INDEX"))
@@ -159,41 +185,73 @@ def load(n: int, seed: int) -> None:
                 owner_id, prefecture, _ = rng.choices(owners, weights=owner_weights)[0]
                 ip_type = rng.choices(ip_types, weights=ip_weights)[0]
                 roll = rng.random()
-                status = (AchievementStatus.PUBLISHED if roll < 0.85 else AchievementStatus.DRAFT
-                          if roll < 0.92 else AchievementStatus.SUBMITTED if roll < 0.97
-                          else AchievementStatus.DELISTED)
+                status = (
+                    AchievementStatus.PUBLISHED
+                    if roll < 0.85
+                    else AchievementStatus.DRAFT
+                    if roll < 0.92
+                    else AchievementStatus.SUBMITTED
+                    if roll < 0.97
+                    else AchievementStatus.DELISTED
+                )
                 published = submitted = None
                 if status in (AchievementStatus.PUBLISHED, AchievementStatus.DELISTED):
                     published = start + dt.timedelta(seconds=rng.random() * span)
                     submitted = published - dt.timedelta(days=rng.randint(1, 10))
                 elif status == AchievementStatus.SUBMITTED:
                     submitted = dt.datetime.now(TZ) - dt.timedelta(days=rng.randint(1, 40))
-                acquired = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange((today - dt.date(2021, 1, 1)).days))
-                transfer = (rng.choices(transfers, weights=transfer_weights)[0]
-                            if status == AchievementStatus.PUBLISHED else TransferStatus.UNTRANSFERRED)
+                acquired = dt.date(2021, 1, 1) + dt.timedelta(
+                    days=rng.randrange((today - dt.date(2021, 1, 1)).days)
+                )
+                transfer = (
+                    rng.choices(transfers, weights=transfer_weights)[0]
+                    if status == AchievementStatus.PUBLISHED
+                    else TransferStatus.UNTRANSFERRED
+                )
                 created = (submitted or dt.datetime.now(TZ)) - dt.timedelta(days=rng.randint(1, 30))
                 low, high = demo.TRL_RANGES[ip_type]
                 funded = rng.random() < 0.65
-                copy.write_row((
-                    owner_id, source.title, source.summary,
-                    json.dumps(source.keywords, ensure_ascii=False), source.field, ip_type,
-                    demo.ip_number(rng, ip_type, source, acquired, i)
-                    if ip_type != IpType.KNOW_HOW else "",
-                    acquired, rng.randint(low, high), True, funded,
-                    rng.choice(demo.FUNDING_PROGRAMMES) if funded else "", rng.random() < 0.88,
-                    transfer, today if transfer != TransferStatus.UNTRANSFERRED else None, status,
-                    "", prefecture, search_text, created, published or submitted or created,
-                    submitted, published,
-                ))
+                copy.write_row(
+                    (
+                        owner_id,
+                        source.title,
+                        source.summary,
+                        json.dumps(source.keywords, ensure_ascii=False),
+                        source.field,
+                        ip_type,
+                        demo.ip_number(rng, ip_type, source, acquired, i)
+                        if ip_type != IpType.KNOW_HOW
+                        else "",
+                        acquired,
+                        rng.randint(low, high),
+                        True,
+                        funded,
+                        rng.choice(demo.FUNDING_PROGRAMMES) if funded else "",
+                        rng.random() < 0.88,
+                        transfer,
+                        today if transfer != TransferStatus.UNTRANSFERRED else None,
+                        status,
+                        "",
+                        prefecture,
+                        search_text,
+                        created,
+                        published or submitted or created,
+                        submitted,
+                        published,
+                    )
+                )
         print("重建 GIN 索引、VACUUM ANALYZE…", flush=True)
         cursor.execute(create_gin)
         # Sets the visibility map too, as autovacuum would in production: without it the
         # hall's COUNT cannot use an index-only scan (measured 300 ms → 45 ms on 100k rows).
         cursor.execute("VACUUM (ANALYZE) achievements_achievement")
-    print(f"已加载 {Achievement.objects.count()} 项科技成果，用时 {time.perf_counter() - started:.0f} 秒")
+    print(
+        f"已加载 {Achievement.objects.count()} 项科技成果，用时 {time.perf_counter() - started:.0f} 秒"
+    )
 
 
 # --------------------------------------------------------------------------- requests
+
 
 def hall_urls(count: int, seed: int) -> list[tuple[str, str]]:
     """(kind, path) pairs: the mix of hall requests a busy day might bring."""
@@ -226,11 +284,20 @@ def hall_urls(count: int, seed: int) -> list[tuple[str, str]]:
             two = " ".join(rng.choice(pairs).split()[:2])
             out.append(("q_two_words", f"/achievements/?q={urllib.parse.quote(two)}"))
         elif roll < 0.80:
-            out.append(("filters", f"/achievements/?industry_field={rng.choice(fields)}"
-                                   f"&prefecture={rng.choice(prefectures)}&sort=trl"))
+            out.append(
+                (
+                    "filters",
+                    f"/achievements/?industry_field={rng.choice(fields)}"
+                    f"&prefecture={rng.choice(prefectures)}&sort=trl",
+                )
+            )
         elif roll < 0.90:
-            out.append(("q_filters", f"/achievements/?q={kw}&transfer_status=untransferred"
-                                     f"&trl_min=5&sort=trl"))
+            out.append(
+                (
+                    "q_filters",
+                    f"/achievements/?q={kw}&transfer_status=untransferred&trl_min=5&sort=trl",
+                )
+            )
         else:
             word = urllib.parse.quote(rng.choice(common))
             out.append(("q_common", f"/achievements/?q={word}&page={rng.randint(1, 5)}"))
@@ -275,19 +342,26 @@ def report(title: str, result: dict, wall: float) -> float:
     hits = result.get("hits", {})
     every = [t for values in timings.values() for t in values]
     print(f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，{len(every) / wall:.0f} 请求/秒")
-    print(f"  {'类型':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'错误':>6}{'缓存命中':>8}")
+    print(
+        f"  {'类型':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'错误':>6}{'缓存命中':>8}"
+    )
     for kind in sorted(timings):
         values = timings[kind]
-        print(f"  {kind:<16}{len(values):>6}{statistics.median(values):>9.1f}"
-              f"{pct(values, 0.95):>9.1f}{max(values):>9.1f}{errors.get(kind, 0):>6}"
-              f"{hits.get(kind, 0):>10}")
+        print(
+            f"  {kind:<16}{len(values):>6}{statistics.median(values):>9.1f}"
+            f"{pct(values, 0.95):>9.1f}{max(values):>9.1f}{errors.get(kind, 0):>6}"
+            f"{hits.get(kind, 0):>10}"
+        )
     p95 = pct(every, 0.95)
-    print(f"  {'ALL':<16}{len(every):>6}{statistics.median(every):>9.1f}{p95:>9.1f}"
-          f"{max(every):>9.1f}{sum(errors.values()):>6}{sum(hits.values()):>10}")
+    print(
+        f"  {'ALL':<16}{len(every):>6}{statistics.median(every):>9.1f}{p95:>9.1f}"
+        f"{max(every):>9.1f}{sum(errors.values()):>6}{sum(hits.values()):>10}"
+    )
     return p95
 
 
 # --------------------------------------------------------------------------- server
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -297,9 +371,16 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
-        "--chdir", str(ROOT),
+        str(Path(sys.executable).parent / "gunicorn"),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
     ]
     if env.get("ZHUANHUA_CACHE_URL") == BENCH_CACHE_URL:  # start cold: no pages from an earlier run
         import redis
@@ -337,8 +418,10 @@ EXPLAIN_CASES = (
     ("专利 + 常见词“控制”", {"ip_type": "patent", "q": "控制"}),
     ("常见词“技术”", {"q": "技术"}),
     ("少见词“三七”", {"q": "三七"}),
-    ("领域+州市+按成熟度", {"industry_field": "modern_agriculture", "prefecture": "530100",
-                          "sort": "trl"}),
+    (
+        "领域+州市+按成熟度",
+        {"industry_field": "modern_agriculture", "prefecture": "530100", "sort": "trl"},
+    ),
 )
 
 
@@ -363,20 +446,38 @@ def explain() -> None:
             head = "COUNT" if sql.lstrip().upper().startswith("SELECT COUNT") else "PAGE"
             print(f"--- {head}: {sql[:160]}…")
             for line in plan:
-                if any(key in line for key in ("Scan", "Sort", "Limit", "Aggregate", "Execution",
-                                               "Heap", "Recheck", "Join", "Gather", "Filter",
-                                               "Rows Removed", "Buffers", "Planning Time")):
+                if any(
+                    key in line
+                    for key in (
+                        "Scan",
+                        "Sort",
+                        "Limit",
+                        "Aggregate",
+                        "Execution",
+                        "Heap",
+                        "Recheck",
+                        "Join",
+                        "Gather",
+                        "Filter",
+                        "Rows Removed",
+                        "Buffers",
+                        "Planning Time",
+                    )
+                ):
                     print("    " + line)
 
 
 # --------------------------------------------------------------------------- main
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=2000, help="hall requests (and as many /health/)")
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="hall requests (and as many /health/)"
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2))
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--no-explain", action="store_true")
@@ -385,9 +486,20 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     ensure_database(url, args.reload)
     env = settings_env(url)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY",
-                                           "DJANGO_DEBUG", "DJANGO_LOG_LEVEL", "DJANGO_ALLOWED_HOSTS",
-                                           "DJANGO_SECURE_SSL_REDIRECT")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_SECRET_KEY",
+                "DJANGO_DEBUG",
+                "DJANGO_LOG_LEVEL",
+                "DJANGO_ALLOWED_HOSTS",
+                "DJANGO_SECURE_SSL_REDIRECT",
+            )
+        }
+    )
     import django
 
     django.setup()

@@ -39,8 +39,9 @@ def address(base: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
-def get(host: str, port: int, path: str, headers: dict[str, str] | None = None,
-        timeout: float = 60.0) -> Answer:
+def get(
+    host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 60.0
+) -> Answer:
     """GET `path` over a fresh connection and read the answer to its end (the server closes)."""
     lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]

@@ -54,8 +54,13 @@ TARGET_MS = 100.0
 TARGET_KINDS = ("hall", "search", "detail", "api_list", "api_detail")
 GATED_KINDS = ("hall", "detail", "api_list", "api_detail")  # the issue's acceptance line
 MIX = (
-    ("hall", 0.20), ("search", 0.20), ("detail", 0.20), ("api_list", 0.10),
-    ("api_detail", 0.15), ("workbench", 0.10), ("api_mine", 0.05),
+    ("hall", 0.20),
+    ("search", 0.20),
+    ("detail", 0.20),
+    ("api_list", 0.10),
+    ("api_detail", 0.15),
+    ("workbench", 0.10),
+    ("api_mine", 0.05),
 )
 MANAGERS = ("ynu_manager", "kust_manager", "yaas_manager", "kib_manager")
 REVIEWERS = ("dept_reviewer",)
@@ -64,15 +69,19 @@ CLIENT_CPU_MS: list[float] = []  # the load client's own CPU per request, one fi
 
 # --------------------------------------------------------------------------- plan
 
+
 def published_ids(count: int, seed: int) -> list[int]:
     from zhuanhua.achievements.models import Achievement
 
-    ids = list(Achievement.objects.filter(status="published").values_list("pk", flat=True)
-               .order_by("pk"))
+    ids = list(
+        Achievement.objects.filter(status="published").values_list("pk", flat=True).order_by("pk")
+    )
     return random.Random(seed).sample(ids, min(count, len(ids)))
 
 
-def plan(count: int, seed: int, ids: list[int], users: dict[str, str]) -> list[tuple[str, str, str]]:
+def plan(
+    count: int, seed: int, ids: list[int], users: dict[str, str]
+) -> list[tuple[str, str, str]]:
     """(kind, path, username or "") for `count` requests."""
     rng = random.Random(seed)
     halls = hall.hall_urls(count, seed)
@@ -85,7 +94,11 @@ def plan(count: int, seed: int, ids: list[int], users: dict[str, str]) -> list[t
     for _ in range(count):
         kind = rng.choices(kinds, weights=weights)[0]
         if kind == "hall":
-            path = rng.choice(browse) if rng.random() < 0.5 else f"/achievements/?page={rng.randint(1, 5)}"
+            path = (
+                rng.choice(browse)
+                if rng.random() < 0.5
+                else f"/achievements/?page={rng.randint(1, 5)}"
+            )
             out.append((kind, path, ""))
         elif kind == "search":
             out.append((kind, rng.choice(search), ""))
@@ -103,6 +116,7 @@ def plan(count: int, seed: int, ids: list[int], users: dict[str, str]) -> list[t
 
 
 # --------------------------------------------------------------------------- HTTP
+
 
 def _cookies(response, jar: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     for header in response.headers.getall("Set-Cookie", []):
@@ -131,11 +145,18 @@ async def login(base: str, usernames: list[str], password: str) -> dict[str, str
             match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
             if not match or "csrftoken" not in jar:
                 raise SystemExit("登录页没有 CSRF 令牌")
-            form = {"username": username, "password": password,
-                    "csrfmiddlewaretoken": match.group(1), "next": "/workbench/"}
-            async with http.post(base + "/accounts/login/", data=form, allow_redirects=False,
-                                 headers={"Cookie": _cookie_header(jar),
-                                          "Referer": base + "/accounts/login/"}) as response:
+            form = {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": match.group(1),
+                "next": "/workbench/",
+            }
+            async with http.post(
+                base + "/accounts/login/",
+                data=form,
+                allow_redirects=False,
+                headers={"Cookie": _cookie_header(jar), "Referer": base + "/accounts/login/"},
+            ) as response:
                 await response.read()
                 _cookies(response, jar)
                 if response.status != 302 or "sessionid" not in jar:
@@ -145,9 +166,13 @@ async def login(base: str, usernames: list[str], password: str) -> dict[str, str
     return sessions
 
 
-def drive(base: str, requests: list[tuple[str, str, str]], clients: int,
-          sessions: dict[str, str], think_ms: float = 0.0,
-          ) -> tuple[dict[str, list[float]], dict[str, int], float]:
+def drive(
+    base: str,
+    requests: list[tuple[str, str, str]],
+    clients: int,
+    sessions: dict[str, str],
+    think_ms: float = 0.0,
+) -> tuple[dict[str, list[float]], dict[str, int], float]:
     """Each client sends its next request as soon as the previous answer arrives (closed loop),
     or after an exponential think time with mean `think_ms` (users reading pages)."""
     import httpclient
@@ -176,28 +201,38 @@ def drive(base: str, requests: list[tuple[str, str, str]], clients: int,
     return timings, errors, wall
 
 
-def report(title: str, timings: dict[str, list[float]], errors: dict[str, int], wall: float
-           ) -> dict[str, float]:
+def report(
+    title: str, timings: dict[str, list[float]], errors: dict[str, int], wall: float
+) -> dict[str, float]:
     every = [t for values in timings.values() for t in values]
     client = f"（压测客户端自身 CPU {CLIENT_CPU_MS[-1]:.2f} ms/请求）" if CLIENT_CPU_MS else ""
-    print(f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，合计 {len(every) / wall:.0f} 请求/秒{client}")
-    print(f"  {'类型':<11}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-          f"{'请求/秒':>8}{'错误':>5}")
+    print(
+        f"\n{title}: {len(every)} 请求，{wall:.1f} 秒，合计 {len(every) / wall:.0f} 请求/秒{client}"
+    )
+    print(
+        f"  {'类型':<11}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'请求/秒':>8}{'错误':>5}"
+    )
     p95s = {}
     order = [k for k, _ in MIX] + ["health"]
     for kind in sorted(timings, key=lambda k: order.index(k) if k in order else 99):
         values = timings[kind]
         p95s[kind] = hall.pct(values, 0.95)
-        print(f"  {kind:<13}{len(values):>6}{statistics.median(values):>9.1f}{p95s[kind]:>9.1f}"
-              f"{hall.pct(values, 0.99):>9.1f}{max(values):>9.1f}{len(values) / wall:>10.0f}"
-              f"{errors.get(kind, 0):>6}")
-    print(f"  {'ALL':<13}{len(every):>6}{statistics.median(every):>9.1f}{hall.pct(every, 0.95):>9.1f}"
-          f"{hall.pct(every, 0.99):>9.1f}{max(every):>9.1f}{len(every) / wall:>10.0f}"
-          f"{sum(errors.values()):>6}")
+        print(
+            f"  {kind:<13}{len(values):>6}{statistics.median(values):>9.1f}{p95s[kind]:>9.1f}"
+            f"{hall.pct(values, 0.99):>9.1f}{max(values):>9.1f}{len(values) / wall:>10.0f}"
+            f"{errors.get(kind, 0):>6}"
+        )
+    print(
+        f"  {'ALL':<13}{len(every):>6}{statistics.median(every):>9.1f}{hall.pct(every, 0.95):>9.1f}"
+        f"{hall.pct(every, 0.99):>9.1f}{max(every):>9.1f}{len(every) / wall:>10.0f}"
+        f"{sum(errors.values()):>6}"
+    )
     return p95s
 
 
 # --------------------------------------------------------------------------- main
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,17 +242,32 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2))
     parser.add_argument("--users", type=int, default=5, help="logged-in users (demo accounts)")
     parser.add_argument("--seed", type=int, default=20260102)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean think time per client in ms (0: closed loop, no pause)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean think time per client in ms (0: closed loop, no pause)",
+    )
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",") if c.strip()]
 
     url = os.environ.get("DATABASE_URL", hall.DEFAULT_URL)
     hall.ensure_database(url, reload=False)
     env = hall.settings_env(url)
-    os.environ.update({k: env[k] for k in (
-        "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DJANGO_DEBUG",
-        "DJANGO_LOG_LEVEL", "DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_SECRET_KEY",
+                "DJANGO_DEBUG",
+                "DJANGO_LOG_LEVEL",
+                "DJANGO_ALLOWED_HOSTS",
+                "DJANGO_SECURE_SSL_REDIRECT",
+            )
+        }
+    )
     import django
 
     django.setup()
@@ -231,8 +281,10 @@ def main() -> int:
     connections.close_all()  # no connection carried into gunicorn's fork
 
     port = hall.free_port()
-    print(f"机器负载（1/5/15 分钟）：{'/'.join(f'{x:.1f}' for x in os.getloadavg())}，"
-          f"{os.cpu_count()} 核；负载高于核数时数字偏慢")
+    print(
+        f"机器负载（1/5/15 分钟）：{'/'.join(f'{x:.1f}' for x in os.getloadavg())}，"
+        f"{os.cpu_count()} 核；负载高于核数时数字偏慢"
+    )
     print(f"gunicorn：{env['DJANGO_SETTINGS_MODULE']}，{args.workers} workers，127.0.0.1:{port}")
     process = hall.start_gunicorn(env, port, args.workers)
     base = f"http://127.0.0.1:{port}"
@@ -257,8 +309,10 @@ def main() -> int:
     print(f"\n结束时机器负载：{'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
     failed = [k for k in GATED_KINDS if verdict_p95.get(k, 0.0) > TARGET_MS]
     summary = "，".join(f"{k} {verdict_p95[k]:.0f} ms" for k in TARGET_KINDS if k in verdict_p95)
-    print(f"\n20 并发 p95：{summary}；目标 hall/detail/API ≤ {TARGET_MS:.0f} ms："
-          f"{'达标' if not failed else '未达标：' + '、'.join(failed)}")
+    print(
+        f"\n20 并发 p95：{summary}；目标 hall/detail/API ≤ {TARGET_MS:.0f} ms："
+        f"{'达标' if not failed else '未达标：' + '、'.join(failed)}"
+    )
     return 1 if failed else 0
 
 

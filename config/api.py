@@ -1,6 +1,5 @@
 """The one NinjaAPI: each app contributes a Router from its api.py."""
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI

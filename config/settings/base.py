@@ -121,8 +121,10 @@ AUTHENTICATION_BACKENDS = [
 # Sessions are read from the cache (Redis in production) and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,16 +202,21 @@ ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("ZHUANHUA_RATELIMIT_TRUST_X_
 _CACHE_URL = env("ZHUANHUA_CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "zhuanhua.core.cache.RedisCache", "LOCATION": _CACHE_URL,
-         "KEY_PREFIX": env("ZHUANHUA_CACHE_PREFIX", "zhuanhua")}
+        {
+            "BACKEND": "zhuanhua.core.cache.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": env("ZHUANHUA_CACHE_PREFIX", "zhuanhua"),
+        }
         if _CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhuanhua"}
     )
 }
 # Template fragments that depend only on the language and the user's roles (the header's links):
 # each process keeps its own copy, no round trip to Redis.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                       "LOCATION": "zhuanhua-fragments"}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "zhuanhua-fragments",
+}
 # Anonymous hall, achievement and achievement-API reads are served from the cache for up to this
 # many seconds (changes through the ORM invalidate at once); 0 turns it off.
 ZHUANHUA_PAGE_CACHE_SECONDS = int(env("ZHUANHUA_PAGE_CACHE_SECONDS", "30"))

@@ -7,7 +7,9 @@ from tests.browser.conftest import login
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1366, 768, "desktop"), (390, 844, "phone")])
-def test_department_dashboard_renders_every_chart(page, shot, transactional_db, width, height, name):
+def test_department_dashboard_renders_every_chart(
+    page, shot, transactional_db, width, height, name
+):
     from zhuanhua.core.demo import load_demo
     from zhuanhua.dashboards.charts import CHARTS
 

@@ -6,21 +6,36 @@ from playwright.sync_api import expect
 from tests.browser.conftest import login, logout
 
 
-def test_enterprise_requests_pilot_run_provider_delivers(page, shot, transactional_db,
-                                                         make_org, make_user):
+def test_enterprise_requests_pilot_run_provider_delivers(
+    page, shot, transactional_db, make_org, make_user
+):
     from zhuanhua.directory.services import offer_create, provider_create
 
     platform_org = make_org(name="云南某中试基地有限公司（浏览器测试）", org_type="enterprise")
     enterprise = make_org(name="曲靖某食品有限公司（浏览器测试）", org_type="enterprise")
     admin = make_user("pilot_admin", platform_org, ["org_admin"])
     make_user("food_buyer", enterprise, ["licensee_staff"])
-    provider = provider_create(user=admin, data={
-        "kind": "pilot_platform", "name": "高原特色农产品中试验证平台",
-        "introduction": "面向社会开放的农产品加工中试线。", "contact_name": "李四",
-        "contact_phone": "0871-12345678", "prefecture": "530100"})
-    offer_create(user=admin, provider=provider, data={
-        "category": "pilot_run", "title": "果蔬加工中试", "description": "10 吨级中试线",
-        "price": "每批次 5 万元起"})
+    provider = provider_create(
+        user=admin,
+        data={
+            "kind": "pilot_platform",
+            "name": "高原特色农产品中试验证平台",
+            "introduction": "面向社会开放的农产品加工中试线。",
+            "contact_name": "李四",
+            "contact_phone": "0871-12345678",
+            "prefecture": "530100",
+        },
+    )
+    offer_create(
+        user=admin,
+        provider=provider,
+        data={
+            "category": "pilot_run",
+            "title": "果蔬加工中试",
+            "description": "10 吨级中试线",
+            "price": "每批次 5 万元起",
+        },
+    )
 
     login(page, "food_buyer")
     page.goto(page.base + "/directory/?kind=pilot_platform")

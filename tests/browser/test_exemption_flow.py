@@ -11,14 +11,17 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS, login, logout
 
 
-def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_db, make_org,
-                                                      make_user):
+def test_exemption_case_to_final_decision_and_dossier(
+    page, shot, transactional_db, make_org, make_user
+):
     from PIL import Image
 
     from zhuanhua.exemption.models import ExemptionCase
     from zhuanhua.publicity.jobs import publicity_close_due
 
-    unit = make_org(name="昆明医科大学（免责浏览器测试）", org_type="university", prefecture="530100")
+    unit = make_org(
+        name="昆明医科大学（免责浏览器测试）", org_type="university", prefecture="530100"
+    )
     department = make_org(name="云南省科学技术厅（免责浏览器测试）", org_type="department")
     make_user("kmmu_admin", unit, ["org_admin"])
     make_user("kmmu_vp", unit, ["researcher"])
@@ -33,11 +36,16 @@ def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_
     page.click("text=立案")
     page.fill("#id_title", "新药临床批件转让后受让方停产")
     page.select_option("#id_activity_kind", "deal")
-    page.fill("#id_activity_description", "2023 年以协议定价转让临床批件，受让方因资金链断裂停产，尾款未能收回。")
+    page.fill(
+        "#id_activity_description",
+        "2023 年以协议定价转让临床批件，受让方因资金链断裂停产，尾款未能收回。",
+    )
     page.fill("#id_loss_amount", "860000")
     page.click("button:has-text('立案')")
     expect(page.locator("[data-testid=case-status]")).to_have_text("调查中")
-    expect(page.locator("[data-testid=rules-warning]")).to_contain_text("尚未登记经集体民主决策审议通过的尽职免责制度")
+    expect(page.locator("[data-testid=rules-warning]")).to_contain_text(
+        "尚未登记经集体民主决策审议通过的尽职免责制度"
+    )
     case = ExemptionCase.objects.get()
     case_url = page.url
 
@@ -59,7 +67,9 @@ def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_
     expect(page.locator("[data-testid=dissent-badge]")).to_be_visible()
     page.click("summary:has-text('登记证据')")
     page.fill("#id_record-title", "转让合同及尾款催收函")
-    page.fill("#id_record-content", "合同约定分三期付款，第三期 86 万元逾期未付；学校已三次发函催收。")
+    page.fill(
+        "#id_record-content", "合同约定分三期付款，第三期 86 万元逾期未付；学校已三次发函催收。"
+    )
     page.click("button:has-text('登记材料')")
     expect(page.locator("[data-testid=record]")).to_have_count(1)
     shot(page, "exemption-01-investigation")
@@ -103,7 +113,9 @@ def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_
     objection = case.notice.objections.get()
     prefix = f"#id_review{objection.pk}-"
     page.select_option(prefix + "result", "upheld")
-    page.fill(prefix + "findings", "调阅 2023 年第 6 次校长办公会会议记录，该领导人员确有明确反对意见。")
+    page.fill(
+        prefix + "findings", "调阅 2023 年第 6 次校长办公会会议记录，该领导人员确有明确反对意见。"
+    )
     page.fill(prefix + "answer", "经复核，会议记录载明其反对意见，维持原认定结论。")
     page.click("button:has-text('记录复核结果')")
     expect(page.locator("[data-testid=case-status]")).to_have_text("复核完毕")
@@ -112,7 +124,10 @@ def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_
 
     # The period ends: the daily job closes the notice on the day after its end.
     case.notice.refresh_from_db()
-    assert publicity_close_due(case.notice.ends_on + dt.timedelta(days=1)) == {"closed": 1, "waiting": 0}
+    assert publicity_close_due(case.notice.ends_on + dt.timedelta(days=1)) == {
+        "closed": 1,
+        "waiting": 0,
+    }
     page.goto(case_url)
     expect(page.locator("[data-testid=notice-status]")).to_have_text("公示结束（异议已处理）")
     page.fill("#id_decide-text", "经调查、内部公示和复核，对该领导人员予以免责。")
@@ -130,8 +145,22 @@ def test_exemption_case_to_final_decision_and_dossier(page, shot, transactional_
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "exemption-dossier.pdf"
     pdf.write_bytes(response.body())
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(ARTIFACTS / "exemption-05-dossier")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "exemption-05-dossier"),
+        ],
+        check=True,
+    )
     png = ARTIFACTS / "exemption-05-dossier.png"
     assert png.exists()
     with Image.open(png) as image:

@@ -5,8 +5,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import login, logout
 
 
-def test_unit_creates_submits_reviewer_publishes_public_finds(page, shot, transactional_db,
-                                                               make_org, make_user):
+def test_unit_creates_submits_reviewer_publishes_public_finds(
+    page, shot, transactional_db, make_org, make_user
+):
     unit = make_org(name="云南农业大学（浏览器测试）", org_type="university", prefecture="530100")
     department = make_org(name="云南省科学技术厅（浏览器测试）", org_type="department")
     make_user("ynau_manager", unit, ["achievement_manager"])
@@ -15,7 +16,10 @@ def test_unit_creates_submits_reviewer_publishes_public_finds(page, shot, transa
     login(page, "ynau_manager")
     page.click("text=登记新成果")
     page.fill("#id_title", "高原特色普洱茶低温发酵工艺")
-    page.fill("#id_summary", "一种适用于云南大叶种晒青毛茶的低温渥堆发酵工艺，缩短发酵周期，提升品质稳定性。")
+    page.fill(
+        "#id_summary",
+        "一种适用于云南大叶种晒青毛茶的低温渥堆发酵工艺，缩短发酵周期，提升品质稳定性。",
+    )
     page.fill("#id_keywords", "普洱茶，渥堆发酵")
     page.select_option("#id_industry_field", "food")
     page.select_option("#id_ip_type", "patent")

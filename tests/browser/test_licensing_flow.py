@@ -16,7 +16,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS, login, logout
 
 V1 = {
-    "fee_model": "staged_royalty", "start": "2025-01-01", "end": "2026-12-31",
+    "fee_model": "staged_royalty",
+    "start": "2025-01-01",
+    "end": "2026-12-31",
     "upfront_fee": "10000",
     "installments": [{"key": "首付节点", "amount": "50000", "due": "2025-06-30"}],
     "royalty": {"rate": "0.05", "period": "quarter"},
@@ -28,8 +30,22 @@ def _png_is_not_blank(pdf: bytes) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "contract.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(src),
-                        str(Path(tmp) / "page")], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "50",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(src),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
         [png] = sorted(Path(tmp).glob("page*.png"))
         ARTIFACTS.mkdir(exist_ok=True)
         out = ARTIFACTS / "licensing-05-contract-page1.png"
@@ -44,8 +60,9 @@ def _png_is_not_blank(pdf: bytes) -> Path:
     return out
 
 
-def test_licence_from_listing_to_overdue_alert(page, shot, transactional_db, make_user,
-                                               make_org, published_a, manager_a):
+def test_licence_from_listing_to_overdue_alert(
+    page, shot, transactional_db, make_user, make_org, published_a, manager_a
+):
     from zhuanhua.licensing.jobs import licensing_alerts_due
     from zhuanhua.licensing.models import Licence, LicenceAlert
 
@@ -113,7 +130,9 @@ def test_licence_from_listing_to_overdue_alert(page, shot, transactional_db, mak
     shot(page, "licensing-04-licence-draft")
 
     # 5. The contract PDF, rendered to PNG and checked not blank.
-    response = page.context.request.get(page.base + f"/licensing/licences/{licence.pk}/contract.pdf")
+    response = page.context.request.get(
+        page.base + f"/licensing/licences/{licence.pk}/contract.pdf"
+    )
     assert response.status == 200
     pdf = response.body()
     assert pdf.startswith(b"%PDF")
@@ -124,8 +143,10 @@ def test_licence_from_listing_to_overdue_alert(page, shot, transactional_db, mak
     login(page, "manager_a")
     page.goto(licence_url)
     page.fill("#id_signed_on", "2025-01-01")
-    page.set_input_files("#id_signed_pdf", files=[
-        {"name": "签署版合同.pdf", "mimeType": "application/pdf", "buffer": pdf}])
+    page.set_input_files(
+        "#id_signed_pdf",
+        files=[{"name": "签署版合同.pdf", "mimeType": "application/pdf", "buffer": pdf}],
+    )
     page.click("button:has-text('登记合同已签订')")
     expect(page.locator("[data-testid=licence-status]")).to_have_text("履行中")
     page.goto(page.base + "/licensing/")

@@ -9,7 +9,13 @@ from tests.browser.conftest import login, logout
 
 
 def test_enterprise_posts_need_sees_matches_opens_inquiry(
-    page, shot, transactional_db, make_org, make_user, settings, tmp_path,
+    page,
+    shot,
+    transactional_db,
+    make_org,
+    make_user,
+    settings,
+    tmp_path,
 ):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
     from zhuanhua.licensing.models import LicenceOffer
@@ -20,27 +26,50 @@ def test_enterprise_posts_need_sees_matches_opens_inquiry(
 
     unit = make_org(name="昆明理工大学（浏览器测试）", org_type="university", prefecture="530100")
     department = make_org(name="云南省科学技术厅（浏览器测试）", org_type="department")
-    enterprise = make_org(name="云南氢能装备有限公司（浏览器测试）", org_type="enterprise",
-                          prefecture="530100")
+    enterprise = make_org(
+        name="云南氢能装备有限公司（浏览器测试）", org_type="enterprise", prefecture="530100"
+    )
     manager = make_user("kust_manager", unit, ["achievement_manager"])
     reviewer = make_user("dept_reviewer", department, ["department_reviewer"])
     make_user("h2_buyer", enterprise, ["licensee_staff"])
     achievements = []
     for title, summary, keywords, field in [
-        ("一种镁基固态储氢材料及其制备方法", "镁基合金固态储氢材料，储氢密度高，适合离网光伏配套储能。",
-         ["固态储氢", "镁基合金"], "new_energy"),
-        ("普洱茶渥堆发酵过程控制技术", "控制温湿度，实现普洱茶渥堆发酵标准化。", ["普洱茶发酵"], "food"),
+        (
+            "一种镁基固态储氢材料及其制备方法",
+            "镁基合金固态储氢材料，储氢密度高，适合离网光伏配套储能。",
+            ["固态储氢", "镁基合金"],
+            "new_energy",
+        ),
+        (
+            "普洱茶渥堆发酵过程控制技术",
+            "控制温湿度，实现普洱茶渥堆发酵标准化。",
+            ["普洱茶发酵"],
+            "food",
+        ),
     ]:
-        a = achievement_create(user=manager, data={
-            "title": title, "summary": summary, "keywords": keywords, "industry_field": field,
-            "ip_type": "patent", "ip_number": "ZL202110000001.1",
-            "ip_acquired_on": dt.date(2023, 5, 10), "trl": 6,
-        }, completers=[{"name": "王五"}])
+        a = achievement_create(
+            user=manager,
+            data={
+                "title": title,
+                "summary": summary,
+                "keywords": keywords,
+                "industry_field": field,
+                "ip_type": "patent",
+                "ip_number": "ZL202110000001.1",
+                "ip_acquired_on": dt.date(2023, 5, 10),
+                "trl": 6,
+            },
+            completers=[{"name": "王五"}],
+        )
         achievement_transition(user=manager, achievement=a, action="submit")
         achievements.append(achievement_transition(user=reviewer, achievement=a, action="publish"))
     LicenceOffer.objects.create(
-        achievement=achievements[0], summary="镁基储氢材料普通许可", fee_standard="门槛费 5 万元，提成 3%",
-        fee_model="royalty", license_mode="non_exclusive", term_months=60,
+        achievement=achievements[0],
+        summary="镁基储氢材料普通许可",
+        fee_standard="门槛费 5 万元，提成 3%",
+        fee_model="royalty",
+        license_mode="non_exclusive",
+        term_months=60,
     )
 
     login(page, "h2_buyer")
@@ -87,6 +116,8 @@ def test_enterprise_posts_need_sees_matches_opens_inquiry(
     page.wait_for_selector("text=已用该成果回应需求")
     page.fill("#id_body", "我们可提供样品测试数据。")
     page.click("button:has-text('发送')")
-    expect(page.locator("[data-testid=response-messages]")).to_contain_text("我们可提供样品测试数据。")
+    expect(page.locator("[data-testid=response-messages]")).to_contain_text(
+        "我们可提供样品测试数据。"
+    )
     shot(page, "needs-05-response")
     assert page.console_errors == []

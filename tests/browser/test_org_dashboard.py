@@ -52,19 +52,32 @@ def _seed():
     from zhuanhua.needs.models import NeedResponse, TechnologyNeed
     from zhuanhua.vouchers.models import VoucherQuota
 
-    manager, firm_user = User.objects.get(username="ynu_manager"), User.objects.get(username="firm_staff")
+    manager, firm_user = (
+        User.objects.get(username="ynu_manager"),
+        User.objects.get(username="firm_staff"),
+    )
     unit, firm = manager.organisation, firm_user.organisation
     achievement = Achievement.objects.filter(owner=unit, status="published").first()
     licence = _deal(manager, achievement, firm_user, dict(FUTURE_TERMS))
-    Payment.objects.create(licence=licence, amount=Decimal("6000.00"),
-                           paid_on=TODAY - dt.timedelta(days=31))
+    Payment.objects.create(
+        licence=licence, amount=Decimal("6000.00"), paid_on=TODAY - dt.timedelta(days=31)
+    )
     Payment.objects.create(licence=licence, amount=Decimal("2500.00"), paid_on=TODAY)
-    DistributionPlan.objects.create(licence=licence, income_amount=Decimal("8500.00"),
-                                    net_income_amount=Decimal("8000.00"), shares=[],
-                                    recorded_on=TODAY)
-    need = TechnologyNeed.objects.create(owner=firm, title="污水除磷工艺", description="需求",
-                                         industry_field="resources_environment",
-                                         prefecture=firm.prefecture, status="published")
+    DistributionPlan.objects.create(
+        licence=licence,
+        income_amount=Decimal("8500.00"),
+        net_income_amount=Decimal("8000.00"),
+        shares=[],
+        recorded_on=TODAY,
+    )
+    need = TechnologyNeed.objects.create(
+        owner=firm,
+        title="污水除磷工艺",
+        description="需求",
+        industry_field="resources_environment",
+        prefecture=firm.prefecture,
+        status="published",
+    )
     NeedResponse.objects.create(need=need, achievement=achievement, unit=unit, enterprise=firm)
     _application(firm, "M7-1", "submitted", "10000.00")
     VoucherQuota.objects.create(enterprise=firm, year=TODAY.year, issued_amount=Decimal("30000"))

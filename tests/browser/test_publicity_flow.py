@@ -20,23 +20,37 @@ def _offer_and_version(today: dt.date) -> tuple[dict, dict]:
     """The offer and the agreed version, on a term starting today (so nothing is overdue)."""
     terms = {
         "upfront_fee": "10000",
-        "installments": [{"key": "首付节点", "amount": "50000",
-                          "due": (today + dt.timedelta(days=180)).isoformat()}],
+        "installments": [
+            {
+                "key": "首付节点",
+                "amount": "50000",
+                "due": (today + dt.timedelta(days=180)).isoformat(),
+            }
+        ],
         "royalty": {"rate": "0.05", "period": "quarter"},
     }
     offer = {
         "summary": "固态储氢材料制备方法，协议定价许可昆明储能科技有限公司实施。",
         "fee_standard": "门槛费 1 万元；首付节点 5 万元；按季度收入的 5% 提成。",
-        "fee_model": "staged_royalty", "terms": terms, "license_mode": "non_exclusive",
-        "term_months": 24, "field_of_use": "储能设备", "territory": "云南省",
+        "fee_model": "staged_royalty",
+        "terms": terms,
+        "license_mode": "non_exclusive",
+        "term_months": 24,
+        "field_of_use": "储能设备",
+        "territory": "云南省",
     }
-    version = {"fee_model": "staged_royalty", "start": today.isoformat(),
-               "end": (today + dt.timedelta(days=729)).isoformat(), **terms}
+    version = {
+        "fee_model": "staged_royalty",
+        "start": today.isoformat(),
+        "end": (today + dt.timedelta(days=729)).isoformat(),
+        **terms,
+    }
     return offer, version
 
 
-def test_agreement_price_publicity_objection_answer_close(page, shot, transactional_db, tmp_path,
-                                                         make_org, make_user, achievement_data):
+def test_agreement_price_publicity_objection_answer_close(
+    page, shot, transactional_db, tmp_path, make_org, make_user, achievement_data
+):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
     from zhuanhua.licensing.models import Licence
     from zhuanhua.licensing.services import (
@@ -57,8 +71,11 @@ def test_agreement_price_publicity_objection_answer_close(page, shot, transactio
     manager = make_user("ynnu_manager", unit, ["achievement_manager"])
     ent_staff = make_user("ent_staff", enterprise, ["licensee_staff"])
     reviewer = make_user("pub_reviewer", department, ["department_reviewer"])
-    achievement = achievement_create(user=manager, data=achievement_data,
-                                     completers=[{"name": "王五", "employer": "云南师范大学"}])
+    achievement = achievement_create(
+        user=manager,
+        data=achievement_data,
+        completers=[{"name": "王五", "employer": "云南师范大学"}],
+    )
     achievement_transition(user=manager, achievement=achievement, action="submit")
     achievement_transition(user=reviewer, achievement=achievement, action="publish")
     today = timezone.localdate()

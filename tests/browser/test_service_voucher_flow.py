@@ -14,24 +14,43 @@ PDF = b"%PDF-1.4\n% service voucher document\n%%EOF\n"
 
 
 def test_pilot_run_paid_half_with_vouchers_redeemed_and_counted(
-        page, shot, transactional_db, make_org, make_user, tmp_path: Path):
+    page, shot, transactional_db, make_org, make_user, tmp_path: Path
+):
     from zhuanhua.directory.services import offer_create, provider_create
     from zhuanhua.vouchers.services import voucher_quota_issue
 
     department = make_org(name="云南省科学技术厅（浏览器测试）", org_type="department")
     platform_org = make_org(name="云南某中试基地有限公司（浏览器测试）", org_type="enterprise")
-    enterprise = make_org(name="曲靖某食品科技有限公司（浏览器测试）", org_type="enterprise",
-                          prefecture="530300", is_tech_enterprise=True)
+    enterprise = make_org(
+        name="曲靖某食品科技有限公司（浏览器测试）",
+        org_type="enterprise",
+        prefecture="530300",
+        is_tech_enterprise=True,
+    )
     reviewer = make_user("dept_reviewer", department, ["department_reviewer"])
     admin = make_user("pilot_admin", platform_org, ["org_admin"])
     make_user("food_staff", enterprise, ["licensee_staff"])
-    provider = provider_create(user=admin, data={
-        "kind": "pilot_platform", "name": "高原特色农产品中试验证平台",
-        "introduction": "面向社会开放的农产品加工中试线。", "contact_name": "李四",
-        "contact_phone": "0871-12345678", "prefecture": "530100"})
-    offer_create(user=admin, provider=provider, data={
-        "category": "pilot_run", "title": "果蔬加工中试", "description": "10 吨级中试线",
-        "price": "每批次 10 万元起"})
+    provider = provider_create(
+        user=admin,
+        data={
+            "kind": "pilot_platform",
+            "name": "高原特色农产品中试验证平台",
+            "introduction": "面向社会开放的农产品加工中试线。",
+            "contact_name": "李四",
+            "contact_phone": "0871-12345678",
+            "prefecture": "530100",
+        },
+    )
+    offer_create(
+        user=admin,
+        provider=provider,
+        data={
+            "category": "pilot_run",
+            "title": "果蔬加工中试",
+            "description": "10 吨级中试线",
+            "price": "每批次 10 万元起",
+        },
+    )
     year = timezone.localdate().year
     voucher_quota_issue(user=reviewer, enterprise=enterprise, year=year)
     files = {}
@@ -69,7 +88,8 @@ def test_pilot_run_paid_half_with_vouchers_redeemed_and_counted(
     page.fill("#id_voucher_amount", "100000.01")
     page.click("button:has-text('使用创新券支付')")
     expect(page.locator(".alert-danger, .alert-error").first).to_contain_text(
-        "不得超过单项合同金额的 50%")
+        "不得超过单项合同金额的 50%"
+    )
     expect(panel.locator("[data-testid=voucher-used]")).to_have_text("0.00")
     page.fill("#id_voucher_amount", "100000")
     page.click("button:has-text('使用创新券支付')")
@@ -87,7 +107,9 @@ def test_pilot_run_paid_half_with_vouchers_redeemed_and_counted(
     logout(page)
     login(page, "pilot_admin")
     page.goto(request_url)
-    expect(page.locator("[data-testid=claim-after-delivery]")).to_contain_text("登记交付后可申请兑付")
+    expect(page.locator("[data-testid=claim-after-delivery]")).to_contain_text(
+        "登记交付后可申请兑付"
+    )
     page.fill("#id_note", "已出具中试报告")
     page.click("button:has-text('登记交付')")
     expect(page.locator("[data-testid=request-status]")).to_have_text("已交付")
@@ -98,7 +120,8 @@ def test_pilot_run_paid_half_with_vouchers_redeemed_and_counted(
     claim.locator("button:has-text('提交兑付申请')").click()
     expect(page.locator(".alert-success")).to_contain_text("创新券兑付申请已提交")
     expect(page.locator("[data-testid=request-vouchers] [data-testid=spend-status]")).to_have_text(
-        "待审核兑付")
+        "待审核兑付"
+    )
     shot(page, "service-vouchers-02-claimed")
 
     # A reviewer approves; the ledger and the platform's service revenue show it.

@@ -26,9 +26,12 @@ def test_firm_applies_reviewer_approves_less_budget_and_disbursement(
     # htmx asks the engine on every change: the amount is on screen before submission.
     expect(page.locator("[data-testid=preview-amount]")).to_have_text("1,000,000.00")
     expect(page.locator("[data-testid=preview-explanation]")).to_contain_text(
-        "超过单个项目上限 1,000,000.00 元")
-    page.set_input_files("#id_evidence", files=[
-        {"name": "银行到账凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        "超过单个项目上限 1,000,000.00 元"
+    )
+    page.set_input_files(
+        "#id_evidence",
+        files=[{"name": "银行到账凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     shot(page, "subsidy-01-apply-preview")
     page.click("[data-testid=submit]")
     expect(page.locator("text=奖补申请已提交")).to_be_visible()

@@ -14,24 +14,32 @@ from tests.browser.conftest import login, logout
 TITLE = "高原蓝莓组培快繁技术"
 
 
-def test_achievement_joins_use_first_list_public_and_unit_see_it(page, shot, transactional_db,
-                                                                 make_org, make_user):
+def test_achievement_joins_use_first_list_public_and_unit_see_it(
+    page, shot, transactional_db, make_org, make_user
+):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
-    unit = make_org(name="云南省农业科学院（浏览器测试）", org_type="research_institute",
-                    prefecture="530100")
+    unit = make_org(
+        name="云南省农业科学院（浏览器测试）", org_type="research_institute", prefecture="530100"
+    )
     department = make_org(name="云南省科学技术厅（浏览器测试）", org_type="department")
-    manager = make_user("yaas_manager", unit, ["achievement_manager"],
-                        email="yaas_manager@yaas.example.cn")
+    manager = make_user(
+        "yaas_manager", unit, ["achievement_manager"], email="yaas_manager@yaas.example.cn"
+    )
     reviewer = make_user("dept_reviewer", department, ["department_reviewer"])
     achievement = achievement_create(
         user=manager,
         data={
-            "title": TITLE, "summary": "蓝莓优良品种茎段组培快繁与炼苗移栽技术，成苗率高。",
-            "keywords": ["蓝莓", "组培快繁"], "industry_field": "modern_agriculture",
-            "ip_type": "patent", "ip_number": "ZL202310000456.7",
-            "ip_acquired_on": dt.date(2024, 3, 10), "trl": 7,
-            "fiscally_funded": True, "is_applied_technology": True,
+            "title": TITLE,
+            "summary": "蓝莓优良品种茎段组培快繁与炼苗移栽技术，成苗率高。",
+            "keywords": ["蓝莓", "组培快繁"],
+            "industry_field": "modern_agriculture",
+            "ip_type": "patent",
+            "ip_number": "ZL202310000456.7",
+            "ip_acquired_on": dt.date(2024, 3, 10),
+            "trl": 7,
+            "fiscally_funded": True,
+            "is_applied_technology": True,
         },
         completers=[{"name": "李四", "employer": "云南省农业科学院"}],
     )
@@ -39,11 +47,15 @@ def test_achievement_joins_use_first_list_public_and_unit_see_it(page, shot, tra
     achievement_transition(user=reviewer, achievement=achievement, action="publish")
 
     def transfer_mails():  # other apps (notifications) mail too; only this app's notices count
-        return [m for m in mail.outbox if m.subject.startswith(("【限时转化提醒】", "【先用后转】"))]
+        return [
+            m for m in mail.outbox if m.subject.startswith(("【限时转化提醒】", "【先用后转】"))
+        ]
 
     # The day before it joins: not on the public list (the 30-day reminder, caught up, goes out).
     call_command("jobs", "run-due", "--date", "2026-03-10")
-    assert [m.subject for m in transfer_mails()] == [f"【限时转化提醒】“{TITLE}”将于 2026-03-11 进入先用后转清单"]
+    assert [m.subject for m in transfer_mails()] == [
+        f"【限时转化提醒】“{TITLE}”将于 2026-03-11 进入先用后转清单"
+    ]
     page.goto(page.base + "/transfer/use-first/")
     expect(page.locator("[data-testid=use-first-count]")).to_have_text("0")
     expect(page.get_by_text(TITLE)).to_have_count(0)
@@ -88,12 +100,18 @@ def test_achievement_joins_use_first_list_public_and_unit_see_it(page, shot, tra
     # The unit completes its terms: publishing the use-first-pay-later offer marks them.
     from zhuanhua.licensing.services import offer_publish
 
-    offer_publish(user=manager, achievement=achievement, data={
-        "summary": "蓝莓组培快繁技术，许可中小微企业先使用后付费。",
-        "fee_standard": "门槛费 0 元；按年度销售收入的 3% 提成。", "fee_model": "royalty",
-        "terms": {"upfront_fee": "0", "royalty": {"rate": "0.03", "period": "year"}},
-        "license_mode": "non_exclusive", "term_months": 36,
-    })
+    offer_publish(
+        user=manager,
+        achievement=achievement,
+        data={
+            "summary": "蓝莓组培快繁技术，许可中小微企业先使用后付费。",
+            "fee_standard": "门槛费 0 元；按年度销售收入的 3% 提成。",
+            "fee_model": "royalty",
+            "terms": {"upfront_fee": "0", "royalty": {"rate": "0.03", "period": "year"}},
+            "license_mode": "non_exclusive",
+            "term_months": 36,
+        },
+    )
     page.goto(page.base + "/transfer/mine/")
     row = page.locator("[data-testid=mine-entry]")
     expect(row).to_contain_text("已完善")
@@ -103,8 +121,9 @@ def test_achievement_joins_use_first_list_public_and_unit_see_it(page, shot, tra
     assert page.console_errors == []
 
 
-def test_unit_submits_transfer_report_and_supervisor_downloads_it(page, shot, transactional_db,
-                                                                   make_org, make_user, tmp_path):
+def test_unit_submits_transfer_report_and_supervisor_downloads_it(
+    page, shot, transactional_db, make_org, make_user, tmp_path
+):
     import subprocess
 
     from django.utils import timezone
@@ -122,10 +141,16 @@ def test_unit_submits_transfer_report_and_supervisor_downloads_it(page, shot, tr
     achievement_create(
         user=manager,
         data={
-            "title": TITLE, "summary": "蓝莓优良品种茎段组培快繁与炼苗移栽技术，成苗率高。",
-            "keywords": ["蓝莓"], "industry_field": "modern_agriculture", "ip_type": "patent",
-            "ip_number": "ZL202310000456.7", "ip_acquired_on": dt.date(year - 1, 3, 10), "trl": 7,
-            "fiscally_funded": True, "is_applied_technology": True,
+            "title": TITLE,
+            "summary": "蓝莓优良品种茎段组培快繁与炼苗移栽技术，成苗率高。",
+            "keywords": ["蓝莓"],
+            "industry_field": "modern_agriculture",
+            "ip_type": "patent",
+            "ip_number": "ZL202310000456.7",
+            "ip_acquired_on": dt.date(year - 1, 3, 10),
+            "trl": 7,
+            "fiscally_funded": True,
+            "is_applied_technology": True,
         },
         completers=[{"name": "李四", "employer": "云南省农业科学院"}],
     )
@@ -146,7 +171,9 @@ def test_unit_submits_transfer_report_and_supervisor_downloads_it(page, shot, tr
     shot(page, "transfer-04-report-draft")
     page.click("[data-testid=report-submit]")
     expect(page.locator("[data-testid=report-status]")).to_have_text("已报送")
-    expect(page.locator("[data-testid=report-line]")).to_contain_text("已进入中试，拟以先使用后付费方式许可")
+    expect(page.locator("[data-testid=report-line]")).to_contain_text(
+        "已进入中试，拟以先使用后付费方式许可"
+    )
     expect(page.locator("input[name^=remarks_]")).to_have_count(0)  # frozen
     shot(page, "transfer-05-report-submitted")
 
@@ -156,7 +183,9 @@ def test_unit_submits_transfer_report_and_supervisor_downloads_it(page, shot, tr
     page.goto(page.base + f"/transfer/reports/overview/?year={year}&period_kind=year")
     expect(page.locator("[data-testid=submitted-count]")).to_have_text("1")
     expect(page.locator("[data-testid=missing-count]")).to_have_text("1")
-    submitted = page.locator("[data-testid=overview-row]", has_text="云南省农业科学院（浏览器测试）")
+    submitted = page.locator(
+        "[data-testid=overview-row]", has_text="云南省农业科学院（浏览器测试）"
+    )
     expect(submitted.locator("[data-testid=overview-status]")).to_have_text("已报送")
     missing = page.locator("[data-testid=overview-row]", has_text="大理大学（浏览器测试）")
     expect(missing.locator("[data-testid=overview-status]")).to_have_text("未报送")
@@ -176,8 +205,10 @@ def test_unit_submits_transfer_report_and_supervisor_downloads_it(page, shot, tr
     pdf = tmp_path / "report.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     page.goto(page.base + "/transfer/reports/overview/")  # the PNG is checked, not shown
     from PIL import Image

@@ -12,12 +12,19 @@ from tests.browser.conftest import login, logout
 PDF = b"%PDF-1.4\n% voucher document\n%%EOF\n"
 
 
-def test_voucher_issue_spend_claim_approve(page, shot, transactional_db, make_org, make_user,
-                                           tmp_path: Path):
+def test_voucher_issue_spend_claim_approve(
+    page, shot, transactional_db, make_org, make_user, tmp_path: Path
+):
     department = make_org(name="云南省科学技术厅（浏览器测试）", org_type="department")
-    tech = make_org(name="玉溪某光电科技有限公司", org_type="enterprise", prefecture="530400",
-                    is_tech_enterprise=True)
-    lab = make_org(name="云南省中试验证平台（浏览器测试）", org_type="service_agency", prefecture="530100")
+    tech = make_org(
+        name="玉溪某光电科技有限公司",
+        org_type="enterprise",
+        prefecture="530400",
+        is_tech_enterprise=True,
+    )
+    lab = make_org(
+        name="云南省中试验证平台（浏览器测试）", org_type="service_agency", prefecture="530100"
+    )
     make_user("dept_reviewer", department, ["department_reviewer"])
     make_user("tech_staff", tech, ["licensee_staff"])
     make_user("lab_admin", lab, ["org_admin"])

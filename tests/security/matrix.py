@@ -17,9 +17,13 @@ from tests.security.world import MISSING, ROLES, World
 TABLE = Path(__file__).with_name("permissions.md")
 COLUMNS = {"anonymous": "anon", "reviewer": "rev", "auditor": "aud", "platform_admin": "padm"}
 for _org in ("a", "b"):
-    for _role, _short in [("org_admin", "admin"), ("achievement_manager", "ach"),
-                          ("technology_manager", "tech"), ("researcher", "res"),
-                          ("licensee_staff", "lic")]:
+    for _role, _short in [
+        ("org_admin", "admin"),
+        ("achievement_manager", "ach"),
+        ("technology_manager", "tech"),
+        ("researcher", "res"),
+        ("licensee_staff", "lic"),
+    ]:
         COLUMNS[f"{_org}_{_role}"] = f"{_org}.{_short}"
 DENIED = {"401", "403", "404", "405"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,27 +50,50 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "licensing:message_post": {"": P(pk="@inquiry")},
     "licensing:version_propose": {"": P(pk="@inquiry")},
     "licensing:version_accept": {"": P(pk="@inquiry", number=1)},
-    **{f"licensing:{n}": {"": P(pk="@licence")} for n in (
-        "licence_detail", "revenue_report", "payment", "milestone", "activate", "contract_pdf",
-        "pricing", "signed_pdf", "registration", "distribution", "revenue_import",
-        "revenue_template", "payment_import", "payment_template")},
+    **{
+        f"licensing:{n}": {"": P(pk="@licence")}
+        for n in (
+            "licence_detail",
+            "revenue_report",
+            "payment",
+            "milestone",
+            "activate",
+            "contract_pdf",
+            "pricing",
+            "signed_pdf",
+            "registration",
+            "distribution",
+            "revenue_import",
+            "revenue_template",
+            "payment_import",
+            "payment_template",
+        )
+    },
     "licensing:claim_handle": {"missing": P(pk=MISSING)},
     # transfer
     "transfer:terms_complete": {"published": P(achievement_id="@published")},
-    **{f"transfer:{n}": {"": P(pk="@report")} for n in (
-        "report_detail", "report_regenerate", "report_xlsx", "report_pdf")},
+    **{
+        f"transfer:{n}": {"": P(pk="@report")}
+        for n in ("report_detail", "report_regenerate", "report_xlsx", "report_pdf")
+    },
     "transfer:holders": {"published": P(achievement_id="@published")},
     "transfer:grant_apply": {"published": P(achievement_id="@published")},
-    **{f"transfer:{n}": {"missing": P(pk=MISSING)} for n in (
-        "grant_detail", "ledger_entry", "equity_decision", "equity_document")},
+    **{
+        f"transfer:{n}": {"missing": P(pk=MISSING)}
+        for n in ("grant_detail", "ledger_entry", "equity_decision", "equity_document")
+    },
     # publicity
-    **{f"publicity:{n}": {"": P(pk="@notice")} for n in (
-        "detail", "edit", "publish", "close", "objection_file", "attachment_upload")},
+    **{
+        f"publicity:{n}": {"": P(pk="@notice")}
+        for n in ("detail", "edit", "publish", "close", "objection_file", "attachment_upload")
+    },
     "publicity:objection_answer": {"missing": P(pk=MISSING)},
     "publicity:attachment_download": {"missing": P(pk=MISSING)},
     # credit
-    **{f"credit:{n}": {"missing": P(pk=MISSING)} for n in (
-        "detail", "appeal", "evidence_upload", "evidence_download")},
+    **{
+        f"credit:{n}": {"missing": P(pk=MISSING)}
+        for n in ("detail", "appeal", "evidence_upload", "evidence_download")
+    },
     # vouchers
     "vouchers:spend_detail": {"missing": P(pk=MISSING)},
     "vouchers:claim": {"missing": P(pk=MISSING)},
@@ -76,26 +103,54 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "subsidies:apply": {"M7-1": P(code="M7-1")},
     "subsidies:preview": {"M7-1": P(code="M7-1")},
     **{f"subsidies:{n}": {"": P(pk="@application")} for n in ("detail", "decide", "resubmit")},
-    **{f"subsidies:{n}": {"missing": P(pk=MISSING)} for n in (
-        "evidence", "settlement", "disbursement", "mark_paid")},
+    **{
+        f"subsidies:{n}": {"missing": P(pk=MISSING)}
+        for n in ("evidence", "settlement", "disbursement", "mark_paid")
+    },
     # exemption
-    **{f"exemption:{n}": {"missing": P(pk=MISSING)} for n in (
-        "rules_adopt", "rules_publicise", "rules_file", "record_file")},
-    **{f"exemption:{n}": {"": P(pk="@case")} for n in (
-        "detail", "person_add", "record_add", "minutes_add", "conclude", "publicise", "decide",
-        "effects", "dossier")},
+    **{
+        f"exemption:{n}": {"missing": P(pk=MISSING)}
+        for n in ("rules_adopt", "rules_publicise", "rules_file", "record_file")
+    },
+    **{
+        f"exemption:{n}": {"": P(pk="@case")}
+        for n in (
+            "detail",
+            "person_add",
+            "record_add",
+            "minutes_add",
+            "conclude",
+            "publicise",
+            "decide",
+            "effects",
+            "dossier",
+        )
+    },
     "exemption:review": {"missing": P(pk="@case", objection_pk=MISSING)},
     "exemption:person": {"": P(pk="@person")},
     "exemption:person_decide": {"": P(pk="@person")},
     # projects
-    **{f"projects:{n}": {"missing": P(pk=MISSING)} for n in (
-        "project_detail", "project_link", "duty_add", "project_accept")},
+    **{
+        f"projects:{n}": {"missing": P(pk=MISSING)}
+        for n in ("project_detail", "project_link", "duty_add", "project_accept")
+    },
     "projects:performance_unit": {"unit": P(org_pk="@unit")},
     "projects:performance_records": {"unit": P(org_pk="@unit", metric="funding_amount")},
     # directory
-    **{f"directory:{n}": {"missing": P(pk=MISSING)} for n in (
-        "provider_detail", "offer_create", "provider_revenue", "request_create",
-        "request_detail", "manager_detail", "certificate_add", "base_detail", "course_create")},
+    **{
+        f"directory:{n}": {"missing": P(pk=MISSING)}
+        for n in (
+            "provider_detail",
+            "offer_create",
+            "provider_revenue",
+            "request_create",
+            "request_detail",
+            "manager_detail",
+            "certificate_add",
+            "base_detail",
+            "course_create",
+        )
+    },
     "directory:request_action": {"missing": P(pk=MISSING, action="accept")},
     "directory:attendance_record": {"missing": P(pk=MISSING, course_pk=MISSING)},
     "directory:deal_create": {"": P(licence_pk="@licence")},
@@ -107,37 +162,54 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "dashboards:mine_xlsx": {"unit": P(key="unit_deals")},
     "dashboards:annual_report": {"2025": P(year=2025)},
     # needs
-    **{f"needs:{n}": {"draft": P(pk="@need_draft"), "published": P(pk="@need")} for n in (
-        "detail",)},
+    **{
+        f"needs:{n}": {"draft": P(pk="@need_draft"), "published": P(pk="@need")}
+        for n in ("detail",)
+    },
     "needs:edit": {"draft": P(pk="@need_draft")},
     "needs:transition": {"draft": P(pk="@need_draft", action="publish")},
     "needs:respond": {"published": P(pk="@need")},
     "needs:match_inquiry": {"published": P(pk="@need", achievement_pk="@published")},
-    **{f"needs:{n}": {"missing": P(pk=MISSING)} for n in (
-        "response_detail", "response_message", "response_inquiry")},
+    **{
+        f"needs:{n}": {"missing": P(pk=MISSING)}
+        for n in ("response_detail", "response_message", "response_inquiry")
+    },
     # search
     "search:achievement_needs": {"published": P(pk="@published")},
     # API
     "GET /api/achievements/{achievement_id}": {
-        "draft": P(achievement_id="@draft"), "published": P(achievement_id="@published")},
+        "draft": P(achievement_id="@draft"),
+        "published": P(achievement_id="@published"),
+    },
     "PATCH /api/achievements/{achievement_id}": {"draft": P(achievement_id="@draft")},
     "POST /api/achievements/{achievement_id}/transition": {"draft": P(achievement_id="@draft")},
     "GET /api/organisations/{organisation_id}": {
-        "unit": P(organisation_id="@unit"), "firm": P(organisation_id="@firm")},
+        "unit": P(organisation_id="@unit"),
+        "firm": P(organisation_id="@firm"),
+    },
     "GET /api/licensing/offers/{offer_id}": {"": P(offer_id="@offer")},
     "POST /api/licensing/offers/{offer_id}/inquiries": {"": P(offer_id="@offer")},
     "GET /api/licensing/inquiries/{inquiry_id}": {"": P(inquiry_id="@inquiry")},
     "POST /api/licensing/inquiries/{inquiry_id}/messages": {"": P(inquiry_id="@inquiry")},
     "POST /api/licensing/inquiries/{inquiry_id}/versions": {"": P(inquiry_id="@inquiry")},
     "POST /api/licensing/inquiries/{inquiry_id}/versions/{number}/accept": {
-        "": P(inquiry_id="@inquiry", number=1)},
+        "": P(inquiry_id="@inquiry", number=1)
+    },
     "GET /api/licensing/licences/{licence_id}": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/revenue-reports": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/payments": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/milestones": {"": P(licence_id="@licence")},
-    **{f"{m} /api/licensing/licences/{{licence_id}}/{n}": {"": P(licence_id="@licence")}
-       for m, n in (("POST", "pricing-method"), ("POST", "signing"), ("POST", "registration"),
-                    ("GET", "covers"), ("GET", "distributions"), ("POST", "distributions"))},
+    **{
+        f"{m} /api/licensing/licences/{{licence_id}}/{n}": {"": P(licence_id="@licence")}
+        for m, n in (
+            ("POST", "pricing-method"),
+            ("POST", "signing"),
+            ("POST", "registration"),
+            ("GET", "covers"),
+            ("GET", "distributions"),
+            ("POST", "distributions"),
+        )
+    },
     "POST /api/licensing/claims/{claim_id}/handle": {"missing": P(claim_id=MISSING)},
     "GET /api/publicity/{notice_id}": {"": P(notice_id="@notice")},
     "POST /api/publicity/{notice_id}/objections": {"": P(notice_id="@notice")},
@@ -148,9 +220,11 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "GET /api/subsidies/applications/{pk}": {"": P(pk="@application")},
     "GET /api/exemption/cases/{case_id}": {"": P(case_id="@case")},
     "PUT /api/exemption/cases/{case_id}/persons/{person_id}/checklist": {
-        "": P(case_id="@case", person_id="@person")},
+        "": P(case_id="@case", person_id="@person")
+    },
     "POST /api/exemption/cases/{case_id}/persons/{person_id}/decision": {
-        "": P(case_id="@case", person_id="@person")},
+        "": P(case_id="@case", person_id="@person")
+    },
     "POST /api/exemption/cases/{case_id}/conclude": {"": P(case_id="@case")},
     "GET /api/projects/{project_id}": {"missing": P(project_id=MISSING)},
     "POST /api/projects/{project_id}/achievements": {"missing": P(project_id=MISSING)},
@@ -162,8 +236,13 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "GET /api/directory/agencies/{org_id}/brokerage": {"unit": P(org_id="@unit")},
     "GET /api/dashboards/charts/{key}": {"": P(key="achievements_by_prefecture")},
     "GET /api/dashboards/mine/charts/{key}": {
-        "unit": P(key="unit_deals"), "enterprise": P(key="ent_needs")},
-    "GET /api/needs/{need_id}": {"draft": P(need_id="@need_draft"), "published": P(need_id="@need")},
+        "unit": P(key="unit_deals"),
+        "enterprise": P(key="ent_needs"),
+    },
+    "GET /api/needs/{need_id}": {
+        "draft": P(need_id="@need_draft"),
+        "published": P(need_id="@need"),
+    },
     "GET /api/needs/{need_id}/matches": {"published": P(need_id="@need")},
 }
 
@@ -183,8 +262,9 @@ class Endpoint:
     query: Any = None
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str | None = None
-          ) -> Iterator[tuple[str, str, list[str]]]:
+def _walk(
+    patterns: list[Any], prefix: str = "", namespace: str | None = None
+) -> Iterator[tuple[str, str, list[str]]]:
     from django.urls import URLResolver
 
     for p in patterns:
@@ -204,7 +284,8 @@ def page_names() -> list[tuple[str, list[str]]]:
     out = []
     for name, route, params in _walk(get_resolver().url_patterns):
         if route.startswith(("static/", "media/")) or (
-                route.startswith("admin/") and name != "admin:index"):
+            route.startswith("admin/") and name != "admin:index"
+        ):
             continue
         if name.startswith("api:") and name not in NINJA_OWN:
             continue
@@ -218,8 +299,11 @@ def api_operations() -> list[tuple[str, str, dict[str, Any]]]:
     from config.api import api
 
     schema = api.get_openapi_schema()
-    return [(method.upper(), path, op) for path, ops in schema["paths"].items()
-            for method, op in ops.items()]
+    return [
+        (method.upper(), path, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
 
 
 def _resolve(value: Any, world: World) -> Any:
@@ -247,13 +331,19 @@ def _by_name(name: str) -> Any:
 # Body fields that name an object: filled from the world so a write reaches its permission check
 # on any database (primary keys differ between SQLite and PostgreSQL runs). Any other `*_id`
 # gets MISSING.
-BODY_IDS = {"achievement_id": "@published", "enterprise_id": "@firm", "organisation_id": "@firm",
-            "lead_id": "@unit", "licence_id": "@licence"}
+BODY_IDS = {
+    "achievement_id": "@published",
+    "enterprise_id": "@firm",
+    "organisation_id": "@firm",
+    "lead_id": "@unit",
+    "licence_id": "@licence",
+}
 _ids: dict[str, Any] = {}
 
 
-def example(schema: dict[str, Any], components: dict[str, Any], depth: int = 0,
-            name: str = "") -> Any:
+def example(
+    schema: dict[str, Any], components: dict[str, Any], depth: int = 0, name: str = ""
+) -> Any:
     """A small value that satisfies `schema` (required fields only), so a write reaches the
     handler's permission check instead of stopping at body validation."""
     if "$ref" in schema:
@@ -279,8 +369,11 @@ def example(schema: dict[str, Any], components: dict[str, Any], depth: int = 0,
     fmt = schema.get("format")
     if kind == "object" or "properties" in schema:
         props = schema.get("properties", {})
-        return {k: example(props[k], components, depth + 1, k)
-                for k in schema.get("required", []) if k in props}
+        return {
+            k: example(props[k], components, depth + 1, k)
+            for k in schema.get("required", [])
+            if k in props
+        }
     if kind == "array":
         n = schema.get("minItems", 0)
         return [example(schema.get("items", {}), components, depth + 1) for _ in range(n)]
@@ -335,15 +428,27 @@ def endpoints(world: World) -> tuple[list[Endpoint], list[str]]:
         elif "multipart/form-data" in content:
             body = example(content["multipart/form-data"]["schema"], components)
             content_type = "multipart/form-data"
-        query = {p["name"]: example(p.get("schema", {}), components, 0, p["name"])
-                 for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")}
+        query = {
+            p["name"]: example(p.get("schema", {}), components, 0, p["name"])
+            for p in op.get("parameters", [])
+            if p["in"] == "query" and p.get("required")
+        }
         for variant, kwargs in variants.items():
             filled = path
             for k, v in kwargs.items():
                 filled = filled.replace("{" + k + "}", str(_resolve(v, world)))
             key = f"{base} [{variant}]" if variant else base
-            rows.append(Endpoint(key, method, filled, api=True, body=body,
-                                 content_type=content_type, query=query or None))
+            rows.append(
+                Endpoint(
+                    key,
+                    method,
+                    filled,
+                    api=True,
+                    body=body,
+                    content_type=content_type,
+                    query=query or None,
+                )
+            )
     return rows, unfilled
 
 
@@ -392,9 +497,16 @@ def write_table(observed: dict[str, dict[str, str]], path: Path = TABLE) -> None
     head = text.split("\n| endpoint ", 1)[0].rstrip("\n") + "\n\n" if text else ""
     cols = [COLUMNS[r] for r in ROLES]
     width = max(len(k) for k in observed) + 2
-    lines = ["| " + "endpoint".ljust(width) + " | " + " | ".join(c.ljust(6) for c in cols) + " |",
-             "|" + "-" * (width + 2) + "|" + "|".join("-" * 8 for _ in cols) + "|"]
+    lines = [
+        "| " + "endpoint".ljust(width) + " | " + " | ".join(c.ljust(6) for c in cols) + " |",
+        "|" + "-" * (width + 2) + "|" + "|".join("-" * 8 for _ in cols) + "|",
+    ]
     for key, cells in observed.items():
-        lines.append("| " + f"`{key}`".ljust(width) + " | "
-                     + " | ".join(cells[r].ljust(6) for r in ROLES) + " |")
+        lines.append(
+            "| "
+            + f"`{key}`".ljust(width)
+            + " | "
+            + " | ".join(cells[r].ljust(6) for r in ROLES)
+            + " |"
+        )
     path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")

@@ -93,8 +93,11 @@ def test_api_fuzz(role: str, world: World, wsgi_app: Any) -> None:
     assert mine.status_code == (401 if role == "anonymous" else 200), mine.get_data(as_text=True)
     if role != "anonymous":
         with transaction.atomic():
-            write = probe.post(f"/api/achievements/{world.pk('draft')}/transition", json={},
-                               headers={**headers, **cookie_header})
+            write = probe.post(
+                f"/api/achievements/{world.pk('draft')}/transition",
+                json={},
+                headers={**headers, **cookie_header},
+            )
             transaction.set_rollback(True)
         assert write.status_code == 422, write.get_data(as_text=True)
     failures: list[str] = []
@@ -103,11 +106,17 @@ def test_api_fuzz(role: str, world: World, wsgi_app: Any) -> None:
         operation = result.ok()
         method = operation.method.upper()
         strategy = operation.as_strategy(
-            path_parameters=_path_parameters(method, operation.path, world))
+            path_parameters=_path_parameters(method, operation.path, world)
+        )
 
-        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=FUZZ_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy)
         def run(case: Any) -> None:
             cache.clear()
@@ -115,9 +124,10 @@ def test_api_fuzz(role: str, world: World, wsgi_app: Any) -> None:
                 response = case.call(headers=headers, cookies=cookies)
                 transaction.set_rollback(True)
             statuses.add(response.status_code)
-            case.validate_response(response, checks=[not_a_server_error,
-                                                     response_schema_conformance,
-                                                     content_type_conformance])
+            case.validate_response(
+                response,
+                checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+            )
 
         try:
             run()

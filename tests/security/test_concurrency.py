@@ -52,9 +52,11 @@ def _active_licence(world: World) -> Any:
     from zhuanhua.licensing.services import licence_activate
 
     return licence_activate(
-        user=world.users["a_achievement_manager"], licence=world.objects["licence"],
+        user=world.users["a_achievement_manager"],
+        licence=world.objects["licence"],
         signed_on=dt.date(2025, 1, 1),
-        signed_pdf=SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf"))
+        signed_pdf=SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf"),
+    )
 
 
 def _post(user: Any, path: str, body: dict[str, Any], key: str | None) -> Any:
@@ -101,13 +103,18 @@ def test_parallel_payments_with_one_key_and_different_bodies(pg_world: World) ->
     path = f"/api/licensing/licences/{licence.pk}/payments"
     user = pg_world.users["a_achievement_manager"]
 
-    responses = race(THREADS, lambda i: _post(
-        user, path, {"amount": f"{1000 + i}.00", "paid_on": "2025-06-01"}, "pay-mixed"))
+    responses = race(
+        THREADS,
+        lambda i: _post(
+            user, path, {"amount": f"{1000 + i}.00", "paid_on": "2025-06-01"}, "pay-mixed"
+        ),
+    )
 
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * (THREADS - 1)
     assert {r.json()["detail"] for r in responses if r.status_code == 409} == {
-        ERR_IDEMPOTENCY_CONFLICT}
+        ERR_IDEMPOTENCY_CONFLICT
+    }
     assert Payment.objects.filter(licence=licence).count() == 1
 
 
@@ -131,8 +138,9 @@ def test_parallel_revenue_reports_with_one_key_record_once(pg_world: World) -> N
     assert len({r.json()["id"] for r in responses if r.status_code in (200, 201)}) == 1
     for r in responses:
         if r.status_code == 422:
-            assert r.json()["detail"] == [{"field": "period_start",
-                                           "message": ERR_DUPLICATE_REPORT}]
+            assert r.json()["detail"] == [
+                {"field": "period_start", "message": ERR_DUPLICATE_REPORT}
+            ]
     assert RevenueReport.objects.filter(licence=licence).count() == 1
     assert IdempotencyKey.objects.filter(licence=licence, key="rev-2025-q1").count() == 1
     assert AuditEntry.objects.filter(action="licence.revenue_report").count() == 1
@@ -158,8 +166,9 @@ def test_parallel_revenue_reports_without_key_one_per_period(pg_world: World) ->
     assert sorted(r.status_code for r in responses) == [201] + [422] * (THREADS - 1)
     for r in responses:
         if r.status_code == 422:
-            assert r.json()["detail"] == [{"field": "period_start",
-                                           "message": ERR_DUPLICATE_REPORT}]
+            assert r.json()["detail"] == [
+                {"field": "period_start", "message": ERR_DUPLICATE_REPORT}
+            ]
     assert RevenueReport.objects.filter(licence=licence).count() == 1
 
 
@@ -173,14 +182,21 @@ def test_two_reviewers_publish_one_achievement(pg_world: World) -> None:
     from zhuanhua.audit.models import AuditEntry
 
     draft = pg_world.objects["draft"]
-    achievement_transition(user=pg_world.users["a_achievement_manager"], achievement=draft,
-                           action="submit")
-    reviewers = [pg_world.users["reviewer"],
-                 _user("mx_reviewer2", pg_world.objects["department"], ["department_reviewer"])]
+    achievement_transition(
+        user=pg_world.users["a_achievement_manager"], achievement=draft, action="submit"
+    )
+    reviewers = [
+        pg_world.users["reviewer"],
+        _user("mx_reviewer2", pg_world.objects["department"], ["department_reviewer"]),
+    ]
     before = AuditEntry.objects.count()
 
-    results = race(2, lambda i: achievement_transition(
-        user=reviewers[i], achievement=Achievement.objects.get(pk=draft.pk), action="publish"))
+    results = race(
+        2,
+        lambda i: achievement_transition(
+            user=reviewers[i], achievement=Achievement.objects.get(pk=draft.pk), action="publish"
+        ),
+    )
 
     winners = [r for r in results if isinstance(r, Achievement)]
     losers = [r for r in results if isinstance(r, ValidationError)]
@@ -205,10 +221,15 @@ def test_parallel_licence_activation_one_winner(pg_world: World) -> None:
     licence = pg_world.objects["licence"]
     users = [pg_world.users["a_achievement_manager"], pg_world.users["a_org_admin"]]
 
-    results = race(2, lambda i: licence_activate(
-        user=users[i], licence=Licence.objects.get(pk=licence.pk),
-        signed_on=dt.date(2025, 1, 1),
-        signed_pdf=SimpleUploadedFile(f"signed-{i}.pdf", PDF, content_type="application/pdf")))
+    results = race(
+        2,
+        lambda i: licence_activate(
+            user=users[i],
+            licence=Licence.objects.get(pk=licence.pk),
+            signed_on=dt.date(2025, 1, 1),
+            signed_pdf=SimpleUploadedFile(f"signed-{i}.pdf", PDF, content_type="application/pdf"),
+        ),
+    )
 
     winners = [r for r in results if isinstance(r, Licence)]
     losers = [r for r in results if isinstance(r, ValidationError)]
@@ -236,16 +257,26 @@ def test_parallel_exemption_conclusion_one_winner(pg_world: World) -> None:
     )
 
     handler = pg_world.users["a_org_admin"]
-    person = checklist_save(user=handler, person=pg_world.objects["person"], checklist={
-        "diligence": {"democratic_procedure": True, "reasonable_care": True, "supervision": True,
-                      "no_illegal_gain": True},
-        "minor_fault": True})
+    person = checklist_save(
+        user=handler,
+        person=pg_world.objects["person"],
+        checklist={
+            "diligence": {
+                "democratic_procedure": True,
+                "reasonable_care": True,
+                "supervision": True,
+                "no_illegal_gain": True,
+            },
+            "minor_fault": True,
+        },
+    )
     person_decide(user=handler, person=person, decision="exempt")
     case = pg_world.objects["case"]
     before = AuditEntry.objects.count()
 
-    results = race(THREADS, lambda i: case_conclude(
-        user=handler, case=ExemptionCase.objects.get(pk=case.pk)))
+    results = race(
+        THREADS, lambda i: case_conclude(user=handler, case=ExemptionCase.objects.get(pk=case.pk))
+    )
 
     winners = [r for r in results if isinstance(r, ExemptionCase)]
     losers = [r for r in results if isinstance(r, ValidationError)]

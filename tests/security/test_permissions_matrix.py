@@ -54,13 +54,18 @@ def _call(client: Any, endpoint: Endpoint) -> Any:
         if endpoint.method == "GET":
             response = client.get(endpoint.path, endpoint.query)
         elif endpoint.content_type == "application/json":
-            response = client.generic(endpoint.method, endpoint.path, json.dumps(endpoint.body),
-                                      content_type="application/json")
+            response = client.generic(
+                endpoint.method,
+                endpoint.path,
+                json.dumps(endpoint.body),
+                content_type="application/json",
+            )
         elif endpoint.content_type == "multipart/form-data" and endpoint.method == "POST":
             response = client.post(endpoint.path, endpoint.body)
         else:
-            response = client.generic(endpoint.method, endpoint.path, "",
-                                      content_type="application/x-www-form-urlencoded")
+            response = client.generic(
+                endpoint.method, endpoint.path, "", content_type="application/x-www-form-urlencoded"
+            )
         transaction.set_rollback(True)
     return response
 
@@ -74,15 +79,20 @@ def test_permissions_matrix(world: World) -> None:
     rows, unfilled = endpoints(world)
     assert not unfilled, (
         "endpoints with path parameters but no entry in tests/security/matrix.py PARAMS: "
-        + ", ".join(unfilled))
+        + ", ".join(unfilled)
+    )
     table: dict[str, dict[str, str]] = {}
     if not RECORD:
         _, table = read_table()
         missing = [r.key for r in rows if r.key not in table]
         stale = sorted(set(table) - {r.key for r in rows})
-        assert not missing, ("new endpoints without a row in tests/security/permissions.md "
-                             "(docs/permissions.md says how to add one): " + ", ".join(missing))
-        assert not stale, "rows in permissions.md for endpoints that no longer exist: " + ", ".join(stale)
+        assert not missing, (
+            "new endpoints without a row in tests/security/permissions.md "
+            "(docs/permissions.md says how to add one): " + ", ".join(missing)
+        )
+        assert not stale, "rows in permissions.md for endpoints that no longer exist: " + ", ".join(
+            stale
+        )
     clients = _clients(world)
     observed: dict[str, dict[str, str]] = {}
     wrong: list[str] = []
@@ -96,8 +106,10 @@ def test_permissions_matrix(world: World) -> None:
             if got.startswith("5"):
                 wrong.append(f"{row.key} as {role}: server error {got} ({row.method} {row.path})")
             elif not RECORD and table[row.key][role] != got:
-                wrong.append(f"{row.key} as {role} [{COLUMNS[role]}]: expected "
-                             f"{table[row.key][role]}, got {got} ({row.method} {row.path})")
+                wrong.append(
+                    f"{row.key} as {role} [{COLUMNS[role]}]: expected "
+                    f"{table[row.key][role]}, got {got} ({row.method} {row.path})"
+                )
         timing.append((time.monotonic() - started, row.key))
     if RECORD:
         write_table(observed)
@@ -110,7 +122,9 @@ def test_table_invariants() -> None:
     anonymous visitor never write through the API."""
     _, table = read_table()
     for key, cells in table.items():
-        if key.startswith(("achievements:detail [draft]", "GET /api/achievements/{achievement_id} [draft]")):
+        if key.startswith(
+            ("achievements:detail [draft]", "GET /api/achievements/{achievement_id} [draft]")
+        ):
             for role in ROLES:
                 if role.startswith("b_"):
                     assert cells[role] == "404", (key, role, cells[role])

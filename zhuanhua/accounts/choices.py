@@ -7,7 +7,10 @@ class Role(models.TextChoices):
     TECHNOLOGY_MANAGER = "technology_manager", "技术经理人"  # brokers deals
     RESEARCHER = "researcher", "科研人员"  # completer; applies for rights grants
     LICENSEE_STAFF = "licensee_staff", "被许可方经办人"  # enterprise staff handling licences
-    DEPARTMENT_REVIEWER = "department_reviewer", "主管部门审核员"  # reviews sign-ups, publications, subsidies
+    DEPARTMENT_REVIEWER = (
+        "department_reviewer",
+        "主管部门审核员",
+    )  # reviews sign-ups, publications, subsidies
     AUDITOR = "auditor", "只读审计员"  # reads everything, writes nothing
     PLATFORM_ADMIN = "platform_admin", "平台管理员"  # runs the platform
 

@@ -16,8 +16,12 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="members", verbose_name="所属机构",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="所属机构",
     )
     roles = models.JSONField("角色", default=list, blank=True)
 

@@ -1,6 +1,5 @@
 """REST endpoints for achievements: public reads, unit writes, reviewer moves."""
 
-
 import datetime as dt
 
 from django.db.models import Prefetch
@@ -122,8 +121,11 @@ def _for_output(qs):  # type: ignore[no-untyped-def]
 
 def _with_related(qs):  # type: ignore[no-untyped-def]
     return _for_output(qs).prefetch_related(
-        Prefetch("completers", queryset=Completer.objects.only(*COMPLETER_FIELDS),
-                 to_attr="completer_rows")
+        Prefetch(
+            "completers",
+            queryset=Completer.objects.only(*COMPLETER_FIELDS),
+            to_attr="completer_rows",
+        )
     )
 
 
@@ -131,9 +133,13 @@ def _with_related(qs):  # type: ignore[no-untyped-def]
 @paginate(BoundedLimitOffsetPagination)
 def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: ignore[no-untyped-def]
     query = HallQuery(
-        q=filters.q, ip_type=filters.ip_type or "", prefecture=filters.prefecture,
-        industry_field=filters.industry_field or "", transfer_status=filters.transfer_status or "",
-        trl_min=filters.trl_min, sort=filters.sort,
+        q=filters.q,
+        ip_type=filters.ip_type or "",
+        prefecture=filters.prefecture,
+        industry_field=filters.industry_field or "",
+        transfer_status=filters.transfer_status or "",
+        trl_min=filters.trl_min,
+        sort=filters.sort,
     )
     return _with_related(achievement_hall(query))
 
@@ -147,10 +153,13 @@ def list_mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/{achievement_id}", response=AchievementOut, summary="成果详情")
 def get_achievement(request: HttpRequest, achievement_id: int) -> Achievement:
-    achievement = get_object_or_404(_for_output(achievement_visible_to(request.user)), pk=achievement_id)
+    achievement = get_object_or_404(
+        _for_output(achievement_visible_to(request.user)), pk=achievement_id
+    )
     # One achievement: its completers by a plain query (prefetch_related's machinery cost more).
     achievement.completer_rows = list(  # type: ignore[attr-defined]
-        achievement.completers.only(*COMPLETER_FIELDS))
+        achievement.completers.only(*COMPLETER_FIELDS)
+    )
     return achievement
 
 
@@ -175,8 +184,12 @@ def update_achievement(
     )
 
 
-@router.post("/{achievement_id}/transition", response=AchievementOut, auth=django_auth,
-             summary="提交 / 发布 / 退回 / 下架")
+@router.post(
+    "/{achievement_id}/transition",
+    response=AchievementOut,
+    auth=django_auth,
+    summary="提交 / 发布 / 退回 / 下架",
+)
 def transition_achievement(
     request: HttpRequest, achievement_id: int, payload: TransitionIn
 ) -> Achievement:

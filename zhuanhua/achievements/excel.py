@@ -45,7 +45,9 @@ MAX_READ_COLUMNS = 60
 
 ERR_NOT_XLSX = "请上传 Excel 工作簿（.xlsx）文件；.xls、.csv、PDF 等其他格式不能导入"
 ERR_MISMATCH = "文件内容不是 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
-ERR_UNREADABLE = "无法读取该文件：它不是有效的 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
+ERR_UNREADABLE = (
+    "无法读取该文件：它不是有效的 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
+)
 ERR_EMPTY_SHEET = "工作表是空的，请在导入模板的“科技成果”工作表中填写"
 ERR_NO_ROWS = "表头下方没有填写任何成果"
 ERR_MISSING_COLUMNS = "缺少列：{columns}。请使用导入模板，不要删除或改动表头"
@@ -77,38 +79,117 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("成果名称", "title", "text", 32, required=True, max_length=200,
-           help="必填，不超过 200 字。"),
-    Column("成果简介", "summary", "text", 48, required=True,
-           help="必填。成果的技术内容、创新点、应用前景等。"),
-    Column("关键词", "keywords", "keywords", 24,
-           help="选填。多个关键词用逗号、分号或顿号分隔，最多 20 个。"),
-    Column("行业领域", "industry_field", "choice", 18, required=True, choices=IndustryField,
-           help="必填，从下拉列表中选择。"),
-    Column("知识产权类型", "ip_type", "choice", 22, required=True, choices=IpType,
-           help="必填，从下拉列表中选择。"),
-    Column("权利编号", "ip_number", "text", 24, max_length=64,
-           help="专利号、专利申请号、软件著作权登记号、品种权号、药品批准文号等；"
-                "除“非专利技术/技术秘密”外必填，不超过 64 字。"),
-    Column("取得知识产权之日", "ip_acquired_on", "date", 16,
-           help="除“非专利技术/技术秘密”外必填。填 Excel 日期或文字 YYYY-MM-DD（如 2023-05-18），"
-                "不能晚于今天。"),
-    Column("技术成熟度", "trl", "trl", 12, required=True,
-           help="必填，技术成熟度等级（TRL）1–9 的整数。"),
-    Column("职务成果", "is_service", "bool", 10, default=True,
-           help="是否为职务科技成果，填“是”或“否”；不填视为“是”。"),
-    Column("财政资金支持", "fiscally_funded", "bool", 12, default=False,
-           help="是否利用财政资金形成，填“是”或“否”；不填视为“否”。"),
-    Column("资助计划", "funding_programme", "text", 26, max_length=200,
-           help="选填，资助该成果的计划或项目名称，不超过 200 字。"),
-    Column("应用技术类", "is_applied_technology", "bool", 12, default=True,
-           help="是否为应用技术类成果，填“是”或“否”；不填视为“是”。"),
-    Column("转化状态", "transfer_status", "choice", 14, choices=TransferStatus,
-           default=TransferStatus.UNTRANSFERRED,
-           help="从下拉列表中选择；不填视为“未转化”。"),
-    Column("成果完成人", "completers", "completers", 36, required=True,
-           help="必填，至少一位，最多 10 位，按排名先后填写。格式：姓名（单位）；姓名（单位）。"
-                "单位可省略；多人之间用分号“；”分隔。"),
+    Column(
+        "成果名称", "title", "text", 32, required=True, max_length=200, help="必填，不超过 200 字。"
+    ),
+    Column(
+        "成果简介",
+        "summary",
+        "text",
+        48,
+        required=True,
+        help="必填。成果的技术内容、创新点、应用前景等。",
+    ),
+    Column(
+        "关键词",
+        "keywords",
+        "keywords",
+        24,
+        help="选填。多个关键词用逗号、分号或顿号分隔，最多 20 个。",
+    ),
+    Column(
+        "行业领域",
+        "industry_field",
+        "choice",
+        18,
+        required=True,
+        choices=IndustryField,
+        help="必填，从下拉列表中选择。",
+    ),
+    Column(
+        "知识产权类型",
+        "ip_type",
+        "choice",
+        22,
+        required=True,
+        choices=IpType,
+        help="必填，从下拉列表中选择。",
+    ),
+    Column(
+        "权利编号",
+        "ip_number",
+        "text",
+        24,
+        max_length=64,
+        help="专利号、专利申请号、软件著作权登记号、品种权号、药品批准文号等；"
+        "除“非专利技术/技术秘密”外必填，不超过 64 字。",
+    ),
+    Column(
+        "取得知识产权之日",
+        "ip_acquired_on",
+        "date",
+        16,
+        help="除“非专利技术/技术秘密”外必填。填 Excel 日期或文字 YYYY-MM-DD（如 2023-05-18），"
+        "不能晚于今天。",
+    ),
+    Column(
+        "技术成熟度",
+        "trl",
+        "trl",
+        12,
+        required=True,
+        help="必填，技术成熟度等级（TRL）1–9 的整数。",
+    ),
+    Column(
+        "职务成果",
+        "is_service",
+        "bool",
+        10,
+        default=True,
+        help="是否为职务科技成果，填“是”或“否”；不填视为“是”。",
+    ),
+    Column(
+        "财政资金支持",
+        "fiscally_funded",
+        "bool",
+        12,
+        default=False,
+        help="是否利用财政资金形成，填“是”或“否”；不填视为“否”。",
+    ),
+    Column(
+        "资助计划",
+        "funding_programme",
+        "text",
+        26,
+        max_length=200,
+        help="选填，资助该成果的计划或项目名称，不超过 200 字。",
+    ),
+    Column(
+        "应用技术类",
+        "is_applied_technology",
+        "bool",
+        12,
+        default=True,
+        help="是否为应用技术类成果，填“是”或“否”；不填视为“是”。",
+    ),
+    Column(
+        "转化状态",
+        "transfer_status",
+        "choice",
+        14,
+        choices=TransferStatus,
+        default=TransferStatus.UNTRANSFERRED,
+        help="从下拉列表中选择；不填视为“未转化”。",
+    ),
+    Column(
+        "成果完成人",
+        "completers",
+        "completers",
+        36,
+        required=True,
+        help="必填，至少一位，最多 10 位，按排名先后填写。格式：姓名（单位）；姓名（单位）。"
+        "单位可省略；多人之间用分号“；”分隔。",
+    ),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 FIELD_HEADERS = {c.field: c.header for c in COLUMNS}
@@ -124,7 +205,7 @@ EXPORT_EXTRA = (("发布状态", 10), ("所属单位", 30), ("所在州（市）
 EXAMPLE_ROW: dict[str, Any] = {
     "title": "高原粳稻抗旱节水栽培技术",
     "summary": "针对滇中高原季节性干旱，集成抗旱品种筛选、控水灌溉与覆膜保墒技术，"
-               "示范区节水 30% 以上，亩均增产约 8%。",
+    "示范区节水 30% 以上，亩均增产约 8%。",
     "keywords": "抗旱，节水灌溉，高原粳稻",
     "industry_field": IndustryField.MODERN_AGRICULTURE.label,
     "ip_type": IpType.PATENT.label,
@@ -221,10 +302,17 @@ def import_template() -> bytes:
         if key not in option_ranges:
             continue
         dv = DataValidation(
-            type="list", formula1=option_ranges[key], allow_blank=True, showDropDown=False,
-            showErrorMessage=True, errorStyle="stop", errorTitle="无效的选项",
+            type="list",
+            formula1=option_ranges[key],
+            allow_blank=True,
+            showDropDown=False,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="无效的选项",
             error=f"请从下拉列表中选择{column.header}。",
-            showInputMessage=True, promptTitle=column.header, prompt=column.help[:255],
+            showInputMessage=True,
+            promptTitle=column.header,
+            prompt=column.help[:255],
         )
         dv.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(dv)
@@ -243,8 +331,10 @@ def import_template() -> bytes:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for column in COLUMNS:
-        allowed = "、".join(_choice_labels(column.choices)) if column.choices else (
-            "是、否" if column.kind == "bool" else ""
+        allowed = (
+            "、".join(_choice_labels(column.choices))
+            if column.choices
+            else ("是、否" if column.kind == "bool" else "")
         )
         help_ws.append([column.header, "必填" if column.required else "选填", column.help, allowed])
     help_ws.append([])
@@ -539,10 +629,16 @@ def achievements_import(*, user: Any, upload: UploadedFile) -> ImportReport:
             report.created_ids = []
         else:
             audit_record(
-                actor=user, object_type="achievements.import",
-                object_id=str(user.organisation_id), action="achievement.import",
-                detail={"file": (upload.name or "")[:200], "rows": len(rows),
-                        "first_id": report.created_ids[0], "last_id": report.created_ids[-1]},
+                actor=user,
+                object_type="achievements.import",
+                object_id=str(user.organisation_id),
+                action="achievement.import",
+                detail={
+                    "file": (upload.name or "")[:200],
+                    "rows": len(rows),
+                    "first_id": report.created_ids[0],
+                    "last_id": report.created_ids[-1],
+                },
             )
     return report
 
@@ -563,11 +659,23 @@ def _completers_text(achievement: Achievement) -> str:
 def _export_values(a: Achievement) -> list[Any]:
     published = timezone.localtime(a.published_at).replace(tzinfo=None) if a.published_at else None
     return [
-        a.title, a.summary, "，".join(a.keywords or []), a.get_industry_field_display(),
-        a.get_ip_type_display(), a.ip_number, a.ip_acquired_on, a.trl,
-        "是" if a.is_service else "否", "是" if a.fiscally_funded else "否", a.funding_programme,
-        "是" if a.is_applied_technology else "否", a.get_transfer_status_display(),
-        _completers_text(a), a.get_status_display(), a.owner.name, prefecture_name(a.prefecture),
+        a.title,
+        a.summary,
+        "，".join(a.keywords or []),
+        a.get_industry_field_display(),
+        a.get_ip_type_display(),
+        a.ip_number,
+        a.ip_acquired_on,
+        a.trl,
+        "是" if a.is_service else "否",
+        "是" if a.fiscally_funded else "否",
+        a.funding_programme,
+        "是" if a.is_applied_technology else "否",
+        a.get_transfer_status_display(),
+        _completers_text(a),
+        a.get_status_display(),
+        a.owner.name,
+        prefecture_name(a.prefecture),
         published,
     ]
 
@@ -618,4 +726,3 @@ def own_achievements(user: Any, query: Any) -> QuerySet[Achievement]:
     if query.q:
         qs = keyword_filter(qs, query.q)
     return qs.order_by("status", "-updated_at", "-id")
-

@@ -19,19 +19,23 @@ class AchievementForm(StyledFormMixin, forms.Form):
     keywords = forms.CharField(label="关键词（用逗号分隔）", max_length=400, required=False)
     industry_field = forms.ChoiceField(label="行业领域", choices=IndustryField.choices)
     ip_type = forms.ChoiceField(label="知识产权类型", choices=IpType.choices)
-    ip_number = forms.CharField(label="权利编号（专利号/登记号/品种权号/批准文号等）",
-                                max_length=64, required=False)
-    ip_acquired_on = forms.DateField(label="取得知识产权之日", required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-    trl = forms.TypedChoiceField(label="技术成熟度（TRL）", coerce=int,
-                                 choices=[(i, f"TRL {i}") for i in range(1, 10)])
+    ip_number = forms.CharField(
+        label="权利编号（专利号/登记号/品种权号/批准文号等）", max_length=64, required=False
+    )
+    ip_acquired_on = forms.DateField(
+        label="取得知识产权之日", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    trl = forms.TypedChoiceField(
+        label="技术成熟度（TRL）", coerce=int, choices=[(i, f"TRL {i}") for i in range(1, 10)]
+    )
     is_service = forms.BooleanField(label="职务科技成果", required=False, initial=True)
     fiscally_funded = forms.BooleanField(label="财政资金支持", required=False)
     funding_programme = forms.CharField(label="资助计划/项目", max_length=200, required=False)
     is_applied_technology = forms.BooleanField(label="应用技术类", required=False, initial=True)
     transfer_status = forms.ChoiceField(label="转化状态", choices=TransferStatus.choices)
-    transferred_on = forms.DateField(label="转化日期", required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    transferred_on = forms.DateField(
+        label="转化日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     completers = forms.CharField(
         label="成果完成人（每行一人：姓名，工作单位）", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -56,28 +60,50 @@ class AchievementForm(StyledFormMixin, forms.Form):
 
 class HallFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="关键词", max_length=200, required=False)
-    ip_type = FixedChoiceField(label="知识产权类型", required=False,
-                                choices=[("", "全部类型"), *IpType.choices])
-    prefecture = FixedChoiceField(label="州（市）", required=False,
-                                   choices=[("", "全部州（市）"), *PREFECTURE_CHOICES])
-    industry_field = FixedChoiceField(label="行业领域", required=False,
-                                       choices=[("", "全部领域"), *IndustryField.choices])
-    transfer_status = FixedChoiceField(label="转化状态", required=False,
-                                        choices=[("", "全部状态"), *TransferStatus.choices])
-    trl_min = FixedTypedChoiceField(label="成熟度不低于", required=False, coerce=int,
-                                     empty_value=None,
-                                     choices=[("", "不限"), *[(i, f"TRL {i}") for i in range(1, 10)]])
-    ufpl = FixedChoiceField(label="先使用后付费", required=False, choices=[
-        ("", "不限"), ("any", "先使用后付费（全部）"), *FeeModel.choices,
-    ])
-    sort = FixedChoiceField(label="排序", required=False, choices=[
-        ("newest", "最新发布"), ("trl", "成熟度高优先"), ("title", "名称"), ("oldest", "最早发布"),
-    ])
+    ip_type = FixedChoiceField(
+        label="知识产权类型", required=False, choices=[("", "全部类型"), *IpType.choices]
+    )
+    prefecture = FixedChoiceField(
+        label="州（市）", required=False, choices=[("", "全部州（市）"), *PREFECTURE_CHOICES]
+    )
+    industry_field = FixedChoiceField(
+        label="行业领域", required=False, choices=[("", "全部领域"), *IndustryField.choices]
+    )
+    transfer_status = FixedChoiceField(
+        label="转化状态", required=False, choices=[("", "全部状态"), *TransferStatus.choices]
+    )
+    trl_min = FixedTypedChoiceField(
+        label="成熟度不低于",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "不限"), *[(i, f"TRL {i}") for i in range(1, 10)]],
+    )
+    ufpl = FixedChoiceField(
+        label="先使用后付费",
+        required=False,
+        choices=[
+            ("", "不限"),
+            ("any", "先使用后付费（全部）"),
+            *FeeModel.choices,
+        ],
+    )
+    sort = FixedChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("newest", "最新发布"),
+            ("trl", "成熟度高优先"),
+            ("title", "名称"),
+            ("oldest", "最早发布"),
+        ],
+    )
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="原因", max_length=500, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="原因", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AttachmentForm(StyledFormMixin, forms.Form):

@@ -24,7 +24,9 @@ class Achievement(models.Model):
     """
 
     owner = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="achievements",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="achievements",
         verbose_name="所属单位",
     )
     title = models.CharField("成果名称", max_length=200)
@@ -42,19 +44,26 @@ class Achievement(models.Model):
     funding_programme = models.CharField("资助计划/项目", max_length=200, blank=True)
     is_applied_technology = models.BooleanField("应用技术类", default=True)
     transfer_status = models.CharField(
-        "转化状态", max_length=32, choices=TransferStatus.choices,
+        "转化状态",
+        max_length=32,
+        choices=TransferStatus.choices,
         default=TransferStatus.UNTRANSFERRED,
     )
     transferred_on = models.DateField("转化日期", null=True, blank=True)
     status = models.CharField(
-        "发布状态", max_length=16, choices=AchievementStatus.choices,
+        "发布状态",
+        max_length=16,
+        choices=AchievementStatus.choices,
         default=AchievementStatus.DRAFT,
     )
     return_reason = models.CharField("退回原因", max_length=500, blank=True)
     prefecture = models.CharField("所在州（市）", max_length=6, choices=PREFECTURE_CHOICES)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -77,8 +86,11 @@ class Achievement(models.Model):
             models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["status", "submitted_at"]),
             # The workbench's "returned for changes" list: few rows among a unit's drafts.
-            models.Index(fields=["owner", "-updated_at"], name="achievement_returned_idx",
-                         condition=models.Q(status="draft") & ~models.Q(return_reason="")),
+            models.Index(
+                fields=["owner", "-updated_at"],
+                name="achievement_returned_idx",
+                condition=models.Q(status="draft") & ~models.Q(return_reason=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +112,9 @@ class Achievement(models.Model):
 class Completer(models.Model):
     """A named completer (成果完成人) in the order the unit lists them."""
 
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="completers")
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="completers"
+    )
     name = models.CharField("姓名", max_length=60)
     order = models.PositiveSmallIntegerField("排序", default=1)
     employer = models.CharField("工作单位", max_length=200, blank=True)
@@ -121,7 +135,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(StoredFile):
     """A file attached to an achievement (certificate, report, drawing)."""
 
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField("文件", upload_to=attachment_path)
 
     class Meta:

@@ -101,7 +101,14 @@ def achievement_hall(query: HallQuery) -> QuerySet[Achievement]:
 
 # What an achievement card shows (zhuanhua.core.templatetags.zh.achievement_card).
 CARD_FIELDS = (
-    "id", "title", "summary", "ip_type", "industry_field", "trl", "prefecture", "owner__name",
+    "id",
+    "title",
+    "summary",
+    "ip_type",
+    "industry_field",
+    "trl",
+    "prefecture",
+    "owner__name",
 )
 _IP_LABELS = dict(IpType.choices)
 _FIELD_LABELS = dict(IndustryField.choices)
@@ -124,12 +131,20 @@ class AchievementCard:
 def _card(row: tuple[Any, ...]) -> AchievementCard:
     pk, title, summary, ip_type, field_, trl, prefecture, owner_name = row
     return AchievementCard(
-        pk, title, summary, _IP_LABELS.get(ip_type, ip_type),
-        _FIELD_LABELS.get(field_, field_), trl, owner_name, prefecture_name(prefecture),
+        pk,
+        title,
+        summary,
+        _IP_LABELS.get(ip_type, ip_type),
+        _FIELD_LABELS.get(field_, field_),
+        trl,
+        owner_name,
+        prefecture_name(prefecture),
     )
 
 
-def achievement_cards(qs: QuerySet[Achievement], *, ids_first: bool = False) -> list[AchievementCard]:
+def achievement_cards(
+    qs: QuerySet[Achievement], *, ids_first: bool = False
+) -> list[AchievementCard]:
     """The cards of an (already sliced) queryset, in its order.
 
     ids_first: read the page's ids, then its cards by id. Without a keyword, the ids of a
@@ -165,5 +180,9 @@ def status_counts(owner_id: int) -> dict[str, int]:
 
 
 def _count_by_status(owner_id: int) -> dict[str, int]:
-    return dict(Achievement.objects.filter(owner_id=owner_id).values_list("status")
-                .annotate(n=Count("*")).order_by())
+    return dict(
+        Achievement.objects.filter(owner_id=owner_id)
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )

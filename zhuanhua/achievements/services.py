@@ -37,9 +37,20 @@ ERR_CHOICE = "无效的选项"
 ERR_COMPLETER = "请至少填写一位成果完成人"
 
 EDITABLE_FIELDS = (
-    "title", "summary", "keywords", "industry_field", "ip_type", "ip_number", "ip_acquired_on",
-    "trl", "is_service", "fiscally_funded", "funding_programme", "is_applied_technology",
-    "transfer_status", "transferred_on",
+    "title",
+    "summary",
+    "keywords",
+    "industry_field",
+    "ip_type",
+    "ip_number",
+    "ip_acquired_on",
+    "trl",
+    "is_service",
+    "fiscally_funded",
+    "funding_programme",
+    "is_applied_technology",
+    "transfer_status",
+    "transferred_on",
 )
 # Only drafts (and delisted ones) are editable; a published record changes through delisting.
 EDITABLE_STATES = {AchievementStatus.DRAFT, AchievementStatus.DELISTED}
@@ -49,9 +60,11 @@ def achievement_state(achievement: Achievement) -> dict[str, Any]:
     """What the audit log digests for an achievement."""
     state = {name: getattr(achievement, name) for name in EDITABLE_FIELDS}
     state["status"] = achievement.status
-    state["completers"] = [
-        [c.name, c.order, c.employer] for c in achievement.completers.all()
-    ] if achievement.pk else []
+    state["completers"] = (
+        [[c.name, c.order, c.employer] for c in achievement.completers.all()]
+        if achievement.pk
+        else []
+    )
     return state
 
 
@@ -120,7 +133,9 @@ def _set_completers(achievement: Achievement, completers: Sequence[dict[str, Any
     achievement.completers.all().delete()
     Completer.objects.bulk_create(
         Completer(
-            achievement=achievement, name=c["name"].strip(), order=i,
+            achievement=achievement,
+            name=c["name"].strip(),
+            order=i,
             employer=(c.get("employer") or "").strip(),
         )
         for i, c in enumerate(completers, start=1)
@@ -143,20 +158,29 @@ def achievement_create(
         raise ValidationError({"completers": [ERR_COMPLETER]})
     with transaction.atomic():
         achievement = Achievement(
-            owner=user.organisation, prefecture=user.organisation.prefecture, created_by=user,
+            owner=user.organisation,
+            prefecture=user.organisation.prefecture,
+            created_by=user,
             **{k: cleaned.get(k) for k in EDITABLE_FIELDS if k in cleaned},
         )
         _reindex(achievement)
         achievement.save()
         _set_completers(achievement, completers)
-        audit_record(actor=user, obj=achievement, action="achievement.create",
-                     after=achievement_state(achievement))
+        audit_record(
+            actor=user,
+            obj=achievement,
+            action="achievement.create",
+            after=achievement_state(achievement),
+        )
         _log_search(achievement)
     return achievement
 
 
 def achievement_update(
-    *, user: Any, achievement: Achievement, data: dict[str, Any],
+    *,
+    user: Any,
+    achievement: Achievement,
+    data: dict[str, Any],
     completers: Sequence[dict[str, Any]] | None = None,
 ) -> Achievement:
     _check_editor(user, achievement)
@@ -179,8 +203,13 @@ def achievement_update(
         achievement.save()
         if completers is not None:
             _set_completers(achievement, completers)
-        audit_record(actor=user, obj=achievement, action="achievement.update", before=before,
-                     after=achievement_state(achievement))
+        audit_record(
+            actor=user,
+            obj=achievement,
+            action="achievement.update",
+            before=before,
+            after=achievement_state(achievement),
+        )
         _log_search(achievement)
     return achievement
 
@@ -218,8 +247,14 @@ def achievement_transition(
         elif action == "return":
             locked.return_reason = reason.strip()
         locked.save()
-        audit_record(actor=user, obj=locked, action=f"achievement.{action}", before=before,
-                     after={"status": target}, detail={"reason": reason.strip()} if reason else {})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action=f"achievement.{action}",
+            before=before,
+            after={"status": target},
+            detail={"reason": reason.strip()} if reason else {},
+        )
         _notify_transition(locked, action, reason.strip())
         _log_search(locked)
     return locked
@@ -257,9 +292,11 @@ def _notify_transition(achievement: Achievement, action: str, reason: str) -> No
         candidates = users.filter(organisation_id=achievement.owner_id)
     recipients = [u for u in candidates if wanted & set(u.roles)]
     notify(
-        users=recipients, kind="achievement_review",
+        users=recipients,
+        kind="achievement_review",
         title=TRANSITION_NOTICES[action].format(title=achievement.title),
-        body=f"退回原因：{reason}" if reason else "", url=f"/achievements/{achievement.pk}/",
+        body=f"退回原因：{reason}" if reason else "",
+        url=f"/achievements/{achievement.pk}/",
     )
 
 
@@ -271,10 +308,18 @@ def attachment_add(*, user: Any, achievement: Achievement, upload: UploadedFile)
         raise ValidationError({"file": exc.messages}) from None
     with transaction.atomic():
         attachment = Attachment.objects.create(
-            achievement=achievement, file=upload, original_name=(upload.name or "")[:200],
+            achievement=achievement,
+            file=upload,
+            original_name=(upload.name or "")[:200],
             content_type=upload.content_type or "application/octet-stream",
-            size=upload.size or 0, sha256=sha, uploaded_by=user,
+            size=upload.size or 0,
+            sha256=sha,
+            uploaded_by=user,
         )
-        audit_record(actor=user, obj=attachment, action="attachment.add",
-                     after={"achievement": achievement.pk, "sha256": sha})
+        audit_record(
+            actor=user,
+            obj=attachment,
+            action="attachment.add",
+            after={"achievement": achievement.pk, "sha256": sha},
+        )
     return attachment

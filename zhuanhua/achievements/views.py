@@ -41,7 +41,9 @@ class CappedPaginator(Paginator):
     match (~110 ms for a word in 3 % of rows); without it the keyword's GIN bitmap stops at
     cap + 1 rows (~3 ms)."""
 
-    def __init__(self, object_list: Any, per_page: int, cap: int, *, ids_first: bool = False) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, cap: int, *, ids_first: bool = False
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.ids_first = ids_first
@@ -81,10 +83,14 @@ def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
     form = HallFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query = HallQuery(
-        q=data.get("q") or "", ip_type=data.get("ip_type") or "",
-        prefecture=data.get("prefecture") or "", industry_field=data.get("industry_field") or "",
-        transfer_status=data.get("transfer_status") or "", trl_min=data.get("trl_min"),
-        sort=data.get("sort") or "newest", ufpl=data.get("ufpl") or "",
+        q=data.get("q") or "",
+        ip_type=data.get("ip_type") or "",
+        prefecture=data.get("prefecture") or "",
+        industry_field=data.get("industry_field") or "",
+        transfer_status=data.get("transfer_status") or "",
+        trl_min=data.get("trl_min"),
+        sort=data.get("sort") or "newest",
+        ufpl=data.get("ufpl") or "",
     )
     return form, query
 
@@ -93,7 +99,8 @@ def hall(request: HttpRequest) -> HttpResponse:
     form, query = hall_query_from(request)
     cap = KEYWORD_COUNT_CAP if query.q else COUNT_CAP
     page = CappedPaginator(achievement_hall(query), PAGE_SIZE, cap, ids_first=not query.q).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "query": query, "params": params.urlencode()}
@@ -107,17 +114,28 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = get_object_or_404(
         with_rights_grant_flag(achievement_visible_to(request.user))
         .annotate(has_attachments=Exists(Attachment.objects.filter(achievement=OuterRef("pk"))))
-        .select_related("owner").defer("search_text"),
+        .select_related("owner")
+        .defer("search_text"),
         pk=pk,
     )
     # A plain query, not prefetch_related: its machinery cost ~0.4 ms more a page.
     completers = list(achievement.completers.all())
     user = request.user
     is_owner = user.is_authenticated and user.organisation_id == achievement.owner_id  # type: ignore[union-attr]
-    can_edit = is_owner and user.can_edit_achievements and (  # type: ignore[union-attr]
-        achievement.status in services.EDITABLE_STATES)
-    can_review = user.is_authenticated and user.is_reviewer and (  # type: ignore[union-attr]
-        achievement.status == AchievementStatus.SUBMITTED)
+    can_edit = (
+        is_owner
+        and user.can_edit_achievements
+        and (  # type: ignore[union-attr]
+            achievement.status in services.EDITABLE_STATES
+        )
+    )
+    can_review = (
+        user.is_authenticated
+        and user.is_reviewer
+        and (  # type: ignore[union-attr]
+            achievement.status == AchievementStatus.SUBMITTED
+        )
+    )
     context = {
         "a": achievement,
         "completers": completers,
@@ -148,7 +166,8 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     achievement = None
     if pk is not None:
         achievement = get_object_or_404(
-            Achievement.objects.filter(owner_id=user.organisation_id), pk=pk  # type: ignore[union-attr]
+            Achievement.objects.filter(owner_id=user.organisation_id),
+            pk=pk,  # type: ignore[union-attr]
         )
     if request.method == "POST":
         form = AchievementForm(request.POST)
@@ -160,7 +179,9 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     )
                 else:
                     achievement = services.achievement_update(
-                        user=user, achievement=achievement, data=form.service_data(),
+                        user=user,
+                        achievement=achievement,
+                        data=form.service_data(),
                         completers=form.completer_rows(),
                     )
             except ValidationError as exc:

@@ -28,7 +28,10 @@ def digest(state: Mapping[str, Any] | None) -> str:
 
 def entry_hash(fields: Mapping[str, Any], prev_hash: str) -> str:
     payload = json.dumps(
-        {**fields, "prev_hash": prev_hash}, sort_keys=True, ensure_ascii=False, default=str,
+        {**fields, "prev_hash": prev_hash},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
         separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -56,7 +59,9 @@ def verify(entries: Iterable[tuple[int, Mapping[str, Any], str, str]]) -> Proble
                     seq, "deleted", f"第 {expected_seq} 条至第 {seq - 1} 条记录缺失（被删除）"
                 )
             if prev_hash in hashes:
-                return Problem(seq, "reordered", f"第 {seq} 条记录的前序哈希指向其他位置（顺序被调换）")
+                return Problem(
+                    seq, "reordered", f"第 {seq} 条记录的前序哈希指向其他位置（顺序被调换）"
+                )
             return Problem(seq, "deleted", f"第 {seq} 条记录之前的记录缺失（被删除）")
         if seq != expected_seq:
             return Problem(seq, "reordered", f"第 {seq} 条记录的序号与链上位置不符（顺序被调换）")

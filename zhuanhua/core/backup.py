@@ -64,7 +64,9 @@ ERR_EXTRA_MEMBER = "备份文件被改动：含有清单之外的文件 {name}"
 ERR_CHECKSUM = "备份文件校验失败：{name} 的 SHA-256 与清单不符，文件可能被篡改或损坏，已拒绝恢复"
 ERR_COUNT = "备份文件校验失败：{label} 的行数与清单不符"
 ERR_NOT_EMPTY = "目标数据库不为空（已有 {total} 条数据，例如 {example}）。恢复只写入空数据库；确认要清空并覆盖时请加 --force"
-ERR_SCHEMA_NEWER = "备份来自更新的数据库结构（本库缺少迁移 {migration}），请先升级代码并运行 migrate 后再恢复"
+ERR_SCHEMA_NEWER = (
+    "备份来自更新的数据库结构（本库缺少迁移 {migration}），请先升级代码并运行 migrate 后再恢复"
+)
 ERR_UNMIGRATED = "数据库有未执行的迁移（例如 {migration}），请先运行 zhuanhua migrate 再备份"
 ERR_FORMAT = "不支持的备份格式：请使用 .tar.gz 或 .zip 文件名"
 
@@ -93,6 +95,7 @@ class RestoreResult:
 
 
 # --------------------------------------------------------------------------- models
+
 
 def backup_models() -> list[type[models.Model]]:
     """Every concrete, managed model of every installed app, in dependency order."""
@@ -149,6 +152,7 @@ def applied_migrations() -> dict[str, list[str]]:
 
 
 # --------------------------------------------------------------------------- archive I/O
+
 
 def archive_kind(path: Path) -> str:
     name = path.name.lower()
@@ -263,6 +267,7 @@ def _extract(archive: Path, into: Path) -> dict[str, dict[str, Any]]:
 
 # --------------------------------------------------------------------------- backup
 
+
 def backup(path: Path | str, *, log: Callable[[str], None] = lambda _m: None) -> BackupResult:
     """Write the archive to `path` (atomically: a temporary file renamed at the end)."""
     path = Path(path)
@@ -277,7 +282,9 @@ def backup(path: Path | str, *, log: Callable[[str], None] = lambda _m: None) ->
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         migration = plan[0][0]
-        raise BackupError(ERR_UNMIGRATED.format(migration=f"{migration.app_label}.{migration.name}"))
+        raise BackupError(
+            ERR_UNMIGRATED.format(migration=f"{migration.app_label}.{migration.name}")
+        )
     ordered = backup_models()
     writer = _Writer(partial, kind)
     try:
@@ -295,8 +302,11 @@ def backup(path: Path | str, *, log: Callable[[str], None] = lambda _m: None) ->
                     n = 0
                     with scratch.open("w", encoding="utf-8") as out:
                         for row in _rows(model):
-                            out.write(json.dumps(row, cls=_Encoder, ensure_ascii=False,
-                                                 separators=(",", ":")))
+                            out.write(
+                                json.dumps(
+                                    row, cls=_Encoder, ensure_ascii=False, separators=(",", ":")
+                                )
+                            )
                             out.write("\n")
                             n += 1
                     counts[label] = n
@@ -334,11 +344,17 @@ def backup(path: Path | str, *, log: Callable[[str], None] = lambda _m: None) ->
         raise
     writer.close()
     os.replace(partial, path)
-    return BackupResult(path=path, counts=counts, files=files, file_bytes=file_bytes,
-                        archive_bytes=path.stat().st_size)
+    return BackupResult(
+        path=path,
+        counts=counts,
+        files=files,
+        file_bytes=file_bytes,
+        archive_bytes=path.stat().st_size,
+    )
 
 
 # --------------------------------------------------------------------------- restore
+
 
 def read_verified(archive: Path, into: Path) -> dict[str, Any]:
     """Extract `archive` into `into` and check it against its manifest; return the manifest."""
@@ -390,11 +406,13 @@ def wipe() -> None:
     tables = [m._meta.db_table for m in backup_models()]
     tables += [
         f.remote_field.through._meta.db_table
-        for m in backup_models() for f in m._meta.local_many_to_many
+        for m in backup_models()
+        for f in m._meta.local_many_to_many
         if f.remote_field.through._meta.auto_created
     ]
-    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True,
-                                          allow_cascade=connection.vendor == "postgresql")
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=connection.vendor == "postgresql"
+    )
     with transaction.atomic():
         # PostgreSQL refuses to TRUNCATE a table with pending deferred FK checks: fire them first.
         connection.check_constraints()
@@ -429,11 +447,12 @@ def _insert_raw(objs: list[models.Model]) -> None:
     fields = [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
     size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
     for start in range(0, len(objs), size):
-        model._base_manager._insert(objs[start:start + size], fields=fields, raw=True)
+        model._base_manager._insert(objs[start : start + size], fields=fields, raw=True)
 
 
-def restore(archive: Path | str, *, force: bool = False,
-            log: Callable[[str], None] = lambda _m: None) -> RestoreResult:
+def restore(
+    archive: Path | str, *, force: bool = False, log: Callable[[str], None] = lambda _m: None
+) -> RestoreResult:
     from zhuanhua.audit.services import audit_verify
 
     archive = Path(archive)
@@ -450,8 +469,11 @@ def restore(archive: Path | str, *, force: bool = False,
                     raise BackupError(ERR_SCHEMA_NEWER.format(migration=f"{app}.{name}"))
         known = {_label(m): m for m in backup_models()}
         order = [label for label in manifest["order"] if label in known]
-        notes = [f"本库没有模型 {label}，其数据未恢复" for label in manifest["order"]
-                 if label not in known and manifest["counts"].get(label)]
+        notes = [
+            f"本库没有模型 {label}，其数据未恢复"
+            for label in manifest["order"]
+            if label not in known and manifest["counts"].get(label)
+        ]
         total, example = existing_rows()
         flushed = False
         counts: dict[str, int] = {}
@@ -490,5 +512,11 @@ def restore(archive: Path | str, *, force: bool = False,
             shutil.copyfile(root / name, target)
             files += 1
             file_bytes += int(meta["size"])
-    return RestoreResult(counts=counts, files=files, file_bytes=file_bytes, flushed=flushed,
-                         audit_problem=audit_verify(), notes=notes)
+    return RestoreResult(
+        counts=counts,
+        files=files,
+        file_bytes=file_bytes,
+        flushed=flushed,
+        audit_problem=audit_verify(),
+        notes=notes,
+    )

@@ -42,7 +42,11 @@ class PoEntry:
         return bool(self.msgstr) and all(self.msgstr.values())
 
     def mo_key(self) -> str:
-        key = self.msgid if self.msgid_plural is None else self.msgid + PLURAL_GLUE + self.msgid_plural
+        key = (
+            self.msgid
+            if self.msgid_plural is None
+            else self.msgid + PLURAL_GLUE + self.msgid_plural
+        )
         return key if self.msgctxt is None else self.msgctxt + CONTEXT_GLUE + key
 
     def mo_value(self) -> str:

@@ -29,7 +29,10 @@ class StoredFile(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+        "accounts.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

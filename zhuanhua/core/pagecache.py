@@ -68,13 +68,15 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, gen: int) -> str:
-    parts = "\n".join((
-        request.get_full_path(),
-        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
-        request.headers.get("Accept-Language", ""),
-        request.headers.get("HX-Request", ""),
-        request.headers.get("Accept", "")[:100],
-    ))
+    parts = "\n".join(
+        (
+            request.get_full_path(),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.headers.get("Accept-Language", ""),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("Accept", "")[:100],
+        )
+    )
     return f"pagecache:{gen}:{hashlib.sha1(parts.encode()).hexdigest()}"
 
 
@@ -99,8 +101,12 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = timeout()
-        if (seconds <= 0 or request.method not in ("GET", "HEAD")
-                or not CACHEABLE_PATHS.match(request.path_info) or not _anonymous(request)):
+        if (
+            seconds <= 0
+            or request.method not in ("GET", "HEAD")
+            or not CACHEABLE_PATHS.match(request.path_info)
+            or not _anonymous(request)
+        ):
             return self.get_response(request)
         key = _key(request, generation())
         stored = cache.get(key)

@@ -17,7 +17,12 @@ MAX_OFFSET = 1_000_000
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
     class Input(Schema):
-        limit: int = Field(min(ninja_settings.PAGINATION_PER_PAGE, MAX_LIMIT), ge=1, le=MAX_LIMIT, description="每页条数（1–200）")
+        limit: int = Field(
+            min(ninja_settings.PAGINATION_PER_PAGE, MAX_LIMIT),
+            ge=1,
+            le=MAX_LIMIT,
+            description="每页条数（1–200）",
+        )
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数（0–1000000）")
 
     def __init__(self, **kwargs: object) -> None:

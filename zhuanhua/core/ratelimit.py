@@ -103,13 +103,17 @@ class RateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rule = self.paths().get(request.path_info)
-        if rule is not None and request.method in rule.methods and (
-            not rule.param or request.GET.get(rule.param, "").strip()
+        if (
+            rule is not None
+            and request.method in rule.methods
+            and (not rule.param or request.GET.get(rule.param, "").strip())
         ):
             setting = limits().get(rule.name)
             if setting:
                 limit, window = setting
-                allowed, retry_after = hit(f"rl:{rule.name}:{client_address(request)}", limit, window)
+                allowed, retry_after = hit(
+                    f"rl:{rule.name}:{client_address(request)}", limit, window
+                )
                 if not allowed:
                     return too_many(request, retry_after)
         return self.get_response(request)
@@ -118,8 +122,9 @@ class RateLimitMiddleware:
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     response: HttpResponse
     if request.path_info.startswith("/api/"):
-        response = JsonResponse({"detail": ERR_RATE_LIMITED}, status=429,
-                                json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {"detail": ERR_RATE_LIMITED}, status=429, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         body = (
             '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'

@@ -23,8 +23,14 @@ ALLOWED: dict[str, set[str]] = {
     ".png": {"image/png"},
     ".jpg": {"image/jpeg"},
     ".jpeg": {"image/jpeg"},
-    ".docx": {"application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    ".xlsx": {"application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    ".docx": {
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    },
+    ".xlsx": {
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    },
     ".zip": {"application/zip"},
 }
 

@@ -40,9 +40,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         mine = Achievement.objects.filter(owner_id=user.organisation_id)  # type: ignore[union-attr]
         drafts = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")
         context["drafts"] = drafts.only("id", "title")[:20]
-        context["returned"] = drafts.exclude(return_reason="").only(
-            "id", "title", "return_reason"
-        )[:20]
+        context["returned"] = drafts.exclude(return_reason="").only("id", "title", "return_reason")[
+            :20
+        ]
         counts = status_counts(user.organisation_id)  # type: ignore[union-attr]
         context["submitted_count"] = counts.get(AchievementStatus.SUBMITTED, 0)
         context["mine_counts"] = {
@@ -54,7 +54,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if user.is_reviewer:  # type: ignore[union-attr]
         context["review_queue"] = (
             Achievement.objects.filter(status=AchievementStatus.SUBMITTED)
-            .select_related("owner").only("id", "title", "submitted_at", "owner__name")
+            .select_related("owner")
+            .only("id", "title", "submitted_at", "owner__name")
             .order_by("submitted_at")[:50]
         )
         context["pending_orgs_count"] = Organisation.objects.filter(

@@ -104,10 +104,15 @@ def get_event(request: HttpRequest, event_id: int) -> CreditEvent:
     return _detail(request, event)
 
 
-@router.post("/", response={201: CreditEventDetailOut}, auth=django_auth,
-             summary="记录失信行为（须已听取陈述申辩并上传证据；主管部门审核员）")
+@router.post(
+    "/",
+    response={201: CreditEventDetailOut},
+    auth=django_auth,
+    summary="记录失信行为（须已听取陈述申辩并上传证据；主管部门审核员）",
+)
 def record_event(
-    request: HttpRequest, payload: Form[CreditEventIn],
+    request: HttpRequest,
+    payload: Form[CreditEventIn],
     evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status:
     data = payload.dict()
@@ -116,8 +121,12 @@ def record_event(
     return Status(201, _detail(request, event))
 
 
-@router.post("/{event_id}/appeal", response=CreditEventDetailOut, auth=django_auth,
-             summary="记录申诉及复核决定（撤销或维持；主管部门审核员）")
+@router.post(
+    "/{event_id}/appeal",
+    response=CreditEventDetailOut,
+    auth=django_auth,
+    summary="记录申诉及复核决定（撤销或维持；主管部门审核员）",
+)
 def decide_appeal(request: HttpRequest, event_id: int, payload: AppealIn) -> CreditEvent:
     event = get_object_or_404(selectors.credit_event_visible_to(request.user), pk=event_id)
     event = services.credit_appeal_decide(user=request.user, event=event, **payload.dict())

@@ -9,7 +9,10 @@ class CreditEventKind(models.TextChoices):
 
 class CreditEventStatus(models.TextChoices):
     ACTIVE = "active", "有效"  # shown on the party's profile from effective_from to effective_to
-    EXPIRED = "expired", "已到期"  # effective_to has passed (the date decides, the job only records it)
+    EXPIRED = (
+        "expired",
+        "已到期",
+    )  # effective_to has passed (the date decides, the job only records it)
     REVOKED = "revoked", "已撤销（申诉）"  # revoked on appeal
 
 

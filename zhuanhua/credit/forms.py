@@ -38,14 +38,18 @@ class ServiceErrorsMixin:
 class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     organisation = forms.TypedChoiceField(label="当事机构", coerce=int)
     kind = forms.ChoiceField(label="失信行为", choices=CreditEventKind.choices)
-    description = forms.CharField(label="认定事实", max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    subject_type = forms.CharField(label="关联对象类型（可选，如 licensing.licence）", max_length=64,
-                                   required=False)
+    description = forms.CharField(
+        label="认定事实", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    subject_type = forms.CharField(
+        label="关联对象类型（可选，如 licensing.licence）", max_length=64, required=False
+    )
     subject_id = forms.CharField(label="关联对象编号（可选）", max_length=64, required=False)
     hearing_on = forms.DateField(label="听取陈述申辩日期", widget=forms.DateInput(attrs=DATE))
     party_statement = forms.CharField(
-        label="当事人陈述申辩意见", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="当事人陈述申辩意见",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="指引第八条：须先听取当事人陈述申辩，方可记录。",
     )
     effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs=DATE))
@@ -59,7 +63,8 @@ class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "—")] + [
             (o.pk, f"{o.name}（{o.uscc}）")
             for o in Organisation.objects.filter(status="approved")
-            .exclude(org_type="department").order_by("name")[:3000]
+            .exclude(org_type="department")
+            .order_by("name")[:3000]
         ]
 
     def service_data(self) -> dict[str, Any]:
@@ -72,13 +77,16 @@ class EvidenceForm(StyledFormMixin, forms.Form):
 
 class AppealForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     filed_on = forms.DateField(label="申诉日期", widget=forms.DateInput(attrs=DATE))
-    grounds = forms.CharField(label="申诉理由", max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    grounds = forms.CharField(
+        label="申诉理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     decision = forms.ChoiceField(label="复核决定", choices=AppealDecision.choices)
-    reason = forms.CharField(label="决定理由", max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="决定理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class StatusFilterForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "全部状态"), *CreditEventStatus.choices])
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *CreditEventStatus.choices]
+    )

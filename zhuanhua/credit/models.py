@@ -18,7 +18,9 @@ class CreditEvent(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="credit_events",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="credit_events",
         verbose_name="当事机构",
     )
     kind = models.CharField("失信行为", max_length=32, choices=CreditEventKind.choices)
@@ -34,7 +36,10 @@ class CreditEvent(models.Model):
         "状态", max_length=16, choices=CreditEventStatus.choices, default=CreditEventStatus.ACTIVE
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="记录人",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -44,7 +49,9 @@ class CreditEvent(models.Model):
         verbose_name = "失信记录"
         verbose_name_plural = "失信记录"
         ordering = ["-effective_from", "-id"]
-        indexes = [models.Index(fields=["organisation", "status", "effective_from", "effective_to"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "effective_from", "effective_to"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_kind_display()}"
@@ -77,7 +84,10 @@ class CreditEvidence(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -100,7 +110,10 @@ class CreditAppeal(models.Model):
     reason = models.TextField("决定理由")
     decided_on = models.DateField("决定日期")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="决定人",
     )
     decided_at = models.DateTimeField(auto_now_add=True)

@@ -52,8 +52,10 @@ def can_see_private(user: Any, event: CreditEvent) -> bool:
     if can_see_all(user):
         return True
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active
-        and user.organisation_id and user.organisation_id == event.organisation_id
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.organisation_id
+        and user.organisation_id == event.organisation_id
     )
 
 

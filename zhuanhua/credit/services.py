@@ -52,11 +52,16 @@ def _check_reviewer(user: Any) -> None:
 
 def event_state(event: CreditEvent) -> dict[str, Any]:
     return {
-        "organisation": event.organisation_id, "kind": event.kind,
-        "description": event.description, "subject_type": event.subject_type,
-        "subject_id": event.subject_id, "party_statement": event.party_statement,
-        "hearing_on": event.hearing_on, "effective_from": event.effective_from,
-        "effective_to": event.effective_to, "status": event.status,
+        "organisation": event.organisation_id,
+        "kind": event.kind,
+        "description": event.description,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "party_statement": event.party_statement,
+        "hearing_on": event.hearing_on,
+        "effective_from": event.effective_from,
+        "effective_to": event.effective_to,
+        "status": event.status,
     }
 
 
@@ -134,19 +139,32 @@ def _check_file(upload: UploadedFile) -> str:
         raise ValidationError({"evidence": exc.messages}) from None
 
 
-def _store_evidence(user: Any, event: CreditEvent, upload: UploadedFile, sha: str) -> CreditEvidence:
+def _store_evidence(
+    user: Any, event: CreditEvent, upload: UploadedFile, sha: str
+) -> CreditEvidence:
     evidence = CreditEvidence.objects.create(
-        event=event, file=upload, original_name=(upload.name or "")[:200],
+        event=event,
+        file=upload,
+        original_name=(upload.name or "")[:200],
         content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0, sha256=sha, uploaded_by=user,
+        size=upload.size or 0,
+        sha256=sha,
+        uploaded_by=user,
     )
-    audit_record(actor=user, obj=evidence, action="credit_evidence.add",
-                 after={"event": event.pk, "sha256": sha, "name": evidence.original_name})
+    audit_record(
+        actor=user,
+        obj=evidence,
+        action="credit_evidence.add",
+        after={"event": event.pk, "sha256": sha, "name": evidence.original_name},
+    )
     return evidence
 
 
 def credit_event_record(
-    *, user: Any, data: dict[str, Any], evidence: Sequence[UploadedFile],
+    *,
+    user: Any,
+    data: dict[str, Any],
+    evidence: Sequence[UploadedFile],
     today: dt.date | None = None,
 ) -> CreditEvent:
     """Record a credit event. Refused unless the party has been heard (its statement and the
@@ -173,9 +191,13 @@ def credit_event_record(
         raise ValidationError(problems)
     with transaction.atomic():
         event = CreditEvent.objects.create(recorded_by=user, **cleaned)
-        audit_record(actor=user, obj=event, action="credit_event.record",
-                     after=event_state(event),
-                     detail={"organisation": event.organisation_id, "kind": event.kind})
+        audit_record(
+            actor=user,
+            obj=event,
+            action="credit_event.record",
+            after=event_state(event),
+            detail={"organisation": event.organisation_id, "kind": event.kind},
+        )
         for upload, sha in zip(files, shas, strict=True):
             _store_evidence(user, event, upload, sha)
     return event
@@ -191,7 +213,13 @@ def credit_evidence_add(*, user: Any, event: CreditEvent, upload: UploadedFile) 
 
 
 def credit_appeal_decide(
-    *, user: Any, event: CreditEvent, filed_on: Any, grounds: str, decision: str, reason: str,
+    *,
+    user: Any,
+    event: CreditEvent,
+    filed_on: Any,
+    grounds: str,
+    decision: str,
+    reason: str,
     today: dt.date | None = None,
 ) -> CreditEvent:
     """Enter the party's appeal and the department's decision (returns the event, refreshed). ``revoked`` ends the record at
@@ -218,22 +246,33 @@ def credit_appeal_decide(
         locked = CreditEvent.objects.select_for_update().get(pk=event.pk)
         current = locked.status_on(today)
         if current != CreditEventStatus.ACTIVE:
-            raise ValidationError({"status": [ERR_NOT_ACTIVE.format(
-                status=CreditEventStatus(current).label)]})
+            raise ValidationError(
+                {"status": [ERR_NOT_ACTIVE.format(status=CreditEventStatus(current).label)]}
+            )
         if filed < locked.hearing_on or filed > today:
             raise ValidationError({"filed_on": [ERR_APPEAL_DATE]})
         appeal = CreditAppeal.objects.create(
-            event=locked, filed_on=filed, grounds=grounds, decision=decision, reason=reason,
-            decided_on=today, decided_by=user,
+            event=locked,
+            filed_on=filed,
+            grounds=grounds,
+            decision=decision,
+            reason=reason,
+            decided_on=today,
+            decided_by=user,
         )
         before = event_state(locked)
         if decision == AppealDecision.REVOKED:
             locked.status = TRANSITIONS[(locked.status, "revoke")]
             locked.closed_at = timezone.now()
             locked.save(update_fields=["status", "closed_at"])
-        audit_record(actor=user, obj=locked, action="credit_event.appeal", before=before,
-                     after=event_state(locked),
-                     detail={"appeal": appeal.pk, "decision": decision, "reason": reason})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="credit_event.appeal",
+            before=before,
+            after=event_state(locked),
+            detail={"appeal": appeal.pk, "decision": decision, "reason": reason},
+        )
     return event_refresh(locked)
 
 
@@ -257,7 +296,13 @@ def credit_expire_due(today: dt.date) -> dict[str, int]:
             locked.status = TRANSITIONS[(locked.status, "expire")]
             locked.closed_at = timezone.now()
             locked.save(update_fields=["status", "closed_at"])
-            audit_record(actor=None, obj=locked, action="credit_event.expire", before=before,
-                         after=event_state(locked), detail={"on": today.isoformat()})
+            audit_record(
+                actor=None,
+                obj=locked,
+                action="credit_event.expire",
+                before=before,
+                after=event_state(locked),
+                detail={"on": today.isoformat()},
+            )
             expired += 1
     return {"expired": expired}

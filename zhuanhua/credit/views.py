@@ -28,7 +28,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     context = {
-        "page": page, "today": today,
+        "page": page,
+        "today": today,
         "can_record": services.is_credit_reviewer(request.user),
         "own": selectors.credit_events_of_party(request.user).select_related("organisation"),
     }
@@ -42,7 +43,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
-        selectors.credit_event_visible_to(request.user).select_related("organisation", "recorded_by"),
+        selectors.credit_event_visible_to(request.user).select_related(
+            "organisation", "recorded_by"
+        ),
         pk=pk,
     )
     today = timezone.localdate()
@@ -72,7 +75,8 @@ def event_record(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 event = services.credit_event_record(
-                    user=request.user, data=form.service_data(),
+                    user=request.user,
+                    data=form.service_data(),
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as exc:
@@ -101,7 +105,9 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "申诉决定已记录。" + ("记录已撤销。" if event.status == "revoked" else ""))
+        messages.success(
+            request, "申诉决定已记录。" + ("记录已撤销。" if event.status == "revoked" else "")
+        )
     return redirect("credit:detail", pk=pk)
 
 
@@ -116,7 +122,9 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(message))
         return redirect("credit:detail", pk=pk)
     try:
-        services.credit_evidence_add(user=request.user, event=event, upload=form.cleaned_data["file"])
+        services.credit_evidence_add(
+            user=request.user, event=event, upload=form.cleaned_data["file"]
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -129,8 +137,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(CreditEvidence.objects.select_related("event"), pk=pk)
     if not selectors.can_see_private(request.user, evidence.event):
         raise Http404
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True,
-                            filename=evidence.original_name)
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -56,10 +56,15 @@ def list_org_charts(request: HttpRequest) -> list[str]:
     return [c.key for c in charts_for(own_dashboard_org(request.user))]
 
 
-@router.get("/mine/charts/{key}", response=ChartOut, auth=django_auth,
-            summary="本机构看板一个图表的数据（仅本人所在机构）")
-def get_org_chart(request: HttpRequest, key: str,
-                  filters: Query[OrgChartFilters]) -> dict[str, Any]:
+@router.get(
+    "/mine/charts/{key}",
+    response=ChartOut,
+    auth=django_auth,
+    summary="本机构看板一个图表的数据（仅本人所在机构）",
+)
+def get_org_chart(
+    request: HttpRequest, key: str, filters: Query[OrgChartFilters]
+) -> dict[str, Any]:
     org = own_dashboard_org(request.user)
     try:
         data = org_chart_data(key, org, org_filters_from(filters.dict()))

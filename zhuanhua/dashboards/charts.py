@@ -39,8 +39,12 @@ class ChartData:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "key": self.key, "title": self.title, "kind": self.kind, "columns": self.columns,
-            "rows": [[_jsonable(v) for v in row] for row in self.rows], "note": self.note,
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "columns": self.columns,
+            "rows": [[_jsonable(v) for v in row] for row in self.rows],
+            "note": self.note,
         }
 
 
@@ -111,12 +115,12 @@ def achievements_by_ip_type(filters: Filters) -> tuple[list[str], list[list[Any]
 @chart("achievements_by_field", "成果按行业领域", "bar")
 def achievements_by_field(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     counts = dict(
-        _published(filters).values_list("industry_field").annotate(n=Count("industry_field"))
+        _published(filters)
+        .values_list("industry_field")
+        .annotate(n=Count("industry_field"))
         .order_by()
     )
-    return ["行业领域", "成果数"], [
-        [label, counts.get(v, 0)] for v, label in IndustryField.choices
-    ]
+    return ["行业领域", "成果数"], [[label, counts.get(v, 0)] for v, label in IndustryField.choices]
 
 
 def _licences(filters: Filters, date_field: str = "created_at") -> Any:
@@ -132,8 +136,12 @@ def _licences(filters: Filters, date_field: str = "created_at") -> Any:
     return qs
 
 
-@chart("transfer_funnel", "转化漏斗：挂牌 → 洽谈 → 达成 → 签约 → 登记 → 付款", "funnel",
-       note="挂牌为发布了“先使用后付费”条款的成果；各环节按当年发生计")
+@chart(
+    "transfer_funnel",
+    "转化漏斗：挂牌 → 洽谈 → 达成 → 签约 → 登记 → 付款",
+    "funnel",
+    note="挂牌为发布了“先使用后付费”条款的成果；各环节按当年发生计",
+)
 def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.licensing.choices import InquiryStatus
     from zhuanhua.licensing.models import Inquiry, LicenceOffer, Payment
@@ -182,19 +190,21 @@ def amounts_by_month(filters: Filters) -> tuple[list[str], list[list[Any]]]:
 
     contracts = dict(
         scoped(ContractRegistration.objects.all(), "registered_on")
-        .annotate(month=TruncMonth("registered_on")).values_list("month")
-        .annotate(total=Sum("transaction_amount")).order_by()
+        .annotate(month=TruncMonth("registered_on"))
+        .values_list("month")
+        .annotate(total=Sum("transaction_amount"))
+        .order_by()
     )
     received = dict(
         scoped(Payment.objects.all(), "paid_on")
-        .annotate(month=TruncMonth("paid_on")).values_list("month")
-        .annotate(total=Sum("amount")).order_by()
+        .annotate(month=TruncMonth("paid_on"))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
     months = sorted(set(contracts) | set(received))
     zero = Decimal("0.00")
-    rows = [
-        [_month_label(m), contracts.get(m, zero), received.get(m, zero)] for m in months
-    ]
+    rows = [[_month_label(m), contracts.get(m, zero), received.get(m, zero)] for m in months]
     return ["月份", "合同成交额（元）", "实际到账额（元）"], rows
 
 
@@ -210,16 +220,24 @@ def licences_by_fee_model(filters: Filters) -> tuple[list[str], list[list[Any]]]
     return ["费用模式", "许可数"], [[label, counts.get(v, 0)] for v, label in FeeModel.choices]
 
 
-@chart("licence_alerts", "逾期与违约风险许可", "bar",
-       note="按每日任务发出的提醒统计涉及的许可数；违约风险为逾期超过 90 天，是否恶意违约由人工认定")
+@chart(
+    "licence_alerts",
+    "逾期与违约风险许可",
+    "bar",
+    note="按每日任务发出的提醒统计涉及的许可数；违约风险为逾期超过 90 天，是否恶意违约由人工认定",
+)
 def licence_alerts(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     labels = {"overdue": "逾期", "report_missing": "收入报告缺失", "default_risk": "违约风险"}
     from zhuanhua.licensing.models import LicenceAlert
 
     qs = _licences(filters)
     rows = [
-        [label, qs.filter(Exists(LicenceAlert.objects.filter(licence=OuterRef("pk"), code=code)))
-         .count()]
+        [
+            label,
+            qs.filter(
+                Exists(LicenceAlert.objects.filter(licence=OuterRef("pk"), code=code))
+            ).count(),
+        ]
         for code, label in labels.items()
     ]
     return ["提醒类型", "许可数"], rows
@@ -238,8 +256,11 @@ def use_first_list(filters: Filters) -> tuple[list[str], list[list[Any]]]:
         qs.annotate(m=TruncMonth("joined_on")).values_list("m").annotate(n=Count("id")).order_by()
     )
     left = dict(
-        qs.filter(left_on__isnull=False).annotate(m=TruncMonth("left_on")).values_list("m")
-        .annotate(n=Count("id")).order_by()
+        qs.filter(left_on__isnull=False)
+        .annotate(m=TruncMonth("left_on"))
+        .values_list("m")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     rows: list[list[Any]] = []
     size = 0

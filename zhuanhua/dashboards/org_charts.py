@@ -126,14 +126,21 @@ def unit_achievements_by_status(org: Any, filters: OrgFilters) -> tuple[list[str
     from zhuanhua.achievements.models import Achievement
 
     counts = dict(
-        Achievement.objects.filter(owner=org).values_list("status").annotate(n=Count("id"))
+        Achievement.objects.filter(owner=org)
+        .values_list("status")
+        .annotate(n=Count("id"))
         .order_by()
     )
     return ["状态", "成果数"], [[label, counts.get(v, 0)] for v, label in AchievementStatus.choices]
 
 
-@org_chart("unit_deals", "本单位交易：意向 → 达成 → 签约 → 登记 → 收款", "funnel", UNIT,
-           note="本单位作为许可方的承接意向与许可；年度筛选按发起时间")
+@org_chart(
+    "unit_deals",
+    "本单位交易：意向 → 达成 → 签约 → 登记 → 收款",
+    "funnel",
+    UNIT,
+    note="本单位作为许可方的承接意向与许可；年度筛选按发起时间",
+)
 def unit_deals(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.licensing.choices import InquiryStatus
     from zhuanhua.licensing.models import Inquiry, Licence, Payment
@@ -153,8 +160,13 @@ def unit_deals(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]
     return ["环节", "数量"], rows
 
 
-@org_chart("unit_income_by_month", "许可收入到账（按月）", "line", UNIT,
-           note="本单位作为许可方记录的到账付款")
+@org_chart(
+    "unit_income_by_month",
+    "许可收入到账（按月）",
+    "line",
+    UNIT,
+    note="本单位作为许可方记录的到账付款",
+)
 def unit_income_by_month(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.licensing.models import Payment
 
@@ -162,14 +174,21 @@ def unit_income_by_month(org: Any, filters: OrgFilters) -> tuple[list[str], list
     if filters.year:
         qs = qs.filter(paid_on__year=filters.year)
     totals = (
-        qs.annotate(month=TruncMonth("paid_on")).values_list("month")
-        .annotate(total=Sum("amount")).order_by("month")
+        qs.annotate(month=TruncMonth("paid_on"))
+        .values_list("month")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
     )
     return ["月份", "到账金额（元）"], [[_month_label(m), t] for m, t in totals]
 
 
-@org_chart("unit_distributions", "收益分配登记（按年度）", "bar", UNIT,
-           note="已登记的收益分配方案的收入与扣除列支成本后的净收入")
+@org_chart(
+    "unit_distributions",
+    "收益分配登记（按年度）",
+    "bar",
+    UNIT,
+    note="已登记的收益分配方案的收入与扣除列支成本后的净收入",
+)
 def unit_distributions(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.licensing.models import DistributionPlan
 
@@ -177,7 +196,8 @@ def unit_distributions(org: Any, filters: OrgFilters) -> tuple[list[str], list[l
     if filters.year:
         qs = qs.filter(recorded_on__year=filters.year)
     totals = (
-        qs.annotate(y=ExtractYear("recorded_on")).values_list("y")
+        qs.annotate(y=ExtractYear("recorded_on"))
+        .values_list("y")
         .annotate(income=Sum("income_amount"), net=Sum("net_income_amount"))
         .order_by("y")
     )
@@ -194,8 +214,7 @@ def _grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], list[l
         qs = qs.filter(granted_on__year=filters.year)
     totals = (
         qs.values_list("measure")
-        .annotate(total=Sum("amount"),
-                  paid=Sum("amount", filter=Q(status="paid"), default=ZERO))
+        .annotate(total=Sum("amount"), paid=Sum("amount", filter=Q(status="paid"), default=ZERO))
         .order_by("measure")
     )
     return columns, [[_measure_label(m), t, p] for m, t, p in totals]
@@ -211,14 +230,24 @@ def _measure_label(code: str) -> str:
     return f"{code} {measure.title}" if measure else code
 
 
-@org_chart("unit_grants_by_measure", "补助（按政策措施）", "bar", UNIT,
-           note="经审核批准的补助；年度筛选按计补日期")
+@org_chart(
+    "unit_grants_by_measure",
+    "补助（按政策措施）",
+    "bar",
+    UNIT,
+    note="经审核批准的补助；年度筛选按计补日期",
+)
 def unit_grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     return _grants_by_measure(org, filters)
 
 
-@org_chart("unit_transfer_reports", "转化清单报送情况（近三年）", "bar", UNIT,
-           note="应报未报：年度已结束而该年度没有已报送的转化清单")
+@org_chart(
+    "unit_transfer_reports",
+    "转化清单报送情况（近三年）",
+    "bar",
+    UNIT,
+    note="应报未报：年度已结束而该年度没有已报送的转化清单",
+)
 def unit_transfer_reports(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.transfer.choices import ReportStatus
     from zhuanhua.transfer.models import TransferReport
@@ -226,8 +255,11 @@ def unit_transfer_reports(org: Any, filters: OrgFilters) -> tuple[list[str], lis
     this_year = filters.today.year
     years = [filters.year] if filters.year else list(range(this_year - 2, this_year + 1))
     counts = {
-        (y, s): n for y, s, n in TransferReport.objects.filter(organisation=org, year__in=years)
-        .values_list("year", "status").annotate(n=Count("id")).order_by()
+        (y, s): n
+        for y, s, n in TransferReport.objects.filter(organisation=org, year__in=years)
+        .values_list("year", "status")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     rows = []
     for y in years:
@@ -274,9 +306,8 @@ def payables(org: Any, today: dt.date) -> tuple[dict[dt.date, Decimal], Decimal,
     months = _months_ahead(today)
     by_month = dict.fromkeys(months, ZERO)
     overdue = outstanding = ZERO
-    licences = (
-        Licence.objects.filter(licensee=org, status=LicenceStatus.ACTIVE)
-        .prefetch_related("revenue_reports", "payments", "milestones")
+    licences = Licence.objects.filter(licensee=org, status=LicenceStatus.ACTIVE).prefetch_related(
+        "revenue_reports", "payments", "milestones"
     )
     for licence in licences:
         schedule = licence_schedule(licence, today)
@@ -291,16 +322,26 @@ def payables(org: Any, today: dt.date) -> tuple[dict[dt.date, Decimal], Decimal,
     return by_month, overdue, outstanding
 
 
-@org_chart("ent_dues_by_month", "未来 12 个月应付许可费（按到期月）", "bar", ENTERPRISE,
-           note="履行中的许可按付款计划计算的待付金额；收入提成在报送收入报告后计入，"
-                "待里程碑的阶段性支付在里程碑达成后计入")
+@org_chart(
+    "ent_dues_by_month",
+    "未来 12 个月应付许可费（按到期月）",
+    "bar",
+    ENTERPRISE,
+    note="履行中的许可按付款计划计算的待付金额；收入提成在报送收入报告后计入，"
+    "待里程碑的阶段性支付在里程碑达成后计入",
+)
 def ent_dues_by_month(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     by_month, _, _ = payables(org, filters.today)
     return ["到期月份", "应付金额（元）"], [[_month_label(m), v] for m, v in by_month.items()]
 
 
-@org_chart("ent_payables_status", "许可费欠付情况", "bar", ENTERPRISE,
-           note="逾期为已过付款期限仍未付清的金额")
+@org_chart(
+    "ent_payables_status",
+    "许可费欠付情况",
+    "bar",
+    ENTERPRISE,
+    note="逾期为已过付款期限仍未付清的金额",
+)
 def ent_payables_status(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     by_month, overdue, outstanding = payables(org, filters.today)
     return ["项目", "金额（元）"], [
@@ -310,8 +351,13 @@ def ent_payables_status(org: Any, filters: OrgFilters) -> tuple[list[str], list[
     ]
 
 
-@org_chart("ent_needs", "本企业技术需求与回应", "bar", ENTERPRISE,
-           note="回应为科研单位以其成果对需求作出的回应（需求对接）")
+@org_chart(
+    "ent_needs",
+    "本企业技术需求与回应",
+    "bar",
+    ENTERPRISE,
+    note="回应为科研单位以其成果对需求作出的回应（需求对接）",
+)
 def ent_needs(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     columns = ["需求状态", "需求数", "收到回应"]
     need_model = _model("needs", "TechnologyNeed", columns)
@@ -330,8 +376,7 @@ def ent_needs(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]
     ]
 
 
-@org_chart("ent_applications", "补助申请（按状态）", "bar", ENTERPRISE,
-           note="年度筛选按申请日期")
+@org_chart("ent_applications", "补助申请（按状态）", "bar", ENTERPRISE, note="年度筛选按申请日期")
 def ent_applications(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     columns = ["状态", "申请数"]
     app_model = _model("subsidies", "SubsidyApplication", columns)
@@ -344,14 +389,24 @@ def ent_applications(org: Any, filters: OrgFilters) -> tuple[list[str], list[lis
     return columns, [[label, counts.get(v, 0)] for v, label in ApplicationStatus.choices]
 
 
-@org_chart("ent_grants_by_measure", "补助（按政策措施）", "bar", ENTERPRISE,
-           note="经审核批准的补助；年度筛选按计补日期")
+@org_chart(
+    "ent_grants_by_measure",
+    "补助（按政策措施）",
+    "bar",
+    ENTERPRISE,
+    note="经审核批准的补助；年度筛选按计补日期",
+)
 def ent_grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     return _grants_by_measure(org, filters)
 
 
-@org_chart("ent_vouchers", "科技创新券（按年度）", "bar", ENTERPRISE,
-           note="已使用含待兑付与已兑付；剩余 = 下达额度 − 已使用")
+@org_chart(
+    "ent_vouchers",
+    "科技创新券（按年度）",
+    "bar",
+    ENTERPRISE,
+    note="已使用含待兑付与已兑付；剩余 = 下达额度 − 已使用",
+)
 def ent_vouchers(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     from zhuanhua.vouchers.models import VoucherQuota
     from zhuanhua.vouchers.selectors import voucher_ledger
@@ -359,17 +414,40 @@ def ent_vouchers(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[An
     if filters.year:
         years = [filters.year]
     else:
-        years = sorted(set(VoucherQuota.objects.filter(enterprise=org)
-                           .values_list("year", flat=True)) | {filters.today.year})
+        years = sorted(
+            set(VoucherQuota.objects.filter(enterprise=org).values_list("year", flat=True))
+            | {filters.today.year}
+        )
     rows = []
     for year in years:  # one ledger per year the enterprise had a quota: a handful
         ledger = voucher_ledger(org, year)
-        rows.append([f"{year} 年", ledger.issued_amount, ledger.spent_amount,
-                     ledger.redeemed_amount, ledger.pending_amount, ledger.left_amount])
-    return ["年度", "下达额度（元）", "已使用（元）", "已兑付（元）", "待审核兑付（元）", "剩余（元）"], rows
+        rows.append(
+            [
+                f"{year} 年",
+                ledger.issued_amount,
+                ledger.spent_amount,
+                ledger.redeemed_amount,
+                ledger.pending_amount,
+                ledger.left_amount,
+            ]
+        )
+    return [
+        "年度",
+        "下达额度（元）",
+        "已使用（元）",
+        "已兑付（元）",
+        "待审核兑付（元）",
+        "剩余（元）",
+    ], rows
 
 
 __all__ = [
-    "ENTERPRISE", "ORG_CHARTS", "UNIT", "OrgFilters", "audience_of", "charts_for",
-    "org_chart_data", "payables",
+    "ENTERPRISE",
+    "ORG_CHARTS",
+    "UNIT",
+    "OrgFilters",
+    "audience_of",
+    "charts_for",
+    "org_chart_data",
+    "payables",
 ]

@@ -30,16 +30,26 @@ def annual_figures(year: int) -> list[tuple[str, str]]:
 
     published = Achievement.objects.filter(status="published")
     zero = Decimal("0.00")
-    contract = ContractRegistration.objects.filter(registered_on__year=year).aggregate(
-        s=Sum("transaction_amount"))["s"] or zero
+    contract = (
+        ContractRegistration.objects.filter(registered_on__year=year).aggregate(
+            s=Sum("transaction_amount")
+        )["s"]
+        or zero
+    )
     received = Payment.objects.filter(paid_on__year=year).aggregate(s=Sum("amount"))["s"] or zero
     year_end = dt.date(year, 12, 31)
-    on_list = UseFirstListEntry.objects.filter(joined_on__lte=year_end).exclude(
-        left_on__lte=year_end).count()
+    on_list = (
+        UseFirstListEntry.objects.filter(joined_on__lte=year_end)
+        .exclude(left_on__lte=year_end)
+        .count()
+    )
     return [
         ("当年新发布成果", f"{published.filter(published_at__year=year).count()} 项"),
         ("年末累计已发布成果", f"{published.filter(published_at__year__lte=year).count()} 项"),
-        ("当年签订“先使用后付费”许可", f"{Licence.objects.filter(signed_on__year=year).count()} 项"),
+        (
+            "当年签订“先使用后付费”许可",
+            f"{Licence.objects.filter(signed_on__year=year).count()} 项",
+        ),
         ("当年认定登记合同成交额", f"{contract:,.2f} 元"),
         ("当年许可费实际到账额", f"{received:,.2f} 元"),
         ("年末先用后转清单在列成果", f"{on_list} 项"),
@@ -54,14 +64,20 @@ def render_svgs(charts: list[ChartData]) -> dict[str, str]:
         return {}
     geojson = settings.ZHUANHUA_SHARED_DATA / "geo" / "yunnan_prefectures.geojson"
     doc = {
-        "charts": [c.as_json() for c in charts], "width": 680, "height": 300,
+        "charts": [c.as_json() for c in charts],
+        "width": 680,
+        "height": 300,
         "geojson": str(geojson) if geojson.exists() else None,
     }
     try:
         done = subprocess.run(  # noqa: S603 - fixed script, JSON on stdin
-            [node, str(SSR_SCRIPT)], input=json.dumps(doc, ensure_ascii=False),
-            capture_output=True, text=True, timeout=SSR_TIMEOUT_SECONDS,
-            cwd=settings.BASE_DIR, check=True,
+            [node, str(SSR_SCRIPT)],
+            input=json.dumps(doc, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            timeout=SSR_TIMEOUT_SECONDS,
+            cwd=settings.BASE_DIR,
+            check=True,
         )
     except (subprocess.SubprocessError, OSError):
         return {}
@@ -75,10 +91,15 @@ def annual_report_html(year: int) -> str:
         {"data": c, "svg": mark_safe(svgs[c.key]) if c.key in svgs else None}  # noqa: S308
         for c in charts
     ]
-    return render_to_string("dashboards/annual_report.html", {
-        "year": year, "figures": annual_figures(year), "sections": sections,
-        "generated_at": timezone.localtime(),
-    })
+    return render_to_string(
+        "dashboards/annual_report.html",
+        {
+            "year": year,
+            "figures": annual_figures(year),
+            "sections": sections,
+            "generated_at": timezone.localtime(),
+        },
+    )
 
 
 def annual_report_pdf(year: int) -> bytes:

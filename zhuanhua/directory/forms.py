@@ -30,8 +30,9 @@ class ProviderForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=ProviderKind.choices)
     name = forms.CharField(label="名称", max_length=200)
     is_enclave = forms.BooleanField(label="省外“飞地”孵化器", required=False)
-    prefecture = forms.ChoiceField(label="所在州（市）", required=False,
-                                   choices=[("", "请选择"), *PREFECTURE_CHOICES])
+    prefecture = forms.ChoiceField(
+        label="所在州（市）", required=False, choices=[("", "请选择"), *PREFECTURE_CHOICES]
+    )
     location = forms.CharField(label="地址（省外填写城市）", max_length=300, required=False)
     introduction = forms.CharField(label="简介", widget=forms.Textarea(attrs={"rows": 4}))
     capacity = forms.CharField(label="服务能力", max_length=500, required=False)
@@ -50,8 +51,9 @@ class OfferForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 
 class RequestForm(StyledFormMixin, forms.Form):
-    description = forms.CharField(label="需求说明", max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="需求说明", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AcceptForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -65,23 +67,30 @@ class DeclineForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class DeliverForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     delivered_on = forms.DateField(label="交付日期", widget=DATE)
-    note = forms.CharField(label="交付说明", required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="交付说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class VoucherPayForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     voucher_amount = forms.DecimalField(
-        label="本次使用创新券（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2,
-        help_text="不超过合同金额的 50%（含此前已用），且不超过本年度剩余额度")
+        label="本次使用创新券（元）",
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        help_text="不超过合同金额的 50%（含此前已用），且不超过本年度剩余额度",
+    )
 
 
 class ManagerForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=60)
     level = forms.ChoiceField(label="级别", choices=ManagerLevel.choices)
-    fields = forms.MultipleChoiceField(label="服务领域", choices=IndustryField.choices,
-                                       required=False)
-    introduction = forms.CharField(label="个人简介", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+    fields = forms.MultipleChoiceField(
+        label="服务领域", choices=IndustryField.choices, required=False
+    )
+    introduction = forms.CharField(
+        label="个人简介", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
     contact_email = forms.EmailField(label="联系邮箱", required=False)
     is_public = forms.BooleanField(label="公开展示", required=False, initial=True)
@@ -105,15 +114,17 @@ class CourseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class AttendanceForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     manager = forms.IntegerField(label="技术经理人（登记编号）", min_value=1)
-    hours = forms.DecimalField(label="计入学时（空则按课程学时）", max_digits=6, decimal_places=1,
-                               required=False)
+    hours = forms.DecimalField(
+        label="计入学时（空则按课程学时）", max_digits=6, decimal_places=1, required=False
+    )
     passed = forms.BooleanField(label="考核合格", required=False, initial=True)
 
 
 class BrokerForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     broker = forms.IntegerField(label="技术经理人（登记编号）", min_value=1)
-    contract_amount = forms.DecimalField(label="技术合同成交金额（元）", max_digits=17,
-                                         decimal_places=2)
+    contract_amount = forms.DecimalField(
+        label="技术合同成交金额（元）", max_digits=17, decimal_places=2
+    )
     is_related_party = forms.BooleanField(label="关联技术交易", required=False)
 
 

@@ -18,14 +18,17 @@ from zhuanhua.directory.choices import ManagerLevel, ProviderKind, RequestStatus
 
 class ServiceProvider(models.Model):
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="service_profiles",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="service_profiles",
         verbose_name="建设/运营单位",
     )
     kind = models.CharField("类型", max_length=32, choices=ProviderKind.choices)
     name = models.CharField("名称", max_length=200)
     is_enclave = models.BooleanField("省外“飞地”孵化器", default=False)
-    prefecture = models.CharField("所在州（市）", max_length=6, choices=PREFECTURE_CHOICES,
-                                  blank=True)
+    prefecture = models.CharField(
+        "所在州（市）", max_length=6, choices=PREFECTURE_CHOICES, blank=True
+    )
     location = models.CharField("地址（省外填写城市）", max_length=300, blank=True)
     introduction = models.TextField("简介")
     capacity = models.CharField("服务能力", max_length=500, blank=True)
@@ -34,7 +37,10 @@ class ServiceProvider(models.Model):
     contact_email = models.EmailField("联系邮箱", blank=True)
     is_public = models.BooleanField("公开展示", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,8 +49,9 @@ class ServiceProvider(models.Model):
         verbose_name_plural = "科技服务机构"
         ordering = ["kind", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "kind", "name"],
-                                    name="directory_provider_name_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "name"], name="directory_provider_name_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,17 +83,24 @@ class ServiceRequest(models.Model):
     offer = models.ForeignKey(ServiceOffer, on_delete=models.PROTECT, related_name="requests")
     provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="requests")
     requester = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="service_requests",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="service_requests",
         verbose_name="委托企业",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     description = models.TextField("需求说明")
-    status = models.CharField("状态", max_length=16, choices=RequestStatus.choices,
-                              default=RequestStatus.REQUESTED)
-    contract_amount = models.DecimalField("合同金额（元）", max_digits=17, decimal_places=2,
-                                          null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    contract_amount = models.DecimalField(
+        "合同金额（元）", max_digits=17, decimal_places=2, null=True, blank=True
+    )
     contract_signed_on = models.DateField("合同签订日期", null=True, blank=True)
     decline_reason = models.CharField("未受理原因", max_length=500, blank=True)
     delivered_on = models.DateField("交付日期", null=True, blank=True)
@@ -102,7 +116,8 @@ class ServiceRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(contract_amount__isnull=True) | Q(contract_amount__gt=0),
-                name="directory_request_amount_positive"),
+                name="directory_request_amount_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +128,9 @@ class TrainingBase(models.Model):
     """A technology-transfer talent training base (技术转移人才培养基地)."""
 
     organisation = models.OneToOneField(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="training_base",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="training_base",
         verbose_name="依托单位",
     )
     name = models.CharField("基地名称", max_length=200)
@@ -131,8 +148,9 @@ class TrainingBase(models.Model):
 
 
 class Course(models.Model):
-    training_base = models.ForeignKey(TrainingBase, on_delete=models.PROTECT,
-                                      related_name="courses")
+    training_base = models.ForeignKey(
+        TrainingBase, on_delete=models.PROTECT, related_name="courses"
+    )
     title = models.CharField("课程/班次", max_length=200)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
@@ -155,22 +173,34 @@ class TechnologyManager(models.Model):
 
     name = models.CharField("姓名", max_length=60)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="technology_manager_profile", verbose_name="平台账号",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="technology_manager_profile",
+        verbose_name="平台账号",
     )
     employer = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="technology_managers", verbose_name="所在单位/服务机构",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="technology_managers",
+        verbose_name="所在单位/服务机构",
     )
-    level = models.CharField("级别", max_length=16, choices=ManagerLevel.choices,
-                             default=ManagerLevel.JUNIOR)
+    level = models.CharField(
+        "级别", max_length=16, choices=ManagerLevel.choices, default=ManagerLevel.JUNIOR
+    )
     fields = models.JSONField("服务领域", default=list, blank=True)  # IndustryField values
     introduction = models.TextField("个人简介", blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
     is_public = models.BooleanField("公开展示", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -191,8 +221,9 @@ class TechnologyManager(models.Model):
 
 
 class Certificate(models.Model):
-    manager = models.ForeignKey(TechnologyManager, on_delete=models.CASCADE,
-                                related_name="certificates")
+    manager = models.ForeignKey(
+        TechnologyManager, on_delete=models.CASCADE, related_name="certificates"
+    )
     name = models.CharField("证书名称", max_length=200)
     number = models.CharField("证书编号", max_length=100)
     issuer = models.CharField("发证机构", max_length=200)
@@ -214,12 +245,16 @@ class Attendance(models.Model):
     """A manager's attendance of a course: the training hours the base gave."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="attendances")
-    manager = models.ForeignKey(TechnologyManager, on_delete=models.PROTECT,
-                                related_name="attendances")
+    manager = models.ForeignKey(
+        TechnologyManager, on_delete=models.PROTECT, related_name="attendances"
+    )
     hours = models.DecimalField("计入学时", max_digits=6, decimal_places=1)
     passed = models.BooleanField("考核合格", default=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,17 +274,25 @@ class BrokeredDeal(models.Model):
     """The broker of a licence: licensor and licensee from the licence, the agency from the
     broker's employer at the time — the three-party record behind the agency's M9-2 claim."""
 
-    licence = models.OneToOneField("licensing.Licence", on_delete=models.PROTECT,
-                                   related_name="brokered_deal")
+    licence = models.OneToOneField(
+        "licensing.Licence", on_delete=models.PROTECT, related_name="brokered_deal"
+    )
     broker = models.ForeignKey(TechnologyManager, on_delete=models.PROTECT, related_name="deals")
     agency = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="brokered_deals", verbose_name="服务机构",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="brokered_deals",
+        verbose_name="服务机构",
     )
     contract_amount = models.DecimalField("技术合同成交金额（元）", max_digits=17, decimal_places=2)
     is_related_party = models.BooleanField("关联技术交易", default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -35,18 +35,25 @@ def _money(value: Any) -> Decimal:
 
 
 def _sees_all(user: Any) -> bool:
-    return (bool(getattr(user, "is_authenticated", False)) and user.is_active
-            and (user.is_reviewer or user.is_auditor or user.is_platform_admin))
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.is_active
+        and (user.is_reviewer or user.is_auditor or user.is_platform_admin)
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Providers
 
 
-def providers_public(kind: str | None = None, *, enclave: bool | None = None,
-                     ) -> QuerySet[ServiceProvider]:
-    qs = ServiceProvider.objects.filter(is_public=True, organisation__status="approved") \
-        .select_related("organisation")
+def providers_public(
+    kind: str | None = None,
+    *,
+    enclave: bool | None = None,
+) -> QuerySet[ServiceProvider]:
+    qs = ServiceProvider.objects.filter(
+        is_public=True, organisation__status="approved"
+    ).select_related("organisation")
     if kind:
         qs = qs.filter(kind=kind)
     if enclave is not None:
@@ -74,14 +81,17 @@ def requests_visible_to(user: Any) -> QuerySet[ServiceRequest]:
         return qs
     if user.organisation_id is None:
         return qs.none()
-    return qs.filter(Q(requester_id=user.organisation_id)
-                     | Q(provider__organisation_id=user.organisation_id))
+    return qs.filter(
+        Q(requester_id=user.organisation_id) | Q(provider__organisation_id=user.organisation_id)
+    )
 
 
 def provider_yearly_revenue(provider: ServiceProvider, year: int) -> Decimal:
     """Service revenue of ``year``: contract amounts of the services delivered in that year."""
     total = ServiceRequest.objects.filter(
-        provider=provider, status=RequestStatus.DELIVERED, delivered_on__year=year,
+        provider=provider,
+        status=RequestStatus.DELIVERED,
+        delivered_on__year=year,
     ).aggregate(s=Sum("contract_amount"))["s"]
     return _money(total)
 
@@ -94,20 +104,36 @@ class RevenueRow:
     voucher_amount: Decimal = ZERO  # of it, innovation vouchers redeemed (measure 14)
 
 
-def platform_service_revenues(year: int, kinds: tuple[str, ...] = REVENUE_KINDS,
-                              ) -> list[RevenueRow]:
+def platform_service_revenues(
+    year: int,
+    kinds: tuple[str, ...] = REVENUE_KINDS,
+) -> list[RevenueRow]:
     """Each pilot platform's (and proof-of-concept centre's) service revenue of ``year``, for
     its M10-2 claim, with the part paid by redeemed innovation vouchers; highest first."""
-    providers = list(ServiceProvider.objects.filter(kind__in=kinds)
-                     .select_related("organisation").order_by("name", "id"))
+    providers = list(
+        ServiceProvider.objects.filter(kind__in=kinds)
+        .select_related("organisation")
+        .order_by("name", "id")
+    )
     delivered = ServiceRequest.objects.filter(
-        provider__kind__in=kinds, status=RequestStatus.DELIVERED, delivered_on__year=year)
-    sums = {row["provider_id"]: row for row in delivered.order_by().values("provider_id")
-            .annotate(s=Sum("contract_amount"), n=Count("id"))}
+        provider__kind__in=kinds, status=RequestStatus.DELIVERED, delivered_on__year=year
+    )
+    sums = {
+        row["provider_id"]: row
+        for row in delivered.order_by()
+        .values("provider_id")
+        .annotate(s=Sum("contract_amount"), n=Count("id"))
+    }
     vouchers = redeemed_vouchers_by_provider(delivered)
-    rows = [RevenueRow(provider=p, revenue_amount=_money((sums.get(p.pk) or {}).get("s")),
-                       delivered_count=(sums.get(p.pk) or {}).get("n", 0),
-                       voucher_amount=vouchers.get(p.pk, ZERO)) for p in providers]
+    rows = [
+        RevenueRow(
+            provider=p,
+            revenue_amount=_money((sums.get(p.pk) or {}).get("s")),
+            delivered_count=(sums.get(p.pk) or {}).get("n", 0),
+            voucher_amount=vouchers.get(p.pk, ZERO),
+        )
+        for p in providers
+    ]
     rows.sort(key=lambda r: (-r.revenue_amount, r.provider.name))
     return rows
 
@@ -129,8 +155,10 @@ def request_voucher_spends(request: ServiceRequest) -> list[Any]:
     return list(_voucher_spends().filter(subject_id=str(request.pk)).order_by("spent_at", "id"))
 
 
-def request_vouchers_by_id(requests: QuerySet[ServiceRequest], status: str | None = None,
-                           ) -> dict[int, Decimal]:
+def request_vouchers_by_id(
+    requests: QuerySet[ServiceRequest],
+    status: str | None = None,
+) -> dict[int, Decimal]:
     """Request id → vouchers spent on it (counted states), or only those in ``status``."""
     from zhuanhua.vouchers.choices import COUNTED_STATES
 
@@ -150,22 +178,35 @@ def redeemed_vouchers_by_provider(requests: QuerySet[ServiceRequest]) -> dict[in
     by_request = request_vouchers_by_id(requests, SpendStatus.REDEEMED)
     out: dict[int, Decimal] = {}
     for pk, provider_id in ServiceRequest.objects.filter(pk__in=list(by_request)).values_list(
-            "pk", "provider_id"):
+        "pk", "provider_id"
+    ):
         out[provider_id] = out.get(provider_id, ZERO) + by_request[pk]
     return out
 
 
 def provider_redeemed_vouchers(provider: ServiceProvider, year: int) -> Decimal:
     """Vouchers redeemed on the provider's services delivered in ``year``."""
-    return _money(redeemed_vouchers_by_provider(ServiceRequest.objects.filter(
-        provider=provider, status=RequestStatus.DELIVERED, delivered_on__year=year,
-    )).get(provider.pk))
+    return _money(
+        redeemed_vouchers_by_provider(
+            ServiceRequest.objects.filter(
+                provider=provider,
+                status=RequestStatus.DELIVERED,
+                delivered_on__year=year,
+            )
+        ).get(provider.pk)
+    )
 
 
 def delivered_in_year(provider: ServiceProvider, year: int) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.filter(
-        provider=provider, status=RequestStatus.DELIVERED, delivered_on__year=year,
-    ).select_related("requester", "offer").order_by("delivered_on", "id")
+    return (
+        ServiceRequest.objects.filter(
+            provider=provider,
+            status=RequestStatus.DELIVERED,
+            delivered_on__year=year,
+        )
+        .select_related("requester", "offer")
+        .order_by("delivered_on", "id")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,8 +214,11 @@ def delivered_in_year(provider: ServiceProvider, year: int) -> QuerySet[ServiceR
 
 
 def managers_public() -> QuerySet[TechnologyManager]:
-    return TechnologyManager.objects.filter(is_public=True).select_related("employer").annotate(
-        training_hours=Sum("attendances__hours"))
+    return (
+        TechnologyManager.objects.filter(is_public=True)
+        .select_related("employer")
+        .annotate(training_hours=Sum("attendances__hours"))
+    )
 
 
 def managers_visible_to(user: Any) -> QuerySet[TechnologyManager]:
@@ -192,23 +236,53 @@ def managers_visible_to(user: Any) -> QuerySet[TechnologyManager]:
 
 def training_hours_by_base(manager: TechnologyManager) -> list[dict[str, Any]]:
     """Training hours of a manager, per training base that gave them."""
-    rows = (Attendance.objects.filter(manager=manager).order_by()
-            .values("course__training_base_id", "course__training_base__name")
-            .annotate(hours=Sum("hours"), courses=Count("id"))
-            .order_by("course__training_base__name"))
-    return [{"base_id": r["course__training_base_id"], "base": r["course__training_base__name"],
-             "hours": r["hours"], "courses": r["courses"]} for r in rows]
+    rows = (
+        Attendance.objects.filter(manager=manager)
+        .order_by()
+        .values("course__training_base_id", "course__training_base__name")
+        .annotate(hours=Sum("hours"), courses=Count("id"))
+        .order_by("course__training_base__name")
+    )
+    return [
+        {
+            "base_id": r["course__training_base_id"],
+            "base": r["course__training_base__name"],
+            "hours": r["hours"],
+            "courses": r["courses"],
+        }
+        for r in rows
+    ]
 
 
 def manager_deals(manager: TechnologyManager) -> list[BrokeredDeal]:
-    return list(BrokeredDeal.objects.filter(broker=manager).select_related(
-        "agency", "licence__licensor", "licence__licensee", "licence__achievement").only(
-        "id", "contract_amount", "is_related_party", "created_at", "agency__id", "agency__name",
-        "agency", "broker_id", "licence", "licence__id", "licence__signed_on", "licence__status",
-        "licence__licensor", "licence__licensor__id", "licence__licensor__name",
-        "licence__licensee", "licence__licensee__id", "licence__licensee__name",
-        "licence__achievement", "licence__achievement__id", "licence__achievement__title",
-    ).order_by("-id"))
+    return list(
+        BrokeredDeal.objects.filter(broker=manager)
+        .select_related("agency", "licence__licensor", "licence__licensee", "licence__achievement")
+        .only(
+            "id",
+            "contract_amount",
+            "is_related_party",
+            "created_at",
+            "agency__id",
+            "agency__name",
+            "agency",
+            "broker_id",
+            "licence",
+            "licence__id",
+            "licence__signed_on",
+            "licence__status",
+            "licence__licensor",
+            "licence__licensor__id",
+            "licence__licensor__name",
+            "licence__licensee",
+            "licence__licensee__id",
+            "licence__licensee__name",
+            "licence__achievement",
+            "licence__achievement__id",
+            "licence__achievement__title",
+        )
+        .order_by("-id")
+    )
 
 
 @dataclass
@@ -231,28 +305,52 @@ def agency_brokered_amounts(agency: Organisation, year: int) -> AgencyBrokerage:
     """The deals the agency's technology managers brokered whose licence was signed in
     ``year``: eligible ones (for the agency's M9-2 claim: 3% of the contract amounts) and the
     related-party ones it must leave out."""
-    qs = BrokeredDeal.objects.filter(agency=agency, licence__signed_on__year=year,
-                                     licence__status__in=SIGNED_LICENCE_STATES)
-    sums = {row["is_related_party"]: row["s"] for row in
-            qs.order_by().values("is_related_party").annotate(s=Sum("contract_amount"))}
+    qs = BrokeredDeal.objects.filter(
+        agency=agency, licence__signed_on__year=year, licence__status__in=SIGNED_LICENCE_STATES
+    )
+    sums = {
+        row["is_related_party"]: row["s"]
+        for row in qs.order_by().values("is_related_party").annotate(s=Sum("contract_amount"))
+    }
     deals = [d for d in manager_deals_qs(qs)]
     return AgencyBrokerage(
-        agency=agency, year=year,
+        agency=agency,
+        year=year,
         deals=[d for d in deals if not d.is_related_party],
         related_deals=[d for d in deals if d.is_related_party],
-        contract_amount=_money(sums.get(False)), related_amount=_money(sums.get(True)),
+        contract_amount=_money(sums.get(False)),
+        related_amount=_money(sums.get(True)),
     )
 
 
 def manager_deals_qs(qs: QuerySet[BrokeredDeal]) -> QuerySet[BrokeredDeal]:
-    return qs.select_related("broker", "licence__licensor", "licence__licensee",
-                             "licence__achievement").only(
-        "id", "contract_amount", "is_related_party", "agency_id", "broker", "broker__id",
-        "broker__name", "licence", "licence__id", "licence__signed_on", "licence__licensor",
-        "licence__licensor__id", "licence__licensor__name", "licence__licensee",
-        "licence__licensee__id", "licence__licensee__name", "licence__achievement",
-        "licence__achievement__id", "licence__achievement__title",
-    ).order_by("licence__signed_on", "id")
+    return (
+        qs.select_related(
+            "broker", "licence__licensor", "licence__licensee", "licence__achievement"
+        )
+        .only(
+            "id",
+            "contract_amount",
+            "is_related_party",
+            "agency_id",
+            "broker",
+            "broker__id",
+            "broker__name",
+            "licence",
+            "licence__id",
+            "licence__signed_on",
+            "licence__licensor",
+            "licence__licensor__id",
+            "licence__licensor__name",
+            "licence__licensee",
+            "licence__licensee__id",
+            "licence__licensee__name",
+            "licence__achievement",
+            "licence__achievement__id",
+            "licence__achievement__title",
+        )
+        .order_by("licence__signed_on", "id")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,14 +359,28 @@ def manager_deals_qs(qs: QuerySet[BrokeredDeal]) -> QuerySet[BrokeredDeal]:
 
 def training_base_year(base: TrainingBase, year: int) -> dict[str, Any]:
     """A base's courses of ``year`` with attendance, for its M12 report."""
-    courses = list(Course.objects.filter(training_base=base, starts_on__year=year).annotate(
-        trainees=Count("attendances"), passed=Count("attendances", filter=Q(
-            attendances__passed=True)), credited_hours=Sum("attendances__hours"),
-    ).order_by("starts_on", "id"))
-    totals = Attendance.objects.filter(course__training_base=base,
-                                       course__starts_on__year=year).aggregate(
-        n=Count("id"), people=Count("manager", distinct=True),
-        passed=Count("id", filter=Q(passed=True)), hours=Sum("hours"))
-    return {"courses": courses, "attendances": totals["n"], "trainees": totals["people"],
-            "passed": totals["passed"], "hours": totals["hours"] or Decimal("0.0"),
-            "practical_courses": sum(1 for c in courses if c.is_practical)}
+    courses = list(
+        Course.objects.filter(training_base=base, starts_on__year=year)
+        .annotate(
+            trainees=Count("attendances"),
+            passed=Count("attendances", filter=Q(attendances__passed=True)),
+            credited_hours=Sum("attendances__hours"),
+        )
+        .order_by("starts_on", "id")
+    )
+    totals = Attendance.objects.filter(
+        course__training_base=base, course__starts_on__year=year
+    ).aggregate(
+        n=Count("id"),
+        people=Count("manager", distinct=True),
+        passed=Count("id", filter=Q(passed=True)),
+        hours=Sum("hours"),
+    )
+    return {
+        "courses": courses,
+        "attendances": totals["n"],
+        "trainees": totals["people"],
+        "passed": totals["passed"],
+        "hours": totals["hours"] or Decimal("0.0"),
+        "practical_courses": sum(1 for c in courses if c.is_practical),
+    }

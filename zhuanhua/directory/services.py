@@ -88,16 +88,22 @@ def _active(user: Any) -> bool:
 
 
 def is_org_admin(user: Any, org_id: int | None) -> bool:
-    return (_active(user) and org_id is not None and user.organisation_id == org_id
-            and user.organisation.is_approved and user.has_role(Role.ORG_ADMIN))
+    return (
+        _active(user)
+        and org_id is not None
+        and user.organisation_id == org_id
+        and user.organisation.is_approved
+        and user.has_role(Role.ORG_ADMIN)
+    )
 
 
 def is_requester(user: Any) -> bool:
     if not _active(user) or user.organisation is None:
         return False
     org = user.organisation
-    return (org.is_approved and org.org_type in REQUESTER_ORG_TYPES
-            and user.has_role(*REQUESTER_ROLES))
+    return (
+        org.is_approved and org.org_type in REQUESTER_ORG_TYPES and user.has_role(*REQUESTER_ROLES)
+    )
 
 
 def can_edit_manager(user: Any, manager: TechnologyManager) -> bool:
@@ -117,8 +123,12 @@ def _money(value: Any, field: str) -> Decimal:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({field: ERR_AMOUNT}) from None
-    if (not amount.is_finite() or amount <= 0 or amount >= MONEY_LIMIT
-            or amount != amount.quantize(CENT, ROUND_HALF_UP)):
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount >= MONEY_LIMIT
+        or amount != amount.quantize(CENT, ROUND_HALF_UP)
+    ):
         raise ValidationError({field: ERR_AMOUNT})
     return amount.quantize(CENT, ROUND_HALF_UP)
 
@@ -128,8 +138,12 @@ def _hours(value: Any, field: str) -> Decimal:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({field: ERR_HOURS}) from None
-    if not hours.is_finite() or hours <= 0 or hours >= 10000 or hours != hours.quantize(
-            Decimal("0.1")):
+    if (
+        not hours.is_finite()
+        or hours <= 0
+        or hours >= 10000
+        or hours != hours.quantize(Decimal("0.1"))
+    ):
         raise ValidationError({field: ERR_HOURS})
     return hours
 
@@ -160,19 +174,31 @@ def _text(data: dict[str, Any], field: str, required: bool = True) -> str:
 # --------------------------------------------------------------------------------------------
 # Providers and offers
 
-PROVIDER_FIELDS = ("name", "introduction", "capacity", "contact_name", "contact_phone",
-                   "contact_email", "location", "prefecture")
+PROVIDER_FIELDS = (
+    "name",
+    "introduction",
+    "capacity",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "location",
+    "prefecture",
+)
 
 
 def _clean_provider(data: dict[str, Any]) -> dict[str, Any]:
     kind = data.get("kind")
     if kind not in ProviderKind.values:
         raise ValidationError({"kind": ERR_CHOICE})
-    clean = {"kind": kind, "is_enclave": bool(data.get("is_enclave")),
-             "is_public": bool(data.get("is_public", True))}
+    clean = {
+        "kind": kind,
+        "is_enclave": bool(data.get("is_enclave")),
+        "is_public": bool(data.get("is_public", True)),
+    }
     for field in PROVIDER_FIELDS:
-        clean[field] = _text(data, field, required=field in {
-            "name", "introduction", "contact_name", "contact_phone"})
+        clean[field] = _text(
+            data, field, required=field in {"name", "introduction", "contact_name", "contact_phone"}
+        )
     if clean["is_enclave"]:
         if kind != ProviderKind.INCUBATOR:
             raise ValidationError({"is_enclave": ERR_ENCLAVE_KIND})
@@ -192,8 +218,9 @@ def provider_create(*, user: Any, data: dict[str, Any]) -> ServiceProvider:
     clean = _clean_provider(data)
     try:
         with transaction.atomic():
-            provider = ServiceProvider.objects.create(organisation=user.organisation,
-                                                      created_by=user, **clean)
+            provider = ServiceProvider.objects.create(
+                organisation=user.organisation, created_by=user, **clean
+            )
     except IntegrityError:
         raise ValidationError({"name": "本机构已登记同名同类型的服务机构"}) from None
     audit_record(actor=user, obj=provider, action="directory.provider_create", after=clean)
@@ -201,19 +228,22 @@ def provider_create(*, user: Any, data: dict[str, Any]) -> ServiceProvider:
 
 
 @transaction.atomic
-def provider_update(*, user: Any, provider: ServiceProvider,
-                    data: dict[str, Any]) -> ServiceProvider:
+def provider_update(
+    *, user: Any, provider: ServiceProvider, data: dict[str, Any]
+) -> ServiceProvider:
     if not is_org_admin(user, provider.organisation_id):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
     provider = ServiceProvider.objects.select_for_update().get(pk=provider.pk)
-    before = {f: getattr(provider, f) for f in (*PROVIDER_FIELDS, "kind", "is_enclave",
-                                                   "is_public")}
+    before = {
+        f: getattr(provider, f) for f in (*PROVIDER_FIELDS, "kind", "is_enclave", "is_public")
+    }
     clean = _clean_provider({**before, **data})
     for field, value in clean.items():
         setattr(provider, field, value)
     provider.save()
-    audit_record(actor=user, obj=provider, action="directory.provider_update", before=before,
-                 after=clean)
+    audit_record(
+        actor=user, obj=provider, action="directory.provider_update", before=before, after=clean
+    )
     return provider
 
 
@@ -224,12 +254,20 @@ def offer_create(*, user: Any, provider: ServiceProvider, data: dict[str, Any]) 
     category = data.get("category")
     if category not in ServiceCategory.values:
         raise ValidationError({"category": ERR_CHOICE})
-    clean = {"category": category, "title": _text(data, "title"),
-             "description": _text(data, "description"), "price": _text(data, "price"),
-             "capacity": _text(data, "capacity", required=False)}
+    clean = {
+        "category": category,
+        "title": _text(data, "title"),
+        "description": _text(data, "description"),
+        "price": _text(data, "price"),
+        "capacity": _text(data, "capacity", required=False),
+    }
     offer = ServiceOffer.objects.create(provider=provider, **clean)
-    audit_record(actor=user, obj=offer, action="directory.offer_create",
-                 after={"provider": provider.pk, **clean})
+    audit_record(
+        actor=user,
+        obj=offer,
+        action="directory.offer_create",
+        after={"provider": provider.pk, **clean},
+    )
     return offer
 
 
@@ -240,8 +278,9 @@ def offer_set_active(*, user: Any, offer: ServiceOffer, is_active: bool) -> Serv
     offer = ServiceOffer.objects.select_for_update().get(pk=offer.pk)
     offer.is_active = bool(is_active)
     offer.save(update_fields=["is_active"])
-    audit_record(actor=user, obj=offer, action="directory.offer_active",
-                 after={"is_active": offer.is_active})
+    audit_record(
+        actor=user, obj=offer, action="directory.offer_active", after={"is_active": offer.is_active}
+    )
     return offer
 
 
@@ -250,11 +289,14 @@ def offer_set_active(*, user: Any, offer: ServiceOffer, is_active: bool) -> Serv
 
 
 def request_state(req: ServiceRequest) -> dict[str, Any]:
-    return {"status": req.status,
-            "contract_amount": str(req.contract_amount) if req.contract_amount else None,
-            "contract_signed_on": req.contract_signed_on.isoformat()
-            if req.contract_signed_on else None,
-            "delivered_on": req.delivered_on.isoformat() if req.delivered_on else None}
+    return {
+        "status": req.status,
+        "contract_amount": str(req.contract_amount) if req.contract_amount else None,
+        "contract_signed_on": req.contract_signed_on.isoformat()
+        if req.contract_signed_on
+        else None,
+        "delivered_on": req.delivered_on.isoformat() if req.delivered_on else None,
+    }
 
 
 @transaction.atomic
@@ -270,11 +312,19 @@ def request_create(*, user: Any, offer: ServiceOffer, description: str) -> Servi
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": ERR_REQUIRED})
-    req = ServiceRequest.objects.create(offer=offer, provider=offer.provider,
-                                        requester=user.organisation, requested_by=user,
-                                        description=description)
-    audit_record(actor=user, obj=req, action="directory.request_create",
-                 after={"offer": offer.pk, **request_state(req)})
+    req = ServiceRequest.objects.create(
+        offer=offer,
+        provider=offer.provider,
+        requester=user.organisation,
+        requested_by=user,
+        description=description,
+    )
+    audit_record(
+        actor=user,
+        obj=req,
+        action="directory.request_create",
+        after={"offer": offer.pk, **request_state(req)},
+    )
     return req
 
 
@@ -283,8 +333,7 @@ def _move(user: Any, req: ServiceRequest, action: str, check: Any) -> ServiceReq
     locked = ServiceRequest.objects.select_for_update().get(pk=req.pk)
     check(locked)
     if (locked.status, action) not in REQUEST_TRANSITIONS:
-        raise ValidationError({"status": ERR_BAD_STATUS.format(
-            status=locked.get_status_display())})
+        raise ValidationError({"status": ERR_BAD_STATUS.format(status=locked.get_status_display())})
     return locked
 
 
@@ -292,12 +341,14 @@ def _provider_check(user: Any) -> Any:
     def check(req: ServiceRequest) -> None:
         if not is_org_admin(user, req.provider.organisation_id):
             raise PermissionDenied(ERR_NOT_PROVIDER)
+
     return check
 
 
 @transaction.atomic
-def request_accept(*, user: Any, request: ServiceRequest, contract_amount: Any,
-                   contract_signed_on: Any) -> ServiceRequest:
+def request_accept(
+    *, user: Any, request: ServiceRequest, contract_amount: Any, contract_signed_on: Any
+) -> ServiceRequest:
     """The provider accepts: the contract is signed for ``contract_amount``."""
     locked = _move(user, request, "accept", _provider_check(user))
     before = request_state(locked)
@@ -305,8 +356,13 @@ def request_accept(*, user: Any, request: ServiceRequest, contract_amount: Any,
     locked.contract_signed_on = _past(contract_signed_on, "contract_signed_on")
     locked.status = REQUEST_TRANSITIONS[(locked.status, "accept")]
     locked.save()
-    audit_record(actor=user, obj=locked, action="directory.request_accept", before=before,
-                 after=request_state(locked))
+    audit_record(
+        actor=user,
+        obj=locked,
+        action="directory.request_accept",
+        before=before,
+        after=request_state(locked),
+    )
     return locked
 
 
@@ -320,8 +376,13 @@ def request_decline(*, user: Any, request: ServiceRequest, reason: str) -> Servi
     locked.status = RequestStatus.DECLINED
     locked.decline_reason = reason[:500]
     locked.save()
-    audit_record(actor=user, obj=locked, action="directory.request_decline", before=before,
-                 after={**request_state(locked), "reason": locked.decline_reason})
+    audit_record(
+        actor=user,
+        obj=locked,
+        action="directory.request_decline",
+        before=before,
+        after={**request_state(locked), "reason": locked.decline_reason},
+    )
     return locked
 
 
@@ -330,18 +391,25 @@ def request_cancel(*, user: Any, request: ServiceRequest) -> ServiceRequest:
     def check(req: ServiceRequest) -> None:
         if not (is_requester(user) and user.organisation_id == req.requester_id):
             raise PermissionDenied(ERR_NOT_OWN_REQUEST)
+
     locked = _move(user, request, "cancel", check)
     before = request_state(locked)
     locked.status = RequestStatus.CANCELLED
     locked.save()
-    audit_record(actor=user, obj=locked, action="directory.request_cancel", before=before,
-                 after=request_state(locked))
+    audit_record(
+        actor=user,
+        obj=locked,
+        action="directory.request_cancel",
+        before=before,
+        after=request_state(locked),
+    )
     return locked
 
 
 @transaction.atomic
-def request_deliver(*, user: Any, request: ServiceRequest, delivered_on: Any,
-                    note: str = "") -> ServiceRequest:
+def request_deliver(
+    *, user: Any, request: ServiceRequest, delivered_on: Any, note: str = ""
+) -> ServiceRequest:
     """The provider records delivery; the contract amount then counts as the year's service
     revenue (M10-2)."""
     locked = _move(user, request, "deliver", _provider_check(user))
@@ -353,8 +421,13 @@ def request_deliver(*, user: Any, request: ServiceRequest, delivered_on: Any,
     locked.delivered_on = day
     locked.delivery_note = (note or "").strip()
     locked.save()
-    audit_record(actor=user, obj=locked, action="directory.request_deliver", before=before,
-                 after=request_state(locked))
+    audit_record(
+        actor=user,
+        obj=locked,
+        action="directory.request_deliver",
+        before=before,
+        after=request_state(locked),
+    )
     return locked
 
 
@@ -378,19 +451,30 @@ def service_contract_for_vouchers(request: ServiceRequest) -> tuple[str, int, De
 # API and its own pages), so a spend always matches the request's contract.
 
 
-def voucher_subject_check(*, subject_id: Any, enterprise: Any, contract_amount: Decimal,
-                          provider: Any = None) -> Organisation:
+def voucher_subject_check(
+    *, subject_id: Any, enterprise: Any, contract_amount: Decimal, provider: Any = None
+) -> Organisation:
     """Check a spend on request ``subject_id``: the enterprise's own request, contracted, for
     exactly its contract amount, paid to its provider. Returns the provider organisation."""
-    req = (ServiceRequest.objects.select_related("provider__organisation")
-           .filter(pk=int(subject_id)).first() if str(subject_id).isdigit() else None)
+    req = (
+        ServiceRequest.objects.select_related("provider__organisation")
+        .filter(pk=int(subject_id))
+        .first()
+        if str(subject_id).isdigit()
+        else None
+    )
     if req is None or req.requester_id != getattr(enterprise, "pk", None):
         raise ValidationError({"subject_id": ERR_VOUCHER_REQUEST})
     if req.status not in CONTRACTED_STATES or req.contract_amount is None:
         raise ValidationError({"subject_id": ERR_VOUCHER_NOT_CONTRACTED})
     if Decimal(contract_amount) != req.contract_amount:
-        raise ValidationError({"contract_amount": ERR_VOUCHER_CONTRACT_AMOUNT.format(
-            amount=f"{req.contract_amount:,.2f}")})
+        raise ValidationError(
+            {
+                "contract_amount": ERR_VOUCHER_CONTRACT_AMOUNT.format(
+                    amount=f"{req.contract_amount:,.2f}"
+                )
+            }
+        )
     organisation = req.provider.organisation
     if provider is not None and provider.pk != organisation.pk:
         raise ValidationError({"provider": ERR_VOUCHER_PROVIDER})
@@ -399,14 +483,19 @@ def voucher_subject_check(*, subject_id: Any, enterprise: Any, contract_amount: 
 
 def voucher_claim_check(*, subject_id: Any) -> None:
     """Redemption of vouchers spent on a request is claimed once the service was delivered."""
-    delivered = str(subject_id).isdigit() and ServiceRequest.objects.filter(
-        pk=int(subject_id), status=RequestStatus.DELIVERED).exists()
+    delivered = (
+        str(subject_id).isdigit()
+        and ServiceRequest.objects.filter(
+            pk=int(subject_id), status=RequestStatus.DELIVERED
+        ).exists()
+    )
     if not delivered:
         raise ValidationError({"status": ERR_VOUCHER_NOT_DELIVERED})
 
 
-def request_pay_with_vouchers(*, user: Any, request: ServiceRequest, voucher_amount: Any,
-                              year: int | None = None) -> Any:
+def request_pay_with_vouchers(
+    *, user: Any, request: ServiceRequest, voucher_amount: Any, year: int | None = None
+) -> Any:
     """The requesting enterprise pays part of its contracted service with innovation vouchers:
     ``voucher_amount`` of the request's contract, from its quota of ``year`` (default this
     year), to the request's provider. The vouchers app refuses — nothing changes — above 50% of
@@ -417,18 +506,34 @@ def request_pay_with_vouchers(*, user: Any, request: ServiceRequest, voucher_amo
     if not (is_requester(user) and user.organisation_id == request.requester_id):
         raise PermissionDenied(ERR_VOUCHER_NOT_REQUESTER)
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().select_related(
-            "provider__organisation", "requester").get(pk=request.pk)
+        locked = (
+            ServiceRequest.objects.select_for_update()
+            .select_related("provider__organisation", "requester")
+            .get(pk=request.pk)
+        )
         subject_type, subject_id, contract = service_contract_for_vouchers(locked)
         return voucher_spend(
-            enterprise=locked.requester, subject_type=subject_type, subject_id=str(subject_id),
-            contract_amount=contract, voucher_amount=voucher_amount, user=user,
-            provider=locked.provider.organisation, year=year)
+            enterprise=locked.requester,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            contract_amount=contract,
+            voucher_amount=voucher_amount,
+            user=user,
+            provider=locked.provider.organisation,
+            year=year,
+        )
 
 
-def request_claim_vouchers(*, user: Any, request: ServiceRequest, spend: Any,
-                           contract_file: Any, invoice_file: Any, payment_file: Any,
-                           invoice_number: str = "") -> Any:
+def request_claim_vouchers(
+    *,
+    user: Any,
+    request: ServiceRequest,
+    spend: Any,
+    contract_file: Any,
+    invoice_file: Any,
+    payment_file: Any,
+    invoice_number: str = "",
+) -> Any:
     """The provider claims redemption of vouchers spent on this request, with the contract,
     the invoice and the payment proof, once the service was delivered."""
     from zhuanhua.vouchers.services import voucher_redemption_claim
@@ -436,8 +541,13 @@ def request_claim_vouchers(*, user: Any, request: ServiceRequest, spend: Any,
     if spend.subject_type != SERVICE_REQUEST_SUBJECT or spend.subject_id != str(request.pk):
         raise ValidationError({"spend": ERR_VOUCHER_OTHER_SPEND})
     return voucher_redemption_claim(
-        user=user, spend=spend, contract_file=contract_file, invoice_file=invoice_file,
-        payment_file=payment_file, invoice_number=invoice_number)
+        user=user,
+        spend=spend,
+        contract_file=contract_file,
+        invoice_file=invoice_file,
+        payment_file=payment_file,
+        invoice_number=invoice_number,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,17 +562,20 @@ def _clean_fields(values: Any) -> list[str]:
 
 
 @transaction.atomic
-def manager_register(*, user: Any, data: dict[str, Any],
-                     employer: Organisation | None = None,
-                     person: Any = None) -> TechnologyManager:
+def manager_register(
+    *, user: Any, data: dict[str, Any], employer: Organisation | None = None, person: Any = None
+) -> TechnologyManager:
     """Register a technology manager: the employer's admin registers its staff (optionally
     linking a colleague's account), or a user with the 技术经理人 role registers themself."""
     if not _active(user):
         raise PermissionDenied(ERR_NOT_MANAGER_EDITOR)
     if person is None and employer is None and user.has_role(Role.TECHNOLOGY_MANAGER):
         person, employer = user, user.organisation
-    allowed = user.is_platform_admin or (person is not None and person.pk == user.pk) or (
-        employer is not None and is_org_admin(user, employer.pk))
+    allowed = (
+        user.is_platform_admin
+        or (person is not None and person.pk == user.pk)
+        or (employer is not None and is_org_admin(user, employer.pk))
+    )
     if not allowed:
         raise PermissionDenied(ERR_NOT_MANAGER_EDITOR)
     if person is not None and employer is not None and person.organisation_id != employer.pk:
@@ -472,34 +585,52 @@ def manager_register(*, user: Any, data: dict[str, Any],
     level = data.get("level") or ManagerLevel.JUNIOR
     if level not in ManagerLevel.values:
         raise ValidationError({"level": ERR_CHOICE})
-    clean = {"name": _text(data, "name") if not person else (
-                 str(data.get("name") or "").strip() or person.display_name or person.username),
-             "level": level, "fields": _clean_fields(data.get("fields")),
-             "introduction": _text(data, "introduction", required=False),
-             "contact_phone": _text(data, "contact_phone", required=False),
-             "contact_email": _text(data, "contact_email", required=False),
-             "is_public": bool(data.get("is_public", True))}
-    manager = TechnologyManager.objects.create(user=person, employer=employer, created_by=user,
-                                               **clean)
-    audit_record(actor=user, obj=manager, action="directory.manager_register",
-                 after={**clean, "employer": getattr(employer, "pk", None),
-                        "user": getattr(person, "pk", None)})
+    clean = {
+        "name": _text(data, "name")
+        if not person
+        else (str(data.get("name") or "").strip() or person.display_name or person.username),
+        "level": level,
+        "fields": _clean_fields(data.get("fields")),
+        "introduction": _text(data, "introduction", required=False),
+        "contact_phone": _text(data, "contact_phone", required=False),
+        "contact_email": _text(data, "contact_email", required=False),
+        "is_public": bool(data.get("is_public", True)),
+    }
+    manager = TechnologyManager.objects.create(
+        user=person, employer=employer, created_by=user, **clean
+    )
+    audit_record(
+        actor=user,
+        obj=manager,
+        action="directory.manager_register",
+        after={
+            **clean,
+            "employer": getattr(employer, "pk", None),
+            "user": getattr(person, "pk", None),
+        },
+    )
     return manager
 
 
 @transaction.atomic
-def certificate_add(*, user: Any, manager: TechnologyManager,
-                    data: dict[str, Any]) -> Certificate:
+def certificate_add(*, user: Any, manager: TechnologyManager, data: dict[str, Any]) -> Certificate:
     if not can_edit_manager(user, manager):
         raise PermissionDenied(ERR_NOT_MANAGER_EDITOR)
-    clean = {"name": _text(data, "name"), "number": _text(data, "number"),
-             "issuer": _text(data, "issuer"), "issued_on": _past(data.get("issued_on"),
-                                                                  "issued_on")}
+    clean = {
+        "name": _text(data, "name"),
+        "number": _text(data, "number"),
+        "issuer": _text(data, "issuer"),
+        "issued_on": _past(data.get("issued_on"), "issued_on"),
+    }
     if Certificate.objects.filter(issuer=clean["issuer"], number=clean["number"]).exists():
         raise ValidationError({"number": ERR_CERTIFICATE_EXISTS})
     cert = Certificate.objects.create(manager=manager, **clean)
-    audit_record(actor=user, obj=cert, action="directory.certificate_add",
-                 after={"manager": manager.pk, "name": cert.name, "number": cert.number})
+    audit_record(
+        actor=user,
+        obj=cert,
+        action="directory.certificate_add",
+        after={"manager": manager.pk, "name": cert.name, "number": cert.number},
+    )
     return cert
 
 
@@ -508,8 +639,9 @@ def certificate_add(*, user: Any, manager: TechnologyManager,
 
 
 @transaction.atomic
-def training_base_create(*, user: Any, organisation: Organisation,
-                         data: dict[str, Any]) -> TrainingBase:
+def training_base_create(
+    *, user: Any, organisation: Organisation, data: dict[str, Any]
+) -> TrainingBase:
     """The organisation's admin registers its base; only the department marks it national."""
     department = _active(user) and user.is_reviewer
     if not (department or is_org_admin(user, organisation.pk)):
@@ -517,13 +649,17 @@ def training_base_create(*, user: Any, organisation: Organisation,
     if TrainingBase.objects.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": ERR_BASE_EXISTS})
     base = TrainingBase.objects.create(
-        organisation=organisation, name=_text(data, "name"),
+        organisation=organisation,
+        name=_text(data, "name"),
         introduction=_text(data, "introduction", required=False),
         is_national=bool(data.get("is_national")) and bool(department),
     )
-    audit_record(actor=user, obj=base, action="directory.training_base_create",
-                 after={"organisation": organisation.pk, "name": base.name,
-                        "is_national": base.is_national})
+    audit_record(
+        actor=user,
+        obj=base,
+        action="directory.training_base_create",
+        after={"organisation": organisation.pk, "name": base.name, "is_national": base.is_national},
+    )
     return base
 
 
@@ -536,18 +672,27 @@ def course_create(*, user: Any, base: TrainingBase, data: dict[str, Any]) -> Cou
     if ends_on < starts_on:
         raise ValidationError({"ends_on": ERR_COURSE_DATES})
     course = Course.objects.create(
-        training_base=base, title=_text(data, "title"), starts_on=starts_on, ends_on=ends_on,
-        hours=_hours(data.get("hours"), "hours"), is_practical=bool(data.get("is_practical")),
+        training_base=base,
+        title=_text(data, "title"),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours=_hours(data.get("hours"), "hours"),
+        is_practical=bool(data.get("is_practical")),
         location=_text(data, "location", required=False),
     )
-    audit_record(actor=user, obj=course, action="directory.course_create",
-                 after={"base": base.pk, "title": course.title, "hours": str(course.hours)})
+    audit_record(
+        actor=user,
+        obj=course,
+        action="directory.course_create",
+        after={"base": base.pk, "title": course.title, "hours": str(course.hours)},
+    )
     return course
 
 
 @transaction.atomic
-def attendance_record(*, user: Any, course: Course, manager: TechnologyManager,
-                      hours: Any = None, passed: bool = True) -> Attendance:
+def attendance_record(
+    *, user: Any, course: Course, manager: TechnologyManager, hours: Any = None, passed: bool = True
+) -> Attendance:
     """The base records that ``manager`` attended ``course`` (hours default to the course's)."""
     course = Course.objects.select_for_update().select_related("training_base").get(pk=course.pk)
     if not is_org_admin(user, course.training_base.organisation_id):
@@ -557,11 +702,20 @@ def attendance_record(*, user: Any, course: Course, manager: TechnologyManager,
         raise ValidationError({"hours": ERR_ATTENDANCE_HOURS})
     if Attendance.objects.filter(course=course, manager=manager).exists():
         raise ValidationError({"manager": ERR_ATTENDANCE_EXISTS})
-    row = Attendance.objects.create(course=course, manager=manager, hours=credited,
-                                    passed=bool(passed), recorded_by=user)
-    audit_record(actor=user, obj=row, action="directory.attendance_record",
-                 after={"course": course.pk, "manager": manager.pk, "hours": str(credited),
-                        "passed": row.passed})
+    row = Attendance.objects.create(
+        course=course, manager=manager, hours=credited, passed=bool(passed), recorded_by=user
+    )
+    audit_record(
+        actor=user,
+        obj=row,
+        action="directory.attendance_record",
+        after={
+            "course": course.pk,
+            "manager": manager.pk,
+            "hours": str(credited),
+            "passed": row.passed,
+        },
+    )
     return row
 
 
@@ -570,15 +724,23 @@ def attendance_record(*, user: Any, course: Course, manager: TechnologyManager,
 
 
 @transaction.atomic
-def deal_name_broker(*, user: Any, licence: Any, broker: TechnologyManager,
-                     contract_amount: Any, is_related_party: bool = False) -> BrokeredDeal:
+def deal_name_broker(
+    *,
+    user: Any,
+    licence: Any,
+    broker: TechnologyManager,
+    contract_amount: Any,
+    is_related_party: bool = False,
+) -> BrokeredDeal:
     """A party to the licence names the technology manager who brokered it. The agency is the
     broker's employer; a deal where the agency is the licensor or licensee is a related-party
     deal (关联技术交易), which M9-2 excludes."""
     from zhuanhua.licensing.services import is_licensee_agent, is_licensor_editor
 
-    if not (is_licensor_editor(user, licence.licensor_id)
-            or is_licensee_agent(user, licence.licensee_id)):
+    if not (
+        is_licensor_editor(user, licence.licensor_id)
+        or is_licensee_agent(user, licence.licensee_id)
+    ):
         raise PermissionDenied(ERR_NOT_DEAL_PARTY)
     if BrokeredDeal.objects.filter(licence_id=licence.pk).exists():
         raise ValidationError({"licence": ERR_DEAL_EXISTS})
@@ -587,17 +749,25 @@ def deal_name_broker(*, user: Any, licence: Any, broker: TechnologyManager,
     try:
         with transaction.atomic():
             deal = BrokeredDeal.objects.create(
-                licence_id=licence.pk, broker=broker, agency_id=agency_id,
+                licence_id=licence.pk,
+                broker=broker,
+                agency_id=agency_id,
                 contract_amount=_money(contract_amount, "contract_amount"),
-                is_related_party=related, recorded_by=user,
+                is_related_party=related,
+                recorded_by=user,
             )
     except IntegrityError:
         raise ValidationError({"licence": ERR_DEAL_EXISTS}) from None
     parties = {
-        "licence": licence.pk, "licensor": licence.licensor_id, "licensee": licence.licensee_id,
-        "agency": agency_id, "broker": broker.pk, "contract_amount": str(deal.contract_amount),
+        "licence": licence.pk,
+        "licensor": licence.licensor_id,
+        "licensee": licence.licensee_id,
+        "agency": agency_id,
+        "broker": broker.pk,
+        "contract_amount": str(deal.contract_amount),
         "is_related_party": related,
     }
-    audit_record(actor=user, obj=deal, action="directory.deal_name_broker", after=parties,
-                 detail=parties)
+    audit_record(
+        actor=user, obj=deal, action="directory.deal_name_broker", after=parties, detail=parties
+    )
     return deal

@@ -21,8 +21,11 @@ urlpatterns = [
     path("training-bases/", views.base_list, name="base_list"),
     path("training-bases/<int:pk>/", views.base_detail, name="base_detail"),
     path("training-bases/<int:pk>/courses/", views.course_create, name="course_create"),
-    path("training-bases/<int:pk>/courses/<int:course_pk>/attendance/",
-         views.attendance_record, name="attendance_record"),
+    path(
+        "training-bases/<int:pk>/courses/<int:course_pk>/attendance/",
+        views.attendance_record,
+        name="attendance_record",
+    ),
     path("licences/<int:licence_pk>/broker/", views.deal_create, name="deal_create"),
     path("agencies/<int:org_pk>/brokerage/", views.agency_brokerage, name="agency_brokerage"),
 ]

@@ -79,16 +79,23 @@ def _this_year() -> int:
 def home(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     enclave = request.GET.get("enclave") == "1"
-    providers = providers_public(kind if kind in ProviderKind.values else None,
-                                 enclave=True if enclave else None).prefetch_related("offers")
+    providers = providers_public(
+        kind if kind in ProviderKind.values else None, enclave=True if enclave else None
+    ).prefetch_related("offers")
     user = request.user
-    return render(request, "directory/home.html", {
-        "providers": providers[:300], "kinds": ProviderKind.choices, "kind": kind,
-        "enclave": enclave,
-        "can_publish": services.is_org_admin(user, getattr(user, "organisation_id", None)),
-        "is_department": getattr(user, "is_authenticated", False)
-        and (user.is_reviewer or user.is_auditor),
-    })
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "providers": providers[:300],
+            "kinds": ProviderKind.choices,
+            "kind": kind,
+            "enclave": enclave,
+            "can_publish": services.is_org_admin(user, getattr(user, "organisation_id", None)),
+            "is_department": getattr(user, "is_authenticated", False)
+            and (user.is_reviewer or user.is_auditor),
+        },
+    )
 
 
 @login_required
@@ -115,10 +122,13 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offers = provider.offers.all() if is_owner else provider.offers.filter(is_active=True)
     year = _this_year()
     context: dict[str, Any] = {
-        "provider": provider, "offers": offers, "is_owner": is_owner,
+        "provider": provider,
+        "offers": offers,
+        "is_owner": is_owner,
         "can_request": services.is_requester(user)
         and user.organisation_id != provider.organisation_id,  # type: ignore[union-attr]
-        "request_form": RequestForm(), "offer_form": OfferForm(),
+        "request_form": RequestForm(),
+        "offer_form": OfferForm(),
     }
     if is_owner and provider.kind in REVENUE_KINDS:
         context["revenue_year"] = year
@@ -149,8 +159,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(ServiceOffer.objects.select_related("provider"), pk=pk,
-                              provider__in=providers_visible_to(request.user))
+    offer = get_object_or_404(
+        ServiceOffer.objects.select_related("provider"),
+        pk=pk,
+        provider__in=providers_visible_to(request.user),
+    )
     form = RequestForm(request.POST)
     text = form.cleaned_data["description"] if form.is_valid() else ""
     try:
@@ -164,8 +177,11 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/request_list.html",
-                  {"requests": requests_visible_to(request.user)[:300]})
+    return render(
+        request,
+        "directory/request_list.html",
+        {"requests": requests_visible_to(request.user)[:300]},
+    )
 
 
 def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
@@ -180,18 +196,24 @@ def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
     context: dict[str, Any] = {"voucher_spends": spends, "can_pay_vouchers": False}
     if contracted:
         limit = contract_limit(req.contract_amount)
-        used = sum((s.voucher_amount for s in spends if s.status in COUNTED_STATES),
-                   Decimal("0.00"))
+        used = sum(
+            (s.voucher_amount for s in spends if s.status in COUNTED_STATES), Decimal("0.00")
+        )
         context.update(voucher_limit=limit, voucher_used=used)
         if is_requester:
             ledger = voucher_ledger(req.requester, timezone.localdate().year)
             room = max(Decimal("0.00"), min(limit - used, ledger.left_amount))
-            context.update(voucher_ledger=ledger, voucher_room=room,
-                           can_pay_vouchers=ledger.quota is not None and room > 0,
-                           voucher_form=VoucherPayForm(initial={"voucher_amount": room}))
+            context.update(
+                voucher_ledger=ledger,
+                voucher_room=room,
+                can_pay_vouchers=ledger.quota is not None and room > 0,
+                voucher_form=VoucherPayForm(initial={"voucher_amount": room}),
+            )
     context["claimable"] = [
-        (s, ClaimForm(prefix=f"s{s.pk}")) for s in spends
-        if s.status == "spent" and is_provider_staff(user, s)]
+        (s, ClaimForm(prefix=f"s{s.pk}"))
+        for s in spends
+        if s.status == "spent" and is_provider_staff(user, s)
+    ]
     context["delivered"] = req.status == RequestStatus.DELIVERED
     return context
 
@@ -200,18 +222,21 @@ def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
     user = request.user
-    is_requester = services.is_requester(user) \
-        and user.organisation_id == req.requester_id  # type: ignore[union-attr]
-    return render(request, "directory/request_detail.html", {
-        "req": req,
-        "is_provider": services.is_org_admin(user, req.provider.organisation_id),
-        "is_requester": is_requester,
-        "accept_form": AcceptForm(initial={"contract_signed_on": timezone.localdate()}),
-        "decline_form": DeclineForm(),
-        "deliver_form": DeliverForm(initial={"delivered_on": timezone.localdate()}),
-        "statuses": RequestStatus,
-        **_voucher_context(user, req, is_requester),
-    })
+    is_requester = services.is_requester(user) and user.organisation_id == req.requester_id  # type: ignore[union-attr]
+    return render(
+        request,
+        "directory/request_detail.html",
+        {
+            "req": req,
+            "is_provider": services.is_org_admin(user, req.provider.organisation_id),
+            "is_requester": is_requester,
+            "accept_form": AcceptForm(initial={"contract_signed_on": timezone.localdate()}),
+            "decline_form": DeclineForm(),
+            "deliver_form": DeliverForm(initial={"delivered_on": timezone.localdate()}),
+            "statuses": RequestStatus,
+            **_voucher_context(user, req, is_requester),
+        },
+    )
 
 
 def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
@@ -224,8 +249,11 @@ def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
                     messages.error(request, message)
             return
         spend = services.request_pay_with_vouchers(
-            user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"])
-        messages.success(request, f"已使用创新券支付 {spend.voucher_amount} 元，服务交付后由服务机构申请兑付。")
+            user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"]
+        )
+        messages.success(
+            request, f"已使用创新券支付 {spend.voucher_amount} 元，服务交付后由服务机构申请兑付。"
+        )
         return
     from zhuanhua.vouchers.forms import ClaimForm
     from zhuanhua.vouchers.selectors import voucher_spend_visible_to
@@ -242,9 +270,14 @@ def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
         return
     data = form.cleaned_data
     services.request_claim_vouchers(
-        user=request.user, request=req, spend=spend, contract_file=data["contract"],
-        invoice_file=data["invoice"], payment_file=data["payment_proof"],
-        invoice_number=data["invoice_number"])
+        user=request.user,
+        request=req,
+        spend=spend,
+        contract_file=data["contract"],
+        invoice_file=data["invoice"],
+        payment_file=data["payment_proof"],
+        invoice_number=data["invoice_number"],
+    )
     messages.success(request, "创新券兑付申请已提交，等待主管部门审核。")
 
 
@@ -276,8 +309,12 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "deliver": lambda: services.request_deliver(user=request.user, request=req, **data),
         "cancel": lambda: services.request_cancel(user=request.user, request=req),
     }
-    done = {"accept": "已受理并登记合同金额。", "decline": "已记录未受理。",
-            "deliver": "已登记服务交付。", "cancel": "服务委托已撤回。"}
+    done = {
+        "accept": "已受理并登记合同金额。",
+        "decline": "已记录未受理。",
+        "deliver": "已登记服务交付。",
+        "cancel": "服务委托已撤回。",
+    }
     try:
         calls[action]()
     except ValidationError as exc:
@@ -293,26 +330,33 @@ def revenue(request: HttpRequest) -> HttpResponse:
     if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):  # type: ignore[union-attr]
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     year = YearForm(request.GET).year_or(_this_year() - 1)
-    return render(request, "directory/revenue.html",
-                  {"year": year, "rows": platform_service_revenues(year)})
+    return render(
+        request, "directory/revenue.html", {"year": year, "rows": platform_service_revenues(year)}
+    )
 
 
 @login_required
 def provider_revenue(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(providers_visible_to(request.user), pk=pk)
     user = request.user
-    if not (services.is_org_admin(user, provider.organisation_id) or user.is_reviewer
-            or user.is_auditor):  # type: ignore[union-attr]
+    if not (
+        services.is_org_admin(user, provider.organisation_id) or user.is_reviewer or user.is_auditor
+    ):  # type: ignore[union-attr]
         raise Http404
     year = YearForm(request.GET).year_or(_this_year())
     delivered = delivered_in_year(provider, year)
     redeemed = request_vouchers_by_id(delivered, "redeemed")
-    return render(request, "directory/provider_revenue.html", {
-        "provider": provider, "year": year,
-        "amount": provider_yearly_revenue(provider, year),
-        "voucher_amount": provider_redeemed_vouchers(provider, year),
-        "requests": [(r, redeemed.get(r.pk)) for r in delivered],
-    })
+    return render(
+        request,
+        "directory/provider_revenue.html",
+        {
+            "provider": provider,
+            "year": year,
+            "amount": provider_yearly_revenue(provider, year),
+            "voucher_amount": provider_redeemed_vouchers(provider, year),
+            "requests": [(r, redeemed.get(r.pk)) for r in delivered],
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,9 +366,13 @@ def provider_revenue(request: HttpRequest, pk: int) -> HttpResponse:
 def manager_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_register = getattr(user, "is_authenticated", False) and (
-        services.is_org_admin(user, user.organisation_id) or user.has_role("technology_manager"))
-    return render(request, "directory/manager_list.html", {
-        "managers": managers_public()[:500], "can_register": can_register})
+        services.is_org_admin(user, user.organisation_id) or user.has_role("technology_manager")
+    )
+    return render(
+        request,
+        "directory/manager_list.html",
+        {"managers": managers_public()[:500], "can_register": can_register},
+    )
 
 
 @login_required
@@ -335,7 +383,8 @@ def manager_create(request: HttpRequest) -> HttpResponse:
         own_admin = services.is_org_admin(user, user.organisation_id)  # type: ignore[union-attr]
         try:
             manager = services.manager_register(
-                user=user, data=form.cleaned_data,
+                user=user,
+                data=form.cleaned_data,
                 employer=user.organisation if own_admin else None,  # type: ignore[union-attr]
             )
         except ValidationError as exc:
@@ -348,12 +397,18 @@ def manager_create(request: HttpRequest) -> HttpResponse:
 
 def manager_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manager = get_object_or_404(managers_visible_to(request.user), pk=pk)
-    return render(request, "directory/manager_detail.html", {
-        "manager": manager, "certificates": manager.certificates.all(),
-        "training": training_hours_by_base(manager), "deals": manager_deals(manager),
-        "can_edit": services.can_edit_manager(request.user, manager),
-        "certificate_form": CertificateForm(),
-    })
+    return render(
+        request,
+        "directory/manager_detail.html",
+        {
+            "manager": manager,
+            "certificates": manager.certificates.all(),
+            "training": training_hours_by_base(manager),
+            "deals": manager_deals(manager),
+            "can_edit": services.can_edit_manager(request.user, manager),
+            "certificate_form": CertificateForm(),
+        },
+    )
 
 
 @login_required
@@ -378,19 +433,30 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def base_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/base_list.html", {
-        "bases": TrainingBase.objects.select_related("organisation").order_by("name")})
+    return render(
+        request,
+        "directory/base_list.html",
+        {"bases": TrainingBase.objects.select_related("organisation").order_by("name")},
+    )
 
 
 def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     base = get_object_or_404(TrainingBase.objects.select_related("organisation"), pk=pk)
     year = YearForm(request.GET).year_or(_this_year())
     is_admin = services.is_org_admin(request.user, base.organisation_id)
-    return render(request, "directory/base_detail.html", {
-        "base": base, "year": year, "report": training_base_year(base, year),
-        "is_admin": is_admin, "course_form": CourseForm(), "attendance_form": AttendanceForm(),
-        "courses": base.courses.all()[:200] if is_admin else [],
-    })
+    return render(
+        request,
+        "directory/base_detail.html",
+        {
+            "base": base,
+            "year": year,
+            "report": training_base_year(base, year),
+            "is_admin": is_admin,
+            "course_form": CourseForm(),
+            "attendance_form": AttendanceForm(),
+            "courses": base.courses.all()[:200] if is_admin else [],
+        },
+    )
 
 
 @login_required
@@ -424,9 +490,13 @@ def attendance_record(request: HttpRequest, pk: int, course_pk: int) -> HttpResp
         messages.error(request, "未找到该登记编号的技术经理人")
         return redirect("directory:base_detail", pk=pk)
     try:
-        services.attendance_record(user=request.user, course=course, manager=manager,
-                                   hours=form.cleaned_data.get("hours"),
-                                   passed=form.cleaned_data.get("passed", False))
+        services.attendance_record(
+            user=request.user,
+            course=course,
+            manager=manager,
+            hours=form.cleaned_data.get("hours"),
+            passed=form.cleaned_data.get("passed", False),
+        )
     except ValidationError as exc:
         _messages_from(request, exc)
     else:
@@ -445,12 +515,26 @@ def deal_create(request: HttpRequest, licence_pk: int) -> HttpResponse:
 
     visible = licences_visible_to(request.user).values("pk")
     licence = get_object_or_404(
-        Licence.objects.filter(pk__in=visible).select_related(
-            "licensor", "licensee", "achievement").only(
-            "id", "licensor", "licensee", "achievement", "status", "signed_on",
-            "licensor__name", "licensee__name", "achievement__title"), pk=licence_pk)
-    existing = BrokeredDeal.objects.filter(licence_id=licence.pk).select_related(
-        "broker", "agency").first()
+        Licence.objects.filter(pk__in=visible)
+        .select_related("licensor", "licensee", "achievement")
+        .only(
+            "id",
+            "licensor",
+            "licensee",
+            "achievement",
+            "status",
+            "signed_on",
+            "licensor__name",
+            "licensee__name",
+            "achievement__title",
+        ),
+        pk=licence_pk,
+    )
+    existing = (
+        BrokeredDeal.objects.filter(licence_id=licence.pk)
+        .select_related("broker", "agency")
+        .first()
+    )
     form = BrokerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         broker = TechnologyManager.objects.filter(pk=form.cleaned_data["broker"]).first()
@@ -459,25 +543,31 @@ def deal_create(request: HttpRequest, licence_pk: int) -> HttpResponse:
         else:
             try:
                 services.deal_name_broker(
-                    user=request.user, licence=licence, broker=broker,
+                    user=request.user,
+                    licence=licence,
+                    broker=broker,
                     contract_amount=form.cleaned_data["contract_amount"],
-                    is_related_party=form.cleaned_data["is_related_party"])
+                    is_related_party=form.cleaned_data["is_related_party"],
+                )
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
                 messages.success(request, "已登记技术经纪人（三方成交记录）。")
                 return redirect("directory:deal_create", licence_pk=licence.pk)
-    return render(request, "directory/deal_form.html",
-                  {"licence": licence, "deal": existing, "form": form})
+    return render(
+        request, "directory/deal_form.html", {"licence": licence, "deal": existing, "form": form}
+    )
 
 
 @login_required
 def agency_brokerage(request: HttpRequest, org_pk: int) -> HttpResponse:
     agency = get_object_or_404(Organisation, pk=org_pk)
     user = request.user
-    if not (services.is_org_admin(user, agency.pk) or user.is_reviewer
-            or user.is_auditor):  # type: ignore[union-attr]
+    if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):  # type: ignore[union-attr]
         raise Http404
     year = YearForm(request.GET).year_or(_this_year() - 1)
-    return render(request, "directory/agency_brokerage.html",
-                  {"result": agency_brokered_amounts(agency, year), "year": year})
+    return render(
+        request,
+        "directory/agency_brokerage.html",
+        {"result": agency_brokered_amounts(agency, year), "year": year},
+    )

@@ -118,9 +118,16 @@ def _person(request: HttpRequest, case_id: int, person_id: int) -> CasePerson:
 
 
 def _record_out(record: Any) -> dict[str, Any]:
-    return {"id": record.pk, "kind": record.kind, "title": record.title,
-            "content": record.content, "party": record.party, "person_id": record.person_id,
-            "recorded_on": record.recorded_on, "file_name": record.original_name}
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "title": record.title,
+        "content": record.content,
+        "party": record.party,
+        "person_id": record.person_id,
+        "recorded_on": record.recorded_on,
+        "file_name": record.original_name,
+    }
 
 
 @router.get("/cases", response=list[CaseOut], summary="可见的尽职免责案件")
@@ -128,8 +135,7 @@ def list_cases(request: HttpRequest) -> Any:
     return list(case_list_for(request.user)[:500])
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut,
-            summary="案件详情（当事人员只见本人部分）")
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情（当事人员只见本人部分）")
 def get_case(request: HttpRequest, case_id: int) -> ExemptionCase:
     case, access = _case(request, case_id)
     case.api_persons = [p for p in case.persons.all() if access.sees_person(p)]  # type: ignore[attr-defined]
@@ -142,21 +148,30 @@ def get_case(request: HttpRequest, case_id: int) -> ExemptionCase:
     return case
 
 
-@router.put("/cases/{case_id}/persons/{person_id}/checklist", response=PersonOut,
-            summary="保存核查清单并返回系统建议（仅供参考）")
-def put_checklist(request: HttpRequest, case_id: int, person_id: int,
-                  payload: ChecklistIn) -> CasePerson:
+@router.put(
+    "/cases/{case_id}/persons/{person_id}/checklist",
+    response=PersonOut,
+    summary="保存核查清单并返回系统建议（仅供参考）",
+)
+def put_checklist(
+    request: HttpRequest, case_id: int, person_id: int, payload: ChecklistIn
+) -> CasePerson:
     person = _person(request, case_id, person_id)
     return services.checklist_save(user=request.user, person=person, checklist=payload.dict())
 
 
-@router.post("/cases/{case_id}/persons/{person_id}/decision", response=PersonOut,
-             summary="记录单位对该人员的认定结论")
-def post_decision(request: HttpRequest, case_id: int, person_id: int,
-                  payload: DecisionIn) -> CasePerson:
+@router.post(
+    "/cases/{case_id}/persons/{person_id}/decision",
+    response=PersonOut,
+    summary="记录单位对该人员的认定结论",
+)
+def post_decision(
+    request: HttpRequest, case_id: int, person_id: int, payload: DecisionIn
+) -> CasePerson:
     person = _person(request, case_id, person_id)
-    return services.person_decide(user=request.user, person=person, decision=payload.decision,
-                                  reason=payload.reason)
+    return services.person_decide(
+        user=request.user, person=person, decision=payload.decision, reason=payload.reason
+    )
 
 
 @router.post("/cases/{case_id}/conclude", response=CaseOut, summary="结束调查，形成认定结论")

@@ -20,8 +20,9 @@ CSS_PATH = Path(__file__).with_name("dossier.css")
 
 def case_audit_entries(case: ExemptionCase) -> list[AuditEntry]:
     return list(
-        AuditEntry.objects.filter(object_type=CASE_OBJECT_TYPE, object_id=str(case.pk))
-        .order_by("seq")
+        AuditEntry.objects.filter(object_type=CASE_OBJECT_TYPE, object_id=str(case.pk)).order_by(
+            "seq"
+        )
     )
 
 

@@ -42,14 +42,18 @@ class RulesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     document = forms.FileField(label="制度文件（PDF、Word 等，≤ 20 MB）", required=False)
     adopted_on = forms.DateField(label="审议通过日（未通过可留空）", required=False, widget=DATE)
     adoption_record = forms.CharField(
-        label="审议通过记录", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="审议通过记录",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="会议名称、决策机构、表决情况；填写审议通过日时必填",
     )
 
 
 class AdoptForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     adopted_on = forms.DateField(label="审议通过日", widget=DATE)
-    adoption_record = forms.CharField(label="审议通过记录", widget=forms.Textarea(attrs={"rows": 2}))
+    adoption_record = forms.CharField(
+        label="审议通过记录", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -58,21 +62,26 @@ class CaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         label="本单位为国家设立的事业单位或国有企业（指引第二条）", required=False, initial=True
     )
     activity_kind = forms.ChoiceField(label="涉及的转化活动", choices=ActivityKind.choices)
-    activity_description = forms.CharField(label="转化活动说明",
-                                           widget=forms.Textarea(attrs={"rows": 3}))
-    subject_type = forms.CharField(label="关联平台记录类型（可选，如 licensing.licence）",
-                                   max_length=64, required=False)
+    activity_description = forms.CharField(
+        label="转化活动说明", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    subject_type = forms.CharField(
+        label="关联平台记录类型（可选，如 licensing.licence）", max_length=64, required=False
+    )
     subject_id = forms.CharField(label="关联平台记录编号（可选）", max_length=64, required=False)
-    loss_amount = forms.DecimalField(label="损失金额（元）", min_value=0, max_digits=14,
-                                     decimal_places=2)
-    loss_description = forms.CharField(label="损失情况", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 3}))
+    loss_amount = forms.DecimalField(
+        label="损失金额（元）", min_value=0, max_digits=14, decimal_places=2
+    )
+    loss_description = forms.CharField(
+        label="损失情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label="身份", choices=PersonRole.choices)
-    user = forms.TypedChoiceField(label="平台用户（本单位，可选）", required=False, coerce=int,
-                                  empty_value=None)
+    user = forms.TypedChoiceField(
+        label="平台用户（本单位，可选）", required=False, coerce=int, empty_value=None
+    )
     name = forms.CharField(label="姓名（未关联平台用户时必填）", max_length=60, required=False)
     position = forms.CharField(label="职务", max_length=100, required=False)
 
@@ -80,25 +89,33 @@ class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from zhuanhua.accounts.models import User
 
-        self.fields["user"].choices = [("", "—（不关联）")] + [  # type: ignore[attr-defined]
-            (u.pk, f"{u}（{u.username}）")
-            for u in User.objects.filter(organisation_id=unit_id, is_active=True).order_by("id")[:500]
-        ]
+        self.fields["user"].choices = (
+            [("", "—（不关联）")]
+            + [  # type: ignore[attr-defined]
+                (u.pk, f"{u}（{u.username}）")
+                for u in User.objects.filter(organisation_id=unit_id, is_active=True).order_by(
+                    "id"
+                )[:500]
+            ]
+        )
 
 
 class RecordForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=RecordKind.choices)
     title = forms.CharField(label="标题", max_length=200)
-    content = forms.CharField(label="内容（无附件时必填）", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    person = forms.TypedChoiceField(label="涉及人员（陈述方）", required=False, coerce=int,
-                                    empty_value=None)
+    content = forms.CharField(
+        label="内容（无附件时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    person = forms.TypedChoiceField(
+        label="涉及人员（陈述方）", required=False, coerce=int, empty_value=None
+    )
     party = forms.CharField(label="陈述方 / 参加人", max_length=200, required=False)
     recorded_on = forms.DateField(label="日期", widget=DATE)
     file = forms.FileField(label=FILE_LABEL, required=False)
 
-    def __init__(self, *args: Any, persons: Any, statement_only: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, persons: Any, statement_only: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (p.pk, str(p)) for p in persons
@@ -112,8 +129,9 @@ class MinutesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     held_on = forms.DateField(label="会议日期", widget=DATE)
     subject = forms.CharField(label="会议事项", max_length=200)
-    content = forms.CharField(label="会议记录摘要", required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label="会议记录摘要", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, persons: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,31 +139,48 @@ class MinutesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         self.rows: list[tuple[str, Any]] = []
         for person in persons:
             self.fields[f"stance_{person.pk}"] = forms.ChoiceField(
-                label=f"{person}的意见", choices=stance_choices, required=False)
+                label=f"{person}的意见", choices=stance_choices, required=False
+            )
             self.fields[f"text_{person.pk}"] = forms.CharField(
-                label=f"{person.name}发言要点", required=False, max_length=2000)
+                label=f"{person.name}发言要点", required=False, max_length=2000
+            )
             self.rows.append((str(person.pk), person))
-        self.fields["other_speaker"] = forms.CharField(label="其他发言人", max_length=60,
-                                                       required=False)
-        self.fields["other_stance"] = forms.ChoiceField(label="其他发言人意见",
-                                                        choices=stance_choices, required=False)
-        self.fields["other_text"] = forms.CharField(label="其他发言人要点", required=False,
-                                                    max_length=2000)
+        self.fields["other_speaker"] = forms.CharField(
+            label="其他发言人", max_length=60, required=False
+        )
+        self.fields["other_stance"] = forms.ChoiceField(
+            label="其他发言人意见", choices=stance_choices, required=False
+        )
+        self.fields["other_text"] = forms.CharField(
+            label="其他发言人要点", required=False, max_length=2000
+        )
         for name in self.fields:
             widget = self.fields[name].widget
             if "class" not in widget.attrs:
-                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                widget.attrs["class"] = (
+                    "form-select" if isinstance(widget, forms.Select) else "form-control"
+                )
 
     def opinions(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
         rows = []
         for key, person in self.rows:
             if data.get(f"stance_{key}"):
-                rows.append({"person": person, "stance": data[f"stance_{key}"],
-                             "text": data.get(f"text_{key}", "")})
+                rows.append(
+                    {
+                        "person": person,
+                        "stance": data[f"stance_{key}"],
+                        "text": data.get(f"text_{key}", ""),
+                    }
+                )
         if data.get("other_speaker") or data.get("other_stance"):
-            rows.append({"speaker": data.get("other_speaker", ""),
-                         "stance": data.get("other_stance", ""), "text": data.get("other_text", "")})
+            rows.append(
+                {
+                    "speaker": data.get("other_speaker", ""),
+                    "stance": data.get("other_stance", ""),
+                    "text": data.get("other_text", ""),
+                }
+            )
         return rows
 
     def person_fields(self) -> list[tuple[Any, Any, Any]]:
@@ -164,18 +199,24 @@ class ChecklistForm(StyledFormMixin, forms.Form):
         self.items = items
         for condition in items["conditions"]:
             self.fields[f"d_{condition['code']}"] = forms.BooleanField(
-                label=condition["text"], required=False)
+                label=condition["text"], required=False
+            )
         self.fields["grounds"] = forms.MultipleChoiceField(
-            label="免责情形", required=False, widget=forms.CheckboxSelectMultiple,
+            label="免责情形",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
             choices=[(g["code"], f"{g['label']}{g['text']}") for g in items["grounds"]],
         )
         self.fields["exclusions"] = forms.MultipleChoiceField(
-            label="不予免责情形（第十条）", required=False, widget=forms.CheckboxSelectMultiple,
+            label="不予免责情形（第十条）",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
             choices=[(e["code"], f"{e['label']}{e['text']}") for e in items["exclusions"]],
         )
         if role == PersonRole.RESEARCHER:
             self.fields["minor_fault"] = forms.BooleanField(
-                label="过错情节较轻（第九条）", required=False)
+                label="过错情节较轻（第九条）", required=False
+            )
         for name in ("grounds", "exclusions"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -196,8 +237,9 @@ class ChecklistForm(StyledFormMixin, forms.Form):
     def checklist(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "diligence": {c["code"]: bool(data.get(f"d_{c['code']}"))
-                          for c in self.items["conditions"]},
+            "diligence": {
+                c["code"]: bool(data.get(f"d_{c['code']}")) for c in self.items["conditions"]
+            },
             "intentional": bool(data.get("intentional")),
             "grounds": list(data.get("grounds") or []),
             "exclusions": list(data.get("exclusions") or []),
@@ -207,23 +249,31 @@ class ChecklistForm(StyledFormMixin, forms.Form):
 
 class DecisionForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(label="单位认定结论", choices=Decision.choices)
-    reason = forms.CharField(label="认定理由（与清单建议不一致时必填）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="认定理由（与清单建议不一致时必填）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PubliciseForm(StyledFormMixin, forms.Form):
     starts_on = forms.DateField(label="公示开始日（不计入期间）", widget=DATE)
-    period_days = forms.IntegerField(label="公示期", min_value=1, max_value=90,
-                                     initial=DEFAULT_PUBLICITY_DAYS)
-    period_unit = forms.ChoiceField(label="期间单位", initial=DEFAULT_PUBLICITY_UNIT,
-                                    choices=[("working", "工作日"), ("calendar", "日（自然日）")])
+    period_days = forms.IntegerField(
+        label="公示期", min_value=1, max_value=90, initial=DEFAULT_PUBLICITY_DAYS
+    )
+    period_unit = forms.ChoiceField(
+        label="期间单位",
+        initial=DEFAULT_PUBLICITY_UNIT,
+        choices=[("working", "工作日"), ("calendar", "日（自然日）")],
+    )
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
     result = forms.ChoiceField(label="复核结果", choices=ReviewResult.choices)
     findings = forms.CharField(label="复查核实情况", widget=forms.Textarea(attrs={"rows": 3}))
-    answer = forms.CharField(label="反馈异议人", max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(
+        label="反馈异议人", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecideForm(StyledFormMixin, forms.Form):
@@ -236,8 +286,11 @@ class DecideForm(StyledFormMixin, forms.Form):
         for person in persons:
             name = f"final_{person.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=f"{person}的最终决定", choices=Decision.choices, initial=person.decision,
-                widget=forms.Select(attrs={"class": "form-select"}))
+                label=f"{person}的最终决定",
+                choices=Decision.choices,
+                initial=person.decision,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
             self.person_keys.append((name, person))
 
     def person_fields(self) -> list[Any]:
@@ -250,7 +303,8 @@ class DecideForm(StyledFormMixin, forms.Form):
 class EffectsForm(StyledFormMixin, forms.Form):
     recorded_on = forms.DateField(label="记录日期", widget=DATE)
     text = forms.CharField(
-        label="认定结果运用（第十四条）", widget=forms.Textarea(attrs={"rows": 3}),
+        label="认定结果运用（第十四条）",
+        widget=forms.Textarea(attrs={"rows": 3}),
         initial="经认定予以免责的人员，在单位评先评优、表彰奖励、年度综合考核时不受影响；"
-                "认定意见作为单位接受审计、监督检查等工作的依据。",
+        "认定意见作为单位接受审计、监督检查等工作的依据。",
     )

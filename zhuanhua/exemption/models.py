@@ -28,7 +28,9 @@ class UnitRules(models.Model):
     record of their adoption (集体民主决策) and their publicity (a unit_rules notice)."""
 
     unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="unit_rules",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="unit_rules",
         verbose_name="单位",
     )
     kind = models.CharField("制度类别", max_length=32, choices=RulesKind.choices)
@@ -39,11 +41,18 @@ class UnitRules(models.Model):
     adopted_on = models.DateField("审议通过日", null=True, blank=True)
     adoption_record = models.TextField("审议通过记录（会议、决策机构、表决情况）", blank=True)
     notice = models.ForeignKey(
-        "publicity.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "publicity.Notice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="公示",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -67,7 +76,9 @@ class ExemptionCase(models.Model):
     review, the final decision and its effects."""
 
     unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="exemption_cases",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="exemption_cases",
         verbose_name="科技成果转化单位",
     )
     title = models.CharField("案件名称", max_length=200)
@@ -83,7 +94,11 @@ class ExemptionCase(models.Model):
         "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATION
     )
     notice = models.ForeignKey(
-        "publicity.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "publicity.Notice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="内部公示",
     )
     concluded_at = models.DateTimeField("形成结论时间", null=True, blank=True)
@@ -92,7 +107,10 @@ class ExemptionCase(models.Model):
     effects_text = models.TextField("认定结果运用（第十四条）", blank=True)
     effects_on = models.DateField("记录日期", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("立案时间", auto_now_add=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -120,15 +138,22 @@ class CasePerson(models.Model):
     name = models.CharField("姓名", max_length=60)
     position = models.CharField("职务", max_length=100, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="exemption_parts", verbose_name="平台用户",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exemption_parts",
+        verbose_name="平台用户",
     )
     checklist = models.JSONField("核查清单", default=dict, blank=True)
     recommendation = models.JSONField("清单建议", default=dict, blank=True)
     decision = models.CharField("认定结论", max_length=16, choices=Decision.choices, blank=True)
     decision_reason = models.TextField("认定理由", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -163,7 +188,11 @@ class CaseRecord(models.Model):
     content = models.TextField("内容", blank=True)
     party = models.CharField("陈述方 / 参加人", max_length=200, blank=True)
     person = models.ForeignKey(
-        CasePerson, null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        CasePerson,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
         verbose_name="涉及人员",
     )
     recorded_on = models.DateField("日期")
@@ -171,7 +200,10 @@ class CaseRecord(models.Model):
     original_name = models.CharField("文件名", max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -193,7 +225,10 @@ class MeetingMinutes(models.Model):
     subject = models.CharField("会议事项", max_length=200)
     content = models.TextField("会议记录摘要", blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -209,7 +244,11 @@ class MeetingMinutes(models.Model):
 class MinutesOpinion(models.Model):
     minutes = models.ForeignKey(MeetingMinutes, on_delete=models.CASCADE, related_name="opinions")
     person = models.ForeignKey(
-        CasePerson, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions",
+        CasePerson,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
         verbose_name="当事人员",
     )
     speaker = models.CharField("发言人", max_length=60)
@@ -231,14 +270,19 @@ class CaseReview(models.Model):
 
     case = models.ForeignKey(ExemptionCase, on_delete=models.CASCADE, related_name="reviews")
     objection = models.OneToOneField(
-        "publicity.Objection", on_delete=models.PROTECT, related_name="exemption_review",
+        "publicity.Objection",
+        on_delete=models.PROTECT,
+        related_name="exemption_review",
         verbose_name="异议",
     )
     result = models.CharField("复核结果", max_length=16, choices=ReviewResult.choices)
     findings = models.TextField("复查核实情况")
     answer = models.TextField("反馈异议人")
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(auto_now_add=True)
 

@@ -83,6 +83,7 @@ def case_list_for(user: Any) -> QuerySet[ExemptionCase]:
 
 # ---------------------------------------------------------------------------- unit rules
 
+
 def rules_visible_to(user: Any) -> QuerySet[UnitRules]:
     """A unit's rules: its own members and the department."""
     if not _active(user):
@@ -97,7 +98,9 @@ def rules_visible_to(user: Any) -> QuerySet[UnitRules]:
 def adopted_rules(unit_id: int, kind: str = RulesKind.EXEMPTION_RULES) -> UnitRules | None:
     return (
         UnitRules.objects.filter(unit_id=unit_id, kind=kind, adopted_on__isnull=False)
-        .select_related("notice").order_by("-adopted_on", "-id").first()
+        .select_related("notice")
+        .order_by("-adopted_on", "-id")
+        .first()
     )
 
 
@@ -112,6 +115,7 @@ def case_warnings(case: ExemptionCase) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- checklist
+
 
 def applicable_unit_types() -> dict[str, str]:
     return {u["code"]: u["text"] for u in load_articles()["applicability"]["unit_types"]}
@@ -137,7 +141,8 @@ def checklist_items(role: str) -> dict[str, Any]:
             ]
     exclusions = [
         {"code": str(i["code"]), "label": i.get("label", ""), "text": i["text"]}
-        for i in data["exclusions"]["items"] if role in (i.get("roles") or [role])
+        for i in data["exclusions"]["items"]
+        if role in (i.get("roles") or [role])
     ]
     return {
         "conditions": data["diligence"]["conditions"],

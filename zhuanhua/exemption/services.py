@@ -50,9 +50,7 @@ ERR_NOT_HANDLER = "只有本单位的机构管理员（案件经办人）可以�
 ERR_CLOSED = "案件已办结，不能再作任何修改"
 ERR_BAD_TRANSITION = "当前状态（{status}）不能执行该操作"
 ERR_NOT_INVESTIGATION = "调查阶段已结束，不能再修改人员、调查材料、核查清单或认定结论"
-ERR_NOT_APPLICABLE = (
-    "本单位不属于指引第二条的适用范围（国家设立的高等学校、科研院所、医疗卫生机构等事业单位，以及国有企业）"
-)
+ERR_NOT_APPLICABLE = "本单位不属于指引第二条的适用范围（国家设立的高等学校、科研院所、医疗卫生机构等事业单位，以及国有企业）"
 ERR_NO_PERSONS = "请先登记当事人员"
 ERR_UNDECIDED = "尚有 {count} 名人员未作出认定结论"
 ERR_NO_CHECKLIST = "请先填写该人员的核查清单"
@@ -83,6 +81,7 @@ CASE_OBJECT_TYPE = "exemption.exemptioncase"
 
 
 # ---------------------------------------------------------------------------- helpers
+
 
 def _check_handler(user: Any, unit_id: int | None = None) -> None:
     if not is_handler(user, unit_id):
@@ -117,8 +116,14 @@ def _move(case: ExemptionCase, action: str, target: str) -> None:
     case.status = target
 
 
-def _text(data: dict[str, Any], name: str, errors: dict[str, list[str]], *,
-          required: bool = True, limit: int = TEXT_MAX) -> str:
+def _text(
+    data: dict[str, Any],
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = True,
+    limit: int = TEXT_MAX,
+) -> str:
     text = str(data.get(name) or "").strip()
     if required and not text:
         errors.setdefault(name, []).append(ERR_REQUIRED)
@@ -127,8 +132,14 @@ def _text(data: dict[str, Any], name: str, errors: dict[str, list[str]], *,
     return text
 
 
-def _date(value: Any, name: str, errors: dict[str, list[str]], *,
-          required: bool = True, not_after: dt.date | None = None) -> dt.date | None:
+def _date(
+    value: Any,
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = True,
+    not_after: dt.date | None = None,
+) -> dt.date | None:
     if isinstance(value, str) and value.strip():
         try:
             value = dt.date.fromisoformat(value.strip())
@@ -168,53 +179,103 @@ def _check_file(upload: UploadedFile) -> str:
 def case_state(case: ExemptionCase) -> dict[str, Any]:
     """What the audit log digests for a case."""
     return {
-        "unit": case.unit_id, "title": case.title, "unit_type": case.unit_type,
-        "state_established": case.state_established, "activity_kind": case.activity_kind,
-        "activity_description": case.activity_description, "subject_type": case.subject_type,
-        "subject_id": case.subject_id, "loss_amount": case.loss_amount,
-        "loss_description": case.loss_description, "status": case.status,
-        "notice": case.notice_id, "decision_text": case.decision_text,
-        "decided_on": case.decided_on, "effects_text": case.effects_text,
+        "unit": case.unit_id,
+        "title": case.title,
+        "unit_type": case.unit_type,
+        "state_established": case.state_established,
+        "activity_kind": case.activity_kind,
+        "activity_description": case.activity_description,
+        "subject_type": case.subject_type,
+        "subject_id": case.subject_id,
+        "loss_amount": case.loss_amount,
+        "loss_description": case.loss_description,
+        "status": case.status,
+        "notice": case.notice_id,
+        "decision_text": case.decision_text,
+        "decided_on": case.decided_on,
+        "effects_text": case.effects_text,
         "effects_on": case.effects_on,
     }
 
 
-def _audit(user: Any, case: ExemptionCase, action: str, *, before: Any = None,
-           after: Any = None, detail: Any = None) -> None:
-    audit_record(actor=user, obj=case, action=f"exemption_case.{action}", before=before,
-                 after=after, detail=detail)
+def _audit(
+    user: Any,
+    case: ExemptionCase,
+    action: str,
+    *,
+    before: Any = None,
+    after: Any = None,
+    detail: Any = None,
+) -> None:
+    audit_record(
+        actor=user,
+        obj=case,
+        action=f"exemption_case.{action}",
+        before=before,
+        after=after,
+        detail=detail,
+    )
 
 
 # ---------------------------------------------------------------------------- unit rules
 
-def rules_create(*, user: Any, data: dict[str, Any], upload: UploadedFile | None = None,
-                 today: dt.date | None = None) -> UnitRules:
+
+def rules_create(
+    *,
+    user: Any,
+    data: dict[str, Any],
+    upload: UploadedFile | None = None,
+    today: dt.date | None = None,
+) -> UnitRules:
     """Register one of the unit's rules (articles 5, 11), optionally adopted already."""
     _check_handler(user)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     kind = _choice(data.get("kind"), RulesKind, "kind", errors)
     title = _text(data, "title", errors, limit=200)
-    adopted_on = _date(data.get("adopted_on"), "adopted_on", errors, required=False,
-                       not_after=today)
+    adopted_on = _date(
+        data.get("adopted_on"), "adopted_on", errors, required=False, not_after=today
+    )
     adoption_record = _text(data, "adoption_record", errors, required=adopted_on is not None)
     _raise(errors)
     sha = _check_file(upload) if upload is not None else ""
     with transaction.atomic():
-        rules = UnitRules(unit=user.organisation, kind=kind, title=title, adopted_on=adopted_on,
-                          adoption_record=adoption_record, created_by=user, sha256=sha)
+        rules = UnitRules(
+            unit=user.organisation,
+            kind=kind,
+            title=title,
+            adopted_on=adopted_on,
+            adoption_record=adoption_record,
+            created_by=user,
+            sha256=sha,
+        )
         if upload is not None:
             rules.document = upload
             rules.original_name = (upload.name or "")[:200]
         rules.save()
-        audit_record(actor=user, obj=rules, action="unit_rules.create",
-                     after={"unit": rules.unit_id, "kind": kind, "title": title,
-                            "adopted_on": adopted_on, "sha256": sha})
+        audit_record(
+            actor=user,
+            obj=rules,
+            action="unit_rules.create",
+            after={
+                "unit": rules.unit_id,
+                "kind": kind,
+                "title": title,
+                "adopted_on": adopted_on,
+                "sha256": sha,
+            },
+        )
     return rules
 
 
-def rules_adopt(*, user: Any, rules: UnitRules, adopted_on: Any, adoption_record: str,
-                today: dt.date | None = None) -> UnitRules:
+def rules_adopt(
+    *,
+    user: Any,
+    rules: UnitRules,
+    adopted_on: Any,
+    adoption_record: str,
+    today: dt.date | None = None,
+) -> UnitRules:
     """Record the collective adoption (集体民主决策审议通过) of registered rules."""
     _check_handler(user, rules.unit_id)
     today = today or timezone.localdate()
@@ -229,13 +290,25 @@ def rules_adopt(*, user: Any, rules: UnitRules, adopted_on: Any, adoption_record
         locked.adopted_on = day
         locked.adoption_record = text
         locked.save(update_fields=["adopted_on", "adoption_record"])
-        audit_record(actor=user, obj=locked, action="unit_rules.adopt",
-                     before={"adopted_on": None}, after={"adopted_on": day, "record": text})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="unit_rules.adopt",
+            before={"adopted_on": None},
+            after={"adopted_on": day, "record": text},
+        )
     return locked
 
 
-def rules_publicise(*, user: Any, rules: UnitRules, starts_on: Any = None, period_days: int = 15,
-                    content: str = "", today: dt.date | None = None) -> UnitRules:
+def rules_publicise(
+    *,
+    user: Any,
+    rules: UnitRules,
+    starts_on: Any = None,
+    period_days: int = 15,
+    content: str = "",
+    today: dt.date | None = None,
+) -> UnitRules:
     """Publicise adopted rules through a unit_rules notice of the publicity app (article 11)."""
     from zhuanhua.publicity.choices import NoticeKind
     from zhuanhua.publicity.services import notice_create, notice_publish
@@ -252,20 +325,33 @@ def rules_publicise(*, user: Any, rules: UnitRules, starts_on: Any = None, perio
             f"《{locked.title}》已于 {locked.adopted_on.isoformat()} 经集体民主决策程序审议通过"
             f"（{locked.adoption_record}），依《云南省科技成果转化尽职免责工作指引（试行）》第十一条予以公示。"
         )
-        notice = notice_create(user=user, data={
-            "kind": NoticeKind.UNIT_RULES, "title": f"关于《{locked.title}》的公示",
-            "content": body, "starts_on": starts_on or today, "period_days": period_days,
-            "subject_type": "exemption.unitrules", "subject_id": str(locked.pk),
-        })
+        notice = notice_create(
+            user=user,
+            data={
+                "kind": NoticeKind.UNIT_RULES,
+                "title": f"关于《{locked.title}》的公示",
+                "content": body,
+                "starts_on": starts_on or today,
+                "period_days": period_days,
+                "subject_type": "exemption.unitrules",
+                "subject_id": str(locked.pk),
+            },
+        )
         notice = notice_publish(user=user, notice=notice, today=today)
         locked.notice = notice
         locked.save(update_fields=["notice"])
-        audit_record(actor=user, obj=locked, action="unit_rules.publicise",
-                     after={"notice": notice.pk}, detail={"notice": notice.pk})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="unit_rules.publicise",
+            after={"notice": notice.pk},
+            detail={"notice": notice.pk},
+        )
     return locked
 
 
 # ---------------------------------------------------------------------------- cases
+
 
 def _clean_case(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
@@ -283,8 +369,13 @@ def _clean_case(user: Any, data: dict[str, Any]) -> dict[str, Any]:
         amount = Decimal(str(raw).replace(",", "").strip()) if raw not in (None, "") else None
     except InvalidOperation:
         amount = None
-    if (amount is None or not amount.is_finite() or amount < 0
-            or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e12")):
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= Decimal("1e12")
+    ):
         errors.setdefault("loss_amount", []).append(ERR_AMOUNT)
     else:
         cleaned["loss_amount"] = amount.quantize(Decimal("0.01"))
@@ -330,12 +421,21 @@ def person_add(*, user: Any, case: ExemptionCase, data: dict[str, Any]) -> CaseP
     _raise(errors)
     with transaction.atomic():
         locked = _lock_investigation(case)
-        person = CasePerson.objects.create(case=locked, role=role, name=name, position=position,
-                                           user=linked)
-        _audit(user, locked, "person_add",
-               after={"person": person.pk, "role": role, "name": name,
-                      "user": linked.pk if linked else None},
-               detail={"person": person.pk})
+        person = CasePerson.objects.create(
+            case=locked, role=role, name=name, position=position, user=linked
+        )
+        _audit(
+            user,
+            locked,
+            "person_add",
+            after={
+                "person": person.pk,
+                "role": role,
+                "name": name,
+                "user": linked.pk if linked else None,
+            },
+            detail={"person": person.pk},
+        )
     return person
 
 
@@ -376,9 +476,14 @@ def checklist_save(*, user: Any, person: CasePerson, checklist: dict[str, Any]) 
         locked.checklist = clean
         locked.recommendation = recommendation
         locked.save(update_fields=["checklist", "recommendation"])
-        _audit(user, case, "checklist_save", before=before,
-               after={"checklist": clean, "recommendation": recommendation},
-               detail={"person": locked.pk, "recommendation": recommendation["decision"]})
+        _audit(
+            user,
+            case,
+            "checklist_save",
+            before=before,
+            after={"checklist": clean, "recommendation": recommendation},
+            detail={"person": locked.pk, "recommendation": recommendation["decision"]},
+        )
     return locked
 
 
@@ -403,15 +508,25 @@ def person_decide(*, user: Any, person: CasePerson, decision: str, reason: str =
         locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
-        _audit(user, case, "person_decide", before=before,
-               after={"decision": decision, "reason": reason},
-               detail={"person": locked.pk, "decision": decision,
-                       "recommended": locked.recommended})
+        _audit(
+            user,
+            case,
+            "person_decide",
+            before=before,
+            after={"decision": decision, "reason": reason},
+            detail={"person": locked.pk, "decision": decision, "recommended": locked.recommended},
+        )
     return locked
 
 
-def record_add(*, user: Any, case: ExemptionCase, data: dict[str, Any],
-               upload: UploadedFile | None = None, today: dt.date | None = None) -> CaseRecord:
+def record_add(
+    *,
+    user: Any,
+    case: ExemptionCase,
+    data: dict[str, Any],
+    upload: UploadedFile | None = None,
+    today: dt.date | None = None,
+) -> CaseRecord:
     """An investigation record (article 12). Handlers add any kind; a person concerned may add
     a statement of their own."""
     today = today or timezone.localdate()
@@ -426,8 +541,12 @@ def record_add(*, user: Any, case: ExemptionCase, data: dict[str, Any],
         errors.setdefault("person", []).append(ERR_PERSON_OTHER_CASE)
         person = None
     if not is_handler(user, case.unit_id):
-        own = (kind == RecordKind.STATEMENT and person is not None
-               and getattr(user, "is_authenticated", False) and person.user_id == user.pk)
+        own = (
+            kind == RecordKind.STATEMENT
+            and person is not None
+            and getattr(user, "is_authenticated", False)
+            and person.user_id == user.pk
+        )
         if not own:
             raise PermissionDenied(
                 ERR_STATEMENT_OWN if kind == RecordKind.STATEMENT else ERR_NOT_HANDLER
@@ -442,21 +561,46 @@ def record_add(*, user: Any, case: ExemptionCase, data: dict[str, Any],
     sha = _check_file(upload) if upload is not None else ""
     with transaction.atomic():
         locked = _lock_investigation(case)
-        record = CaseRecord(case=locked, kind=kind, title=title, content=content, party=party,
-                            person=person, recorded_on=recorded_on, added_by=user, sha256=sha)
+        record = CaseRecord(
+            case=locked,
+            kind=kind,
+            title=title,
+            content=content,
+            party=party,
+            person=person,
+            recorded_on=recorded_on,
+            added_by=user,
+            sha256=sha,
+        )
         if upload is not None:
             record.file = upload
             record.original_name = (upload.name or "")[:200]
         record.save()
-        _audit(user, locked, "record_add",
-               after={"record": record.pk, "kind": kind, "title": title, "content": content,
-                      "party": party, "sha256": sha},
-               detail={"record": record.pk, "kind": kind})
+        _audit(
+            user,
+            locked,
+            "record_add",
+            after={
+                "record": record.pk,
+                "kind": kind,
+                "title": title,
+                "content": content,
+                "party": party,
+                "sha256": sha,
+            },
+            detail={"record": record.pk, "kind": kind},
+        )
     return record
 
 
-def minutes_add(*, user: Any, case: ExemptionCase, data: dict[str, Any],
-                opinions: list[dict[str, Any]], today: dt.date | None = None) -> MeetingMinutes:
+def minutes_add(
+    *,
+    user: Any,
+    case: ExemptionCase,
+    data: dict[str, Any],
+    opinions: list[dict[str, Any]],
+    today: dt.date | None = None,
+) -> MeetingMinutes:
     """Meeting minutes with each speaker's opinion; an opinion may name a person concerned, so a
     leader's recorded dissent (article 7 item seven) shows on their checklist."""
     _check_handler(user, case.unit_id)
@@ -481,23 +625,44 @@ def minutes_add(*, user: Any, case: ExemptionCase, data: dict[str, Any],
             errors.setdefault(f"opinions.{index}.speaker", []).append(ERR_REQUIRED)
         if stance not in Stance.values:
             errors.setdefault(f"opinions.{index}.stance", []).append(ERR_CHOICE)
-        rows.append({"person": person, "speaker": speaker[:60], "stance": stance,
-                     "text": str(raw.get("text") or "").strip()[:TEXT_MAX]})
+        rows.append(
+            {
+                "person": person,
+                "speaker": speaker[:60],
+                "stance": stance,
+                "text": str(raw.get("text") or "").strip()[:TEXT_MAX],
+            }
+        )
     if not rows and not errors:
         errors.setdefault("opinions", []).append(ERR_REQUIRED)
     _raise(errors)
     with transaction.atomic():
         locked = _lock_investigation(case)
-        minutes = MeetingMinutes.objects.create(case=locked, held_on=held_on, subject=subject,
-                                                content=content, added_by=user)
+        minutes = MeetingMinutes.objects.create(
+            case=locked, held_on=held_on, subject=subject, content=content, added_by=user
+        )
         for row in rows:
             MinutesOpinion.objects.create(minutes=minutes, **row)
-        _audit(user, locked, "minutes_add",
-               after={"minutes": minutes.pk, "held_on": held_on, "subject": subject,
-                      "opinions": [{"person": r["person"].pk if r["person"] else None,
-                                    "speaker": r["speaker"], "stance": r["stance"],
-                                    "text": r["text"]} for r in rows]},
-               detail={"minutes": minutes.pk})
+        _audit(
+            user,
+            locked,
+            "minutes_add",
+            after={
+                "minutes": minutes.pk,
+                "held_on": held_on,
+                "subject": subject,
+                "opinions": [
+                    {
+                        "person": r["person"].pk if r["person"] else None,
+                        "speaker": r["speaker"],
+                        "stance": r["stance"],
+                        "text": r["text"],
+                    }
+                    for r in rows
+                ],
+            },
+            detail={"minutes": minutes.pk},
+        )
     return minutes
 
 
@@ -518,8 +683,14 @@ def case_conclude(*, user: Any, case: ExemptionCase) -> ExemptionCase:
         _move(locked, "conclude", CaseStatus.CONCLUDED)
         locked.concluded_at = timezone.now()
         locked.save()
-        _audit(user, locked, "conclude", before=before, after=case_state(locked),
-               detail={"decisions": {str(p.pk): p.decision for p in persons}})
+        _audit(
+            user,
+            locked,
+            "conclude",
+            before=before,
+            after=case_state(locked),
+            detail={"decisions": {str(p.pk): p.decision for p in persons}},
+        )
     return locked
 
 
@@ -532,14 +703,22 @@ def conclusion_text(case: ExemptionCase) -> str:
     for index, person in enumerate(case.persons.all(), 1):
         line = f"{index}. {person.name}（{person.get_role_display()}）：{person.get_decision_display()}。"
         lines.append(line)
-    lines.append("公示期间，本单位全体人员可以监督；如有异议，可向本单位提出复核申请（指引第十三条）。")
+    lines.append(
+        "公示期间，本单位全体人员可以监督；如有异议，可向本单位提出复核申请（指引第十三条）。"
+    )
     return "\n".join(lines)
 
 
-def case_publicise(*, user: Any, case: ExemptionCase, starts_on: Any = None,
-                   period_days: int = DEFAULT_PUBLICITY_DAYS,
-                   period_unit: str = DEFAULT_PUBLICITY_UNIT, content: str = "",
-                   today: dt.date | None = None) -> ExemptionCase:
+def case_publicise(
+    *,
+    user: Any,
+    case: ExemptionCase,
+    starts_on: Any = None,
+    period_days: int = DEFAULT_PUBLICITY_DAYS,
+    period_unit: str = DEFAULT_PUBLICITY_UNIT,
+    content: str = "",
+    today: dt.date | None = None,
+) -> ExemptionCase:
     """Internal publicity of the conclusion (article 13): an exemption_conclusion notice created
     and published through the publicity app."""
     from zhuanhua.publicity.choices import NoticeKind
@@ -551,26 +730,38 @@ def case_publicise(*, user: Any, case: ExemptionCase, starts_on: Any = None,
         locked = _lock(case)
         if (locked.status, "publicise") not in TRANSITIONS:
             raise _bad_transition(locked)
-        notice = notice_create(user=user, data={
-            "kind": NoticeKind.EXEMPTION_CONCLUSION,
-            "title": f"关于“{locked.title}”尽职免责认定结论的公示",
-            "content": str(content or "").strip() or conclusion_text(locked),
-            "starts_on": starts_on or today, "period_days": period_days,
-            "period_unit": period_unit,
-            "subject_type": CASE_OBJECT_TYPE, "subject_id": str(locked.pk),
-        })
+        notice = notice_create(
+            user=user,
+            data={
+                "kind": NoticeKind.EXEMPTION_CONCLUSION,
+                "title": f"关于“{locked.title}”尽职免责认定结论的公示",
+                "content": str(content or "").strip() or conclusion_text(locked),
+                "starts_on": starts_on or today,
+                "period_days": period_days,
+                "period_unit": period_unit,
+                "subject_type": CASE_OBJECT_TYPE,
+                "subject_id": str(locked.pk),
+            },
+        )
         notice = notice_publish(user=user, notice=notice, today=today)
         before = case_state(locked)
         _move(locked, "publicise", CaseStatus.PUBLICITY)
         locked.notice = notice
         locked.save()
-        _audit(user, locked, "publicise", before=before, after=case_state(locked),
-               detail={"notice": notice.pk, "ends_on": notice.ends_on.isoformat()})
+        _audit(
+            user,
+            locked,
+            "publicise",
+            before=before,
+            after=case_state(locked),
+            detail={"notice": notice.pk, "ends_on": notice.ends_on.isoformat()},
+        )
     return locked
 
 
-def review_record(*, user: Any, case: ExemptionCase, objection: Any, result: str,
-                  findings: str, answer: str) -> CaseReview:
+def review_record(
+    *, user: Any, case: ExemptionCase, objection: Any, result: str, findings: str, answer: str
+) -> CaseReview:
     """The review (复核) of one objection filed on the case's notice, with the answer fed back to
     the objector. While the notice is open the answer is also given on the notice itself."""
     from zhuanhua.publicity.choices import NoticeStatus
@@ -593,8 +784,14 @@ def review_record(*, user: Any, case: ExemptionCase, objection: Any, result: str
         _raise(errors)
         if CaseReview.objects.filter(objection=objection).exists():
             raise ValidationError({"objection": [ERR_ALREADY_REVIEWED]})
-        review = CaseReview.objects.create(case=locked, objection=objection, result=result,
-                                           findings=findings, answer=answer, reviewed_by=user)
+        review = CaseReview.objects.create(
+            case=locked,
+            objection=objection,
+            result=result,
+            findings=findings,
+            answer=answer,
+            reviewed_by=user,
+        )
         notice = locked.notice
         if notice.status == NoticeStatus.PUBLISHED and not objection.is_answered:
             objection_answer(user=user, objection=objection, answer=answer)
@@ -603,15 +800,32 @@ def review_record(*, user: Any, case: ExemptionCase, objection: Any, result: str
         before = case_state(locked)
         _move(locked, "review", CaseStatus.OBJECTIONS if pending else CaseStatus.REVIEWED)
         locked.save()
-        _audit(user, locked, "review", before=before, after=case_state(locked),
-               detail={"review": review.pk, "objection": objection.pk, "result": result,
-                       "answer": answer, "findings": findings})
+        _audit(
+            user,
+            locked,
+            "review",
+            before=before,
+            after=case_state(locked),
+            detail={
+                "review": review.pk,
+                "objection": objection.pk,
+                "result": result,
+                "answer": answer,
+                "findings": findings,
+            },
+        )
     return review
 
 
-def case_decide(*, user: Any, case: ExemptionCase, text: str, decided_on: Any = None,
-                final_decisions: dict[int, str] | None = None,
-                today: dt.date | None = None) -> ExemptionCase:
+def case_decide(
+    *,
+    user: Any,
+    case: ExemptionCase,
+    text: str,
+    decided_on: Any = None,
+    final_decisions: dict[int, str] | None = None,
+    today: dt.date | None = None,
+) -> ExemptionCase:
     """The final decision, after the internal publicity has closed and every objection has been
     reviewed. A person's final decision differs from the conclusion only after a review that
     changed it."""
@@ -624,7 +838,8 @@ def case_decide(*, user: Any, case: ExemptionCase, text: str, decided_on: Any = 
     with transaction.atomic():
         locked = _lock(case)
         if locked.notice_id is None or locked.status in (
-            CaseStatus.INVESTIGATION, CaseStatus.CONCLUDED
+            CaseStatus.INVESTIGATION,
+            CaseStatus.CONCLUDED,
         ):
             raise ValidationError({"status": [ERR_NO_PUBLICITY]})
         if (locked.status, "decide") not in TRANSITIONS:
@@ -659,14 +874,28 @@ def case_decide(*, user: Any, case: ExemptionCase, text: str, decided_on: Any = 
         locked.decision_text = text
         locked.decided_on = day
         locked.save()
-        _audit(user, locked, "decide", before=before, after=case_state(locked),
-               detail={"final_decisions": {str(k): v for k, v in finals.items()},
-                       "notice_status": notice.status})
+        _audit(
+            user,
+            locked,
+            "decide",
+            before=before,
+            after=case_state(locked),
+            detail={
+                "final_decisions": {str(k): v for k, v in finals.items()},
+                "notice_status": notice.status,
+            },
+        )
     return locked
 
 
-def case_record_effects(*, user: Any, case: ExemptionCase, text: str, recorded_on: Any = None,
-                        today: dt.date | None = None) -> ExemptionCase:
+def case_record_effects(
+    *,
+    user: Any,
+    case: ExemptionCase,
+    text: str,
+    recorded_on: Any = None,
+    today: dt.date | None = None,
+) -> ExemptionCase:
     """Record how the decision was applied (article 14: appraisals, awards and annual reviews
     unaffected; the finding serves audits and inspections). The case is then closed."""
     _check_handler(user, case.unit_id)

@@ -87,12 +87,17 @@ def _back(case: ExemptionCase, anchor: str = "") -> HttpResponse:
 
 # ---------------------------------------------------------------------------- cases
 
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "exemption/list.html", {
-        "cases": case_list_for(request.user),
-        "can_create": is_handler(request.user),
-    })
+    return render(
+        request,
+        "exemption/list.html",
+        {
+            "cases": case_list_for(request.user),
+            "can_create": is_handler(request.user),
+        },
+    )
 
 
 @login_required
@@ -122,11 +127,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     status_order = [s for s, _ in STEPS]
     current = status_order.index(case.status)
-    steps = [{"code": code, "label": label, "done": i < current, "current": i == current}
-             for i, (code, label) in enumerate(STEPS)]
+    steps = [
+        {"code": code, "label": label, "done": i < current, "current": i == current}
+        for i, (code, label) in enumerate(STEPS)
+    ]
     context: dict[str, Any] = {
-        "case": case, "access": access, "persons": persons, "records": records,
-        "steps": steps, "warnings": case_warnings(case) if access.full else [],
+        "case": case,
+        "access": access,
+        "persons": persons,
+        "records": records,
+        "steps": steps,
+        "warnings": case_warnings(case) if access.full else [],
         "dissents": recorded_dissents(case) if access.full else {},
         "investigation": case.status == CaseStatus.INVESTIGATION,
         "today": today,
@@ -135,34 +146,50 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         notice = case.notice
         objections = list(notice.objections.select_related("objector")) if notice else []
         reviewed = {r.objection_id: r for r in case.reviews.select_related("reviewed_by")}
-        context.update({
-            "minutes": case.minutes.prefetch_related("opinions"),
-            "notice": notice,
-            "objections": [
-                (o, reviewed.get(o.pk),
-                 ReviewForm(prefix=f"review{o.pk}") if access.handler and not case.is_closed
-                 else None)
-                for o in objections
-            ],
-            "entries": case_audit_entries(case)[-8:],
-        })
+        context.update(
+            {
+                "minutes": case.minutes.prefetch_related("opinions"),
+                "notice": notice,
+                "objections": [
+                    (
+                        o,
+                        reviewed.get(o.pk),
+                        ReviewForm(prefix=f"review{o.pk}")
+                        if access.handler and not case.is_closed
+                        else None,
+                    )
+                    for o in objections
+                ],
+                "entries": case_audit_entries(case)[-8:],
+            }
+        )
     if access.handler and not case.is_closed:
-        context.update({
-            "person_form": PersonForm(unit_id=case.unit_id, prefix="person"),
-            "record_form": RecordForm(persons=persons, initial={"recorded_on": today},
-                                      prefix="record"),
-            "minutes_form": MinutesForm(persons=persons, initial={"held_on": today},
-                                        prefix="minutes"),
-            "publicise_form": PubliciseForm(initial={"starts_on": today}, prefix="pub"),
-            "decide_form": DecideForm(persons=persons, initial={"decided_on": today},
-                                      prefix="decide"),
-            "effects_form": EffectsForm(initial={"recorded_on": today}, prefix="effects"),
-            "can_decide": case.status in (CaseStatus.PUBLICITY, CaseStatus.REVIEWED)
-            and case.notice is not None and case.notice.is_closed,
-        })
+        context.update(
+            {
+                "person_form": PersonForm(unit_id=case.unit_id, prefix="person"),
+                "record_form": RecordForm(
+                    persons=persons, initial={"recorded_on": today}, prefix="record"
+                ),
+                "minutes_form": MinutesForm(
+                    persons=persons, initial={"held_on": today}, prefix="minutes"
+                ),
+                "publicise_form": PubliciseForm(initial={"starts_on": today}, prefix="pub"),
+                "decide_form": DecideForm(
+                    persons=persons, initial={"decided_on": today}, prefix="decide"
+                ),
+                "effects_form": EffectsForm(initial={"recorded_on": today}, prefix="effects"),
+                "can_decide": case.status in (CaseStatus.PUBLICITY, CaseStatus.REVIEWED)
+                and case.notice is not None
+                and case.notice.is_closed,
+            }
+        )
     elif not access.full and case.status == CaseStatus.INVESTIGATION:
-        context["record_form"] = RecordForm(persons=persons, statement_only=True, prefix="record",
-                                            initial={"recorded_on": today, "kind": "statement"})
+        context["record_form"] = RecordForm(
+            persons=persons,
+            statement_only=True,
+            prefix="record",
+            initial={"recorded_on": today, "kind": "statement"},
+        )
     return render(request, "exemption/detail.html", context)
 
 
@@ -196,30 +223,44 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = ChecklistForm(request.POST, role=person.role)
         if form.is_valid():
             try:
-                person = services.checklist_save(user=request.user, person=person,
-                                                 checklist=form.checklist())
+                person = services.checklist_save(
+                    user=request.user, person=person, checklist=form.checklist()
+                )
             except ValidationError as exc:
                 _flash(request, exc)
             else:
-                messages.success(request, "核查清单已保存，系统已给出建议（仅供参考，由单位认定）。")
+                messages.success(
+                    request, "核查清单已保存，系统已给出建议（仅供参考，由单位认定）。"
+                )
             return redirect("exemption:person", pk=person.pk)
     else:
-        form = ChecklistForm(initial=ChecklistForm.initial_from(person.checklist or {}),
-                             role=person.role)
+        form = ChecklistForm(
+            initial=ChecklistForm.initial_from(person.checklist or {}), role=person.role
+        )
     if not editable:
         for field in form.fields.values():
             field.disabled = True
     recommendation = person.recommendation or {}
-    return render(request, "exemption/person.html", {
-        "person": person, "case": case, "access": access, "form": form, "editable": editable,
-        "recommendation": recommendation,
-        "articles": article_texts(list(recommendation.get("articles") or [])),
-        "dissents": recorded_dissents(case).get(person.pk, []) if access.full else [],
-        "decision_form": DecisionForm(initial={
-            "decision": person.decision or recommendation.get("decision", ""),
-            "reason": person.decision_reason,
-        }),
-    })
+    return render(
+        request,
+        "exemption/person.html",
+        {
+            "person": person,
+            "case": case,
+            "access": access,
+            "form": form,
+            "editable": editable,
+            "recommendation": recommendation,
+            "articles": article_texts(list(recommendation.get("articles") or [])),
+            "dissents": recorded_dissents(case).get(person.pk, []) if access.full else [],
+            "decision_form": DecisionForm(
+                initial={
+                    "decision": person.decision or recommendation.get("decision", ""),
+                    "reason": person.decision_reason,
+                }
+            ),
+        },
+    )
 
 
 @login_required
@@ -233,9 +274,12 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form(request, form)
         return redirect("exemption:person", pk=pk)
     try:
-        person = services.person_decide(user=request.user, person=person,
-                                        decision=form.cleaned_data["decision"],
-                                        reason=form.cleaned_data["reason"])
+        person = services.person_decide(
+            user=request.user,
+            person=person,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as exc:
         _flash(request, exc)
     else:
@@ -248,15 +292,21 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def record_add(request: HttpRequest, pk: int) -> HttpResponse:
     case, access = _case(request, pk)
     persons = [p for p in case.persons.all() if access.sees_person(p)]
-    form = RecordForm(request.POST, request.FILES, persons=persons,
-                      statement_only=not access.handler, prefix="record")
+    form = RecordForm(
+        request.POST,
+        request.FILES,
+        persons=persons,
+        statement_only=not access.handler,
+        prefix="record",
+    )
     if not form.is_valid():
         _flash_form(request, form)
         return _back(case, "records")
     data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
     try:
-        services.record_add(user=request.user, case=case, data=data,
-                            upload=form.cleaned_data.get("file"))
+        services.record_add(
+            user=request.user, case=case, data=data, upload=form.cleaned_data.get("file")
+        )
     except ValidationError as exc:
         _flash(request, exc)
     else:
@@ -289,8 +339,9 @@ def minutes_add(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form(request, form)
         return _back(case, "minutes")
     try:
-        services.minutes_add(user=request.user, case=case, data=form.cleaned_data,
-                             opinions=form.opinions())
+        services.minutes_add(
+            user=request.user, case=case, data=form.cleaned_data, opinions=form.opinions()
+        )
     except ValidationError as exc:
         _flash(request, exc)
     else:
@@ -324,7 +375,9 @@ def publicise(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, f"认定结论已在内部公示，公示期至 {case.notice.ends_on.isoformat()}。")  # type: ignore[union-attr]
+        messages.success(
+            request, f"认定结论已在内部公示，公示期至 {case.notice.ends_on.isoformat()}。"
+        )  # type: ignore[union-attr]
     return _back(case)
 
 
@@ -342,8 +395,9 @@ def review(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
         _flash_form(request, form)
         return _back(case, "objections")
     try:
-        services.review_record(user=request.user, case=case, objection=objection,
-                               **form.cleaned_data)
+        services.review_record(
+            user=request.user, case=case, objection=objection, **form.cleaned_data
+        )
     except ValidationError as exc:
         _flash(request, exc)
     else:
@@ -360,9 +414,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form(request, form)
         return _back(case)
     try:
-        services.case_decide(user=request.user, case=case, text=form.cleaned_data["text"],
-                             decided_on=form.cleaned_data["decided_on"],
-                             final_decisions=form.final_decisions())
+        services.case_decide(
+            user=request.user,
+            case=case,
+            text=form.cleaned_data["text"],
+            decided_on=form.cleaned_data["decided_on"],
+            final_decisions=form.final_decisions(),
+        )
     except ValidationError as exc:
         _flash(request, exc)
     else:
@@ -400,6 +458,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------------------- unit rules
 
+
 @login_required
 def rules_list(request: HttpRequest) -> HttpResponse:
     handler = is_handler(request.user)
@@ -411,18 +470,25 @@ def rules_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "document"}
             try:
-                services.rules_create(user=request.user, data=data,
-                                      upload=form.cleaned_data.get("document"))
+                services.rules_create(
+                    user=request.user, data=data, upload=form.cleaned_data.get("document")
+                )
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
                 messages.success(request, "制度已登记。")
                 return redirect("exemption:rules")
     rules = rules_visible_to(request.user).select_related("unit", "notice")
-    return render(request, "exemption/rules.html", {
-        "rules": rules, "form": form, "handler": handler,
-        "adopt_form": AdoptForm(initial={"adopted_on": timezone.localdate()}),
-    })
+    return render(
+        request,
+        "exemption/rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "handler": handler,
+            "adopt_form": AdoptForm(initial={"adopted_on": timezone.localdate()}),
+        },
+    )
 
 
 def _handler_rules(request: HttpRequest, pk: int) -> UnitRules:

@@ -122,18 +122,24 @@ class PaymentIn(Schema):
 def _inquiry_out(inquiry: Inquiry) -> dict[str, Any]:
     licence = getattr(inquiry, "licence", None) if inquiry.status == "accepted" else None
     return {
-        "id": inquiry.pk, "offer_id": inquiry.offer_id,
+        "id": inquiry.pk,
+        "offer_id": inquiry.offer_id,
         "achievement_id": inquiry.offer.achievement_id,
-        "licensor_id": inquiry.licensor_id, "licensee_id": inquiry.licensee_id,
-        "status": inquiry.status, "licence_id": licence.pk if licence else None,
+        "licensor_id": inquiry.licensor_id,
+        "licensee_id": inquiry.licensee_id,
+        "status": inquiry.status,
+        "licence_id": licence.pk if licence else None,
         "created_at": inquiry.created_at.isoformat(),
     }
 
 
 def _version_out(version: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "number": version.number, "side": version.side, "terms": version.terms,
-        "note": version.note, "created_at": version.created_at.isoformat(),
+        "number": version.number,
+        "side": version.side,
+        "terms": version.terms,
+        "note": version.note,
+        "created_at": version.created_at.isoformat(),
         "changes": changes,
     }
 
@@ -141,12 +147,17 @@ def _version_out(version: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
 def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, Any]:
     as_of = as_of or timezone.localdate()
     return {
-        "id": licence.pk, "inquiry_id": licence.inquiry_id,
-        "achievement_id": licence.achievement_id, "licensor_id": licence.licensor_id,
-        "licensee_id": licence.licensee_id, "fee_model": licence.fee_model,
-        "license_mode": licence.license_mode, "terms": licence.terms,
+        "id": licence.pk,
+        "inquiry_id": licence.inquiry_id,
+        "achievement_id": licence.achievement_id,
+        "licensor_id": licence.licensor_id,
+        "licensee_id": licence.licensee_id,
+        "fee_model": licence.fee_model,
+        "license_mode": licence.license_mode,
+        "terms": licence.terms,
         "accepted_version": licence.accepted_version.number,
-        "start": licence.start.isoformat(), "end": licence.end.isoformat(),
+        "start": licence.start.isoformat(),
+        "end": licence.end.isoformat(),
         "status": licence.status,
         "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
         "pricing_method": licence.pricing_method,
@@ -163,7 +174,8 @@ def _registration_out(licence: Licence) -> dict[str, Any] | None:
 
 def _report_out(report: RevenueReport) -> dict[str, Any]:
     return {
-        "id": report.pk, "licence_id": report.licence_id,
+        "id": report.pk,
+        "licence_id": report.licence_id,
         "period_start": report.period_start.isoformat(),
         "period_end": report.period_end.isoformat(),
         "revenue_amount": str(report.revenue_amount),
@@ -174,8 +186,11 @@ def _report_out(report: RevenueReport) -> dict[str, Any]:
 def _payment_out(payment: Payment) -> dict[str, Any]:
     spend = payment.voucher_spend
     return {
-        "id": payment.pk, "licence_id": payment.licence_id, "amount": str(payment.amount),
-        "paid_on": payment.paid_on.isoformat(), "ref": payment.ref,
+        "id": payment.pk,
+        "licence_id": payment.licence_id,
+        "amount": str(payment.amount),
+        "paid_on": payment.paid_on.isoformat(),
+        "ref": payment.ref,
         "voucher_amount": str(payment.voucher_amount),
         "voucher_spend_id": spend.pk if spend else None,
         "voucher_status": spend.status if spend else None,
@@ -219,8 +234,12 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
 # Inquiries
 
 
-@router.post("/offers/{offer_id}/inquiries", response={201: dict}, auth=django_auth,
-             summary="我要承接（发起商洽）")
+@router.post(
+    "/offers/{offer_id}/inquiries",
+    response={201: dict},
+    auth=django_auth,
+    summary="我要承接（发起商洽）",
+)
 def open_inquiry(request: HttpRequest, offer_id: int, payload: InquiryIn) -> Status:
     offer = get_object_or_404(offers_public(), pk=offer_id)
     inquiry = services.inquiry_open(user=request.user, offer=offer, message=payload.message)
@@ -250,16 +269,24 @@ def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
     return out
 
 
-@router.post("/inquiries/{inquiry_id}/messages", response={201: dict}, auth=django_auth,
-             summary="发送商洽消息")
+@router.post(
+    "/inquiries/{inquiry_id}/messages",
+    response={201: dict},
+    auth=django_auth,
+    summary="发送商洽消息",
+)
 def post_message(request: HttpRequest, inquiry_id: int, payload: MessageIn) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     message = services.message_post(user=request.user, inquiry=inquiry, body=payload.body)
     return Status(201, {"id": message.pk, "side": message.side, "body": message.body})
 
 
-@router.post("/inquiries/{inquiry_id}/versions", response={201: dict}, auth=django_auth,
-             summary="提出条款版本")
+@router.post(
+    "/inquiries/{inquiry_id}/versions",
+    response={201: dict},
+    auth=django_auth,
+    summary="提出条款版本",
+)
 def propose_version(request: HttpRequest, inquiry_id: int, payload: VersionIn) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     version = services.version_propose(
@@ -270,8 +297,12 @@ def propose_version(request: HttpRequest, inquiry_id: int, payload: VersionIn) -
     return Status(201, _version_out(version, changes))
 
 
-@router.post("/inquiries/{inquiry_id}/versions/{number}/accept", response={201: dict},
-             auth=django_auth, summary="接受对方的最新条款版本（生成许可）")
+@router.post(
+    "/inquiries/{inquiry_id}/versions/{number}/accept",
+    response={201: dict},
+    auth=django_auth,
+    summary="接受对方的最新条款版本（生成许可）",
+)
 def accept_version(request: HttpRequest, inquiry_id: int, number: int) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
@@ -286,16 +317,21 @@ def _visible_licence(request: HttpRequest, licence_id: int) -> Licence:
     return get_object_or_404(licences_visible_to(request.user), pk=licence_id)
 
 
-@router.get("/licences/{licence_id}", response=dict, auth=django_auth,
-            summary="许可详情与付款计划")
+@router.get("/licences/{licence_id}", response=dict, auth=django_auth, summary="许可详情与付款计划")
 def get_licence(request: HttpRequest, licence_id: int) -> dict[str, Any]:
     return _licence_out(_visible_licence(request, licence_id))
 
 
-@router.post("/licences/{licence_id}/revenue-reports", response={200: dict, 201: dict, 409: ErrorOut},
-             auth=django_auth, summary="报送收入（支持 Idempotency-Key）")
+@router.post(
+    "/licences/{licence_id}/revenue-reports",
+    response={200: dict, 201: dict, 409: ErrorOut},
+    auth=django_auth,
+    summary="报送收入（支持 Idempotency-Key）",
+)
 def file_revenue_report(
-    request: HttpRequest, licence_id: int, payload: RevenueReportIn,
+    request: HttpRequest,
+    licence_id: int,
+    payload: RevenueReportIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
     licence = _visible_licence(request, licence_id)
@@ -303,18 +339,27 @@ def file_revenue_report(
 
     def action() -> tuple[int, Any]:
         report = services.revenue_report_file(
-            user=request.user, licence=licence, period_start=payload.period_start,
-            revenue_amount=payload.revenue_amount, reported_on=payload.reported_on,
+            user=request.user,
+            licence=licence,
+            period_start=payload.period_start,
+            revenue_amount=payload.revenue_amount,
+            reported_on=payload.reported_on,
         )
         return 201, _report_out(report)
 
     return _idempotent(licence, idempotency_key, "revenue-reports", body, action)
 
 
-@router.post("/licences/{licence_id}/payments", response={200: dict, 201: dict, 409: ErrorOut},
-             auth=django_auth, summary="登记付款（支持 Idempotency-Key）")
+@router.post(
+    "/licences/{licence_id}/payments",
+    response={200: dict, 201: dict, 409: ErrorOut},
+    auth=django_auth,
+    summary="登记付款（支持 Idempotency-Key）",
+)
 def record_payment(
-    request: HttpRequest, licence_id: int, payload: PaymentIn,
+    request: HttpRequest,
+    licence_id: int,
+    payload: PaymentIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
     licence = _visible_licence(request, licence_id)
@@ -326,27 +371,43 @@ def record_payment(
 
     def action() -> tuple[int, Any]:
         payment = services.payment_record(
-            user=request.user, licence=licence, amount=payload.amount, paid_on=payload.paid_on,
-            ref=payload.ref, voucher_amount=payload.voucher_amount,
+            user=request.user,
+            licence=licence,
+            amount=payload.amount,
+            paid_on=payload.paid_on,
+            ref=payload.ref,
+            voucher_amount=payload.voucher_amount,
         )
         return 201, _payment_out(payment)
 
     return _idempotent(licence, idempotency_key, "payments", body, action)
 
 
-@router.post("/licences/{licence_id}/milestones", response={201: dict}, auth=django_auth,
-             summary="登记里程碑达成")
+@router.post(
+    "/licences/{licence_id}/milestones",
+    response={201: dict},
+    auth=django_auth,
+    summary="登记里程碑达成",
+)
 def record_milestone(request: HttpRequest, licence_id: int, payload: MilestoneIn) -> Status:
     licence = _visible_licence(request, licence_id)
     milestone = services.milestone_record(
         user=request.user, licence=licence, key=payload.key, achieved_on=payload.achieved_on
     )
-    return Status(201, {"id": milestone.pk, "licence_id": licence.pk, "key": milestone.key,
-                        "achieved_on": milestone.achieved_on.isoformat()})
+    return Status(
+        201,
+        {
+            "id": milestone.pk,
+            "licence_id": licence.pk,
+            "key": milestone.key,
+            "achieved_on": milestone.achieved_on.isoformat(),
+        },
+    )
 
 
-def _idempotent(licence: Licence, key: str | None, endpoint: str, body: dict[str, Any],
-                action: Any) -> Status:
+def _idempotent(
+    licence: Licence, key: str | None, endpoint: str, body: dict[str, Any], action: Any
+) -> Status:
     try:
         status, response = services.run_idempotent(
             licence=licence, key=key, endpoint=endpoint, body=body, action=action
@@ -384,7 +445,9 @@ class LicenceStateOut(Schema):
 
 
 class ContractRegistrationIn(Schema):
-    contract_type: str = Field(..., max_length=16)  # development/transfer/license/consulting/service
+    contract_type: str = Field(
+        ..., max_length=16
+    )  # development/transfer/license/consulting/service
     registration_number: str = Field(..., max_length=64)
     registry: str = Field(..., max_length=200)
     registered_on: str = Field(..., max_length=10)
@@ -490,28 +553,44 @@ def _licence_state(licence_id: int) -> dict[str, Any]:
     licence = Licence.objects.get(pk=licence_id)
     stored = SignedContract.objects.filter(licence=licence).first()
     return {
-        "id": licence.pk, "status": licence.status, "pricing_method": licence.pricing_method,
+        "id": licence.pk,
+        "status": licence.status,
+        "pricing_method": licence.pricing_method,
         "signed_on": licence.signed_on,
         "signed_contract": {
-            "original_name": stored.original_name, "size": stored.size, "sha256": stored.sha256,
+            "original_name": stored.original_name,
+            "size": stored.size,
+            "sha256": stored.sha256,
             "download_url": reverse("licensing:signed_pdf", args=[licence.pk]),
-        } if stored else None,
+        }
+        if stored
+        else None,
     }
 
 
 def _claim_out(claim: RiskClaim) -> dict[str, Any]:
     return {
-        "id": claim.pk, "cover_id": claim.cover_id, "licence_id": claim.cover.licence_id,
-        "alert_code": claim.alert.code, "status": claim.status, "opened_on": claim.opened_on,
-        "handled_on": claim.handled_on, "resolution": claim.resolution,
+        "id": claim.pk,
+        "cover_id": claim.cover_id,
+        "licence_id": claim.cover.licence_id,
+        "alert_code": claim.alert.code,
+        "status": claim.status,
+        "opened_on": claim.opened_on,
+        "handled_on": claim.handled_on,
+        "resolution": claim.resolution,
     }
 
 
 def _cover_out(cover: RiskCover) -> dict[str, Any]:
     return {
-        "id": cover.pk, "licence_id": cover.licence_id, "provider_id": cover.provider_id,
-        "provider_name": cover.provider.name, "kind": cover.kind, "share": cover.share,
-        "limit_amount": cover.limit_amount, "starts_on": cover.starts_on,
+        "id": cover.pk,
+        "licence_id": cover.licence_id,
+        "provider_id": cover.provider_id,
+        "provider_name": cover.provider.name,
+        "kind": cover.kind,
+        "share": cover.share,
+        "limit_amount": cover.limit_amount,
+        "starts_on": cover.starts_on,
         "ends_on": cover.ends_on,
         "claims": [_claim_out(c) for c in cover.visible_claims],  # type: ignore[attr-defined]
     }
@@ -521,50 +600,77 @@ def _covers(request: HttpRequest, covers: Any) -> list[dict[str, Any]]:
     """Covers with the claims the user may see (claims_visible_to), prefetched."""
     claims = claims_visible_to(request.user).order_by("-opened_on", "-id")
     rows = covers.select_related("provider").prefetch_related(
-        Prefetch("claims", queryset=claims, to_attr="visible_claims"))
+        Prefetch("claims", queryset=claims, to_attr="visible_claims")
+    )
     return [_cover_out(cover) for cover in rows]
 
 
-@router.post("/licences/{licence_id}/pricing-method", response=LicenceStateOut,
-             auth=django_auth, summary="设置定价方式（协议定价 / 挂牌交易 / 拍卖；签订前）")
-def set_pricing_method(request: HttpRequest, licence_id: int,
-                       payload: PricingMethodIn) -> dict[str, Any]:
+@router.post(
+    "/licences/{licence_id}/pricing-method",
+    response=LicenceStateOut,
+    auth=django_auth,
+    summary="设置定价方式（协议定价 / 挂牌交易 / 拍卖；签订前）",
+)
+def set_pricing_method(
+    request: HttpRequest, licence_id: int, payload: PricingMethodIn
+) -> dict[str, Any]:
     licence = _visible_licence(request, licence_id)
-    services.licence_set_pricing_method(user=request.user, licence=licence,
-                                        pricing_method=payload.pricing_method)
+    services.licence_set_pricing_method(
+        user=request.user, licence=licence, pricing_method=payload.pricing_method
+    )
     return _licence_state(licence.pk)
 
 
-@router.post("/licences/{licence_id}/signing", response=LicenceStateOut, auth=django_auth,
-             summary="登记合同已签订（签订日期与已签合同 PDF，multipart）")
+@router.post(
+    "/licences/{licence_id}/signing",
+    response=LicenceStateOut,
+    auth=django_auth,
+    summary="登记合同已签订（签订日期与已签合同 PDF，multipart）",
+)
 def sign_licence(
-    request: HttpRequest, licence_id: int, payload: Form[LicenceSigningIn],
+    request: HttpRequest,
+    licence_id: int,
+    payload: Form[LicenceSigningIn],
     signed_pdf: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     licence = _visible_licence(request, licence_id)
-    services.licence_activate(user=request.user, licence=licence, signed_on=payload.signed_on,
-                              signed_pdf=signed_pdf)
+    services.licence_activate(
+        user=request.user, licence=licence, signed_on=payload.signed_on, signed_pdf=signed_pdf
+    )
     return _licence_state(licence.pk)
 
 
-@router.post("/licences/{licence_id}/registration", response={201: ContractRegistrationOut},
-             auth=django_auth, summary="登记技术合同认定登记")
-def record_registration(request: HttpRequest, licence_id: int,
-                        payload: ContractRegistrationIn) -> Status:
+@router.post(
+    "/licences/{licence_id}/registration",
+    response={201: ContractRegistrationOut},
+    auth=django_auth,
+    summary="登记技术合同认定登记",
+)
+def record_registration(
+    request: HttpRequest, licence_id: int, payload: ContractRegistrationIn
+) -> Status:
     licence = _visible_licence(request, licence_id)
     reg = services.registration_record(user=request.user, licence=licence, data=payload.dict())
     return Status(201, reg)
 
 
-@router.get("/licences/{licence_id}/covers", response=list[RiskCoverOut], auth=django_auth,
-            summary="许可的风险分担保障与理赔")
+@router.get(
+    "/licences/{licence_id}/covers",
+    response=list[RiskCoverOut],
+    auth=django_auth,
+    summary="许可的风险分担保障与理赔",
+)
 def list_licence_covers(request: HttpRequest, licence_id: int) -> list[dict[str, Any]]:
     licence = _visible_licence(request, licence_id)
     return _covers(request, RiskCover.objects.filter(licence=licence))
 
 
-@router.get("/covers", response=list[RiskCoverOut], auth=django_auth,
-            summary="本机构提供的风险分担保障与理赔（担保/保险机构）")
+@router.get(
+    "/covers",
+    response=list[RiskCoverOut],
+    auth=django_auth,
+    summary="本机构提供的风险分担保障与理赔（担保/保险机构）",
+)
 @paginate(BoundedLimitOffsetPagination)
 def list_provider_covers(request: HttpRequest):  # type: ignore[no-untyped-def]
     if not services.is_cover_provider(request.user):
@@ -572,33 +678,47 @@ def list_provider_covers(request: HttpRequest):  # type: ignore[no-untyped-def]
     return _covers(request, covers_of_provider(request.user).order_by("-created_at", "-id"))
 
 
-@router.post("/covers", response={201: RiskCoverOut}, auth=django_auth,
-             summary="为许可提供风险分担保障（按许可编号与被许可方统一社会信用代码）")
+@router.post(
+    "/covers",
+    response={201: RiskCoverOut},
+    auth=django_auth,
+    summary="为许可提供风险分担保障（按许可编号与被许可方统一社会信用代码）",
+)
 def attach_cover(request: HttpRequest, payload: RiskCoverIn) -> Status:
     if not services.is_cover_provider(request.user):
         raise PermissionDenied(services.ERR_NOT_PROVIDER)
-    licence = licence_for_cover(licence_id=payload.licence_id,
-                                licensee_uscc=payload.licensee_uscc)
+    licence = licence_for_cover(licence_id=payload.licence_id, licensee_uscc=payload.licensee_uscc)
     if licence is None:
         raise ValidationError({"licence_id": [services.ERR_COVER_LICENCE_NOT_FOUND]})
     cover = services.cover_attach(
-        user=request.user, licence=licence, share=payload.share,
-        limit_amount=payload.limit_amount, starts_on=payload.starts_on, ends_on=payload.ends_on,
+        user=request.user,
+        licence=licence,
+        share=payload.share,
+        limit_amount=payload.limit_amount,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
     )
     return Status(201, _covers(request, RiskCover.objects.filter(pk=cover.pk))[0])
 
 
-@router.post("/claims/{claim_id}/handle", response=RiskClaimOut, auth=django_auth,
-             summary="处理理赔（提供保障的机构管理员）")
-def handle_claim(request: HttpRequest, claim_id: int,
-                 payload: RiskClaimHandleIn) -> dict[str, Any]:
+@router.post(
+    "/claims/{claim_id}/handle",
+    response=RiskClaimOut,
+    auth=django_auth,
+    summary="处理理赔（提供保障的机构管理员）",
+)
+def handle_claim(request: HttpRequest, claim_id: int, payload: RiskClaimHandleIn) -> dict[str, Any]:
     claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
     services.claim_handle(user=request.user, claim=claim, resolution=payload.resolution)
     return _claim_out(claims_visible_to(request.user).get(pk=claim.pk))
 
 
-@router.get("/licences/{licence_id}/distributions", response=list[DistributionPlanOut],
-            auth=django_auth, summary="收益分配方案（许可方与主管部门）")
+@router.get(
+    "/licences/{licence_id}/distributions",
+    response=list[DistributionPlanOut],
+    auth=django_auth,
+    summary="收益分配方案（许可方与主管部门）",
+)
 def list_distributions(request: HttpRequest, licence_id: int) -> Any:
     licence = _visible_licence(request, licence_id)
     if not can_see_distributions(request.user, licence):
@@ -606,14 +726,22 @@ def list_distributions(request: HttpRequest, licence_id: int) -> Any:
     return distributions_visible_to(request.user, licence)
 
 
-@router.post("/licences/{licence_id}/distributions", response={201: DistributionPlanOut},
-             auth=django_auth, summary="登记收益分配方案（低于法定比例时返回提示，不拒绝）")
-def record_distribution(request: HttpRequest, licence_id: int,
-                        payload: DistributionPlanIn) -> Status:
+@router.post(
+    "/licences/{licence_id}/distributions",
+    response={201: DistributionPlanOut},
+    auth=django_auth,
+    summary="登记收益分配方案（低于法定比例时返回提示，不拒绝）",
+)
+def record_distribution(
+    request: HttpRequest, licence_id: int, payload: DistributionPlanIn
+) -> Status:
     licence = _visible_licence(request, licence_id)
     plan: DistributionPlan = services.distribution_record(
-        user=request.user, licence=licence, income_amount=payload.income_amount,
-        costs=[c.dict() for c in payload.costs], shares=[s.dict() for s in payload.shares],
+        user=request.user,
+        licence=licence,
+        income_amount=payload.income_amount,
+        costs=[c.dict() for c in payload.costs],
+        shares=[s.dict() for s in payload.shares],
         staff_reward_chosen=payload.staff_reward_chosen,
     )
     return Status(201, plan)

@@ -1,4 +1,4 @@
-""""Compare before you commit": what each fee model of an offer would cost a licensee, year by year.
+""" "Compare before you commit": what each fee model of an offer would cost a licensee, year by year.
 
 The engine computes every figure: for each fee model the offer's terms can express, a contract
 starting ``start`` for the offer's term is built, revenue reports are made up from the expected
@@ -43,17 +43,25 @@ class Comparison:
     def chart_data(self) -> dict[str, Any]:
         return {
             "years": [str(y) for y in self.years],
-            "series": [{"name": r.label, "data": [str(v) for v in r.by_year]}
-                       for r in self.rows if r.available],
+            "series": [
+                {"name": r.label, "data": [str(v) for v in r.by_year]}
+                for r in self.rows
+                if r.available
+            ],
         }
 
 
-def _scenario_terms(offer_terms: dict[str, Any], fee_model: str, start: dt.date,
-                    end: dt.date) -> dict[str, Any] | None:
-    doc: dict[str, Any] = {"id": "compare", "fee_model": fee_model, "start": start.isoformat(),
-                           "end": end.isoformat(),
-                           "upfront_fee": offer_terms.get("upfront_fee", "0"),
-                           "grace_days": offer_terms.get("grace_days", 0)}
+def _scenario_terms(
+    offer_terms: dict[str, Any], fee_model: str, start: dt.date, end: dt.date
+) -> dict[str, Any] | None:
+    doc: dict[str, Any] = {
+        "id": "compare",
+        "fee_model": fee_model,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "upfront_fee": offer_terms.get("upfront_fee", "0"),
+        "grace_days": offer_terms.get("grace_days", 0),
+    }
     if offer_terms.get("upfront_due"):
         doc["upfront_due"] = offer_terms["upfront_due"]
     if fee_model in engine.STAGED_MODELS:
@@ -84,8 +92,13 @@ def _reports(terms: engine.Terms, yearly: Decimal, growth: Decimal) -> list[engi
 
 
 def compare_fee_models(
-    *, offer_terms: dict[str, Any], offered_model: str, term_months: int, start: dt.date,
-    yearly_revenue: Decimal, growth: Decimal = Decimal(0),
+    *,
+    offer_terms: dict[str, Any],
+    offered_model: str,
+    term_months: int,
+    start: dt.date,
+    yearly_revenue: Decimal,
+    growth: Decimal = Decimal(0),
 ) -> Comparison:
     end = add_months(start, term_months)  # the last day of the term
     per_model: list[tuple[str, str, dict[int, Decimal] | None, str]] = []
@@ -100,11 +113,15 @@ def compare_fee_models(
         except InputError:
             per_model.append((fee_model, label, None, UNAVAILABLE))
             continue
-        milestones = [engine.Milestone(i.milestone, start) for i in terms.installments
-                      if i.milestone]
+        milestones = [
+            engine.Milestone(i.milestone, start) for i in terms.installments if i.milestone
+        ]
         unique = list({m.key: m for m in milestones}.values())
         schedule = engine.compute_schedule(
-            terms, unique, _reports(terms, yearly_revenue, growth), [],
+            terms,
+            unique,
+            _reports(terms, yearly_revenue, growth),
+            [],
             end + dt.timedelta(days=800),
         )
         by_year: dict[int, Decimal] = {}
@@ -122,6 +139,9 @@ def compare_fee_models(
             rows.append(ModelCost(fee_model, label, offered, False, [], None, note))
             continue
         values = [by_year.get(y, Decimal(0)).quantize(CENT) for y in ordered]
-        rows.append(ModelCost(fee_model, label, offered, True, values,
-                              sum(values, Decimal(0)).quantize(CENT)))
+        rows.append(
+            ModelCost(
+                fee_model, label, offered, True, values, sum(values, Decimal(0)).quantize(CENT)
+            )
+        )
     return Comparison(years=ordered, rows=rows)

@@ -52,7 +52,9 @@ def contract_context(licence: Licence) -> dict[str, Any]:
                 if tier["up_to"] is None:
                     parts.append(f"超过部分 {percent(tier['rate'])}")
                 else:
-                    parts.append(f"累计收入至 {amount_both(tier['up_to'])} 部分 {percent(tier['rate'])}")
+                    parts.append(
+                        f"累计收入至 {amount_both(tier['up_to'])} 部分 {percent(tier['rate'])}"
+                    )
             basis = "按累计实际收入分档计付：" + "；".join(parts)
         royalty_text = {
             "basis": basis,
@@ -64,10 +66,14 @@ def contract_context(licence: Licence) -> dict[str, Any]:
         }
     installments = []
     for inst in terms.get("installments") or []:
-        when = (f"{inst['due']} 前" if inst.get("due")
-                else f"里程碑“{inst['milestone']}”达成之日起 {inst['days_after']} 日内")
-        installments.append({"key": inst["key"], "amount": amount_both(inst["amount"]),
-                             "when": when})
+        when = (
+            f"{inst['due']} 前"
+            if inst.get("due")
+            else f"里程碑“{inst['milestone']}”达成之日起 {inst['days_after']} 日内"
+        )
+        installments.append(
+            {"key": inst["key"], "amount": amount_both(inst["amount"]), "when": when}
+        )
     achievement = licence.achievement
     return {
         "licence": licence,
@@ -89,6 +95,4 @@ def contract_html(licence: Licence) -> str:
 def contract_pdf(licence: Licence) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
-    return HTML(string=contract_html(licence)).write_pdf(
-        stylesheets=[CSS(filename=str(CSS_PATH))]
-    )
+    return HTML(string=contract_html(licence)).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH))])

@@ -53,8 +53,14 @@ def researcher_floor(contract_type: str | None, registered: bool) -> Decimal:
 
 
 def check_distribution(
-    *, net: Decimal, researcher: Decimal, transfer_staff: Decimal, unit: Decimal,
-    contract_type: str | None, registered: bool, staff_reward_chosen: bool,
+    *,
+    net: Decimal,
+    researcher: Decimal,
+    transfer_staff: Decimal,
+    unit: Decimal,
+    contract_type: str | None,
+    registered: bool,
+    staff_reward_chosen: bool,
 ) -> list[Finding]:
     """Warnings for splits below their floors. The staff floor applies to the unit's retained
     share before the staff reward (unit + transfer_staff), only when the unit chose to reward."""
@@ -62,13 +68,21 @@ def check_distribution(
     floor_rate = researcher_floor(contract_type, registered)
     floor = _cents(net * floor_rate)
     if researcher < floor:
-        template = (WARN_RESEARCHER_SERVICE if floor_rate == RESEARCHER_FLOOR_SERVICE_INCOME
-                    else WARN_RESEARCHER_TRANSFER)
-        findings.append(Finding("researcher_floor",
-                                template.format(actual=_cents(researcher), floor=floor)))
+        template = (
+            WARN_RESEARCHER_SERVICE
+            if floor_rate == RESEARCHER_FLOOR_SERVICE_INCOME
+            else WARN_RESEARCHER_TRANSFER
+        )
+        findings.append(
+            Finding("researcher_floor", template.format(actual=_cents(researcher), floor=floor))
+        )
     if staff_reward_chosen:
         staff_floor = _cents((unit + transfer_staff) * TRANSFER_STAFF_FLOOR_OF_UNIT_SHARE)
         if transfer_staff < staff_floor:
-            findings.append(Finding("transfer_staff_floor", WARN_TRANSFER_STAFF.format(
-                actual=_cents(transfer_staff), floor=staff_floor)))
+            findings.append(
+                Finding(
+                    "transfer_staff_floor",
+                    WARN_TRANSFER_STAFF.format(actual=_cents(transfer_staff), floor=staff_floor),
+                )
+            )
     return findings

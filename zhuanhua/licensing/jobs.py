@@ -24,8 +24,10 @@ def _recipients(licence: Licence) -> list[list[str]]:
     from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
 
     sides = []
-    for org_id, roles in ((licence.licensor_id, ACHIEVEMENT_EDITOR_ROLES),
-                          (licence.licensee_id, LICENSEE_ROLES)):
+    for org_id, roles in (
+        (licence.licensor_id, ACHIEVEMENT_EDITOR_ROLES),
+        (licence.licensee_id, LICENSEE_ROLES),
+    ):
         people = User.objects.filter(organisation_id=org_id, is_active=True).exclude(email="")
         sides.append(sorted(u.email for u in people if u.has_role(*roles)))
     return sides
@@ -60,11 +62,12 @@ def licensing_alerts_due(today: dt.date) -> dict[str, int]:
     as the e-mails are sent: a failed send leaves no row, so the next run tries again; a
     second run the same day finds the rows and sends nothing.
     """
-    summary = {"licences": 0, "alerts": 0, "new_alerts": 0, "emails": 0, "claims": 0,
-               "errors": 0}
-    licences = Licence.objects.filter(status=LicenceStatus.ACTIVE).select_related(
-        "achievement", "licensor", "licensee"
-    ).prefetch_related("revenue_reports", "payments", "milestones")
+    summary = {"licences": 0, "alerts": 0, "new_alerts": 0, "emails": 0, "claims": 0, "errors": 0}
+    licences = (
+        Licence.objects.filter(status=LicenceStatus.ACTIVE)
+        .select_related("achievement", "licensor", "licensee")
+        .prefetch_related("revenue_reports", "payments", "milestones")
+    )
     for licence in licences:
         summary["licences"] += 1
         try:
@@ -84,8 +87,12 @@ def licensing_alerts_due(today: dt.date) -> dict[str, int]:
                     row = LicenceAlert.objects.create(
                         licence=licence, code=alert.code, ref=ref, first_seen_on=today
                     )
-                    audit_record(actor=None, obj=row, action="licence.alert",
-                                 detail={"licence": licence.pk, "code": alert.code, "ref": ref})
+                    audit_record(
+                        actor=None,
+                        obj=row,
+                        action="licence.alert",
+                        detail={"licence": licence.pk, "code": alert.code, "ref": ref},
+                    )
                     for recipients in _recipients(licence):
                         if recipients:
                             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -94,8 +101,12 @@ def licensing_alerts_due(today: dt.date) -> dict[str, int]:
                         summary["claims"] += 1
                         to = _provider_recipients(claim.cover.provider_id)
                         if to:
-                            send_mail(f"【先使用后付费】风险分担理赔待处理：{licence.achievement.title}",
-                                      body, settings.DEFAULT_FROM_EMAIL, to)
+                            send_mail(
+                                f"【先使用后付费】风险分担理赔待处理：{licence.achievement.title}",
+                                body,
+                                settings.DEFAULT_FROM_EMAIL,
+                                to,
+                            )
                             summary["emails"] += 1
             except IntegrityError:  # another run got there first
                 continue

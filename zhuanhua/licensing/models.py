@@ -28,7 +28,9 @@ class LicenceOffer(models.Model):
     """The published licensing terms of one achievement (article 6(1)): at most one active."""
 
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="licence_offers",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="licence_offers",
         verbose_name="科技成果",
     )
     summary = models.TextField("成果简介（许可说明）")
@@ -41,7 +43,10 @@ class LicenceOffer(models.Model):
     territory = models.CharField("许可地域", max_length=200, blank=True)
     is_active = models.BooleanField("有效", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("发布时间", auto_now_add=True)
 
@@ -51,13 +56,17 @@ class LicenceOffer(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["achievement"], condition=Q(is_active=True),
+                fields=["achievement"],
+                condition=Q(is_active=True),
                 name="licensing_one_active_offer_per_achievement",
             ),
         ]
         indexes = [  # the hall's EXISTS filter (先使用后付费 / per fee model)
-            models.Index(fields=["achievement", "fee_model"], condition=Q(is_active=True),
-                         name="licensing_offer_active_fee"),
+            models.Index(
+                fields=["achievement", "fee_model"],
+                condition=Q(is_active=True),
+                name="licensing_offer_active_fee",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,18 +78,25 @@ class Inquiry(models.Model):
 
     offer = models.ForeignKey(LicenceOffer, on_delete=models.PROTECT, related_name="inquiries")
     licensor = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="许可方",
     )
     licensee = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="被许可方",
     )
     status = models.CharField(
         "状态", max_length=16, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -91,7 +107,8 @@ class Inquiry(models.Model):
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["offer", "licensee"], condition=Q(status="open"),
+                fields=["offer", "licensee"],
+                condition=Q(status="open"),
                 name="licensing_one_open_inquiry_per_licensee",
             ),
         ]
@@ -104,7 +121,10 @@ class Message(models.Model):
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     side = models.CharField("一方", max_length=10, choices=Side.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = models.TextField("内容")
     created_at = models.DateTimeField("时间", auto_now_add=True)
@@ -125,7 +145,10 @@ class TermVersion(models.Model):
     number = models.PositiveIntegerField("版本号")
     side = models.CharField("提出方", max_length=10, choices=Side.choices)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     terms = models.JSONField("条款")
     note = models.CharField("说明", max_length=500, blank=True)
@@ -151,14 +174,20 @@ class Licence(models.Model):
         TermVersion, on_delete=models.PROTECT, related_name="licence"
     )
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="licences",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="licences",
     )
     licensor = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="licences_granted",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="licences_granted",
         verbose_name="许可方",
     )
     licensee = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="licences_taken",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="licences_taken",
         verbose_name="被许可方",
     )
     fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices)
@@ -193,7 +222,10 @@ class RevenueReport(models.Model):
     revenue_amount = models.DecimalField("实际收入（元）", max_digits=17, decimal_places=2)
     reported_on = models.DateField("报告日期")
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -223,14 +255,22 @@ class Payment(models.Model):
     amount = models.DecimalField("金额（元）", max_digits=17, decimal_places=2)
     paid_on = models.DateField("到账日期")
     ref = models.CharField("凭证号", max_length=100, blank=True)
-    voucher_amount = models.DecimalField("其中创新券（元）", max_digits=17, decimal_places=2,
-                                         default=0)
+    voucher_amount = models.DecimalField(
+        "其中创新券（元）", max_digits=17, decimal_places=2, default=0
+    )
     voucher_spend = models.OneToOneField(
-        "vouchers.VoucherSpend", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="licence_payment", verbose_name="创新券使用记录",
+        "vouchers.VoucherSpend",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licence_payment",
+        verbose_name="创新券使用记录",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -256,7 +296,10 @@ class MilestoneAchievement(models.Model):
     key = models.CharField("里程碑", max_length=100)
     achieved_on = models.DateField("达成日期")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -318,7 +361,9 @@ def signed_contract_path(instance: SignedContract, filename: str) -> str:
 class SignedContract(StoredFile):
     """The signed contract's scan (PDF) uploaded when the signing is recorded."""
 
-    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="signed_contract")
+    licence = models.OneToOneField(
+        Licence, on_delete=models.PROTECT, related_name="signed_contract"
+    )
     file = models.FileField("已签合同（PDF）", upload_to=signed_contract_path)
 
     class Meta:
@@ -335,10 +380,14 @@ class ContractRegistration(models.Model):
     registry = models.CharField("登记机构", max_length=200)
     registered_on = models.DateField("登记日期")
     transaction_amount = models.DecimalField("成交额（元）", max_digits=17, decimal_places=2)
-    technical_income_amount = models.DecimalField("技术交易额（技术性收入，元）", max_digits=17,
-                                                  decimal_places=2)
+    technical_income_amount = models.DecimalField(
+        "技术交易额（技术性收入，元）", max_digits=17, decimal_places=2
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -356,7 +405,9 @@ class RiskCover(models.Model):
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="covers")
     provider = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="risk_covers",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="risk_covers",
         verbose_name="担保/保险机构",
     )
     kind = models.CharField("保障类型", max_length=16, choices=CoverKind.choices)
@@ -365,7 +416,10 @@ class RiskCover(models.Model):
     starts_on = models.DateField("保障起始日")
     ends_on = models.DateField("保障终止日")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -374,8 +428,9 @@ class RiskCover(models.Model):
         verbose_name_plural = "风险分担保障"
         ordering = ["starts_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["licence", "provider"],
-                                    name="licensing_one_cover_per_provider"),
+            models.UniqueConstraint(
+                fields=["licence", "provider"], name="licensing_one_cover_per_provider"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -387,12 +442,16 @@ class RiskClaim(models.Model):
 
     cover = models.ForeignKey(RiskCover, on_delete=models.PROTECT, related_name="claims")
     alert = models.ForeignKey(LicenceAlert, on_delete=models.PROTECT, related_name="claims")
-    status = models.CharField("状态", max_length=10, choices=ClaimStatus.choices,
-                              default=ClaimStatus.OPEN)
+    status = models.CharField(
+        "状态", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
+    )
     opened_on = models.DateField("发起日期")
     handled_on = models.DateField("处理日期", null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     resolution = models.TextField("处理结果", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -425,7 +484,10 @@ class DistributionPlan(models.Model):
     warnings = models.JSONField("提示", default=list)
     recorded_on = models.DateField("登记日期")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -100,9 +100,7 @@ def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
         engine.RevenueReport(r.period_start, r.period_end, r.revenue_amount, r.reported_on)
         for r in licence.revenue_reports.all()
     ]
-    payments = [
-        engine.Payment(p.paid_on, p.amount, p.ref or None) for p in licence.payments.all()
-    ]
+    payments = [engine.Payment(p.paid_on, p.amount, p.ref or None) for p in licence.payments.all()]
     milestones = [engine.Milestone(m.key, m.achieved_on) for m in licence.milestones.all()]
     return engine.compute_schedule(contract, milestones, reports, payments, as_of)
 
@@ -127,8 +125,11 @@ class Plan:
         return self.schedule.totals
 
     def to_json(self) -> dict[str, Any]:
-        doc = {"as_of": self.as_of.isoformat(), "in_force": self.in_force,
-               **engine.schedule_to_json(self.schedule)}
+        doc = {
+            "as_of": self.as_of.isoformat(),
+            "in_force": self.in_force,
+            **engine.schedule_to_json(self.schedule),
+        }
         if not self.in_force:
             doc["alerts"] = []
         return doc
@@ -157,16 +158,28 @@ def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
         past_due = draft and o.status == engine.OVERDUE
         if past_due:
             label, badge = PREVIEW_PAST_DUE
-        rows.append({
-            "o": o, "kind_label": OBLIGATION_KIND_LABELS.get(o.kind, o.kind), "what": what,
-            "status_label": label, "badge": badge,
-            "days_overdue": None if past_due else o.days_overdue,
-        })
-    alerts = [
-        {"a": a, "label": ALERT_LABELS.get(a.code, a.code),
-         "ref": a.key or (a.period_start.isoformat() if a.period_start else "")}
-        for a in schedule.alerts
-    ] if in_force else []
+        rows.append(
+            {
+                "o": o,
+                "kind_label": OBLIGATION_KIND_LABELS.get(o.kind, o.kind),
+                "what": what,
+                "status_label": label,
+                "badge": badge,
+                "days_overdue": None if past_due else o.days_overdue,
+            }
+        )
+    alerts = (
+        [
+            {
+                "a": a,
+                "label": ALERT_LABELS.get(a.code, a.code),
+                "ref": a.key or (a.period_start.isoformat() if a.period_start else ""),
+            }
+            for a in schedule.alerts
+        ]
+        if in_force
+        else []
+    )
     return Plan(as_of=as_of, schedule=schedule, rows=rows, alerts=alerts, in_force=in_force)
 
 
@@ -190,8 +203,9 @@ def _org_id(org: Any) -> int:
 def unregistered_contracts(org: Any) -> QuerySet[Licence]:
     """Signed (active) licences of ``org`` as licensor with no 认定登记 yet (oldest first)."""
     return (
-        Licence.objects.filter(licensor_id=_org_id(org), status=LicenceStatus.ACTIVE,
-                               registration__isnull=True)
+        Licence.objects.filter(
+            licensor_id=_org_id(org), status=LicenceStatus.ACTIVE, registration__isnull=True
+        )
         .select_related("achievement", "licensee")
         .order_by("signed_on", "id")
     )
@@ -211,16 +225,22 @@ def registered_contracts(org: Any, side: str | None = None) -> QuerySet[Contract
     else:
         condition = Q(licence__licensor_id=org_id) | Q(licence__licensee_id=org_id)
     received = (
-        Payment.objects.filter(licence_id=OuterRef("licence_id")).order_by()
-        .values("licence_id").annotate(total=Sum("amount")).values("total")
+        Payment.objects.filter(licence_id=OuterRef("licence_id"))
+        .order_by()
+        .values("licence_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
     return (
         ContractRegistration.objects.filter(condition)
-        .select_related("licence", "licence__licensor", "licence__licensee",
-                        "licence__achievement")
-        .annotate(received_amount=Coalesce(
-            Subquery(received, output_field=DecimalField(max_digits=17, decimal_places=2)),
-            Value(Decimal("0.00")), output_field=DecimalField(max_digits=17, decimal_places=2)))
+        .select_related("licence", "licence__licensor", "licence__licensee", "licence__achievement")
+        .annotate(
+            received_amount=Coalesce(
+                Subquery(received, output_field=DecimalField(max_digits=17, decimal_places=2)),
+                Value(Decimal("0.00")),
+                output_field=DecimalField(max_digits=17, decimal_places=2),
+            )
+        )
         .order_by("-registered_on", "-id")
     )
 
@@ -229,13 +249,15 @@ def covers_of_provider(user: Any) -> QuerySet[RiskCover]:
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return RiskCover.objects.none()
     return RiskCover.objects.filter(provider_id=user.organisation_id).select_related(
-        "licence", "licence__achievement", "licence__licensor", "licence__licensee")
+        "licence", "licence__achievement", "licence__licensor", "licence__licensee"
+    )
 
 
 def claims_visible_to(user: Any) -> QuerySet[RiskClaim]:
     """The licence's two parties, the cover's provider, reviewers and auditors."""
-    qs = RiskClaim.objects.select_related("cover", "cover__provider", "cover__licence",
-                                          "cover__licence__achievement", "alert")
+    qs = RiskClaim.objects.select_related(
+        "cover", "cover__provider", "cover__licence", "cover__licence__achievement", "alert"
+    )
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if _sees_everything(user):
@@ -243,17 +265,24 @@ def claims_visible_to(user: Any) -> QuerySet[RiskClaim]:
     if not user.organisation_id:
         return qs.none()
     org = user.organisation_id
-    return qs.filter(Q(cover__provider_id=org) | Q(cover__licence__licensor_id=org)
-                     | Q(cover__licence__licensee_id=org))
+    return qs.filter(
+        Q(cover__provider_id=org)
+        | Q(cover__licence__licensor_id=org)
+        | Q(cover__licence__licensee_id=org)
+    )
 
 
 def licence_for_cover(*, licence_id: int, licensee_uscc: str) -> Licence | None:
     """A provider names a live licence by its number and the licensee's USCC (both must match,
     so a number alone reveals nothing)."""
     return (
-        Licence.objects.filter(pk=licence_id, licensee__uscc=(licensee_uscc or "").strip().upper(),
-                               status__in=[LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE])
-        .select_related("achievement", "licensor", "licensee").first()
+        Licence.objects.filter(
+            pk=licence_id,
+            licensee__uscc=(licensee_uscc or "").strip().upper(),
+            status__in=[LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE],
+        )
+        .select_related("achievement", "licensor", "licensee")
+        .first()
     )
 
 

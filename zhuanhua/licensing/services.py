@@ -125,8 +125,11 @@ ERR_VOUCHER_NOT_REGISTERED = (
 )
 
 LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
-LICENSEE_ORG_TYPES = {OrganisationType.ENTERPRISE, OrganisationType.STATE_ENTERPRISE,
-                      OrganisationType.OTHER}
+LICENSEE_ORG_TYPES = {
+    OrganisationType.ENTERPRISE,
+    OrganisationType.STATE_ENTERPRISE,
+    OrganisationType.OTHER,
+}
 LIVE_LICENCE_STATES = {LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE}
 MONEY_LIMIT = Decimal("1E15")
 
@@ -144,10 +147,7 @@ def _authenticated(user: Any) -> bool:
 
 
 def is_licensor_editor(user: Any, org_id: int) -> bool:
-    return (
-        _authenticated(user) and user.organisation_id == org_id
-        and user.can_edit_achievements
-    )
+    return _authenticated(user) and user.organisation_id == org_id and user.can_edit_achievements
 
 
 def is_licensee_agent(user: Any, org_id: int | None = None) -> bool:
@@ -182,10 +182,15 @@ def _require_side(user: Any, inquiry: Inquiry) -> str:
 
 def offer_state(offer: LicenceOffer) -> dict[str, Any]:
     return {
-        "achievement": offer.achievement_id, "summary": offer.summary,
-        "fee_standard": offer.fee_standard, "fee_model": offer.fee_model, "terms": offer.terms,
-        "license_mode": offer.license_mode, "term_months": offer.term_months,
-        "field_of_use": offer.field_of_use, "territory": offer.territory,
+        "achievement": offer.achievement_id,
+        "summary": offer.summary,
+        "fee_standard": offer.fee_standard,
+        "fee_model": offer.fee_model,
+        "terms": offer.terms,
+        "license_mode": offer.license_mode,
+        "term_months": offer.term_months,
+        "field_of_use": offer.field_of_use,
+        "territory": offer.territory,
         "is_active": offer.is_active,
     }
 
@@ -236,11 +241,17 @@ def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) 
         for old in previous:
             old.is_active = False
             old.save(update_fields=["is_active"])
-            audit_record(actor=user, obj=old, action="licence_offer.supersede",
-                         before={"is_active": True}, after={"is_active": False})
+            audit_record(
+                actor=user,
+                obj=old,
+                action="licence_offer.supersede",
+                before={"is_active": True},
+                after={"is_active": False},
+            )
         offer = LicenceOffer.objects.create(achievement=locked, created_by=user, **cleaned)
-        audit_record(actor=user, obj=offer, action="licence_offer.publish",
-                     after=offer_state(offer))
+        audit_record(
+            actor=user, obj=offer, action="licence_offer.publish", after=offer_state(offer)
+        )
         _mark_use_first_terms(user=user, achievement=locked)
         # The offer's fee model is part of the achievement's search document (matching reasons).
         from zhuanhua.search.services import log_achievement
@@ -255,8 +266,9 @@ def _mark_use_first_terms(*, user: Any, achievement: Achievement) -> None:
     from zhuanhua.transfer.models import UseFirstListEntry
     from zhuanhua.transfer.services import use_first_terms_mark_completed
 
-    if UseFirstListEntry.objects.filter(achievement_id=achievement.pk,
-                                        left_on__isnull=True).exists():
+    if UseFirstListEntry.objects.filter(
+        achievement_id=achievement.pk, left_on__isnull=True
+    ).exists():
         use_first_terms_mark_completed(user=user, achievement=achievement)
 
 
@@ -265,14 +277,14 @@ def _mark_use_first_terms(*, user: Any, achievement: Achievement) -> None:
 
 
 def inquiry_open(*, user: Any, offer: LicenceOffer, message: str = "") -> Inquiry:
-    """"我要承接": an enterprise opens the negotiation on an active offer."""
+    """ "我要承接": an enterprise opens the negotiation on an active offer."""
     if not is_licensee_agent(user):
         raise PermissionDenied(ERR_NOT_LICENSEE)
     if user.organisation_id == offer.achievement.owner_id:
         raise PermissionDenied(ERR_OWN_ACHIEVEMENT)
     with transaction.atomic():
-        offer = LicenceOffer.objects.select_for_update().select_related("achievement").get(
-            pk=offer.pk
+        offer = (
+            LicenceOffer.objects.select_for_update().select_related("achievement").get(pk=offer.pk)
         )
         if not offer.is_active or offer.achievement.status != AchievementStatus.PUBLISHED:
             raise ValidationError({"offer": [ERR_OFFER_INACTIVE]})
@@ -281,14 +293,21 @@ def inquiry_open(*, user: Any, offer: LicenceOffer, message: str = "") -> Inquir
         ).exists():
             raise ValidationError({"offer": [ERR_INQUIRY_EXISTS]})
         inquiry = Inquiry.objects.create(
-            offer=offer, licensor_id=offer.achievement.owner_id,
-            licensee_id=user.organisation_id, opened_by=user,
+            offer=offer,
+            licensor_id=offer.achievement.owner_id,
+            licensee_id=user.organisation_id,
+            opened_by=user,
         )
         if message.strip():
-            Message.objects.create(inquiry=inquiry, side=Side.LICENSEE, author=user,
-                                   body=message.strip())
-        audit_record(actor=user, obj=inquiry, action="inquiry.open",
-                     after={"offer": offer.pk, "licensee": inquiry.licensee_id})
+            Message.objects.create(
+                inquiry=inquiry, side=Side.LICENSEE, author=user, body=message.strip()
+            )
+        audit_record(
+            actor=user,
+            obj=inquiry,
+            action="inquiry.open",
+            after={"offer": offer.pk, "licensee": inquiry.licensee_id},
+        )
     return inquiry
 
 
@@ -310,8 +329,12 @@ def message_post(*, user: Any, inquiry: Inquiry, body: str) -> Message:
         locked = _lock_open(inquiry)
         message = Message.objects.create(inquiry=locked, side=side, author=user, body=body[:5000])
         locked.save(update_fields=["updated_at"])
-        audit_record(actor=user, obj=message, action="inquiry.message",
-                     detail={"inquiry": locked.pk, "side": side})
+        audit_record(
+            actor=user,
+            obj=message,
+            action="inquiry.message",
+            detail={"inquiry": locked.pk, "side": side},
+        )
     return message
 
 
@@ -323,13 +346,22 @@ def version_propose(*, user: Any, inquiry: Inquiry, terms: Any, note: str = "") 
         locked = _lock_open(inquiry)
         last = locked.versions.order_by("-number").first()
         version = TermVersion.objects.create(
-            inquiry=locked, number=(last.number + 1) if last else 1, side=side,
-            proposed_by=user, terms=cleaned, note=(note or "").strip()[:500],
+            inquiry=locked,
+            number=(last.number + 1) if last else 1,
+            side=side,
+            proposed_by=user,
+            terms=cleaned,
+            note=(note or "").strip()[:500],
         )
         locked.save(update_fields=["updated_at"])
-        audit_record(actor=user, obj=version, action="inquiry.propose",
-                     before=last.terms if last else None, after=cleaned,
-                     detail={"inquiry": locked.pk, "number": version.number, "side": side})
+        audit_record(
+            actor=user,
+            obj=version,
+            action="inquiry.propose",
+            before=last.terms if last else None,
+            after=cleaned,
+            detail={"inquiry": locked.pk, "number": version.number, "side": side},
+        )
     return version
 
 
@@ -349,16 +381,25 @@ def version_accept(*, user: Any, inquiry: Inquiry, number: int) -> Licence:
         locked.status = InquiryStatus.ACCEPTED
         locked.save(update_fields=["status", "updated_at"])
         licence = Licence.objects.create(
-            inquiry=locked, accepted_version=latest, achievement_id=offer.achievement_id,
-            licensor_id=locked.licensor_id, licensee_id=locked.licensee_id,
-            fee_model=latest.terms["fee_model"], license_mode=offer.license_mode,
-            terms=latest.terms, start=dt.date.fromisoformat(latest.terms["start"]),
+            inquiry=locked,
+            accepted_version=latest,
+            achievement_id=offer.achievement_id,
+            licensor_id=locked.licensor_id,
+            licensee_id=locked.licensee_id,
+            fee_model=latest.terms["fee_model"],
+            license_mode=offer.license_mode,
+            terms=latest.terms,
+            start=dt.date.fromisoformat(latest.terms["start"]),
             end=dt.date.fromisoformat(latest.terms["end"]),
         )
-        audit_record(actor=user, obj=locked, action="inquiry.accept",
-                     before={"status": InquiryStatus.OPEN},
-                     after={"status": InquiryStatus.ACCEPTED},
-                     detail={"version": latest.number, "side": side})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="inquiry.accept",
+            before={"status": InquiryStatus.OPEN},
+            after={"status": InquiryStatus.ACCEPTED},
+            detail={"version": latest.number, "side": side},
+        )
         audit_record(actor=user, obj=licence, action="licence.create", after=licence_state(licence))
     return licence
 
@@ -369,9 +410,12 @@ def version_accept(*, user: Any, inquiry: Inquiry, number: int) -> Licence:
 
 def licence_state(licence: Licence) -> dict[str, Any]:
     return {
-        "licensor": licence.licensor_id, "licensee": licence.licensee_id,
-        "achievement": licence.achievement_id, "terms": licence.terms,
-        "license_mode": licence.license_mode, "status": licence.status,
+        "licensor": licence.licensor_id,
+        "licensee": licence.licensee_id,
+        "achievement": licence.achievement_id,
+        "terms": licence.terms,
+        "license_mode": licence.license_mode,
+        "status": licence.status,
         "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
     }
 
@@ -390,9 +434,13 @@ def licence_set_pricing_method(*, user: Any, licence: Licence, pricing_method: s
         if before != pricing_method:
             locked.pricing_method = pricing_method
             locked.save(update_fields=["pricing_method"])
-            audit_record(actor=user, obj=locked, action="licence.pricing_method",
-                         before={"pricing_method": before},
-                         after={"pricing_method": pricing_method})
+            audit_record(
+                actor=user,
+                obj=locked,
+                action="licence.pricing_method",
+                before={"pricing_method": before},
+                after={"pricing_method": pricing_method},
+            )
     return locked
 
 
@@ -417,12 +465,17 @@ def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
     is set to the signing date when empty. Other statuses (transferred, equity) are kept.
     """
     achievement = Achievement.objects.select_for_update().get(pk=licence.achievement_id)
-    before = {"transfer_status": achievement.transfer_status,
-              "transferred_on": achievement.transferred_on.isoformat()
-              if achievement.transferred_on else None}
+    before = {
+        "transfer_status": achievement.transfer_status,
+        "transferred_on": achievement.transferred_on.isoformat()
+        if achievement.transferred_on
+        else None,
+    }
     changed = []
-    if achievement.transfer_status in {TransferStatus.UNTRANSFERRED,
-                                       TransferStatus.SELF_IMPLEMENTED}:
+    if achievement.transfer_status in {
+        TransferStatus.UNTRANSFERRED,
+        TransferStatus.SELF_IMPLEMENTED,
+    }:
         achievement.transfer_status = TransferStatus.LICENSED
         changed.append("transfer_status")
     if achievement.transferred_on is None:
@@ -431,16 +484,24 @@ def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
     if not changed:
         return
     achievement.save(update_fields=changed)
-    audit_record(actor=user, obj=achievement, action="achievement.transfer_status",
-                 before=before,
-                 after={"transfer_status": achievement.transfer_status,
-                        "transferred_on": achievement.transferred_on.isoformat()
-                        if achievement.transferred_on else None},
-                 detail={"licence": licence.pk})
+    audit_record(
+        actor=user,
+        obj=achievement,
+        action="achievement.transfer_status",
+        before=before,
+        after={
+            "transfer_status": achievement.transfer_status,
+            "transferred_on": achievement.transferred_on.isoformat()
+            if achievement.transferred_on
+            else None,
+        },
+        detail={"licence": licence.pk},
+    )
 
 
-def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date | str,
-                     signed_pdf: UploadedFile | None) -> Licence:
+def licence_activate(
+    *, user: Any, licence: Licence, signed_on: dt.date | str, signed_pdf: UploadedFile | None
+) -> Licence:
     """The licensor records the signed contract (article 6(3)): date and the signed PDF.
 
     An agreement-priced deal is refused until its publicity notice has cleared.
@@ -456,12 +517,15 @@ def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date | str,
         message = ERR_SIGNED_PDF_TYPE if exc.code == "type" else exc.messages[0]
         raise ValidationError({"signed_pdf": [message]}) from None
     with transaction.atomic():
-        locked = Licence.objects.select_for_update().select_related(
-            "achievement", "licensee").get(pk=licence.pk)
+        locked = (
+            Licence.objects.select_for_update()
+            .select_related("achievement", "licensee")
+            .get(pk=licence.pk)
+        )
         if locked.status != LicenceStatus.DRAFT_CONTRACT:
-            raise ValidationError({"status": [
-                ERR_BAD_LICENCE_STATUS.format(status=locked.get_status_display())
-            ]})
+            raise ValidationError(
+                {"status": [ERR_BAD_LICENCE_STATUS.format(status=locked.get_status_display())]}
+            )
         if not agreement_price_ok(locked):
             raise ValidationError({"pricing_method": [ERR_AGREEMENT_NOT_PUBLICISED]})
         before = licence_state(locked)
@@ -469,14 +533,22 @@ def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date | str,
         locked.signed_on = signed_on
         locked.save(update_fields=["status", "signed_on"])
         stored = SignedContract(
-            licence=locked, original_name=(signed_pdf.name or "contract.pdf")[:200],
-            content_type="application/pdf", size=signed_pdf.size or 0, sha256=sha,
+            licence=locked,
+            original_name=(signed_pdf.name or "contract.pdf")[:200],
+            content_type="application/pdf",
+            size=signed_pdf.size or 0,
+            sha256=sha,
             uploaded_by=user,
         )
         stored.file.save(f"signed-{locked.pk}.pdf", signed_pdf, save=False)
         stored.save()
-        audit_record(actor=user, obj=locked, action="licence.activate", before=before,
-                     after={**licence_state(locked), "signed_pdf_sha256": sha})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="licence.activate",
+            before=before,
+            after={**licence_state(locked), "signed_pdf_sha256": sha},
+        )
         _mark_achievement_licensed(user=user, licence=locked)
     return locked
 
@@ -487,16 +559,19 @@ def licence_activate(*, user: Any, licence: Licence, signed_on: dt.date | str,
 
 def registration_state(reg: ContractRegistration) -> dict[str, Any]:
     return {
-        "licence": reg.licence_id, "contract_type": reg.contract_type,
-        "registration_number": reg.registration_number, "registry": reg.registry,
+        "licence": reg.licence_id,
+        "contract_type": reg.contract_type,
+        "registration_number": reg.registration_number,
+        "registry": reg.registry,
         "registered_on": reg.registered_on.isoformat(),
         "transaction_amount": str(reg.transaction_amount),
         "technical_income_amount": str(reg.technical_income_amount),
     }
 
 
-def registration_record(*, user: Any, licence: Licence, data: dict[str, Any]
-                        ) -> ContractRegistration:
+def registration_record(
+    *, user: Any, licence: Licence, data: dict[str, Any]
+) -> ContractRegistration:
     """The licensor records the contract's 认定登记 (once per signed contract)."""
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_REGISTRAR)
@@ -511,8 +586,11 @@ def registration_record(*, user: Any, licence: Licence, data: dict[str, Any]
     if not registry:
         errors["registry"] = [ERR_REQUIRED]
     cleaned: dict[str, Any] = {}
-    for name, check in (("registered_on", _past_date), ("transaction_amount", _money),
-                        ("technical_income_amount", _money)):
+    for name, check in (
+        ("registered_on", _past_date),
+        ("transaction_amount", _money),
+        ("technical_income_amount", _money),
+    ):
         try:
             cleaned[name] = check(data.get(name), name)
         except ValidationError as exc:
@@ -534,21 +612,28 @@ def registration_record(*, user: Any, licence: Licence, data: dict[str, Any]
         try:
             with transaction.atomic():
                 reg = ContractRegistration.objects.create(
-                    licence=locked, contract_type=contract_type, registration_number=number,
-                    registry=registry, recorded_by=user, **cleaned,
+                    licence=locked,
+                    contract_type=contract_type,
+                    registration_number=number,
+                    registry=registry,
+                    recorded_by=user,
+                    **cleaned,
                 )
         except IntegrityError:
             raise ValidationError({"registration_number": [ERR_REG_NUMBER_TAKEN]}) from None
-        audit_record(actor=user, obj=reg, action="licence.registration",
-                     after=registration_state(reg))
+        audit_record(
+            actor=user, obj=reg, action="licence.registration", after=registration_state(reg)
+        )
     return reg
 
 
 # --------------------------------------------------------------------------------------------
 # Risk sharing (article 7(2))
 
-PROVIDER_KINDS = {OrganisationType.GUARANTOR: CoverKind.GUARANTEE,
-                  OrganisationType.INSURER: CoverKind.INSURANCE}
+PROVIDER_KINDS = {
+    OrganisationType.GUARANTOR: CoverKind.GUARANTEE,
+    OrganisationType.INSURER: CoverKind.INSURANCE,
+}
 
 
 def is_cover_provider(user: Any, org_id: int | None = None) -> bool:
@@ -565,14 +650,18 @@ def _share(value: Any) -> Decimal:
         share = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({"share": [ERR_SHARE]}) from None
-    if not share.is_finite() or not Decimal(0) < share <= Decimal(1) \
-            or share != share.quantize(Decimal("0.0001")):
+    if (
+        not share.is_finite()
+        or not Decimal(0) < share <= Decimal(1)
+        or share != share.quantize(Decimal("0.0001"))
+    ):
         raise ValidationError({"share": [ERR_SHARE]})
     return share
 
 
-def cover_attach(*, user: Any, licence: Licence, share: Any, limit_amount: Any,
-                 starts_on: Any, ends_on: Any) -> RiskCover:
+def cover_attach(
+    *, user: Any, licence: Licence, share: Any, limit_amount: Any, starts_on: Any, ends_on: Any
+) -> RiskCover:
     """A guarantor or insurer attaches cover (share of the loss, limit, term) to a licence."""
     if not is_cover_provider(user):
         raise PermissionDenied(ERR_NOT_PROVIDER)
@@ -597,15 +686,28 @@ def cover_attach(*, user: Any, licence: Licence, share: Any, limit_amount: Any,
         if RiskCover.objects.filter(licence=locked, provider_id=user.organisation_id).exists():
             raise ValidationError({"licence": [ERR_COVER_EXISTS]})
         cover = RiskCover.objects.create(
-            licence=locked, provider_id=user.organisation_id,
-            kind=PROVIDER_KINDS[user.organisation.org_type], share=value, limit_amount=limit,
-            created_by=user, **dates,
+            licence=locked,
+            provider_id=user.organisation_id,
+            kind=PROVIDER_KINDS[user.organisation.org_type],
+            share=value,
+            limit_amount=limit,
+            created_by=user,
+            **dates,
         )
-        audit_record(actor=user, obj=cover, action="licence.cover",
-                     after={"licence": locked.pk, "provider": cover.provider_id,
-                            "kind": cover.kind, "share": str(value), "limit_amount": str(limit),
-                            "starts_on": dates["starts_on"].isoformat(),
-                            "ends_on": dates["ends_on"].isoformat()})
+        audit_record(
+            actor=user,
+            obj=cover,
+            action="licence.cover",
+            after={
+                "licence": locked.pk,
+                "provider": cover.provider_id,
+                "kind": cover.kind,
+                "share": str(value),
+                "limit_amount": str(limit),
+                "starts_on": dates["starts_on"].isoformat(),
+                "ends_on": dates["ends_on"].isoformat(),
+            },
+        )
     return cover
 
 
@@ -615,16 +717,20 @@ def claims_open_for_alert(*, alert: LicenceAlert, today: dt.date) -> list[RiskCl
     if alert.code != engine.ALERT_DEFAULT_RISK:
         return []
     claims = []
-    covers = RiskCover.objects.filter(licence_id=alert.licence_id, starts_on__lte=today,
-                                      ends_on__gte=today)
+    covers = RiskCover.objects.filter(
+        licence_id=alert.licence_id, starts_on__lte=today, ends_on__gte=today
+    )
     for cover in covers:
         claim, created = RiskClaim.objects.get_or_create(
             cover=cover, alert=alert, defaults={"opened_on": today}
         )
         if created:
-            audit_record(actor=None, obj=claim, action="licence.claim_open",
-                         after={"cover": cover.pk, "alert": alert.pk,
-                                "opened_on": today.isoformat()})
+            audit_record(
+                actor=None,
+                obj=claim,
+                action="licence.claim_open",
+                after={"cover": cover.pk, "alert": alert.pk, "opened_on": today.isoformat()},
+            )
             claims.append(claim)
     return claims
 
@@ -645,9 +751,13 @@ def claim_handle(*, user: Any, claim: RiskClaim, resolution: str) -> RiskClaim:
         locked.handled_by = user
         locked.resolution = resolution[:5000]
         locked.save(update_fields=["status", "handled_on", "handled_by", "resolution"])
-        audit_record(actor=user, obj=locked, action="licence.claim_handle",
-                     before={"status": ClaimStatus.OPEN},
-                     after={"status": ClaimStatus.HANDLED, "resolution": locked.resolution})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="licence.claim_handle",
+            before={"status": ClaimStatus.OPEN},
+            after={"status": ClaimStatus.HANDLED, "resolution": locked.resolution},
+        )
     return locked
 
 
@@ -656,8 +766,13 @@ def claim_handle(*, user: Any, claim: RiskClaim, resolution: str) -> RiskClaim:
 
 
 def distribution_record(
-    *, user: Any, licence: Licence, income_amount: Any, costs: list[dict[str, Any]],
-    shares: list[dict[str, Any]], staff_reward_chosen: bool = False,
+    *,
+    user: Any,
+    licence: Licence,
+    income_amount: Any,
+    costs: list[dict[str, Any]],
+    shares: list[dict[str, Any]],
+    staff_reward_chosen: bool = False,
 ) -> DistributionPlan:
     """The unit's plan for licence income received: net income split among researchers,
     transfer staff and the unit. Amounts must add up; floors only warn (saved with the plan)."""
@@ -686,12 +801,15 @@ def distribution_record(
             raise ValidationError({"shares": [ERR_SHARE_NAME.format(n=i + 1)]})
         if row.get("role") not in ShareRole.values:
             raise ValidationError({"shares": [ERR_SHARE_ROLE.format(n=i + 1)]})
-        clean_shares.append({"name": name, "role": row["role"],
-                             "amount": _money(row.get("amount"), "shares")})
+        clean_shares.append(
+            {"name": name, "role": row["role"], "amount": _money(row.get("amount"), "shares")}
+        )
     if not clean_shares:
         raise ValidationError({"shares": [ERR_NO_SHARES]})
-    totals = {role: sum((s["amount"] for s in clean_shares if s["role"] == role), Decimal(0))
-              for role in ShareRole.values}
+    totals = {
+        role: sum((s["amount"] for s in clean_shares if s["role"] == role), Decimal(0))
+        for role in ShareRole.values
+    }
     total = sum(totals.values(), Decimal(0))
     if total != net:
         raise ValidationError({"shares": [distribution.ERR_SUM.format(total=total, net=net)]})
@@ -701,28 +819,43 @@ def distribution_record(
         distributed = sum((d.income_amount for d in locked.distributions.all()), Decimal(0))
         left = received - distributed
         if income > left:
-            raise ValidationError({"income_amount": [
-                ERR_INCOME_EXCEEDS.format(income=income, left=left)]})
+            raise ValidationError(
+                {"income_amount": [ERR_INCOME_EXCEEDS.format(income=income, left=left)]}
+            )
         reg = ContractRegistration.objects.filter(licence=locked).first()
         findings = distribution.check_distribution(
-            net=net, researcher=totals[ShareRole.RESEARCHER],
-            transfer_staff=totals[ShareRole.TRANSFER_STAFF], unit=totals[ShareRole.UNIT],
-            contract_type=reg.contract_type if reg else None, registered=reg is not None,
+            net=net,
+            researcher=totals[ShareRole.RESEARCHER],
+            transfer_staff=totals[ShareRole.TRANSFER_STAFF],
+            unit=totals[ShareRole.UNIT],
+            contract_type=reg.contract_type if reg else None,
+            registered=reg is not None,
             staff_reward_chosen=bool(staff_reward_chosen),
         )
         plan = DistributionPlan.objects.create(
-            licence=locked, income_amount=income,
+            licence=locked,
+            income_amount=income,
             costs=[{"label": c["label"], "amount": str(c["amount"])} for c in clean_costs],
             net_income_amount=net,
             shares=[{**s, "amount": str(s["amount"])} for s in clean_shares],
             staff_reward_chosen=bool(staff_reward_chosen),
             warnings=[{"code": f.code, "message": f.message} for f in findings],
-            recorded_on=timezone.localdate(), recorded_by=user,
+            recorded_on=timezone.localdate(),
+            recorded_by=user,
         )
-        audit_record(actor=user, obj=plan, action="licence.distribution",
-                     after={"licence": locked.pk, "income_amount": str(income),
-                            "net_income_amount": str(net), "costs": plan.costs,
-                            "shares": plan.shares, "warnings": plan.warnings})
+        audit_record(
+            actor=user,
+            obj=plan,
+            action="licence.distribution",
+            after={
+                "licence": locked.pk,
+                "income_amount": str(income),
+                "net_income_amount": str(net),
+                "costs": plan.costs,
+                "shares": plan.shares,
+                "warnings": plan.warnings,
+            },
+        )
     return plan
 
 
@@ -733,8 +866,12 @@ def _money(value: Any, field: str) -> Decimal:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({field: [ERR_AMOUNT]}) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) \
-            or amount >= MONEY_LIMIT:
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= MONEY_LIMIT
+    ):
         raise ValidationError({field: [ERR_AMOUNT]})
     return amount.quantize(Decimal("0.01"))
 
@@ -768,7 +905,11 @@ def _lock_live(licence: Licence) -> Licence:
 
 
 def revenue_report_file(
-    *, user: Any, licence: Licence, period_start: Any, revenue_amount: Any,
+    *,
+    user: Any,
+    licence: Licence,
+    period_start: Any,
+    revenue_amount: Any,
     reported_on: Any = None,
 ) -> RevenueReport:
     """The licensee reports its revenue of one ended royalty period (once per period)."""
@@ -792,20 +933,37 @@ def revenue_report_file(
         try:
             with transaction.atomic():
                 report = RevenueReport.objects.create(
-                    licence=locked, period_start=start, period_end=end, revenue_amount=amount,
-                    reported_on=reported, reported_by=user,
+                    licence=locked,
+                    period_start=start,
+                    period_end=end,
+                    revenue_amount=amount,
+                    reported_on=reported,
+                    reported_by=user,
                 )
         except IntegrityError:  # a concurrent report for the same period won
             raise ValidationError({"period_start": [ERR_DUPLICATE_REPORT]}) from None
-        audit_record(actor=user, obj=report, action="licence.revenue_report",
-                     after={"licence": locked.pk, "period_start": start.isoformat(),
-                            "period_end": end.isoformat(), "revenue_amount": str(amount),
-                            "reported_on": reported.isoformat()})
+        audit_record(
+            actor=user,
+            obj=report,
+            action="licence.revenue_report",
+            after={
+                "licence": locked.pk,
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "revenue_amount": str(amount),
+                "reported_on": reported.isoformat(),
+            },
+        )
     return report
 
 
 def payment_record(
-    *, user: Any, licence: Licence, amount: Any, paid_on: Any, ref: str = "",
+    *,
+    user: Any,
+    licence: Licence,
+    amount: Any,
+    paid_on: Any,
+    ref: str = "",
     voucher_amount: Any = None,
 ) -> Payment:
     """The licensor records money received under the licence.
@@ -822,26 +980,40 @@ def payment_record(
     if not value:
         raise ValidationError({"amount": [ERR_PAYMENT_POSITIVE]})
     date = _past_date(paid_on, "paid_on")
-    vouchers = Decimal("0.00") if voucher_amount in (None, "") else _money(
-        voucher_amount, "voucher_amount")
+    vouchers = (
+        Decimal("0.00")
+        if voucher_amount in (None, "")
+        else _money(voucher_amount, "voucher_amount")
+    )
     if vouchers > value:
         raise ValidationError({"voucher_amount": [ERR_VOUCHER_OVER_PAYMENT]})
     with transaction.atomic():
         locked = _lock_live(licence)
-        spend = _spend_vouchers(user=user, licence=locked, amount=vouchers, paid_on=date) \
-            if vouchers else None
-        payment = Payment.objects.create(
-            licence=locked, amount=value, paid_on=date, ref=(ref or "").strip()[:100],
-            voucher_amount=vouchers, voucher_spend=spend, recorded_by=user,
+        spend = (
+            _spend_vouchers(user=user, licence=locked, amount=vouchers, paid_on=date)
+            if vouchers
+            else None
         )
-        after = {"licence": locked.pk, "amount": str(value), "paid_on": date.isoformat(),
-                 "ref": payment.ref}
+        payment = Payment.objects.create(
+            licence=locked,
+            amount=value,
+            paid_on=date,
+            ref=(ref or "").strip()[:100],
+            voucher_amount=vouchers,
+            voucher_spend=spend,
+            recorded_by=user,
+        )
+        after = {
+            "licence": locked.pk,
+            "amount": str(value),
+            "paid_on": date.isoformat(),
+            "ref": payment.ref,
+        }
         detail = None
         if spend is not None:
             detail = {"voucher_amount": str(vouchers), "voucher_spend": spend.pk}
             after.update(detail)
-        audit_record(actor=user, obj=payment, action="licence.payment", after=after,
-                     detail=detail)
+        audit_record(actor=user, obj=payment, action="licence.payment", after=after, detail=detail)
         if spend is not None:
             _notify_voucher_payment(licence=locked, payment=payment)
     return payment
@@ -863,10 +1035,15 @@ def _spend_vouchers(*, user: Any, licence: Licence, amount: Decimal, paid_on: dt
         raise ValidationError({"voucher_amount": [ERR_VOUCHER_NOT_REGISTERED]})
     try:
         return voucher_spend(
-            enterprise=licence.licensee, provider=licence.licensor,
-            subject_type=SubjectType.LICENCE, subject_id=str(licence.pk),
-            contract_amount=registration.transaction_amount, voucher_amount=amount,
-            year=paid_on.year, user=user, recorded_by_provider=True,
+            enterprise=licence.licensee,
+            provider=licence.licensor,
+            subject_type=SubjectType.LICENCE,
+            subject_id=str(licence.pk),
+            contract_amount=registration.transaction_amount,
+            voucher_amount=amount,
+            year=paid_on.year,
+            user=user,
+            recorded_by_provider=True,
         )
     except ValidationError as exc:
         raise ValidationError({"voucher_amount": exc.messages}) from None
@@ -879,15 +1056,21 @@ def _notify_voucher_payment(*, licence: Licence, payment: Payment) -> None:
     from zhuanhua.notifications.choices import NotificationKind
     from zhuanhua.notifications.services import notify
 
-    agents = [u for u in User.objects.filter(organisation_id=licence.licensee_id, is_active=True)
-              if u.has_role(*LICENSEE_ROLES)]
+    agents = [
+        u
+        for u in User.objects.filter(organisation_id=licence.licensee_id, is_active=True)
+        if u.has_role(*LICENSEE_ROLES)
+    ]
     notify(
-        users=agents, kind=NotificationKind.LICENCE,
+        users=agents,
+        kind=NotificationKind.LICENCE,
         title=f"许可方已登记以创新券支付 {payment.voucher_amount} 元",
-        body=(f"{licence.licensor.name}登记了“{licence.achievement.title}”许可的一笔付款："
-              f"{payment.paid_on:%Y-%m-%d} 到账 {payment.amount} 元，其中以科技创新券支付 "
-              f"{payment.voucher_amount} 元，已计入贵单位 {payment.paid_on.year} 年度创新券额度。"
-              "如有异议请联系许可方或主管部门。"),
+        body=(
+            f"{licence.licensor.name}登记了“{licence.achievement.title}”许可的一笔付款："
+            f"{payment.paid_on:%Y-%m-%d} 到账 {payment.amount} 元，其中以科技创新券支付 "
+            f"{payment.voucher_amount} 元，已计入贵单位 {payment.paid_on.year} 年度创新券额度。"
+            "如有异议请联系许可方或主管部门。"
+        ),
         url=f"/licensing/licences/{licence.pk}/",
     )
 
@@ -902,11 +1085,14 @@ def milestone_keys(licence: Licence) -> list[str]:
     return keys
 
 
-def milestone_record(*, user: Any, licence: Licence, key: str, achieved_on: Any
-                     ) -> MilestoneAchievement:
+def milestone_record(
+    *, user: Any, licence: Licence, key: str, achieved_on: Any
+) -> MilestoneAchievement:
     """Either party records that a milestone of the terms was reached (once per milestone)."""
-    if not (is_licensor_editor(user, licence.licensor_id)
-            or is_licensee_agent(user, licence.licensee_id)):
+    if not (
+        is_licensor_editor(user, licence.licensor_id)
+        or is_licensee_agent(user, licence.licensee_id)
+    ):
         raise PermissionDenied(ERR_NOT_LICENCE_PARTY)
     key = (key or "").strip()
     if key not in milestone_keys(licence):
@@ -923,8 +1109,12 @@ def milestone_record(*, user: Any, licence: Licence, key: str, achieved_on: Any
                 )
         except IntegrityError:
             raise ValidationError({"key": [ERR_MILESTONE_RECORDED]}) from None
-        audit_record(actor=user, obj=milestone, action="licence.milestone",
-                     after={"licence": locked.pk, "key": key, "achieved_on": date.isoformat()})
+        audit_record(
+            actor=user,
+            obj=milestone,
+            action="licence.milestone",
+            after={"licence": locked.pk, "key": key, "achieved_on": date.isoformat()},
+        )
     return milestone
 
 
@@ -934,8 +1124,11 @@ def milestone_record(*, user: Any, licence: Licence, key: str, achieved_on: Any
 ERR_IMPORT_ROW = "第 {row} 行“{col}”：{message}"
 ERR_IMPORT_ROW_ANY = "第 {row} 行：{message}"
 ERR_IMPORT_PERIOD_END = "与许可的提成期间不符，期间起 {start} 对应的期间止应为 {end}"
-REPORT_IMPORT_COLUMNS = {"period_start": "期间起", "revenue_amount": "营业收入（元）",
-                         "reported_on": "报告日期"}
+REPORT_IMPORT_COLUMNS = {
+    "period_start": "期间起",
+    "revenue_amount": "营业收入（元）",
+    "reported_on": "报告日期",
+}
 PAYMENT_IMPORT_COLUMNS = {"amount": "金额（元）", "paid_on": "交易日期"}
 
 
@@ -947,13 +1140,19 @@ def _row_errors(exc: ValidationError, row: int, columns: dict[str, str]) -> list
     for name, texts in exc.message_dict.items():
         column = columns.get(name)
         for text in texts:
-            out.append(ERR_IMPORT_ROW.format(row=row, col=column, message=text) if column
-                       else ERR_IMPORT_ROW_ANY.format(row=row, message=text))
+            out.append(
+                ERR_IMPORT_ROW.format(row=row, col=column, message=text)
+                if column
+                else ERR_IMPORT_ROW_ANY.format(row=row, message=text)
+            )
     return out
 
 
 def revenue_reports_import(
-    *, user: Any, licence: Licence, rows: Sequence[ReportRow],
+    *,
+    user: Any,
+    licence: Licence,
+    rows: Sequence[ReportRow],
 ) -> list[RevenueReport]:
     """The licensee's revenue sheet, all or nothing: each row goes through
     ``revenue_report_file`` (so every rule of a single report applies); if any row is refused,
@@ -971,15 +1170,25 @@ def revenue_reports_import(
         for r in rows:
             end = periods.get(r.period_start)
             if end is not None and end != r.period_end:
-                errors.append(ERR_IMPORT_ROW.format(
-                    row=r.row, col="期间止", message=ERR_IMPORT_PERIOD_END.format(
-                        start=r.period_start.isoformat(), end=end.isoformat())))
+                errors.append(
+                    ERR_IMPORT_ROW.format(
+                        row=r.row,
+                        col="期间止",
+                        message=ERR_IMPORT_PERIOD_END.format(
+                            start=r.period_start.isoformat(), end=end.isoformat()
+                        ),
+                    )
+                )
                 continue
             try:
-                reports.append(revenue_report_file(
-                    user=user, licence=locked, period_start=r.period_start,
-                    revenue_amount=r.revenue_amount,
-                ))
+                reports.append(
+                    revenue_report_file(
+                        user=user,
+                        licence=locked,
+                        period_start=r.period_start,
+                        revenue_amount=r.revenue_amount,
+                    )
+                )
             except ValidationError as exc:
                 errors.extend(_row_errors(exc, r.row, REPORT_IMPORT_COLUMNS))
         if errors:
@@ -988,7 +1197,10 @@ def revenue_reports_import(
 
 
 def payments_import(
-    *, user: Any, licence: Licence, rows: Sequence[PaymentRow],
+    *,
+    user: Any,
+    licence: Licence,
+    rows: Sequence[PaymentRow],
 ) -> tuple[list[Payment], int]:
     """The unit's bank statement, all or nothing; returns (payments recorded, rows skipped).
 
@@ -1009,8 +1221,9 @@ def payments_import(
     skipped = 0
     with transaction.atomic():
         locked = _lock_live(licence)
-        existing = list(Payment.objects.filter(licence=locked)
-                        .values_list("ref", "paid_on", "amount"))
+        existing = list(
+            Payment.objects.filter(licence=locked).values_list("ref", "paid_on", "amount")
+        )
         refs = {ref for ref, _, _ in existing if ref}
         unmatched = Counter(existing)
         for r in rows:
@@ -1028,8 +1241,11 @@ def payments_import(
                     skipped += 1
                     continue
             try:
-                payments.append(payment_record(user=user, licence=locked, amount=r.amount,
-                                               paid_on=r.paid_on, ref=ref))
+                payments.append(
+                    payment_record(
+                        user=user, licence=locked, amount=r.amount, paid_on=r.paid_on, ref=ref
+                    )
+                )
             except ValidationError as exc:
                 errors.extend(_row_errors(exc, r.row, PAYMENT_IMPORT_COLUMNS))
         if errors:
@@ -1056,7 +1272,11 @@ def _replay(licence: Licence, key: str, print_: str) -> tuple[int, Any] | None:
 
 
 def run_idempotent(
-    *, licence: Licence, key: str | None, endpoint: str, body: Any,
+    *,
+    licence: Licence,
+    key: str | None,
+    endpoint: str,
+    body: Any,
     action: Callable[[], tuple[int, Any]],
 ) -> tuple[int, Any]:
     """Run ``action`` once per (licence, key): the record and the stored response commit together.
@@ -1076,7 +1296,10 @@ def run_idempotent(
         with transaction.atomic():
             status, response = action()
             IdempotencyKey.objects.create(
-                licence=licence, key=key, fingerprint=print_, response_status=status,
+                licence=licence,
+                key=key,
+                fingerprint=print_,
+                response_status=status,
                 response_body=response,
             )
     except (IntegrityError, ValidationError):

@@ -184,7 +184,10 @@ def clean_offer_terms(
     """Validate an offer's terms through the engine (on a term starting ``today``)."""
     raw = _check_keys(raw, OFFER_KEYS)
     contract = {
-        **raw, "id": "offer", "fee_model": fee_model, "start": today.isoformat(),
+        **raw,
+        "id": "offer",
+        "fee_model": fee_model,
+        "start": today.isoformat(),
         "end": add_months(today, term_months).isoformat(),
     }
     try:
@@ -204,22 +207,45 @@ def clean_version_terms(raw: Any) -> dict[str, Any]:
     return canonical(terms, raw, with_term=True)
 
 
-def version_from_offer(offer_terms: dict[str, Any], *, fee_model: str, start: dt.date,
-                       term_months: int) -> dict[str, Any]:
+def version_from_offer(
+    offer_terms: dict[str, Any], *, fee_model: str, start: dt.date, term_months: int
+) -> dict[str, Any]:
     """A first proposal: the offer's terms on a term starting ``start`` (a form's initial)."""
     return {
-        "fee_model": fee_model, "start": start.isoformat(),
-        "end": add_months(start, term_months).isoformat(), **offer_terms,
+        "fee_model": fee_model,
+        "start": start.isoformat(),
+        "end": add_months(start, term_months).isoformat(),
+        **offer_terms,
     }
 
 
 # The order in which fields are listed (JSON objects have none in PostgreSQL's jsonb).
 _KEY_ORDER = {
-    key: i for i, key in enumerate((
-        "fee_model", "start", "end", "upfront_fee", "upfront_due", "installments", "royalty",
-        "grace_days", "key", "amount", "due", "milestone", "days_after", "period", "rate",
-        "tiers", "up_to", "report_within_days", "pay_within_days", "cap_total",
-    ))
+    key: i
+    for i, key in enumerate(
+        (
+            "fee_model",
+            "start",
+            "end",
+            "upfront_fee",
+            "upfront_due",
+            "installments",
+            "royalty",
+            "grace_days",
+            "key",
+            "amount",
+            "due",
+            "milestone",
+            "days_after",
+            "period",
+            "rate",
+            "tiers",
+            "up_to",
+            "report_within_days",
+            "pay_within_days",
+            "cap_total",
+        )
+    )
 }
 
 

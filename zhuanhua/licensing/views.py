@@ -66,8 +66,11 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(offers_public(fee_model or None), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "licensing/offer_list.html",
-                  {"form": form, "page": page, "params": params.urlencode()})
+    return render(
+        request,
+        "licensing/offer_list.html",
+        {"form": form, "page": page, "params": params.urlencode()},
+    )
 
 
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -87,9 +90,12 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if compare_form.is_bound and compare_form.is_valid():
         growth = compare_form.cleaned_data.get("growth_percent") or Decimal(0)
         comparison = compare_fee_models(
-            offer_terms=offer.terms, offered_model=offer.fee_model,
-            term_months=offer.term_months, start=timezone.localdate(),
-            yearly_revenue=compare_form.cleaned_data["revenue"], growth=growth / 100,
+            offer_terms=offer.terms,
+            offered_model=offer.fee_model,
+            term_months=offer.term_months,
+            start=timezone.localdate(),
+            yearly_revenue=compare_form.cleaned_data["revenue"],
+            growth=growth / 100,
         )
         context["comparison"] = comparison
         context["chart_data"] = comparison.chart_data()
@@ -115,14 +121,27 @@ def offer_edit(request: HttpRequest, achievement_pk: int) -> HttpResponse:
                 return redirect("licensing:offer_detail", pk=offer.pk)
     else:
         current = achievement.licence_offers.filter(is_active=True).first()
-        initial: dict[str, Any] = {"summary": achievement.summary, "term_months": 36,
-                                   "terms": terms_text({"upfront_fee": "0", "royalty": {
-                                       "rate": "0.05", "period": "quarter"}}),
-                                   "fee_model": "royalty"}
+        initial: dict[str, Any] = {
+            "summary": achievement.summary,
+            "term_months": 36,
+            "terms": terms_text(
+                {"upfront_fee": "0", "royalty": {"rate": "0.05", "period": "quarter"}}
+            ),
+            "fee_model": "royalty",
+        }
         if current is not None:
-            initial = {name: getattr(current, name) for name in (
-                "summary", "fee_standard", "fee_model", "license_mode", "term_months",
-                "field_of_use", "territory")}
+            initial = {
+                name: getattr(current, name)
+                for name in (
+                    "summary",
+                    "fee_standard",
+                    "fee_model",
+                    "license_mode",
+                    "term_months",
+                    "field_of_use",
+                    "territory",
+                )
+            }
             initial["terms"] = terms_text(current.terms)
         form = OfferForm(initial=initial)
     return render(request, "licensing/offer_form.html", {"form": form, "a": achievement})
@@ -158,15 +177,22 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/mine.html", context)
 
 
-def _inquiry_page(request: HttpRequest, inquiry: Inquiry, status: int = 200,
-                  **forms: Any) -> HttpResponse:
+def _inquiry_page(
+    request: HttpRequest, inquiry: Inquiry, status: int = 200, **forms: Any
+) -> HttpResponse:
     side = services.side_of(request.user, inquiry)
     versions = versions_with_diffs(inquiry)
     latest = versions[-1]["version"] if versions else None
     if "version_form" not in forms:
-        base = latest.terms if latest else version_from_offer(
-            inquiry.offer.terms, fee_model=inquiry.offer.fee_model,
-            start=timezone.localdate(), term_months=inquiry.offer.term_months,
+        base = (
+            latest.terms
+            if latest
+            else version_from_offer(
+                inquiry.offer.terms,
+                fee_model=inquiry.offer.fee_model,
+                start=timezone.localdate(),
+                term_months=inquiry.offer.term_months,
+            )
         )
         forms["version_form"] = VersionForm(initial={"terms": terms_text(base)})
     context = {
@@ -177,7 +203,9 @@ def _inquiry_page(request: HttpRequest, inquiry: Inquiry, status: int = 200,
         "messages_list": inquiry.messages.select_related("author"),
         "versions": versions,
         "latest": latest,
-        "can_accept": side is not None and latest is not None and latest.side != side
+        "can_accept": side is not None
+        and latest is not None
+        and latest.side != side
         and inquiry.status == "open",
         "licence": Licence.objects.filter(inquiry=inquiry).first(),
         "message_form": forms.get("message_form") or MessageForm(),
@@ -199,7 +227,9 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.message_post(user=request.user, inquiry=inquiry, body=form.cleaned_data["body"])
+            services.message_post(
+                user=request.user, inquiry=inquiry, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -215,7 +245,9 @@ def version_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             version = services.version_propose(
-                user=request.user, inquiry=inquiry, terms=form.cleaned_data["terms"],
+                user=request.user,
+                inquiry=inquiry,
+                terms=form.cleaned_data["terms"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -250,8 +282,9 @@ def _as_of(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
-                  **forms: Any) -> HttpResponse:
+def _licence_page(
+    request: HttpRequest, licence: Licence, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     open_periods = _open_periods(licence)
@@ -267,31 +300,30 @@ def _licence_page(request: HttpRequest, licence: Licence, status: int = 200,
         "payments": licence.payments.select_related("voucher_spend"),
         "milestones": licence.milestones.all(),
         "can_milestone": (is_licensee or is_licensor) and live and bool(pending_milestones),
-        "milestone_form": forms.get("milestone_form") or MilestoneForm(
-            keys=pending_milestones, initial={"achieved_on": today}
-        ),
+        "milestone_form": forms.get("milestone_form")
+        or MilestoneForm(keys=pending_milestones, initial={"achieved_on": today}),
         "can_report": is_licensee and live and bool(open_periods),
         "can_pay": is_licensor and live,
         "can_activate": is_licensor and licence.status == "draft_contract",
         "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
-        "report_import_form": forms.get("report_import_form") or XlsxImportForm(
-            prefix="reports"),
+        "report_import_form": forms.get("report_import_form") or XlsxImportForm(prefix="reports"),
         "report_import_errors": forms.get("report_import_errors") or [],
-        "payment_import_form": forms.get("payment_import_form") or XlsxImportForm(
-            prefix="payments"),
+        "payment_import_form": forms.get("payment_import_form")
+        or XlsxImportForm(prefix="payments"),
         "payment_import_errors": forms.get("payment_import_errors") or [],
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": today}),
         "activate_form": forms.get("activate_form") or ActivateForm(initial={"signed_on": today}),
-        "pricing_form": forms.get("pricing_form") or PricingMethodForm(
-            initial={"pricing_method": licence.pricing_method}),
+        "pricing_form": forms.get("pricing_form")
+        or PricingMethodForm(initial={"pricing_method": licence.pricing_method}),
         "agreement_blocked": licence.status == "draft_contract"
         and not services.agreement_price_ok(licence),
         "signed": SignedContract.objects.filter(licence=licence).first(),
         "registration": ContractRegistration.objects.filter(licence=licence).first(),
-        "can_register": is_licensor and licence.status == "active"
+        "can_register": is_licensor
+        and licence.status == "active"
         and not ContractRegistration.objects.filter(licence=licence).exists(),
-        "registration_form": forms.get("registration_form") or RegistrationForm(
-            initial={"registered_on": today}),
+        "registration_form": forms.get("registration_form")
+        or RegistrationForm(initial={"registered_on": today}),
         "covers": licence.covers.select_related("provider"),
         "claims": claims_visible_to(user).filter(cover__licence=licence),
         "distributions": distributions_visible_to(user, licence),
@@ -316,7 +348,9 @@ def revenue_report(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.revenue_report_file(
-                user=request.user, licence=licence, period_start=form.cleaned_data["period_start"],
+                user=request.user,
+                licence=licence,
+                period_start=form.cleaned_data["period_start"],
                 revenue_amount=form.cleaned_data["revenue_amount"],
                 reported_on=form.cleaned_data["reported_on"],
             )
@@ -336,15 +370,22 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             payment = services.payment_record(
-                user=request.user, licence=licence, amount=form.cleaned_data["amount"],
-                paid_on=form.cleaned_data["paid_on"], ref=form.cleaned_data["ref"],
+                user=request.user,
+                licence=licence,
+                amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"],
+                ref=form.cleaned_data["ref"],
                 voucher_amount=form.cleaned_data["voucher_amount"],
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, f"付款已登记，其中创新券 {payment.voucher_amount} 元。"
-                             if payment.voucher_spend_id else "付款已登记。")
+            messages.success(
+                request,
+                f"付款已登记，其中创新券 {payment.voucher_amount} 元。"
+                if payment.voucher_spend_id
+                else "付款已登记。",
+            )
             return redirect("licensing:licence_detail", pk=pk)
     return _licence_page(request, licence, status=422, payment_form=form)
 
@@ -352,8 +393,11 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
 def _open_periods(licence: Licence) -> list[tuple[dt.date, dt.date]]:
     today = timezone.localdate()
     reported = set(licence.revenue_reports.values_list("period_start", flat=True))
-    return [(start, end) for start, end in services.royalty_periods(licence)
-            if end < today and start not in reported]
+    return [
+        (start, end)
+        for start, end in services.royalty_periods(licence)
+        if end < today and start not in reported
+    ]
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -387,8 +431,9 @@ def _import_errors(exc: ValidationError) -> list[str]:
 def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The revenue sheet to fill in: the licence's ended, unreported periods listed."""
     licence = _licensee_licence(request, pk)
-    return _xlsx_response(imports.revenue_template(_open_periods(licence)),
-                          f"licence-{licence.pk}-revenue.xlsx")
+    return _xlsx_response(
+        imports.revenue_template(_open_periods(licence)), f"licence-{licence.pk}-revenue.xlsx"
+    )
 
 
 @login_required
@@ -402,22 +447,25 @@ def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
     errors = parsed.errors
     if not errors:
         try:
-            reports = services.revenue_reports_import(user=request.user, licence=licence,
-                                                      rows=parsed.rows)
+            reports = services.revenue_reports_import(
+                user=request.user, licence=licence, rows=parsed.rows
+            )
         except ValidationError as exc:
             errors = _import_errors(exc)
         else:
             messages.success(request, f"已导入 {len(reports)} 条收入报告。")
             return redirect("licensing:licence_detail", pk=pk)
-    return _licence_page(request, licence, status=422, report_import_form=form,
-                         report_import_errors=errors)
+    return _licence_page(
+        request, licence, status=422, report_import_form=form, report_import_errors=errors
+    )
 
 
 @login_required
 def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
     licence = _licensor_licence(request, pk)
-    return _xlsx_response(imports.bank_statement_template(),
-                          f"licence-{licence.pk}-bank-statement.xlsx")
+    return _xlsx_response(
+        imports.bank_statement_template(), f"licence-{licence.pk}-bank-statement.xlsx"
+    )
 
 
 @login_required
@@ -431,16 +479,18 @@ def payment_import(request: HttpRequest, pk: int) -> HttpResponse:
     errors = parsed.errors
     if not errors:
         try:
-            recorded, skipped = services.payments_import(user=request.user, licence=licence,
-                                                         rows=parsed.rows)
+            recorded, skipped = services.payments_import(
+                user=request.user, licence=licence, rows=parsed.rows
+            )
         except ValidationError as exc:
             errors = _import_errors(exc)
         else:
             note = f"，跳过已导入的 {skipped} 条" if skipped else ""
             messages.success(request, f"已导入 {len(recorded)} 条付款记录{note}。")
             return redirect("licensing:licence_detail", pk=pk)
-    return _licence_page(request, licence, status=422, payment_import_form=form,
-                         payment_import_errors=errors)
+    return _licence_page(
+        request, licence, status=422, payment_import_form=form, payment_import_errors=errors
+    )
 
 
 @login_required
@@ -450,9 +500,12 @@ def milestone(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST, keys=services.milestone_keys(licence))
     if form.is_valid():
         try:
-            services.milestone_record(user=request.user, licence=licence,
-                                      key=form.cleaned_data["key"],
-                                      achieved_on=form.cleaned_data["achieved_on"])
+            services.milestone_record(
+                user=request.user,
+                licence=licence,
+                key=form.cleaned_data["key"],
+                achieved_on=form.cleaned_data["achieved_on"],
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -468,9 +521,12 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivateForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.licence_activate(user=request.user, licence=licence,
-                                      signed_on=form.cleaned_data["signed_on"],
-                                      signed_pdf=form.cleaned_data.get("signed_pdf"))
+            services.licence_activate(
+                user=request.user,
+                licence=licence,
+                signed_on=form.cleaned_data["signed_on"],
+                signed_pdf=form.cleaned_data.get("signed_pdf"),
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -501,8 +557,10 @@ def pricing(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.licence_set_pricing_method(
-                user=request.user, licence=licence,
-                pricing_method=form.cleaned_data["pricing_method"])
+                user=request.user,
+                licence=licence,
+                pricing_method=form.cleaned_data["pricing_method"],
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -526,8 +584,7 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegistrationForm(request.POST)
     if form.is_valid():
         try:
-            services.registration_record(user=request.user, licence=licence,
-                                         data=form.cleaned_data)
+            services.registration_record(user=request.user, licence=licence, data=form.cleaned_data)
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -544,8 +601,10 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             plan = services.distribution_record(
-                user=request.user, licence=licence,
-                income_amount=form.cleaned_data["income_amount"], costs=form.cost_rows(),
+                user=request.user,
+                licence=licence,
+                income_amount=form.cleaned_data["income_amount"],
+                costs=form.cost_rows(),
                 shares=form.share_rows(),
                 staff_reward_chosen=form.cleaned_data["staff_reward_chosen"],
             )
@@ -571,15 +630,19 @@ def covers(request: HttpRequest) -> HttpResponse:
         status = 422
         if form.is_valid():
             data = form.cleaned_data
-            licence = licence_for_cover(licence_id=data["licence_id"],
-                                        licensee_uscc=data["licensee_uscc"])
+            licence = licence_for_cover(
+                licence_id=data["licence_id"], licensee_uscc=data["licensee_uscc"]
+            )
             if licence is None:
                 form.add_error(None, ERR_COVER_LICENCE_NOT_FOUND)
             else:
                 try:
                     services.cover_attach(
-                        user=user, licence=licence, share=data["share_percent"] / 100,
-                        limit_amount=data["limit_amount"], starts_on=data["starts_on"],
+                        user=user,
+                        licence=licence,
+                        share=data["share_percent"] / 100,
+                        limit_amount=data["limit_amount"],
+                        starts_on=data["starts_on"],
                         ends_on=data["ends_on"],
                     )
                 except ValidationError as exc:
@@ -605,8 +668,9 @@ def claim_handle(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, services.ERR_RESOLUTION_EMPTY)
         return redirect("licensing:covers")
     try:
-        services.claim_handle(user=request.user, claim=claim,
-                              resolution=form.cleaned_data["resolution"])
+        services.claim_handle(
+            user=request.user, claim=claim, resolution=form.cleaned_data["resolution"]
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -64,7 +64,12 @@ def get_need(request: HttpRequest, need_id: int) -> TechnologyNeed:
 def need_matches(request: HttpRequest, need_id: int, limit: int = 10) -> list[dict[str, object]]:
     need = get_object_or_404(needs_visible_to(request.user), pk=need_id)
     return [
-        {"achievement_id": m.object.pk, "title": m.object.title, "score": m.score,
-         "reasons": m.reasons, "snippet": m.snippet}
+        {
+            "achievement_id": m.object.pk,
+            "title": m.object.title,
+            "score": m.score,
+            "reasons": m.reasons,
+            "snippet": m.snippet,
+        }
         for m in match_for_need(need, max(1, min(limit, 50)))
     ]

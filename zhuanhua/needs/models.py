@@ -19,7 +19,9 @@ class TechnologyNeed(models.Model):
     """
 
     owner = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="technology_needs",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="technology_needs",
         verbose_name="需求企业",
     )
     title = models.CharField("需求名称", max_length=200)
@@ -27,17 +29,23 @@ class TechnologyNeed(models.Model):
     keywords = models.JSONField("关键词", default=list, blank=True)
     industry_field = models.CharField("行业领域", max_length=40, choices=IndustryField.choices)
     indicators = models.TextField("拟达到的技术指标", blank=True)
-    budget_amount = models.DecimalField("预算（元）", max_digits=16, decimal_places=2,
-                                        null=True, blank=True)
-    fee_model = models.CharField("意向费用模式", max_length=20, choices=FeeModel.choices,
-                                 blank=True)
+    budget_amount = models.DecimalField(
+        "预算（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    fee_model = models.CharField(
+        "意向费用模式", max_length=20, choices=FeeModel.choices, blank=True
+    )
     prefecture = models.CharField("所在州（市）", max_length=6, choices=PREFECTURE_CHOICES)
     deadline_on = models.DateField("截止日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=NeedStatus.choices,
-                              default=NeedStatus.DRAFT)
+    status = models.CharField(
+        "状态", max_length=16, choices=NeedStatus.choices, default=NeedStatus.DRAFT
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -72,19 +80,28 @@ class NeedResponse(models.Model):
 
     need = models.ForeignKey(TechnologyNeed, on_delete=models.CASCADE, related_name="responses")
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="need_responses",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="need_responses",
         verbose_name="回应成果",
     )
     unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="回应单位",
     )
     enterprise = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="需求企业",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("回应时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -94,8 +111,9 @@ class NeedResponse(models.Model):
         verbose_name_plural = "需求回应"
         ordering = ["-updated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["need", "achievement"],
-                                    name="needs_one_response_per_achievement"),
+            models.UniqueConstraint(
+                fields=["need", "achievement"], name="needs_one_response_per_achievement"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,10 +123,15 @@ class NeedResponse(models.Model):
 class ResponseMessage(models.Model):
     response = models.ForeignKey(NeedResponse, on_delete=models.CASCADE, related_name="messages")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = models.TextField("内容")
     created_at = models.DateTimeField("时间", auto_now_add=True)

@@ -54,8 +54,11 @@ def need_hall(query: NeedQuery) -> QuerySet[TechnologyNeed]:
         qs = qs.filter(fee_model=query.fee_model)
     if query.q:
         qs = keyword_filter(qs, query.q)
-    return (qs.select_related("owner").defer("search_text")
-            .order_by(*SORTS.get(query.sort, SORTS["newest"])))
+    return (
+        qs.select_related("owner")
+        .defer("search_text")
+        .order_by(*SORTS.get(query.sort, SORTS["newest"]))
+    )
 
 
 def needs_of(org_id: int | None) -> QuerySet[TechnologyNeed]:

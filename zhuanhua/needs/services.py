@@ -41,11 +41,23 @@ ERR_NO_OFFER = "该成果没有有效的先使用后付费许可报价"
 ERR_NOT_ENTERPRISE_SIDE = "只有需求企业一方可以发起许可商洽"
 
 # Who may post needs: enterprises (and other business entities) approved on the platform.
-POSTER_ORG_TYPES = {OrganisationType.ENTERPRISE, OrganisationType.STATE_ENTERPRISE,
-                    OrganisationType.OTHER}
+POSTER_ORG_TYPES = {
+    OrganisationType.ENTERPRISE,
+    OrganisationType.STATE_ENTERPRISE,
+    OrganisationType.OTHER,
+}
 POSTER_ROLES = {Role.ORG_ADMIN, Role.LICENSEE_STAFF}
-EDITABLE_FIELDS = ("title", "description", "keywords", "industry_field", "indicators",
-                   "budget_amount", "fee_model", "prefecture", "deadline_on")
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "keywords",
+    "industry_field",
+    "indicators",
+    "budget_amount",
+    "fee_model",
+    "prefecture",
+    "deadline_on",
+)
 EDITABLE_STATES = {NeedStatus.DRAFT, NeedStatus.PUBLISHED}
 MONEY_LIMIT = Decimal("1E14")
 
@@ -63,8 +75,12 @@ def can_post_needs(user: Any) -> bool:
 
 def can_respond(user: Any) -> bool:
     """A research unit's achievement editor (the people who may offer its achievements)."""
-    return (_authenticated(user) and user.organisation is not None
-            and user.organisation.is_research_unit and user.can_edit_achievements)
+    return (
+        _authenticated(user)
+        and user.organisation is not None
+        and user.organisation.is_research_unit
+        and user.can_edit_achievements
+    )
 
 
 def need_state(need: TechnologyNeed) -> dict[str, Any]:
@@ -98,8 +114,12 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     else:
         try:
             amount = Decimal(str(budget))
-            if not amount.is_finite() or amount < 0 or amount >= MONEY_LIMIT or \
-                    amount != amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+            if (
+                not amount.is_finite()
+                or amount < 0
+                or amount >= MONEY_LIMIT
+                or amount != amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            ):
                 raise InvalidOperation
             cleaned["budget_amount"] = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         except (InvalidOperation, ValueError):
@@ -127,9 +147,7 @@ def _check_deadline(need: TechnologyNeed) -> None:
 
 
 def _reindex(need: TechnologyNeed) -> None:
-    need.search_text = index_tokens(
-        [need.title, need.description, need.indicators], need.keywords
-    )
+    need.search_text = index_tokens([need.title, need.description, need.indicators], need.keywords)
 
 
 def _check_owner(user: Any, need: TechnologyNeed | None = None) -> None:
@@ -145,8 +163,9 @@ def need_create(*, user: Any, data: dict[str, Any]) -> TechnologyNeed:
     data.setdefault("prefecture", user.organisation.prefecture)
     cleaned = _clean(data)
     with transaction.atomic():
-        need = TechnologyNeed(owner=user.organisation, created_by=user,
-                              **{k: cleaned[k] for k in EDITABLE_FIELDS})
+        need = TechnologyNeed(
+            owner=user.organisation, created_by=user, **{k: cleaned[k] for k in EDITABLE_FIELDS}
+        )
         _check_deadline(need)
         _reindex(need)
         need.save()
@@ -162,7 +181,8 @@ def need_update(*, user: Any, need: TechnologyNeed, data: dict[str, Any]) -> Tec
         need = TechnologyNeed.objects.select_for_update().get(pk=need.pk)
         if need.status not in EDITABLE_STATES:
             raise ValidationError(
-                {"status": [ERR_BAD_TRANSITION.format(status=need.get_status_display())]})
+                {"status": [ERR_BAD_TRANSITION.format(status=need.get_status_display())]}
+            )
         before = need_state(need)
         merged = {k: getattr(need, k) for k in EDITABLE_FIELDS}
         merged.update(data)
@@ -173,8 +193,9 @@ def need_update(*, user: Any, need: TechnologyNeed, data: dict[str, Any]) -> Tec
             _check_deadline(need)
         _reindex(need)
         need.save()
-        audit_record(actor=user, obj=need, action="need.update", before=before,
-                     after=need_state(need))
+        audit_record(
+            actor=user, obj=need, action="need.update", before=before, after=need_state(need)
+        )
         log_need(need)
     return need
 
@@ -187,15 +208,17 @@ def need_transition(*, user: Any, need: TechnologyNeed, action: str) -> Technolo
         target = TRANSITIONS.get((locked.status, action))
         if target is None:
             raise ValidationError(
-                {"status": [ERR_BAD_TRANSITION.format(status=locked.get_status_display())]})
+                {"status": [ERR_BAD_TRANSITION.format(status=locked.get_status_display())]}
+            )
         if action == "publish":
             _check_deadline(locked)
             locked.published_at = timezone.now()
         before = {"status": locked.status}
         locked.status = target
         locked.save()
-        audit_record(actor=user, obj=locked, action=f"need.{action}", before=before,
-                     after={"status": target})
+        audit_record(
+            actor=user, obj=locked, action=f"need.{action}", before=before, after={"status": target}
+        )
         log_need(locked)
     return locked
 
@@ -204,7 +227,7 @@ def need_transition(*, user: Any, need: TechnologyNeed, action: str) -> Technolo
 
 
 def side_of(user: Any, response: NeedResponse) -> str | None:
-    """"unit" / "enterprise" for members of the two organisations; None for everybody else."""
+    """ "unit" / "enterprise" for members of the two organisations; None for everybody else."""
     if not _authenticated(user) or not user.organisation_id:
         return None
     if user.organisation_id == response.unit_id:
@@ -214,9 +237,10 @@ def side_of(user: Any, response: NeedResponse) -> str | None:
     return None
 
 
-def response_open(*, user: Any, need: TechnologyNeed, achievement: Achievement,
-                  message: str = "") -> NeedResponse:
-    """"用这个成果回应": a unit answers a published need with one of its published achievements."""
+def response_open(
+    *, user: Any, need: TechnologyNeed, achievement: Achievement, message: str = ""
+) -> NeedResponse:
+    """ "用这个成果回应": a unit answers a published need with one of its published achievements."""
     if not can_respond(user):
         raise PermissionDenied(ERR_NOT_RESPONDER)
     if achievement.owner_id != user.organisation_id:
@@ -232,16 +256,30 @@ def response_open(*, user: Any, need: TechnologyNeed, achievement: Achievement,
             if NeedResponse.objects.filter(need=locked, achievement=current).exists():
                 raise ValidationError({"achievement": [ERR_RESPONSE_EXISTS]})
             response = NeedResponse.objects.create(
-                need=locked, achievement=current, unit_id=user.organisation_id,
-                enterprise_id=locked.owner_id, created_by=user,
+                need=locked,
+                achievement=current,
+                unit_id=user.organisation_id,
+                enterprise_id=locked.owner_id,
+                created_by=user,
             )
             if message.strip():
-                ResponseMessage.objects.create(response=response, organisation_id=user.organisation_id,
-                                               author=user, body=message.strip()[:5000])
-            audit_record(actor=user, obj=response, action="need.respond",
-                         after={"need": locked.pk, "achievement": current.pk})
-            _notify(response, to_org_id=response.enterprise_id,
-                    title=f"有科研单位回应了您的技术需求：{locked.title}")
+                ResponseMessage.objects.create(
+                    response=response,
+                    organisation_id=user.organisation_id,
+                    author=user,
+                    body=message.strip()[:5000],
+                )
+            audit_record(
+                actor=user,
+                obj=response,
+                action="need.respond",
+                after={"need": locked.pk, "achievement": current.pk},
+            )
+            _notify(
+                response,
+                to_org_id=response.enterprise_id,
+                title=f"有科研单位回应了您的技术需求：{locked.title}",
+            )
     except IntegrityError:  # a concurrent response with the same achievement
         raise ValidationError({"achievement": [ERR_RESPONSE_EXISTS]}) from None
     return response
@@ -256,11 +294,16 @@ def response_message_post(*, user: Any, response: NeedResponse, body: str) -> Re
         raise ValidationError({"body": [ERR_MESSAGE_EMPTY]})
     with transaction.atomic():
         locked = NeedResponse.objects.select_for_update().get(pk=response.pk)
-        message = ResponseMessage.objects.create(response=locked, organisation_id=user.organisation_id,
-                                                 author=user, body=body[:5000])
+        message = ResponseMessage.objects.create(
+            response=locked, organisation_id=user.organisation_id, author=user, body=body[:5000]
+        )
         locked.save(update_fields=["updated_at"])
-        audit_record(actor=user, obj=message, action="need.response_message",
-                     detail={"response": locked.pk, "side": side})
+        audit_record(
+            actor=user,
+            obj=message,
+            action="need.response_message",
+            detail={"response": locked.pk, "side": side},
+        )
         other = locked.enterprise_id if side == "unit" else locked.unit_id
         _notify(locked, to_org_id=other, title=f"需求回应有新消息：{locked.need.title}")
     return message
@@ -274,8 +317,9 @@ def response_open_inquiry(*, user: Any, response: NeedResponse, message: str = "
 
     if side_of(user, response) != "enterprise":
         raise PermissionDenied(ERR_NOT_ENTERPRISE_SIDE)
-    offer = LicenceOffer.objects.filter(achievement_id=response.achievement_id,
-                                        is_active=True).first()
+    offer = LicenceOffer.objects.filter(
+        achievement_id=response.achievement_id, is_active=True
+    ).first()
     if offer is None:
         raise ValidationError({"offer": [ERR_NO_OFFER]})
     text = message.strip() or f"来自技术需求“{response.need.title}”的回应。"

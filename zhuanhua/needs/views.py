@@ -35,15 +35,22 @@ def hall(request: HttpRequest) -> HttpResponse:
     form = NeedHallForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query = NeedQuery(
-        q=data.get("q") or "", prefecture=data.get("prefecture") or "",
-        industry_field=data.get("industry_field") or "", fee_model=data.get("fee_model") or "",
+        q=data.get("q") or "",
+        prefecture=data.get("prefecture") or "",
+        industry_field=data.get("industry_field") or "",
+        fee_model=data.get("fee_model") or "",
         sort=data.get("sort") or "newest",
     )
     page = Paginator(need_hall(query), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "query": query, "params": params.urlencode(),
-               "can_post": services.can_post_needs(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "params": params.urlencode(),
+        "can_post": services.can_post_needs(request.user),
+    }
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "needs/_hall_results.html" if partial else "needs/hall.html", context)
 
@@ -51,9 +58,14 @@ def hall(request: HttpRequest) -> HttpResponse:
 def _own_published(user: object) -> list[Achievement]:
     if not services.can_respond(user):
         return []
-    return list(Achievement.objects.filter(
-        owner_id=user.organisation_id, status=AchievementStatus.PUBLISHED,  # type: ignore[attr-defined]
-    ).defer("search_text").order_by("-published_at", "-id")[:200])
+    return list(
+        Achievement.objects.filter(
+            owner_id=user.organisation_id,
+            status=AchievementStatus.PUBLISHED,  # type: ignore[attr-defined]
+        )
+        .defer("search_text")
+        .order_by("-published_at", "-id")[:200]
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,16 +74,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     matches = match_for_need(need, MATCH_LIMIT) if need.status != NeedStatus.CLOSED else []
     own = _own_published(request.user) if need.status == NeedStatus.PUBLISHED else []
     own_ids = {a.pk for a in own}
-    answered = set(NeedResponse.objects.filter(need=need, achievement_id__in=own_ids)
-                   .values_list("achievement_id", flat=True))
-    offers = set(LicenceOffer.objects.filter(
-        is_active=True, achievement_id__in=[m.object.pk for m in matches],
-    ).values_list("achievement_id", flat=True))
+    answered = set(
+        NeedResponse.objects.filter(need=need, achievement_id__in=own_ids).values_list(
+            "achievement_id", flat=True
+        )
+    )
+    offers = set(
+        LicenceOffer.objects.filter(
+            is_active=True,
+            achievement_id__in=[m.object.pk for m in matches],
+        ).values_list("achievement_id", flat=True)
+    )
     context = {
-        "need": need, "is_owner": is_owner, "matches": matches, "own_ids": own_ids,
-        "answered": answered, "offers": offers,
+        "need": need,
+        "is_owner": is_owner,
+        "matches": matches,
+        "own_ids": own_ids,
+        "answered": answered,
+        "offers": offers,
         "response_form": ResponseForm(achievements=[a for a in own if a.pk not in answered])
-        if own else None,
+        if own
+        else None,
         "responses": responses_visible_to(request.user).filter(need=need),
     }
     return render(request, "needs/detail.html", context)
@@ -80,11 +103,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "needs/mine.html", {
-        "needs": needs_of(user.organisation_id)[:200],  # type: ignore[union-attr]
-        "responses": responses_visible_to(user)[:200],
-        "can_post": services.can_post_needs(user),
-    })
+    return render(
+        request,
+        "needs/mine.html",
+        {
+            "needs": needs_of(user.organisation_id)[:200],  # type: ignore[union-attr]
+            "responses": responses_visible_to(user)[:200],
+            "can_post": services.can_post_needs(user),
+        },
+    )
 
 
 @login_required
@@ -156,8 +183,12 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("needs:detail", pk=pk)
     achievement = next(a for a in own if a.pk == form.cleaned_data["achievement"])
     try:
-        response = services.response_open(user=request.user, need=need, achievement=achievement,
-                                          message=form.cleaned_data.get("message") or "")
+        response = services.response_open(
+            user=request.user,
+            need=need,
+            achievement=achievement,
+            message=form.cleaned_data.get("message") or "",
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("needs:detail", pk=pk)
@@ -174,15 +205,21 @@ def match_inquiry(request: HttpRequest, pk: int, achievement_pk: int) -> HttpRes
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     if need.owner_id != request.user.organisation_id:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_OWNER)
-    offer = LicenceOffer.objects.filter(
-        achievement_id=achievement_pk, is_active=True,
-        achievement__status=AchievementStatus.PUBLISHED,
-    ).select_related("achievement").first()
+    offer = (
+        LicenceOffer.objects.filter(
+            achievement_id=achievement_pk,
+            is_active=True,
+            achievement__status=AchievementStatus.PUBLISHED,
+        )
+        .select_related("achievement")
+        .first()
+    )
     if offer is None:
         raise Http404
     try:
         inquiry = licensing.inquiry_open(
-            user=request.user, offer=offer, message=f"来自技术需求“{need.title}”的匹配推荐。")
+            user=request.user, offer=offer, message=f"来自技术需求“{need.title}”的匹配推荐。"
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("needs:detail", pk=pk)
@@ -201,12 +238,20 @@ def _response_or_404(request: HttpRequest, pk: int) -> NeedResponse:
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     side = services.side_of(request.user, response)
-    offer = LicenceOffer.objects.filter(achievement_id=response.achievement_id, is_active=True).first()
-    return render(request, "needs/response_detail.html", {
-        "response": response, "side": side, "offer": offer,
-        "messages_list": response.messages.select_related("author", "organisation"),
-        "message_form": MessageForm(),
-    })
+    offer = LicenceOffer.objects.filter(
+        achievement_id=response.achievement_id, is_active=True
+    ).first()
+    return render(
+        request,
+        "needs/response_detail.html",
+        {
+            "response": response,
+            "side": side,
+            "offer": offer,
+            "messages_list": response.messages.select_related("author", "organisation"),
+            "message_form": MessageForm(),
+        },
+    )
 
 
 @login_required
@@ -215,8 +260,9 @@ def response_message(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     form = MessageForm(request.POST)
     try:
-        services.response_message_post(user=request.user, response=response,
-                                       body=form.data.get("body", ""))
+        services.response_message_post(
+            user=request.user, response=response, body=form.data.get("body", "")
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("needs:response_detail", pk=pk)
@@ -233,4 +279,3 @@ def response_inquiry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("needs:response_detail", pk=pk)
     messages.success(request, "已发起许可商洽。")
     return redirect("licensing:inquiry_detail", pk=inquiry.pk)
-

@@ -21,7 +21,12 @@ def _settings_for(user_ids: list[int]) -> dict[int, NotificationSettings]:
 
 
 def notify(
-    *, users: Iterable[Any], kind: str, title: str, body: str = "", url: str = "",
+    *,
+    users: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
     email: bool = True,
 ) -> list[Notification]:
     """Create a notification for each active user who has not muted `kind`, and e-mail those
@@ -40,8 +45,10 @@ def notify(
     Notification.objects.bulk_create(created)
     if email:
         recipients = [
-            n for n in created
-            if n.user.email and not (prefs.get(n.user_id) and kind in prefs[n.user_id].no_email_kinds)
+            n
+            for n in created
+            if n.user.email
+            and not (prefs.get(n.user_id) and kind in prefs[n.user_id].no_email_kinds)
         ]
         if recipients:
             transaction.on_commit(lambda: _email(recipients))
@@ -95,20 +102,28 @@ def weekly_digest(today: dt.date) -> dict[str, int]:
         NotificationSettings.objects.filter(weekly_digest=False).values_list("user_id", flat=True)
     )
     sent = 0
-    users = get_user_model().objects.filter(
-        is_active=True, notifications__read_at__isnull=True, notifications__created_at__gte=since
-    ).exclude(email="").distinct()
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            notifications__read_at__isnull=True,
+            notifications__created_at__gte=since,
+        )
+        .exclude(email="")
+        .distinct()
+    )
     for user in users:
         if user.pk in opted_out:
             continue
         _, created = DigestSent.objects.get_or_create(user=user, week_of=today)
         if not created:
             continue
-        unread = list(Notification.objects.filter(
-            user=user, read_at__isnull=True, created_at__gte=since
-        )[:50])
+        unread = list(
+            Notification.objects.filter(user=user, read_at__isnull=True, created_at__gte=since)[:50]
+        )
         lines = [f"· {n.get_kind_display()}：{n.title}" for n in unread]
-        send_mail("【转化平台】本周未读消息摘要", "\n".join(lines), None, [user.email],
-                  fail_silently=True)
+        send_mail(
+            "【转化平台】本周未读消息摘要", "\n".join(lines), None, [user.email], fail_silently=True
+        )
         sent += 1
     return {"sent": sent}

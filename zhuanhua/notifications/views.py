@@ -15,11 +15,15 @@ from zhuanhua.notifications.services import notification_mark_read, notification
 
 class SettingsForm(forms.Form):
     muted_kinds = forms.MultipleChoiceField(
-        label="不接收以下类别", choices=NotificationKind.choices, required=False,
+        label="不接收以下类别",
+        choices=NotificationKind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     no_email_kinds = forms.MultipleChoiceField(
-        label="以下类别只在站内提醒、不发邮件", choices=NotificationKind.choices, required=False,
+        label="以下类别只在站内提醒、不发邮件",
+        choices=NotificationKind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     weekly_digest = forms.BooleanField(label="每周一发送未读消息邮件摘要", required=False)

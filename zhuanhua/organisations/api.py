@@ -1,6 +1,5 @@
 """REST endpoints for organisations: the public directory of approved organisations."""
 
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema

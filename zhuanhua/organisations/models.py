@@ -25,13 +25,19 @@ class Organisation(models.Model):
     is_tech_enterprise = models.BooleanField("科技型企业", default=False)
     is_national_transfer_agency = models.BooleanField("国家级技术转移机构", default=False)
     status = models.CharField(
-        "审核状态", max_length=16, choices=OrganisationStatus.choices,
+        "审核状态",
+        max_length=16,
+        choices=OrganisationStatus.choices,
         default=OrganisationStatus.PENDING,
     )
     review_reason = models.CharField("审核意见", max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="审核人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

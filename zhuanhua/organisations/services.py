@@ -51,8 +51,17 @@ def organisation_clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 ORG_FIELDS = (
-    "name", "org_type", "uscc", "prefecture", "address", "contact_name", "contact_phone",
-    "introduction", "is_sme", "is_tech_enterprise", "is_national_transfer_agency",
+    "name",
+    "org_type",
+    "uscc",
+    "prefecture",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "introduction",
+    "is_sme",
+    "is_tech_enterprise",
+    "is_national_transfer_agency",
 )
 
 
@@ -89,11 +98,19 @@ def organisation_sign_up(
             status=OrganisationStatus.PENDING,
         )
         user = User.objects.create_user(
-            username=username.strip(), password=password, email=email,
-            display_name=display_name.strip(), organisation=org, roles=[Role.ORG_ADMIN],
+            username=username.strip(),
+            password=password,
+            email=email,
+            display_name=display_name.strip(),
+            organisation=org,
+            roles=[Role.ORG_ADMIN],
         )
-        audit_record(actor=user, obj=org, action="organisation.sign_up",
-                     after={"name": org.name, "uscc": org.uscc, "status": org.status})
+        audit_record(
+            actor=user,
+            obj=org,
+            action="organisation.sign_up",
+            after={"name": org.name, "uscc": org.uscc, "status": org.status},
+        )
     return org
 
 
@@ -113,7 +130,12 @@ def organisation_review(
         org.reviewed_by = user
         org.reviewed_at = timezone.now()
         org.save()
-        audit_record(actor=user, obj=org, action="organisation.review",
-                     before={"status": OrganisationStatus.PENDING},
-                     after={"status": org.status}, detail={"reason": org.review_reason})
+        audit_record(
+            actor=user,
+            obj=org,
+            action="organisation.review",
+            before={"status": OrganisationStatus.PENDING},
+            after={"status": org.status},
+            detail={"reason": org.review_reason},
+        )
     return org

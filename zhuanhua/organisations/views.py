@@ -17,13 +17,18 @@ from zhuanhua.organisations.models import Organisation
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()
-                if k not in {"username", "password", "display_name", "email"}}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"username", "password", "display_name", "email"}
+        }
         try:
             services.organisation_sign_up(
-                data=data, username=form.cleaned_data["username"],
+                data=data,
+                username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
-                display_name=form.cleaned_data["display_name"], email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
             form.apply_errors(exc)
@@ -45,8 +50,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_reviewer:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     pending = Organisation.objects.filter(status=OrganisationStatus.PENDING).order_by("created_at")
-    return render(request, "organisations/review_list.html",
-                  {"pending": pending, "form": ReviewForm()})
+    return render(
+        request, "organisations/review_list.html", {"pending": pending, "form": ReviewForm()}
+    )
 
 
 @login_required

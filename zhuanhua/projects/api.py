@@ -74,11 +74,16 @@ def _money(value: Any) -> str | None:
 def _project_out(project: FundedProject, today: dt.date | None = None) -> dict[str, Any]:
     report = acceptance_report(project, today or timezone.localdate())
     return {
-        "id": project.pk, "code": project.code, "title": project.title,
-        "programme": project.programme, "lead_id": project.lead_id,
+        "id": project.pk,
+        "code": project.code,
+        "title": project.title,
+        "programme": project.programme,
+        "lead_id": project.lead_id,
         "partner_ids": sorted(project.partners.values_list("pk", flat=True)),
-        "is_applied": project.is_applied, "is_enterprise_led": project.is_enterprise_led,
-        "funding_amount": str(project.funding_amount), "funding_mode": project.funding_mode,
+        "is_applied": project.is_applied,
+        "is_enterprise_led": project.is_enterprise_led,
+        "funding_amount": str(project.funding_amount),
+        "funding_mode": project.funding_mode,
         "start_on": project.start_on.isoformat(),
         "acceptance_due_on": project.acceptance_due_on.isoformat(),
         "accepted_on": project.accepted_on.isoformat() if project.accepted_on else None,
@@ -87,21 +92,37 @@ def _project_out(project: FundedProject, today: dt.date | None = None) -> dict[s
         "licence_ids": [lic.pk for lic in report.licences],
         "contract_amount": str(report.contract_amount),
         "received_amount": str(report.received_amount),
-        "duties": [{"id": s.duty.pk, "description": s.duty.description,
-                    "due_on": s.duty.due_on.isoformat(), "achievement_id": s.duty.achievement_id,
-                    "required_count": s.duty.required_count, "met": s.met, "overdue": s.overdue,
-                    "transferred_achievement_ids": [a.pk for a in s.transferred]}
-                   for s in report.duties],
+        "duties": [
+            {
+                "id": s.duty.pk,
+                "description": s.duty.description,
+                "due_on": s.duty.due_on.isoformat(),
+                "achievement_id": s.duty.achievement_id,
+                "required_count": s.duty.required_count,
+                "met": s.met,
+                "overdue": s.overdue,
+                "transferred_achievement_ids": [a.pk for a in s.transferred],
+            }
+            for s in report.duties
+        ],
     }
 
 
 @router.get("/", response=list[dict], auth=django_auth, summary="可查看的科技计划项目")
 def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"id": p.pk, "code": p.code, "title": p.title, "lead_id": p.lead_id,
-             "funding_amount": str(p.funding_amount), "funding_mode": p.funding_mode,
-             "start_on": p.start_on.isoformat(),
-             "accepted_on": p.accepted_on.isoformat() if p.accepted_on else None}
-            for p in projects_visible_to(request.user)[:500]]
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "title": p.title,
+            "lead_id": p.lead_id,
+            "funding_amount": str(p.funding_amount),
+            "funding_mode": p.funding_mode,
+            "start_on": p.start_on.isoformat(),
+            "accepted_on": p.accepted_on.isoformat() if p.accepted_on else None,
+        }
+        for p in projects_visible_to(request.user)[:500]
+    ]
 
 
 @router.post("/", response={201: dict}, auth=django_auth, summary="登记科技计划项目（主管部门）")
@@ -112,10 +133,13 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
     partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
     data = payload.dict(exclude={"lead_id", "partner_ids", "duties"})
     data["lead"] = lead
-    duties = [{**d.dict(exclude={"achievement_id"}), "achievement": d.achievement_id}
-              for d in payload.duties]
-    project = services.project_create(user=request.user, data=data, partners=partners,
-                                      duties=duties)
+    duties = [
+        {**d.dict(exclude={"achievement_id"}), "achievement": d.achievement_id}
+        for d in payload.duties
+    ]
+    project = services.project_create(
+        user=request.user, data=data, partners=partners, duties=duties
+    )
     return Status(201, _project_out(project))
 
 
@@ -130,9 +154,15 @@ def performance(request: HttpRequest, params: Query[PeriodIn]) -> list[dict[str,
     elif not can_see_performance(request.user):
         raise PermissionDenied(ERR_NOT_EVALUATOR)
     rows = unit_performance(Period(params.start, params.end), units=units, order_by=params.order)
-    return [{"rank": r.rank, "unit_id": r.unit.pk, "unit_name": r.unit.name,
-             **{k: (_money(v) if not isinstance(v, int) else v) for k, v in r.figures.items()}}
-            for r in rows]
+    return [
+        {
+            "rank": r.rank,
+            "unit_id": r.unit.pk,
+            "unit_name": r.unit.name,
+            **{k: (_money(v) if not isinstance(v, int) else v) for k, v in r.figures.items()},
+        }
+        for r in rows
+    ]
 
 
 @router.get("/{project_id}", response=dict, auth=django_auth, summary="项目详情与验收核查")
@@ -140,8 +170,9 @@ def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
     return _project_out(get_object_or_404(projects_visible_to(request.user), pk=project_id))
 
 
-@router.post("/{project_id}/achievements", response={201: dict}, auth=django_auth,
-             summary="关联项目成果")
+@router.post(
+    "/{project_id}/achievements", response={201: dict}, auth=django_auth, summary="关联项目成果"
+)
 def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> Status:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
     achievement = get_object_or_404(Achievement, pk=payload.achievement_id)
@@ -152,6 +183,7 @@ def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> 
 @router.post("/{project_id}/accept", response=dict, auth=django_auth, summary="记录验收")
 def accept(request: HttpRequest, project_id: int, payload: ProjectAcceptanceIn) -> dict[str, Any]:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
-    project = services.project_accept(user=request.user, project=project,
-                                      accepted_on=payload.accepted_on)
+    project = services.project_accept(
+        user=request.user, project=project, accepted_on=payload.accepted_on
+    )
     return _project_out(project)

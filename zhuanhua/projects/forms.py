@@ -36,21 +36,26 @@ class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     lead = forms.ModelChoiceField(label="牵头单位", queryset=Organisation.objects.none())
     is_enterprise_led = forms.BooleanField(label="企业牵头", required=False)
     is_applied = forms.BooleanField(label="应用技术类项目", required=False, initial=True)
-    partners = forms.ModelMultipleChoiceField(label="参与单位", required=False,
-                                              queryset=Organisation.objects.none())
+    partners = forms.ModelMultipleChoiceField(
+        label="参与单位", required=False, queryset=Organisation.objects.none()
+    )
     funding_amount = forms.DecimalField(label="财政经费（元）", max_digits=17, decimal_places=2)
     funding_mode = forms.ChoiceField(label="支持方式", choices=FundingMode.choices)
     start_on = forms.DateField(label="立项日期", widget=DATE)
     acceptance_due_on = forms.DateField(label="计划验收日期", widget=DATE)
     duty_description = forms.CharField(label="转化义务（转化内容）", max_length=500, required=False)
     duty_due_on = forms.DateField(label="转化期限", widget=DATE, required=False)
-    duty_required_count = forms.IntegerField(label="应转化成果数", min_value=1, max_value=99,
-                                             initial=1, required=False)
+    duty_required_count = forms.IntegerField(
+        label="应转化成果数", min_value=1, max_value=99, initial=1, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.filter(status="approved").exclude(
-            org_type="department").order_by("name")
+        orgs = (
+            Organisation.objects.filter(status="approved")
+            .exclude(org_type="department")
+            .order_by("name")
+        )
         self.fields["lead"].queryset = orgs
         self.fields["partners"].queryset = orgs
 
@@ -58,9 +63,13 @@ class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         data = self.cleaned_data
         if not data.get("duty_description") and not data.get("duty_due_on"):
             return []
-        return [{"description": data.get("duty_description") or "",
-                 "due_on": data.get("duty_due_on") or "",
-                 "required_count": data.get("duty_required_count") or 1}]
+        return [
+            {
+                "description": data.get("duty_description") or "",
+                "due_on": data.get("duty_due_on") or "",
+                "required_count": data.get("duty_required_count") or 1,
+            }
+        ]
 
 
 class DutyForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -85,8 +94,9 @@ def last_year() -> tuple[dt.date, dt.date]:
 class PeriodForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label="起始日期", widget=DATE, required=False)
     end = forms.DateField(label="截止日期", widget=DATE, required=False)
-    order = forms.ChoiceField(label="排序依据", required=False,
-                              choices=list(PERFORMANCE_METRICS.items()))
+    order = forms.ChoiceField(
+        label="排序依据", required=False, choices=list(PERFORMANCE_METRICS.items())
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

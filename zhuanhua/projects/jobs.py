@@ -34,15 +34,17 @@ def reminder_recipients(project: FundedProject) -> list[str]:
 
 def _text(project: FundedProject, duty: TransferDuty) -> tuple[str, str]:
     subject = f"【科技计划项目】转化义务已到期未完成：{project.code} {project.title}"
-    body = "\n".join([
-        f"项目：{project.code} {project.title}（{project.programme}）",
-        f"牵头单位：{project.lead.name}",
-        f"转化义务：{duty.description}",
-        f"转化期限：{duty.due_on.isoformat()}",
-        "截至今日平台尚无该义务对应的成果转化或许可记录。",
-        "请牵头单位在平台关联项目成果并登记转化（转让、许可、作价入股或自行实施），"
-        "主管部门将在项目验收和绩效评价中核查。",
-    ])
+    body = "\n".join(
+        [
+            f"项目：{project.code} {project.title}（{project.programme}）",
+            f"牵头单位：{project.lead.name}",
+            f"转化义务：{duty.description}",
+            f"转化期限：{duty.due_on.isoformat()}",
+            "截至今日平台尚无该义务对应的成果转化或许可记录。",
+            "请牵头单位在平台关联项目成果并登记转化（转让、许可、作价入股或自行实施），"
+            "主管部门将在项目验收和绩效评价中核查。",
+        ]
+    )
     return subject, body
 
 
@@ -54,8 +56,11 @@ def project_duty_reminders(today: dt.date) -> dict[str, int]:
     finds the row and sends nothing.
     """
     summary = {"duties": 0, "reminders": 0, "emails": 0, "errors": 0}
-    due = (TransferDuty.objects.filter(due_on__lte=today, reminders__isnull=True)
-           .select_related("project", "project__lead").order_by("due_on", "id"))
+    due = (
+        TransferDuty.objects.filter(due_on__lte=today, reminders__isnull=True)
+        .select_related("project", "project__lead")
+        .order_by("due_on", "id")
+    )
     projects: dict[int, FundedProject] = {}
     for duty in due:
         projects.setdefault(duty.project_id, duty.project)
@@ -69,11 +74,19 @@ def project_duty_reminders(today: dt.date) -> dict[str, int]:
             recipients = reminder_recipients(project)
             try:
                 with transaction.atomic():
-                    row = DutyReminder.objects.create(project=project, duty=duty, fired_on=today,
-                                                      recipients=recipients)
-                    audit_record(actor=None, obj=row, action="project.duty_reminder",
-                                 detail={"project": project.pk, "duty": duty.pk,
-                                         "due_on": duty.due_on.isoformat()})
+                    row = DutyReminder.objects.create(
+                        project=project, duty=duty, fired_on=today, recipients=recipients
+                    )
+                    audit_record(
+                        actor=None,
+                        obj=row,
+                        action="project.duty_reminder",
+                        detail={
+                            "project": project.pk,
+                            "duty": duty.pk,
+                            "due_on": duty.due_on.isoformat(),
+                        },
+                    )
                     if recipients:
                         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
                         summary["emails"] += 1

@@ -14,13 +14,17 @@ class FundedProject(models.Model):
     code = models.CharField("项目编号", max_length=64, unique=True)
     title = models.CharField("项目名称", max_length=200)
     lead = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="led_projects",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="led_projects",
         verbose_name="牵头单位",
     )
     is_applied = models.BooleanField("应用技术类项目", default=True)
     is_enterprise_led = models.BooleanField("企业牵头", default=False)
     partners = models.ManyToManyField(
-        "organisations.Organisation", blank=True, related_name="partner_projects",
+        "organisations.Organisation",
+        blank=True,
+        related_name="partner_projects",
         verbose_name="参与单位",
     )
     funding_amount = models.DecimalField("财政经费（元）", max_digits=17, decimal_places=2)
@@ -31,7 +35,10 @@ class FundedProject(models.Model):
     acceptance_due_on = models.DateField("计划验收日期")
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -57,8 +64,12 @@ class TransferDuty(models.Model):
     description = models.CharField("转化义务（转化内容）", max_length=500)
     due_on = models.DateField("转化期限")
     achievement = models.ForeignKey(
-        "achievements.Achievement", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="指定成果",
+        "achievements.Achievement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="指定成果",
     )
     required_count = models.PositiveSmallIntegerField("应转化成果数", default=1)
 
@@ -78,10 +89,15 @@ class ProjectAchievement(models.Model):
         FundedProject, on_delete=models.CASCADE, related_name="achievement_links"
     )
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="project_links",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="project_links",
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,8 +106,9 @@ class ProjectAchievement(models.Model):
         verbose_name_plural = "项目成果"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "achievement"],
-                                    name="projects_achievement_once"),
+            models.UniqueConstraint(
+                fields=["project", "achievement"], name="projects_achievement_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,8 +30,11 @@ ZERO = Decimal("0.00")
 # Licence states that mean a contract was signed (a draft contract is not a transfer yet).
 SIGNED_LICENCE_STATES = ("active", "terminated")
 # Achievement states that count as registered (a draft is the unit's private work).
-REGISTERED_STATES = (AchievementStatus.SUBMITTED, AchievementStatus.PUBLISHED,
-                     AchievementStatus.DELISTED)
+REGISTERED_STATES = (
+    AchievementStatus.SUBMITTED,
+    AchievementStatus.PUBLISHED,
+    AchievementStatus.DELISTED,
+)
 FORMAL_IP_EXCLUDED = (IpType.KNOW_HOW,)
 
 
@@ -60,8 +63,9 @@ def projects_visible_to(user: Any) -> QuerySet[FundedProject]:
         return qs
     if user.organisation_id is None:
         return qs.none()
-    return qs.filter(Q(lead_id=user.organisation_id)
-                     | Q(partners__pk=user.organisation_id)).distinct()
+    return qs.filter(
+        Q(lead_id=user.organisation_id) | Q(partners__pk=user.organisation_id)
+    ).distinct()
 
 
 def can_see_performance(user: Any, org: Organisation | None = None) -> bool:
@@ -80,9 +84,11 @@ def signed_licence_achievement_ids(achievement_ids: list[int]) -> set[int]:
     licence = licensing_model("Licence")
     if licence is None or not achievement_ids:
         return set()
-    return set(licence.objects.filter(achievement_id__in=achievement_ids,
-                                      status__in=SIGNED_LICENCE_STATES)
-               .values_list("achievement_id", flat=True))
+    return set(
+        licence.objects.filter(
+            achievement_id__in=achievement_ids, status__in=SIGNED_LICENCE_STATES
+        ).values_list("achievement_id", flat=True)
+    )
 
 
 @dataclass
@@ -95,27 +101,41 @@ class DutyStatus:
 
 def duty_statuses(project: FundedProject, today: dt.date) -> list[DutyStatus]:
     """Each duty with the achievements that count for it and whether it is met or overdue."""
-    achievements = list(Achievement.objects.filter(project_links__project=project)
-                        .only("id", "title", "owner_id", "transfer_status", "transferred_on"))
+    achievements = list(
+        Achievement.objects.filter(project_links__project=project).only(
+            "id", "title", "owner_id", "transfer_status", "transferred_on"
+        )
+    )
     licensed = signed_licence_achievement_ids([a.pk for a in achievements])
-    done = [a for a in achievements
-            if a.transfer_status != TransferStatus.UNTRANSFERRED or a.pk in licensed]
+    done = [
+        a
+        for a in achievements
+        if a.transfer_status != TransferStatus.UNTRANSFERRED or a.pk in licensed
+    ]
     statuses = []
     for duty in project.duties.all():
         if duty.achievement_id is not None:
             counted = [a for a in done if a.pk == duty.achievement_id]
             if not counted and duty.achievement_id not in {a.pk for a in achievements}:
-                named = Achievement.objects.filter(pk=duty.achievement_id).only(
-                    "id", "title", "owner_id", "transfer_status", "transferred_on").first()
-                if named is not None and (named.transfer_status != TransferStatus.UNTRANSFERRED
-                                          or signed_licence_achievement_ids([named.pk])):
+                named = (
+                    Achievement.objects.filter(pk=duty.achievement_id)
+                    .only("id", "title", "owner_id", "transfer_status", "transferred_on")
+                    .first()
+                )
+                if named is not None and (
+                    named.transfer_status != TransferStatus.UNTRANSFERRED
+                    or signed_licence_achievement_ids([named.pk])
+                ):
                     counted = [named]
             met = bool(counted)
         else:
             counted = done
             met = len(done) >= duty.required_count
-        statuses.append(DutyStatus(duty=duty, transferred=counted, met=met,
-                                   overdue=not met and duty.due_on <= today))
+        statuses.append(
+            DutyStatus(
+                duty=duty, transferred=counted, met=met, overdue=not met and duty.due_on <= today
+            )
+        )
     return statuses
 
 
@@ -137,8 +157,11 @@ class AcceptanceReport:
 
 def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceReport:
     """What the project produced against the duty agreed at approval."""
-    achievements = list(Achievement.objects.filter(project_links__project=project)
-                        .select_related("owner").order_by("id"))
+    achievements = list(
+        Achievement.objects.filter(project_links__project=project)
+        .select_related("owner")
+        .order_by("id")
+    )
     ids = [a.pk for a in achievements]
     ip_count = sum(1 for a in achievements if a.ip_type not in FORMAL_IP_EXCLUDED)
     licences: list[Any] = []
@@ -146,14 +169,29 @@ def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceRepor
     licence_model = licensing_model("Licence")
     payment_model = licensing_model("Payment")
     if licence_model is not None and ids:
-        licences = list(licence_model.objects.filter(achievement_id__in=ids)
-                        .select_related("licensee", "achievement")
-                        .only("id", "status", "signed_on", "achievement", "achievement__title",
-                              "achievement__id", "licensee", "licensee__name", "licensee__id")
-                        .order_by("id"))
+        licences = list(
+            licence_model.objects.filter(achievement_id__in=ids)
+            .select_related("licensee", "achievement")
+            .only(
+                "id",
+                "status",
+                "signed_on",
+                "achievement",
+                "achievement__title",
+                "achievement__id",
+                "licensee",
+                "licensee__name",
+                "licensee__id",
+            )
+            .order_by("id")
+        )
         if payment_model is not None:
-            received = payment_model.objects.filter(licence__achievement_id__in=ids).aggregate(
-                s=Sum("amount"))["s"] or ZERO
+            received = (
+                payment_model.objects.filter(licence__achievement_id__in=ids).aggregate(
+                    s=Sum("amount")
+                )["s"]
+                or ZERO
+            )
     registrations: list[Any] = []
     contract = ZERO
     registration_model = licensing_model("ContractRegistration")
@@ -162,8 +200,12 @@ def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceRepor
         registrations = list(regs.order_by("registered_on", "id"))
         contract = regs.aggregate(s=Sum("transaction_amount"))["s"] or ZERO
     return AcceptanceReport(
-        achievements=achievements, ip_count=ip_count, licences=licences,
-        registrations=registrations, contract_amount=contract, received_amount=received,
+        achievements=achievements,
+        ip_count=ip_count,
+        licences=licences,
+        registrations=registrations,
+        contract_amount=contract,
+        received_amount=received,
         duties=duty_statuses(project, today),
         registrations_available=registration_model is not None,
     )
@@ -206,32 +248,46 @@ def record_querysets(period: Period) -> dict[str, Any]:
         "funding_amount": (FundedProject.objects.filter(start_on__range=(start, end)), "lead_id"),
         "achievement_count": (
             Achievement.objects.filter(status__in=REGISTERED_STATES)
-            .annotate(counted_on=_achievement_date()).filter(counted_on__range=(start, end)),
-            "owner_id"),
+            .annotate(counted_on=_achievement_date())
+            .filter(counted_on__range=(start, end)),
+            "owner_id",
+        ),
         "transfer_count": (
-            Achievement.objects.exclude(transfer_status=TransferStatus.UNTRANSFERRED)
-            .filter(transferred_on__range=(start, end)), "owner_id"),
+            Achievement.objects.exclude(transfer_status=TransferStatus.UNTRANSFERRED).filter(
+                transferred_on__range=(start, end)
+            ),
+            "owner_id",
+        ),
     }
     out["project_count"] = out["funding_amount"]
-    out["ip_count"] = (out["achievement_count"][0].exclude(ip_type__in=FORMAL_IP_EXCLUDED),
-                       "owner_id")
+    out["ip_count"] = (
+        out["achievement_count"][0].exclude(ip_type__in=FORMAL_IP_EXCLUDED),
+        "owner_id",
+    )
     licence = licensing_model("Licence")
     if licence is not None:
         out["licence_count"] = (
-            licence.objects.filter(status__in=SIGNED_LICENCE_STATES,
-                                   signed_on__range=(start, end)), "licensor_id")
+            licence.objects.filter(status__in=SIGNED_LICENCE_STATES, signed_on__range=(start, end)),
+            "licensor_id",
+        )
     payment = licensing_model("Payment")
     if payment is not None:
-        out["received_amount"] = (payment.objects.filter(paid_on__range=(start, end)),
-                                  "licence__licensor_id")
+        out["received_amount"] = (
+            payment.objects.filter(paid_on__range=(start, end)),
+            "licence__licensor_id",
+        )
     registration = licensing_model("ContractRegistration")
     if registration is not None:
-        out["contract_amount"] = (registration.objects.filter(registered_on__range=(start, end)),
-                                  "licence__licensor_id")
+        out["contract_amount"] = (
+            registration.objects.filter(registered_on__range=(start, end)),
+            "licence__licensor_id",
+        )
     distribution = licensing_model("DistributionPlan")
     if distribution is not None:
-        out["distributed_amount"] = (distribution.objects.filter(recorded_on__range=(start, end)),
-                                     "licence__licensor_id")
+        out["distributed_amount"] = (
+            distribution.objects.filter(recorded_on__range=(start, end)),
+            "licence__licensor_id",
+        )
     return out
 
 
@@ -255,10 +311,12 @@ def two_year_cohort(period: Period, unit_ids: list[int]) -> dict[int, tuple[int,
     # each side covers 29 February, then the engine decides.
     low = add_years_civil(period.start, -2) - dt.timedelta(days=1)
     high = add_years_civil(period.end, -2) + dt.timedelta(days=1)
-    rows = (Achievement.objects.filter(owner_id__in=unit_ids, fiscally_funded=True,
-                                       status__in=REGISTERED_STATES,
-                                       ip_acquired_on__range=(low, high))
-            .values_list("owner_id", "ip_acquired_on", "transferred_on", "transfer_status"))
+    rows = Achievement.objects.filter(
+        owner_id__in=unit_ids,
+        fiscally_funded=True,
+        status__in=REGISTERED_STATES,
+        ip_acquired_on__range=(low, high),
+    ).values_list("owner_id", "ip_acquired_on", "transferred_on", "transfer_status")
     out: dict[int, list[int]] = {}
     for owner_id, acquired, transferred_on, status in rows:
         deadline = transfer_deadline.deadline(acquired)
@@ -266,8 +324,11 @@ def two_year_cohort(period: Period, unit_ids: list[int]) -> dict[int, tuple[int,
             continue
         cell = out.setdefault(owner_id, [0, 0])
         cell[0] += 1
-        if (status != TransferStatus.UNTRANSFERRED and transferred_on is not None
-                and transferred_on <= deadline):
+        if (
+            status != TransferStatus.UNTRANSFERRED
+            and transferred_on is not None
+            and transferred_on <= deadline
+        ):
             cell[1] += 1
     return {k: (v[0], v[1]) for k, v in out.items()}
 
@@ -277,16 +338,20 @@ def cohort_ids(period: Period, unit_id: int) -> tuple[list[int], list[int]]:
     low = add_years_civil(period.start, -2) - dt.timedelta(days=1)
     high = add_years_civil(period.end, -2) + dt.timedelta(days=1)
     cohort, done = [], []
-    for pk, acquired, transferred_on, status in (
-            Achievement.objects.filter(owner_id=unit_id, fiscally_funded=True,
-                                       status__in=REGISTERED_STATES,
-                                       ip_acquired_on__range=(low, high))
-            .values_list("pk", "ip_acquired_on", "transferred_on", "transfer_status")):
+    for pk, acquired, transferred_on, status in Achievement.objects.filter(
+        owner_id=unit_id,
+        fiscally_funded=True,
+        status__in=REGISTERED_STATES,
+        ip_acquired_on__range=(low, high),
+    ).values_list("pk", "ip_acquired_on", "transferred_on", "transfer_status"):
         deadline = transfer_deadline.deadline(acquired)
         if period.start <= deadline <= period.end:
             cohort.append(pk)
-            if (status != TransferStatus.UNTRANSFERRED and transferred_on is not None
-                    and transferred_on <= deadline):
+            if (
+                status != TransferStatus.UNTRANSFERRED
+                and transferred_on is not None
+                and transferred_on <= deadline
+            ):
                 done.append(pk)
     return cohort, done
 
@@ -303,13 +368,16 @@ class PerformanceRow:
         return [(key, label, self.figures[key]) for key, label in PERFORMANCE_METRICS.items()]
 
 
-def unit_performance(period: Period, *, units: QuerySet[Organisation] | None = None,
-                     order_by: str = "received_amount") -> list[PerformanceRow]:
+def unit_performance(
+    period: Period,
+    *,
+    units: QuerySet[Organisation] | None = None,
+    order_by: str = "received_amount",
+) -> list[PerformanceRow]:
     """One row per evaluated unit with every figure of ``PERFORMANCE_METRICS``, ranked by
     ``order_by`` (descending; units without the figure last)."""
     if units is None:
-        units = Organisation.objects.filter(org_type__in=EVALUATED_ORG_TYPES,
-                                            status="approved")
+        units = Organisation.objects.filter(org_type__in=EVALUATED_ORG_TYPES, status="approved")
     unit_list = list(units.order_by("name", "id"))
     ids = [u.pk for u in unit_list]
     sets = record_querysets(period)
@@ -331,7 +399,8 @@ def unit_performance(period: Period, *, units: QuerySet[Organisation] | None = N
     if "distributed_amount" in sets:
         qs, unit_field = sets["distributed_amount"]
         for unit_id, shares in qs.filter(**{f"{unit_field}__in": ids}).values_list(
-                unit_field, "shares"):
+            unit_field, "shares"
+        ):
             distributed[unit_id] = distributed.get(unit_id, ZERO) + _researcher_shares(shares)
     cohorts = two_year_cohort(period, ids)
 
@@ -359,8 +428,7 @@ def unit_performance(period: Period, *, units: QuerySet[Organisation] | None = N
         rows.append(PerformanceRow(unit=unit, figures=figures))
     if order_by not in PERFORMANCE_METRICS:
         order_by = "received_amount"
-    rows.sort(key=lambda r: (r.figures[order_by] is None, -(r.figures[order_by] or 0),
-                             r.unit.name))
+    rows.sort(key=lambda r: (r.figures[order_by] is None, -(r.figures[order_by] or 0), r.unit.name))
     for index, row in enumerate(rows, start=1):
         row.rank = index
     return rows
@@ -378,21 +446,39 @@ def performance_records(period: Period, unit: Organisation, metric: str) -> tupl
         return "none", []
     qs, unit_field = sets[metric]
     qs = qs.filter(**{unit_field: unit.pk}).order_by("id")
-    kinds = {"funding_amount": "project", "project_count": "project",
-             "achievement_count": "achievement", "ip_count": "achievement",
-             "transfer_count": "achievement", "licence_count": "licence",
-             "received_amount": "payment", "contract_amount": "registration",
-             "distributed_amount": "distribution"}
+    kinds = {
+        "funding_amount": "project",
+        "project_count": "project",
+        "achievement_count": "achievement",
+        "ip_count": "achievement",
+        "transfer_count": "achievement",
+        "licence_count": "licence",
+        "received_amount": "payment",
+        "contract_amount": "registration",
+        "distributed_amount": "distribution",
+    }
     kind = kinds.get(metric, "none")
     if kind == "licence":
         qs = qs.select_related("licensee", "achievement").only(
-            "id", "status", "signed_on", "achievement", "achievement__id", "achievement__title",
-            "licensee", "licensee__id", "licensee__name")
+            "id",
+            "status",
+            "signed_on",
+            "achievement",
+            "achievement__id",
+            "achievement__title",
+            "licensee",
+            "licensee__id",
+            "licensee__name",
+        )
     elif kind in {"payment", "registration", "distribution"}:
         qs = qs.select_related("licence__achievement").only(
             *[f.name for f in qs.model._meta.concrete_fields if not f.is_relation],
-            "licence", "licence__id", "licence__achievement", "licence__achievement__id",
-            "licence__achievement__title")
+            "licence",
+            "licence__id",
+            "licence__achievement",
+            "licence__achievement__id",
+            "licence__achievement__title",
+        )
     return kind, list(qs)
 
 

@@ -18,7 +18,9 @@ from zhuanhua.projects.choices import FundingMode
 from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
 
 ERR_NOT_DEPARTMENT = "只有主管部门审核员可以登记或验收科技计划项目"
-ERR_NOT_PROJECT_EDITOR = "只有项目牵头或参与单位的成果管理员、机构管理员或主管部门审核员可以关联成果"
+ERR_NOT_PROJECT_EDITOR = (
+    "只有项目牵头或参与单位的成果管理员、机构管理员或主管部门审核员可以关联成果"
+)
 ERR_ACHIEVEMENT_NOT_PARTY = "只能关联项目牵头单位或参与单位的成果"
 ERR_ALREADY_LINKED = "该成果已关联到本项目"
 ERR_ALREADY_ACCEPTED = "项目已验收"
@@ -72,8 +74,9 @@ def _date(value: Any, field: str) -> dt.date:
         raise ValidationError({field: ERR_REQUIRED}) from None
 
 
-def _check_duty(project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[int],
-                index: int) -> dict[str, Any]:
+def _check_duty(
+    project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[int], index: int
+) -> dict[str, Any]:
     prefix = f"duties[{index}]."
     description = str(duty.get("description") or "").strip()
     if not description:
@@ -89,13 +92,22 @@ def _check_duty(project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[
     count = int(duty.get("required_count") or 1)
     if not 1 <= count <= 99:
         raise ValidationError({prefix + "required_count": ERR_COUNT})
-    return {"description": description, "due_on": due_on, "achievement": achievement,
-            "required_count": count}
+    return {
+        "description": description,
+        "due_on": due_on,
+        "achievement": achievement,
+        "required_count": count,
+    }
 
 
 @transaction.atomic
-def project_create(*, user: Any, data: dict[str, Any], partners: list[Organisation] | None = None,
-                   duties: list[dict[str, Any]] | None = None) -> FundedProject:
+def project_create(
+    *,
+    user: Any,
+    data: dict[str, Any],
+    partners: list[Organisation] | None = None,
+    duties: list[dict[str, Any]] | None = None,
+) -> FundedProject:
     """Register a project approved by the department, with the transfer duties agreed."""
     if not is_department(user):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
@@ -120,44 +132,87 @@ def project_create(*, user: Any, data: dict[str, Any], partners: list[Organisati
     if is_applied and not checked:
         raise ValidationError({"duties": ERR_NO_DUTY})
     project = FundedProject.objects.create(
-        programme=str(data["programme"]).strip(), code=str(data["code"]).strip(),
-        title=str(data["title"]).strip(), lead=lead, is_applied=is_applied,
+        programme=str(data["programme"]).strip(),
+        code=str(data["code"]).strip(),
+        title=str(data["title"]).strip(),
+        lead=lead,
+        is_applied=is_applied,
         is_enterprise_led=is_enterprise_led,
         funding_amount=_money(data.get("funding_amount"), "funding_amount"),
-        funding_mode=mode, start_on=start_on, acceptance_due_on=due_on, created_by=user,
+        funding_mode=mode,
+        start_on=start_on,
+        acceptance_due_on=due_on,
+        created_by=user,
     )
     project.partners.set(partners)
     for duty in checked:
         TransferDuty.objects.create(project=project, **duty)
-    audit_record(actor=user, obj=project, action="project.create", after={
-        "code": project.code, "lead": lead.pk, "funding_amount": str(project.funding_amount),
-        "funding_mode": mode, "partners": sorted(allowed - {lead.pk}),
-        "duties": [{"description": d["description"], "due_on": d["due_on"].isoformat(),
+    audit_record(
+        actor=user,
+        obj=project,
+        action="project.create",
+        after={
+            "code": project.code,
+            "lead": lead.pk,
+            "funding_amount": str(project.funding_amount),
+            "funding_mode": mode,
+            "partners": sorted(allowed - {lead.pk}),
+            "duties": [
+                {
+                    "description": d["description"],
+                    "due_on": d["due_on"].isoformat(),
                     "achievement": getattr(d["achievement"], "pk", None),
-                    "required_count": d["required_count"]} for d in checked],
-    })
+                    "required_count": d["required_count"],
+                }
+                for d in checked
+            ],
+        },
+    )
     return project
 
 
 @transaction.atomic
-def duty_add(*, user: Any, project: FundedProject, description: str, due_on: dt.date,
-             achievement: Achievement | None = None, required_count: int = 1) -> TransferDuty:
+def duty_add(
+    *,
+    user: Any,
+    project: FundedProject,
+    description: str,
+    due_on: dt.date,
+    achievement: Achievement | None = None,
+    required_count: int = 1,
+) -> TransferDuty:
     if not is_department(user):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     project = FundedProject.objects.select_for_update().get(pk=project.pk)
-    checked = _check_duty(project.start_on, {
-        "description": description, "due_on": due_on, "achievement": achievement,
-        "required_count": required_count}, party_ids(project), 0)
+    checked = _check_duty(
+        project.start_on,
+        {
+            "description": description,
+            "due_on": due_on,
+            "achievement": achievement,
+            "required_count": required_count,
+        },
+        party_ids(project),
+        0,
+    )
     duty = TransferDuty.objects.create(project=project, **checked)
-    audit_record(actor=user, obj=duty, action="project.duty_add",
-                 after={"project": project.pk, "description": duty.description,
-                        "due_on": duty.due_on.isoformat()})
+    audit_record(
+        actor=user,
+        obj=duty,
+        action="project.duty_add",
+        after={
+            "project": project.pk,
+            "description": duty.description,
+            "due_on": duty.due_on.isoformat(),
+        },
+    )
     return duty
 
 
 @transaction.atomic
-def project_link_achievement(*, user: Any, project: FundedProject,
-                             achievement: Achievement) -> ProjectAchievement:
+def project_link_achievement(
+    *, user: Any, project: FundedProject, achievement: Achievement
+) -> ProjectAchievement:
     """Record that ``achievement`` was produced by ``project``."""
     if not can_link(user, project):
         raise PermissionDenied(ERR_NOT_PROJECT_EDITOR)
@@ -168,10 +223,15 @@ def project_link_achievement(*, user: Any, project: FundedProject,
         raise ValidationError({"achievement": ERR_ACHIEVEMENT_NOT_PARTY})
     if ProjectAchievement.objects.filter(project=project, achievement=achievement).exists():
         raise ValidationError({"achievement": ERR_ALREADY_LINKED})
-    link = ProjectAchievement.objects.create(project=project, achievement=achievement,
-                                             linked_by=user)
-    audit_record(actor=user, obj=link, action="project.link_achievement",
-                 after={"project": project.pk, "achievement": achievement.pk})
+    link = ProjectAchievement.objects.create(
+        project=project, achievement=achievement, linked_by=user
+    )
+    audit_record(
+        actor=user,
+        obj=link,
+        action="project.link_achievement",
+        after={"project": project.pk, "achievement": achievement.pk},
+    )
     return link
 
 
@@ -187,6 +247,10 @@ def project_accept(*, user: Any, project: FundedProject, accepted_on: dt.date) -
         raise ValidationError({"accepted_on": ERR_ACCEPT_BEFORE_START})
     project.accepted_on = accepted_on
     project.save(update_fields=["accepted_on"])
-    audit_record(actor=user, obj=project, action="project.accept",
-                 after={"accepted_on": accepted_on.isoformat()})
+    audit_record(
+        actor=user,
+        obj=project,
+        action="project.accept",
+        after={"accepted_on": accepted_on.isoformat()},
+    )
     return project

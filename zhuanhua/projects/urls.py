@@ -13,6 +13,9 @@ urlpatterns = [
     path("performance/", views.performance, name="performance"),
     path("performance.xlsx", views.performance_xlsx, name="performance_xlsx"),
     path("performance/units/<int:org_pk>/", views.performance_unit, name="performance_unit"),
-    path("performance/units/<int:org_pk>/<str:metric>/", views.performance_records_view,
-         name="performance_records"),
+    path(
+        "performance/units/<int:org_pk>/<str:metric>/",
+        views.performance_records_view,
+        name="performance_records",
+    ),
 ]

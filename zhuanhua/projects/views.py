@@ -36,10 +36,15 @@ ERR_NOT_EVALUATOR = "只有主管部门审核员、审计员可以查看单位�
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = projects_visible_to(request.user).prefetch_related("duties")[:500]
-    return render(request, "projects/project_list.html", {
-        "projects": projects, "can_create": services.is_department(request.user),
-        "can_evaluate": can_see_performance(request.user),
-    })
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "projects": projects,
+            "can_create": services.is_department(request.user),
+            "can_evaluate": can_see_performance(request.user),
+        },
+    )
 
 
 @login_required
@@ -50,9 +55,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            project = services.project_create(user=request.user, data=data,
-                                              partners=list(data.pop("partners")),
-                                              duties=form.duties())
+            project = services.project_create(
+                user=request.user,
+                data=data,
+                partners=list(data.pop("partners")),
+                duties=form.duties(),
+            )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
@@ -67,25 +75,33 @@ def _linkable(request: HttpRequest, project: Any) -> list[Achievement]:
     owners = services.party_ids(project)
     if not services.is_department(request.user):
         owners = {request.user.organisation_id}  # type: ignore[union-attr]
-    return list(Achievement.objects.filter(owner_id__in=owners)
-                .exclude(project_links__project=project).exclude(status="draft")
-                .only("id", "title").order_by("-id")[:300])
+    return list(
+        Achievement.objects.filter(owner_id__in=owners)
+        .exclude(project_links__project=project)
+        .exclude(status="draft")
+        .only("id", "title")
+        .order_by("-id")[:300]
+    )
 
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    return render(request, "projects/project_detail.html", {
-        "project": project,
-        "partners": project.partners.order_by("name"),
-        "report": acceptance_report(project, today),
-        "linkable": _linkable(request, project),
-        "is_department": services.is_department(request.user),
-        "accept_form": AcceptForm(initial={"accepted_on": today}),
-        "duty_form": DutyForm(),
-        "reminders": project.reminders.select_related("duty").order_by("fired_on"),
-    })
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "partners": project.partners.order_by("name"),
+            "report": acceptance_report(project, today),
+            "linkable": _linkable(request, project),
+            "is_department": services.is_department(request.user),
+            "accept_form": AcceptForm(initial={"accepted_on": today}),
+            "duty_form": DutyForm(),
+            "reminders": project.reminders.select_related("duty").order_by("fired_on"),
+        },
+    )
 
 
 def _post_result(request: HttpRequest, pk: int, call: Any, ok: str) -> HttpResponse:
@@ -107,8 +123,14 @@ def project_link(request: HttpRequest, pk: int) -> HttpResponse:
     if achievement is None:
         messages.error(request, services.ERR_ACHIEVEMENT_NOT_PARTY)
         return redirect("projects:project_detail", pk=pk)
-    return _post_result(request, pk, lambda: services.project_link_achievement(
-        user=request.user, project=project, achievement=achievement), "成果已关联到本项目。")
+    return _post_result(
+        request,
+        pk,
+        lambda: services.project_link_achievement(
+            user=request.user, project=project, achievement=achievement
+        ),
+        "成果已关联到本项目。",
+    )
 
 
 @login_required
@@ -121,9 +143,14 @@ def project_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写有效的验收日期")
         return redirect("projects:project_detail", pk=pk)
-    return _post_result(request, pk, lambda: services.project_accept(
-        user=request.user, project=project, accepted_on=form.cleaned_data["accepted_on"]),
-        "项目已验收。")
+    return _post_result(
+        request,
+        pk,
+        lambda: services.project_accept(
+            user=request.user, project=project, accepted_on=form.cleaned_data["accepted_on"]
+        ),
+        "项目已验收。",
+    )
 
 
 @login_required
@@ -138,8 +165,12 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, message)
         return redirect("projects:project_detail", pk=pk)
-    return _post_result(request, pk, lambda: services.duty_add(
-        user=request.user, project=project, **form.cleaned_data), "转化义务已添加。")
+    return _post_result(
+        request,
+        pk,
+        lambda: services.duty_add(user=request.user, project=project, **form.cleaned_data),
+        "转化义务已添加。",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,11 +201,19 @@ def _query(period: Period) -> str:
 def performance(request: HttpRequest) -> HttpResponse:
     _require_evaluator(request)
     form, period, order = _period(request)
-    return render(request, "projects/performance.html", {
-        "form": form, "period": period, "order": order, "query": _query(period),
-        "rows": unit_performance(period, order_by=order),
-        "metrics": PERFORMANCE_METRICS, "ratios": RATIO_METRICS,
-    })
+    return render(
+        request,
+        "projects/performance.html",
+        {
+            "form": form,
+            "period": period,
+            "order": order,
+            "query": _query(period),
+            "rows": unit_performance(period, order_by=order),
+            "metrics": PERFORMANCE_METRICS,
+            "ratios": RATIO_METRICS,
+        },
+    )
 
 
 @login_required
@@ -197,15 +236,21 @@ def performance_xlsx(request: HttpRequest) -> HttpResponse:
         values: list[Any] = [row.rank, row.unit.name, row.unit.get_org_type_display()]
         for key in PERFORMANCE_METRICS:
             value = row.figures[key]
-            values.append(float(value) if value is not None and key in RATIO_METRICS
-                          else value if value is not None else "—")
+            values.append(
+                float(value)
+                if value is not None and key in RATIO_METRICS
+                else value
+                if value is not None
+                else "—"
+            )
         sheet.append(values)
     sheet.column_dimensions["B"].width = 30
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
         out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     name = f"unit-performance-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -223,10 +268,19 @@ def performance_unit(request: HttpRequest, org_pk: int) -> HttpResponse:
     unit = _unit(request, org_pk)
     form, period, _ = _period(request)
     row = unit_performance(period, units=Organisation.objects.filter(pk=unit.pk))[0]
-    return render(request, "projects/performance_unit.html", {
-        "form": form, "period": period, "unit": unit, "row": row, "query": _query(period),
-        "metrics": PERFORMANCE_METRICS, "ratios": RATIO_METRICS,
-    })
+    return render(
+        request,
+        "projects/performance_unit.html",
+        {
+            "form": form,
+            "period": period,
+            "unit": unit,
+            "row": row,
+            "query": _query(period),
+            "metrics": PERFORMANCE_METRICS,
+            "ratios": RATIO_METRICS,
+        },
+    )
 
 
 @login_required
@@ -236,8 +290,16 @@ def performance_records_view(request: HttpRequest, org_pk: int, metric: str) -> 
         raise Http404
     _, period, _ = _period(request)
     kind, records = performance_records(period, unit, metric)
-    return render(request, "projects/performance_records.html", {
-        "unit": unit, "period": period, "metric": metric,
-        "metric_label": PERFORMANCE_METRICS[metric], "kind": kind, "records": records,
-        "query": _query(period),
-    })
+    return render(
+        request,
+        "projects/performance_records.html",
+        {
+            "unit": unit,
+            "period": period,
+            "metric": metric,
+            "metric_label": PERFORMANCE_METRICS[metric],
+            "kind": kind,
+            "records": records,
+            "query": _query(period),
+        },
+    )

@@ -38,11 +38,13 @@ class DateListField(forms.Field):
 
 class HolidayYearForm(forms.ModelForm):
     holidays = DateListField(
-        label="法定休假日", required=False,
+        label="法定休假日",
+        required=False,
         help_text="每行一个日期（YYYY-MM-DD）：落在工作日的放假日；周末放假无需填写。",
     )
     workdays = DateListField(
-        label="调休上班日", required=False,
+        label="调休上班日",
+        required=False,
         help_text="每行一个日期（YYYY-MM-DD）：调休上班的周六、周日。",
     )
 
@@ -61,8 +63,15 @@ class ObjectionInline(admin.TabularInline):
     model = Objection
     extra = 0
     can_delete = False
-    readonly_fields = ("objector", "objector_organisation", "content", "filed_on", "answer",
-                       "answered_by", "answered_at")
+    readonly_fields = (
+        "objector",
+        "objector_organisation",
+        "content",
+        "filed_on",
+        "answer",
+        "answered_by",
+        "answered_at",
+    )
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False

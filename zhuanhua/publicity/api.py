@@ -87,12 +87,16 @@ class ObjectionIn(Schema):
 
 def _objection_out(objection: Objection, show: bool) -> dict:
     return {
-        "id": objection.pk, "content": objection.content, "filed_on": objection.filed_on,
-        "answer": objection.answer, "answered_at": objection.answered_at,
+        "id": objection.pk,
+        "content": objection.content,
+        "filed_on": objection.filed_on,
+        "answer": objection.answer,
+        "answered_at": objection.answered_at,
         "objector_name": str(objection.objector) if show else None,
         "objector_organisation": (
             objection.objector_organisation.name
-            if show and objection.objector_organisation else None
+            if show and objection.objector_organisation
+            else None
         ),
     }
 
@@ -112,14 +116,19 @@ def get_notice(request: HttpRequest, notice_id: int) -> Notice:
     objections = notice.objections.select_related("objector", "objector_organisation")
     notice.api_days_left = (  # type: ignore[attr-defined]
         max((notice.ends_on - timezone.localdate()).days, 0)
-        if notice.status == NoticeStatus.PUBLISHED else None
+        if notice.status == NoticeStatus.PUBLISHED
+        else None
     )
     notice.api_objections = [_objection_out(o, show) for o in objections]  # type: ignore[attr-defined]
     return notice
 
 
-@router.post("/{notice_id}/objections", response={201: ObjectionOut}, auth=django_auth,
-             summary="提出异议（实名，公示期届满日前含当日）")
+@router.post(
+    "/{notice_id}/objections",
+    response={201: ObjectionOut},
+    auth=django_auth,
+    summary="提出异议（实名，公示期届满日前含当日）",
+)
 def file_objection(request: HttpRequest, notice_id: int, payload: ObjectionIn) -> Status:
     notice = get_object_or_404(notice_visible_to(request.user), pk=notice_id)
     objection = services.objection_file(user=request.user, notice=notice, content=payload.content)

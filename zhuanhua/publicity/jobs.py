@@ -34,9 +34,10 @@ def publicity_close_due(today: dt.date) -> dict[str, int]:
         with transaction.atomic():
             locked = Notice.objects.select_for_update().get(pk=notice.pk)
             # Re-checked under the lock: an objection may have arrived since the query.
-            if locked.status != NoticeStatus.PUBLISHED or locked.objections.filter(
-                answered_at__isnull=True
-            ).exists():
+            if (
+                locked.status != NoticeStatus.PUBLISHED
+                or locked.objections.filter(answered_at__isnull=True).exists()
+            ):
                 waiting += locked.status == NoticeStatus.PUBLISHED
                 continue
             notice_close_locked(locked, user=None, today=today, note="")

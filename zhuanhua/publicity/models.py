@@ -68,7 +68,9 @@ class Notice(models.Model):
     """
 
     publisher = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="notices",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="notices",
         verbose_name="公示单位",
     )
     kind = models.CharField("公示事项", max_length=32, choices=NoticeKind.choices)
@@ -78,7 +80,8 @@ class Notice(models.Model):
     content = models.TextField("公示内容")
     starts_on = models.DateField("公示开始日")
     period_days = models.PositiveSmallIntegerField(
-        "公示期（天）", default=DEFAULT_PERIOD_DAYS,
+        "公示期（天）",
+        default=DEFAULT_PERIOD_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)],
     )
     period_unit = models.CharField(
@@ -92,12 +95,20 @@ class Notice(models.Model):
     )
     # Agreement pricing (协议定价) only.
     achievement = models.ForeignKey(
-        "achievements.Achievement", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="price_notices", verbose_name="科技成果",
+        "achievements.Achievement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="price_notices",
+        verbose_name="科技成果",
     )
     licensee = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="拟受让/被许可方",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="拟受让/被许可方",
     )
     price_amount = models.DecimalField(
         "拟交易价格（元）", max_digits=14, decimal_places=2, null=True, blank=True
@@ -107,10 +118,16 @@ class Notice(models.Model):
     )
     close_note = models.TextField("公示结果说明", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -160,19 +177,30 @@ class Objection(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="objections")
     objector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="异议人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="异议人",
     )
     objector_organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="异议人单位",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="异议人单位",
     )
     content = models.TextField("异议内容")
     filed_at = models.DateTimeField("提出时间", auto_now_add=True)
     filed_on = models.DateField("提出日期")
     answer = models.TextField("答复", blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="答复人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="答复人",
     )
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
 

@@ -78,8 +78,12 @@ def notice_period(notice: Notice, today: dt.date) -> PeriodView:
     else:
         phase = "ended"
     return PeriodView(
-        starts_on=notice.starts_on, ends_on=notice.ends_on, extended=notice.extended,
-        calendar_known=notice.calendar_known, days_left=max(days_left, 0), phase=phase,
+        starts_on=notice.starts_on,
+        ends_on=notice.ends_on,
+        extended=notice.extended,
+        calendar_known=notice.calendar_known,
+        days_left=max(days_left, 0),
+        phase=phase,
     )
 
 
@@ -88,7 +92,9 @@ def agreement_price_notice(*, achievement: Any, licensee: Any) -> Notice | None:
     every objection answered, or None. The licensing app may compare its price and method."""
     return (
         Notice.objects.filter(
-            kind=NoticeKind.AGREEMENT_PRICE, achievement=achievement, licensee=licensee,
+            kind=NoticeKind.AGREEMENT_PRICE,
+            achievement=achievement,
+            licensee=licensee,
             status__in=CLOSED_STATES,
         )
         .exclude(Exists(Objection.objects.filter(notice=OuterRef("pk"), answered_at__isnull=True)))

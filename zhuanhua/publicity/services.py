@@ -65,12 +65,23 @@ ANSWER_MAX = 2000
 NOTE_MAX = 2000
 
 EDITABLE_FIELDS = (
-    "kind", "title", "content", "starts_on", "period_days", "period_unit", "subject_type",
-    "subject_id", "achievement", "licensee", "price_amount", "pricing_method",
+    "kind",
+    "title",
+    "content",
+    "starts_on",
+    "period_days",
+    "period_unit",
+    "subject_type",
+    "subject_id",
+    "achievement",
+    "licensee",
+    "price_amount",
+    "pricing_method",
 )
 
 
 # ---------------------------------------------------------------------------- legal periods
+
 
 def holiday_table() -> HolidayTable:
     """The admin-entered holiday years as the period engine's table. A row that does not parse
@@ -96,10 +107,12 @@ def publicity_period_end(
 
 # ---------------------------------------------------------------------------- helpers
 
+
 def notice_state(notice: Notice) -> dict[str, Any]:
     """What the audit log digests for a notice."""
     state: dict[str, Any] = {
-        name: getattr(notice, name) for name in EDITABLE_FIELDS
+        name: getattr(notice, name)
+        for name in EDITABLE_FIELDS
         if name not in {"achievement", "licensee"}
     }
     state["achievement"] = notice.achievement_id
@@ -216,11 +229,18 @@ def _clean(user: Any, data: dict[str, Any]) -> dict[str, Any]:
             cleaned["licensee"] = licensee
         price = data.get("price_amount")
         try:
-            price = Decimal(str(price).replace(",", "").strip()) if price not in (None, "") else None
+            price = (
+                Decimal(str(price).replace(",", "").strip()) if price not in (None, "") else None
+            )
         except InvalidOperation:
             price = None
-        if (price is None or not price.is_finite() or price <= 0
-                or price != price.quantize(Decimal("0.01")) or price >= Decimal("1e12")):
+        if (
+            price is None
+            or not price.is_finite()
+            or price <= 0
+            or price != price.quantize(Decimal("0.01"))
+            or price >= Decimal("1e12")
+        ):
             err("price_amount", ERR_PRICE)
         else:
             cleaned["price_amount"] = price.quantize(Decimal("0.01"))
@@ -238,8 +258,11 @@ def _clean(user: Any, data: dict[str, Any]) -> dict[str, Any]:
         except InputError:
             err("period_days", ERR_DAYS)
         else:
-            cleaned.update(ends_on=result.ends_on, extended=result.extended,
-                           calendar_known=result.calendar_known)
+            cleaned.update(
+                ends_on=result.ends_on,
+                extended=result.extended,
+                calendar_known=result.calendar_known,
+            )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -254,9 +277,8 @@ def _apply_period(notice: Notice) -> None:
 
 # ---------------------------------------------------------------------------- notices
 
-def notice_create(
-    *, user: Any, data: dict[str, Any], upload: UploadedFile | None = None
-) -> Notice:
+
+def notice_create(*, user: Any, data: dict[str, Any], upload: UploadedFile | None = None) -> Notice:
     """A draft notice of the user's unit; `upload` (optional) becomes its first attachment."""
     _check_publisher(user)
     cleaned = _clean(user, data)
@@ -284,8 +306,13 @@ def notice_update(*, user: Any, notice: Notice, data: dict[str, Any]) -> Notice:
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.save()
-        audit_record(actor=user, obj=locked, action="notice.update", before=before,
-                     after=notice_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="notice.update",
+            before=before,
+            after=notice_state(locked),
+        )
     return locked
 
 
@@ -306,11 +333,18 @@ def notice_publish(*, user: Any, notice: Notice, today: dt.date | None = None) -
         locked.status = NoticeStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save()
-        audit_record(actor=user, obj=locked, action="notice.publish", before=before,
-                     after=notice_state(locked),
-                     detail={"starts_on": locked.starts_on.isoformat(),
-                             "ends_on": locked.ends_on.isoformat(),
-                             "extended": locked.extended})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="notice.publish",
+            before=before,
+            after=notice_state(locked),
+            detail={
+                "starts_on": locked.starts_on.isoformat(),
+                "ends_on": locked.ends_on.isoformat(),
+                "extended": locked.extended,
+            },
+        )
     return locked
 
 
@@ -332,18 +366,25 @@ def notice_close_locked(locked: Notice, *, user: Any, today: dt.date, note: str)
         NoticeStatus.CLOSED_OBJECTIONS_HANDLED if objections else NoticeStatus.CLOSED_NO_OBJECTION
     )
     if not note:
-        note = (
-            f"公示期 {locked.starts_on.isoformat()} 至 {locked.ends_on.isoformat()} 届满，"
-            + (f"共收到异议 {len(objections)} 条，均已答复。" if objections else "未收到异议。")
+        note = f"公示期 {locked.starts_on.isoformat()} 至 {locked.ends_on.isoformat()} 届满，" + (
+            f"共收到异议 {len(objections)} 条，均已答复。" if objections else "未收到异议。"
         )
     locked.close_note = note
     locked.closed_at = timezone.now()
     locked.closed_by = user
     locked.save()
-    audit_record(actor=user, obj=locked, action="notice.close", before=before,
-                 after=notice_state(locked),
-                 detail={"closed_on": today.isoformat(), "objections": len(objections),
-                         "by_job": user is None})
+    audit_record(
+        actor=user,
+        obj=locked,
+        action="notice.close",
+        before=before,
+        after=notice_state(locked),
+        detail={
+            "closed_on": today.isoformat(),
+            "objections": len(objections),
+            "by_job": user is None,
+        },
+    )
     return locked
 
 
@@ -390,12 +431,19 @@ def objection_file(
                 {"notice": [ERR_PERIOD_OVER.format(ends_on=locked.ends_on.isoformat())]}
             )
         objection = Objection.objects.create(
-            notice=locked, objector=user, objector_organisation=user.organisation,
-            content=text, filed_on=today,
+            notice=locked,
+            objector=user,
+            objector_organisation=user.organisation,
+            content=text,
+            filed_on=today,
         )
-        audit_record(actor=user, obj=objection, action="objection.file",
-                     after={"notice": locked.pk, "content": text, "filed_on": today},
-                     detail={"notice": locked.pk})
+        audit_record(
+            actor=user,
+            obj=objection,
+            action="objection.file",
+            after={"notice": locked.pk, "content": text, "filed_on": today},
+            detail={"notice": locked.pk},
+        )
     return objection
 
 
@@ -416,13 +464,19 @@ def objection_answer(*, user: Any, objection: Objection, answer: str) -> Objecti
         locked.answered_by = user
         locked.answered_at = timezone.now()
         locked.save()
-        audit_record(actor=user, obj=locked, action="objection.answer",
-                     before={"answer": ""}, after={"answer": text},
-                     detail={"notice": notice.pk})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="objection.answer",
+            before={"answer": ""},
+            after={"answer": text},
+            detail={"notice": notice.pk},
+        )
     return locked
 
 
 # ---------------------------------------------------------------------------- attachments
+
 
 def _check_file(upload: UploadedFile) -> str:
     try:
@@ -431,14 +485,24 @@ def _check_file(upload: UploadedFile) -> str:
         raise ValidationError({"file": exc.messages}) from None
 
 
-def _store_attachment(user: Any, notice: Notice, upload: UploadedFile, sha: str) -> NoticeAttachment:
+def _store_attachment(
+    user: Any, notice: Notice, upload: UploadedFile, sha: str
+) -> NoticeAttachment:
     attachment = NoticeAttachment.objects.create(
-        notice=notice, file=upload, original_name=(upload.name or "")[:200],
+        notice=notice,
+        file=upload,
+        original_name=(upload.name or "")[:200],
         content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0, sha256=sha, uploaded_by=user,
+        size=upload.size or 0,
+        sha256=sha,
+        uploaded_by=user,
     )
-    audit_record(actor=user, obj=attachment, action="notice_attachment.add",
-                 after={"notice": notice.pk, "sha256": sha})
+    audit_record(
+        actor=user,
+        obj=attachment,
+        action="notice_attachment.add",
+        after={"notice": notice.pk, "sha256": sha},
+    )
     return attachment
 
 

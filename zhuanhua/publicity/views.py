@@ -54,7 +54,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "form": form, "page": page, "params": params.urlencode(), "today": timezone.localdate(),
+        "form": form,
+        "page": page,
+        "params": params.urlencode(),
+        "today": timezone.localdate(),
         "drafts": notice_drafts_of(request.user),
         "can_create": services.is_publisher_staff(request.user),
     }
@@ -76,7 +79,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_objectors": can_see_objectors(request.user, notice),
         "is_publisher": is_publisher,
         "can_object": notice.status == NoticeStatus.PUBLISHED and today <= notice.ends_on,
-        "can_close": is_publisher and notice.status == NoticeStatus.PUBLISHED
+        "can_close": is_publisher
+        and notice.status == NoticeStatus.PUBLISHED
         and today > notice.ends_on,
         "objection_form": ObjectionForm(),
         "answer_form": AnswerForm(),
@@ -104,7 +108,9 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 if notice is None:
                     notice = services.notice_create(
-                        user=user, data=form.service_data(), upload=form.cleaned_data.get("file"),
+                        user=user,
+                        data=form.service_data(),
+                        upload=form.cleaned_data.get("file"),
                     )
                 else:
                     notice = services.notice_update(
@@ -164,8 +170,9 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form_errors(request, form)
         return redirect("publicity:detail", pk=pk)
     try:
-        services.objection_file(user=request.user, notice=notice,
-                                content=form.cleaned_data["content"])
+        services.objection_file(
+            user=request.user, notice=notice, content=form.cleaned_data["content"]
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -187,8 +194,9 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form_errors(request, form)
         return redirect("publicity:detail", pk=objection.notice_id)
     try:
-        services.objection_answer(user=request.user, objection=objection,
-                                  answer=form.cleaned_data["answer"])
+        services.objection_answer(
+            user=request.user, objection=objection, answer=form.cleaned_data["answer"]
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -205,8 +213,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         _flash_form_errors(request, form)
         return redirect("publicity:detail", pk=pk)
     try:
-        services.notice_attachment_add(user=request.user, notice=notice,
-                                       upload=form.cleaned_data["file"])
+        services.notice_attachment_add(
+            user=request.user, notice=notice, upload=form.cleaned_data["file"]
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:

@@ -34,11 +34,16 @@ class SearchOut(Schema):
 def search(request: HttpRequest, params: Query[SearchFilter]) -> dict[str, object]:
     run = search_achievements if params.kind == "achievement" else search_needs
     hits, total, suggestions = run(
-        params.q, {"prefecture": params.prefecture, "industry_field": params.industry_field},
-        params.limit, params.offset,
+        params.q,
+        {"prefecture": params.prefecture, "industry_field": params.industry_field},
+        params.limit,
+        params.offset,
     )
     return {
-        "total": total, "suggestions": suggestions,
-        "hits": [{"id": h.object.pk, "title": h.object.title, "snippet": h.snippet,
-                  "score": h.score} for h in hits],
+        "total": total,
+        "suggestions": suggestions,
+        "hits": [
+            {"id": h.object.pk, "title": h.object.title, "snippet": h.snippet, "score": h.score}
+            for h in hits
+        ],
     }

@@ -42,18 +42,29 @@ def _best(pairs: list[tuple[float, Any, list[str]]]) -> list[tuple[float, Any, l
     return sorted(best.values(), key=lambda item: (-item[0], item[1].pk))[:DIGEST_ITEMS]
 
 
-def _send(org_id: int, week_on: dt.date, title: str, items: list[tuple[float, Any, list[str]]],
-          url_of: Any) -> bool:
+def _send(
+    org_id: int,
+    week_on: dt.date,
+    title: str,
+    items: list[tuple[float, Any, list[str]]],
+    url_of: Any,
+) -> bool:
     from zhuanhua.notifications.services import notify
 
     lines = [f"· {obj.title}（{'；'.join(reasons[:3])}）" for _, obj, reasons in items]
     try:
         with transaction.atomic():
-            MatchDigestSent.objects.create(organisation_id=org_id, week_on=week_on,
-                                           items=len(items))
+            MatchDigestSent.objects.create(
+                organisation_id=org_id, week_on=week_on, items=len(items)
+            )
             users = get_user_model().objects.filter(is_active=True, organisation_id=org_id)
-            notify(users=users, kind="match_digest", title=title.format(n=len(items)),
-                   body="\n".join(lines), url=url_of(items[0][1]))
+            notify(
+                users=users,
+                kind="match_digest",
+                title=title.format(n=len(items)),
+                body="\n".join(lines),
+                url=url_of(items[0][1]),
+            )
     except IntegrityError:  # already sent this week (another run got there first)
         return False
     return True
@@ -66,12 +77,17 @@ def match_digest(today: dt.date | None = None) -> dict[str, int]:
     if today.weekday() != 0:
         return sent
     start, end = _week_window(today)
-    already = set(MatchDigestSent.objects.filter(week_on=today)
-                  .values_list("organisation_id", flat=True))
+    already = set(
+        MatchDigestSent.objects.filter(week_on=today).values_list("organisation_id", flat=True)
+    )
     service = get_service()
-    new_achievements = set(Achievement.objects.filter(
-        status=AchievementStatus.PUBLISHED, published_at__gte=start, published_at__lt=end,
-    ).values_list("pk", flat=True))
+    new_achievements = set(
+        Achievement.objects.filter(
+            status=AchievementStatus.PUBLISHED,
+            published_at__gte=start,
+            published_at__lt=end,
+        ).values_list("pk", flat=True)
+    )
     if new_achievements:
         by_org: dict[int, list[TechnologyNeed]] = {}
         for need in TechnologyNeed.objects.filter(status=NeedStatus.PUBLISHED).order_by("pk"):
@@ -81,16 +97,22 @@ def match_digest(today: dt.date | None = None) -> dict[str, int]:
                 continue
             pairs = [
                 (m.score, m.object, m.reasons)
-                for need in needs for m in service.match_for_need(need, MATCHES_PER_SOURCE)
+                for need in needs
+                for m in service.match_for_need(need, MATCHES_PER_SOURCE)
                 if m.object.pk in new_achievements and m.object.owner_id != org_id
             ]
             items = _best(pairs)
-            if items and _send(org_id, today, TITLE_ENTERPRISE, items,
-                               lambda a: f"/achievements/{a.pk}/"):
+            if items and _send(
+                org_id, today, TITLE_ENTERPRISE, items, lambda a: f"/achievements/{a.pk}/"
+            ):
                 sent["enterprises"] += 1
-    new_needs = set(TechnologyNeed.objects.filter(
-        status=NeedStatus.PUBLISHED, published_at__gte=start, published_at__lt=end,
-    ).values_list("pk", flat=True))
+    new_needs = set(
+        TechnologyNeed.objects.filter(
+            status=NeedStatus.PUBLISHED,
+            published_at__gte=start,
+            published_at__lt=end,
+        ).values_list("pk", flat=True)
+    )
     if new_needs:
         by_unit: dict[int, list[Achievement]] = {}
         for a in Achievement.objects.filter(status=AchievementStatus.PUBLISHED).order_by("pk"):
@@ -100,7 +122,8 @@ def match_digest(today: dt.date | None = None) -> dict[str, int]:
                 continue
             pairs = [
                 (m.score, m.object, m.reasons)
-                for a in achievements for m in service.match_for_achievement(a, MATCHES_PER_SOURCE)
+                for a in achievements
+                for m in service.match_for_achievement(a, MATCHES_PER_SOURCE)
                 if m.object.pk in new_needs and m.object.owner_id != org_id
             ]
             items = _best(pairs)

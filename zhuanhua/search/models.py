@@ -38,7 +38,9 @@ class MatchDigestSent(models.Model):
     """An organisation received its "new for you" digest for the week starting `week_on`."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+",
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     week_on = models.DateField("周起始日")
     items = models.PositiveSmallIntegerField("推荐条数", default=0)
@@ -48,8 +50,9 @@ class MatchDigestSent(models.Model):
         verbose_name = "匹配推荐周报"
         verbose_name_plural = "匹配推荐周报"
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "week_on"],
-                                    name="search_one_digest_per_org_week"),
+            models.UniqueConstraint(
+                fields=["organisation", "week_on"], name="search_one_digest_per_org_week"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,21 +66,28 @@ def search_dir() -> Path:
 def log_change(*, kind: str, object_id: int, published: bool) -> SearchChange:
     """Append one change-log row; call it inside the writing transaction."""
     return SearchChange.objects.create(
-        kind=kind, object_id=object_id, op=SearchOp.UPSERT if published else SearchOp.REMOVE,
+        kind=kind,
+        object_id=object_id,
+        op=SearchOp.UPSERT if published else SearchOp.REMOVE,
     )
 
 
 def log_achievement(achievement: Achievement) -> SearchChange:
-    return log_change(kind=SearchKind.ACHIEVEMENT, object_id=achievement.pk,
-                      published=achievement.status == AchievementStatus.PUBLISHED)
+    return log_change(
+        kind=SearchKind.ACHIEVEMENT,
+        object_id=achievement.pk,
+        published=achievement.status == AchievementStatus.PUBLISHED,
+    )
 
 
 def log_need(need: TechnologyNeed) -> SearchChange:
-    return log_change(kind=SearchKind.NEED, object_id=need.pk,
-                      published=need.status == NeedStatus.PUBLISHED)
+    return log_change(
+        kind=SearchKind.NEED, object_id=need.pk, published=need.status == NeedStatus.PUBLISHED
+    )
 
 
 # --------------------------------------------------------------------------- documents
+
 
 def doc_id(kind: str, pk: int) -> str:
     return f"{'a' if kind == SearchKind.ACHIEVEMENT else 'n'}{pk}"
@@ -109,12 +116,20 @@ def achievement_doc(a: Achievement, fee_models: Iterable[str] = ()) -> Any:
 
     fees = sorted(_FEE_LABELS.get(f, f) for f in fee_models)
     return SearchDoc(
-        id=doc_id(SearchKind.ACHIEVEMENT, a.pk), title=a.title, keywords=list(a.keywords or []),
-        text=a.summary, field=_FIELD_LABELS.get(a.industry_field, a.industry_field),
+        id=doc_id(SearchKind.ACHIEVEMENT, a.pk),
+        title=a.title,
+        keywords=list(a.keywords or []),
+        text=a.summary,
+        field=_FIELD_LABELS.get(a.industry_field, a.industry_field),
         attrs={
-            "kind": "achievement", "industry_field": a.industry_field, "ip_type": a.ip_type,
-            "prefecture": prefecture_name(a.prefecture), "prefecture_code": a.prefecture,
-            "transfer_status": a.transfer_status, "trl": str(a.trl), "owner": str(a.owner_id),
+            "kind": "achievement",
+            "industry_field": a.industry_field,
+            "ip_type": a.ip_type,
+            "prefecture": prefecture_name(a.prefecture),
+            "prefecture_code": a.prefecture,
+            "transfer_status": a.transfer_status,
+            "trl": str(a.trl),
+            "owner": str(a.owner_id),
             "fee_model": "|".join(fees),
         },
     )
@@ -124,12 +139,16 @@ def need_doc(n: TechnologyNeed) -> Any:
     from zhuanhua.engines.search import SearchDoc
 
     return SearchDoc(
-        id=doc_id(SearchKind.NEED, n.pk), title=n.title, keywords=list(n.keywords or []),
+        id=doc_id(SearchKind.NEED, n.pk),
+        title=n.title,
+        keywords=list(n.keywords or []),
         text="\n".join(part for part in (n.description, n.indicators) if part),
         field=_FIELD_LABELS.get(n.industry_field, n.industry_field),
         attrs={
-            "kind": "need", "industry_field": n.industry_field,
-            "prefecture": prefecture_name(n.prefecture), "prefecture_code": n.prefecture,
+            "kind": "need",
+            "industry_field": n.industry_field,
+            "prefecture": prefecture_name(n.prefecture),
+            "prefecture_code": n.prefecture,
             "owner": str(n.owner_id),
             "fee_model": _FEE_LABELS.get(n.fee_model, "") if n.fee_model else "",
         },
@@ -153,8 +172,10 @@ def _published_docs(batch: int = 500) -> Iterator[Any]:
 
 
 def published_count() -> int:
-    return (Achievement.objects.filter(status=AchievementStatus.PUBLISHED).count()
-            + TechnologyNeed.objects.filter(status=NeedStatus.PUBLISHED).count())
+    return (
+        Achievement.objects.filter(status=AchievementStatus.PUBLISHED).count()
+        + TechnologyNeed.objects.filter(status=NeedStatus.PUBLISHED).count()
+    )
 
 
 # --------------------------------------------------------------------------- results
@@ -256,7 +277,9 @@ class SearchService:
             if self._gaps:
                 condition |= Q(id__in=list(self._gaps))
             rows = list(
-                SearchChange.objects.filter(condition).order_by("id").values_list("id", "kind", "object_id")
+                SearchChange.objects.filter(condition)
+                .order_by("id")
+                .values_list("id", "kind", "object_id")
             )
             if not rows and not self._gaps:
                 return 0
@@ -281,8 +304,12 @@ class SearchService:
         touched = 0
         ids = wanted.get(SearchKind.ACHIEVEMENT, set())
         if ids:
-            live = {a.pk: a for a in Achievement.objects.filter(
-                pk__in=ids, status=AchievementStatus.PUBLISHED).defer("search_text")}
+            live = {
+                a.pk: a
+                for a in Achievement.objects.filter(
+                    pk__in=ids, status=AchievementStatus.PUBLISHED
+                ).defer("search_text")
+            }
             fees = _active_fee_models(live)
             for pk in ids:
                 if pk in live:
@@ -292,8 +319,12 @@ class SearchService:
                 touched += 1
         ids = wanted.get(SearchKind.NEED, set())
         if ids:
-            live_needs = {n.pk: n for n in TechnologyNeed.objects.filter(
-                pk__in=ids, status=NeedStatus.PUBLISHED).defer("search_text")}
+            live_needs = {
+                n.pk: n
+                for n in TechnologyNeed.objects.filter(
+                    pk__in=ids, status=NeedStatus.PUBLISHED
+                ).defer("search_text")
+            }
             for pk in ids:
                 if pk in live_needs:
                     index.upsert(need_doc(live_needs[pk]))
@@ -314,7 +345,9 @@ class SearchService:
                 from zhuanhua.engines.search import Matcher
 
                 self._matcher = Matcher.from_index(
-                    index, classifier=self._classifier, train_classifier=self._classifier is None,
+                    index,
+                    classifier=self._classifier,
+                    train_classifier=self._classifier is None,
                 )
                 self._classifier = self._matcher.classifier
             return self._matcher
@@ -322,33 +355,48 @@ class SearchService:
     # ------------------------------------------------------------------ searching
 
     def search(
-        self, kind: str, q: str, filters: Mapping[str, Any] | None = None,
-        limit: int = 20, offset: int = 0,
+        self,
+        kind: str,
+        q: str,
+        filters: Mapping[str, Any] | None = None,
+        limit: int = 20,
+        offset: int = 0,
     ) -> tuple[list[SearchHit], int, list[str]]:
         limit = max(0, min(int(limit), MAX_LIMIT))
         offset = max(0, int(offset))
         index = self.index()
-        result = index.search(q or "", filters=translate_filters(kind, filters),
-                              limit=limit, offset=offset)
+        result = index.search(
+            q or "", filters=translate_filters(kind, filters), limit=limit, offset=offset
+        )
         objects = _objects(kind, [parse_doc_id(h.id)[1] for h in result.hits])
         hits = [
-            SearchHit(kind=kind, object=objects[parse_doc_id(h.id)[1]], snippet=h.snippet,
-                      score=h.score, matched_terms=list(h.matched_terms))
-            for h in result.hits if parse_doc_id(h.id)[1] in objects
+            SearchHit(
+                kind=kind,
+                object=objects[parse_doc_id(h.id)[1]],
+                snippet=h.snippet,
+                score=h.score,
+                matched_terms=list(h.matched_terms),
+            )
+            for h in result.hits
+            if parse_doc_id(h.id)[1] in objects
         ]
         return hits, result.total, list(result.suggestions)
 
-    def match_for_need(self, need: TechnologyNeed, limit: int = 10,
-                       filters: Mapping[str, Any] | None = None) -> list[MatchResult]:
+    def match_for_need(
+        self, need: TechnologyNeed, limit: int = 10, filters: Mapping[str, Any] | None = None
+    ) -> list[MatchResult]:
         matches = self.matcher().achievements_for_need(
-            need_doc(need), limit=limit, filters=_extra(filters))
+            need_doc(need), limit=limit, filters=_extra(filters)
+        )
         return _results(SearchKind.ACHIEVEMENT, matches)
 
-    def match_for_achievement(self, achievement: Achievement, limit: int = 10,
-                              filters: Mapping[str, Any] | None = None) -> list[MatchResult]:
+    def match_for_achievement(
+        self, achievement: Achievement, limit: int = 10, filters: Mapping[str, Any] | None = None
+    ) -> list[MatchResult]:
         fees = _active_fee_models([achievement.pk]).get(achievement.pk, ())
         matches = self.matcher().needs_for_achievement(
-            achievement_doc(achievement, fees), limit=limit, filters=_extra(filters))
+            achievement_doc(achievement, fees), limit=limit, filters=_extra(filters)
+        )
         return _results(SearchKind.NEED, matches)
 
     # ------------------------------------------------------------------ rebuilding
@@ -382,9 +430,13 @@ class SearchService:
             self._matcher = None
             self.last_change_id = position
             self._gaps = {}
-        return {"documents": len(index), "last_change_id": position,
-                "classifier": matcher.classifier is not None,
-                "seconds": round(time.monotonic() - started, 2), "path": str(target)}
+        return {
+            "documents": len(index),
+            "last_change_id": position,
+            "classifier": matcher.classifier is not None,
+            "seconds": round(time.monotonic() - started, 2),
+            "path": str(target),
+        }
 
 
 def _progress(docs: Iterator[Any], total: int, enabled: bool) -> Iterable[Any]:
@@ -416,9 +468,14 @@ def _objects(kind: str, pks: list[int]) -> dict[int, Any]:
 def _results(kind: str, matches: list[Any]) -> list[MatchResult]:
     objects = _objects(kind, [parse_doc_id(m.id)[1] for m in matches])
     return [
-        MatchResult(object=objects[parse_doc_id(m.id)[1]], score=m.score, reasons=list(m.reasons),
-                    snippet=m.hit.snippet)
-        for m in matches if parse_doc_id(m.id)[1] in objects
+        MatchResult(
+            object=objects[parse_doc_id(m.id)[1]],
+            score=m.score,
+            reasons=list(m.reasons),
+            snippet=m.hit.snippet,
+        )
+        for m in matches
+        if parse_doc_id(m.id)[1] in objects
     ]
 
 
@@ -437,14 +494,16 @@ def get_service() -> SearchService:
         return _services[key]
 
 
-def search_achievements(q: str, filters: Mapping[str, Any] | None = None, limit: int = 20,
-                        offset: int = 0) -> tuple[list[SearchHit], int, list[str]]:
+def search_achievements(
+    q: str, filters: Mapping[str, Any] | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[SearchHit], int, list[str]]:
     """(hits with snippet, total, did-you-mean suggestions) over published achievements."""
     return get_service().search(SearchKind.ACHIEVEMENT, q, filters, limit, offset)
 
 
-def search_needs(q: str, filters: Mapping[str, Any] | None = None, limit: int = 20,
-                 offset: int = 0) -> tuple[list[SearchHit], int, list[str]]:
+def search_needs(
+    q: str, filters: Mapping[str, Any] | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[SearchHit], int, list[str]]:
     return get_service().search(SearchKind.NEED, q, filters, limit, offset)
 
 

@@ -18,8 +18,10 @@ def search(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     q = (data.get("q") or "").strip()[:500]
     kind = data.get("kind") or ""
-    filters = {"prefecture": data.get("prefecture") or "",
-               "industry_field": data.get("industry_field") or ""}
+    filters = {
+        "prefecture": data.get("prefecture") or "",
+        "industry_field": data.get("industry_field") or "",
+    }
     page = max(1, data.get("page") or 1)
     offset = (page - 1) * PAGE_SIZE
     sections = []
@@ -27,8 +29,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if q:
         if kind in ("", "achievement"):
             hits, total, sugg = search_achievements(q, filters, PAGE_SIZE, offset)
-            sections.append({"kind": "achievement", "label": "科技成果", "hits": hits,
-                             "total": total})
+            sections.append(
+                {"kind": "achievement", "label": "科技成果", "hits": hits, "total": total}
+            )
             suggestions += sugg
         if kind in ("", "need"):
             hits, total, sugg = search_needs(q, filters, PAGE_SIZE, offset)
@@ -38,16 +41,27 @@ def search(request: HttpRequest) -> HttpResponse:
     more = any(s["total"] > offset + PAGE_SIZE for s in sections)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "search/search.html", {
-        "form": form, "q": q, "sections": sections, "empty": empty,
-        "suggestions": suggestions[:3] if empty else [], "page": page, "more": more,
-        "params": params.urlencode(),
-    })
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "q": q,
+            "sections": sections,
+            "empty": empty,
+            "suggestions": suggestions[:3] if empty else [],
+            "page": page,
+            "more": more,
+            "params": params.urlencode(),
+        },
+    )
 
 
 def achievement_needs(request: HttpRequest, pk: int) -> HttpResponse:
-    achievement = get_object_or_404(achievement_visible_to(request.user).select_related("owner"),
-                                    pk=pk)
+    achievement = get_object_or_404(
+        achievement_visible_to(request.user).select_related("owner"), pk=pk
+    )
     matches = match_for_achievement(achievement, MATCH_LIMIT)
-    return render(request, "search/achievement_needs.html",
-                  {"achievement": achievement, "matches": matches})
+    return render(
+        request, "search/achievement_needs.html", {"achievement": achievement, "matches": matches}
+    )

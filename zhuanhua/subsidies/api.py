@@ -87,18 +87,35 @@ class ApplicationOut(Schema):
 
 def _measure_out(m: Any, areas: dict[str, str]) -> dict[str, Any]:
     return {
-        "local": m.code in areas, "area": areas.get(m.code),
+        "local": m.code in areas,
+        "area": areas.get(m.code),
         "region": sorted(m.region) if m.region else None,
-        "effective_from": m.effective_from, "effective_to": m.effective_to,
-        "code": m.code, "measure": m.measure, "title": m.title, "source_text": m.source_text,
+        "effective_from": m.effective_from,
+        "effective_to": m.effective_to,
+        "code": m.code,
+        "measure": m.measure,
+        "title": m.title,
+        "source_text": m.source_text,
         "applicant_types": sorted(m.applicant_types) if m.applicant_types else None,
-        "base": m.base, "rate": str(m.rate) if m.rate is not None else None,
-        "item_cap": money_str(m.item_cap), "fixed_amount": money_str(m.fixed_amount),
+        "base": m.base,
+        "rate": str(m.rate) if m.rate is not None else None,
+        "item_cap": money_str(m.item_cap),
+        "fixed_amount": money_str(m.fixed_amount),
         "item_cap_by_level": {k: money_str(v) for k, v in m.item_cap_by_level.items()}
-        if m.item_cap_by_level else None,
-        "scopes": [{"kind": s.kind, "keys": list(s.keys), "amount": money_str(s.amount),
-                    "pool": s.pool, "label": s.label} for s in m.scopes],
-        "case_by_case": m.case_by_case, "budget_per_year": money_str(m.budget_per_year),
+        if m.item_cap_by_level
+        else None,
+        "scopes": [
+            {
+                "kind": s.kind,
+                "keys": list(s.keys),
+                "amount": money_str(s.amount),
+                "pool": s.pool,
+                "label": s.label,
+            }
+            for s in m.scopes
+        ],
+        "case_by_case": m.case_by_case,
+        "budget_per_year": money_str(m.budget_per_year),
         "fields": selectors.measure_fields(m),
     }
 
@@ -107,8 +124,11 @@ def _measure_out(m: Any, areas: dict[str, str]) -> dict[str, Any]:
 def list_measures(request: HttpRequest) -> dict[str, Any]:
     cat = selectors.catalogue()
     areas = selectors.local_areas()
-    return {"version": cat.version, "source": cat.source,
-            "measures": [_measure_out(m, areas) for m in cat.measures.values()]}
+    return {
+        "version": cat.version,
+        "source": cat.source,
+        "measures": [_measure_out(m, areas) for m in cat.measures.values()],
+    }
 
 
 @router.post("/whatif", response=WhatIfOut)
@@ -122,19 +142,28 @@ def whatif(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
     region = (payload.applicant_region or "") if org is None else None
     try:
         cleaned = services.clean_claim_data(payload.measure, data)
-        result = services.compute(org=org, measure=payload.measure, data=cleaned,
-                                  today=timezone.localdate(),
-                                  applicant_type=None if org is not None
-                                  else (payload.applicant_type or "other"), region=region)
+        result = services.compute(
+            org=org,
+            measure=payload.measure,
+            data=cleaned,
+            today=timezone.localdate(),
+            applicant_type=None if org is not None else (payload.applicant_type or "other"),
+            region=region,
+        )
     except ValidationError as exc:
         raise HttpError(422, "；".join(exc.messages)) from None
     if region is None:
         region = selectors.applicant_region(org, payload.measure)
-    return {"measure": payload.measure, "eligible": result.eligible,
-            "reasons": list(result.reasons), "entitlement": money_str(result.entitlement),
-            "granted": money_str(result.granted), "binding": list(result.binding),
-            "explanation": selectors.explanation_of(result, region),
-            "prior_grants": len(selectors.prior_grants_of(org))}
+    return {
+        "measure": payload.measure,
+        "eligible": result.eligible,
+        "reasons": list(result.reasons),
+        "entitlement": money_str(result.entitlement),
+        "granted": money_str(result.granted),
+        "binding": list(result.binding),
+        "explanation": selectors.explanation_of(result, region),
+        "prior_grants": len(selectors.prior_grants_of(org)),
+    }
 
 
 @router.get("/applications/{pk}", response=ApplicationOut, auth=django_auth)

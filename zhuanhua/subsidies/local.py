@@ -47,6 +47,7 @@ REGION_SENTENCE_START = "本措施仅适用于地区 "  # the engine's sentence 
 
 # --------------------------------------------------------------------------- rows → entries
 
+
 def park_region(park_id: int) -> str:
     return f"{PARK_REGION_PREFIX}{park_id}"
 
@@ -66,8 +67,11 @@ def catalogue_entry(lm: LocalMeasure, code: str | None = None) -> dict[str, Any]
 
     scopes = []
     for i, scope in enumerate(lm.scopes or []):
-        entry = {"kind": scope["kind"], "keys": list(scope.get("keys") or ["applicant"]),
-                 "pool": f"{code}-{i + 1}-{scope['kind']}"}
+        entry = {
+            "kind": scope["kind"],
+            "keys": list(scope.get("keys") or ["applicant"]),
+            "pool": f"{code}-{i + 1}-{scope['kind']}",
+        }
         if scope.get("amount") not in (None, ""):
             entry["amount"] = str(scope["amount"])
         scopes.append(entry)
@@ -79,15 +83,18 @@ def catalogue_entry(lm: LocalMeasure, code: str | None = None) -> dict[str, Any]
         "applicant_types": list(lm.applicant_types) or None,
         "base": (lm.base or None) if rated else None,
         "rate": str(lm.rate) if rated and lm.rate is not None else None,
-        "item_cap": money(lm.item_cap_amount) if kind in (AmountKind.RATED, AmountKind.CAP)
+        "item_cap": money(lm.item_cap_amount)
+        if kind in (AmountKind.RATED, AmountKind.CAP)
         else None,
         "item_cap_by_level": dict(lm.level_caps) if kind == AmountKind.BY_LEVEL else None,
         "fixed_amount": money(lm.fixed_amount) if kind == AmountKind.FIXED else None,
         "scopes": scopes,
         "conditions": {
-            "registered": lm.registered, "not_related_party": lm.not_related_party,
+            "registered": lm.registered,
+            "not_related_party": lm.not_related_party,
             "holding_period_years": lm.holding_period_years,
-            "loss_confirmed": lm.loss_confirmed, "level": kind == AmountKind.BY_LEVEL,
+            "loss_confirmed": lm.loss_confirmed,
+            "level": kind == AmountKind.BY_LEVEL,
         },
         "case_by_case": kind == AmountKind.CASE_BY_CASE,
         "effective_from": lm.effective_from_on.isoformat() if lm.effective_from_on else None,
@@ -117,8 +124,9 @@ def forget() -> None:
 
 
 def _key(base: Catalogue) -> tuple[Any, ...]:
-    agg = LocalMeasure.objects.aggregate(n=Count("id"), top=Max("id"), rev=Sum("revision"),
-                                         last=Max("updated_at"))
+    agg = LocalMeasure.objects.aggregate(
+        n=Count("id"), top=Max("id"), rev=Sum("revision"), last=Max("updated_at")
+    )
     return (id(base), agg["n"], agg["top"], agg["rev"], agg["last"])
 
 
@@ -134,14 +142,20 @@ def merged_catalogue() -> Catalogue:
             measures[lm.code] = parse_local(lm)
         except CatalogueError:  # the service validates every save; never break the catalogue
             log.exception("local measure %s is malformed and left out of the catalogue", lm.code)
-    merged = Catalogue(version=base.version, effective_from=base.effective_from,
-                       source=base.source, measures=measures, path=base.path)
+    merged = Catalogue(
+        version=base.version,
+        effective_from=base.effective_from,
+        source=base.source,
+        measures=measures,
+        path=base.path,
+    )
     with _lock:
         _cache.update(key=key, catalogue=merged)
     return merged
 
 
 # --------------------------------------------------------------------------- areas
+
 
 def area_label(lm: LocalMeasure) -> str:
     """昆明市 / 昆明市 · 昆明高新技术产业开发区管理委员会."""
@@ -155,12 +169,17 @@ def applicant_region(org: Any, measure: Measure | None) -> str:
     the first four digits of its prefecture."""
     if org is None or getattr(org, "pk", None) is None:
         return ""
-    parks = [r for r in (measure.region or ()) if r.startswith(PARK_REGION_PREFIX)] \
-        if measure is not None else []
+    parks = (
+        [r for r in (measure.region or ()) if r.startswith(PARK_REGION_PREFIX)]
+        if measure is not None
+        else []
+    )
     for region in parks:
-        park_id = int(region[len(PARK_REGION_PREFIX):])
-        if org.pk == park_id or ParkResident.objects.filter(
-                park_id=park_id, organisation_id=org.pk).exists():
+        park_id = int(region[len(PARK_REGION_PREFIX) :])
+        if (
+            org.pk == park_id
+            or ParkResident.objects.filter(park_id=park_id, organisation_id=org.pk).exists()
+        ):
             return region
     return (getattr(org, "prefecture", "") or "")[:4]
 
@@ -186,8 +205,9 @@ def explanation_of(result: Result, region: str) -> list[str]:
     if lm is None:
         return lines
     if lm.park_id:
-        where = ("未登记为该园区入驻单位"
-                 + (f"（所在州（市）为{prefecture_name(region + '00')}）" if region else ""))
+        where = "未登记为该园区入驻单位" + (
+            f"（所在州（市）为{prefecture_name(region + '00')}）" if region else ""
+        )
     else:
         where = region_label(region)
     sentence = f"本措施仅适用于{area_label(lm)}的申请主体，申请主体{where}。"
@@ -195,6 +215,7 @@ def explanation_of(result: Result, region: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the catalogue page
+
 
 @dataclass(frozen=True)
 class LocalRow:
@@ -227,8 +248,12 @@ def region_choices(measure: Measure) -> list[tuple[str, str]]:
     out = []
     for region in sorted(measure.region or ()):
         if region.startswith(PARK_REGION_PREFIX):
-            name = Organisation.objects.filter(pk=int(region[1:])).values_list(
-                "name", flat=True).first() or "园区"
+            name = (
+                Organisation.objects.filter(pk=int(region[1:]))
+                .values_list("name", flat=True)
+                .first()
+                or "园区"
+            )
             out.append((region, f"{name}入驻单位"))
         else:
             out.append((region, prefecture_name(region + "00")))

@@ -28,14 +28,19 @@ class SubsidyApplication(models.Model):
     """One claim of an organisation under one measure of the catalogue."""
 
     applicant = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="subsidy_applications",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
         verbose_name="申请单位",
     )
     measure = models.CharField("措施编号", max_length=16)
     catalogue_version = models.CharField("政策目录版本", max_length=32)
     applicant_type = models.CharField("申请主体类型", max_length=32)
     status = models.CharField(
-        "状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+        "状态",
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
     )
     claim_on = models.DateField("申请日期")  # the engine's `date`: order and year of annual caps
     base_amount = models.DecimalField("计算基数（元）", null=True, blank=True, **MONEY)
@@ -60,12 +65,19 @@ class SubsidyApplication(models.Model):
     approved_amount = models.DecimalField("批准金额（元）", null=True, blank=True, **MONEY)
     decision_reason = models.TextField("审核意见", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="审核人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="经办人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -94,15 +106,19 @@ class SubsidyEvidence(models.Model):
     application = models.ForeignKey(
         SubsidyApplication, on_delete=models.CASCADE, related_name="evidence"
     )
-    kind = models.CharField("材料类型", max_length=16, choices=EvidenceKind.choices,
-                            default=EvidenceKind.OTHER)
+    kind = models.CharField(
+        "材料类型", max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER
+    )
     file = models.FileField("文件", upload_to=evidence_path)
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -126,7 +142,10 @@ class SettlementBatch(models.Model):
     total_amount = models.DecimalField("合计金额（元）", **MONEY)
     grant_count = models.PositiveIntegerField("笔数")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     paid_at = models.DateTimeField("拨付完成时间", null=True, blank=True)
@@ -147,7 +166,9 @@ class Grant(models.Model):
         SubsidyApplication, on_delete=models.PROTECT, related_name="grant"
     )
     applicant = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="subsidy_grants",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="subsidy_grants",
         verbose_name="受补助单位",
     )
     measure = models.CharField("措施编号", max_length=16)
@@ -160,7 +181,11 @@ class Grant(models.Model):
         "状态", max_length=16, choices=GrantStatus.choices, default=GrantStatus.COMMITTED
     )
     batch = models.ForeignKey(
-        SettlementBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="grants",
+        SettlementBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grants",
         verbose_name="结算批次",
     )
     paid_on = models.DateField("拨付日期", null=True, blank=True)
@@ -194,8 +219,12 @@ class LocalMeasure(models.Model):
     source_text = models.TextField("政策条文")
     prefecture = models.CharField("适用州（市）", max_length=6, choices=PREFECTURE_CHOICES)
     park = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="local_measures", verbose_name="适用园区",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_measures",
+        verbose_name="适用园区",
     )  # None: the whole prefecture
     applicant_types = models.JSONField("申请主体类型", default=list, blank=True)  # []: any
     amount_kind = models.CharField("计算方式", max_length=16, choices=AmountKind.choices)
@@ -207,20 +236,27 @@ class LocalMeasure(models.Model):
     scopes = models.JSONField("限额范围", default=list, blank=True)  # [{kind, keys, amount}]
     registered = models.BooleanField("须技术合同认定登记", default=False)
     not_related_party = models.BooleanField("关联技术交易除外", default=False)
-    holding_period_years = models.PositiveSmallIntegerField("实缴投资须满（年）", null=True,
-                                                            blank=True)
+    holding_period_years = models.PositiveSmallIntegerField(
+        "实缴投资须满（年）", null=True, blank=True
+    )
     loss_confirmed = models.BooleanField("须投资损失已确认", default=False)
     effective_from_on = models.DateField("生效日期")
     effective_to_on = models.DateField("失效日期", null=True, blank=True)  # None: open-ended
     budget_per_year_amount = models.DecimalField("年度预算（元）", null=True, blank=True, **MONEY)
     revision = models.PositiveIntegerField("修订次数", default=1)  # keys the catalogue cache
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="创建人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="最后修改人",
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -233,7 +269,8 @@ class LocalMeasure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(effective_to_on__isnull=True)
                 | models.Q(effective_to_on__gte=models.F("effective_from_on")),
-                name="subsidies_local_measure_dates_in_order"),
+                name="subsidies_local_measure_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,15 +282,22 @@ class ParkResident(models.Model):
     local measures."""
 
     park = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="park_residents",
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="park_residents",
         verbose_name="园区",
     )
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="parks",
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="parks",
         verbose_name="入驻单位",
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="登记人",
     )
     added_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -263,7 +307,9 @@ class ParkResident(models.Model):
         verbose_name_plural = "园区入驻单位"
         ordering = ["park", "organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["park", "organisation"], name="subsidies_resident_once"),
+            models.UniqueConstraint(
+                fields=["park", "organisation"], name="subsidies_resident_once"
+            ),
         ]
 
     def __str__(self) -> str:

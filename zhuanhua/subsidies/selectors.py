@@ -59,6 +59,7 @@ def measure_or_none(code: str) -> Measure | None:
 
 # ------------------------------------------------------------------------- what a measure needs
 
+
 def measure_fields(m: Measure) -> list[str]:
     """The claim fields a measure uses, derived from its catalogue entry (in form order)."""
     fields: list[str] = []
@@ -109,7 +110,7 @@ def catalogue_rows(measures: Any = None) -> list[MeasureRow]:
     from zhuanhua.subsidies.choices import APPLICANT_TYPE_LABELS, StandardLevel
 
     rows = []
-    for m in (provincial_catalogue().measures.values() if measures is None else measures):
+    for m in provincial_catalogue().measures.values() if measures is None else measures:
         scopes = []
         for s in m.scopes:
             text = f"{SCOPE_KIND_LABELS.get(s.kind, s.kind)}：{s.label}"
@@ -131,22 +132,33 @@ def catalogue_rows(measures: Any = None) -> list[MeasureRow]:
         if m.case_by_case:
             conditions.append("一事一议，由人工决定")
         cap = m.item_cap if m.item_cap is not None else m.fixed_amount
-        rows.append(MeasureRow(
-            m=m,
-            rate_pct=(format((m.rate * 100).normalize(), "f") + "%") if m.rate is not None else "",
-            item_cap=(f"{cap:,.2f}" + (" 元（定额）" if m.fixed_amount is not None else " 元"))
-            if cap is not None else "",
-            caps_by_level=[(StandardLevel(k).label, f"{v:,.2f}")
-                           for k, v in (m.item_cap_by_level or {}).items()],
-            scopes=scopes,
-            conditions=conditions,
-            applicant_types="、".join(APPLICANT_TYPE_LABELS.get(t, t) for t in sorted(m.applicant_types))
-            if m.applicant_types else "不限",
-        ))
+        rows.append(
+            MeasureRow(
+                m=m,
+                rate_pct=(format((m.rate * 100).normalize(), "f") + "%")
+                if m.rate is not None
+                else "",
+                item_cap=(f"{cap:,.2f}" + (" 元（定额）" if m.fixed_amount is not None else " 元"))
+                if cap is not None
+                else "",
+                caps_by_level=[
+                    (StandardLevel(k).label, f"{v:,.2f}")
+                    for k, v in (m.item_cap_by_level or {}).items()
+                ],
+                scopes=scopes,
+                conditions=conditions,
+                applicant_types="、".join(
+                    APPLICANT_TYPE_LABELS.get(t, t) for t in sorted(m.applicant_types)
+                )
+                if m.applicant_types
+                else "不限",
+            )
+        )
     return rows
 
 
 # ------------------------------------------------------------------------- claims and grants
+
 
 def applicant_type_of(org: Any) -> str:
     return APPLICANT_TYPE_OF_ORG.get(getattr(org, "org_type", ""), "other")
@@ -158,21 +170,36 @@ def prior_grants_of(org: Any) -> list[dict[str, Any]]:
     if org is None or getattr(org, "pk", None) is None:
         return []
     return [
-        {"measure": g.measure, "applicant": str(org.pk), "counterparty": g.counterparty,
-         "subject": g.subject, "date": g.granted_on.isoformat(), "amount": money_str(g.amount)}
+        {
+            "measure": g.measure,
+            "applicant": str(org.pk),
+            "counterparty": g.counterparty,
+            "subject": g.subject,
+            "date": g.granted_on.isoformat(),
+            "amount": money_str(g.amount),
+        }
         for g in Grant.objects.filter(applicant_id=org.pk).only(
-            "measure", "counterparty", "subject", "granted_on", "amount")
+            "measure", "counterparty", "subject", "granted_on", "amount"
+        )
     ]
 
 
 def build_claim(
-    *, measure: str, applicant_key: str, applicant_type: str, claim_on: dt.date,
-    data: dict[str, Any], region: str = "",
+    *,
+    measure: str,
+    applicant_key: str,
+    applicant_type: str,
+    claim_on: dt.date,
+    data: dict[str, Any],
+    region: str = "",
 ) -> dict[str, Any]:
     """The engine's claim from the fields a form or an application holds."""
     claim: dict[str, Any] = {
-        "id": "claim", "measure": measure, "applicant": applicant_key,
-        "applicant_type": applicant_type, "date": claim_on.isoformat(),
+        "id": "claim",
+        "measure": measure,
+        "applicant": applicant_key,
+        "applicant_type": applicant_type,
+        "date": claim_on.isoformat(),
         "registered": bool(data.get("registered")),
         "related_party": bool(data.get("related_party")),
         "loss_confirmed": bool(data.get("loss_confirmed")),
@@ -197,10 +224,15 @@ def evaluate_one(claim: dict[str, Any], prior_grants: list[dict[str, Any]]) -> R
 
 def application_data(app: SubsidyApplication) -> dict[str, Any]:
     return {
-        "base_amount": app.base_amount, "requested_amount": app.requested_amount,
-        "counterparty": app.counterparty, "subject": app.subject, "level": app.level,
-        "registered": app.registered, "related_party": app.related_party,
-        "paid_in_on": app.paid_in_on, "loss_confirmed": app.loss_confirmed,
+        "base_amount": app.base_amount,
+        "requested_amount": app.requested_amount,
+        "counterparty": app.counterparty,
+        "subject": app.subject,
+        "level": app.level,
+        "registered": app.registered,
+        "related_party": app.related_party,
+        "paid_in_on": app.paid_in_on,
+        "loss_confirmed": app.loss_confirmed,
     }
 
 
@@ -245,8 +277,15 @@ def local_rows(user: Any = None, today: dt.date | None = None) -> list[Any]:
         applies = None
         if org is not None:
             applies = applicant_region(org, m) in (m.region or ())
-        out.append(LocalRow(lm=lm, row=catalogue_rows([m])[0], area=area_label(lm),
-                            state=state_on(lm, today), applies_to_user=applies))
+        out.append(
+            LocalRow(
+                lm=lm,
+                row=catalogue_rows([m])[0],
+                area=area_label(lm),
+                state=state_on(lm, today),
+                applies_to_user=applies,
+            )
+        )
     return out
 
 
@@ -254,8 +293,11 @@ def evaluate_application(app: SubsidyApplication) -> Result:
     """The engine's amount for an application now, against every grant of its applicant."""
     org = app.applicant
     claim = build_claim(
-        measure=app.measure, applicant_key=str(org.pk), applicant_type=app.applicant_type,
-        claim_on=app.claim_on, data=application_data(app),
+        measure=app.measure,
+        applicant_key=str(org.pk),
+        applicant_type=app.applicant_type,
+        claim_on=app.claim_on,
+        data=application_data(app),
         region=applicant_region(org, app.measure),
     )
     return evaluate_one(claim, prior_grants_of(org))
@@ -285,12 +327,14 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
     for reg in registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
         licence = reg.licence
         title = getattr(getattr(licence, "achievement", None), "title", "")
-        rows.append({
-            "ref": reg.registration_number,
-            "label": f"{reg.registration_number} {title}".strip(),
-            "received_amount": reg.received_amount,
-            "registered": True,
-        })
+        rows.append(
+            {
+                "ref": reg.registration_number,
+                "label": f"{reg.registration_number} {title}".strip(),
+                "received_amount": reg.received_amount,
+                "registered": True,
+            }
+        )
     return rows
 
 
@@ -313,13 +357,20 @@ def known_service_revenues(org: Any, today: dt.date | None = None) -> list[dict[
     year = (today or timezone.localdate()).year
     rows = []
     for provider in ServiceProvider.objects.filter(
-            organisation_id=org.pk, kind__in=REVENUE_KINDS).order_by("name", "id")[:50]:
+        organisation_id=org.pk, kind__in=REVENUE_KINDS
+    ).order_by("name", "id")[:50]:
         for y in (year - 1, year):
             amount = provider_yearly_revenue(provider, y)
             if amount > 0:
-                rows.append({"ref": f"{provider.pk}:{y}", "revenue_amount": amount,
-                             "label": f"{provider.name} · {y} 年（{amount:,.2f} 元）",
-                             "subject": provider.name, "year": y})
+                rows.append(
+                    {
+                        "ref": f"{provider.pk}:{y}",
+                        "revenue_amount": amount,
+                        "label": f"{provider.name} · {y} 年（{amount:,.2f} 元）",
+                        "subject": provider.name,
+                        "year": y,
+                    }
+                )
     return rows
 
 
@@ -337,6 +388,7 @@ def credit_active(org: Any) -> bool:
 
 # ------------------------------------------------------------------------- roles and visibility
 
+
 def _roles(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
@@ -345,8 +397,12 @@ def _roles(user: Any) -> set[str]:
 
 def can_apply(user: Any) -> bool:
     org = getattr(user, "organisation", None)
-    return bool(_roles(user) & {str(r) for r in APPLICANT_ROLES}) and org is not None \
-        and org.org_type != "department" and org.is_approved
+    return (
+        bool(_roles(user) & {str(r) for r in APPLICANT_ROLES})
+        and org is not None
+        and org.org_type != "department"
+        and org.is_approved
+    )
 
 
 def is_reviewer(user: Any) -> bool:
@@ -373,6 +429,7 @@ def grants_of(org: Any) -> QuerySet[Grant]:
 
 # ------------------------------------------------------------------------- budget
 
+
 @dataclass(frozen=True)
 class BudgetRow:
     code: str
@@ -394,8 +451,11 @@ def budget_rows(year: int) -> list[BudgetRow]:
     grants), paid, and remaining = budget − committed."""
     sums = {
         row["measure"]: row
-        for row in Grant.objects.filter(approved_on__year=year).values("measure").annotate(
-            committed=Sum("amount"), count=Count("id"),
+        for row in Grant.objects.filter(approved_on__year=year)
+        .values("measure")
+        .annotate(
+            committed=Sum("amount"),
+            count=Count("id"),
             paid=Sum("amount", filter=Q(status=GrantStatus.PAID)),
         )
     }
@@ -403,16 +463,30 @@ def budget_rows(year: int) -> list[BudgetRow]:
     for m in catalogue().measures.values():
         s = sums.get(m.code, {})
         committed = s.get("committed") or ZERO
-        rows.append(BudgetRow(
-            code=m.code, title=m.title, budget_amount=m.budget_per_year,
-            committed_amount=committed, paid_amount=s.get("paid") or ZERO,
-            remaining_amount=(m.budget_per_year - committed) if m.budget_per_year is not None
-            else None,
-            grant_count=s.get("count") or 0,
-        ))
+        rows.append(
+            BudgetRow(
+                code=m.code,
+                title=m.title,
+                budget_amount=m.budget_per_year,
+                committed_amount=committed,
+                paid_amount=s.get("paid") or ZERO,
+                remaining_amount=(m.budget_per_year - committed)
+                if m.budget_per_year is not None
+                else None,
+                grant_count=s.get("count") or 0,
+            )
+        )
     for code, s in sums.items():  # grants of a measure no longer in the catalogue
         if code not in catalogue().measures:
-            rows.append(BudgetRow(code=code, title="（已不在目录中）", budget_amount=None,
-                                  committed_amount=s["committed"], paid_amount=s["paid"] or ZERO,
-                                  remaining_amount=None, grant_count=s["count"]))
+            rows.append(
+                BudgetRow(
+                    code=code,
+                    title="（已不在目录中）",
+                    budget_amount=None,
+                    committed_amount=s["committed"],
+                    paid_amount=s["paid"] or ZERO,
+                    remaining_amount=None,
+                    grant_count=s["count"],
+                )
+            )
     return rows

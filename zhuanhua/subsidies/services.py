@@ -63,16 +63,34 @@ ERR_BATCH_PAID = "该批次已全部拨付"
 
 REASON_MAX = 1000
 DESCRIPTION_MAX = 5000
-XLSX_ONLY = {".xlsx": {"application/zip",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}
+XLSX_ONLY = {
+    ".xlsx": {
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+}
 
 # Fields an application must carry when its measure uses them.
 REQUIRED_WHEN_USED = ("counterparty", "subject", "level", "base_amount", "paid_in_on")
-CLAIM_FIELDS = ("base_amount", "requested_amount", "counterparty", "subject", "level",
-                "registered", "related_party", "paid_in_on", "loss_confirmed")
-ENGINE_FIELD = {"base": "base_amount", "requested": "requested_amount",
-                "paid_in_date": "paid_in_on", "counterparty": "counterparty",
-                "subject": "subject", "level": "level"}
+CLAIM_FIELDS = (
+    "base_amount",
+    "requested_amount",
+    "counterparty",
+    "subject",
+    "level",
+    "registered",
+    "related_party",
+    "paid_in_on",
+    "loss_confirmed",
+)
+ENGINE_FIELD = {
+    "base": "base_amount",
+    "requested": "requested_amount",
+    "paid_in_date": "paid_in_on",
+    "counterparty": "counterparty",
+    "subject": "subject",
+    "level": "level",
+}
 
 
 def _bad_transition(app: SubsidyApplication) -> ValidationError:
@@ -81,10 +99,13 @@ def _bad_transition(app: SubsidyApplication) -> ValidationError:
 
 def application_state(app: SubsidyApplication) -> dict[str, Any]:
     return {
-        "measure": app.measure, "status": app.status, "applicant": app.applicant_id,
+        "measure": app.measure,
+        "status": app.status,
+        "applicant": app.applicant_id,
         "claim_on": app.claim_on,
         **{f: getattr(app, f) for f in CLAIM_FIELDS},
-        "engine_amount": app.engine_amount, "approved_amount": app.approved_amount,
+        "engine_amount": app.engine_amount,
+        "approved_amount": app.approved_amount,
         "decision_reason": app.decision_reason,
     }
 
@@ -97,6 +118,7 @@ def _text(value: Any, limit: int) -> str:
 
 
 # --------------------------------------------------------------------------- claims
+
 
 def clean_claim_data(measure_code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Keep only the fields the measure uses; check the ones it needs are there."""
@@ -122,8 +144,13 @@ def clean_claim_data(measure_code: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def compute(
-    *, org: Any, measure: str, data: dict[str, Any], today: dt.date,
-    applicant_type: str | None = None, region: str | None = None,
+    *,
+    org: Any,
+    measure: str,
+    data: dict[str, Any],
+    today: dt.date,
+    applicant_type: str | None = None,
+    region: str | None = None,
 ) -> Any:
     """The engine's result for the claim an organisation (or an anonymous visitor, org None,
     with an applicant_type and, for a local measure, a region) would make today, against the
@@ -131,9 +158,12 @@ def compute(
     if region is None:
         region = selectors.applicant_region(org, measure)
     claim = selectors.build_claim(
-        measure=measure, applicant_key=str(org.pk) if org is not None else "visitor",
-        applicant_type=applicant_type or selectors.applicant_type_of(org), claim_on=today,
-        data=data, region=region,
+        measure=measure,
+        applicant_key=str(org.pk) if org is not None else "visitor",
+        applicant_type=applicant_type or selectors.applicant_type_of(org),
+        claim_on=today,
+        data=data,
+        region=region,
     )
     try:
         return selectors.evaluate_one(claim, selectors.prior_grants_of(org))
@@ -145,8 +175,15 @@ def compute(
 def _check_eligible(result: Any) -> None:
     reasons = [r for r in result.reasons if r != "case_by_case"]
     if not result.eligible or reasons:
-        raise ValidationError({"__all__": [ERR_INELIGIBLE.format(
-            reasons="；".join(REASON_LABELS.get(r, r) for r in reasons))]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    ERR_INELIGIBLE.format(
+                        reasons="；".join(REASON_LABELS.get(r, r) for r in reasons)
+                    )
+                ]
+            }
+        )
     if "case_by_case" not in result.reasons and result.granted <= 0:
         raise ValidationError({"__all__": [ERR_NOTHING_LEFT]})
 
@@ -161,18 +198,27 @@ def _check_uploads(uploads: list[tuple[str, UploadedFile]]) -> list[str]:
     return shas
 
 
-def _store_evidence(user: Any, app: SubsidyApplication, uploads: list[tuple[str, UploadedFile]],
-                    shas: list[str]) -> None:
+def _store_evidence(
+    user: Any, app: SubsidyApplication, uploads: list[tuple[str, UploadedFile]], shas: list[str]
+) -> None:
     for (kind, upload), sha in zip(uploads, shas, strict=True):
         ev = SubsidyEvidence(
-            application=app, kind=kind if kind in EvidenceKind.values else EvidenceKind.OTHER,
-            original_name=(upload.name or "file")[:200], size=upload.size or 0,
-            content_type=getattr(upload, "content_type", "") or "", sha256=sha, uploaded_by=user,
+            application=app,
+            kind=kind if kind in EvidenceKind.values else EvidenceKind.OTHER,
+            original_name=(upload.name or "file")[:200],
+            size=upload.size or 0,
+            content_type=getattr(upload, "content_type", "") or "",
+            sha256=sha,
+            uploaded_by=user,
         )
         ev.file.save(upload.name or "file", upload, save=False)
         ev.save()
-        audit_record(actor=user, obj=ev, action="subsidy_evidence.upload",
-                     after={"application": app.pk, "name": ev.original_name, "sha256": sha})
+        audit_record(
+            actor=user,
+            obj=ev,
+            action="subsidy_evidence.upload",
+            after={"application": app.pk, "name": ev.original_name, "sha256": sha},
+        )
 
 
 def _apply_result(app: SubsidyApplication, result: Any) -> None:
@@ -181,14 +227,19 @@ def _apply_result(app: SubsidyApplication, result: Any) -> None:
     app.engine_binding = list(result.binding)
     app.engine_reasons = list(result.reasons)
     app.engine_explanation = selectors.explanation_of(
-        result, selectors.applicant_region(app.applicant, app.measure))
+        result, selectors.applicant_region(app.applicant, app.measure)
+    )
     app.case_by_case = "case_by_case" in result.reasons
     app.catalogue_version = selectors.catalogue().version
 
 
 def application_submit(
-    *, user: Any, measure: str, data: dict[str, Any],
-    uploads: list[tuple[str, UploadedFile]] | None = None, today: dt.date | None = None,
+    *,
+    user: Any,
+    measure: str,
+    data: dict[str, Any],
+    uploads: list[tuple[str, UploadedFile]] | None = None,
+    today: dt.date | None = None,
 ) -> SubsidyApplication:
     """An organisation applies under a measure. Refused while the applicant has an active
     credit event, when the engine finds it ineligible, or when nothing is left under the caps."""
@@ -213,24 +264,36 @@ def application_submit(
     _check_eligible(result)
     with transaction.atomic():
         app = SubsidyApplication(
-            applicant=org, measure=measure, applicant_type=selectors.applicant_type_of(org),
-            claim_on=today, description=description,
+            applicant=org,
+            measure=measure,
+            applicant_type=selectors.applicant_type_of(org),
+            claim_on=today,
+            description=description,
             contract_ref=str(data.get("contract_ref") or "").strip()[:100],
-            submitted_by=user, submitted_at=timezone.now(), **claim_data,
+            submitted_by=user,
+            submitted_at=timezone.now(),
+            **claim_data,
         )
         _apply_result(app, result)
         app.save()
-        audit_record(actor=user, obj=app, action="subsidy_application.submit",
-                     after=application_state(app),
-                     detail={"engine_amount": money_str(result.granted),
-                             "binding": list(result.binding)})
+        audit_record(
+            actor=user,
+            obj=app,
+            action="subsidy_application.submit",
+            after=application_state(app),
+            detail={"engine_amount": money_str(result.granted), "binding": list(result.binding)},
+        )
         _store_evidence(user, app, uploads, shas)
     return app
 
 
 def application_resubmit(
-    *, user: Any, application: SubsidyApplication, data: dict[str, Any],
-    uploads: list[tuple[str, UploadedFile]] | None = None, today: dt.date | None = None,
+    *,
+    user: Any,
+    application: SubsidyApplication,
+    data: dict[str, Any],
+    uploads: list[tuple[str, UploadedFile]] | None = None,
+    today: dt.date | None = None,
 ) -> SubsidyApplication:
     """The applicant answers a return: corrects the claim, adds material, submits again."""
     if not selectors.can_apply(user):
@@ -264,13 +327,19 @@ def application_resubmit(
         locked.submitted_at = timezone.now()
         _apply_result(locked, result)
         locked.save()
-        audit_record(actor=user, obj=locked, action="subsidy_application.resubmit",
-                     before=before, after=application_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_application.resubmit",
+            before=before,
+            after=application_state(locked),
+        )
         _store_evidence(user, locked, uploads, shas)
     return locked
 
 
 # --------------------------------------------------------------------------- review
+
 
 def _check_reviewer(user: Any) -> None:
     if not selectors.is_reviewer(user):
@@ -278,8 +347,12 @@ def _check_reviewer(user: Any) -> None:
 
 
 def application_approve(
-    *, user: Any, application: SubsidyApplication, amount: Decimal | None = None,
-    reason: str = "", today: dt.date | None = None,
+    *,
+    user: Any,
+    application: SubsidyApplication,
+    amount: Decimal | None = None,
+    reason: str = "",
+    today: dt.date | None = None,
 ) -> Grant:
     """Approve at most the engine's amount, re-computed under the applicant's lock against all
     of its grants; less than that needs a reason. M7-4 (一事一议) takes the reviewer's amount and
@@ -324,24 +397,40 @@ def application_approve(
         locked.decided_at = timezone.now()
         locked.save()
         grant = Grant.objects.create(
-            application=locked, applicant=org, measure=locked.measure,
-            counterparty=locked.counterparty, subject=locked.subject,
-            granted_on=locked.claim_on, approved_on=today, amount=amount,
+            application=locked,
+            applicant=org,
+            measure=locked.measure,
+            counterparty=locked.counterparty,
+            subject=locked.subject,
+            granted_on=locked.claim_on,
+            approved_on=today,
+            amount=amount,
         )
         less = ceiling is not None and amount < ceiling
         audit_record(
-            actor=user, obj=locked,
+            actor=user,
+            obj=locked,
             action="subsidy_application.approve_less" if less else "subsidy_application.approve",
-            before=before, after=application_state(locked),
-            detail={"grant": grant.pk, "amount": money_str(amount),
-                    "engine_amount": money_str(ceiling) if ceiling is not None else None,
-                    "binding": list(result.binding), "reason": reason},
+            before=before,
+            after=application_state(locked),
+            detail={
+                "grant": grant.pk,
+                "amount": money_str(amount),
+                "engine_amount": money_str(ceiling) if ceiling is not None else None,
+                "binding": list(result.binding),
+                "reason": reason,
+            },
         )
     return grant
 
 
 def _decide_without_grant(
-    *, user: Any, application: SubsidyApplication, action: str, reason: str, required: str,
+    *,
+    user: Any,
+    application: SubsidyApplication,
+    action: str,
+    reason: str,
+    required: str,
     status: str,
 ) -> SubsidyApplication:
     _check_reviewer(user)
@@ -358,27 +447,46 @@ def _decide_without_grant(
         locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.save()
-        audit_record(actor=user, obj=locked, action=f"subsidy_application.{action}",
-                     before=before, after=application_state(locked), detail={"reason": reason})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action=f"subsidy_application.{action}",
+            before=before,
+            after=application_state(locked),
+            detail={"reason": reason},
+        )
     return locked
 
 
-def application_return(*, user: Any, application: SubsidyApplication, reason: str
-                       ) -> SubsidyApplication:
+def application_return(
+    *, user: Any, application: SubsidyApplication, reason: str
+) -> SubsidyApplication:
     """Send back for more material; the applicant corrects and resubmits."""
-    return _decide_without_grant(user=user, application=application, action="return",
-                                 reason=reason, required=ERR_REASON_RETURN,
-                                 status=ApplicationStatus.RETURNED)
+    return _decide_without_grant(
+        user=user,
+        application=application,
+        action="return",
+        reason=reason,
+        required=ERR_REASON_RETURN,
+        status=ApplicationStatus.RETURNED,
+    )
 
 
-def application_reject(*, user: Any, application: SubsidyApplication, reason: str
-                       ) -> SubsidyApplication:
-    return _decide_without_grant(user=user, application=application, action="reject",
-                                 reason=reason, required=ERR_REASON_REJECT,
-                                 status=ApplicationStatus.REJECTED)
+def application_reject(
+    *, user: Any, application: SubsidyApplication, reason: str
+) -> SubsidyApplication:
+    return _decide_without_grant(
+        user=user,
+        application=application,
+        action="reject",
+        reason=reason,
+        required=ERR_REASON_REJECT,
+        status=ApplicationStatus.REJECTED,
+    )
 
 
 # --------------------------------------------------------------------------- settlement
+
 
 def settlement_create(
     *, user: Any, period_from_on: dt.date, period_to_on: dt.date
@@ -389,23 +497,39 @@ def settlement_create(
         raise ValidationError({"period_to_on": [ERR_PERIOD_ORDER]})
     with transaction.atomic():
         grants = list(
-            Grant.objects.select_for_update().filter(
-                status=GrantStatus.COMMITTED, batch__isnull=True,
-                approved_on__gte=period_from_on, approved_on__lte=period_to_on,
-            ).order_by("id")
+            Grant.objects.select_for_update()
+            .filter(
+                status=GrantStatus.COMMITTED,
+                batch__isnull=True,
+                approved_on__gte=period_from_on,
+                approved_on__lte=period_to_on,
+            )
+            .order_by("id")
         )
         if not grants:
             raise ValidationError({"__all__": [ERR_EMPTY_PERIOD]})
         total = sum((g.amount for g in grants), Decimal("0.00"))
         batch = SettlementBatch.objects.create(
-            period_from_on=period_from_on, period_to_on=period_to_on, total_amount=total,
-            grant_count=len(grants), created_by=user,
+            period_from_on=period_from_on,
+            period_to_on=period_to_on,
+            total_amount=total,
+            grant_count=len(grants),
+            created_by=user,
         )
         Grant.objects.filter(pk__in=[g.pk for g in grants]).update(
-            batch=batch, status=GrantStatus.IN_SETTLEMENT)
-        audit_record(actor=user, obj=batch, action="subsidy_settlement.create",
-                     after={"period_from_on": period_from_on, "period_to_on": period_to_on,
-                            "grants": [g.pk for g in grants], "total_amount": total})
+            batch=batch, status=GrantStatus.IN_SETTLEMENT
+        )
+        audit_record(
+            actor=user,
+            obj=batch,
+            action="subsidy_settlement.create",
+            after={
+                "period_from_on": period_from_on,
+                "period_to_on": period_to_on,
+                "grants": [g.pk for g in grants],
+                "total_amount": total,
+            },
+        )
     return batch
 
 
@@ -458,10 +582,14 @@ def settlement_mark_paid(
         mine = set(Grant.objects.filter(batch=locked).values_list("pk", flat=True))
         foreign = [i for i in ids if i not in mine]
         if foreign:
-            raise ValidationError({"file": [ERR_PAYMENT_FOREIGN.format(
-                ids="、".join(str(i) for i in foreign))]})
-        newly = list(Grant.objects.select_for_update().filter(
-            batch=locked, pk__in=ids, status=GrantStatus.IN_SETTLEMENT).values_list("pk", flat=True))
+            raise ValidationError(
+                {"file": [ERR_PAYMENT_FOREIGN.format(ids="、".join(str(i) for i in foreign))]}
+            )
+        newly = list(
+            Grant.objects.select_for_update()
+            .filter(batch=locked, pk__in=ids, status=GrantStatus.IN_SETTLEMENT)
+            .values_list("pk", flat=True)
+        )
         Grant.objects.filter(pk__in=newly).update(status=GrantStatus.PAID, paid_on=paid_on)
         before = {"status": locked.status}
         if not Grant.objects.filter(batch=locked).exclude(status=GrantStatus.PAID).exists():
@@ -470,9 +598,14 @@ def settlement_mark_paid(
         else:
             locked.status = BatchStatus.PARTLY_PAID
         locked.save()
-        audit_record(actor=user, obj=locked, action="subsidy_settlement.mark_paid",
-                     before=before, after={"status": locked.status},
-                     detail={"paid": sorted(newly), "paid_on": paid_on.isoformat()})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_settlement.mark_paid",
+            before=before,
+            after={"status": locked.status},
+            detail={"paid": sorted(newly), "paid_on": paid_on.isoformat()},
+        )
     return sorted(newly)
 
 
@@ -497,8 +630,10 @@ ERR_SCOPE_NO_AMOUNT = "就高不就低和一次性范围不填写金额"
 ERR_SCOPE_NO_KIND = "未选择限额范围类型，金额请留空"
 ERR_HOLDING_YEARS = "持有年限应为 1–10 的整数"
 ERR_DATES = "失效日期不能早于生效日期"
-ERR_FIELDS_LOCKED = ("该措施已有 {count} 件奖补申请，不能改变其申请须填写的内容（计算方式、计算基数、"
-                     "限额范围的对象、条件）；可修改比例、金额、适用地区和有效期")
+ERR_FIELDS_LOCKED = (
+    "该措施已有 {count} 件奖补申请，不能改变其申请须填写的内容（计算方式、计算基数、"
+    "限额范围的对象、条件）；可修改比例、金额、适用地区和有效期"
+)
 ERR_CATALOGUE = "措施数据不完整：{message}"
 ERR_NOT_RESIDENT_MANAGER = "只有园区的机构管理员或主管部门审核员可以维护园区入驻单位"
 ERR_RESIDENT_UNKNOWN = "未找到该统一社会信用代码的已审核机构"
@@ -506,8 +641,7 @@ ERR_RESIDENT_SELF = "园区本身无需登记为入驻单位"
 ERR_RESIDENT_EXISTS = "该机构已登记为本园区入驻单位"
 ERR_RESIDENT_MISSING = "该机构不是本园区的入驻单位"
 
-LOCAL_TEXT_LIMITS = {"title": 100, "issuer": 200, "document": 300, "source_text": 5000,
-                     "base": 100}
+LOCAL_TEXT_LIMITS = {"title": 100, "issuer": 200, "document": 300, "source_text": 5000, "base": 100}
 LEVELS = ("international", "national", "industry", "local")
 SCOPE_SLOTS = (1, 2)
 MONEY_LIMIT = Decimal("1E12")
@@ -518,14 +652,22 @@ def is_park_admin(user: Any) -> bool:
     from zhuanhua.subsidies.choices import PARK_AUTHOR_ROLES, PARK_ORG_TYPE
 
     org = getattr(user, "organisation", None)
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and org is not None
-                and org.org_type == PARK_ORG_TYPE and org.is_approved
-                and user.has_role(*PARK_AUTHOR_ROLES))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and org is not None
+        and org.org_type == PARK_ORG_TYPE
+        and org.is_approved
+        and user.has_role(*PARK_AUTHOR_ROLES)
+    )
 
 
 def can_author_local(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (selectors.is_reviewer(user) or is_park_admin(user)))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (selectors.is_reviewer(user) or is_park_admin(user))
+    )
 
 
 def can_edit_local(user: Any, measure: Any) -> bool:
@@ -538,15 +680,26 @@ def can_edit_local(user: Any, measure: Any) -> bool:
 
 def local_measure_state(lm: Any) -> dict[str, Any]:
     return {
-        "code": lm.code, "title": lm.title, "issuer": lm.issuer, "document": lm.document,
-        "prefecture": lm.prefecture, "park": lm.park_id,
-        "applicant_types": list(lm.applicant_types), "amount_kind": lm.amount_kind,
-        "base": lm.base, "rate": lm.rate, "item_cap_amount": lm.item_cap_amount,
-        "fixed_amount": lm.fixed_amount, "level_caps": dict(lm.level_caps),
-        "scopes": list(lm.scopes), "registered": lm.registered,
+        "code": lm.code,
+        "title": lm.title,
+        "issuer": lm.issuer,
+        "document": lm.document,
+        "prefecture": lm.prefecture,
+        "park": lm.park_id,
+        "applicant_types": list(lm.applicant_types),
+        "amount_kind": lm.amount_kind,
+        "base": lm.base,
+        "rate": lm.rate,
+        "item_cap_amount": lm.item_cap_amount,
+        "fixed_amount": lm.fixed_amount,
+        "level_caps": dict(lm.level_caps),
+        "scopes": list(lm.scopes),
+        "registered": lm.registered,
         "not_related_party": lm.not_related_party,
-        "holding_period_years": lm.holding_period_years, "loss_confirmed": lm.loss_confirmed,
-        "effective_from_on": lm.effective_from_on, "effective_to_on": lm.effective_to_on,
+        "holding_period_years": lm.holding_period_years,
+        "loss_confirmed": lm.loss_confirmed,
+        "effective_from_on": lm.effective_from_on,
+        "effective_to_on": lm.effective_to_on,
         "budget_per_year_amount": lm.budget_per_year_amount,
     }
 
@@ -557,8 +710,12 @@ def _positive_money(value: Any) -> Decimal | None:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
         return None
-    if not amount.is_finite() or amount <= 0 or amount >= MONEY_LIMIT \
-            or amount != amount.quantize(CENT):
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount >= MONEY_LIMIT
+        or amount != amount.quantize(CENT)
+    ):
         return None
     return amount.quantize(CENT)
 
@@ -616,8 +773,9 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
         park_value = data.get("park")
         if not blank(park_value):
             park_id = getattr(park_value, "pk", park_value)
-            park = Organisation.objects.filter(pk=park_id).first() \
-                if str(park_id).isdigit() else None
+            park = (
+                Organisation.objects.filter(pk=park_id).first() if str(park_id).isdigit() else None
+            )
             if park is None or park.org_type != PARK_ORG_TYPE or not park.is_approved:
                 fail("park", ERR_PARK)
                 park = None
@@ -636,7 +794,8 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
         fail("amount_kind", ERR_AMOUNT_KIND)
     clean["amount_kind"] = kind
     uses = {
-        "base": kind == AmountKind.RATED, "rate_percent": kind == AmountKind.RATED,
+        "base": kind == AmountKind.RATED,
+        "rate_percent": kind == AmountKind.RATED,
         "item_cap_amount": kind in (AmountKind.RATED, AmountKind.CAP),
         "fixed_amount": kind == AmountKind.FIXED,
     }
@@ -652,15 +811,20 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
             rate = (Decimal(str(pct).strip()) / 100) if not blank(pct) else None
         except (InvalidOperation, ValueError):
             rate = None
-        if rate is None or not rate.is_finite() or not 0 < rate <= 1 \
-                or rate != rate.quantize(Decimal("0.0001")):
+        if (
+            rate is None
+            or not rate.is_finite()
+            or not 0 < rate <= 1
+            or rate != rate.quantize(Decimal("0.0001"))
+        ):
             fail("rate_percent", ERR_RATE)
         else:
             clean["rate"] = rate.quantize(Decimal("0.0001"))
     else:
         clean["base"] = ""
-    clean["item_cap_amount"] = money("item_cap_amount", kind == AmountKind.CAP) \
-        if uses["item_cap_amount"] else None
+    clean["item_cap_amount"] = (
+        money("item_cap_amount", kind == AmountKind.CAP) if uses["item_cap_amount"] else None
+    )
     clean["fixed_amount"] = money("fixed_amount", True) if uses["fixed_amount"] else None
     level_caps: dict[str, str] = {}
     for level in LEVELS:
@@ -671,8 +835,11 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
                 level_caps[level] = f"{amount:.2f}"
         elif not blank(data.get(field)):
             fail(field, ERR_NOT_FOR_KIND)
-    if kind == AmountKind.BY_LEVEL and len(level_caps) != len(LEVELS) and not any(
-            f"level_cap_{lv}" in errors for lv in LEVELS):
+    if (
+        kind == AmountKind.BY_LEVEL
+        and len(level_caps) != len(LEVELS)
+        and not any(f"level_cap_{lv}" in errors for lv in LEVELS)
+    ):
         fail("level_cap_international", ERR_LEVEL_CAPS)
     clean["level_caps"] = level_caps
 
@@ -740,7 +907,10 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def local_measure_save(
-    *, user: Any, data: dict[str, Any], measure: Any = None,
+    *,
+    user: Any,
+    data: dict[str, Any],
+    measure: Any = None,
 ) -> Any:
     """Add (``measure`` None) or edit a local measure. A department reviewer may write any
     prefecture's or park's measure; a park's org_admin only its own park's. The entry is checked
@@ -782,10 +952,15 @@ def local_measure_save(
         if measure is None:
             lm.code = f"L{lm.prefecture[:4]}-{lm.pk:03d}"
             lm.save(update_fields=["code"])
-        audit_record(actor=user, obj=lm,
-                     action="subsidy_local_measure.create" if measure is None
-                     else "subsidy_local_measure.update",
-                     before=before, after=local_measure_state(lm))
+        audit_record(
+            actor=user,
+            obj=lm,
+            action="subsidy_local_measure.create"
+            if measure is None
+            else "subsidy_local_measure.update",
+            before=before,
+            after=local_measure_state(lm),
+        )
     local.forget()
     return lm
 
@@ -793,8 +968,9 @@ def local_measure_save(
 def _check_resident_manager(user: Any, park: Any) -> None:
     from zhuanhua.subsidies.choices import PARK_ORG_TYPE
 
-    allowed = selectors.is_reviewer(user) or (is_park_admin(user)
-                                              and user.organisation_id == park.pk)
+    allowed = selectors.is_reviewer(user) or (
+        is_park_admin(user) and user.organisation_id == park.pk
+    )
     if not getattr(user, "is_authenticated", False) or not user.is_active or not allowed:
         raise PermissionDenied(ERR_NOT_RESIDENT_MANAGER)
     if park.org_type != PARK_ORG_TYPE or not park.is_approved:
@@ -818,8 +994,12 @@ def park_resident_add(*, user: Any, park: Any, uscc: str) -> Any:
         if ParkResident.objects.filter(park=park, organisation=org).exists():
             raise ValidationError({"uscc": [ERR_RESIDENT_EXISTS]})
         row = ParkResident.objects.create(park=park, organisation=org, added_by=user)
-        audit_record(actor=user, obj=row, action="subsidy_park_resident.add",
-                     after={"park": park.pk, "organisation": org.pk, "uscc": org.uscc})
+        audit_record(
+            actor=user,
+            obj=row,
+            action="subsidy_park_resident.add",
+            after={"park": park.pk, "organisation": org.pk, "uscc": org.uscc},
+        )
     return row
 
 
@@ -828,10 +1008,17 @@ def park_resident_remove(*, user: Any, park: Any, organisation_id: int) -> None:
 
     _check_resident_manager(user, park)
     with transaction.atomic():
-        row = ParkResident.objects.select_for_update().filter(
-            park=park, organisation_id=organisation_id).first()
+        row = (
+            ParkResident.objects.select_for_update()
+            .filter(park=park, organisation_id=organisation_id)
+            .first()
+        )
         if row is None:
             raise ValidationError({"organisation": [ERR_RESIDENT_MISSING]})
-        audit_record(actor=user, obj=row, action="subsidy_park_resident.remove",
-                     before={"park": park.pk, "organisation": organisation_id})
+        audit_record(
+            actor=user,
+            obj=row,
+            action="subsidy_park_resident.remove",
+            before={"park": park.pk, "organisation": organisation_id},
+        )
         row.delete()

@@ -14,8 +14,18 @@ from zhuanhua.core.prefectures import prefecture_name
 from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.models import Grant, SettlementBatch
 
-HEADER = ["补助编号", "申请编号", "措施", "措施名称", "受补助单位", "统一社会信用代码", "州（市）",
-          "补助金额（元）", "批准日期", "状态"]
+HEADER = [
+    "补助编号",
+    "申请编号",
+    "措施",
+    "措施名称",
+    "受补助单位",
+    "统一社会信用代码",
+    "州（市）",
+    "补助金额（元）",
+    "批准日期",
+    "状态",
+]
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -42,9 +52,18 @@ def disbursement_xlsx(batch: SettlementBatch) -> bytes:
     titles = {code: m.title for code, m in selectors.catalogue().measures.items()}
 
     def row(g: Grant) -> list[object]:
-        return [g.pk, g.application_id, g.measure, titles.get(g.measure, ""), g.applicant.name,
-                g.applicant.uscc, prefecture_name(g.applicant.prefecture), float(g.amount),
-                g.approved_on.isoformat(), g.get_status_display()]
+        return [
+            g.pk,
+            g.application_id,
+            g.measure,
+            titles.get(g.measure, ""),
+            g.applicant.name,
+            g.applicant.uscc,
+            prefecture_name(g.applicant.prefecture),
+            float(g.amount),
+            g.approved_on.isoformat(),
+            g.get_status_display(),
+        ]
 
     wb = openpyxl.Workbook()
     used: set[str] = set()
@@ -61,7 +80,9 @@ def disbursement_xlsx(batch: SettlementBatch) -> bytes:
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = _sheet_title(name, used)
-        ws.append([f"结算批次 #{batch.pk}：批准日期 {batch.period_from_on} 至 {batch.period_to_on}"])
+        ws.append(
+            [f"结算批次 #{batch.pk}：批准日期 {batch.period_from_on} 至 {batch.period_to_on}"]
+        )
         ws.append(HEADER)
         for cell in ws[2]:
             cell.font = Font(bold=True)

@@ -67,19 +67,26 @@ def _org_for_engine(user: Any) -> Any:
 
 # --------------------------------------------------------------------------- catalogue
 
+
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The provincial measures, and beside them the prefectures' and parks' local measures
     (each labelled with its area, dates and whether it is in force)."""
     cat = selectors.catalogue()
-    return render(request, "subsidies/catalogue.html", {
-        "cat": cat, "rows": selectors.catalogue_rows(),
-        "local_rows": selectors.local_rows(request.user),
-        "can_apply": selectors.can_apply(request.user),
-        "can_author_local": services.can_author_local(request.user),
-    })
+    return render(
+        request,
+        "subsidies/catalogue.html",
+        {
+            "cat": cat,
+            "rows": selectors.catalogue_rows(),
+            "local_rows": selectors.local_rows(request.user),
+            "can_apply": selectors.can_apply(request.user),
+            "can_author_local": services.can_author_local(request.user),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- what-if
+
 
 def whatif(request: HttpRequest) -> HttpResponse:
     """如果到账 600 万元，可得多少？ The engine on the visitor's numbers (and, for a logged-in
@@ -88,20 +95,30 @@ def whatif(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("measure") or request.GET.get("measure") or next(iter(cat.measures))
     m = _measure(code)
     org = _org_for_engine(request.user)
-    context: dict[str, Any] = {"cat": cat, "m": m, "org": org,
-                               "prior_count": len(selectors.prior_grants_of(org))}
+    context: dict[str, Any] = {
+        "cat": cat,
+        "m": m,
+        "org": org,
+        "prior_count": len(selectors.prior_grants_of(org)),
+    }
     if request.method == "POST":
         form = ClaimForm(request.POST, measure=m, org=org, ask_type=org is None)
         if form.is_valid():
             try:
                 region = form.cleaned_data.get("applicant_region") if org is None else None
                 result = services.compute(
-                    org=org, measure=m.code, data=services.clean_claim_data(m.code, form.claim_data()),
+                    org=org,
+                    measure=m.code,
+                    data=services.clean_claim_data(m.code, form.claim_data()),
                     today=timezone.localdate(),
-                    applicant_type=form.cleaned_data.get("applicant_type"), region=region,
+                    applicant_type=form.cleaned_data.get("applicant_type"),
+                    region=region,
                 )
-                context.update(_result_context(
-                    result, region if region is not None else selectors.applicant_region(org, m)))
+                context.update(
+                    _result_context(
+                        result, region if region is not None else selectors.applicant_region(org, m)
+                    )
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
     else:
@@ -113,6 +130,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- applications
+
 
 def _applicant_only(request: HttpRequest) -> None:
     if not selectors.can_apply(request.user):
@@ -130,7 +148,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 app = services.application_submit(
-                    user=request.user, measure=m.code, data=form.claim_data(),
+                    user=request.user,
+                    measure=m.code,
+                    data=form.claim_data(),
                     uploads=form.uploads(),
                 )
             except ValidationError as exc:
@@ -140,10 +160,17 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("subsidies:detail", pk=app.pk)
     else:
         form = ClaimForm(measure=m, org=org, with_evidence=True)
-    return render(request, "subsidies/apply.html", {
-        "m": m, "form": form, "credit_blocked": credit_blocked,
-        "credit_message": services.ERR_CREDIT, "history": selectors.grants_of(org)[:20],
-    })
+    return render(
+        request,
+        "subsidies/apply.html",
+        {
+            "m": m,
+            "form": form,
+            "credit_blocked": credit_blocked,
+            "credit_message": services.ERR_CREDIT,
+            "history": selectors.grants_of(org)[:20],
+        },
+    )
 
 
 @login_required
@@ -154,12 +181,17 @@ def preview(request: HttpRequest, code: str) -> HttpResponse:
     m = _measure(code)
     org = request.user.organisation  # type: ignore[union-attr]
     form = ClaimForm(request.POST, measure=m, org=org)
-    context: dict[str, Any] = {"m": m, "form": form, "partial_only": True,
-                               "prior_count": len(selectors.prior_grants_of(org))}
+    context: dict[str, Any] = {
+        "m": m,
+        "form": form,
+        "partial_only": True,
+        "prior_count": len(selectors.prior_grants_of(org)),
+    }
     if form.is_valid():
         try:
             result = services.compute(
-                org=org, measure=m.code,
+                org=org,
+                measure=m.code,
                 data=services.clean_claim_data(m.code, form.claim_data()),
                 today=timezone.localdate(),
             )
@@ -180,10 +212,17 @@ def application_list(request: HttpRequest) -> HttpResponse:
         status = ApplicationStatus.SUBMITTED
         qs = qs.filter(status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "subsidies/applications.html", {
-        "page": page, "status": status, "statuses": ApplicationStatus.choices,
-        "is_reviewer": selectors.is_reviewer(user), "can_apply": selectors.can_apply(user),
-    })
+    return render(
+        request,
+        "subsidies/applications.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "is_reviewer": selectors.is_reviewer(user),
+            "can_apply": selectors.can_apply(user),
+        },
+    )
 
 
 @login_required
@@ -192,11 +231,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_reviewer = selectors.is_reviewer(user)
     context: dict[str, Any] = {
-        "a": app, "m": selectors.measure_or_none(app.measure),
+        "a": app,
+        "m": selectors.measure_or_none(app.measure),
         "evidence": app.evidence.all(),
         "history": selectors.grants_of(app.applicant).select_related("application")[:50],
-        "other_apps": SubsidyApplication.objects.filter(applicant_id=app.applicant_id)
-        .exclude(pk=app.pk)[:20],
+        "other_apps": SubsidyApplication.objects.filter(applicant_id=app.applicant_id).exclude(
+            pk=app.pk
+        )[:20],
         "is_reviewer": is_reviewer,
         "binding_labels": [BINDING_LABELS.get(b, b) for b in app.engine_binding],
         "grant": getattr(app, "grant", None) if app.status == ApplicationStatus.APPROVED else None,
@@ -205,15 +246,26 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         current = selectors.evaluate_application(app)
         context["current"] = current
         context["credit_blocked"] = selectors.credit_active(app.applicant)
-        context["decision_form"] = DecisionForm(initial={
-            "amount": None if app.case_by_case else current.granted})
+        context["decision_form"] = DecisionForm(
+            initial={"amount": None if app.case_by_case else current.granted}
+        )
     is_own = app.applicant_id == getattr(user, "organisation_id", None)
-    if is_own and app.status == ApplicationStatus.RETURNED and selectors.can_apply(user) \
-            and context["m"] is not None:
+    if (
+        is_own
+        and app.status == ApplicationStatus.RETURNED
+        and selectors.can_apply(user)
+        and context["m"] is not None
+    ):
         context["resubmit_form"] = ClaimForm(
-            measure=context["m"], org=app.applicant, with_evidence=True,
-            initial={**selectors.application_data(app), "description": app.description,
-                     "contract_ref": app.contract_ref})
+            measure=context["m"],
+            org=app.applicant,
+            with_evidence=True,
+            initial={
+                **selectors.application_data(app),
+                "description": app.description,
+                "contract_ref": app.contract_ref,
+            },
+        )
     return render(request, "subsidies/detail.html", context)
 
 
@@ -234,8 +286,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if decision == "approve":
             grant = services.application_approve(
-                user=request.user, application=app, amount=form.cleaned_data.get("amount"),
-                reason=reason)
+                user=request.user,
+                application=app,
+                amount=form.cleaned_data.get("amount"),
+                reason=reason,
+            )
             messages.success(request, f"已批准补助 {grant.amount:,.2f} 元（补助编号 {grant.pk}）。")
         elif decision == "return":
             services.application_return(user=request.user, application=app, reason=reason)
@@ -258,8 +313,9 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimForm(request.POST, request.FILES, measure=m, org=app.applicant, with_evidence=True)
     if form.is_valid():
         try:
-            services.application_resubmit(user=request.user, application=app,
-                                          data=form.claim_data(), uploads=form.uploads())
+            services.application_resubmit(
+                user=request.user, application=app, data=form.claim_data(), uploads=form.uploads()
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -282,6 +338,7 @@ def evidence_download(request: HttpRequest, pk: int) -> Any:
 
 # --------------------------------------------------------------------------- budget, settlement
 
+
 def _reader_only(request: HttpRequest) -> None:
     if not selectors.is_reader(request.user):
         raise PermissionDenied("只有主管部门可以查看预算与结算")
@@ -296,11 +353,17 @@ def budget(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = timezone.localdate().year
     rows = selectors.budget_rows(year)
-    return render(request, "subsidies/budget.html", {
-        "rows": rows, "year": year, "years": years,
-        "total_committed": sum(r.committed_amount for r in rows),
-        "total_paid": sum(r.paid_amount for r in rows),
-    })
+    return render(
+        request,
+        "subsidies/budget.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": years,
+            "total_committed": sum(r.committed_amount for r in rows),
+            "total_paid": sum(r.paid_amount for r in rows),
+        },
+    )
 
 
 @login_required
@@ -317,25 +380,40 @@ def settlements(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, f"已生成结算批次 #{batch.pk}，共 {batch.grant_count} 笔。")
+                messages.success(
+                    request, f"已生成结算批次 #{batch.pk}，共 {batch.grant_count} 笔。"
+                )
                 return redirect("subsidies:settlement", pk=batch.pk)
     else:
         today = timezone.localdate()
-        form = SettlementForm(initial={"period_from_on": dt.date(today.year, 1, 1),
-                                       "period_to_on": today})
-    return render(request, "subsidies/settlements.html", {
-        "form": form, "batches": SettlementBatch.objects.all()[:100], "is_reviewer": is_reviewer,
-    })
+        form = SettlementForm(
+            initial={"period_from_on": dt.date(today.year, 1, 1), "period_to_on": today}
+        )
+    return render(
+        request,
+        "subsidies/settlements.html",
+        {
+            "form": form,
+            "batches": SettlementBatch.objects.all()[:100],
+            "is_reviewer": is_reviewer,
+        },
+    )
 
 
 @login_required
 def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader_only(request)
     batch = get_object_or_404(SettlementBatch, pk=pk)
-    return render(request, "subsidies/settlement.html", {
-        "batch": batch, "grants": batch_grants(batch), "form": PaymentFileForm(),
-        "is_reviewer": selectors.is_reviewer(request.user),
-    })
+    return render(
+        request,
+        "subsidies/settlement.html",
+        {
+            "batch": batch,
+            "grants": batch_grants(batch),
+            "form": PaymentFileForm(),
+            "is_reviewer": selectors.is_reviewer(request.user),
+        },
+    )
 
 
 @login_required
@@ -344,7 +422,8 @@ def disbursement(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(SettlementBatch, pk=pk)
     response = HttpResponse(
         disbursement_xlsx(batch),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="disbursement-{batch.pk}.xlsx"'
     return response
 
@@ -358,8 +437,11 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             paid = services.settlement_mark_paid(
-                user=request.user, batch=batch, upload=form.cleaned_data["file"],
-                paid_on=form.cleaned_data.get("paid_on"))
+                user=request.user,
+                batch=batch,
+                upload=form.cleaned_data["file"],
+                paid_on=form.cleaned_data.get("paid_on"),
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -413,17 +495,34 @@ def local_measures(request: HttpRequest) -> HttpResponse:
         park_id = _pk(request.GET.get("park"))
         park = get_object_or_404(parks, pk=park_id) if park_id else None
     today = timezone.localdate()
-    rows = [{"lm": lm, "area": area_label(lm), "state": state_on(lm, today),
-             "can_edit": services.can_edit_local(user, lm)} for lm in measures[:500]]
-    return render(request, "subsidies/local_measures.html", {
-        "rows": rows, "can_author": services.can_author_local(user), "own_park": own_park,
-        "park": park, "parks": parks.order_by("prefecture", "name")[:500] if not own_park else [],
-        "residents": ParkResident.objects.filter(park=park).select_related("organisation")[:1000]
-        if park is not None else [],
-        "can_manage_residents": park is not None and (
-            selectors.is_reviewer(user) or (own_park and park.pk == user.organisation_id)),  # type: ignore[union-attr]
-        "resident_form": ResidentForm(),
-    })
+    rows = [
+        {
+            "lm": lm,
+            "area": area_label(lm),
+            "state": state_on(lm, today),
+            "can_edit": services.can_edit_local(user, lm),
+        }
+        for lm in measures[:500]
+    ]
+    return render(
+        request,
+        "subsidies/local_measures.html",
+        {
+            "rows": rows,
+            "can_author": services.can_author_local(user),
+            "own_park": own_park,
+            "park": park,
+            "parks": parks.order_by("prefecture", "name")[:500] if not own_park else [],
+            "residents": ParkResident.objects.filter(park=park).select_related("organisation")[
+                :1000
+            ]
+            if park is not None
+            else [],
+            "can_manage_residents": park is not None
+            and (selectors.is_reviewer(user) or (own_park and park.pk == user.organisation_id)),  # type: ignore[union-attr]
+            "resident_form": ResidentForm(),
+        },
+    )
 
 
 @login_required
@@ -439,21 +538,26 @@ def local_measure_form(request: HttpRequest) -> HttpResponse:
     lm = get_object_or_404(LocalMeasure.objects.select_related("park"), pk=pk) if pk else None
     if lm is not None and not services.can_edit_local(user, lm):
         raise PermissionDenied(services.ERR_NOT_OWN_PARK)
-    park_admin = user.organisation if services.is_park_admin(user) \
-        and not selectors.is_reviewer(user) else None  # type: ignore[union-attr]
-    initial = local_measure_initial(lm) if lm is not None else {
-        "effective_from_on": timezone.localdate()}
+    park_admin = (
+        user.organisation
+        if services.is_park_admin(user) and not selectors.is_reviewer(user)
+        else None
+    )  # type: ignore[union-attr]
+    initial = (
+        local_measure_initial(lm) if lm is not None else {"effective_from_on": timezone.localdate()}
+    )
     if request.method == "POST":
         form = LocalMeasureForm(request.POST, park_admin=park_admin)
         if form.is_valid():
             try:
-                saved = services.local_measure_save(user=user, data=form.cleaned_data,
-                                                    measure=lm)
+                saved = services.local_measure_save(user=user, data=form.cleaned_data, measure=lm)
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
-                messages.success(request, f"地方措施 {saved.code}（{saved.title}）已"
-                                          f"{'保存' if lm else '加入政策目录'}。")
+                messages.success(
+                    request,
+                    f"地方措施 {saved.code}（{saved.title}）已{'保存' if lm else '加入政策目录'}。",
+                )
                 return redirect(reverse("subsidies:catalogue") + f"#{saved.code}")
     else:
         form = LocalMeasureForm(initial=initial, park_admin=park_admin)
@@ -472,8 +576,11 @@ def park_residents(request: HttpRequest) -> HttpResponse:
     park_id = _pk(request.POST.get("park"))
     if park_id is None and services.is_park_admin(user):
         park_id = user.organisation_id  # type: ignore[union-attr]
-    park = get_object_or_404(Organisation.objects.filter(org_type=PARK_ORG_TYPE), pk=park_id) \
-        if park_id else None
+    park = (
+        get_object_or_404(Organisation.objects.filter(org_type=PARK_ORG_TYPE), pk=park_id)
+        if park_id
+        else None
+    )
     if park is None:
         raise Http404
     try:

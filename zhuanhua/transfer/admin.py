@@ -22,8 +22,14 @@ class UseFirstListEntryAdmin(admin.ModelAdmin):
     search_fields = ("achievement__title", "achievement__owner__name")
     raw_id_fields = ("achievement",)
     # The list is the daily job's; the admin reads it (changes go through the services, audited).
-    readonly_fields = ("achievement", "joined_on", "left_on", "left_reason", "notified_at",
-                       "terms_completed_on")
+    readonly_fields = (
+        "achievement",
+        "joined_on",
+        "left_on",
+        "left_reason",
+        "notified_at",
+        "terms_completed_on",
+    )
 
 
 @admin.register(TransferReminder)
@@ -60,9 +66,19 @@ class TransferReportLineInline(admin.TabularInline):
 class TransferReportAdmin(admin.ModelAdmin):
     list_display = ("organisation", "year", "period_kind", "status", "submitted_at")
     list_filter = ("status", "period_kind", "year")
-    readonly_fields = ("organisation", "year", "period_kind", "period_start", "period_end",
-                       "status", "remarks", "generated_at", "submitted_at", "submitted_by",
-                       "created_by")
+    readonly_fields = (
+        "organisation",
+        "year",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "status",
+        "remarks",
+        "generated_at",
+        "submitted_at",
+        "submitted_by",
+        "created_by",
+    )
     inlines = [TransferReportLineInline]
 
 

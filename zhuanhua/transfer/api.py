@@ -1,6 +1,5 @@
 """REST endpoints of the transfer app: the public 先用后转 list and the pure rule as a service."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -58,35 +57,53 @@ class CheckOut(Schema):
 def list_use_first(request: HttpRequest, filters: Query[UseFirstFilters]):  # type: ignore[no-untyped-def]
     return use_first_public(
         UseFirstQuery(
-            prefecture=filters.prefecture, industry_field=filters.industry_field or "",
+            prefecture=filters.prefecture,
+            industry_field=filters.industry_field or "",
             ip_type=filters.ip_type or "",
         )
     )
 
 
 @router.post(
-    "/check", response=CheckOut, summary="限时转化规则计算（与 `zhuanhua transfer-deadline check` 同一输入）",
+    "/check",
+    response=CheckOut,
+    summary="限时转化规则计算（与 `zhuanhua transfer-deadline check` 同一输入）",
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {
-                "type": "object",
-                "required": ["as_of", "achievements"],
-                "properties": {
-                    "as_of": {"type": "string", "format": "date"},
-                    "achievements": {"type": "array", "items": {
+            "content": {
+                "application/json": {
+                    "schema": {
                         "type": "object",
-                        "required": ["id", "fiscally_funded", "is_applied_technology"],
+                        "required": ["as_of", "achievements"],
                         "properties": {
-                            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                            "fiscally_funded": {"type": "boolean"},
-                            "is_applied_technology": {"type": "boolean"},
-                            "ip_acquired_on": {"type": "string", "format": "date", "nullable": True},
-                            "transferred_on": {"type": "string", "format": "date", "nullable": True},
+                            "as_of": {"type": "string", "format": "date"},
+                            "achievements": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "fiscally_funded", "is_applied_technology"],
+                                    "properties": {
+                                        "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                                        "fiscally_funded": {"type": "boolean"},
+                                        "is_applied_technology": {"type": "boolean"},
+                                        "ip_acquired_on": {
+                                            "type": "string",
+                                            "format": "date",
+                                            "nullable": True,
+                                        },
+                                        "transferred_on": {
+                                            "type": "string",
+                                            "format": "date",
+                                            "nullable": True,
+                                        },
+                                    },
+                                },
+                            },
                         },
-                    }},
-                },
-            }}},
+                    }
+                }
+            },
         }
     },
 )

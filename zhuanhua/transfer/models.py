@@ -28,13 +28,19 @@ class UseFirstListEntry(models.Model):
     """
 
     achievement = models.OneToOneField(
-        "achievements.Achievement", on_delete=models.CASCADE, related_name="use_first_entry",
+        "achievements.Achievement",
+        on_delete=models.CASCADE,
+        related_name="use_first_entry",
         verbose_name="科技成果",
     )
     joined_on = models.DateField("进入清单日期")
     left_on = models.DateField("移出清单日期", null=True, blank=True)
     left_reason = models.CharField(
-        "移出原因", max_length=32, choices=LeaveReason.choices, blank=True, default="",
+        "移出原因",
+        max_length=32,
+        choices=LeaveReason.choices,
+        blank=True,
+        default="",
     )
     notified_at = models.DateTimeField("通知单位时间", null=True, blank=True)
     terms_completed_on = models.DateField("先使用后付费条款完善日期", null=True, blank=True)
@@ -63,7 +69,9 @@ class TransferReminder(models.Model):
     """One notice to the unit (e-mail + the in-app record on /transfer/mine/); once per kind."""
 
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.CASCADE, related_name="transfer_reminders",
+        "achievements.Achievement",
+        on_delete=models.CASCADE,
+        related_name="transfer_reminders",
         verbose_name="科技成果",
     )
     kind = models.CharField("提醒类型", max_length=8, choices=ReminderKind.choices)
@@ -89,7 +97,9 @@ class RightsGrant(models.Model):
     right of at least 10 years. Checked by `zhuanhua.transfer.rights.check`; one per achievement."""
 
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="rights_grants",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="rights_grants",
         verbose_name="科技成果",
     )
     kind = models.CharField("赋权方式", max_length=20, choices=RightsGrantKind.choices)
@@ -97,7 +107,10 @@ class RightsGrant(models.Model):
     granted_on = models.DateField("赋权日期")
     note = models.CharField("备注", max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -137,7 +150,9 @@ class TransferReport(models.Model):
     remarks); submitting freezes them: the lines are then the snapshot the supervisor reads."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="transfer_reports",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="transfer_reports",
         verbose_name="报送单位",
     )
     year = models.PositiveSmallIntegerField("年度")
@@ -151,11 +166,18 @@ class TransferReport(models.Model):
     generated_at = models.DateTimeField("清单生成时间", null=True, blank=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="报送人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="报送人",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -166,7 +188,8 @@ class TransferReport(models.Model):
         ordering = ["-year", "-period_end", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "period_kind"], name="transfer_report_once",
+                fields=["organisation", "year", "period_kind"],
+                name="transfer_report_once",
             ),
         ]
 
@@ -191,7 +214,10 @@ class TransferReportLine(models.Model):
     report = models.ForeignKey(TransferReport, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField("序号")
     achievement = models.ForeignKey(
-        "achievements.Achievement", null=True, on_delete=models.SET_NULL, related_name="+",
+        "achievements.Achievement",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="科技成果",
     )
     title = models.CharField("成果名称", max_length=200)
@@ -228,34 +254,52 @@ class RightsGrantApplication(models.Model):
     decides, publishes the decision (publicity notice of kind rights_grant) and records the grant."""
 
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT,
-        related_name="rights_grant_applications", verbose_name="科技成果",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="rights_grant_applications",
+        verbose_name="科技成果",
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="申请人",
     )
     kind = models.CharField("申请赋权方式", max_length=20, choices=RightsGrantKind.choices)
     use_years = models.PositiveSmallIntegerField("长期使用权期限（年）", null=True, blank=True)
     shares = models.JSONField("拟定份额", default=list, blank=True)
     statement = models.TextField("申请说明")
     status = models.CharField(
-        "状态", max_length=16, choices=GrantApplicationStatus.choices,
+        "状态",
+        max_length=16,
+        choices=GrantApplicationStatus.choices,
         default=GrantApplicationStatus.SUBMITTED,
     )
     negative_list_category = models.CharField("负面清单审查结论", max_length=32, blank=True)
     decision_reason = models.CharField("决定理由", max_length=500, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     notice = models.ForeignKey(
-        "publicity.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "publicity.Notice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="赋权公示",
     )
     grant = models.OneToOneField(
-        RightsGrant, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="application", verbose_name="赋权记录",
+        RightsGrant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+        verbose_name="赋权记录",
     )
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
 
@@ -275,13 +319,18 @@ class SeparateManagementPilot(models.Model):
     """A unit in the separate-management pilot: its achievements are kept in a ledger (台账)."""
 
     organisation = models.OneToOneField(
-        "organisations.Organisation", on_delete=models.PROTECT,
-        related_name="separate_management_pilot", verbose_name="试点单位",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="separate_management_pilot",
+        verbose_name="试点单位",
     )
     joined_on = models.DateField("纳入试点日期")
     note = models.CharField("依据", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -297,17 +346,24 @@ class LedgerEntry(models.Model):
     """One achievement in its unit's ledger (台账), instead of the state-asset books."""
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="ledger_entries",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
         verbose_name="单位",
     )
     achievement = models.ForeignKey(
-        "achievements.Achievement", on_delete=models.PROTECT, related_name="ledger_entries",
+        "achievements.Achievement",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
         verbose_name="科技成果",
     )
     entered_on = models.DateField("登记日期")
     note = models.CharField("备注", max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -316,8 +372,9 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "单列管理台账"
         ordering = ["-entered_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "achievement"],
-                                    name="ledger_entry_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "achievement"], name="ledger_entry_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,7 +391,10 @@ class EquityContribution(models.Model):
     value_amount = models.DecimalField("作价金额（元）", max_digits=17, decimal_places=2)
     contributed_on = models.DateField("作价入股日期")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -364,7 +424,10 @@ class EquityDecision(models.Model):
     original_name = models.CharField("文件名", max_length=200)
     sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

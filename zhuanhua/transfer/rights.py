@@ -81,7 +81,11 @@ def check(
         errors.setdefault("kind", []).append(ERR_KIND)
         return errors
     if kind == "long_term_use":
-        if isinstance(use_years, bool) or not isinstance(use_years, int) or use_years < MIN_USE_YEARS:
+        if (
+            isinstance(use_years, bool)
+            or not isinstance(use_years, int)
+            or use_years < MIN_USE_YEARS
+        ):
             errors.setdefault("use_years", []).append(ERR_USE_YEARS)
     elif use_years is not None:
         errors.setdefault("use_years", []).append(ERR_USE_YEARS_ONLY)

@@ -83,8 +83,11 @@ def use_first_upcoming(user: Any, today: dt.date, within_days: int = 90) -> list
     if org_id is None:
         return []
     candidates = Achievement.objects.filter(
-        owner_id=org_id, fiscally_funded=True, is_applied_technology=True,
-        ip_acquired_on__isnull=False, transfer_status=TransferStatus.UNTRANSFERRED,
+        owner_id=org_id,
+        fiscally_funded=True,
+        is_applied_technology=True,
+        ip_acquired_on__isnull=False,
+        transfer_status=TransferStatus.UNTRANSFERRED,
         ip_acquired_on__lte=today + dt.timedelta(days=within_days) - dt.timedelta(days=2 * 365 - 2),
     )
     rows = []
@@ -156,8 +159,10 @@ class OverviewRow:
 def report_overview(year: int, period_kind: str) -> list[OverviewRow]:
     """Every approved research unit and its submitted report for the period (None: not yet)."""
     submitted = {
-        r.organisation_id: r for r in TransferReport.objects.filter(
-            year=year, period_kind=period_kind, status=ReportStatus.SUBMITTED)
+        r.organisation_id: r
+        for r in TransferReport.objects.filter(
+            year=year, period_kind=period_kind, status=ReportStatus.SUBMITTED
+        )
     }
     orgs = Organisation.objects.filter(
         org_type__in=RESEARCH_UNIT_TYPES, status=OrganisationStatus.APPROVED
@@ -179,17 +184,24 @@ class Holder:
 def with_rights_grant_flag(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
     """Annotate `has_rights_grant`, so achievement_holders need not ask for a grant that most
     achievements never had (the public detail page)."""
-    return qs.annotate(has_rights_grant=Exists(RightsGrant.objects.filter(achievement=OuterRef("pk"))))
+    return qs.annotate(
+        has_rights_grant=Exists(RightsGrant.objects.filter(achievement=OuterRef("pk")))
+    )
 
 
-def achievement_holders(achievement: Achievement, completers: list[Any] | None = None,
-                        ) -> tuple[RightsGrant | None, list[Holder]]:
+def achievement_holders(
+    achievement: Achievement,
+    completers: list[Any] | None = None,
+) -> tuple[RightsGrant | None, list[Holder]]:
     """Who holds the rights in an achievement now: the unit alone unless a grant says otherwise.
     `completers`: the achievement's completers when the caller has read them already."""
     grant = None
     if getattr(achievement, "has_rights_grant", True):
-        grant = achievement.rights_grants.prefetch_related("shares").order_by(
-            "-granted_on", "-pk").first()
+        grant = (
+            achievement.rights_grants.prefetch_related("shares")
+            .order_by("-granted_on", "-pk")
+            .first()
+        )
     owner = achievement.owner.name
     if grant is None:
         right = "所有权" if achievement.is_service else "所有权（非职务成果）"
@@ -197,17 +209,22 @@ def achievement_holders(achievement: Achievement, completers: list[Any] | None =
     shares = list(grant.shares.all())
     shares_of_completers = [s for s in shares if s.holder_kind == ShareHolderKind.COMPLETER]
     names = [s.holder_name for s in shares_of_completers] or [
-        c.name for c in (achievement.completers.all() if completers is None else completers)]
+        c.name for c in (achievement.completers.all() if completers is None else completers)
+    ]
     by_name = {s.holder_name: s.share for s in shares_of_completers}
     if grant.kind == RightsGrantKind.CO_OWNERSHIP:
-        rows = [Holder(s.holder_name, s.get_holder_kind_display(), "共同所有权", s.share)
-                for s in shares]
+        rows = [
+            Holder(s.holder_name, s.get_holder_kind_display(), "共同所有权", s.share)
+            for s in shares
+        ]
     elif grant.kind == RightsGrantKind.ASSIGNMENT:
         rows = [Holder(n, "成果完成人", "所有权", by_name.get(n)) for n in names]
     else:
         rows = [Holder(owner, "单位", "所有权", Decimal("100.00"))]
-        rows += [Holder(n, "成果完成人", f"长期使用权（{grant.use_years} 年）", by_name.get(n))
-                 for n in names]
+        rows += [
+            Holder(n, "成果完成人", f"长期使用权（{grant.use_years} 年）", by_name.get(n))
+            for n in names
+        ]
     return grant, rows
 
 
@@ -219,7 +236,8 @@ def grant_applications_for(user: Any) -> QuerySet[RightsGrantApplication]:
     if user.organisation_id and user.can_edit_achievements:
         condition |= Q(achievement__owner_id=user.organisation_id)
     return RightsGrantApplication.objects.filter(condition).select_related(
-        "achievement", "applicant", "notice", "grant")
+        "achievement", "applicant", "notice", "grant"
+    )
 
 
 # --- 单列管理 / 台账 -----------------------------------------------------------------------------
@@ -238,7 +256,8 @@ def ledger_contributions_for(user: Any) -> QuerySet[EquityContribution]:
     if org_id is None:
         return EquityContribution.objects.none()
     return EquityContribution.objects.filter(entry__organisation_id=org_id).select_related(
-        "entry", "entry__achievement")
+        "entry", "entry__achievement"
+    )
 
 
 def ledger_decisions_for(user: Any) -> QuerySet[EquityDecision]:

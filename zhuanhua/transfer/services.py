@@ -79,8 +79,10 @@ def joins_on_for(achievement: Achievement, transferred_on: dt.date | None) -> dt
     """`joins_list_on` for a stored achievement; an incomplete record (no IP date) never joins."""
     try:
         return transfer_deadline.joins_list_on(
-            achievement.fiscally_funded, achievement.is_applied_technology,
-            achievement.ip_acquired_on, transferred_on,
+            achievement.fiscally_funded,
+            achievement.is_applied_technology,
+            achievement.ip_acquired_on,
+            transferred_on,
         )
     except InputError:
         return None
@@ -88,11 +90,15 @@ def joins_on_for(achievement: Achievement, transferred_on: dt.date | None) -> dt
 
 def _recipients(achievement: Achievement) -> list[str]:
     """E-mail addresses of the unit's org_admin / achievement_manager users."""
-    users = User.objects.filter(organisation_id=achievement.owner_id, is_active=True).exclude(email="")
+    users = User.objects.filter(organisation_id=achievement.owner_id, is_active=True).exclude(
+        email=""
+    )
     return sorted({u.email for u in users if u.has_role(*ACHIEVEMENT_EDITOR_ROLES)})
 
 
-def _message(achievement: Achievement, kind: str, joins_on: dt.date, today: dt.date) -> tuple[str, str]:
+def _message(
+    achievement: Achievement, kind: str, joins_on: dt.date, today: dt.date
+) -> tuple[str, str]:
     title = achievement.title
     ip_line = f"取得知识产权之日：{achievement.ip_acquired_on:%Y-%m-%d}"
     if achievement.ip_number:
@@ -133,7 +139,11 @@ def _notify(achievement: Achievement, kind: str, joins_on: dt.date, today: dt.da
     """
     recipients = _recipients(achievement)
     TransferReminder.objects.create(
-        achievement=achievement, kind=kind, sent_on=today, joins_on=joins_on, recipients=recipients,
+        achievement=achievement,
+        kind=kind,
+        sent_on=today,
+        joins_on=joins_on,
+        recipients=recipients,
     )
     if not recipients:
         return 0
@@ -190,7 +200,10 @@ def use_first_sync(*, achievement_id: int, today: dt.date) -> dict[str, int]:
                 entry.joined_on, entry.left_on, entry.left_reason = joins, None, ""
                 entry.save()
                 audit_record(
-                    actor=None, obj=entry, action="use_first_list.join", before=before,
+                    actor=None,
+                    obj=entry,
+                    action="use_first_list.join",
+                    before=before,
                     after=_entry_state(entry),
                     detail={"as_of": today.isoformat(), "achievement": achievement.pk},
                 )
@@ -200,7 +213,10 @@ def use_first_sync(*, achievement_id: int, today: dt.date) -> dict[str, int]:
                 entry.joined_on = joins
                 entry.save(update_fields=["joined_on", "updated_at"])
                 audit_record(
-                    actor=None, obj=entry, action="use_first_list.update", before=before,
+                    actor=None,
+                    obj=entry,
+                    action="use_first_list.update",
+                    before=before,
                     after=_entry_state(entry),
                     detail={"as_of": today.isoformat(), "achievement": achievement.pk},
                 )
@@ -218,10 +234,14 @@ def use_first_sync(*, achievement_id: int, today: dt.date) -> dict[str, int]:
             )
             entry.save()
             audit_record(
-                actor=None, obj=entry, action="use_first_list.leave", before=before,
+                actor=None,
+                obj=entry,
+                action="use_first_list.leave",
+                before=before,
                 after=_entry_state(entry),
                 detail={
-                    "as_of": today.isoformat(), "achievement": achievement.pk,
+                    "as_of": today.isoformat(),
+                    "achievement": achievement.pk,
                     "transfer_status": achievement.transfer_status,
                 },
             )
@@ -239,8 +259,11 @@ def use_first_candidates(today: dt.date) -> list[int]:
     within 90 days of joining, and everything currently on the list (it may have to leave)."""
     horizon = today - dt.timedelta(days=_HORIZON_DAYS)
     eligible = Q(
-        fiscally_funded=True, is_applied_technology=True, ip_acquired_on__isnull=False,
-        ip_acquired_on__lte=horizon, transfer_status=TransferStatus.UNTRANSFERRED,
+        fiscally_funded=True,
+        is_applied_technology=True,
+        ip_acquired_on__isnull=False,
+        ip_acquired_on__lte=horizon,
+        transfer_status=TransferStatus.UNTRANSFERRED,
     )
     current = Q(use_first_entry__isnull=False, use_first_entry__left_on__isnull=True)
     return list(
@@ -281,7 +304,9 @@ def use_first_terms_mark_completed(
         raise PermissionDenied(ERR_NOT_UNIT)
     with transaction.atomic():
         entry = (
-            UseFirstListEntry.objects.select_for_update().filter(achievement_id=achievement.pk).first()
+            UseFirstListEntry.objects.select_for_update()
+            .filter(achievement_id=achievement.pk)
+            .first()
         )
         if entry is None or entry.left_on is not None:
             raise ValidationError({"achievement": [ERR_NOT_ON_LIST]})
@@ -291,7 +316,10 @@ def use_first_terms_mark_completed(
         entry.terms_completed_on = on or timezone.localdate()
         entry.save(update_fields=["terms_completed_on", "updated_at"])
         audit_record(
-            actor=user, obj=entry, action="use_first_list.terms_completed", before=before,
+            actor=user,
+            obj=entry,
+            action="use_first_list.terms_completed",
+            before=before,
             after=_entry_state(entry),
         )
     return entry
@@ -343,8 +371,11 @@ def rights_grant_create(
     with transaction.atomic():
         locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
         errors = rights.check(
-            kind=kind, is_service=locked.is_service, negative_list_category=negative_list_category,
-            use_years=use_years, shares=shares,
+            kind=kind,
+            is_service=locked.is_service,
+            negative_list_category=negative_list_category,
+            use_years=use_years,
+            shares=shares,
             completer_names=[c.name for c in locked.completers.all()],
         )
         if "negative_list_category" not in errors:
@@ -355,23 +386,29 @@ def rights_grant_create(
         if errors:
             raise ValidationError(errors)
         grant = RightsGrant.objects.create(
-            achievement=locked, kind=kind,
+            achievement=locked,
+            kind=kind,
             use_years=use_years if kind == RightsGrantKind.LONG_TERM_USE else None,
-            granted_on=granted_on, note=note.strip()[:500], created_by=user,
+            granted_on=granted_on,
+            note=note.strip()[:500],
+            created_by=user,
         )
         RightsGrantShare.objects.bulk_create(
             RightsGrantShare(
-                grant=grant, holder_kind=row["holder_kind"],
+                grant=grant,
+                holder_kind=row["holder_kind"],
                 holder_name=(
-                    locked.owner.name if row["holder_kind"] == ShareHolderKind.UNIT
+                    locked.owner.name
+                    if row["holder_kind"] == ShareHolderKind.UNIT
                     else str(row["holder_name"]).strip()
                 ),
                 share=rights.parse_share(row["share"]),
             )
             for row in shares
         )
-        audit_record(actor=user, obj=grant, action="rights_grant.create",
-                     after=rights_grant_state(grant))
+        audit_record(
+            actor=user, obj=grant, action="rights_grant.create", after=rights_grant_state(grant)
+        )
     return grant
 
 
@@ -445,19 +482,27 @@ def report_rows(organisation_id: int, period_end: dt.date) -> list[dict[str, Any
         parties: list[str] = []
         contract: list[Any] = []
         received: list[Any] = []
-        licences = Licence.objects.filter(
-            achievement=achievement, licensor_id=organisation_id,
-            status__in=SIGNED_LICENCE_STATES, signed_on__lte=period_end,
-        ).select_related("licensee").order_by("signed_on", "pk")
+        licences = (
+            Licence.objects.filter(
+                achievement=achievement,
+                licensor_id=organisation_id,
+                status__in=SIGNED_LICENCE_STATES,
+                signed_on__lte=period_end,
+            )
+            .select_related("licensee")
+            .order_by("signed_on", "pk")
+        )
         for licence in licences:
             parties.append(f"{licence.licensee.name}（许可）")
             contract.append(licence_contract_amount(licence))
             received += list(
-                Payment.objects.filter(licence=licence, paid_on__lte=period_end)
-                .values_list("amount", flat=True)
+                Payment.objects.filter(licence=licence, paid_on__lte=period_end).values_list(
+                    "amount", flat=True
+                )
             )
         contributions = EquityContribution.objects.filter(
-            entry__organisation_id=organisation_id, entry__achievement=achievement,
+            entry__organisation_id=organisation_id,
+            entry__achievement=achievement,
             contributed_on__lte=period_end,
         ).order_by("contributed_on", "pk")
         for c in contributions:
@@ -465,31 +510,39 @@ def report_rows(organisation_id: int, period_end: dt.date) -> list[dict[str, Any
             contract.append(c.value_amount)
         entry = UseFirstListEntry.objects.filter(achievement=achievement).first()
         listed = bool(
-            entry and entry.joined_on <= period_end
+            entry
+            and entry.joined_on <= period_end
             and (entry.left_on is None or entry.left_on > period_end)
         )
         status = achievement.transfer_status
-        rows.append({
-            "achievement_id": achievement.pk,
-            "title": achievement.title,
-            "ip_type": achievement.ip_type,
-            "ip_number": achievement.ip_number,
-            "ip_acquired_on": achievement.ip_acquired_on,
-            "transfer_status": status,
-            "transfer_mode": "" if status == TransferStatus.UNTRANSFERRED
-            else TRANSFER_MODE_LABELS.get(status, status),
-            "transferred_on": achievement.transferred_on,
-            "counterparty": "；".join(parties)[:500],
-            "contract_amount": _money_sum(contract) if contract else None,
-            "received_amount": _money_sum(received) if licences else None,
-            "on_use_first_list": listed,
-        })
+        rows.append(
+            {
+                "achievement_id": achievement.pk,
+                "title": achievement.title,
+                "ip_type": achievement.ip_type,
+                "ip_number": achievement.ip_number,
+                "ip_acquired_on": achievement.ip_acquired_on,
+                "transfer_status": status,
+                "transfer_mode": ""
+                if status == TransferStatus.UNTRANSFERRED
+                else TRANSFER_MODE_LABELS.get(status, status),
+                "transferred_on": achievement.transferred_on,
+                "counterparty": "；".join(parties)[:500],
+                "contract_amount": _money_sum(contract) if contract else None,
+                "received_amount": _money_sum(received) if licences else None,
+                "on_use_first_list": listed,
+            }
+        )
     return rows
 
 
 def _line_state(line: TransferReportLine) -> list[Any]:
     return [
-        line.position, line.achievement_id, line.title, line.transfer_status, line.transfer_mode,
+        line.position,
+        line.achievement_id,
+        line.title,
+        line.transfer_status,
+        line.transfer_mode,
         line.counterparty,
         str(line.contract_amount) if line.contract_amount is not None else None,
         str(line.received_amount) if line.received_amount is not None else None,
@@ -499,8 +552,11 @@ def _line_state(line: TransferReportLine) -> list[Any]:
 
 def transfer_report_state(report: TransferReport) -> dict[str, Any]:
     return {
-        "organisation": report.organisation_id, "year": report.year,
-        "period_kind": report.period_kind, "status": report.status, "remarks": report.remarks,
+        "organisation": report.organisation_id,
+        "year": report.year,
+        "period_kind": report.period_kind,
+        "status": report.status,
+        "remarks": report.remarks,
         "lines": [_line_state(line) for line in report.lines.order_by("position")],
     }
 
@@ -518,20 +574,26 @@ def _generate_lines(report: TransferReport, keep: Mapping[int | None, str]) -> N
     report.lines.all().delete()
     TransferReportLine.objects.bulk_create(
         TransferReportLine(
-            report=report, position=i, achievement_id=row.pop("achievement_id"),
-            remarks=keep.get(row_id, ""), **row,
+            report=report,
+            position=i,
+            achievement_id=row.pop("achievement_id"),
+            remarks=keep.get(row_id, ""),
+            **row,
         )
         for i, (row_id, row) in enumerate(
-            ((r["achievement_id"], r) for r in report_rows(report.organisation_id,
-                                                          report.period_end)),
+            (
+                (r["achievement_id"], r)
+                for r in report_rows(report.organisation_id, report.period_end)
+            ),
             start=1,
         )
     )
     report.generated_at = timezone.now()
 
 
-def transfer_report_create(*, user: Any, year: Any, period_kind: str,
-                           today: dt.date | None = None) -> TransferReport:
+def transfer_report_create(
+    *, user: Any, year: Any, period_kind: str, today: dt.date | None = None
+) -> TransferReport:
     """A draft report of the user's unit for a year or half-year, its lines read from the records."""
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
         raise PermissionDenied(ERR_NOT_REPORTER)
@@ -551,21 +613,30 @@ def transfer_report_create(*, user: Any, year: Any, period_kind: str,
     if start > today:
         raise ValidationError({"year": [ERR_PERIOD_FUTURE]})
     with transaction.atomic():
-        if TransferReport.objects.filter(organisation_id=user.organisation_id, year=year,
-                                         period_kind=period_kind).exists():
+        if TransferReport.objects.filter(
+            organisation_id=user.organisation_id, year=year, period_kind=period_kind
+        ).exists():
             raise ValidationError({"period_kind": [ERR_REPORT_EXISTS]})
         try:
             with transaction.atomic():
                 report = TransferReport.objects.create(
-                    organisation_id=user.organisation_id, year=year, period_kind=period_kind,
-                    period_start=start, period_end=end, created_by=user,
+                    organisation_id=user.organisation_id,
+                    year=year,
+                    period_kind=period_kind,
+                    period_start=start,
+                    period_end=end,
+                    created_by=user,
                 )
         except IntegrityError:
             raise ValidationError({"period_kind": [ERR_REPORT_EXISTS]}) from None
         _generate_lines(report, {})
         report.save(update_fields=["generated_at"])
-        audit_record(actor=user, obj=report, action="transfer_report.create",
-                     after=transfer_report_state(report))
+        audit_record(
+            actor=user,
+            obj=report,
+            action="transfer_report.create",
+            after=transfer_report_state(report),
+        )
     return report
 
 
@@ -585,13 +656,19 @@ def transfer_report_regenerate(*, user: Any, report: TransferReport) -> Transfer
         keep = dict(locked.lines.values_list("achievement_id", "remarks"))
         _generate_lines(locked, keep)
         locked.save(update_fields=["generated_at", "updated_at"])
-        audit_record(actor=user, obj=locked, action="transfer_report.regenerate", before=before,
-                     after=transfer_report_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="transfer_report.regenerate",
+            before=before,
+            after=transfer_report_state(locked),
+        )
     return locked
 
 
-def transfer_report_update(*, user: Any, report: TransferReport, remarks: str,
-                           line_remarks: Mapping[int, str]) -> TransferReport:
+def transfer_report_update(
+    *, user: Any, report: TransferReport, remarks: str, line_remarks: Mapping[int, str]
+) -> TransferReport:
     """Edit a draft's remarks (the report's and each line's, by line id)."""
     with transaction.atomic():
         locked = _lock_draft(user, report)
@@ -615,8 +692,13 @@ def transfer_report_update(*, user: Any, report: TransferReport, remarks: str,
         TransferReportLine.objects.bulk_update(changed, ["remarks"])
         locked.remarks = str(remarks or "").strip()[:5000]
         locked.save(update_fields=["remarks", "updated_at"])
-        audit_record(actor=user, obj=locked, action="transfer_report.update", before=before,
-                     after=transfer_report_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="transfer_report.update",
+            before=before,
+            after=transfer_report_state(locked),
+        )
     return locked
 
 
@@ -629,8 +711,13 @@ def transfer_report_submit(*, user: Any, report: TransferReport) -> TransferRepo
         locked.submitted_at = timezone.now()
         locked.submitted_by = user
         locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        audit_record(actor=user, obj=locked, action="transfer_report.submit", before=before,
-                     after=transfer_report_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="transfer_report.submit",
+            before=before,
+            after=transfer_report_state(locked),
+        )
     return locked
 
 
@@ -647,42 +734,62 @@ NOTICE_PERIOD_DAYS = 15
 
 def grant_application_state(application: RightsGrantApplication) -> dict[str, Any]:
     return {
-        "achievement": application.achievement_id, "applicant": application.applicant_id,
-        "kind": application.kind, "use_years": application.use_years,
-        "shares": application.shares, "status": application.status,
+        "achievement": application.achievement_id,
+        "applicant": application.applicant_id,
+        "kind": application.kind,
+        "use_years": application.use_years,
+        "shares": application.shares,
+        "status": application.status,
         "negative_list_category": application.negative_list_category,
         "decision_reason": application.decision_reason,
-        "notice": application.notice_id, "grant": application.grant_id,
+        "notice": application.notice_id,
+        "grant": application.grant_id,
     }
 
 
 def _share_rows(shares: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Checked shares as stored on the application: two-decimal strings, names stripped."""
     return [
-        {"holder_kind": str(r.get("holder_kind") or ""),
-         "holder_name": str(r.get("holder_name") or "").strip(),
-         "share": f"{rights.parse_share(r.get('share'))}"}
+        {
+            "holder_kind": str(r.get("holder_kind") or ""),
+            "holder_name": str(r.get("holder_name") or "").strip(),
+            "share": f"{rights.parse_share(r.get('share'))}",
+        }
         for r in shares
     ]
 
 
 def grant_application_create(
-    *, user: Any, achievement: Achievement, kind: str, statement: str,
-    use_years: int | None = None, shares: Sequence[Mapping[str, Any]] = (),
+    *,
+    user: Any,
+    achievement: Achievement,
+    kind: str,
+    statement: str,
+    use_years: int | None = None,
+    shares: Sequence[Mapping[str, Any]] = (),
 ) -> RightsGrantApplication:
     """A completer (科研人员 of the owning unit, registered as a completer) applies for a grant.
     The proposal is checked by the same rule the grant will be (`rights.check`)."""
     if (
-        not getattr(user, "is_authenticated", False) or not user.is_active
-        or user.organisation_id != achievement.owner_id or not user.has_role(Role.RESEARCHER)
-        or user.organisation is None or not user.organisation.is_approved
+        not getattr(user, "is_authenticated", False)
+        or not user.is_active
+        or user.organisation_id != achievement.owner_id
+        or not user.has_role(Role.RESEARCHER)
+        or user.organisation is None
+        or not user.organisation.is_approved
     ):
         raise PermissionDenied(ERR_NOT_APPLICANT)
     with transaction.atomic():
         locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
         names = [c.name for c in locked.completers.all()]
-        errors = rights.check(kind=kind, is_service=locked.is_service, negative_list_category="",
-                              use_years=use_years, shares=shares, completer_names=names)
+        errors = rights.check(
+            kind=kind,
+            is_service=locked.is_service,
+            negative_list_category="",
+            use_years=use_years,
+            shares=shares,
+            completer_names=names,
+        )
         if (user.display_name or user.username) not in names:
             errors.setdefault("achievement", []).append(ERR_NOT_COMPLETER)
         if not str(statement or "").strip():
@@ -696,12 +803,19 @@ def grant_application_create(
         if errors:
             raise ValidationError(errors)
         application = RightsGrantApplication.objects.create(
-            achievement=locked, applicant=user, kind=kind,
+            achievement=locked,
+            applicant=user,
+            kind=kind,
             use_years=use_years if kind == RightsGrantKind.LONG_TERM_USE else None,
-            shares=_share_rows(shares), statement=str(statement).strip()[:5000],
+            shares=_share_rows(shares),
+            statement=str(statement).strip()[:5000],
         )
-        audit_record(actor=user, obj=application, action="rights_grant_application.create",
-                     after=grant_application_state(application))
+        audit_record(
+            actor=user,
+            obj=application,
+            action="rights_grant_application.create",
+            after=grant_application_state(application),
+        )
     return application
 
 
@@ -721,8 +835,13 @@ def _notice_content(application: RightsGrantApplication, grant: RightsGrant) -> 
 
 
 def grant_application_decide(
-    *, user: Any, application: RightsGrantApplication, negative_list_category: str,
-    approve: bool, reason: str = "", today: dt.date | None = None,
+    *,
+    user: Any,
+    application: RightsGrantApplication,
+    negative_list_category: str,
+    approve: bool,
+    reason: str = "",
+    today: dt.date | None = None,
 ) -> RightsGrantApplication:
     """The unit screens and decides an application.
 
@@ -733,21 +852,30 @@ def grant_application_decide(
     from zhuanhua.publicity.services import notice_create, notice_publish
 
     if (
-        not getattr(user, "is_authenticated", False) or not user.can_edit_achievements
+        not getattr(user, "is_authenticated", False)
+        or not user.can_edit_achievements
         or user.organisation_id != application.achievement.owner_id
     ):
         raise PermissionDenied(ERR_NOT_GRANTOR)
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = RightsGrantApplication.objects.select_for_update().select_related(
-            "achievement").get(pk=application.pk)
+        locked = (
+            RightsGrantApplication.objects.select_for_update()
+            .select_related("achievement")
+            .get(pk=application.pk)
+        )
         if locked.status != GrantApplicationStatus.SUBMITTED:
             raise ValidationError({"status": [ERR_APPLICATION_DECIDED]})
         before = grant_application_state(locked)
         if negative_list_category:
-            blocked = rights.check(kind=locked.kind, is_service=True,
-                                   negative_list_category=negative_list_category,
-                                   use_years=None, shares=(), completer_names=())
+            blocked = rights.check(
+                kind=locked.kind,
+                is_service=True,
+                negative_list_category=negative_list_category,
+                use_years=None,
+                shares=(),
+                completer_names=(),
+            )
             if negative_list_category not in rights.NEGATIVE_LIST:
                 raise ValidationError(blocked)
             locked.status = GrantApplicationStatus.BLOCKED
@@ -761,25 +889,40 @@ def grant_application_decide(
             locked.decision_reason = reason[:500]
         else:
             grant = rights_grant_create(
-                user=user, achievement=locked.achievement, kind=locked.kind,
-                negative_list_category="", use_years=locked.use_years, shares=locked.shares,
-                granted_on=today, note=str(reason or "").strip()[:500],
+                user=user,
+                achievement=locked.achievement,
+                kind=locked.kind,
+                negative_list_category="",
+                use_years=locked.use_years,
+                shares=locked.shares,
+                granted_on=today,
+                note=str(reason or "").strip()[:500],
             )
-            notice = notice_create(user=user, data={
-                "kind": NoticeKind.RIGHTS_GRANT,
-                "title": f"关于职务科技成果“{locked.achievement.title}”赋权的公示"[:200],
-                "content": _notice_content(locked, grant),
-                "starts_on": today, "period_days": NOTICE_PERIOD_DAYS,
-                "subject_type": "transfer.rightsgrant", "subject_id": str(grant.pk),
-            })
+            notice = notice_create(
+                user=user,
+                data={
+                    "kind": NoticeKind.RIGHTS_GRANT,
+                    "title": f"关于职务科技成果“{locked.achievement.title}”赋权的公示"[:200],
+                    "content": _notice_content(locked, grant),
+                    "starts_on": today,
+                    "period_days": NOTICE_PERIOD_DAYS,
+                    "subject_type": "transfer.rightsgrant",
+                    "subject_id": str(grant.pk),
+                },
+            )
             notice = notice_publish(user=user, notice=notice, today=today)
             locked.status = GrantApplicationStatus.GRANTED
             locked.grant, locked.notice = grant, notice
             locked.decision_reason = str(reason or "").strip()[:500]
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.save()
-        audit_record(actor=user, obj=locked, action="rights_grant_application.decide",
-                     before=before, after=grant_application_state(locked))
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="rights_grant_application.decide",
+            before=before,
+            after=grant_application_state(locked),
+        )
     return locked
 
 
@@ -800,8 +943,9 @@ ERR_DECISION_KIND = "无效的处置方式"
 ERR_DOCUMENT = "请上传决策文件"
 
 
-def pilot_add(*, user: Any, organisation: Any, joined_on: dt.date | None = None,
-              note: str = "") -> SeparateManagementPilot:
+def pilot_add(
+    *, user: Any, organisation: Any, joined_on: dt.date | None = None, note: str = ""
+) -> SeparateManagementPilot:
     """The department puts a research unit into the separate-management pilot."""
     if not getattr(user, "is_authenticated", False) or not user.is_reviewer:
         raise PermissionDenied(ERR_NOT_PILOT_ADMIN)
@@ -811,23 +955,35 @@ def pilot_add(*, user: Any, organisation: Any, joined_on: dt.date | None = None,
         if SeparateManagementPilot.objects.filter(organisation=organisation).exists():
             raise ValidationError({"organisation": [ERR_ALREADY_PILOT]})
         pilot = SeparateManagementPilot.objects.create(
-            organisation=organisation, joined_on=joined_on or timezone.localdate(),
-            note=str(note or "").strip()[:300], created_by=user,
+            organisation=organisation,
+            joined_on=joined_on or timezone.localdate(),
+            note=str(note or "").strip()[:300],
+            created_by=user,
         )
-        audit_record(actor=user, obj=pilot, action="separate_management.pilot_add",
-                     after={"organisation": organisation.pk,
-                            "joined_on": pilot.joined_on.isoformat(), "note": pilot.note})
+        audit_record(
+            actor=user,
+            obj=pilot,
+            action="separate_management.pilot_add",
+            after={
+                "organisation": organisation.pk,
+                "joined_on": pilot.joined_on.isoformat(),
+                "note": pilot.note,
+            },
+        )
     return pilot
 
 
 def is_pilot(organisation_id: int | None) -> bool:
-    return bool(organisation_id) and SeparateManagementPilot.objects.filter(
-        organisation_id=organisation_id).exists()
+    return (
+        bool(organisation_id)
+        and SeparateManagementPilot.objects.filter(organisation_id=organisation_id).exists()
+    )
 
 
 def _check_ledger_editor(user: Any, organisation_id: int) -> None:
     if (
-        not getattr(user, "is_authenticated", False) or not user.can_edit_achievements
+        not getattr(user, "is_authenticated", False)
+        or not user.can_edit_achievements
         or user.organisation_id != organisation_id
     ):
         raise PermissionDenied(ERR_NOT_LEDGER_EDITOR)
@@ -856,15 +1012,22 @@ def _positive(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal |
         number = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
         number = None
-    if (isinstance(value, bool | float) or number is None or not number.is_finite()
-            or number <= 0 or number != number.quantize(CENT_Q) or number >= Decimal("1e15")):
+    if (
+        isinstance(value, bool | float)
+        or number is None
+        or not number.is_finite()
+        or number <= 0
+        or number != number.quantize(CENT_Q)
+        or number >= Decimal("1e15")
+    ):
         errors.setdefault(field, []).append(ERR_POSITIVE)
         return None
     return number.quantize(CENT_Q)
 
 
-def ledger_entry_create(*, user: Any, achievement: Achievement, entered_on: Any = None,
-                        note: str = "") -> LedgerEntry:
+def ledger_entry_create(
+    *, user: Any, achievement: Achievement, entered_on: Any = None, note: str = ""
+) -> LedgerEntry:
     """Enter an achievement of a pilot unit in its ledger (台账)."""
     _check_ledger_editor(user, user.organisation_id)
     today = timezone.localdate()
@@ -875,22 +1038,39 @@ def ledger_entry_create(*, user: Any, achievement: Achievement, entered_on: Any 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if LedgerEntry.objects.filter(organisation_id=user.organisation_id,
-                                      achievement=achievement).exists():
+        if LedgerEntry.objects.filter(
+            organisation_id=user.organisation_id, achievement=achievement
+        ).exists():
             raise ValidationError({"achievement": [ERR_LEDGER_EXISTS]})
         entry = LedgerEntry.objects.create(
-            organisation_id=user.organisation_id, achievement=achievement, entered_on=entered,
-            note=str(note or "").strip()[:500], created_by=user,
+            organisation_id=user.organisation_id,
+            achievement=achievement,
+            entered_on=entered,
+            note=str(note or "").strip()[:500],
+            created_by=user,
         )
-        audit_record(actor=user, obj=entry, action="ledger_entry.create",
-                     after={"achievement": achievement.pk, "entered_on": entered.isoformat(),
-                            "note": entry.note})
+        audit_record(
+            actor=user,
+            obj=entry,
+            action="ledger_entry.create",
+            after={
+                "achievement": achievement.pk,
+                "entered_on": entered.isoformat(),
+                "note": entry.note,
+            },
+        )
     return entry
 
 
 def equity_contribution_create(
-    *, user: Any, entry: LedgerEntry, company_name: str, company_uscc: str, shares: Any,
-    value_amount: Any, contributed_on: Any,
+    *,
+    user: Any,
+    entry: LedgerEntry,
+    company_name: str,
+    company_uscc: str,
+    shares: Any,
+    value_amount: Any,
+    contributed_on: Any,
 ) -> EquityContribution:
     """作价入股: record the company, the shares received and the value of the achievement."""
     from zhuanhua.core.uscc import USCCError, validate_uscc
@@ -914,19 +1094,38 @@ def equity_contribution_create(
     with transaction.atomic():
         LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         contribution = EquityContribution.objects.create(
-            entry=entry, company_name=name[:200], company_uscc=uscc, shares=share_count,
-            value_amount=value, contributed_on=on, created_by=user,
+            entry=entry,
+            company_name=name[:200],
+            company_uscc=uscc,
+            shares=share_count,
+            value_amount=value,
+            contributed_on=on,
+            created_by=user,
         )
-        audit_record(actor=user, obj=contribution, action="equity_contribution.create", after={
-            "entry": entry.pk, "achievement": entry.achievement_id, "company_name": name,
-            "company_uscc": uscc, "shares": str(share_count), "value_amount": str(value),
-            "contributed_on": on.isoformat() if on else None,
-        })
+        audit_record(
+            actor=user,
+            obj=contribution,
+            action="equity_contribution.create",
+            after={
+                "entry": entry.pk,
+                "achievement": entry.achievement_id,
+                "company_name": name,
+                "company_uscc": uscc,
+                "shares": str(share_count),
+                "value_amount": str(value),
+                "contributed_on": on.isoformat() if on else None,
+            },
+        )
     return contribution
 
 
 def equity_decision_create(
-    *, user: Any, contribution: EquityContribution, kind: str, decided_on: Any, upload: Any,
+    *,
+    user: Any,
+    contribution: EquityContribution,
+    kind: str,
+    decided_on: Any,
+    upload: Any,
     note: str = "",
 ) -> EquityDecision:
     """A later decision on the equity (public transfer / internal transfer / outward investment)
@@ -952,17 +1151,29 @@ def equity_decision_create(
     with transaction.atomic():
         EquityContribution.objects.select_for_update().get(pk=contribution.pk)
         decision = EquityDecision(
-            contribution=contribution, kind=kind, decided_on=on,
-            note=str(note or "").strip()[:500], original_name=str(upload.name)[:200], sha256=sha,
+            contribution=contribution,
+            kind=kind,
+            decided_on=on,
+            note=str(note or "").strip()[:500],
+            original_name=str(upload.name)[:200],
+            sha256=sha,
             created_by=user,
         )
         decision.file.save(f"{sha[:16]}{_ext(upload.name)}", upload, save=False)
         decision.save()
-        audit_record(actor=user, obj=decision, action="equity_decision.create", after={
-            "contribution": contribution.pk, "kind": kind,
-            "decided_on": on.isoformat() if on else None, "document_sha256": sha,
-            "original_name": decision.original_name, "note": decision.note,
-        })
+        audit_record(
+            actor=user,
+            obj=decision,
+            action="equity_decision.create",
+            after={
+                "contribution": contribution.pk,
+                "kind": kind,
+                "decided_on": on.isoformat() if on else None,
+                "document_sha256": sha,
+                "original_name": decision.original_name,
+                "note": decision.note,
+            },
+        )
     return decision
 
 

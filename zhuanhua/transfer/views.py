@@ -58,7 +58,8 @@ def use_first(request: HttpRequest) -> HttpResponse:
     form = UseFirstFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query = UseFirstQuery(
-        prefecture=data.get("prefecture") or "", industry_field=data.get("industry_field") or "",
+        prefecture=data.get("prefecture") or "",
+        industry_field=data.get("industry_field") or "",
         ip_type=data.get("ip_type") or "",
     )
     page = Paginator(use_first_public(query), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -74,9 +75,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     entries = list(use_first_mine(request.user))
     from zhuanhua.licensing.models import LicenceOffer
 
-    offered = set(LicenceOffer.objects.filter(
-        is_active=True, achievement_id__in=[e.achievement_id for e in entries]
-    ).values_list("achievement_id", flat=True))
+    offered = set(
+        LicenceOffer.objects.filter(
+            is_active=True, achievement_id__in=[e.achievement_id for e in entries]
+        ).values_list("achievement_id", flat=True)
+    )
     context = {
         "offered": offered,
         "can_edit": request.user.can_edit_achievements,
@@ -111,7 +114,7 @@ def _first_error(exc: ValidationError) -> str:
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{filename.encode('ascii', 'ignore').decode() or 'download'}\"; "
+        f'attachment; filename="{filename.encode("ascii", "ignore").decode() or "download"}"; '
         f"filename*=UTF-8''{quote(filename)}"
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -144,13 +147,17 @@ def terms_complete(request: HttpRequest, achievement_id: int) -> HttpResponse:
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ReportPeriodForm(request.POST or None, initial={
-        "year": timezone.localdate().year - 1, "period_kind": ReportPeriodKind.YEAR})
+    form = ReportPeriodForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year - 1, "period_kind": ReportPeriodKind.YEAR},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report = services.transfer_report_create(
-                user=user, year=form.cleaned_data["year"],
-                period_kind=form.cleaned_data["period_kind"])
+                user=user,
+                year=form.cleaned_data["year"],
+                period_kind=form.cleaned_data["period_kind"],
+            )
         except PermissionDenied:
             raise
         except ValidationError as exc:
@@ -159,9 +166,11 @@ def reports(request: HttpRequest) -> HttpResponse:
             messages.success(request, "转化清单已生成，请核对后报送。")
             return redirect("transfer:report_detail", pk=report.pk)
     context = {
-        "form": form, "reports": reports_mine(user),
-        "can_edit": bool(user.can_edit_achievements and user.organisation
-                         and user.organisation.is_research_unit),
+        "form": form,
+        "reports": reports_mine(user),
+        "can_edit": bool(
+            user.can_edit_achievements and user.organisation and user.organisation.is_research_unit
+        ),
         "can_supervise": can_supervise_reports(user),
     }
     return render(request, "transfer/reports.html", context)
@@ -170,20 +179,25 @@ def reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_visible_to(request.user), pk=pk)
-    editable = report.status == ReportStatus.DRAFT and _can_edit(request.user,
-                                                                 report.organisation_id)
+    editable = report.status == ReportStatus.DRAFT and _can_edit(
+        request.user, report.organisation_id
+    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(services.ERR_REPORT_FROZEN)
         line_remarks = {
-            int(key.removeprefix("remarks_")): value for key, value in request.POST.items()
+            int(key.removeprefix("remarks_")): value
+            for key, value in request.POST.items()
             if key.startswith("remarks_") and key.removeprefix("remarks_").isdigit()
         }
         try:
-            services.transfer_report_update(user=request.user, report=report,
-                                            remarks=request.POST.get("remarks", ""),
-                                            line_remarks=line_remarks)
+            services.transfer_report_update(
+                user=request.user,
+                report=report,
+                remarks=request.POST.get("remarks", ""),
+                line_remarks=line_remarks,
+            )
         except ValidationError as exc:
             errors = exc.message_dict
             messages.error(request, _first_error(exc))
@@ -196,8 +210,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("transfer:report_detail", pk=report.pk)
     report.refresh_from_db()
     context = {
-        "report": report, "lines": report.lines.order_by("position"), "editable": editable,
-        "errors": errors, "totals": report_totals(report),
+        "report": report,
+        "lines": report.lines.order_by("position"),
+        "editable": editable,
+        "errors": errors,
+        "totals": report_totals(report),
     }
     return render(request, "transfer/report_detail.html", context)
 
@@ -241,7 +258,9 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         form = ReportPeriodForm(initial={"year": year, "period_kind": kind})
     rows = selectors.report_overview(year, kind)
     context = {
-        "form": form, "rows": rows, "year": year,
+        "form": form,
+        "rows": rows,
+        "year": year,
         "period_label": f"{year} 年{ReportPeriodKind(kind).label}",
         "submitted_count": sum(1 for r in rows if r.submitted),
         "missing_count": sum(1 for r in rows if not r.submitted),
@@ -254,16 +273,24 @@ def report_overview(request: HttpRequest) -> HttpResponse:
 
 def holders(request: HttpRequest, achievement_id: int) -> HttpResponse:
     achievement = get_object_or_404(
-        achievement_visible_to(request.user).select_related("owner"), pk=achievement_id)
+        achievement_visible_to(request.user).select_related("owner"), pk=achievement_id
+    )
     grant, rows = achievement_holders(achievement)
     user = request.user
     can_apply = bool(
-        getattr(user, "is_authenticated", False) and user.organisation_id == achievement.owner_id
-        and user.has_role(Role.RESEARCHER) and grant is None and achievement.is_service
+        getattr(user, "is_authenticated", False)
+        and user.organisation_id == achievement.owner_id
+        and user.has_role(Role.RESEARCHER)
+        and grant is None
+        and achievement.is_service
     )
-    context = {"achievement": achievement, "grant": grant, "rows": rows, "can_apply": can_apply,
-               "notice": getattr(getattr(grant, "application", None), "notice", None)
-               if grant else None}
+    context = {
+        "achievement": achievement,
+        "grant": grant,
+        "rows": rows,
+        "can_apply": can_apply,
+        "notice": getattr(getattr(grant, "application", None), "notice", None) if grant else None,
+    }
     return render(request, "transfer/holders.html", context)
 
 
@@ -271,35 +298,44 @@ def holders(request: HttpRequest, achievement_id: int) -> HttpResponse:
 def grant_apply(request: HttpRequest, achievement_id: int) -> HttpResponse:
     achievement = get_object_or_404(
         achievement_visible_to(request.user).filter(owner_id=request.user.organisation_id),
-        pk=achievement_id)
+        pk=achievement_id,
+    )
     form = GrantApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.grant_application_create(
-                user=request.user, achievement=achievement, kind=form.cleaned_data["kind"],
+                user=request.user,
+                achievement=achievement,
+                kind=form.cleaned_data["kind"],
                 statement=form.cleaned_data["statement"],
-                use_years=form.cleaned_data.get("use_years"), shares=form.shares())
+                use_years=form.cleaned_data.get("use_years"),
+                shares=form.shares(),
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, "赋权申请已提交，等待单位审查。")
             return redirect("transfer:grant_detail", pk=application.pk)
-    return render(request, "transfer/grant_apply.html",
-                  {"form": form, "achievement": achievement,
-                   "completers": achievement.completers.all()})
+    return render(
+        request,
+        "transfer/grant_apply.html",
+        {"form": form, "achievement": achievement, "completers": achievement.completers.all()},
+    )
 
 
 @login_required
 def grants(request: HttpRequest) -> HttpResponse:
-    return render(request, "transfer/grants.html",
-                  {"applications": grant_applications_for(request.user)})
+    return render(
+        request, "transfer/grants.html", {"applications": grant_applications_for(request.user)}
+    )
 
 
 @login_required
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(grant_applications_for(request.user), pk=pk)
-    can_decide = (application.status == GrantApplicationStatus.SUBMITTED
-                  and _can_edit(request.user, application.achievement.owner_id))
+    can_decide = application.status == GrantApplicationStatus.SUBMITTED and _can_edit(
+        request.user, application.achievement.owner_id
+    )
     form = GrantDecisionForm(request.POST or None)
     if request.method == "POST":
         if not can_decide:
@@ -307,17 +343,22 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 application = services.grant_application_decide(
-                    user=request.user, application=application,
+                    user=request.user,
+                    application=application,
                     negative_list_category=form.cleaned_data["negative_list_category"],
                     approve=form.cleaned_data["decision"] == "approve",
-                    reason=form.cleaned_data["reason"])
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
                 messages.success(request, f"已处理：{application.get_status_display()}")
                 return redirect("transfer:grant_detail", pk=application.pk)
-    return render(request, "transfer/grant_detail.html",
-                  {"application": application, "form": form, "can_decide": can_decide})
+    return render(
+        request,
+        "transfer/grant_detail.html",
+        {"application": application, "form": form, "can_decide": can_decide},
+    )
 
 
 # --- 单列管理 / 台账 ---------------------------------------------------------------------------------
@@ -327,24 +368,36 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     user = request.user
     in_pilot = services.is_pilot(user.organisation_id)
-    own = Achievement.objects.filter(owner_id=user.organisation_id).exclude(
-        ledger_entries__organisation_id=user.organisation_id).order_by("title")
-    form = LedgerEntryForm(request.POST or None, achievements=own,
-                           initial={"entered_on": timezone.localdate()})
+    own = (
+        Achievement.objects.filter(owner_id=user.organisation_id)
+        .exclude(ledger_entries__organisation_id=user.organisation_id)
+        .order_by("title")
+    )
+    form = LedgerEntryForm(
+        request.POST or None, achievements=own, initial={"entered_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.ledger_entry_create(
-                user=user, achievement=form.cleaned_data["achievement"],
-                entered_on=form.cleaned_data["entered_on"], note=form.cleaned_data["note"])
+                user=user,
+                achievement=form.cleaned_data["achievement"],
+                entered_on=form.cleaned_data["entered_on"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, "已登记入台账。")
             return redirect("transfer:ledger_entry", pk=entry.pk)
-    entries = ledger_entries_for(user).prefetch_related("contributions").order_by(
-        "-entered_on", "-id")
-    context = {"form": form, "entries": entries, "in_pilot": in_pilot,
-               "can_edit": in_pilot and user.can_edit_achievements}
+    entries = (
+        ledger_entries_for(user).prefetch_related("contributions").order_by("-entered_on", "-id")
+    )
+    context = {
+        "form": form,
+        "entries": entries,
+        "in_pilot": in_pilot,
+        "can_edit": in_pilot and user.can_edit_achievements,
+    }
     return render(request, "transfer/ledger.html", context)
 
 
@@ -361,9 +414,13 @@ def ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "作价入股已登记。")
             return redirect("transfer:ledger_entry", pk=entry.pk)
     contributions = entry.contributions.prefetch_related("decisions")
-    context = {"entry": entry, "form": form, "contributions": contributions,
-               "decision_form": EquityDecisionForm(),
-               "can_edit": _can_edit(request.user, entry.organisation_id)}
+    context = {
+        "entry": entry,
+        "form": form,
+        "contributions": contributions,
+        "decision_form": EquityDecisionForm(),
+        "can_edit": _can_edit(request.user, entry.organisation_id),
+    }
     return render(request, "transfer/ledger_entry.html", context)
 
 
@@ -375,9 +432,13 @@ def equity_decision(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.equity_decision_create(
-                user=request.user, contribution=contribution, kind=form.cleaned_data["kind"],
-                decided_on=form.cleaned_data["decided_on"], note=form.cleaned_data["note"],
-                upload=form.cleaned_data["document"])
+                user=request.user,
+                contribution=contribution,
+                kind=form.cleaned_data["kind"],
+                decided_on=form.cleaned_data["decided_on"],
+                note=form.cleaned_data["note"],
+                upload=form.cleaned_data["document"],
+            )
         except ValidationError as exc:
             messages.error(request, _first_error(exc))
         else:
@@ -395,13 +456,17 @@ def equity_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
-    entries = list(ledger_entries_for(request.user).prefetch_related(
-        "contributions__decisions").order_by("entered_on", "id"))
+    entries = list(
+        ledger_entries_for(request.user)
+        .prefetch_related("contributions__decisions")
+        .order_by("entered_on", "id")
+    )
     org = request.user.organisation
     if org is None:
         raise Http404
-    return _file(exports.ledger_xlsx(org, entries), exports.XLSX_TYPE,
-                 f"单列管理台账-{org.name}.xlsx")
+    return _file(
+        exports.ledger_xlsx(org, entries), exports.XLSX_TYPE, f"单列管理台账-{org.name}.xlsx"
+    )
 
 
 @login_required
@@ -409,20 +474,30 @@ def pilots(request: HttpRequest) -> HttpResponse:
     if not request.user.is_reviewer:
         raise PermissionDenied(services.ERR_NOT_PILOT_ADMIN)
     candidates = Organisation.objects.filter(
-        org_type__in=RESEARCH_UNIT_TYPES, status=OrganisationStatus.APPROVED,
-        separate_management_pilot__isnull=True).order_by("name")
+        org_type__in=RESEARCH_UNIT_TYPES,
+        status=OrganisationStatus.APPROVED,
+        separate_management_pilot__isnull=True,
+    ).order_by("name")
     form = PilotForm(request.POST or None, organisations=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pilot_add(user=request.user, organisation=form.cleaned_data["organisation"],
-                               note=form.cleaned_data["note"])
+            services.pilot_add(
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, "已纳入单列管理试点。")
             return redirect("transfer:pilots")
-    return render(request, "transfer/pilots.html", {
-        "form": form,
-        "pilots": SeparateManagementPilot.objects.select_related("organisation").order_by(
-            "organisation__name"),
-    })
+    return render(
+        request,
+        "transfer/pilots.html",
+        {
+            "form": form,
+            "pilots": SeparateManagementPilot.objects.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+        },
+    )

@@ -77,10 +77,14 @@ class VoucherDecisionIn(Schema):
 def _ledger(enterprise, year: int) -> dict:  # type: ignore[no-untyped-def]
     ledger = selectors.voucher_ledger(enterprise, year)
     return {
-        "enterprise_id": enterprise.pk, "year": year,
-        "issued_amount": ledger.issued_amount, "spent_amount": ledger.spent_amount,
-        "redeemed_amount": ledger.redeemed_amount, "pending_amount": ledger.pending_amount,
-        "left_amount": ledger.left_amount, "spends": ledger.spends,
+        "enterprise_id": enterprise.pk,
+        "year": year,
+        "issued_amount": ledger.issued_amount,
+        "spent_amount": ledger.spent_amount,
+        "redeemed_amount": ledger.redeemed_amount,
+        "pending_amount": ledger.pending_amount,
+        "left_amount": ledger.left_amount,
+        "spends": ledger.spends,
     }
 
 
@@ -104,8 +108,11 @@ def get_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> dict:
 def issue_quota(request: HttpRequest, payload: QuotaIn) -> Status:
     enterprise = _org(payload.enterprise_id)
     quota = services.voucher_quota_issue(
-        user=request.user, enterprise=enterprise, year=payload.year,
-        issued_amount=payload.issued_amount, note=payload.note,
+        user=request.user,
+        enterprise=enterprise,
+        year=payload.year,
+        issued_amount=payload.issued_amount,
+        note=payload.note,
     )
     return Status(201, _ledger(enterprise, quota.year))
 
@@ -113,26 +120,38 @@ def issue_quota(request: HttpRequest, payload: QuotaIn) -> Status:
 @router.post("/spends", response={201: SpendOut}, summary="使用创新券支付合同（本年度额度）")
 def create_spend(request: HttpRequest, payload: SpendIn) -> Status:
     spend = services.voucher_spend(
-        enterprise=request.user.organisation, subject_type=payload.subject_type,  # type: ignore[union-attr]
-        subject_id=payload.subject_id, contract_amount=payload.contract_amount,
-        voucher_amount=payload.voucher_amount, user=request.user,
+        enterprise=request.user.organisation,
+        subject_type=payload.subject_type,  # type: ignore[union-attr]
+        subject_id=payload.subject_id,
+        contract_amount=payload.contract_amount,
+        voucher_amount=payload.voucher_amount,
+        user=request.user,
         provider=_org(payload.provider_id),
     )
     return Status(201, spend)
 
 
-@router.post("/spends/{spend_id}/claim", response=SpendOut,
-             summary="申请兑付（服务提供方；合同、发票、付款凭证）")
+@router.post(
+    "/spends/{spend_id}/claim",
+    response=SpendOut,
+    summary="申请兑付（服务提供方；合同、发票、付款凭证）",
+)
 def claim_spend(
-    request: HttpRequest, spend_id: int, payload: Form[ClaimIn],
+    request: HttpRequest,
+    spend_id: int,
+    payload: Form[ClaimIn],
     contract: File[UploadedFile] = None,  # type: ignore[assignment]
     invoice: File[UploadedFile] = None,  # type: ignore[assignment]
     payment_proof: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> VoucherSpend:
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
     return services.voucher_redemption_claim(
-        user=request.user, spend=spend, contract_file=contract, invoice_file=invoice,
-        payment_file=payment_proof, invoice_number=payload.invoice_number,
+        user=request.user,
+        spend=spend,
+        contract_file=contract,
+        invoice_file=invoice,
+        payment_file=payment_proof,
+        invoice_number=payload.invoice_number,
     )
 
 
@@ -140,5 +159,8 @@ def claim_spend(
 def decide_spend(request: HttpRequest, spend_id: int, payload: VoucherDecisionIn) -> VoucherSpend:
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
     return services.voucher_redemption_decide(
-        user=request.user, spend=spend, approve=payload.approve, reason=payload.reason,
+        user=request.user,
+        spend=spend,
+        approve=payload.approve,
+        reason=payload.reason,
     )

@@ -7,7 +7,10 @@ class SpendStatus(models.TextChoices):
     SPENT = "spent", "已使用（待申请兑付）"  # the enterprise paid part of a contract with vouchers
     CLAIMED = "claimed", "待审核兑付"  # the provider claimed redemption with its documents
     REDEEMED = "redeemed", "已兑付"  # a reviewer approved: the province pays the provider
-    REJECTED = "rejected", "已驳回（额度退回）"  # a reviewer refused the claim: the quota is returned
+    REJECTED = (
+        "rejected",
+        "已驳回（额度退回）",
+    )  # a reviewer refused the claim: the quota is returned
 
 
 # Spends that count against the enterprise's quota.

@@ -16,17 +16,23 @@ class VoucherQuota(models.Model):
     """
 
     enterprise = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="voucher_quotas",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="voucher_quotas",
         verbose_name="科技型企业",
     )
     year = models.PositiveSmallIntegerField("年度")
     issued_amount = models.DecimalField("下达额度（元）", max_digits=14, decimal_places=2)
     spent_amount = models.DecimalField("已使用（元）", max_digits=14, decimal_places=2, default=0)
-    redeemed_amount = models.DecimalField("已兑付（元）", max_digits=14, decimal_places=2,
-                                          default=0)
+    redeemed_amount = models.DecimalField(
+        "已兑付（元）", max_digits=14, decimal_places=2, default=0
+    )
     note = models.CharField("下达说明", max_length=500, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="下达人",
     )
     issued_at = models.DateTimeField("下达时间", auto_now_add=True)
@@ -37,13 +43,20 @@ class VoucherQuota(models.Model):
         verbose_name_plural = "创新券额度"
         ordering = ["-year", "enterprise_id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="voucher_quota_one_per_year"),
-            models.CheckConstraint(condition=Q(redeemed_amount__gte=0),
-                                   name="voucher_quota_redeemed_not_negative"),
-            models.CheckConstraint(condition=Q(spent_amount__gte=F("redeemed_amount")),
-                                   name="voucher_quota_redeemed_within_spent"),
-            models.CheckConstraint(condition=Q(issued_amount__gte=F("spent_amount")),
-                                   name="voucher_quota_spent_within_issued"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year"], name="voucher_quota_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(redeemed_amount__gte=0), name="voucher_quota_redeemed_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(spent_amount__gte=F("redeemed_amount")),
+                name="voucher_quota_redeemed_within_spent",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_amount__gte=F("spent_amount")),
+                name="voucher_quota_spent_within_issued",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,34 +73,52 @@ class VoucherSpend(models.Model):
 
     quota = models.ForeignKey(VoucherQuota, on_delete=models.PROTECT, related_name="spends")
     enterprise = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="voucher_spends",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="voucher_spends",
         verbose_name="科技型企业",
     )
     year = models.PositiveSmallIntegerField("年度")
     provider = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="voucher_redemptions", verbose_name="服务提供方",
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voucher_redemptions",
+        verbose_name="服务提供方",
     )
     subject_type = models.CharField("合同类型", max_length=64)
     subject_id = models.CharField("合同编号", max_length=64)
     contract_amount = models.DecimalField("合同金额（元）", max_digits=14, decimal_places=2)
     voucher_amount = models.DecimalField("创新券抵付金额（元）", max_digits=14, decimal_places=2)
-    status = models.CharField("状态", max_length=16, choices=SpendStatus.choices,
-                              default=SpendStatus.SPENT)
+    status = models.CharField(
+        "状态", max_length=16, choices=SpendStatus.choices, default=SpendStatus.SPENT
+    )
     spent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="使用人",
     )
     spent_at = models.DateTimeField("使用时间", auto_now_add=True)
     invoice_number = models.CharField("发票号码", max_length=64, blank=True)
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="申请人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
     )
     claimed_at = models.DateTimeField("申请兑付时间", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="审核人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.CharField("审核意见", max_length=1000, blank=True)
@@ -102,8 +133,9 @@ class VoucherSpend(models.Model):
             models.Index(fields=["provider", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(voucher_amount__gt=0),
-                                   name="voucher_spend_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(voucher_amount__gt=0), name="voucher_spend_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,7 +162,10 @@ class VoucherDocument(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,15 +37,22 @@ def voucher_ledger(enterprise: Any, year: int) -> VoucherLedger:
     quota = VoucherQuota.objects.filter(enterprise=enterprise, year=year).first()
     spends = list(
         VoucherSpend.objects.filter(enterprise=enterprise, year=year)
-        .select_related("provider").order_by("-spent_at", "-id")
+        .select_related("provider")
+        .order_by("-spent_at", "-id")
     )
     issued = quota.issued_amount if quota else ZERO
     spent = sum((s.voucher_amount for s in spends if s.status in COUNTED_STATES), ZERO)
     redeemed = sum((s.voucher_amount for s in spends if s.status == SpendStatus.REDEEMED), ZERO)
     pending = sum((s.voucher_amount for s in spends if s.status == SpendStatus.CLAIMED), ZERO)
     return VoucherLedger(
-        enterprise=enterprise, year=year, quota=quota, issued_amount=issued, spent_amount=spent,
-        redeemed_amount=redeemed, pending_amount=pending, left_amount=issued - spent,
+        enterprise=enterprise,
+        year=year,
+        quota=quota,
+        issued_amount=issued,
+        spent_amount=spent,
+        redeemed_amount=redeemed,
+        pending_amount=pending,
+        left_amount=issued - spent,
         spends=spends,
     )
 
@@ -57,15 +64,23 @@ def can_see_all(user: Any) -> bool:
 def can_see_ledger(user: Any, enterprise: Any) -> bool:
     if can_see_all(user):
         return True
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and enterprise is not None and user.organisation_id == enterprise.pk)
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and enterprise is not None
+        and user.organisation_id == enterprise.pk
+    )
 
 
 def voucher_spend_visible_to(user: Any) -> QuerySet[VoucherSpend]:
     """The department sees every spend; an enterprise its own; a provider those naming it."""
     if can_see_all(user):
         return VoucherSpend.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.organisation_id:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or not user.is_active
+        or not user.organisation_id
+    ):
         return VoucherSpend.objects.none()
     org = user.organisation_id
     return VoucherSpend.objects.filter(Q(enterprise_id=org) | Q(provider_id=org))
@@ -77,7 +92,8 @@ def voucher_provider_spends(user: Any) -> QuerySet[VoucherSpend]:
         return VoucherSpend.objects.none()
     return (
         VoucherSpend.objects.filter(provider_id=user.organisation_id)
-        .select_related("enterprise").order_by("-spent_at", "-id")
+        .select_related("enterprise")
+        .order_by("-spent_at", "-id")
     )
 
 
@@ -85,13 +101,16 @@ def voucher_queue() -> QuerySet[VoucherSpend]:
     """Claims awaiting a reviewer's decision, oldest claim first."""
     return (
         VoucherSpend.objects.filter(status=SpendStatus.CLAIMED)
-        .select_related("enterprise", "provider").order_by("claimed_at", "id")
+        .select_related("enterprise", "provider")
+        .order_by("claimed_at", "id")
     )
 
 
 def voucher_quotas_of_year(year: int) -> QuerySet[VoucherQuota]:
-    return VoucherQuota.objects.filter(year=year).select_related("enterprise").order_by(
-        "enterprise__name"
+    return (
+        VoucherQuota.objects.filter(year=year)
+        .select_related("enterprise")
+        .order_by("enterprise__name")
     )
 
 

@@ -48,7 +48,9 @@ ERR_AMOUNT = "金额应为大于 0 的数（元，最多两位小数）"
 ERR_QUOTA_OVER_CAP = "年度创新券额度不得超过 {cap} 元"
 ERR_QUOTA_BELOW_SPENT = "下达额度不得低于本年度已使用的 {spent} 元"
 ERR_NO_QUOTA = "{year} 年度未向该企业下达创新券额度"
-ERR_OVER_HALF = "创新券兑付金额不得超过单项合同金额的 50%（本合同最多 {limit} 元，已使用 {used} 元）"
+ERR_OVER_HALF = (
+    "创新券兑付金额不得超过单项合同金额的 50%（本合同最多 {limit} 元，已使用 {used} 元）"
+)
 ERR_OVER_QUOTA = "超出本年度创新券剩余额度（剩余 {left} 元）"
 ERR_CONTRACT_CHANGED = "同一合同的合同金额应与此前使用时一致（{amount} 元）"
 ERR_SUBJECT = "请填写合同类型和合同编号"
@@ -64,6 +66,7 @@ SPENDER_ROLES = {Role.ORG_ADMIN, Role.LICENSEE_STAFF}
 
 
 # ---------------------------------------------------------------------------- policy values
+
 
 def _catalogue_measure() -> Any:
     try:
@@ -95,13 +98,19 @@ def contract_limit(contract_amount: Decimal) -> Decimal:
 
 # ---------------------------------------------------------------------------- helpers
 
+
 def _money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip()) if value not in (None, "") else None
     except InvalidOperation:
         amount = None
-    if (amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT)
-            or amount >= MAX_AMOUNT):
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount <= 0
+        or amount != amount.quantize(CENT)
+        or amount >= MAX_AMOUNT
+    ):
         raise ValidationError({field: [ERR_AMOUNT]})
     return amount.quantize(CENT)
 
@@ -121,9 +130,12 @@ def _check_reviewer(user: Any) -> None:
 
 def is_enterprise_staff(user: Any, enterprise: Any) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active
-        and enterprise is not None and user.organisation_id == enterprise.pk
-        and enterprise.is_approved and user.has_role(*SPENDER_ROLES)
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and enterprise is not None
+        and user.organisation_id == enterprise.pk
+        and enterprise.is_approved
+        and user.has_role(*SPENDER_ROLES)
     )
 
 
@@ -140,17 +152,23 @@ def is_provider_staff(user: Any, spend: VoucherSpend) -> bool:
 
 def quota_state(quota: VoucherQuota) -> dict[str, Any]:
     return {
-        "enterprise": quota.enterprise_id, "year": quota.year,
-        "issued_amount": quota.issued_amount, "spent_amount": quota.spent_amount,
+        "enterprise": quota.enterprise_id,
+        "year": quota.year,
+        "issued_amount": quota.issued_amount,
+        "spent_amount": quota.spent_amount,
         "redeemed_amount": quota.redeemed_amount,
     }
 
 
 def spend_state(spend: VoucherSpend) -> dict[str, Any]:
     return {
-        "enterprise": spend.enterprise_id, "year": spend.year, "provider": spend.provider_id,
-        "subject_type": spend.subject_type, "subject_id": spend.subject_id,
-        "contract_amount": spend.contract_amount, "voucher_amount": spend.voucher_amount,
+        "enterprise": spend.enterprise_id,
+        "year": spend.year,
+        "provider": spend.provider_id,
+        "subject_type": spend.subject_type,
+        "subject_id": spend.subject_id,
+        "contract_amount": spend.contract_amount,
+        "voucher_amount": spend.voucher_amount,
         "status": spend.status,
     }
 
@@ -161,8 +179,14 @@ def _bad_state(spend: VoucherSpend) -> ValidationError:
 
 # ---------------------------------------------------------------------------- quota
 
+
 def voucher_quota_issue(
-    *, user: Any, enterprise: Any, year: int, issued_amount: Any = None, note: str = "",
+    *,
+    user: Any,
+    enterprise: Any,
+    year: int,
+    issued_amount: Any = None,
+    note: str = "",
 ) -> VoucherQuota:
     """Issue (or adjust) a technology enterprise's quota for ``year``. The amount defaults to the
     catalogue's annual cap and may not exceed it, nor fall below what was already spent."""
@@ -184,7 +208,8 @@ def voucher_quota_issue(
         raise ValidationError({"note": [ERR_TOO_LONG.format(limit=500)]})
     with transaction.atomic():
         VoucherQuota.objects.get_or_create(
-            enterprise=enterprise, year=year,
+            enterprise=enterprise,
+            year=year,
             defaults={"issued_amount": Decimal("0.00"), "issued_by": user},
         )
         quota = VoucherQuota.objects.select_for_update().get(enterprise=enterprise, year=year)
@@ -197,24 +222,40 @@ def voucher_quota_issue(
         quota.issued_by = user
         quota.note = note
         quota.save()
-        audit_record(actor=user, obj=quota, action="voucher_quota.issue", before=before,
-                     after=quota_state(quota))
+        audit_record(
+            actor=user,
+            obj=quota,
+            action="voucher_quota.issue",
+            before=before,
+            after=quota_state(quota),
+        )
     return quota
 
 
 # ---------------------------------------------------------------------------- spend
 
+
 def is_provider_member(user: Any, provider: Any) -> bool:
     """An active member of ``provider`` (an approved organisation)."""
     return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and provider is not None
-        and user.organisation_id == provider.pk and provider.is_approved
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and provider is not None
+        and user.organisation_id == provider.pk
+        and provider.is_approved
     )
 
 
 def voucher_spend(
-    *, enterprise: Any, subject_type: str, subject_id: Any, contract_amount: Any,
-    voucher_amount: Any, user: Any, provider: Any = None, year: int | None = None,
+    *,
+    enterprise: Any,
+    subject_type: str,
+    subject_id: Any,
+    contract_amount: Any,
+    voucher_amount: Any,
+    user: Any,
+    provider: Any = None,
+    year: int | None = None,
     recorded_by_provider: bool = False,
 ) -> VoucherSpend:
     """The enterprise pays ``voucher_amount`` of a contract with vouchers from its quota of
@@ -253,44 +294,70 @@ def voucher_spend(
     with transaction.atomic():
         # Lock every quota row of the enterprise, in id order: the per-contract limit spans years.
         quotas = {
-            q.year: q for q in VoucherQuota.objects.select_for_update()
-            .filter(enterprise=enterprise).order_by("pk")
+            q.year: q
+            for q in VoucherQuota.objects.select_for_update()
+            .filter(enterprise=enterprise)
+            .order_by("pk")
         }
         quota = quotas.get(year)
         if quota is None:
             raise ValidationError({"voucher_amount": [ERR_NO_QUOTA.format(year=year)]})
         earlier = VoucherSpend.objects.filter(
-            enterprise=enterprise, subject_type=subject_type, subject_id=subject_id,
+            enterprise=enterprise,
+            subject_type=subject_type,
+            subject_id=subject_id,
             status__in=COUNTED_STATES,
         )
         first = earlier.order_by("pk").first()
         if first is not None and first.contract_amount != contract:
-            raise ValidationError({"contract_amount": [
-                ERR_CONTRACT_CHANGED.format(amount=_yuan(first.contract_amount))]})
+            raise ValidationError(
+                {
+                    "contract_amount": [
+                        ERR_CONTRACT_CHANGED.format(amount=_yuan(first.contract_amount))
+                    ]
+                }
+            )
         used = earlier.aggregate(total=Sum("voucher_amount"))["total"] or Decimal("0.00")
         limit = contract_limit(contract)
         if used + amount > limit:
-            raise ValidationError({"voucher_amount": [
-                ERR_OVER_HALF.format(limit=_yuan(limit), used=_yuan(used))]})
+            raise ValidationError(
+                {"voucher_amount": [ERR_OVER_HALF.format(limit=_yuan(limit), used=_yuan(used))]}
+            )
         if amount > quota.left_amount:
-            raise ValidationError({"voucher_amount": [
-                ERR_OVER_QUOTA.format(left=_yuan(quota.left_amount))]})
+            raise ValidationError(
+                {"voucher_amount": [ERR_OVER_QUOTA.format(left=_yuan(quota.left_amount))]}
+            )
         before = quota_state(quota)
         spend = VoucherSpend.objects.create(
-            quota=quota, enterprise=enterprise, year=year, provider=provider,
-            subject_type=subject_type, subject_id=subject_id, contract_amount=contract,
-            voucher_amount=amount, spent_by=user,
+            quota=quota,
+            enterprise=enterprise,
+            year=year,
+            provider=provider,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            contract_amount=contract,
+            voucher_amount=amount,
+            spent_by=user,
         )
         quota.spent_amount += amount
         quota.save(update_fields=["spent_amount", "updated_at"])
-        audit_record(actor=user, obj=spend, action="voucher.spend", after=spend_state(spend),
-                     detail={"quota": quota.pk, "before": {k: str(v) for k, v in before.items()},
-                             "left": str(quota.left_amount),
-                             "recorded_by": "provider" if recorded_by_provider else "enterprise"})
+        audit_record(
+            actor=user,
+            obj=spend,
+            action="voucher.spend",
+            after=spend_state(spend),
+            detail={
+                "quota": quota.pk,
+                "before": {k: str(v) for k, v in before.items()},
+                "left": str(quota.left_amount),
+                "recorded_by": "provider" if recorded_by_provider else "enterprise",
+            },
+        )
     return spend
 
 
 # ---------------------------------------------------------------------------- redemption
+
 
 def _check_file(upload: UploadedFile | None, kind: DocumentKind) -> str:
     if upload is None:
@@ -302,8 +369,12 @@ def _check_file(upload: UploadedFile | None, kind: DocumentKind) -> str:
 
 
 def voucher_redemption_claim(
-    *, user: Any, spend: VoucherSpend, contract_file: UploadedFile | None,
-    invoice_file: UploadedFile | None, payment_file: UploadedFile | None,
+    *,
+    user: Any,
+    spend: VoucherSpend,
+    contract_file: UploadedFile | None,
+    invoice_file: UploadedFile | None,
+    payment_file: UploadedFile | None,
     invoice_number: str = "",
 ) -> VoucherSpend:
     """The provider claims redemption of a spend with the contract, the invoice and the
@@ -340,12 +411,21 @@ def voucher_redemption_claim(
         for kind, upload in files.items():
             assert upload is not None
             doc = VoucherDocument.objects.create(
-                spend=locked, kind=kind, file=upload, original_name=(upload.name or "")[:200],
+                spend=locked,
+                kind=kind,
+                file=upload,
+                original_name=(upload.name or "")[:200],
                 content_type=upload.content_type or "application/octet-stream",
-                size=upload.size or 0, sha256=shas[kind], uploaded_by=user,
+                size=upload.size or 0,
+                sha256=shas[kind],
+                uploaded_by=user,
             )
-            audit_record(actor=user, obj=doc, action="voucher_document.add",
-                         after={"spend": locked.pk, "kind": kind.value, "sha256": shas[kind]})
+            audit_record(
+                actor=user,
+                obj=doc,
+                action="voucher_document.add",
+                after={"spend": locked.pk, "kind": kind.value, "sha256": shas[kind]},
+            )
         if locked.provider_id is None:
             locked.provider = user.organisation
         locked.status = TRANSITIONS[(locked.status, "claim")]
@@ -353,13 +433,18 @@ def voucher_redemption_claim(
         locked.claimed_by = user
         locked.claimed_at = timezone.now()
         locked.save()
-        audit_record(actor=user, obj=locked, action="voucher.claim", before=before,
-                     after=spend_state(locked))
+        audit_record(
+            actor=user, obj=locked, action="voucher.claim", before=before, after=spend_state(locked)
+        )
     return locked
 
 
 def voucher_redemption_decide(
-    *, user: Any, spend: VoucherSpend, approve: bool, reason: str = "",
+    *,
+    user: Any,
+    spend: VoucherSpend,
+    approve: bool,
+    reason: str = "",
 ) -> VoucherSpend:
     """A reviewer approves a claim (the amount counts as redeemed) or rejects it with a reason
     (the amount returns to the enterprise's quota)."""
@@ -387,21 +472,32 @@ def voucher_redemption_decide(
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         locked.save()
-        audit_record(actor=user, obj=locked, action=f"voucher.{action}", before=spend_before,
-                     after=spend_state(locked),
-                     detail={"reason": reason, "quota_before": {k: str(v) for k, v in before.items()},
-                             "quota_after": {k: str(v) for k, v in quota_state(quota).items()}})
+        audit_record(
+            actor=user,
+            obj=locked,
+            action=f"voucher.{action}",
+            before=spend_before,
+            after=spend_state(locked),
+            detail={
+                "reason": reason,
+                "quota_before": {k: str(v) for k, v in before.items()},
+                "quota_after": {k: str(v) for k, v in quota_state(quota).items()},
+            },
+        )
     return locked
 
 
 # ---------------------------------------------------------------------------- other apps' subjects
 
-def _service_request_provider(enterprise: Any, subject_id: str, contract: Decimal,
-                              provider: Any) -> Any:
+
+def _service_request_provider(
+    enterprise: Any, subject_id: str, contract: Decimal, provider: Any
+) -> Any:
     """A spend on a service-directory request: the request must be the enterprise's and
     contracted for exactly ``contract``; the provider is the request's provider organisation
     (directory.services.voucher_subject_check raises the named refusal otherwise)."""
     from zhuanhua.directory.services import voucher_subject_check
 
-    return voucher_subject_check(subject_id=subject_id, enterprise=enterprise,
-                                 contract_amount=contract, provider=provider)
+    return voucher_subject_check(
+        subject_id=subject_id, enterprise=enterprise, contract_amount=contract, provider=provider
+    )

@@ -33,23 +33,35 @@ def _flash(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _ledger_context(request: HttpRequest, enterprise: Any, year: int,
-                    form: SpendForm | None = None) -> dict[str, Any]:
+def _ledger_context(
+    request: HttpRequest, enterprise: Any, year: int, form: SpendForm | None = None
+) -> dict[str, Any]:
     user = request.user
     ledger = selectors.voucher_ledger(enterprise, year) if enterprise is not None else None
     can_spend = (
-        enterprise is not None and services.is_enterprise_staff(user, enterprise)
-        and ledger is not None and ledger.quota is not None
+        enterprise is not None
+        and services.is_enterprise_staff(user, enterprise)
+        and ledger is not None
+        and ledger.quota is not None
     )
     if can_spend and form is None:
         form = SpendForm(enterprise=enterprise)
-    years = sorted(
-        set(VoucherQuota.objects.filter(enterprise=enterprise).values_list("year", flat=True))
-        | {timezone.localdate().year}, reverse=True,
-    ) if enterprise is not None else []
+    years = (
+        sorted(
+            set(VoucherQuota.objects.filter(enterprise=enterprise).values_list("year", flat=True))
+            | {timezone.localdate().year},
+            reverse=True,
+        )
+        if enterprise is not None
+        else []
+    )
     return {
-        "enterprise": enterprise, "year": year, "years": years, "ledger": ledger,
-        "can_spend": can_spend, "spend_form": form if can_spend else None,
+        "enterprise": enterprise,
+        "year": year,
+        "years": years,
+        "ledger": ledger,
+        "can_spend": can_spend,
+        "spend_form": form if can_spend else None,
         "provided": selectors.voucher_provider_spends(user)[:200],
         "is_reviewer": services.is_voucher_reviewer(user),
         "can_see_all": selectors.can_see_all(user),
@@ -91,15 +103,21 @@ def spend(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.voucher_spend(
-                enterprise=enterprise, subject_type=data["subject_type"],
-                subject_id=data["subject_id"], contract_amount=data["contract_amount"],
-                voucher_amount=data["voucher_amount"], user=user,
-                provider=Organisation.objects.get(pk=data["provider"]), year=year,
+                enterprise=enterprise,
+                subject_type=data["subject_type"],
+                subject_id=data["subject_id"],
+                contract_amount=data["contract_amount"],
+                voucher_amount=data["voucher_amount"],
+                user=user,
+                provider=Organisation.objects.get(pk=data["provider"]),
+                year=year,
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, f"已使用创新券 {data['voucher_amount']} 元，待服务提供方申请兑付。")
+            messages.success(
+                request, f"已使用创新券 {data['voucher_amount']} 元，待服务提供方申请兑付。"
+            )
             return redirect(reverse("vouchers:ledger") + f"?year={year}")
     context = _ledger_context(request, enterprise, year, form=form)
     return render(request, "vouchers/ledger.html", context)
@@ -118,20 +136,29 @@ def issue(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 quota = services.voucher_quota_issue(
-                    user=request.user, enterprise=Organisation.objects.get(pk=data["enterprise"]),
-                    year=data["year"], issued_amount=data["issued_amount"], note=data["note"],
+                    user=request.user,
+                    enterprise=Organisation.objects.get(pk=data["enterprise"]),
+                    year=data["year"],
+                    issued_amount=data["issued_amount"],
+                    note=data["note"],
                 )
             except ValidationError as exc:
                 form.apply_errors(exc)
             else:
                 messages.success(
-                    request, f"已向{quota.enterprise.name}下达 {quota.year} 年度创新券额度 "
-                             f"{quota.issued_amount} 元。")
+                    request,
+                    f"已向{quota.enterprise.name}下达 {quota.year} 年度创新券额度 "
+                    f"{quota.issued_amount} 元。",
+                )
                 return redirect(reverse("vouchers:issue") + f"?year={quota.year}")
     else:
-        form = QuotaIssueForm(initial={"year": year, "issued_amount": services.voucher_annual_cap()})
+        form = QuotaIssueForm(
+            initial={"year": year, "issued_amount": services.voucher_annual_cap()}
+        )
     context = {
-        "form": form, "year": year, "cap": services.voucher_annual_cap(),
+        "form": form,
+        "year": year,
+        "cap": services.voucher_annual_cap(),
         "quotas": selectors.voucher_quotas_of_year(year),
         "totals": selectors.voucher_totals(year=year),
     }
@@ -142,11 +169,15 @@ def issue(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     if not selectors.can_see_all(request.user):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
-    return render(request, "vouchers/queue.html", {
-        "claims": selectors.voucher_queue(),
-        "is_reviewer": services.is_voucher_reviewer(request.user),
-        "decision_form": DecisionForm(),
-    })
+    return render(
+        request,
+        "vouchers/queue.html",
+        {
+            "claims": selectors.voucher_queue(),
+            "is_reviewer": services.is_voucher_reviewer(request.user),
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -156,13 +187,19 @@ def spend_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_claim = spend.status == "spent" and services.is_provider_staff(request.user, spend)
-    return render(request, "vouchers/spend_detail.html", {
-        "s": spend, "documents": spend.documents.all(),
-        "can_claim": can_claim, "claim_form": ClaimForm(),
-        "can_decide": spend.status == "claimed" and services.is_voucher_reviewer(request.user),
-        "decision_form": DecisionForm(),
-        "limit": services.contract_limit(spend.contract_amount),
-    })
+    return render(
+        request,
+        "vouchers/spend_detail.html",
+        {
+            "s": spend,
+            "documents": spend.documents.all(),
+            "can_claim": can_claim,
+            "claim_form": ClaimForm(),
+            "can_decide": spend.status == "claimed" and services.is_voucher_reviewer(request.user),
+            "decision_form": DecisionForm(),
+            "limit": services.contract_limit(spend.contract_amount),
+        },
+    )
 
 
 @login_required
@@ -174,8 +211,11 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.voucher_redemption_claim(
-                user=request.user, spend=spend, contract_file=data["contract"],
-                invoice_file=data["invoice"], payment_file=data["payment_proof"],
+                user=request.user,
+                spend=spend,
+                contract_file=data["contract"],
+                invoice_file=data["invoice"],
+                payment_file=data["payment_proof"],
                 invoice_number=data["invoice_number"],
             )
         except ValidationError as exc:
@@ -199,7 +239,10 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
         spend = services.voucher_redemption_decide(
-            user=request.user, spend=spend, approve=decision == "approve", reason=reason,
+            user=request.user,
+            spend=spend,
+            approve=decision == "approve",
+            reason=reason,
         )
     except ValidationError as exc:
         _flash(request, exc)

@@ -31,9 +31,11 @@ def test_an_inactive_or_missing_user_is_nobody(manager_a: Any) -> None:
 def test_signing_in_through_the_page_uses_this_backend(client: Any, manager_a: Any) -> None:
     manager_a.set_password("correct-horse-9")
     manager_a.save()
-    response = client.post("/accounts/login/", {"username": manager_a.username,
-                                                "password": "correct-horse-9"})
+    response = client.post(
+        "/accounts/login/", {"username": manager_a.username, "password": "correct-horse-9"}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_backend"] == (
-        "zhuanhua.accounts.backends.OrganisationModelBackend")
+        "zhuanhua.accounts.backends.OrganisationModelBackend"
+    )
     assert client.get("/workbench/").status_code == 200

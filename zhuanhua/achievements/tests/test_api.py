@@ -62,14 +62,20 @@ def test_anonymous_write_is_refused(client):
 
 def test_hall_api_filters_and_searches(client, published_a):
     assert client.get("/api/achievements/?q=固态储氢").json()["count"] == 1
-    assert client.get("/api/achievements/?q=固态储氢&ip_type=software_copyright").json()["count"] == 0
+    assert (
+        client.get("/api/achievements/?q=固态储氢&ip_type=software_copyright").json()["count"] == 0
+    )
     assert client.get("/api/achievements/?q=不存在的词汇").json()["count"] == 0
 
 
 def test_transition_through_api(client, draft_a, manager_a, reviewer):
     client.force_login(manager_a)
-    assert _post(client, f"/api/achievements/{draft_a.pk}/transition",
-                 {"action": "submit"}).json()["status"] == "submitted"
+    assert (
+        _post(client, f"/api/achievements/{draft_a.pk}/transition", {"action": "submit"}).json()[
+            "status"
+        ]
+        == "submitted"
+    )
     client.force_login(reviewer)
     response = _post(client, f"/api/achievements/{draft_a.pk}/transition", {"action": "return"})
     assert response.status_code == 422

@@ -45,8 +45,11 @@ GOOD_ROW: dict[str, Any] = {
 
 def make_org(n: int = 1, name: str = "云南大学", prefecture: str = "530100") -> Organisation:
     return Organisation.objects.create(
-        name=name, org_type="university", uscc=make_uscc(f"91530100MA000000{n}"),
-        prefecture=prefecture, status="approved",
+        name=name,
+        org_type="university",
+        uscc=make_uscc(f"91530100MA000000{n}"),
+        prefecture=prefecture,
+        status="approved",
     )
 
 
@@ -90,12 +93,22 @@ def row(**changes: Any) -> dict[str, Any]:
     return {**GOOD_ROW, **changes}
 
 
-def published(org: Organisation, title: str, ip_type: str = IpType.PATENT, **extra: Any) -> Achievement:
+def published(
+    org: Organisation, title: str, ip_type: str = IpType.PATENT, **extra: Any
+) -> Achievement:
     fields: dict[str, Any] = {
-        "owner": org, "title": title, "summary": "简介", "industry_field": IndustryField.NEW_MATERIALS,
-        "ip_type": ip_type, "ip_number": "ZL1", "ip_acquired_on": dt.date(2020, 1, 2), "trl": 6,
-        "prefecture": org.prefecture, "status": AchievementStatus.PUBLISHED,
-        "published_at": timezone.now(), "keywords": ["材料", "涂层"],
+        "owner": org,
+        "title": title,
+        "summary": "简介",
+        "industry_field": IndustryField.NEW_MATERIALS,
+        "ip_type": ip_type,
+        "ip_number": "ZL1",
+        "ip_acquired_on": dt.date(2020, 1, 2),
+        "trl": 6,
+        "prefecture": org.prefecture,
+        "status": AchievementStatus.PUBLISHED,
+        "published_at": timezone.now(),
+        "keywords": ["材料", "涂层"],
     }
     fields.update(extra)
     achievement = Achievement.objects.create(**fields)
@@ -155,7 +168,8 @@ def test_template_round_trip_imports_the_example_row_as_one_draft(
     assert a.funding_programme == "云南省重点研发计划"
     assert a.keywords == ["抗旱", "节水灌溉", "高原粳稻"]
     assert [(c.name, c.employer, c.order) for c in a.completers.all()] == [
-        ("张三", "云南农业大学", 1), ("李四", "云南农业大学", 2),
+        ("张三", "云南农业大学", 1),
+        ("李四", "云南农业大学", 2),
     ]
     # one achievement.create entry per row, plus one for the import itself
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))[audits:]
@@ -180,12 +194,30 @@ def test_template_download_is_an_xlsx_attachment_with_a_chinese_filename(client:
 @pytest.mark.django_db
 def test_codes_text_dates_and_defaults_are_accepted(editor: User) -> None:
     rows = [
-        row(**{"行业领域": "new_materials", "知识产权类型": "SOFTWARE_COPYRIGHT",
-               "权利编号": 2019123456, "取得知识产权之日": "2019-07-01", "技术成熟度": "TRL 7",
-               "职务成果": "否", "财政资金支持": None, "应用技术类": None, "转化状态": "licensed",
-               "成果完成人": "孙七; 周八(昆明医科大学)\n吴九（云南省农业科学院）"}),
-        row(**{"成果名称": "技术秘密一项", "知识产权类型": "非专利技术/技术秘密", "权利编号": None,
-               "取得知识产权之日": None, "技术成熟度": 3.0, "转化状态": None}),
+        row(
+            **{
+                "行业领域": "new_materials",
+                "知识产权类型": "SOFTWARE_COPYRIGHT",
+                "权利编号": 2019123456,
+                "取得知识产权之日": "2019-07-01",
+                "技术成熟度": "TRL 7",
+                "职务成果": "否",
+                "财政资金支持": None,
+                "应用技术类": None,
+                "转化状态": "licensed",
+                "成果完成人": "孙七; 周八(昆明医科大学)\n吴九（云南省农业科学院）",
+            }
+        ),
+        row(
+            **{
+                "成果名称": "技术秘密一项",
+                "知识产权类型": "非专利技术/技术秘密",
+                "权利编号": None,
+                "取得知识产权之日": None,
+                "技术成熟度": 3.0,
+                "转化状态": None,
+            }
+        ),
     ]
     report = excel.achievements_import(user=editor, upload=upload(workbook(rows)))
     assert report.ok, report.problems
@@ -200,7 +232,9 @@ def test_codes_text_dates_and_defaults_are_accepted(editor: User) -> None:
     assert first.is_applied_technology is True
     assert first.transfer_status == "licensed"
     assert [(c.name, c.employer) for c in first.completers.all()] == [
-        ("孙七", ""), ("周八", "昆明医科大学"), ("吴九", "云南省农业科学院"),
+        ("孙七", ""),
+        ("周八", "昆明医科大学"),
+        ("吴九", "云南省农业科学院"),
     ]
     assert second.ip_type == "know_how"
     assert second.ip_acquired_on is None
@@ -227,11 +261,31 @@ def test_one_bad_row_among_good_ones_imports_nothing_and_names_row_column_reason
         row(),
         row(**{"成果名称": "第二项", "知识产权类型": "商标", "技术成熟度": 12}),
         row(**{"成果名称": "第三项"}),
-        row(**{"成果名称": None, "权利编号": None, "取得知识产权之日": future, "成果完成人": "",
-               "职务成果": "也许", "行业领域": "航天"}),
-        row(**{"成果名称": "第五项", "取得知识产权之日": "2021-13-45", "成果完成人": "张三（云南大学"}),
-        row(**{"成果名称": "第六项", "知识产权类型": "植物新品种权", "权利编号": "  ",
-               "取得知识产权之日": None}),
+        row(
+            **{
+                "成果名称": None,
+                "权利编号": None,
+                "取得知识产权之日": future,
+                "成果完成人": "",
+                "职务成果": "也许",
+                "行业领域": "航天",
+            }
+        ),
+        row(
+            **{
+                "成果名称": "第五项",
+                "取得知识产权之日": "2021-13-45",
+                "成果完成人": "张三（云南大学",
+            }
+        ),
+        row(
+            **{
+                "成果名称": "第六项",
+                "知识产权类型": "植物新品种权",
+                "权利编号": "  ",
+                "取得知识产权之日": None,
+            }
+        ),
     ]
     before = counts()
     report = excel.achievements_import(user=editor, upload=upload(workbook(rows)))
@@ -290,9 +344,11 @@ def test_pdf_renamed_xlsx_is_refused_and_nothing_written(editor: User) -> None:
     before = counts()
     content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
     report = excel.achievements_import(user=editor, upload=upload(content, "成果.xlsx"))
-    assert report.problems == [ImportProblem(
-        None, "", "文件内容不是 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
-    )]
+    assert report.problems == [
+        ImportProblem(
+            None, "", "文件内容不是 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
+        )
+    ]
     assert counts() == before
 
 
@@ -301,9 +357,11 @@ def test_text_file_is_refused_and_nothing_written(editor: User) -> None:
     before = counts()
     text = "成果名称,成果简介\n某成果,简介\n".encode()
     report = excel.achievements_import(user=editor, upload=upload(text, "成果.csv"))
-    assert report.problems == [ImportProblem(
-        None, "", "请上传 Excel 工作簿（.xlsx）文件；.xls、.csv、PDF 等其他格式不能导入"
-    )]
+    assert report.problems == [
+        ImportProblem(
+            None, "", "请上传 Excel 工作簿（.xlsx）文件；.xls、.csv、PDF 等其他格式不能导入"
+        )
+    ]
     renamed = excel.achievements_import(user=editor, upload=upload(text, "成果.xlsx"))
     assert renamed.problems[0].reason.startswith("文件内容不是 Excel 工作簿")
     assert counts() == before
@@ -316,9 +374,13 @@ def test_zip_that_is_not_a_workbook_is_refused(editor: User) -> None:
         archive.writestr("readme.txt", "不是工作簿")
     before = counts()
     report = excel.achievements_import(user=editor, upload=upload(buffer.getvalue()))
-    assert report.problems == [ImportProblem(
-        None, "", "无法读取该文件：它不是有效的 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
-    )]
+    assert report.problems == [
+        ImportProblem(
+            None,
+            "",
+            "无法读取该文件：它不是有效的 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试",
+        )
+    ]
     assert counts() == before
 
 
@@ -327,9 +389,9 @@ def test_missing_header_columns_are_named(editor: User) -> None:
     headers = tuple(h for h in HEADERS if h not in {"成果简介", "成果完成人"})
     before = counts()
     report = excel.achievements_import(user=editor, upload=upload(workbook([GOOD_ROW], headers)))
-    assert report.problems == [ImportProblem(
-        1, "", "缺少列：成果简介、成果完成人。请使用导入模板，不要删除或改动表头"
-    )]
+    assert report.problems == [
+        ImportProblem(1, "", "缺少列：成果简介、成果完成人。请使用导入模板，不要删除或改动表头")
+    ]
     assert counts() == before
 
 
@@ -385,8 +447,9 @@ def test_import_page_is_forbidden_to_a_researcher(client: Any, org: Organisation
     client.force_login(make_user(org, ["researcher"], "researcher"), backend=BACKEND)
     before = counts()
     assert client.get(reverse("achievements:import")).status_code == 403
-    response = client.post(reverse("achievements:import"),
-                           {"file": upload(excel.import_template())})
+    response = client.post(
+        reverse("achievements:import"), {"file": upload(excel.import_template())}
+    )
     assert response.status_code == 403
     assert counts() == before
 
@@ -424,8 +487,10 @@ def test_import_page_lists_problems_and_writes_nothing(client: Any, editor: User
 @pytest.mark.django_db
 def test_import_page_success_redirects_to_the_workbench(client: Any, editor: User) -> None:
     client.force_login(editor, backend=BACKEND)
-    response = client.post(reverse("achievements:import"),
-                           {"file": upload(workbook([row(), row(**{"成果名称": "另一项"})]))})
+    response = client.post(
+        reverse("achievements:import"),
+        {"file": upload(workbook([row(), row(**{"成果名称": "另一项"})]))},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("core:workbench")
     assert Achievement.objects.filter(status=AchievementStatus.DRAFT).count() == 2
@@ -443,8 +508,13 @@ def test_export_contains_exactly_the_filtered_published_rows_with_chinese_labels
     published(org, "检测软件", IpType.SOFTWARE_COPYRIGHT)
     published(other, "菌种保藏方法", IpType.PATENT, trl=3)
     Achievement.objects.create(
-        owner=org, title="未发布的专利", summary="s", industry_field="other", ip_type="patent",
-        trl=7, prefecture="530100",
+        owner=org,
+        title="未发布的专利",
+        summary="s",
+        industry_field="other",
+        ip_type="patent",
+        trl=7,
+        prefecture="530100",
     )
     response = client.get(reverse("achievements:export"), {"ip_type": "patent", "trl_min": 5})
     assert response.status_code == 200
@@ -479,8 +549,13 @@ def test_export_scope_mine_gives_the_editor_every_status_of_its_own_unit(
     published(org, "已发布的")
     published(other, "别家的")
     Achievement.objects.create(
-        owner=org, title="本单位草稿", summary="s", industry_field="other", ip_type="know_how",
-        trl=2, prefecture="530100",
+        owner=org,
+        title="本单位草稿",
+        summary="s",
+        industry_field="other",
+        ip_type="know_how",
+        trl=2,
+        prefecture="530100",
     )
     anonymous = client.get(reverse("achievements:export"), {"scope": "mine"})
     assert anonymous.status_code == 302
@@ -499,7 +574,9 @@ def test_export_scope_mine_is_forbidden_to_a_researcher(client: Any, org: Organi
 @pytest.mark.django_db
 def test_export_keeps_formula_like_text_as_text(org: Organisation) -> None:
     published(org, '=HYPERLINK("http://example.com","点我")')
-    ws = load_workbook(io.BytesIO(excel.achievements_export(Achievement.objects.all()))).worksheets[0]
+    ws = load_workbook(io.BytesIO(excel.achievements_export(Achievement.objects.all()))).worksheets[
+        0
+    ]
     assert ws["A2"].data_type == "s"
     assert ws["A2"].value.startswith("=HYPERLINK")
 

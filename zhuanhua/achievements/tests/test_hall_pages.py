@@ -18,15 +18,22 @@ pytestmark = pytest.mark.django_db
 
 def _many(org: Any, n: int) -> None:
     now = timezone.now()
-    Achievement.objects.bulk_create([
-        Achievement(
-            owner=org, title=f"成果{i:02d}", summary="简介", ip_type=IpType.PATENT,
-            industry_field=IndustryField.NEW_MATERIALS if i % 3 else IndustryField.FOOD,
-            trl=1 + i % 9, prefecture=org.prefecture, status=AchievementStatus.PUBLISHED,
-            published_at=now - dt.timedelta(minutes=i % 7),  # ties: the id breaks them
-        )
-        for i in range(n)
-    ])
+    Achievement.objects.bulk_create(
+        [
+            Achievement(
+                owner=org,
+                title=f"成果{i:02d}",
+                summary="简介",
+                ip_type=IpType.PATENT,
+                industry_field=IndustryField.NEW_MATERIALS if i % 3 else IndustryField.FOOD,
+                trl=1 + i % 9,
+                prefecture=org.prefecture,
+                status=AchievementStatus.PUBLISHED,
+                published_at=now - dt.timedelta(minutes=i % 7),  # ties: the id breaks them
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "trl", "title"])
@@ -34,7 +41,7 @@ def test_reading_ids_first_gives_the_cards_of_one_query(unit_a: Any, sort: str) 
     _many(unit_a, 45)
     query = HallQuery(industry_field=IndustryField.NEW_MATERIALS, sort=sort)
     for bottom in (0, 20):
-        page = achievement_hall(query)[bottom:bottom + 20]
+        page = achievement_hall(query)[bottom : bottom + 20]
         direct = achievement_cards(page)
         assert direct
         assert achievement_cards(page, ids_first=True) == direct
@@ -51,8 +58,9 @@ def test_the_hall_pages_through_every_match_once(unit_a: Any, client: Any) -> No
 
 
 @pytest.mark.parametrize(("n", "counted"), [(5, False), (20, False), (21, True), (45, True)])
-def test_the_first_page_counts_only_when_it_is_full(unit_a: Any, client: Any, n: int,
-                                                     counted: bool) -> None:
+def test_the_first_page_counts_only_when_it_is_full(
+    unit_a: Any, client: Any, n: int, counted: bool
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -81,7 +89,8 @@ def test_pages_after_the_first_and_bad_numbers_behave_as_before(unit_a: Any) -> 
 
 
 def test_the_detail_page_asks_for_attachments_and_grants_only_when_there_are_some(
-        client: Any, published_a: Any) -> None:
+    client: Any, published_a: Any
+) -> None:
     import datetime as dt_
 
     from django.db import connection
@@ -95,17 +104,29 @@ def test_the_detail_page_asks_for_attachments_and_grants_only_when_there_are_som
         html = client.get(url).content.decode()
     assert "附件" not in html
     assert "已赋权" not in html
-    assert not any("achievements_attachment" in q["sql"] and "EXISTS" not in q["sql"]
-                   for q in plain.captured_queries)
-    assert not any("transfer_rightsgrant" in q["sql"] and "EXISTS" not in q["sql"]
-                   for q in plain.captured_queries)
+    assert not any(
+        "achievements_attachment" in q["sql"] and "EXISTS" not in q["sql"]
+        for q in plain.captured_queries
+    )
+    assert not any(
+        "transfer_rightsgrant" in q["sql"] and "EXISTS" not in q["sql"]
+        for q in plain.captured_queries
+    )
 
-    Attachment.objects.create(achievement=published_a, file="a/b.pdf", original_name="证书.pdf",
-                              content_type="application/pdf", size=1024, sha256="0" * 64)
-    grant = RightsGrant.objects.create(achievement=published_a, kind="co_ownership",
-                                       granted_on=dt_.date(2026, 1, 5))
-    RightsGrantShare.objects.create(grant=grant, holder_kind="unit", holder_name="云南大学",
-                                    share="30.00")
+    Attachment.objects.create(
+        achievement=published_a,
+        file="a/b.pdf",
+        original_name="证书.pdf",
+        content_type="application/pdf",
+        size=1024,
+        sha256="0" * 64,
+    )
+    grant = RightsGrant.objects.create(
+        achievement=published_a, kind="co_ownership", granted_on=dt_.date(2026, 1, 5)
+    )
+    RightsGrantShare.objects.create(
+        grant=grant, holder_kind="unit", holder_name="云南大学", share="30.00"
+    )
     html = client.get(url).content.decode()
     assert "证书.pdf" in html
     assert "已赋权" in html

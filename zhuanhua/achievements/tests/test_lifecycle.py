@@ -18,7 +18,9 @@ def test_create_makes_a_draft_of_the_users_unit_and_audits(draft_a, unit_a):
     assert draft_a.owner == unit_a
     assert draft_a.prefecture == unit_a.prefecture
     assert " 储氢 " in draft_a.search_text
-    assert AuditEntry.objects.filter(action="achievement.create", object_id=str(draft_a.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="achievement.create", object_id=str(draft_a.pk)
+    ).exists()
 
 
 def test_full_lifecycle_submit_publish_delist_resubmit(draft_a, manager_a, reviewer):
@@ -36,8 +38,9 @@ def test_full_lifecycle_submit_publish_delist_resubmit(draft_a, manager_a, revie
 
 def test_reviewer_returns_with_reason_back_to_draft(draft_a, manager_a, reviewer):
     achievement_transition(user=manager_a, achievement=draft_a, action="submit")
-    a = achievement_transition(user=reviewer, achievement=draft_a, action="return",
-                               reason="请补充专利证书")
+    a = achievement_transition(
+        user=reviewer, achievement=draft_a, action="return", reason="请补充专利证书"
+    )
     assert (a.status, a.return_reason) == ("draft", "请补充专利证书")
 
 
@@ -81,7 +84,9 @@ def test_future_ip_date_is_refused_naming_the_field(manager_a, achievement_data)
 
 def test_missing_required_fields_are_all_named(manager_a):
     with pytest.raises(ValidationError) as exc:
-        achievement_create(user=manager_a, data={"ip_type": "patent"}, completers=[{"name": "张三"}])
+        achievement_create(
+            user=manager_a, data={"ip_type": "patent"}, completers=[{"name": "张三"}]
+        )
     assert {"title", "summary", "industry_field", "trl", "ip_number", "ip_acquired_on"} <= set(
         exc.value.message_dict
     )

@@ -28,16 +28,22 @@ def test_other_unit_cannot_see_draft_through_api(client, draft_a, manager_b):
 
 def test_other_unit_cannot_patch_through_api(client, draft_a, manager_b):
     client.force_login(manager_b)
-    response = client.patch(f"/api/achievements/{draft_a.pk}", json.dumps({"title": "篡改"}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/achievements/{draft_a.pk}",
+        json.dumps({"title": "篡改"}),
+        content_type="application/json",
+    )
     assert response.status_code in {403, 404}
     assert Achievement.objects.get(pk=draft_a.pk).title == draft_a.title
 
 
 def test_other_unit_cannot_edit_published_through_api(client, published_a, manager_b):
     client.force_login(manager_b)
-    response = client.patch(f"/api/achievements/{published_a.pk}", json.dumps({"title": "篡改"}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/achievements/{published_a.pk}",
+        json.dumps({"title": "篡改"}),
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
@@ -57,7 +63,9 @@ def test_owner_sees_own_draft(client, draft_a, manager_a):
     assert "提交审核" in response.content.decode()
 
 
-def test_reviewer_sees_submitted_but_not_drafts(client, draft_a, manager_a, reviewer, achievement_data):
+def test_reviewer_sees_submitted_but_not_drafts(
+    client, draft_a, manager_a, reviewer, achievement_data
+):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
     other = achievement_create(user=manager_a, data=achievement_data, completers=[{"name": "赵六"}])

@@ -8,8 +8,9 @@ from zhuanhua.audit.services import audit_record, audit_verify
 @pytest.fixture
 def chain(db):
     for i in range(5):
-        audit_record(actor=None, object_type="test.thing", object_id=i, action="thing.touch",
-                     after={"i": i})
+        audit_record(
+            actor=None, object_type="test.thing", object_id=i, action="thing.touch", after={"i": i}
+        )
     return list(AuditEntry.objects.order_by("seq"))
 
 

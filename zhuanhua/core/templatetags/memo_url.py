@@ -25,11 +25,18 @@ register = template.Library()
 
 
 @lru_cache(maxsize=50_000)
-def _reverse(view_name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...],
-             current_app: str | None, _prefix: str, urlconf: str | None, _language: str | None,
-             ) -> str:
-    return reverse(view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs),
-                   current_app=current_app)
+def _reverse(
+    view_name: str,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+    current_app: str | None,
+    _prefix: str,
+    urlconf: str | None,
+    _language: str | None,
+) -> str:
+    return reverse(
+        view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
+    )
 
 
 def _clear(*, setting: str, **_: Any) -> None:
@@ -51,8 +58,15 @@ class MemoURLNode(defaulttags.URLNode):
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         url = ""
         try:
-            url = _reverse(view_name, args, kwargs, current_app, get_script_prefix(),
-                           get_urlconf(), get_language())
+            url = _reverse(
+                view_name,
+                args,
+                kwargs,
+                current_app,
+                get_script_prefix(),
+                get_urlconf(),
+                get_language(),
+            )
         except TypeError:  # an unhashable argument: reverse it as Django would
             url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
         except NoReverseMatch:

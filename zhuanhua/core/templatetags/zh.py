@@ -31,7 +31,8 @@ def options(field: Any) -> SafeString:
     if html is None:
         choices = [(str(v), label) for v, label in field.field.choices]
         html = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
+            "",
+            '<option value="{}"{}>{}</option>',
             ((v, SafeString(" selected") if v == current else "", label) for v, label in choices),
         )
         if current == "" or any(v == current for v, _ in choices):
@@ -44,7 +45,9 @@ def select(field: Any) -> SafeString:
     """A <select> for a bound ChoiceField with its id, name and Bootstrap class."""
     return format_html(
         '<select name="{}" id="{}" class="form-select">{}</select>',
-        field.html_name, field.id_for_label, options(field),
+        field.html_name,
+        field.id_for_label,
+        options(field),
     )
 
 
@@ -68,6 +71,12 @@ def achievement_card(a: Any) -> SafeString:
         'href="/achievements/{}/">{}</a></h3>'
         '<p class="card-text small text-body-secondary mb-1">{} · {}</p>'
         '<p class="card-text small mb-0 zh-clamp">{}</p></div></article>',
-        a.ip_type_label, a.industry_field_label, a.trl, a.id, a.title,
-        a.owner_name, a.prefecture_name, _clip(a.summary, 90),
+        a.ip_type_label,
+        a.industry_field_label,
+        a.trl,
+        a.id,
+        a.title,
+        a.owner_name,
+        a.prefecture_name,
+        _clip(a.summary, 90),
     )

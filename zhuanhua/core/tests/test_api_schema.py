@@ -32,8 +32,16 @@ def test_no_two_request_or_response_schemas_share_a_name() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["offset=4342723055369688653373", "limit=30497107845201887232",
-                                   "limit=0", "offset=-1", "limit=201"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=4342723055369688653373",
+        "limit=30497107845201887232",
+        "limit=0",
+        "offset=-1",
+        "limit=201",
+    ],
+)
 def test_out_of_range_pagination_is_a_422_not_a_crash(query: str) -> None:
     response = Client().get(f"/api/achievements/?{query}")
     assert response.status_code == 422

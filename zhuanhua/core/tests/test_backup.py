@@ -42,7 +42,8 @@ def snapshot() -> dict[str, list[dict]]:
 def media_files(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*")) if path.is_file()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -54,10 +55,16 @@ def populated(settings, tmp_path, manager_a, draft_a, published_a):
 
     settings.MEDIA_ROOT = tmp_path / "media-before"
     load_demo(size=40)
-    attachment_add(user=manager_a, achievement=draft_a,
-                   upload=SimpleUploadedFile("证书.pdf", PDF, content_type="application/pdf"))
-    attachment_add(user=manager_a, achievement=draft_a,
-                   upload=SimpleUploadedFile("样品照片.png", PNG, content_type="image/png"))
+    attachment_add(
+        user=manager_a,
+        achievement=draft_a,
+        upload=SimpleUploadedFile("证书.pdf", PDF, content_type="application/pdf"),
+    )
+    attachment_add(
+        user=manager_a,
+        achievement=draft_a,
+        upload=SimpleUploadedFile("样品照片.png", PNG, content_type="image/png"),
+    )
     return settings
 
 
@@ -92,8 +99,13 @@ def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     after = snapshot()
     assert {label: len(rows) for label, rows in after.items() if ":" not in label} == counts_before
     # Field-level: a sample of the interesting models explicitly, then everything.
-    for label in ("achievements.achievement", "audit.auditentry", "accounts.user",
-                  "achievements.attachment", "organisations.organisation"):
+    for label in (
+        "achievements.achievement",
+        "audit.auditentry",
+        "accounts.user",
+        "achievements.attachment",
+        "organisations.organisation",
+    ):
         for row_before, row_after in zip(before[label][::7], after[label][::7], strict=True):
             assert row_before == row_after, label
     assert after == before
@@ -109,9 +121,9 @@ def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     # New rows after the restore get fresh ids (the PostgreSQL sequences were reset).
     from zhuanhua.core.models import Announcement
 
-    assert Announcement.objects.create(title="恢复后新增", body="正文", published_on=dt.date(2026, 1, 5)).pk > max(
-        row["id"] for row in before["core.announcement"]
-    )
+    assert Announcement.objects.create(
+        title="恢复后新增", body="正文", published_on=dt.date(2026, 1, 5)
+    ).pk > max(row["id"] for row in before["core.announcement"])
     assert Achievement.objects.count() == counts_before["achievements.achievement"]
 
 
@@ -121,7 +133,7 @@ def _tamper(archive: Path, target: Path, member: str) -> None:
         for info in src:
             data = src.extractfile(info).read()
             if info.name == member:
-                data = data.replace(b"\"", b"'", 1) if data.startswith(b"{") else b"X" + data[1:]
+                data = data.replace(b'"', b"'", 1) if data.startswith(b"{") else b"X" + data[1:]
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
 
@@ -129,7 +141,10 @@ def _tamper(archive: Path, target: Path, member: str) -> None:
 def test_tampered_archive_is_refused_before_touching_the_database(populated, tmp_path):
     archive = tmp_path / "good.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    for member in ("data/audit.auditentry.jsonl", "media/" + next(iter(media_files(Path(populated.MEDIA_ROOT))))):
+    for member in (
+        "data/audit.auditentry.jsonl",
+        "media/" + next(iter(media_files(Path(populated.MEDIA_ROOT)))),
+    ):
         bad = tmp_path / "bad.tar.gz"
         _tamper(archive, bad, member)
         bk.wipe()
@@ -144,8 +159,11 @@ def test_missing_and_extra_members_are_refused(populated, tmp_path):
     call_command("backup", str(archive), stdout=io.StringIO())
     dropped = tmp_path / "dropped.tar.gz"
     extra = tmp_path / "extra.tar.gz"
-    with tarfile.open(archive, "r:gz") as src, tarfile.open(dropped, "w:gz") as d, \
-            tarfile.open(extra, "w:gz") as e:
+    with (
+        tarfile.open(archive, "r:gz") as src,
+        tarfile.open(dropped, "w:gz") as d,
+        tarfile.open(extra, "w:gz") as e,
+    ):
         for info in src:
             data = src.extractfile(info).read()
             if info.name != "data/achievements.attachment.jsonl":
@@ -193,11 +211,19 @@ def test_cli_exits_non_zero_with_a_chinese_message_on_a_tampered_archive(populat
     call_command("backup", str(archive), stdout=io.StringIO())
     bad = tmp_path / "bad.tar.gz"
     _tamper(archive, bad, "data/achievements.achievement.jsonl")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'never-touched.sqlite3'}",
-               DJANGO_SETTINGS_MODULE="config.settings.test")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'never-touched.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+    )
     result = subprocess.run(
-        [sys.executable, "manage.py", "restore", str(bad)], cwd=django_settings.BASE_DIR,
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", "restore", str(bad)],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert bk.ERR_CHECKSUM.format(name="data/achievements.achievement.jsonl") in result.stderr

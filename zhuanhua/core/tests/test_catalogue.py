@@ -28,7 +28,9 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
         assert not entry.fuzzy, f"fuzzy: {entry.msgid!r}"
         for text in entry.msgstr.values():
             assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), (
-                entry.msgid, text)
+                entry.msgid,
+                text,
+            )
 
 
 def test_committed_mo_says_exactly_what_the_po_says():
@@ -65,10 +67,16 @@ def test_the_pure_python_compiler_agrees_with_gnu_gettext_reading(tmp_path):
 
 def _sources_only(directory: str, names: list[str]) -> set[str]:
     """copytree filter: keep folders and the files makemessages reads."""
-    return {n for n in names if not (Path(directory, n).is_dir() or n.endswith((".py", ".html", ".txt")))}
+    return {
+        n
+        for n in names
+        if not (Path(directory, n).is_dir() or n.endswith((".py", ".html", ".txt")))
+    }
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (Debian gettext) not installed")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="xgettext (Debian gettext) not installed"
+)
 def test_po_holds_every_string_the_sources_mark(tmp_path, settings, monkeypatch):
     """A new {% translate %} or gettext() needs `zhuanhua catalogue extract`, a translation and
     `zhuanhua catalogue compile`. makemessages writes into the ./locale it finds, so it runs over
@@ -79,8 +87,10 @@ def test_po_holds_every_string_the_sources_mark(tmp_path, settings, monkeypatch)
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     monkeypatch.chdir(tmp_path)
     call_command("catalogue", "extract", verbosity=0)
-    fresh = {(e.msgctxt, e.msgid, e.msgid_plural)
-             for e in read_po(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")}
+    fresh = {
+        (e.msgctxt, e.msgid, e.msgid_plural)
+        for e in read_po(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    }
     committed = {(e.msgctxt, e.msgid, e.msgid_plural) for e in read_po(PO)}
     assert fresh - committed == set(), "strings marked in the sources but missing from the .po"
     assert committed - fresh == set(), "strings in the .po that no source marks any more"

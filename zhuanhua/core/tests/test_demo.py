@@ -45,8 +45,16 @@ def test_default_demo_covers_every_kind():
     assert roles == set(Role.values)
     text = out.getvalue()
     assert demo.DEMO_PASSWORD in text
-    for username in ("dept_reviewer", "auditor", "admin", "ynu_manager", "kust_manager",
-                     "researcher1", "tech_manager1", "firm_staff"):
+    for username in (
+        "dept_reviewer",
+        "auditor",
+        "admin",
+        "ynu_manager",
+        "kust_manager",
+        "researcher1",
+        "tech_manager1",
+        "firm_staff",
+    ):
         assert username in text
 
 
@@ -103,7 +111,9 @@ def test_demo_every_keyword_finds_its_published_achievement():
     published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED)
 
     missed = [
-        k for a in published for k in a.keywords
+        k
+        for a in published
+        for k in a.keywords
         if a.id not in set(achievement_hall(HallQuery(q=k)).values_list("id", flat=True))
     ]
     assert missed == []
@@ -123,15 +133,24 @@ def test_demo_bulk_rows_are_indexed_like_service_rows():
 @pytest.mark.django_db
 def test_demo_second_run_changes_nothing():
     demo.load_demo(size=SMALL)
-    counts = (Organisation.objects.count(), get_user_model().objects.count(),
-              Achievement.objects.count(), Announcement.objects.count(), AuditEntry.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        get_user_model().objects.count(),
+        Achievement.objects.count(),
+        Announcement.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
     result = demo.load_demo(size=SMALL)
 
     assert result.loaded is False
-    assert counts == (Organisation.objects.count(), get_user_model().objects.count(),
-                      Achievement.objects.count(), Announcement.objects.count(),
-                      AuditEntry.objects.count())
+    assert counts == (
+        Organisation.objects.count(),
+        get_user_model().objects.count(),
+        Achievement.objects.count(),
+        Announcement.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 @pytest.mark.django_db

@@ -9,8 +9,12 @@ from zhuanhua.core.forms import FixedChoiceField, FixedTypedChoiceField
 
 class _Filter(forms.Form):
     colour = FixedChoiceField(required=False, choices=[("", "全部"), ("red", "红"), ("blue", "蓝")])
-    level = FixedTypedChoiceField(required=False, coerce=int, empty_value=None,
-                                  choices=[("", "不限"), *[(i, f"{i} 级") for i in range(1, 4)]])
+    level = FixedTypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "不限"), *[(i, f"{i} 级") for i in range(1, 4)]],
+    )
 
 
 def test_instances_share_the_class_choices_instead_of_copying_them():

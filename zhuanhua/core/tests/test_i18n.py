@@ -140,12 +140,19 @@ def test_every_page_has_the_switch_back_to_itself(client, manager_a, name, needs
         client.force_login(manager_a)
     url = reverse(name)
     body = page(client, url + "?page=1")
-    form = re.search(r'<form class="zh-lang-switch[^"]*" method="post" action="/i18n/setlang/"'
-                     r'.*?</form>', body, flags=re.S)
+    form = re.search(
+        r'<form class="zh-lang-switch[^"]*" method="post" action="/i18n/setlang/"'
+        r".*?</form>",
+        body,
+        flags=re.S,
+    )
     assert form, f"no language switch on {url}"
     assert 'name="csrfmiddlewaretoken"' not in form.group(0)
     assert f'<input type="hidden" name="next" value="{url}?page=1">' in form.group(0)
-    assert '<button class="btn btn-outline-light btn-sm" name="language" value="en" lang="en">English</button>' in form.group(0)
+    assert (
+        '<button class="btn btn-outline-light btn-sm" name="language" value="en" lang="en">English</button>'
+        in form.group(0)
+    )
 
 
 def test_the_switch_needs_no_csrf_token_so_anonymous_pages_stay_cacheable(db):

@@ -23,9 +23,11 @@ def test_names_and_arguments_reverse_as_django_does() -> None:
     memo_url._reverse.cache_clear()
     for pk in (1, 2, 1):
         assert render("{% url 'achievements:detail' pk %}", pk=pk) == reverse(
-            "achievements:detail", args=[pk])
+            "achievements:detail", args=[pk]
+        )
     assert render("{% url 'achievements:detail' pk=7 %}") == reverse(
-        "achievements:detail", kwargs={"pk": 7})
+        "achievements:detail", kwargs={"pk": 7}
+    )
     info = memo_url._reverse.cache_info()
     assert info.hits >= 1
     assert info.currsize == 3
@@ -42,7 +44,8 @@ def test_an_unhashable_argument_still_reverses() -> None:
         __hash__ = None  # type: ignore[assignment]
 
     assert render("{% url 'achievements:detail' pk %}", pk=Unhashable(5)) == reverse(
-        "achievements:detail", args=[5])
+        "achievements:detail", args=[5]
+    )
 
 
 @override_settings(FORCE_SCRIPT_NAME="/zh/")

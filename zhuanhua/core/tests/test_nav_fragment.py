@@ -13,7 +13,8 @@ REVIEWER = "发放创新券额度"  # reviewers only
 
 
 def test_each_role_sees_its_own_links_after_another_filled_the_cache(
-        client: Any, manager_a: Any, reviewer: Any) -> None:
+    client: Any, manager_a: Any, reviewer: Any
+) -> None:
     anonymous = client.get("/").content.decode()
     assert MINE not in anonymous
     assert REVIEWER not in anonymous

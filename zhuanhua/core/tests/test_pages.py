@@ -40,12 +40,16 @@ def test_pages_carry_a_strict_csp_without_inline_scripts(client, db):
 def test_login_locks_out_after_repeated_failures(client, manager_a):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "manager_a", "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"})
+    response = client.post(
+        "/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"}
+    )
     assert "登录失败次数过多" in response.content.decode()
 
 
 def test_login_and_workbench(client, manager_a, draft_a):
-    response = client.post("/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"})
+    response = client.post(
+        "/accounts/login/", {"username": "manager_a", "password": "zhuanhua-test-pw"}
+    )
     assert response.status_code == 302
     body = client.get("/workbench/").content.decode()
     assert draft_a.title in body
@@ -73,7 +77,9 @@ def test_attachment_over_20mb_is_refused(client, draft_a, manager_a, settings):
 
     settings.ZHUANHUA_MAX_UPLOAD_BYTES = 1000
     client.force_login(manager_a)
-    pdf = SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n" + b"0" * 2000, content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "证书.pdf", b"%PDF-1.4\n" + b"0" * 2000, content_type="application/pdf"
+    )
     response = client.post(f"/achievements/{draft_a.pk}/attachments/", {"file": pdf}, follow=True)
     assert "文件超过 20 MB 上限" in response.content.decode()
     assert draft_a.attachments.count() == 0

@@ -33,19 +33,25 @@ def csrf_client(user=None) -> Client:
 def csrf_token(client: Client, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200
-    return response.cookies["csrftoken"].value if "csrftoken" in response.cookies else \
-        client.cookies["csrftoken"].value
+    return (
+        response.cookies["csrftoken"].value
+        if "csrftoken" in response.cookies
+        else client.cookies["csrftoken"].value
+    )
 
 
 # --------------------------------------------------------------------------- CSRF
+
 
 def test_login_form_post_without_csrf_token_is_refused(manager_a):
     client = csrf_client()
     response = client.post("/accounts/login/", {"username": "manager_a", "password": PASSWORD})
     assert response.status_code == 403
     token = csrf_token(client, "/accounts/login/")
-    response = client.post("/accounts/login/", {"username": "manager_a", "password": PASSWORD,
-                                                "csrfmiddlewaretoken": token})
+    response = client.post(
+        "/accounts/login/",
+        {"username": "manager_a", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
     assert response.status_code == 302
 
 
@@ -75,15 +81,22 @@ def test_api_write_without_csrf_token_is_refused(manager_a, achievement_data):
     assert response.status_code == 403
     assert not Achievement.objects.exists()
     token = csrf_token(client, "/workbench/")
-    response = client.post("/api/achievements/", json.dumps(body), content_type="application/json",
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        "/api/achievements/",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 201, response.content
     assert Achievement.objects.count() == 1
 
 
 # --------------------------------------------------------------------------- CSP
 
-@pytest.mark.parametrize("path", ["/", "/achievements/", "/accounts/login/", "/organisations/sign-up/"])
+
+@pytest.mark.parametrize(
+    "path", ["/", "/achievements/", "/accounts/login/", "/organisations/sign-up/"]
+)
 def test_csp_header_forbids_inline_script(client, path, published_a):
     response = client.get(path)
     assert response.status_code == 200
@@ -105,19 +118,27 @@ def test_csp_header_forbids_inline_script(client, path, published_a):
 
 # --------------------------------------------------------------------------- production settings
 
+
 def _production_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.production",
-               DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-               DJANGO_ALLOWED_HOSTS="zhuanhua.example.gov.cn", **extra)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="zhuanhua.example.gov.cn",
+        **extra,
+    )
     return env
 
 
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=django_settings.BASE_DIR, env=_production_env(), capture_output=True, text=True,
-        timeout=180, check=False,
+        cwd=django_settings.BASE_DIR,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -132,12 +153,27 @@ def test_production_cookies_and_hsts():
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=django_settings.BASE_DIR, env=_production_env(), capture_output=True, text=True,
-        timeout=120, check=False,
+        cwd=django_settings.BASE_DIR,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
-    (debug, session_secure, csrf_secure, httponly, hsts, subdomains, ssl_redirect, nosniff,
-     frame, media, static) = json.loads(result.stdout.strip().splitlines()[-1])
+    (
+        debug,
+        session_secure,
+        csrf_secure,
+        httponly,
+        hsts,
+        subdomains,
+        ssl_redirect,
+        nosniff,
+        frame,
+        media,
+        static,
+    ) = json.loads(result.stdout.strip().splitlines()[-1])
     assert (debug, session_secure, csrf_secure, httponly) == (False, True, True, True)
     assert hsts >= 31536000
     assert (subdomains, ssl_redirect, nosniff) == (True, True, True)
@@ -147,15 +183,21 @@ def test_production_cookies_and_hsts():
 
 # --------------------------------------------------------------------------- attachments
 
+
 def test_attachment_is_a_download_with_nosniff_from_outside_the_static_root(
-    client, manager_a, draft_a, settings, tmp_path,
+    client,
+    manager_a,
+    draft_a,
+    settings,
+    tmp_path,
 ):
     from zhuanhua.achievements.services import attachment_add
 
     settings.MEDIA_ROOT = tmp_path / "media"
     html_in_pdf = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"
     attachment = attachment_add(
-        user=manager_a, achievement=draft_a,
+        user=manager_a,
+        achievement=draft_a,
         upload=SimpleUploadedFile("报告.pdf", html_in_pdf, content_type="text/html"),
     )
     path = Path(attachment.file.path).resolve()
@@ -179,27 +221,36 @@ def test_attachment_is_a_download_with_nosniff_from_outside_the_static_root(
 
 def test_upload_with_html_content_under_a_pdf_name_is_refused(client, manager_a, draft_a):
     client.force_login(manager_a)
-    fake = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script></html>",
-                              content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "x.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+    )
     client.post(f"/achievements/{draft_a.pk}/attachments/", {"file": fake})
     assert draft_a.attachments.count() == 0
 
 
 # --------------------------------------------------------------------------- escaping
 
-def test_user_text_is_escaped_on_hall_detail_home_and_profile(client, manager_a, reviewer,
-                                                              achievement_data, unit_a):
+
+def test_user_text_is_escaped_on_hall_detail_home_and_profile(
+    client, manager_a, reviewer, achievement_data, unit_a
+):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
     achievement_data.update(title=XSS, summary=f"摘要{XSS}", keywords=[XSS, "储氢"])
-    achievement = achievement_create(user=manager_a, data=achievement_data,
-                                     completers=[{"name": XSS, "employer": XSS}])
+    achievement = achievement_create(
+        user=manager_a, data=achievement_data, completers=[{"name": XSS, "employer": XSS}]
+    )
     achievement_transition(user=manager_a, achievement=achievement, action="submit")
     achievement_transition(user=reviewer, achievement=achievement, action="publish")
     unit_a.introduction = XSS
     unit_a.save()
-    pages = ["/", "/achievements/", f"/achievements/{achievement.pk}/",
-             f"/organisations/{unit_a.pk}/", "/achievements/?q=储氢"]
+    pages = [
+        "/",
+        "/achievements/",
+        f"/achievements/{achievement.pk}/",
+        f"/organisations/{unit_a.pk}/",
+        "/achievements/?q=储氢",
+    ]
     for path in pages:
         body = client.get(path).content.decode()
         assert XSS not in body, path
@@ -216,6 +267,7 @@ def test_user_text_is_escaped_on_hall_detail_home_and_profile(client, manager_a,
 
 # --------------------------------------------------------------------------- login lockout
 
+
 def test_login_is_locked_after_five_failures(client, manager_a):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "manager_a", "password": "wrong-password"})
@@ -225,6 +277,7 @@ def test_login_is_locked_after_five_failures(client, manager_a):
 
 
 # --------------------------------------------------------------------------- rate limits
+
 
 @pytest.fixture
 def limited(settings):
@@ -280,7 +333,10 @@ def test_a_rule_set_to_none_is_off(limited, db):
     limited.ZHUANHUA_RATE_LIMITS = {"login": None}
     client = Client(REMOTE_ADDR="10.0.0.6")
     for n in range(12):  # different usernames: axes would lock one username after 5
-        assert client.post("/accounts/login/", {"username": f"x{n}", "password": "y"}).status_code == 200
+        assert (
+            client.post("/accounts/login/", {"username": f"x{n}", "password": "y"}).status_code
+            == 200
+        )
 
 
 def test_forwarded_address_is_used_only_when_trusted(limited, db):

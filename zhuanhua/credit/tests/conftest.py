@@ -14,8 +14,9 @@ HEARD = dt.date(2026, 3, 2)
 def pdf(name: str = "evidence.pdf") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% credit evidence\n%%EOF\n",
-                              content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n% credit evidence\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 @pytest.fixture

@@ -16,8 +16,11 @@ from zhuanhua.credit.tests.conftest import pdf
 @pytest.fixture
 def live_event(reviewer, event_data):
     today = timezone.localdate()
-    event_data.update(hearing_on=today - dt.timedelta(days=5), effective_from=today,
-                      effective_to=today + dt.timedelta(days=365))
+    event_data.update(
+        hearing_on=today - dt.timedelta(days=5),
+        effective_from=today,
+        effective_to=today + dt.timedelta(days=365),
+    )
     return services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
 
 
@@ -25,10 +28,12 @@ def live_event(reviewer, event_data):
 def old_event(reviewer, event_data):
     """Expired by date (yesterday was its last day)."""
     today = timezone.localdate()
-    event_data.update(hearing_on=today - dt.timedelta(days=400),
-                      effective_from=today - dt.timedelta(days=365),
-                      effective_to=today - dt.timedelta(days=1),
-                      description="早已到期的记录")
+    event_data.update(
+        hearing_on=today - dt.timedelta(days=400),
+        effective_from=today - dt.timedelta(days=365),
+        effective_to=today - dt.timedelta(days=1),
+        description="早已到期的记录",
+    )
     return services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
 
 
@@ -49,8 +54,9 @@ def test_public_detail_hides_hearing_and_evidence(client, live_event):
     assert client.get(reverse("credit:evidence_download", args=[evidence.pk])).status_code == 404
 
 
-def test_expired_event_is_404_to_the_public_but_not_to_the_party(client, old_event, party_user,
-                                                                  auditor):
+def test_expired_event_is_404_to_the_public_but_not_to_the_party(
+    client, old_event, party_user, auditor
+):
     url = reverse("credit:detail", args=[old_event.pk])
     assert client.get(url).status_code == 404
     client.force_login(party_user)
@@ -82,13 +88,19 @@ def test_reviewer_records_through_the_form(client, reviewer, enterprise):
     client.force_login(reviewer)
     assert client.get(reverse("credit:record")).status_code == 200
     today = timezone.localdate()
-    response = client.post(reverse("credit:record"), {
-        "organisation": str(enterprise.pk), "kind": "false_material",
-        "description": "申报材料中的技术合同系伪造。", "hearing_on": today.isoformat(),
-        "party_statement": "承认材料有误。", "effective_from": today.isoformat(),
-        "effective_to": (today + dt.timedelta(days=180)).isoformat(),
-        "evidence": [pdf("a.pdf"), pdf("b.pdf")],
-    })
+    response = client.post(
+        reverse("credit:record"),
+        {
+            "organisation": str(enterprise.pk),
+            "kind": "false_material",
+            "description": "申报材料中的技术合同系伪造。",
+            "hearing_on": today.isoformat(),
+            "party_statement": "承认材料有误。",
+            "effective_from": today.isoformat(),
+            "effective_to": (today + dt.timedelta(days=180)).isoformat(),
+            "evidence": [pdf("a.pdf"), pdf("b.pdf")],
+        },
+    )
     event = CreditEvent.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("credit:detail", args=[event.pk])
@@ -98,11 +110,17 @@ def test_reviewer_records_through_the_form(client, reviewer, enterprise):
 def test_form_without_hearing_is_refused(client, reviewer, enterprise):
     client.force_login(reviewer)
     today = timezone.localdate()
-    response = client.post(reverse("credit:record"), {
-        "organisation": str(enterprise.pk), "kind": "false_material", "description": "伪造。",
-        "effective_from": today.isoformat(),
-        "effective_to": (today + dt.timedelta(days=180)).isoformat(), "evidence": [pdf()],
-    })
+    response = client.post(
+        reverse("credit:record"),
+        {
+            "organisation": str(enterprise.pk),
+            "kind": "false_material",
+            "description": "伪造。",
+            "effective_from": today.isoformat(),
+            "effective_to": (today + dt.timedelta(days=180)).isoformat(),
+            "evidence": [pdf()],
+        },
+    )
     assert response.status_code == 200
     assert not CreditEvent.objects.exists()
 
@@ -115,10 +133,15 @@ def test_only_reviewers_open_the_form(client, auditor, party_user):
 
 def test_reviewer_revokes_on_appeal_through_the_page(client, reviewer, live_event, enterprise):
     client.force_login(reviewer)
-    response = client.post(reverse("credit:appeal", args=[live_event.pk]), {
-        "filed_on": timezone.localdate().isoformat(), "grounds": "已履约。",
-        "decision": "revoked", "reason": "撤销。",
-    })
+    response = client.post(
+        reverse("credit:appeal", args=[live_event.pk]),
+        {
+            "filed_on": timezone.localdate().isoformat(),
+            "grounds": "已履约。",
+            "decision": "revoked",
+            "reason": "撤销。",
+        },
+    )
     assert response.status_code == 302
     live_event.refresh_from_db()
     assert live_event.status == "revoked"
@@ -128,10 +151,15 @@ def test_reviewer_revokes_on_appeal_through_the_page(client, reviewer, live_even
 
 def test_party_cannot_decide_its_own_appeal(client, party_user, live_event):
     client.force_login(party_user)
-    response = client.post(reverse("credit:appeal", args=[live_event.pk]), {
-        "filed_on": timezone.localdate().isoformat(), "grounds": "x", "decision": "revoked",
-        "reason": "y",
-    })
+    response = client.post(
+        reverse("credit:appeal", args=[live_event.pk]),
+        {
+            "filed_on": timezone.localdate().isoformat(),
+            "grounds": "x",
+            "decision": "revoked",
+            "reason": "y",
+        },
+    )
     assert response.status_code == 403
     live_event.refresh_from_db()
     assert live_event.status == "active"
@@ -153,8 +181,11 @@ def test_api_lists_and_details(client, live_event, party_user):
 def test_api_records_and_decides(client, reviewer, auditor, enterprise):
     today = timezone.localdate()
     form = {
-        "organisation_id": str(enterprise.pk), "kind": "false_material", "description": "伪造。",
-        "party_statement": "无异议。", "hearing_on": today.isoformat(),
+        "organisation_id": str(enterprise.pk),
+        "kind": "false_material",
+        "description": "伪造。",
+        "party_statement": "无异议。",
+        "hearing_on": today.isoformat(),
         "effective_from": today.isoformat(),
         "effective_to": (today + dt.timedelta(days=90)).isoformat(),
     }
@@ -163,13 +194,22 @@ def test_api_records_and_decides(client, reviewer, auditor, enterprise):
     client.force_login(reviewer)
     missing = client.post("/api/credit/", {**form, "party_statement": "", "evidence": [pdf()]})
     assert missing.status_code == 422
-    assert {"field": "party_statement", "message": services.ERR_STATEMENT} in missing.json()["detail"]
+    assert {"field": "party_statement", "message": services.ERR_STATEMENT} in missing.json()[
+        "detail"
+    ]
     created = client.post("/api/credit/", {**form, "evidence": [pdf()]})
     assert created.status_code == 201, created.content
     event_id = created.json()["id"]
-    decided = client.post(f"/api/credit/{event_id}/appeal", {
-        "filed_on": today.isoformat(), "grounds": "x", "decision": "revoked", "reason": "y",
-    }, content_type="application/json")
+    decided = client.post(
+        f"/api/credit/{event_id}/appeal",
+        {
+            "filed_on": today.isoformat(),
+            "grounds": "x",
+            "decision": "revoked",
+            "reason": "y",
+        },
+        content_type="application/json",
+    )
     assert decided.status_code == 200
     assert decided.json()["status"] == "revoked"
     assert decided.json()["appeals"][0]["decision"] == "revoked"

@@ -21,10 +21,13 @@ def test_recording_stores_event_evidence_and_audit(event, enterprise):
     assert AuditEntry.objects.filter(action="credit_evidence.add").count() == 1
 
 
-@pytest.mark.parametrize(("missing", "field", "message"), [
-    ("party_statement", "party_statement", services.ERR_STATEMENT),
-    ("hearing_on", "hearing_on", services.ERR_HEARING_DATE),
-])
+@pytest.mark.parametrize(
+    ("missing", "field", "message"),
+    [
+        ("party_statement", "party_statement", services.ERR_STATEMENT),
+        ("hearing_on", "hearing_on", services.ERR_HEARING_DATE),
+    ],
+)
 def test_recording_requires_the_hearing(reviewer, event_data, missing, field, message):
     event_data[missing] = "" if missing == "party_statement" else None
     with pytest.raises(ValidationError) as exc:
@@ -71,8 +74,9 @@ def test_credit_active_for_defaults_to_today(reviewer, event_data, enterprise):
     from django.utils import timezone
 
     today = timezone.localdate()
-    event_data.update(hearing_on=today, effective_from=today,
-                      effective_to=today + dt.timedelta(days=30))
+    event_data.update(
+        hearing_on=today, effective_from=today, effective_to=today + dt.timedelta(days=30)
+    )
     services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
     assert credit_active_for(enterprise)
 
@@ -94,9 +98,13 @@ def test_status_on_reads_expired_before_the_job(event):
 def test_appeal_revokes_the_event(event, reviewer, enterprise):
     day = dt.date(2026, 4, 1)
     event = services.credit_appeal_decide(
-        user=reviewer, event=event, filed_on=dt.date(2026, 3, 20),
+        user=reviewer,
+        event=event,
+        filed_on=dt.date(2026, 3, 20),
         grounds="已补交全部收入报告并付清提成费，违约非出于恶意。",
-        decision="revoked", reason="复核认为不构成恶意违约。", today=day,
+        decision="revoked",
+        reason="复核认为不构成恶意违约。",
+        today=day,
     )
     assert event.status == "revoked"
     appeal = event.appeals.get()
@@ -104,17 +112,30 @@ def test_appeal_revokes_the_event(event, reviewer, enterprise):
     assert not credit_active_for(enterprise, on=day)
     assert AuditEntry.objects.filter(action="credit_event.appeal").count() == 1
     with pytest.raises(ValidationError) as exc:
-        services.credit_appeal_decide(user=reviewer, event=event, filed_on=day, grounds="再次",
-                                      decision="revoked", reason="—", today=day)
+        services.credit_appeal_decide(
+            user=reviewer,
+            event=event,
+            filed_on=day,
+            grounds="再次",
+            decision="revoked",
+            reason="—",
+            today=day,
+        )
     assert exc.value.message_dict["status"] == [
-        services.ERR_NOT_ACTIVE.format(status="已撤销（申诉）")]
+        services.ERR_NOT_ACTIVE.format(status="已撤销（申诉）")
+    ]
 
 
 def test_upheld_appeal_keeps_the_event(event, reviewer, enterprise):
     day = dt.date(2026, 4, 1)
     event = services.credit_appeal_decide(
-        user=reviewer, event=event, filed_on=dt.date(2026, 3, 20), grounds="不服。",
-        decision="upheld", reason="证据充分，维持。", today=day,
+        user=reviewer,
+        event=event,
+        filed_on=dt.date(2026, 3, 20),
+        grounds="不服。",
+        decision="upheld",
+        reason="证据充分，维持。",
+        today=day,
     )
     assert event.status == "active"
     assert credit_active_for(enterprise, on=day)
@@ -122,29 +143,56 @@ def test_upheld_appeal_keeps_the_event(event, reviewer, enterprise):
 
 def test_appeal_needs_decision_reason_and_a_reviewer(event, reviewer, auditor, party_user):
     with pytest.raises(ValidationError) as exc:
-        services.credit_appeal_decide(user=reviewer, event=event, filed_on="", grounds="",
-                                      decision="maybe", reason="", today=TODAY)
+        services.credit_appeal_decide(
+            user=reviewer,
+            event=event,
+            filed_on="",
+            grounds="",
+            decision="maybe",
+            reason="",
+            today=TODAY,
+        )
     assert set(exc.value.message_dict) == {"filed_on", "grounds", "decision", "reason"}
     for user in (auditor, party_user):
         with pytest.raises(PermissionDenied):
-            services.credit_appeal_decide(user=user, event=event, filed_on=TODAY, grounds="x",
-                                          decision="revoked", reason="y", today=TODAY)
+            services.credit_appeal_decide(
+                user=user,
+                event=event,
+                filed_on=TODAY,
+                grounds="x",
+                decision="revoked",
+                reason="y",
+                today=TODAY,
+            )
     event.refresh_from_db()
     assert event.status == "active"
 
 
 def test_appeal_date_not_before_hearing(event, reviewer):
     with pytest.raises(ValidationError) as exc:
-        services.credit_appeal_decide(user=reviewer, event=event,
-                                      filed_on=HEARD - dt.timedelta(days=1), grounds="x",
-                                      decision="revoked", reason="y", today=TODAY)
+        services.credit_appeal_decide(
+            user=reviewer,
+            event=event,
+            filed_on=HEARD - dt.timedelta(days=1),
+            grounds="x",
+            decision="revoked",
+            reason="y",
+            today=TODAY,
+        )
     assert exc.value.message_dict["filed_on"] == [services.ERR_APPEAL_DATE]
 
 
 def test_expired_event_cannot_be_appealed(event, reviewer):
     with pytest.raises(ValidationError):
-        services.credit_appeal_decide(user=reviewer, event=event, filed_on=TODAY, grounds="x",
-                                      decision="revoked", reason="y", today=dt.date(2027, 4, 1))
+        services.credit_appeal_decide(
+            user=reviewer,
+            event=event,
+            filed_on=TODAY,
+            grounds="x",
+            decision="revoked",
+            reason="y",
+            today=dt.date(2027, 4, 1),
+        )
 
 
 def test_no_code_path_creates_events_by_itself(event):

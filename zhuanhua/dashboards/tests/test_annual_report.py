@@ -27,12 +27,15 @@ def test_annual_report_pdf_renders_to_a_non_blank_page(published_a, tmp_path):
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"{published_a.published_at.year} 年度云南省科技成果转化报告" in text
     assert "各州（市）已发布成果" in text
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 5000
 

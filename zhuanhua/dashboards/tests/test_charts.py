@@ -18,15 +18,24 @@ def spread(db, make_org, make_user, reviewer):
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
     made = []
-    for n, (pref, ip, year) in enumerate([
-        ("530100", "patent", 2025), ("530100", "software_copyright", 2026),
-        ("532900", "patent", 2026), ("533400", "plant_variety", 2026),
-    ]):
+    for n, (pref, ip, year) in enumerate(
+        [
+            ("530100", "patent", 2025),
+            ("530100", "software_copyright", 2026),
+            ("532900", "patent", 2026),
+            ("533400", "plant_variety", 2026),
+        ]
+    ):
         org = make_org(prefecture=pref, org_type="university" if n % 2 else "research_institute")
         user = make_user(f"m{n}", org, ["achievement_manager"])
         data = {
-            "title": f"成果{n}", "summary": "摘要", "industry_field": "food", "ip_type": ip,
-            "ip_number": f"NO{n}", "ip_acquired_on": dt.date(2023, 1, 1), "trl": 5,
+            "title": f"成果{n}",
+            "summary": "摘要",
+            "industry_field": "food",
+            "ip_type": ip,
+            "ip_number": f"NO{n}",
+            "ip_acquired_on": dt.date(2023, 1, 1),
+            "trl": 5,
         }
         a = achievement_create(user=user, data=data, completers=[{"name": "甲"}])
         achievement_transition(user=user, achievement=a, action="submit")
@@ -61,7 +70,9 @@ def test_prefecture_and_org_type_filters(spread):
     direct = Counter(a.get_ip_type_display() for a in _published() if a.prefecture == "530100")
     assert {k: v for k, v in rows.items() if v} == dict(direct)
     rows = dict(chart_data("achievements_by_ip_type", Filters(org_type="university")).rows)
-    direct = Counter(a.get_ip_type_display() for a in _published() if a.owner.org_type == "university")
+    direct = Counter(
+        a.get_ip_type_display() for a in _published() if a.owner.org_type == "university"
+    )
     assert {k: v for k, v in rows.items() if v} == dict(direct)
 
 
@@ -83,9 +94,13 @@ def licence_data(spread, make_org):
     signed = licence_for(a, firm, signed_on=dt.date(2026, 2, 1))
     licence_for(a, firm, fee_model="staged", license_mode="non_exclusive")
     ContractRegistration.objects.create(
-        licence=signed, contract_type="license", registration_number="5301-2026-1",
-        registry="昆明市技术市场", registered_on=dt.date(2026, 2, 10),
-        transaction_amount=Decimal("600000.00"), technical_income_amount=Decimal("500000.00"),
+        licence=signed,
+        contract_type="license",
+        registration_number="5301-2026-1",
+        registry="昆明市技术市场",
+        registered_on=dt.date(2026, 2, 10),
+        transaction_amount=Decimal("600000.00"),
+        technical_income_amount=Decimal("500000.00"),
     )
     Payment.objects.create(licence=signed, amount=Decimal("1500.50"), paid_on=dt.date(2026, 3, 5))
     Payment.objects.create(licence=signed, amount=Decimal("2000.00"), paid_on=dt.date(2026, 3, 20))
@@ -117,8 +132,9 @@ def test_use_first_list_counts_joins_and_leaves(spread):
     from zhuanhua.transfer.models import UseFirstListEntry
 
     UseFirstListEntry.objects.create(achievement=spread[0], joined_on=dt.date(2026, 1, 5))
-    UseFirstListEntry.objects.create(achievement=spread[1], joined_on=dt.date(2026, 1, 20),
-                                     left_on=dt.date(2026, 3, 2))
+    UseFirstListEntry.objects.create(
+        achievement=spread[1], joined_on=dt.date(2026, 1, 20), left_on=dt.date(2026, 3, 2)
+    )
     rows = chart_data("use_first_list", Filters()).rows
     assert rows == [["2026-01", 2, 0, 2], ["2026-03", 0, 1, 1]]
 

@@ -36,8 +36,9 @@ def _publish(manager, reviewer, title):
     from conftest import ACHIEVEMENT_DATA
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
-    a = achievement_create(user=manager, data={**ACHIEVEMENT_DATA, "title": title},
-                           completers=[{"name": "张三"}])
+    a = achievement_create(
+        user=manager, data={**ACHIEVEMENT_DATA, "title": title}, completers=[{"name": "张三"}]
+    )
     achievement_transition(user=manager, achievement=a, action="submit")
     return achievement_transition(user=reviewer, achievement=a, action="publish")
 
@@ -61,8 +62,9 @@ def _deal(manager, achievement, firm_user, terms, *, sign=True):
     version_propose(user=firm_user, inquiry=inquiry, terms=terms)
     licence = version_accept(user=manager, inquiry=inquiry, number=1)
     if sign:
-        licence = licence_activate(user=manager, licence=licence, signed_on=TODAY,
-                                   signed_pdf=signed_pdf())
+        licence = licence_activate(
+            user=manager, licence=licence, signed_on=TODAY, signed_pdf=signed_pdf()
+        )
     return licence
 
 
@@ -99,17 +101,26 @@ def world(db, make_org, make_user, unit_a, unit_b, manager_a, manager_b, reviewe
     from conftest import ACHIEVEMENT_DATA
     from zhuanhua.achievements.services import achievement_create
 
-    achievement_create(user=manager_a, data={**ACHIEVEMENT_DATA, "title": "草稿"},
-                       completers=[{"name": "李四"}])
+    achievement_create(
+        user=manager_a, data={**ACHIEVEMENT_DATA, "title": "草稿"}, completers=[{"name": "李四"}]
+    )
     firm_licence = _deal(manager_a, a1, firm_user, dict(FUTURE_TERMS))
     draft_licence = _deal(manager_a, a2, firm_user, dict(FUTURE_TERMS), sign=False)
     rival_licence = _deal(manager_a, a2, rival_user, dict(OTHER_TERMS))
     b_licence = _deal(manager_b, b1, rival_user, dict(OTHER_TERMS))
     return {
-        "firm": firm, "rival": rival, "firm_user": firm_user, "rival_user": rival_user,
-        "firm_licence": firm_licence, "draft_licence": draft_licence,
-        "rival_licence": rival_licence, "b_licence": b_licence,
-        "unit_a": unit_a, "unit_b": unit_b, "manager_a": manager_a, "manager_b": manager_b,
+        "firm": firm,
+        "rival": rival,
+        "firm_user": firm_user,
+        "rival_user": rival_user,
+        "firm_licence": firm_licence,
+        "draft_licence": draft_licence,
+        "rival_licence": rival_licence,
+        "b_licence": b_licence,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "manager_a": manager_a,
+        "manager_b": manager_b,
     }
 
 
@@ -120,22 +131,31 @@ def money(world):
 
     this_month = TODAY.replace(day=1)
     last_month = _months_later(TODAY, -1)
-    Payment.objects.create(licence=world["firm_licence"], amount=Decimal("4000.00"),
-                           paid_on=last_month)
-    Payment.objects.create(licence=world["rival_licence"], amount=Decimal("1500.50"),
-                           paid_on=last_month + dt.timedelta(days=3))
-    Payment.objects.create(licence=world["firm_licence"], amount=Decimal("2000.25"),
-                           paid_on=this_month)
-    Payment.objects.create(licence=world["b_licence"], amount=Decimal("99999.00"),
-                           paid_on=this_month)
+    Payment.objects.create(
+        licence=world["firm_licence"], amount=Decimal("4000.00"), paid_on=last_month
+    )
+    Payment.objects.create(
+        licence=world["rival_licence"],
+        amount=Decimal("1500.50"),
+        paid_on=last_month + dt.timedelta(days=3),
+    )
+    Payment.objects.create(
+        licence=world["firm_licence"], amount=Decimal("2000.25"), paid_on=this_month
+    )
+    Payment.objects.create(
+        licence=world["b_licence"], amount=Decimal("99999.00"), paid_on=this_month
+    )
     for licence, income, net, year in [
         (world["firm_licence"], "6000.25", "5000.00", TODAY.year),
         (world["rival_licence"], "1500.50", "1400.00", TODAY.year - 1),
         (world["b_licence"], "99999.00", "90000.00", TODAY.year),
     ]:
         DistributionPlan.objects.create(
-            licence=licence, income_amount=Decimal(income), net_income_amount=Decimal(net),
-            shares=[], recorded_on=dt.date(year, 3, 1),
+            licence=licence,
+            income_amount=Decimal(income),
+            net_income_amount=Decimal(net),
+            shares=[],
+            recorded_on=dt.date(year, 3, 1),
         )
     return world
 
@@ -156,7 +176,9 @@ def test_unit_achievements_by_status_equal_direct_count(world):
     from zhuanhua.achievements.models import Achievement
 
     rows = dict(org_chart_data("unit_achievements_by_status", world["unit_a"], F).rows)
-    direct = Counter(a.get_status_display() for a in Achievement.objects.filter(owner=world["unit_a"]))
+    direct = Counter(
+        a.get_status_display() for a in Achievement.objects.filter(owner=world["unit_a"])
+    )
     assert {k: v for k, v in rows.items() if v} == dict(direct) == {"已发布": 2, "草稿": 1}
     rows_b = dict(org_chart_data("unit_achievements_by_status", world["unit_b"], F).rows)
     assert {k: v for k, v in rows_b.items() if v} == {"已发布": 1}
@@ -169,10 +191,13 @@ def test_unit_deals_equal_direct_counts(money):
     rows = dict(org_chart_data("unit_deals", unit, F).rows)
     assert rows["承接意向"] == Inquiry.objects.filter(licensor=unit).count() == 3
     assert rows["达成一致"] == Inquiry.objects.filter(licensor=unit, status="accepted").count()
-    assert rows["签约"] == Licence.objects.filter(licensor=unit).exclude(signed_on=None).count() == 2
+    assert (
+        rows["签约"] == Licence.objects.filter(licensor=unit).exclude(signed_on=None).count() == 2
+    )
     assert rows["认定登记"] == 0
     paid = {p.licence_id for p in money["firm_licence"].payments.all()} | {
-        p.licence_id for p in money["rival_licence"].payments.all()}
+        p.licence_id for p in money["rival_licence"].payments.all()
+    }
     assert rows["已收款"] == len(paid) == 2
     assert dict(org_chart_data("unit_deals", money["unit_b"], F).rows)["承接意向"] == 1
 
@@ -188,8 +213,9 @@ def test_unit_income_by_month_equals_sums_of_its_payments(money):
             direct[_label(p.paid_on)] += p.amount
     assert rows == dict(direct)
     assert rows[_label(TODAY)] == Decimal("2000.25")  # unit B's 99999 is not here
-    year_rows = org_chart_data("unit_income_by_month", unit,
-                               OrgFilters(year=TODAY.year - 5, today=TODAY)).rows
+    year_rows = org_chart_data(
+        "unit_income_by_month", unit, OrgFilters(year=TODAY.year - 5, today=TODAY)
+    ).rows
     assert year_rows == []
 
 
@@ -215,31 +241,51 @@ def test_unit_transfer_reports_due_and_submitted(world):
     unit = world["unit_a"]
     y = TODAY.year
     for org, year, kind, status in [
-        (unit, y - 2, "year", "submitted"), (unit, y - 1, "h1", "draft"),
-        (unit, y, "h1", "submitted"), (world["unit_b"], y - 1, "year", "submitted"),
+        (unit, y - 2, "year", "submitted"),
+        (unit, y - 1, "h1", "draft"),
+        (unit, y, "h1", "submitted"),
+        (world["unit_b"], y - 1, "year", "submitted"),
     ]:
-        TransferReport.objects.create(organisation=org, year=year, period_kind=kind,
-                                      period_start=dt.date(year, 1, 1),
-                                      period_end=dt.date(year, 12, 31), status=status)
+        TransferReport.objects.create(
+            organisation=org,
+            year=year,
+            period_kind=kind,
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            status=status,
+        )
     rows = org_chart_data("unit_transfer_reports", unit, F).rows
     direct = []
     for year in (y - 2, y - 1, y):
         mine = TransferReport.objects.filter(organisation=unit, year=year)
         submitted = mine.filter(status="submitted").count()
-        direct.append([f"{year} 年", submitted, mine.filter(status="draft").count(),
-                       int(year < y and not submitted)])
-    assert rows == direct == [[f"{y - 2} 年", 1, 0, 0], [f"{y - 1} 年", 0, 1, 1],
-                              [f"{y} 年", 1, 0, 0]]
+        direct.append(
+            [
+                f"{year} 年",
+                submitted,
+                mine.filter(status="draft").count(),
+                int(year < y and not submitted),
+            ]
+        )
+    assert (
+        rows == direct == [[f"{y - 2} 年", 1, 0, 0], [f"{y - 1} 年", 0, 1, 1], [f"{y} 年", 1, 0, 0]]
+    )
 
 
 def _application(org, measure, status, requested, approved=None, claim_on=TODAY):
     from zhuanhua.subsidies.models import SubsidyApplication
 
     return SubsidyApplication.objects.create(
-        applicant=org, measure=measure, catalogue_version="t", applicant_type="enterprise",
-        status=status, claim_on=claim_on, requested_amount=Decimal(requested),
+        applicant=org,
+        measure=measure,
+        catalogue_version="t",
+        applicant_type="enterprise",
+        status=status,
+        claim_on=claim_on,
+        requested_amount=Decimal(requested),
         approved_amount=None if approved is None else Decimal(approved),
-        engine_amount=Decimal(requested), engine_entitlement_amount=Decimal(requested),
+        engine_amount=Decimal(requested),
+        engine_entitlement_amount=Decimal(requested),
     )
 
 
@@ -257,17 +303,25 @@ def subsidies(world):
     for org, measure, status, req, appr, grant_status in made:
         app = _application(org, measure, status, req, appr)
         if grant_status:
-            Grant.objects.create(application=app, applicant=org, measure=measure,
-                                 granted_on=TODAY, approved_on=TODAY, amount=Decimal(appr),
-                                 status=grant_status)
+            Grant.objects.create(
+                application=app,
+                applicant=org,
+                measure=measure,
+                granted_on=TODAY,
+                approved_on=TODAY,
+                amount=Decimal(appr),
+                status=grant_status,
+            )
     return world
 
 
 def test_grants_by_measure_equal_sums_of_grants(subsidies):
     from zhuanhua.subsidies.models import Grant
 
-    for org, key in [(subsidies["firm"], "ent_grants_by_measure"),
-                     (subsidies["unit_a"], "unit_grants_by_measure")]:
+    for org, key in [
+        (subsidies["firm"], "ent_grants_by_measure"),
+        (subsidies["unit_a"], "unit_grants_by_measure"),
+    ]:
         rows = org_chart_data(key, org, F).rows
         direct: dict[str, list] = {}
         for g in Grant.objects.filter(applicant=org):
@@ -283,8 +337,9 @@ def test_applications_by_status_equal_direct_sums(subsidies):
 
     firm = subsidies["firm"]
     rows = dict(org_chart_data("ent_applications", firm, F).rows)
-    direct = Counter(a.get_status_display()
-                     for a in SubsidyApplication.objects.filter(applicant=firm))
+    direct = Counter(
+        a.get_status_display() for a in SubsidyApplication.objects.filter(applicant=firm)
+    )
     assert {k: v for k, v in rows.items() if v} == dict(direct) == {"已批准": 2, "待审核": 1}
     assert rows["不予支持"] == 0
 
@@ -293,7 +348,9 @@ def test_enterprise_licences_by_status(world):
     from zhuanhua.licensing.models import Licence
 
     rows = dict(org_chart_data("ent_licences_by_status", world["firm"], F).rows)
-    direct = Counter(lic.get_status_display() for lic in Licence.objects.filter(licensee=world["firm"]))
+    direct = Counter(
+        lic.get_status_display() for lic in Licence.objects.filter(licensee=world["firm"])
+    )
     assert {k: v for k, v in rows.items() if v} == dict(direct) == {"履行中": 1, "待签合同": 1}
 
 
@@ -332,9 +389,14 @@ def test_enterprise_needs_and_responses(world, reviewer):
     from zhuanhua.needs.models import NeedResponse, TechnologyNeed
 
     def need(org, status, title):
-        return TechnologyNeed.objects.create(owner=org, title=title, description="d",
-                                             industry_field="food", prefecture="530100",
-                                             status=status)
+        return TechnologyNeed.objects.create(
+            owner=org,
+            title=title,
+            description="d",
+            industry_field="food",
+            prefecture="530100",
+            status=status,
+        )
 
     firm, rival = world["firm"], world["rival"]
     n1 = need(firm, "published", "需求一")
@@ -342,13 +404,20 @@ def test_enterprise_needs_and_responses(world, reviewer):
     n3 = need(firm, "closed", "需求三")
     n4 = need(rival, "published", "别家需求")
     achievements = list(Achievement.objects.filter(status="published"))
-    for n, a in [(n1, achievements[0]), (n1, achievements[1]), (n3, achievements[0]),
-                 (n4, achievements[0])]:
+    for n, a in [
+        (n1, achievements[0]),
+        (n1, achievements[1]),
+        (n3, achievements[0]),
+        (n4, achievements[0]),
+    ]:
         NeedResponse.objects.create(need=n, achievement=a, unit=a.owner, enterprise=n.owner)
     rows = {r[0]: r[1:] for r in org_chart_data("ent_needs", firm, F).rows}
-    direct_needs = Counter(n.get_status_display() for n in TechnologyNeed.objects.filter(owner=firm))
-    direct_resp = Counter(r.need.get_status_display()
-                          for r in NeedResponse.objects.filter(enterprise=firm))
+    direct_needs = Counter(
+        n.get_status_display() for n in TechnologyNeed.objects.filter(owner=firm)
+    )
+    direct_resp = Counter(
+        r.need.get_status_display() for r in NeedResponse.objects.filter(enterprise=firm)
+    )
     assert {k: v[0] for k, v in rows.items() if v[0]} == dict(direct_needs)
     assert {k: v[1] for k, v in rows.items() if v[1]} == dict(direct_resp)
     assert rows == {"草稿": [1, 0], "已发布": [1, 2], "已关闭": [1, 1]}
@@ -359,14 +428,24 @@ def test_enterprise_vouchers_equal_the_ledger(world):
 
     firm = world["firm"]
     y = TODAY.year
-    quota = VoucherQuota.objects.create(enterprise=firm, year=y - 1,
-                                        issued_amount=Decimal("50000.00"),
-                                        spent_amount=Decimal("12000.00"),
-                                        redeemed_amount=Decimal("5000.00"))
+    quota = VoucherQuota.objects.create(
+        enterprise=firm,
+        year=y - 1,
+        issued_amount=Decimal("50000.00"),
+        spent_amount=Decimal("12000.00"),
+        redeemed_amount=Decimal("5000.00"),
+    )
     for amount, status in [("5000.00", "redeemed"), ("7000.00", "claimed"), ("900.00", "rejected")]:
-        VoucherSpend.objects.create(quota=quota, enterprise=firm, year=y - 1, subject_type="x",
-                                    subject_id=amount, contract_amount=Decimal("90000"),
-                                    voucher_amount=Decimal(amount), status=status)
+        VoucherSpend.objects.create(
+            quota=quota,
+            enterprise=firm,
+            year=y - 1,
+            subject_type="x",
+            subject_id=amount,
+            contract_amount=Decimal("90000"),
+            voucher_amount=Decimal(amount),
+            status=status,
+        )
     VoucherQuota.objects.create(enterprise=world["rival"], year=y, issued_amount=Decimal("1"))
     rows = org_chart_data("ent_vouchers", firm, F).rows
     spends = list(VoucherSpend.objects.filter(enterprise=firm))
@@ -375,8 +454,14 @@ def test_enterprise_vouchers_equal_the_ledger(world):
     pending = sum(s.voucher_amount for s in spends if s.status == "claimed")
     assert rows == [
         [f"{y - 1} 年", quota.issued_amount, spent, redeemed, pending, quota.issued_amount - spent],
-        [f"{y} 年", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
-         Decimal("0.00")],
+        [
+            f"{y} 年",
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+        ],
     ]
 
 
@@ -416,8 +501,10 @@ def test_api_reads_only_the_users_own_organisation(client, money):
     body = client.get("/api/dashboards/mine/charts/unit_income_by_month").json()
     assert body["rows"] == [[_label(TODAY), 99999.0]]
     # a parameter naming another organisation is ignored: still unit B's own numbers
-    again = client.get(f"/api/dashboards/mine/charts/unit_income_by_month"
-                       f"?org={money['unit_a'].pk}&organisation_id={money['unit_a'].pk}").json()
+    again = client.get(
+        f"/api/dashboards/mine/charts/unit_income_by_month"
+        f"?org={money['unit_a'].pk}&organisation_id={money['unit_a'].pk}"
+    ).json()
     assert again["rows"] == body["rows"]
     assert client.get("/api/dashboards/mine/charts/ent_dues_by_month").status_code == 404
     assert client.get("/api/dashboards/mine/charts/nope").status_code == 404
@@ -427,7 +514,8 @@ def test_api_reads_only_the_users_own_organisation(client, money):
     rival = client.get("/api/dashboards/mine/charts/ent_payables_status").json()
     label = "全部未付（已确定金额）"
     assert dict(rival["rows"])[label] == float(
-        dict(org_chart_data("ent_payables_status", money["rival"], F).rows)[label])
+        dict(org_chart_data("ent_payables_status", money["rival"], F).rows)[label]
+    )
     assert client.get("/api/dashboards/mine/charts/unit_income_by_month").status_code == 404
 
 
@@ -445,8 +533,9 @@ def test_page_lists_the_sets_chart_sources(client, world):
     assert "ent_dues_by_month" not in body
 
 
-def test_users_without_an_organisation_dashboard_are_refused(client, make_user, make_org,
-                                                             reviewer, world):
+def test_users_without_an_organisation_dashboard_are_refused(
+    client, make_user, make_org, reviewer, world
+):
     from zhuanhua.accounts.models import User
 
     lone = User.objects.create_user(username="lone", password="x", roles=[])

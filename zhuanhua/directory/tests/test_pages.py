@@ -26,30 +26,52 @@ def test_public_pages(client: Any, offer: Any, provider: Any) -> None:
     assert client.get(reverse("directory:base_list")).status_code == 200
 
 
-def test_request_flow_through_pages(client: Any, offer: Any, provider: Any, buyer: Any,
-                                    platform_admin: Any, make_org: Any, make_user: Any,
-                                    reviewer: Any) -> None:
+def test_request_flow_through_pages(
+    client: Any,
+    offer: Any,
+    provider: Any,
+    buyer: Any,
+    platform_admin: Any,
+    make_org: Any,
+    make_user: Any,
+    reviewer: Any,
+) -> None:
     client.force_login(buyer)
-    assert "委托服务" in client.get(
-        reverse("directory:provider_detail", args=[provider.pk])).content.decode()
-    response = client.post(reverse("directory:request_create", args=[offer.pk]),
-                           {"description": "番茄酱中试"})
+    assert (
+        "委托服务"
+        in client.get(reverse("directory:provider_detail", args=[provider.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("directory:request_create", args=[offer.pk]), {"description": "番茄酱中试"}
+    )
     req = ServiceRequest.objects.get()
     assert response.url == reverse("directory:request_detail", args=[req.pk])
     # The enterprise cannot accept its own request.
-    assert client.post(reverse("directory:request_action", args=[req.pk, "accept"]), {
-        "contract_amount": "80000", "contract_signed_on": "2024-03-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("directory:request_action", args=[req.pk, "accept"]),
+            {"contract_amount": "80000", "contract_signed_on": "2024-03-01"},
+        ).status_code
+        == 403
+    )
     outsider = make_user("outsider", make_org(org_type="enterprise"), ["org_admin"])
     client.force_login(outsider)
     assert client.get(reverse("directory:request_detail", args=[req.pk])).status_code == 404
     client.force_login(platform_admin)
-    client.post(reverse("directory:request_action", args=[req.pk, "accept"]), {
-        "contract_amount": "80000", "contract_signed_on": "2024-03-01"})
-    client.post(reverse("directory:request_action", args=[req.pk, "deliver"]), {
-        "delivered_on": "2024-04-01", "note": "中试报告已交付"})
+    client.post(
+        reverse("directory:request_action", args=[req.pk, "accept"]),
+        {"contract_amount": "80000", "contract_signed_on": "2024-03-01"},
+    )
+    client.post(
+        reverse("directory:request_action", args=[req.pk, "deliver"]),
+        {"delivered_on": "2024-04-01", "note": "中试报告已交付"},
+    )
     req.refresh_from_db()
     assert (req.status, req.contract_amount, req.delivered_on) == (
-        "delivered", Decimal("80000.00"), dt.date(2024, 4, 1))
+        "delivered",
+        Decimal("80000.00"),
+        dt.date(2024, 4, 1),
+    )
     page = client.get(reverse("directory:provider_revenue", args=[provider.pk]) + "?year=2024")
     assert "80000.00" in page.content.decode()
     assert client.get(reverse("directory:revenue")).status_code == 403
@@ -57,11 +79,14 @@ def test_request_flow_through_pages(client: Any, offer: Any, provider: Any, buye
     assert "80000.00" in client.get(reverse("directory:revenue") + "?year=2024").content.decode()
 
 
-def test_registry_pages(client: Any, agency_admin: Any, agency: Any, unit_a: Any,
-                        manager_a: Any, make_org: Any) -> None:
+def test_registry_pages(
+    client: Any, agency_admin: Any, agency: Any, unit_a: Any, manager_a: Any, make_org: Any
+) -> None:
     client.force_login(agency_admin)
-    client.post(reverse("directory:manager_create"), {
-        "name": "王五", "level": "senior", "fields": ["food"], "is_public": "on"})
+    client.post(
+        reverse("directory:manager_create"),
+        {"name": "王五", "level": "senior", "fields": ["food"], "is_public": "on"},
+    )
     manager = agency.technology_managers.get()
     assert manager.name == "王五"
     detail = client.get(reverse("directory:manager_detail", args=[manager.pk])).content.decode()
@@ -71,42 +96,60 @@ def test_registry_pages(client: Any, agency_admin: Any, agency: Any, unit_a: Any
     # The agency is not a party: the licence page is not theirs.
     assert client.get(reverse("directory:deal_create", args=[licence.pk])).status_code == 404
     client.force_login(manager_a)
-    client.post(reverse("directory:deal_create", args=[licence.pk]), {
-        "broker": manager.pk, "contract_amount": "120000"})
+    client.post(
+        reverse("directory:deal_create", args=[licence.pk]),
+        {"broker": manager.pk, "contract_amount": "120000"},
+    )
     client.force_login(agency_admin)
     page = client.get(reverse("directory:agency_brokerage", args=[agency.pk]) + "?year=2024")
     assert "120000.00" in page.content.decode()
     assert services.service_contract_for_vouchers  # exposed for the vouchers app
 
 
-def test_api_request_flow(client: Any, offer: Any, buyer: Any, platform_admin: Any,
-                          reviewer: Any) -> None:
+def test_api_request_flow(
+    client: Any, offer: Any, buyer: Any, platform_admin: Any, reviewer: Any
+) -> None:
     import json
 
-    assert json.loads(client.get("/api/directory/providers").content)[0]["name"] == \
-        "云南高原特色农产品中试验证平台"
+    assert (
+        json.loads(client.get("/api/directory/providers").content)[0]["name"]
+        == "云南高原特色农产品中试验证平台"
+    )
     client.force_login(buyer)
-    created = client.post("/api/directory/requests", json.dumps(
-        {"offer_id": offer.pk, "description": "中试"}), content_type="application/json")
+    created = client.post(
+        "/api/directory/requests",
+        json.dumps({"offer_id": offer.pk, "description": "中试"}),
+        content_type="application/json",
+    )
     assert created.status_code == 201
     rid = json.loads(created.content)["id"]
-    denied = client.post(f"/api/directory/requests/{rid}/accept", json.dumps(
-        {"contract_amount": "1000", "contract_signed_on": "2024-01-02"}),
-        content_type="application/json")
+    denied = client.post(
+        f"/api/directory/requests/{rid}/accept",
+        json.dumps({"contract_amount": "1000", "contract_signed_on": "2024-01-02"}),
+        content_type="application/json",
+    )
     assert denied.status_code == 403
     client.force_login(platform_admin)
-    bad = client.post(f"/api/directory/requests/{rid}/accept", json.dumps(
-        {"contract_amount": "-1", "contract_signed_on": "2024-01-02"}),
-        content_type="application/json")
+    bad = client.post(
+        f"/api/directory/requests/{rid}/accept",
+        json.dumps({"contract_amount": "-1", "contract_signed_on": "2024-01-02"}),
+        content_type="application/json",
+    )
     assert bad.status_code == 422
     assert json.loads(bad.content)["detail"] == [
-        {"field": "contract_amount", "message": services.ERR_AMOUNT}]
-    ok = client.post(f"/api/directory/requests/{rid}/accept", json.dumps(
-        {"contract_amount": "1000", "contract_signed_on": "2024-01-02"}),
-        content_type="application/json")
+        {"field": "contract_amount", "message": services.ERR_AMOUNT}
+    ]
+    ok = client.post(
+        f"/api/directory/requests/{rid}/accept",
+        json.dumps({"contract_amount": "1000", "contract_signed_on": "2024-01-02"}),
+        content_type="application/json",
+    )
     assert json.loads(ok.content)["status"] == "accepted"
-    client.post(f"/api/directory/requests/{rid}/deliver", json.dumps(
-        {"delivered_on": "2024-02-01"}), content_type="application/json")
+    client.post(
+        f"/api/directory/requests/{rid}/deliver",
+        json.dumps({"delivered_on": "2024-02-01"}),
+        content_type="application/json",
+    )
     client.force_login(reviewer)
     rows = json.loads(client.get("/api/directory/revenue?year=2024").content)
     assert rows[0]["revenue_amount"] == "1000.00"

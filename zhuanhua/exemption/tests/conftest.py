@@ -13,8 +13,12 @@ START = dt.date(2025, 9, 1)  # Monday; 5 working days end on Monday 2025-09-08
 END = dt.date(2025, 9, 8)
 AFTER = END + dt.timedelta(days=1)
 
-DILIGENT = {"democratic_procedure": True, "reasonable_care": True, "supervision": True,
-            "no_illegal_gain": True}
+DILIGENT = {
+    "democratic_procedure": True,
+    "reasonable_care": True,
+    "supervision": True,
+    "no_illegal_gain": True,
+}
 
 CASE_DATA = {
     "title": "某专利许可项目收益未达预期",
@@ -57,24 +61,31 @@ def case(handler_a: Any) -> Any:
 def leader(case: Any, handler_a: Any, leader_user: Any) -> Any:
     from zhuanhua.exemption.services import person_add
 
-    return person_add(user=handler_a, case=case,
-                      data={"role": "leader", "user": leader_user.pk, "position": "副校长"})
+    return person_add(
+        user=handler_a,
+        case=case,
+        data={"role": "leader", "user": leader_user.pk, "position": "副校长"},
+    )
 
 
 @pytest.fixture
 def manager(case: Any, handler_a: Any) -> Any:
     from zhuanhua.exemption.services import person_add
 
-    return person_add(user=handler_a, case=case,
-                      data={"role": "manager", "name": "李四", "position": "技术转移中心主任"})
+    return person_add(
+        user=handler_a,
+        case=case,
+        data={"role": "manager", "name": "李四", "position": "技术转移中心主任"},
+    )
 
 
 @pytest.fixture
 def researcher(case: Any, handler_a: Any, researcher_user: Any) -> Any:
     from zhuanhua.exemption.services import person_add
 
-    return person_add(user=handler_a, case=case,
-                      data={"role": "researcher", "user": researcher_user})
+    return person_add(
+        user=handler_a, case=case, data={"role": "researcher", "user": researcher_user}
+    )
 
 
 def decide_all(handler: Any, persons: list[Any]) -> None:

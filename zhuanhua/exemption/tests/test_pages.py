@@ -17,40 +17,61 @@ from zhuanhua.publicity.services import objection_file
 pytestmark = pytest.mark.django_db
 
 
-def test_case_run_through_the_pages(client: Any, handler_a: Any, leader_user: Any,
-                                    unit_a: Any, make_user: Any) -> None:
+def test_case_run_through_the_pages(
+    client: Any, handler_a: Any, leader_user: Any, unit_a: Any, make_user: Any
+) -> None:
     today = timezone.localdate()
     client.force_login(handler_a)
     assert client.get(reverse("exemption:list")).status_code == 200
     assert client.get(reverse("exemption:create")).status_code == 200
-    response = client.post(reverse("exemption:create"), {
-        "title": "作价投资企业破产", "state_established": "on", "activity_kind": "equity",
-        "activity_description": "以专利作价入股某公司，公司破产清算。", "loss_amount": "1200000",
-        "subject_type": "transfer.equitycontribution", "subject_id": "7",
-    })
+    response = client.post(
+        reverse("exemption:create"),
+        {
+            "title": "作价投资企业破产",
+            "state_established": "on",
+            "activity_kind": "equity",
+            "activity_description": "以专利作价入股某公司，公司破产清算。",
+            "loss_amount": "1200000",
+            "subject_type": "transfer.equitycontribution",
+            "subject_id": "7",
+        },
+    )
     case = ExemptionCase.objects.get()
     assert response.status_code == 302
     assert case.subject_id == "7"
     detail = reverse("exemption:detail", args=[case.pk])
-    client.post(reverse("exemption:person_add", args=[case.pk]),
-                {"person-role": "leader", "person-user": leader_user.pk,
-                 "person-position": "校长"})
+    client.post(
+        reverse("exemption:person_add", args=[case.pk]),
+        {"person-role": "leader", "person-user": leader_user.pk, "person-position": "校长"},
+    )
     person = case.persons.get()
     assert person.name == "leader_a"
-    client.post(reverse("exemption:minutes_add", args=[case.pk]), {
-        "minutes-held_on": today.isoformat(), "minutes-subject": "作价投资决策会",
-        f"minutes-stance_{person.pk}": "oppose", f"minutes-text_{person.pk}": "估值过高，反对",
-        "minutes-other_speaker": "副校长", "minutes-other_stance": "agree",
-    })
+    client.post(
+        reverse("exemption:minutes_add", args=[case.pk]),
+        {
+            "minutes-held_on": today.isoformat(),
+            "minutes-subject": "作价投资决策会",
+            f"minutes-stance_{person.pk}": "oppose",
+            f"minutes-text_{person.pk}": "估值过高，反对",
+            "minutes-other_speaker": "副校长",
+            "minutes-other_stance": "agree",
+        },
+    )
     assert case.minutes.get().opinions.count() == 2
     page = client.get(reverse("exemption:person", args=[person.pk])).content.decode()
     assert 'data-testid="recorded-dissent"' in page
     assert "估值过高" in page
     assert "（七）领导人员在参与职务科技成果转化决策时" in page
-    client.post(reverse("exemption:person", args=[person.pk]), {
-        "d_democratic_procedure": "on", "d_reasonable_care": "on", "d_supervision": "on",
-        "d_no_illegal_gain": "on", "grounds": ["7.7"],
-    })
+    client.post(
+        reverse("exemption:person", args=[person.pk]),
+        {
+            "d_democratic_procedure": "on",
+            "d_reasonable_care": "on",
+            "d_supervision": "on",
+            "d_no_illegal_gain": "on",
+            "grounds": ["7.7"],
+        },
+    )
     person.refresh_from_db()
     assert person.recommended == "exempt"
     page = client.get(reverse("exemption:person", args=[person.pk])).content.decode()
@@ -58,9 +79,10 @@ def test_case_run_through_the_pages(client: Any, handler_a: Any, leader_user: An
     assert "符合第七条第（七）项" in page
     client.post(reverse("exemption:person_decide", args=[person.pk]), {"decision": "exempt"})
     client.post(reverse("exemption:conclude", args=[case.pk]))
-    client.post(reverse("exemption:publicise", args=[case.pk]),
-                {"pub-starts_on": today.isoformat(), "pub-period_days": "5",
-                 "pub-period_unit": "working"})
+    client.post(
+        reverse("exemption:publicise", args=[case.pk]),
+        {"pub-starts_on": today.isoformat(), "pub-period_days": "5", "pub-period_unit": "working"},
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.PUBLICITY
     html = client.get(detail).content.decode()
@@ -68,22 +90,34 @@ def test_case_run_through_the_pages(client: Any, handler_a: Any, leader_user: An
     assert case.notice.title in html
     staff = make_user("staff_a", unit_a, ["researcher"])
     objection = objection_file(user=staff, notice=case.notice, content="请核实会议记录")
-    client.post(reverse("exemption:review", args=[case.pk, objection.pk]), {
-        f"review{objection.pk}-result": "upheld", f"review{objection.pk}-findings": "会议记录属实",
-        f"review{objection.pk}-answer": "维持原结论"})
+    client.post(
+        reverse("exemption:review", args=[case.pk, objection.pk]),
+        {
+            f"review{objection.pk}-result": "upheld",
+            f"review{objection.pk}-findings": "会议记录属实",
+            f"review{objection.pk}-answer": "维持原结论",
+        },
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWED
     publicity_close_due(case.notice.ends_on + timezone.timedelta(days=1))
     # The decision form appears once the notice has closed; the date is today.
     html = client.get(detail).content.decode()
     assert "作出最终决定" in html
-    client.post(reverse("exemption:decide", args=[case.pk]), {
-        "decide-decided_on": today.isoformat(), "decide-text": "予以免责",
-        f"decide-final_{person.pk}": "exempt"})
+    client.post(
+        reverse("exemption:decide", args=[case.pk]),
+        {
+            "decide-decided_on": today.isoformat(),
+            "decide-text": "予以免责",
+            f"decide-final_{person.pk}": "exempt",
+        },
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED
-    client.post(reverse("exemption:effects", args=[case.pk]),
-                {"effects-recorded_on": today.isoformat(), "effects-text": "年度考核不受影响"})
+    client.post(
+        reverse("exemption:effects", args=[case.pk]),
+        {"effects-recorded_on": today.isoformat(), "effects-text": "年度考核不受影响"},
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     html = client.get(detail).content.decode()

@@ -31,13 +31,26 @@ def test_warning_without_adopted_rules(client: Any, case: Any, handler_a: Any) -
     assert WARN_NO_RULES in html
     assert 'data-testid="rules-warning"' in html
     # Transfer rules alone do not count, nor unadopted exemption rules.
-    s.rules_create(user=handler_a, data={"kind": "transfer_rules", "title": "科技成果转化管理办法",
-                                         "adopted_on": START, "adoption_record": "校长办公会"})
-    draft = s.rules_create(user=handler_a, data={"kind": "exemption_rules",
-                                                 "title": "尽职免责实施细则"})
+    s.rules_create(
+        user=handler_a,
+        data={
+            "kind": "transfer_rules",
+            "title": "科技成果转化管理办法",
+            "adopted_on": START,
+            "adoption_record": "校长办公会",
+        },
+    )
+    draft = s.rules_create(
+        user=handler_a, data={"kind": "exemption_rules", "title": "尽职免责实施细则"}
+    )
     assert case_warnings(case) == [WARN_NO_RULES]
-    rules = s.rules_adopt(user=handler_a, rules=draft, adopted_on=START,
-                          adoption_record="2025 年第 3 次党委常委会审议通过", today=START)
+    rules = s.rules_adopt(
+        user=handler_a,
+        rules=draft,
+        adopted_on=START,
+        adoption_record="2025 年第 3 次党委常委会审议通过",
+        today=START,
+    )
     assert case_warnings(case) == [WARN_RULES_NOT_PUBLICISED]
     rules = s.rules_publicise(user=handler_a, rules=rules, today=START)
     assert rules.notice.kind == "unit_rules"
@@ -52,12 +65,14 @@ def test_rules_rules(handler_a: Any, manager_a: Any, handler_b: Any, reviewer: A
     with pytest.raises(PermissionDenied):
         s.rules_create(user=manager_a, data={"kind": "exemption_rules", "title": "x"})
     with pytest.raises(ValidationError) as exc:
-        s.rules_create(user=handler_a, data={"kind": "exemption_rules", "title": "x",
-                                             "adopted_on": START})
+        s.rules_create(
+            user=handler_a, data={"kind": "exemption_rules", "title": "x", "adopted_on": START}
+        )
     assert exc.value.message_dict == {"adoption_record": [s.ERR_REQUIRED]}
     upload = SimpleUploadedFile("细则.pdf", PDF, "application/pdf")
-    rules = s.rules_create(user=handler_a, upload=upload,
-                           data={"kind": "exemption_rules", "title": "细则"})
+    rules = s.rules_create(
+        user=handler_a, upload=upload, data={"kind": "exemption_rules", "title": "细则"}
+    )
     assert rules.original_name == "细则.pdf"
     assert len(rules.sha256) == 64
     with pytest.raises(ValidationError) as exc:
@@ -65,11 +80,13 @@ def test_rules_rules(handler_a: Any, manager_a: Any, handler_b: Any, reviewer: A
     assert exc.value.messages == [s.ERR_RULES_NOT_ADOPTED]
     with pytest.raises(PermissionDenied):
         s.rules_adopt(user=handler_b, rules=rules, adopted_on=START, adoption_record="x")
-    rules = s.rules_adopt(user=handler_a, rules=rules, adopted_on=START, adoption_record="党委会",
-                          today=START)
+    rules = s.rules_adopt(
+        user=handler_a, rules=rules, adopted_on=START, adoption_record="党委会", today=START
+    )
     with pytest.raises(ValidationError) as exc:
-        s.rules_adopt(user=handler_a, rules=rules, adopted_on=START, adoption_record="再",
-                      today=START)
+        s.rules_adopt(
+            user=handler_a, rules=rules, adopted_on=START, adoption_record="再", today=START
+        )
     assert exc.value.messages == [s.ERR_RULES_ADOPTED]
     s.rules_publicise(user=handler_a, rules=rules, today=START)
     with pytest.raises(ValidationError) as exc:
@@ -81,14 +98,20 @@ def test_rules_rules(handler_a: Any, manager_a: Any, handler_b: Any, reviewer: A
 
 def test_rules_page(client: Any, handler_a: Any, handler_b: Any) -> None:
     client.force_login(handler_a)
-    response = client.post(reverse("exemption:rules"), {
-        "kind": "exemption_rules", "title": "尽职免责实施细则（试行）",
-        "document": SimpleUploadedFile("细则.pdf", PDF, "application/pdf"),
-    })
+    response = client.post(
+        reverse("exemption:rules"),
+        {
+            "kind": "exemption_rules",
+            "title": "尽职免责实施细则（试行）",
+            "document": SimpleUploadedFile("细则.pdf", PDF, "application/pdf"),
+        },
+    )
     assert response.status_code == 302
     rules = rules_visible_to(handler_a).get()
-    response = client.post(reverse("exemption:rules_adopt", args=[rules.pk]),
-                           {"adopted_on": START.isoformat(), "adoption_record": "党委会审议通过"})
+    response = client.post(
+        reverse("exemption:rules_adopt", args=[rules.pk]),
+        {"adopted_on": START.isoformat(), "adoption_record": "党委会审议通过"},
+    )
     assert response.status_code == 302
     rules.refresh_from_db()
     assert rules.is_adopted

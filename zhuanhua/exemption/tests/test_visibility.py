@@ -16,12 +16,30 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def statement(case: Any, handler_a: Any, leader: Any, manager: Any) -> Any:
-    s.record_add(user=handler_a, case=case, today=START,
-                 data={"kind": "statement", "title": "李四的陈述", "content": "按程序办理",
-                       "person": manager.pk, "recorded_on": START})
-    return s.record_add(user=handler_a, case=case, today=START,
-                        data={"kind": "statement", "title": "领导陈述", "content": "我曾反对",
-                              "person": leader.pk, "recorded_on": START})
+    s.record_add(
+        user=handler_a,
+        case=case,
+        today=START,
+        data={
+            "kind": "statement",
+            "title": "李四的陈述",
+            "content": "按程序办理",
+            "person": manager.pk,
+            "recorded_on": START,
+        },
+    )
+    return s.record_add(
+        user=handler_a,
+        case=case,
+        today=START,
+        data={
+            "kind": "statement",
+            "title": "领导陈述",
+            "content": "我曾反对",
+            "person": leader.pk,
+            "recorded_on": START,
+        },
+    )
 
 
 def get(client: Any, user: Any, url: str) -> Any:
@@ -29,11 +47,19 @@ def get(client: Any, user: Any, url: str) -> Any:
     return client.get(url)
 
 
-def test_case_pages_and_api_for_each_kind_of_user(client: Any, case: Any, statement: Any,
-                                                  handler_a: Any, reviewer: Any, auditor: Any,
-                                                  leader_user: Any, manager_a: Any,
-                                                  handler_b: Any, leader: Any,
-                                                  manager: Any) -> None:
+def test_case_pages_and_api_for_each_kind_of_user(
+    client: Any,
+    case: Any,
+    statement: Any,
+    handler_a: Any,
+    reviewer: Any,
+    auditor: Any,
+    leader_user: Any,
+    manager_a: Any,
+    handler_b: Any,
+    leader: Any,
+    manager: Any,
+) -> None:
     detail = reverse("exemption:detail", args=[case.pk])
     api = f"/api/exemption/cases/{case.pk}"
     for user in (handler_a, reviewer, auditor):
@@ -69,9 +95,14 @@ def test_case_pages_and_api_for_each_kind_of_user(client: Any, case: Any, statem
         assert client.get(reverse("exemption:person", args=[leader.pk])).status_code == 404
         assert client.get(reverse("exemption:record_file", args=[statement.pk])).status_code == 404
         assert client.post(reverse("exemption:conclude", args=[case.pk])).status_code == 404
-        assert client.put(f"{api}/persons/{leader.pk}/checklist",
-                          data={"diligence": DILIGENT},
-                          content_type="application/json").status_code == 404
+        assert (
+            client.put(
+                f"{api}/persons/{leader.pk}/checklist",
+                data={"diligence": DILIGENT},
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
 
 
 def test_anonymous_is_sent_to_login_and_the_api_refuses(client: Any, case: Any) -> None:
@@ -81,47 +112,75 @@ def test_anonymous_is_sent_to_login_and_the_api_refuses(client: Any, case: Any) 
     assert client.get(f"/api/exemption/cases/{case.pk}").status_code == 401
 
 
-def test_the_department_reads_but_does_not_write(client: Any, case: Any, reviewer: Any,
-                                                 leader: Any) -> None:
+def test_the_department_reads_but_does_not_write(
+    client: Any, case: Any, reviewer: Any, leader: Any
+) -> None:
     client.force_login(reviewer)
     assert client.post(reverse("exemption:conclude", args=[case.pk])).status_code == 403
-    response = client.put(f"/api/exemption/cases/{case.pk}/persons/{leader.pk}/checklist",
-                          data={"diligence": DILIGENT}, content_type="application/json")
+    response = client.put(
+        f"/api/exemption/cases/{case.pk}/persons/{leader.pk}/checklist",
+        data={"diligence": DILIGENT},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == s.ERR_NOT_HANDLER
 
 
-def test_a_person_concerned_adds_only_their_own_statement(client: Any, case: Any,
-                                                          leader_user: Any, leader: Any,
-                                                          manager: Any) -> None:
+def test_a_person_concerned_adds_only_their_own_statement(
+    client: Any, case: Any, leader_user: Any, leader: Any, manager: Any
+) -> None:
     client.force_login(leader_user)
     url = reverse("exemption:record_add", args=[case.pk])
-    response = client.post(url, {"record-kind": "statement", "record-title": "本人陈述",
-                                 "record-content": "我反对过", "record-person": leader.pk,
-                                 "record-recorded_on": START.isoformat()})
+    response = client.post(
+        url,
+        {
+            "record-kind": "statement",
+            "record-title": "本人陈述",
+            "record-content": "我反对过",
+            "record-person": leader.pk,
+            "record-recorded_on": START.isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert case.records.get().title == "本人陈述"
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied) as exc:
-        s.record_add(user=leader_user, case=case,
-                     data={"kind": "statement", "title": "x", "content": "y",
-                           "person": manager.pk, "recorded_on": START}, today=START)
+        s.record_add(
+            user=leader_user,
+            case=case,
+            data={
+                "kind": "statement",
+                "title": "x",
+                "content": "y",
+                "person": manager.pk,
+                "recorded_on": START,
+            },
+            today=START,
+        )
     assert str(exc.value) == s.ERR_STATEMENT_OWN
 
 
 def test_api_checklist_and_decision(client: Any, case: Any, handler_a: Any, manager: Any) -> None:
     client.force_login(handler_a)
     base = f"/api/exemption/cases/{case.pk}/persons/{manager.pk}"
-    body = client.put(f"{base}/checklist", data={"diligence": DILIGENT, "grounds": ["8.3"]},
-                      content_type="application/json").json()
+    body = client.put(
+        f"{base}/checklist",
+        data={"diligence": DILIGENT, "grounds": ["8.3"]},
+        content_type="application/json",
+    ).json()
     assert body["recommendation"]["decision"] == "exempt"
-    response = client.post(f"{base}/decision", data={"decision": "not_exempt"},
-                           content_type="application/json")
+    response = client.post(
+        f"{base}/decision", data={"decision": "not_exempt"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == [{"field": "reason", "message": s.ERR_REASON_REQUIRED}]
-    assert client.post(f"{base}/decision", data={"decision": "exempt"},
-                       content_type="application/json").json()["decision"] == "exempt"
+    assert (
+        client.post(
+            f"{base}/decision", data={"decision": "exempt"}, content_type="application/json"
+        ).json()["decision"]
+        == "exempt"
+    )
     response = client.post(f"/api/exemption/cases/{case.pk}/conclude")
     assert response.status_code == 200
     assert response.json()["status"] == "concluded"

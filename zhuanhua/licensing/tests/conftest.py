@@ -47,8 +47,7 @@ def signed_pdf(name: str = "signed.pdf", content: bytes = MINIMAL_PDF) -> Any:
 
 
 def post_json(client: Any, path: str, payload: Any, **headers: str) -> Any:
-    return client.post(path, json.dumps(payload), content_type="application/json",
-                       headers=headers)
+    return client.post(path, json.dumps(payload), content_type="application/json", headers=headers)
 
 
 @pytest.fixture
@@ -93,5 +92,6 @@ def licence(inquiry: Any, licensee_user: Any, manager_a: Any) -> Any:
 def active_licence(licence: Any, manager_a: Any) -> Any:
     from zhuanhua.licensing.services import licence_activate
 
-    return licence_activate(user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1),
-                            signed_pdf=signed_pdf())
+    return licence_activate(
+        user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf()
+    )

@@ -1,4 +1,4 @@
-""""Compare before you commit": each fee model's yearly cost, computed by the engine."""
+""" "Compare before you commit": each fee model's yearly cost, computed by the engine."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ from zhuanhua.licensing.compare import UNAVAILABLE, compare_fee_models
 TERMS = {
     "upfront_fee": "10000.00",
     "installments": [{"key": "首付节点", "amount": "50000.00", "due": "2026-06-30"}],
-    "royalty": {"rate": "0.05", "period": "year", "report_within_days": 30,
-                "pay_within_days": 30},
+    "royalty": {"rate": "0.05", "period": "year", "report_within_days": 30, "pay_within_days": 30},
     "grace_days": 0,
 }
 
 
 def _rows(terms=TERMS, revenue=D("1000000"), growth=D(0)):
-    result = compare_fee_models(offer_terms=terms, offered_model="staged_royalty",
-                                term_months=24, start=dt.date(2026, 1, 1),
-                                yearly_revenue=revenue, growth=growth)
+    result = compare_fee_models(
+        offer_terms=terms,
+        offered_model="staged_royalty",
+        term_months=24,
+        start=dt.date(2026, 1, 1),
+        yearly_revenue=revenue,
+        growth=growth,
+    )
     return result.years, {r.fee_model: r for r in result.rows}
 
 
@@ -53,9 +57,13 @@ def test_a_model_the_offer_cannot_express_is_marked():
 
 
 def test_cap_and_milestones_follow_the_engine():
-    terms = {**TERMS, "installments": [{"key": "投产", "amount": "20000.00",
-                                        "milestone": "投产", "days_after": 30}],
-             "royalty": {**TERMS["royalty"], "cap_total": "60000.00"}}
+    terms = {
+        **TERMS,
+        "installments": [
+            {"key": "投产", "amount": "20000.00", "milestone": "投产", "days_after": 30}
+        ],
+        "royalty": {**TERMS["royalty"], "cap_total": "60000.00"},
+    }
     _, rows = _rows(terms=terms)
     assert rows["staged"].by_year[0] == D("30000.00")  # milestone taken as reached at start
     assert rows["royalty"].total == D("70000.00")  # 10 000 upfront + royalties capped at 60 000
@@ -63,7 +71,9 @@ def test_cap_and_milestones_follow_the_engine():
 
 @pytest.mark.django_db
 def test_offer_page_shows_the_table_and_loads_the_chart_script(client, offer):
-    html = client.get(f"/licensing/offers/{offer.pk}/?revenue=1000000&growth_percent=0").content.decode()
+    html = client.get(
+        f"/licensing/offers/{offer.pk}/?revenue=1000000&growth_percent=0"
+    ).content.decode()
     assert 'data-testid="compare"' in html
     assert "licensing/compare.js" in html
     assert "vendor/echarts/echarts.min.js" in html

@@ -13,7 +13,12 @@ from zhuanhua.licensing.contract import amount_both, amount_words, contract_html
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [("1000000", "壹佰万元整"), ("10000.00", "壹万元整"), ("50000.5", "伍万元伍角"), ("0", "零元整")],
+    [
+        ("1000000", "壹佰万元整"),
+        ("10000.00", "壹万元整"),
+        ("50000.5", "伍万元伍角"),
+        ("0", "零元整"),
+    ],
 )
 def test_amounts_in_capitals(value, words):
     assert amount_words(value) == words
@@ -28,10 +33,21 @@ def test_amount_in_figures_and_capitals():
 def test_contract_html_carries_the_accepted_terms(licence):
     html = contract_html(licence)
     for text in (
-        "技术许可合同（先使用后付费）", "第 1 版", "云南大学（测试）", "昆明氢能科技有限公司",
-        "一种固态储氢材料的制备方法", "ZL202110000001.1", "普通许可", "储能设备", "云南省",
-        "10,000.00 元（大写：壹万元整）", "首付节点", "50,000.00 元（大写：伍万元整）",
-        "按实际收入的 5% 计付", "30 日内", "2025年1月1日 至 2026年12月31日",
+        "技术许可合同（先使用后付费）",
+        "第 1 版",
+        "云南大学（测试）",
+        "昆明氢能科技有限公司",
+        "一种固态储氢材料的制备方法",
+        "ZL202110000001.1",
+        "普通许可",
+        "储能设备",
+        "云南省",
+        "10,000.00 元（大写：壹万元整）",
+        "首付节点",
+        "50,000.00 元（大写：伍万元整）",
+        "按实际收入的 5% 计付",
+        "30 日内",
+        "2025年1月1日 至 2026年12月31日",
     ):
         assert text in html, text
 

@@ -20,9 +20,15 @@ def test_filter_any_and_per_fee_model(offer, published_a):
 def test_superseded_offer_does_not_count(offer, published_a, manager_a):
     from zhuanhua.licensing.services import offer_publish
 
-    offer_publish(user=manager_a, achievement=published_a, data={
-        **OFFER_DATA, "fee_model": "royalty",
-        "terms": {"upfront_fee": "0", "royalty": {"rate": "0.05", "period": "quarter"}}})
+    offer_publish(
+        user=manager_a,
+        achievement=published_a,
+        data={
+            **OFFER_DATA,
+            "fee_model": "royalty",
+            "terms": {"upfront_fee": "0", "royalty": {"rate": "0.05", "period": "quarter"}},
+        },
+    )
     assert list(achievement_hall(HallQuery(ufpl="staged_royalty"))) == []
     assert list(achievement_hall(HallQuery(ufpl="royalty"))) == [published_a]
 

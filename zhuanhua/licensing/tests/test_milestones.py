@@ -36,41 +36,53 @@ def staged_licence(offer, licensee_user, manager_a):
     inquiry = inquiry_open(user=licensee_user, offer=offer)
     version_propose(user=manager_a, inquiry=inquiry, terms=MILESTONE_TERMS)
     licence = version_accept(user=licensee_user, inquiry=inquiry, number=1)
-    return licence_activate(user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1),
-                            signed_pdf=signed_pdf())
+    return licence_activate(
+        user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf()
+    )
 
 
 def test_milestone_installment_waits_then_falls_due(staged_licence, licensee_user):
     before = licence_plan(staged_licence, dt.date(2025, 6, 1))
     assert [(r["what"], r["status_label"], r["o"].amount) for r in before.rows] == [
-        ("中试完成", "待里程碑", Decimal("30000.00")), ("年末款", "待付", Decimal("20000.00")),
+        ("中试完成", "待里程碑", Decimal("30000.00")),
+        ("年末款", "待付", Decimal("20000.00")),
     ]
-    milestone_record(user=licensee_user, licence=staged_licence, key="中试完成",
-                     achieved_on="2025-03-01")
+    milestone_record(
+        user=licensee_user, licence=staged_licence, key="中试完成", achieved_on="2025-03-01"
+    )
     after = licence_plan(staged_licence, dt.date(2025, 6, 1))
     first = after.rows[0]
     assert (first["status_label"], first["o"].due, first["o"].days_overdue) == (
-        "逾期", dt.date(2025, 3, 31), 62
+        "逾期",
+        dt.date(2025, 3, 31),
+        62,
     )
 
 
 def test_milestone_refusals_change_nothing(staged_licence, licensee_user, outsider, client):
     with pytest.raises(ValidationError) as exc:
-        milestone_record(user=licensee_user, licence=staged_licence, key="量产",
-                         achieved_on="2025-03-01")
+        milestone_record(
+            user=licensee_user, licence=staged_licence, key="量产", achieved_on="2025-03-01"
+        )
     assert exc.value.message_dict == {"key": ["条款中没有名为“量产”的里程碑"]}
     with pytest.raises(PermissionDenied):
-        milestone_record(user=outsider, licence=staged_licence, key="中试完成",
-                         achieved_on="2025-03-01")
-    milestone_record(user=licensee_user, licence=staged_licence, key="中试完成",
-                     achieved_on="2025-03-01")
+        milestone_record(
+            user=outsider, licence=staged_licence, key="中试完成", achieved_on="2025-03-01"
+        )
+    milestone_record(
+        user=licensee_user, licence=staged_licence, key="中试完成", achieved_on="2025-03-01"
+    )
     with pytest.raises(ValidationError) as exc:
-        milestone_record(user=licensee_user, licence=staged_licence, key="中试完成",
-                         achieved_on="2025-04-01")
+        milestone_record(
+            user=licensee_user, licence=staged_licence, key="中试完成", achieved_on="2025-04-01"
+        )
     assert exc.value.message_dict == {"key": ["该里程碑已登记达成"]}
     client.force_login(outsider)
-    response = post_json(client, f"/api/licensing/licences/{staged_licence.pk}/milestones",
-                         {"key": "中试完成", "achieved_on": "2025-03-01"})
+    response = post_json(
+        client,
+        f"/api/licensing/licences/{staged_licence.pk}/milestones",
+        {"key": "中试完成", "achieved_on": "2025-03-01"},
+    )
     assert response.status_code == 404
     assert [(m.key, m.achieved_on) for m in MilestoneAchievement.objects.all()] == [
         ("中试完成", dt.date(2025, 3, 1))

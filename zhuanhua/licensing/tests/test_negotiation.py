@@ -51,12 +51,17 @@ def test_messages_carry_the_side(inquiry, manager_a, licensee_user, outsider):
 
 def test_versions_are_numbered_and_diffed(inquiry, manager_a, licensee_user):
     v1 = version_propose(user=licensee_user, inquiry=inquiry, terms=dict(VERSION_TERMS))
-    counter = {**VERSION_TERMS, "royalty": {"rate": "0.04", "period": "quarter"},
-               "upfront_fee": "8000"}
+    counter = {
+        **VERSION_TERMS,
+        "royalty": {"rate": "0.04", "period": "quarter"},
+        "upfront_fee": "8000",
+    }
     v2 = version_propose(user=manager_a, inquiry=inquiry, terms=counter, note="降低提成")
     v3 = version_propose(user=licensee_user, inquiry=inquiry, terms=counter)
     assert [(v1.number, v1.side), (v2.number, v2.side), (v3.number, v3.side)] == [
-        (1, "licensee"), (2, "licensor"), (3, "licensee")
+        (1, "licensee"),
+        (2, "licensor"),
+        (3, "licensee"),
     ]
     rows = versions_with_diffs(inquiry)
     assert rows[1]["changes"] == [
@@ -65,14 +70,18 @@ def test_versions_are_numbered_and_diffed(inquiry, manager_a, licensee_user):
     ]
     assert rows[2]["changes"] == []
     assert rows[0]["changes"][0] == {
-        "path": "fee_model", "label": "费用模式", "before": None, "after": "staged_royalty"
+        "path": "fee_model",
+        "label": "费用模式",
+        "before": None,
+        "after": "staged_royalty",
     }
 
 
 def test_a_bad_version_is_refused_in_chinese(inquiry, licensee_user):
     with pytest.raises(ValidationError) as exc:
-        version_propose(user=licensee_user, inquiry=inquiry,
-                        terms={**VERSION_TERMS, "end": "2024-12-31"})
+        version_propose(
+            user=licensee_user, inquiry=inquiry, terms={**VERSION_TERMS, "end": "2024-12-31"}
+        )
     assert exc.value.message_dict == {"terms.end": ["许可终止日（end）：不能早于许可起始日"]}
     assert TermVersion.objects.count() == 0
 
@@ -96,8 +105,9 @@ def test_only_the_latest_version_can_be_accepted(inquiry, licensee_user, manager
     assert Licence.objects.count() == 0
 
 
-def test_acceptance_creates_the_licence(inquiry, licensee_user, manager_a, unit_a, enterprise,
-                                        published_a):
+def test_acceptance_creates_the_licence(
+    inquiry, licensee_user, manager_a, unit_a, enterprise, published_a
+):
     version_propose(user=manager_a, inquiry=inquiry, terms={**VERSION_TERMS, "grace_days": 10})
     licence = version_accept(user=licensee_user, inquiry=inquiry, number=1)
     inquiry.refresh_from_db()

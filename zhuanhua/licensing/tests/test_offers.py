@@ -24,8 +24,12 @@ def test_offer_terms_are_stored_in_the_engines_canonical_shape(offer):
     assert offer.terms == {
         "upfront_fee": "10000.00",
         "installments": [{"key": "首付节点", "amount": "50000.00", "due": "2025-06-30"}],
-        "royalty": {"period": "quarter", "rate": "0.05", "report_within_days": 30,
-                    "pay_within_days": 30},
+        "royalty": {
+            "period": "quarter",
+            "rate": "0.05",
+            "report_within_days": 30,
+            "pay_within_days": 30,
+        },
         "grace_days": 0,
     }
 
@@ -33,24 +37,51 @@ def test_offer_terms_are_stored_in_the_engines_canonical_shape(offer):
 @pytest.mark.parametrize(
     ("terms", "field", "message"),
     [
-        ({"upfront_fee": "-1", "installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
-          "royalty": {"rate": "0.05", "period": "quarter"}},
-         "terms.upfront_fee", "门槛费（upfront_fee）：不能为负数"),
-        ({"installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
-          "royalty": {"rate": "1.5", "period": "quarter"}},
-         "terms.royalty.rate", "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间"),
-        ({"installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
-          "royalty": {"period": "year", "tiers": [{"up_to": "100", "rate": "0.1"},
-                                                  {"up_to": "50", "rate": "0.05"},
-                                                  {"up_to": None, "rate": "0.01"}]}},
-         "terms.royalty.tiers[1].up_to",
-         "收入提成·第 2 档·档位上限（royalty.tiers[1].up_to）：各档上限必须从小到大递增"),
-        ({"royalty": {"rate": "0.05", "period": "quarter"}},
-         "terms.installments", "阶段性支付（installments）：所选费用模式必须填写此项"),
-        ({"installments": [{"key": "a", "amount": "1.005", "due": "2025-06-30"}],
-          "royalty": {"rate": "0.05", "period": "quarter"}},
-         "terms.installments[0].amount",
-         "第 1 笔阶段性支付·金额（installments[0].amount）：最多保留两位小数"),
+        (
+            {
+                "upfront_fee": "-1",
+                "installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
+                "royalty": {"rate": "0.05", "period": "quarter"},
+            },
+            "terms.upfront_fee",
+            "门槛费（upfront_fee）：不能为负数",
+        ),
+        (
+            {
+                "installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
+                "royalty": {"rate": "1.5", "period": "quarter"},
+            },
+            "terms.royalty.rate",
+            "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间",
+        ),
+        (
+            {
+                "installments": [{"key": "a", "amount": 1, "due": "2025-06-30"}],
+                "royalty": {
+                    "period": "year",
+                    "tiers": [
+                        {"up_to": "100", "rate": "0.1"},
+                        {"up_to": "50", "rate": "0.05"},
+                        {"up_to": None, "rate": "0.01"},
+                    ],
+                },
+            },
+            "terms.royalty.tiers[1].up_to",
+            "收入提成·第 2 档·档位上限（royalty.tiers[1].up_to）：各档上限必须从小到大递增",
+        ),
+        (
+            {"royalty": {"rate": "0.05", "period": "quarter"}},
+            "terms.installments",
+            "阶段性支付（installments）：所选费用模式必须填写此项",
+        ),
+        (
+            {
+                "installments": [{"key": "a", "amount": "1.005", "due": "2025-06-30"}],
+                "royalty": {"rate": "0.05", "period": "quarter"},
+            },
+            "terms.installments[0].amount",
+            "第 1 笔阶段性支付·金额（installments[0].amount）：最多保留两位小数",
+        ),
     ],
 )
 def test_bad_terms_are_refused_in_chinese_naming_the_field(
@@ -64,8 +95,7 @@ def test_bad_terms_are_refused_in_chinese_naming_the_field(
 
 def test_terms_that_do_not_fit_the_fee_model_are_refused(published_a, manager_a):
     with pytest.raises(ValidationError) as exc:
-        offer_publish(user=manager_a, achievement=published_a,
-                      data=_data(fee_model="royalty"))
+        offer_publish(user=manager_a, achievement=published_a, data=_data(fee_model="royalty"))
     assert exc.value.message_dict == {
         "terms.installments": ["阶段性支付（installments）：所选费用模式不包含此项，请删除"]
     }
@@ -96,9 +126,11 @@ def test_a_draft_achievement_gets_no_offer(draft_a, manager_a):
 
 
 def test_a_new_offer_replaces_the_active_one(offer, published_a, manager_a):
-    second = offer_publish(user=manager_a, achievement=published_a,
-                           data=_data(fee_model="royalty",
-                                      terms={"royalty": {"rate": "0.03", "period": "year"}}))
+    second = offer_publish(
+        user=manager_a,
+        achievement=published_a,
+        data=_data(fee_model="royalty", terms={"royalty": {"rate": "0.03", "period": "year"}}),
+    )
     offer.refresh_from_db()
     assert not offer.is_active
     assert list(offers_public()) == [second]
@@ -123,8 +155,9 @@ def test_offers_page_lists_and_filters(client, offer):
 
 def test_offer_api_publish_and_list(client, published_a, manager_a):
     client.force_login(manager_a)
-    response = post_json(client, "/api/licensing/offers",
-                         {**_data(), "achievement_id": published_a.pk})
+    response = post_json(
+        client, "/api/licensing/offers", {**_data(), "achievement_id": published_a.pk}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["terms"]["upfront_fee"] == "10000.00"
     listed = client.get("/api/licensing/offers?fee_model=staged_royalty").json()
@@ -134,11 +167,14 @@ def test_offer_api_publish_and_list(client, published_a, manager_a):
 def test_offer_api_bad_terms_is_422_in_chinese(client, published_a, manager_a):
     client.force_login(manager_a)
     terms = {**OFFER_DATA["terms"], "royalty": {"rate": 2, "period": "quarter"}}
-    response = post_json(client, "/api/licensing/offers",
-                         {**_data(terms=terms), "achievement_id": published_a.pk})
+    response = post_json(
+        client, "/api/licensing/offers", {**_data(terms=terms), "achievement_id": published_a.pk}
+    )
     assert response.status_code == 422
-    assert response.json()["detail"] == [{
-        "field": "terms.royalty.rate",
-        "message": "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间",
-    }]
+    assert response.json()["detail"] == [
+        {
+            "field": "terms.royalty.rate",
+            "message": "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间",
+        }
+    ]
     assert LicenceOffer.objects.count() == 0

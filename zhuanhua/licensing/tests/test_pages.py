@@ -12,17 +12,25 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     client.force_login(manager_a)
     form = client.get(f"/licensing/achievements/{published_a.pk}/offer/")
     assert form.status_code == 200
-    bad = client.post(f"/licensing/achievements/{published_a.pk}/offer/", {
-        **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
-        "terms": json.dumps({**OFFER_DATA["terms"], "royalty": {"rate": "3", "period": "quarter"}}),
-    })
+    bad = client.post(
+        f"/licensing/achievements/{published_a.pk}/offer/",
+        {
+            **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
+            "terms": json.dumps(
+                {**OFFER_DATA["terms"], "royalty": {"rate": "3", "period": "quarter"}}
+            ),
+        },
+    )
     assert bad.status_code == 200
     assert "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间" in bad.content.decode()
     assert LicenceOffer.objects.count() == 0
-    response = client.post(f"/licensing/achievements/{published_a.pk}/offer/", {
-        **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
-        "terms": json.dumps(OFFER_DATA["terms"]),
-    })
+    response = client.post(
+        f"/licensing/achievements/{published_a.pk}/offer/",
+        {
+            **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
+            "terms": json.dumps(OFFER_DATA["terms"]),
+        },
+    )
     offer = LicenceOffer.objects.get()
     assert response.status_code == 302
 
@@ -34,15 +42,20 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     page = client.get(f"/licensing/inquiries/{inquiry.pk}/")
     assert page.status_code == 200
     assert "我司有意承接" in page.content.decode()
-    bad_version = client.post(f"/licensing/inquiries/{inquiry.pk}/versions/",
-                              {"terms": "{not json"})
+    bad_version = client.post(
+        f"/licensing/inquiries/{inquiry.pk}/versions/", {"terms": "{not json"}
+    )
     assert bad_version.status_code == 422
     assert "支付条款不是有效的 JSON" in bad_version.content.decode()
-    client.post(f"/licensing/inquiries/{inquiry.pk}/versions/", {"terms": json.dumps(VERSION_TERMS)})
+    client.post(
+        f"/licensing/inquiries/{inquiry.pk}/versions/", {"terms": json.dumps(VERSION_TERMS)}
+    )
     counter = {**VERSION_TERMS, "royalty": {"rate": "0.06", "period": "quarter"}}
     client.force_login(manager_a)
-    client.post(f"/licensing/inquiries/{inquiry.pk}/versions/",
-                {"terms": json.dumps(counter), "note": "提成上调"})
+    client.post(
+        f"/licensing/inquiries/{inquiry.pk}/versions/",
+        {"terms": json.dumps(counter), "note": "提成上调"},
+    )
     html = client.get(f"/licensing/inquiries/{inquiry.pk}/").content.decode()
     for text in ("收入提成·提成比例", "0.05", "0.06", "提成上调"):
         assert text in html
@@ -55,17 +68,26 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     licence = Licence.objects.get()
     assert accepted["Location"] == f"/licensing/licences/{licence.pk}/"
     assert licence.terms["royalty"]["rate"] == "0.06"
-    client.post(f"/licensing/licences/{licence.pk}/revenue-reports/", {
-        "period_start": "2025-01-01", "revenue_amount": "100000", "reported_on": "2025-04-02",
-    })
+    client.post(
+        f"/licensing/licences/{licence.pk}/revenue-reports/",
+        {
+            "period_start": "2025-01-01",
+            "revenue_amount": "100000",
+            "reported_on": "2025-04-02",
+        },
+    )
     assert RevenueReport.objects.get().revenue_amount == 100000
 
     client.force_login(manager_a)
-    client.post(f"/licensing/licences/{licence.pk}/payments/",
-                {"amount": "16000", "paid_on": "2025-04-20", "ref": "回单"})
+    client.post(
+        f"/licensing/licences/{licence.pk}/payments/",
+        {"amount": "16000", "paid_on": "2025-04-20", "ref": "回单"},
+    )
     assert Payment.objects.get().amount == 16000
-    client.post(f"/licensing/licences/{licence.pk}/activate/",
-                {"signed_on": "2025-01-01", "signed_pdf": signed_pdf()})
+    client.post(
+        f"/licensing/licences/{licence.pk}/activate/",
+        {"signed_on": "2025-01-01", "signed_pdf": signed_pdf()},
+    )
     licence.refresh_from_db()
     assert licence.status == "active"
     html = client.get(f"/licensing/licences/{licence.pk}/?as_of=2025-05-01").content.decode()

@@ -18,10 +18,14 @@ def urls(licence):
             (f"/api/licensing/inquiries/{inquiry.pk}/messages", {"body": "插话"}),
             (f"/api/licensing/inquiries/{inquiry.pk}/versions", {"terms": VERSION_TERMS}),
             (f"/api/licensing/inquiries/{inquiry.pk}/versions/1/accept", {}),
-            (f"/api/licensing/licences/{licence.pk}/payments",
-             {"amount": "1", "paid_on": "2025-02-01"}),
-            (f"/api/licensing/licences/{licence.pk}/revenue-reports",
-             {"period_start": "2025-01-01", "revenue_amount": "1"}),
+            (
+                f"/api/licensing/licences/{licence.pk}/payments",
+                {"amount": "1", "paid_on": "2025-02-01"},
+            ),
+            (
+                f"/api/licensing/licences/{licence.pk}/revenue-reports",
+                {"period_start": "2025-01-01", "revenue_amount": "1"},
+            ),
         ],
         "page_posts": [
             f"/licensing/inquiries/{inquiry.pk}/messages/",
@@ -35,8 +39,12 @@ def urls(licence):
 
 
 def _counts():
-    return (Message.objects.count(), TermVersion.objects.count(), Payment.objects.count(),
-            RevenueReport.objects.count())
+    return (
+        Message.objects.count(),
+        TermVersion.objects.count(),
+        Payment.objects.count(),
+        RevenueReport.objects.count(),
+    )
 
 
 def test_a_third_organisation_gets_404_everywhere(client, urls, outsider, manager_b, licence):
@@ -64,8 +72,9 @@ def test_anonymous_gets_nothing(client, urls):
         assert client.get(url).status_code == 401
 
 
-def test_both_parties_see_inquiry_and_licence(client, urls, licensee_user, manager_a, make_user,
-                                               enterprise):
+def test_both_parties_see_inquiry_and_licence(
+    client, urls, licensee_user, manager_a, make_user, enterprise
+):
     colleague = make_user("colleague", enterprise, ["researcher"])  # reads, cannot act
     for user in (licensee_user, manager_a, colleague):
         client.force_login(user)

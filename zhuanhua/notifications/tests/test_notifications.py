@@ -11,8 +11,9 @@ from zhuanhua.notifications.services import (
 )
 
 
-def test_notify_creates_messages_and_emails_after_commit(django_capture_on_commit_callbacks,
-                                                         manager_a, manager_b):
+def test_notify_creates_messages_and_emails_after_commit(
+    django_capture_on_commit_callbacks, manager_a, manager_b
+):
     manager_a.email = "a@example.cn"
     manager_a.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -23,19 +24,22 @@ def test_notify_creates_messages_and_emails_after_commit(django_capture_on_commi
 
 
 def test_muted_kind_is_not_delivered_and_no_email_kind_is_not_mailed(
-        django_capture_on_commit_callbacks, manager_a):
+    django_capture_on_commit_callbacks, manager_a
+):
     manager_a.email = "a@example.cn"
     manager_a.save()
-    notification_settings_update(user=manager_a, muted_kinds=["publicity"],
-                                 no_email_kinds=["system"], weekly_digest=True)
+    notification_settings_update(
+        user=manager_a, muted_kinds=["publicity"], no_email_kinds=["system"], weekly_digest=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert notify(users=[manager_a], kind="publicity", title="公示") == []
         assert len(notify(users=[manager_a], kind="system", title="系统")) == 1
     assert mail.outbox == []
 
 
-def test_submission_notifies_reviewers_and_publication_notifies_the_unit(draft_a, manager_a,
-                                                                         reviewer):
+def test_submission_notifies_reviewers_and_publication_notifies_the_unit(
+    draft_a, manager_a, reviewer
+):
     from zhuanhua.achievements.services import achievement_transition
 
     achievement_transition(user=manager_a, achievement=draft_a, action="submit")

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 Q = "?start=2024-01-01&end=2024-12-31"
 
 
-def test_project_pages_visibility(client: Any, project: Any, manager_a: Any, make_org: Any,
-                                  make_user: Any) -> None:
+def test_project_pages_visibility(
+    client: Any, project: Any, manager_a: Any, make_org: Any, make_user: Any
+) -> None:
     outsider = make_user("outsider", make_org(), ["org_admin"])
     client.force_login(outsider)
     assert client.get(reverse("projects:project_detail", args=[project.pk])).status_code == 404
@@ -34,35 +35,69 @@ def test_project_pages_visibility(client: Any, project: Any, manager_a: Any, mak
     a = make_achievement(project.lead)
     client.post(reverse("projects:project_link", args=[project.pk]), {"achievement": a.pk})
     assert list(project.achievement_links.values_list("achievement_id", flat=True)) == [a.pk]
-    assert client.post(reverse("projects:project_accept", args=[project.pk]),
-                       {"accepted_on": "2025-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("projects:project_accept", args=[project.pk]), {"accepted_on": "2025-01-01"}
+        ).status_code
+        == 403
+    )
 
 
-def test_department_registers_through_the_form(client: Any, reviewer: Any, unit_a: Any,
-                                               unit_b: Any) -> None:
+def test_department_registers_through_the_form(
+    client: Any, reviewer: Any, unit_a: Any, unit_b: Any
+) -> None:
     client.force_login(reviewer)
-    response = client.post(reverse("projects:project_create"), {
-        "programme": "重大科技专项", "code": "2024ZD01", "title": "高原特色农业", "lead": unit_a.pk,
-        "partners": [unit_b.pk], "is_applied": "on", "funding_amount": "2000000",
-        "funding_mode": "grant_plus_investment", "start_on": "2024-01-01",
-        "acceptance_due_on": "2026-12-31", "duty_description": "转化两项品种权",
-        "duty_due_on": "2026-06-30", "duty_required_count": "2",
-    })
+    response = client.post(
+        reverse("projects:project_create"),
+        {
+            "programme": "重大科技专项",
+            "code": "2024ZD01",
+            "title": "高原特色农业",
+            "lead": unit_a.pk,
+            "partners": [unit_b.pk],
+            "is_applied": "on",
+            "funding_amount": "2000000",
+            "funding_mode": "grant_plus_investment",
+            "start_on": "2024-01-01",
+            "acceptance_due_on": "2026-12-31",
+            "duty_description": "转化两项品种权",
+            "duty_due_on": "2026-06-30",
+            "duty_required_count": "2",
+        },
+    )
     project = FundedProject.objects.get(code="2024ZD01")
     assert response.status_code == 302
     assert project.get_funding_mode_display() == "拨投结合"
     assert project.duties.get().required_count == 2
     # Missing duty on an applied project: the form shows the service's error.
-    response = client.post(reverse("projects:project_create"), {
-        "programme": "x", "code": "2024ZD02", "title": "x", "lead": unit_a.pk,
-        "is_applied": "on", "funding_amount": "1", "funding_mode": "grant",
-        "start_on": "2024-01-01", "acceptance_due_on": "2026-12-31"})
+    response = client.post(
+        reverse("projects:project_create"),
+        {
+            "programme": "x",
+            "code": "2024ZD02",
+            "title": "x",
+            "lead": unit_a.pk,
+            "is_applied": "on",
+            "funding_amount": "1",
+            "funding_mode": "grant",
+            "start_on": "2024-01-01",
+            "acceptance_due_on": "2026-12-31",
+        },
+    )
     assert response.status_code == 200
     assert "应用技术类项目须在立项时约定至少一项转化义务" in response.content.decode()
 
 
-def test_performance_pages(client: Any, project: Any, reviewer: Any, manager_a: Any,
-                           manager_b: Any, unit_a: Any, unit_b: Any, make_org: Any) -> None:
+def test_performance_pages(
+    client: Any,
+    project: Any,
+    reviewer: Any,
+    manager_a: Any,
+    manager_b: Any,
+    unit_a: Any,
+    unit_b: Any,
+    make_org: Any,
+) -> None:
     enterprise = make_org(name="某企业", org_type="enterprise")
     a = make_achievement(unit_a, ip_acquired_on=dt.date(2024, 3, 3))
     licence = make_licence(a, enterprise, signed_on=dt.date(2024, 4, 1))

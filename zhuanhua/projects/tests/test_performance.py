@@ -34,20 +34,37 @@ def records(reviewer: Any, unit_a: Any, unit_b: Any, make_org: Any) -> dict[str,
         ("P4", unit_b, "300000.00", dt.date(2024, 1, 1)),
         ("P5", enterprise, "900000.00", dt.date(2024, 5, 1)),  # not an evaluated unit
     ]:
-        project_create(user=reviewer, data={
-            "programme": "重点研发计划", "code": code, "title": code, "lead": lead,
-            "funding_amount": amount, "start_on": start, "acceptance_due_on": dt.date(2026, 1, 1),
-        }, duties=duty)
+        project_create(
+            user=reviewer,
+            data={
+                "programme": "重点研发计划",
+                "code": code,
+                "title": code,
+                "lead": lead,
+                "funding_amount": amount,
+                "start_on": start,
+                "acceptance_due_on": dt.date(2026, 1, 1),
+            },
+            duties=duty,
+        )
     # unit_a: two in the period (one know-how), one draft, one before; cohort for the 2-year share
     a1 = make_achievement(unit_a, ip_acquired_on=dt.date(2024, 2, 1))
     make_achievement(unit_a, ip_type="know_how", ip_number="", ip_acquired_on=dt.date(2024, 7, 1))
     make_achievement(unit_a, status="draft", ip_acquired_on=dt.date(2024, 7, 1))
     # deadline 2024-03-10, transferred in time
-    make_achievement(unit_a, ip_acquired_on=dt.date(2022, 3, 10), transfer_status="transferred",
-                     transferred_on=dt.date(2024, 3, 10))
+    make_achievement(
+        unit_a,
+        ip_acquired_on=dt.date(2022, 3, 10),
+        transfer_status="transferred",
+        transferred_on=dt.date(2024, 3, 10),
+    )
     # deadline 2024-06-01, transferred late (still a transfer in the period)
-    make_achievement(unit_a, ip_acquired_on=dt.date(2022, 6, 1), transfer_status="licensed",
-                     transferred_on=dt.date(2024, 6, 2))
+    make_achievement(
+        unit_a,
+        ip_acquired_on=dt.date(2022, 6, 1),
+        transfer_status="licensed",
+        transferred_on=dt.date(2024, 6, 2),
+    )
     # deadline 2024-02-28: untransferred
     make_achievement(unit_a, ip_acquired_on=dt.date(2022, 2, 28))
     # deadline 2025-01-01: outside the cohort
@@ -55,11 +72,13 @@ def records(reviewer: Any, unit_a: Any, unit_b: Any, make_org: Any) -> dict[str,
     # not fiscally funded: outside the cohort
     make_achievement(unit_a, ip_acquired_on=dt.date(2022, 5, 1), fiscally_funded=False)
     # no IP date: counts from the day it was registered (today, outside the period)
-    make_achievement(unit_b, ip_type="know_how", ip_number="", ip_acquired_on=None,
-                     fiscally_funded=False)
+    make_achievement(
+        unit_b, ip_type="know_how", ip_number="", ip_acquired_on=None, fiscally_funded=False
+    )
     registered = make_achievement(unit_b, ip_type="know_how", ip_number="", ip_acquired_on=None)
     Achievement.objects.filter(pk=registered.pk).update(
-        created_at=dt.datetime(2024, 7, 1, 12, tzinfo=dt.UTC))  # counts for 2024
+        created_at=dt.datetime(2024, 7, 1, 12, tzinfo=dt.UTC)
+    )  # counts for 2024
     b1 = make_achievement(unit_b, ip_acquired_on=dt.date(2024, 4, 4))
     l1 = make_licence(a1, enterprise, signed_on=dt.date(2024, 4, 1))
     make_licence(a1, enterprise, signed_on=None, status="draft_contract")
@@ -73,34 +92,59 @@ def records(reviewer: Any, unit_a: Any, unit_b: Any, make_org: Any) -> dict[str,
 def direct(unit: Any) -> dict[str, Any]:
     """The figures computed record by record, in plain Python."""
     s, e = PERIOD.start, PERIOD.end
-    projects = [p for p in FundedProject.objects.all() if p.lead_id == unit.pk and s <= p.start_on <= e]
+    projects = [
+        p for p in FundedProject.objects.all() if p.lead_id == unit.pk and s <= p.start_on <= e
+    ]
     achievements = [
-        a for a in Achievement.objects.filter(owner=unit) if a.status != "draft"
+        a
+        for a in Achievement.objects.filter(owner=unit)
+        if a.status != "draft"
         and s <= (a.ip_acquired_on or timezone.localtime(a.created_at).date()) <= e
     ]
-    transfers = [a for a in Achievement.objects.filter(owner=unit)
-                 if a.transfer_status != "untransferred" and a.transferred_on
-                 and s <= a.transferred_on <= e]
-    licences = [lic for lic in Licence.objects.filter(licensor=unit).only("id", "signed_on", "status")
-                if lic.signed_on and s <= lic.signed_on <= e and lic.status != "draft_contract"]
-    received = sum((p.amount for p in Payment.objects.filter(licence__licensor=unit)
-                    if s <= p.paid_on <= e), Decimal("0.00"))
+    transfers = [
+        a
+        for a in Achievement.objects.filter(owner=unit)
+        if a.transfer_status != "untransferred" and a.transferred_on and s <= a.transferred_on <= e
+    ]
+    licences = [
+        lic
+        for lic in Licence.objects.filter(licensor=unit).only("id", "signed_on", "status")
+        if lic.signed_on and s <= lic.signed_on <= e and lic.status != "draft_contract"
+    ]
+    received = sum(
+        (p.amount for p in Payment.objects.filter(licence__licensor=unit) if s <= p.paid_on <= e),
+        Decimal("0.00"),
+    )
     funding = sum((p.funding_amount for p in projects), Decimal("0.00"))
-    cohort = [a for a in Achievement.objects.filter(owner=unit, fiscally_funded=True)
-              if a.status != "draft" and a.ip_acquired_on
-              and s <= add_years_civil(a.ip_acquired_on, 2) <= e]
-    in_time = [a for a in cohort if a.transferred_on
-               and a.transferred_on <= add_years_civil(a.ip_acquired_on, 2)]
+    cohort = [
+        a
+        for a in Achievement.objects.filter(owner=unit, fiscally_funded=True)
+        if a.status != "draft"
+        and a.ip_acquired_on
+        and s <= add_years_civil(a.ip_acquired_on, 2) <= e
+    ]
+    in_time = [
+        a
+        for a in cohort
+        if a.transferred_on and a.transferred_on <= add_years_civil(a.ip_acquired_on, 2)
+    ]
     q = Decimal("0.0001")
     return {
-        "funding_amount": funding, "project_count": len(projects),
+        "funding_amount": funding,
+        "project_count": len(projects),
         "achievement_count": len(achievements),
         "ip_count": len([a for a in achievements if a.ip_type != "know_how"]),
-        "transfer_count": len(transfers), "licence_count": len(licences),
+        "transfer_count": len(transfers),
+        "licence_count": len(licences),
         "received_amount": received,
-        "received_per_funding": (received / funding).quantize(q, ROUND_HALF_UP) if funding else None,
-        "transferred_within_two_years_share":
-            (Decimal(len(in_time)) / len(cohort)).quantize(q, ROUND_HALF_UP) if cohort else None,
+        "received_per_funding": (received / funding).quantize(q, ROUND_HALF_UP)
+        if funding
+        else None,
+        "transferred_within_two_years_share": (Decimal(len(in_time)) / len(cohort)).quantize(
+            q, ROUND_HALF_UP
+        )
+        if cohort
+        else None,
     }
 
 
@@ -152,19 +196,33 @@ def test_registrations_and_distributions_when_present(unit_a: Any, make_org: Any
     enterprise = make_org(name="某企业", org_type="enterprise")
     licence = make_licence(make_achievement(unit_a), enterprise, signed_on=dt.date(2024, 2, 2))
     registration.objects.create(
-        licence=licence, contract_type="license", registration_number="5301-2024-001",
-        registry="昆明市技术市场", registered_on=dt.date(2024, 3, 1),
-        transaction_amount=Decimal("800000.00"), technical_income_amount=Decimal("700000.00"))
+        licence=licence,
+        contract_type="license",
+        registration_number="5301-2024-001",
+        registry="昆明市技术市场",
+        registered_on=dt.date(2024, 3, 1),
+        transaction_amount=Decimal("800000.00"),
+        technical_income_amount=Decimal("700000.00"),
+    )
     for recorded_on, shares in [
-        (dt.date(2024, 6, 1), [{"name": "张三", "role": "researcher", "amount": "7000.00"},
-                               {"name": "李四", "role": "researcher", "amount": "1000.50"},
-                               {"name": "转化办", "role": "transfer_staff", "amount": "500"},
-                               {"name": "单位", "role": "unit", "amount": "1499.50"}]),
+        (
+            dt.date(2024, 6, 1),
+            [
+                {"name": "张三", "role": "researcher", "amount": "7000.00"},
+                {"name": "李四", "role": "researcher", "amount": "1000.50"},
+                {"name": "转化办", "role": "transfer_staff", "amount": "500"},
+                {"name": "单位", "role": "unit", "amount": "1499.50"},
+            ],
+        ),
         (dt.date(2025, 6, 1), [{"name": "张三", "role": "researcher", "amount": "9999"}]),
     ]:
         distribution.objects.create(
-            licence=licence, income_amount=Decimal("10000"), net_income_amount=Decimal("10000"),
-            shares=shares, recorded_on=recorded_on)
+            licence=licence,
+            income_amount=Decimal("10000"),
+            net_income_amount=Decimal("10000"),
+            shares=shares,
+            recorded_on=recorded_on,
+        )
     row = next(r for r in unit_performance(PERIOD) if r.unit.pk == unit_a.pk)
     assert row.figures["contract_amount"] == Decimal("800000.00")
     assert row.figures["distributed_amount"] == Decimal("8000.50")

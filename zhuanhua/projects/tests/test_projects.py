@@ -19,14 +19,23 @@ from zhuanhua.projects.tests.conftest import make_achievement, make_licence, mak
 
 pytestmark = pytest.mark.django_db
 
-BASE = {"programme": "重点研发计划", "code": "X1", "title": "项目", "funding_amount": "10.00",
-        "start_on": dt.date(2023, 1, 1), "acceptance_due_on": dt.date(2024, 1, 1)}
+BASE = {
+    "programme": "重点研发计划",
+    "code": "X1",
+    "title": "项目",
+    "funding_amount": "10.00",
+    "start_on": dt.date(2023, 1, 1),
+    "acceptance_due_on": dt.date(2024, 1, 1),
+}
 
 
 def test_only_the_department_registers(manager_a: Any, unit_a: Any) -> None:
     with pytest.raises(PermissionDenied) as exc:
-        services.project_create(user=manager_a, data={**BASE, "lead": unit_a},
-                                duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}])
+        services.project_create(
+            user=manager_a,
+            data={**BASE, "lead": unit_a},
+            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+        )
     assert str(exc.value) == services.ERR_NOT_DEPARTMENT
 
 
@@ -38,22 +47,32 @@ def test_applied_project_needs_a_duty(reviewer: Any, unit_a: Any) -> None:
 
 def test_enterprise_led_flag_needs_an_enterprise(reviewer: Any, unit_a: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.project_create(user=reviewer, data={**BASE, "lead": unit_a,
-                                                     "is_enterprise_led": True},
-                                duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}])
+        services.project_create(
+            user=reviewer,
+            data={**BASE, "lead": unit_a, "is_enterprise_led": True},
+            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+        )
     assert exc.value.message_dict == {"is_enterprise_led": [services.ERR_LEAD_NOT_ENTERPRISE]}
 
 
 def test_funding_mode_and_amount_checked(reviewer: Any, enterprise: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.project_create(user=reviewer, data={**BASE, "lead": enterprise,
-                                                     "funding_amount": "-1"},
-                                duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}])
+        services.project_create(
+            user=reviewer,
+            data={**BASE, "lead": enterprise, "funding_amount": "-1"},
+            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+        )
     assert exc.value.message_dict == {"funding_amount": [services.ERR_AMOUNT]}
     project = services.project_create(
-        user=reviewer, data={**BASE, "lead": enterprise, "is_enterprise_led": True,
-                             "funding_mode": "invest_then_equity"},
-        duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}])
+        user=reviewer,
+        data={
+            **BASE,
+            "lead": enterprise,
+            "is_enterprise_led": True,
+            "funding_mode": "invest_then_equity",
+        },
+        duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+    )
     assert project.get_funding_mode_display() == "先投后股"
     assert project.is_enterprise_led
 
@@ -75,8 +94,9 @@ def test_link_rules(project: Any, manager_a: Any, manager_b: Any, make_org: Any)
     assert exc.value.message_dict == {"achievement": [services.ERR_ACHIEVEMENT_NOT_PARTY]}
 
 
-def test_visibility(project: Any, manager_a: Any, manager_b: Any, make_org: Any,
-                    make_user: Any, auditor: Any) -> None:
+def test_visibility(
+    project: Any, manager_a: Any, manager_b: Any, make_org: Any, make_user: Any, auditor: Any
+) -> None:
     outsider = make_user("outsider", make_org(), ["org_admin"])
     assert list(projects_visible_to(manager_a)) == [project]
     assert list(projects_visible_to(manager_b)) == [project]  # a partner
@@ -85,7 +105,8 @@ def test_visibility(project: Any, manager_a: Any, manager_b: Any, make_org: Any,
 
 
 def test_reminder_fires_once_when_duty_falls_due_without_transfer(
-        project: Any, lead_admin: Any, reviewer_mail: Any) -> None:
+    project: Any, lead_admin: Any, reviewer_mail: Any
+) -> None:
     make_achievement(project.lead)  # an untransferred result, not even linked
     duty = project.duties.get()
     assert project_duty_reminders(duty.due_on - dt.timedelta(days=1))["reminders"] == 0
@@ -103,16 +124,19 @@ def test_reminder_fires_once_when_duty_falls_due_without_transfer(
 
 
 def test_no_reminder_when_a_linked_achievement_was_transferred(
-        project: Any, manager_a: Any, lead_admin: Any) -> None:
-    achievement = make_achievement(project.lead, transfer_status="transferred",
-                                   transferred_on=dt.date(2024, 3, 1))
+    project: Any, manager_a: Any, lead_admin: Any
+) -> None:
+    achievement = make_achievement(
+        project.lead, transfer_status="transferred", transferred_on=dt.date(2024, 3, 1)
+    )
     services.project_link_achievement(user=manager_a, project=project, achievement=achievement)
     assert project_duty_reminders(dt.date(2025, 7, 1))["reminders"] == 0
     assert mail.outbox == []
 
 
 def test_no_reminder_when_a_linked_achievement_is_licensed(
-        project: Any, manager_a: Any, lead_admin: Any, enterprise: Any) -> None:
+    project: Any, manager_a: Any, lead_admin: Any, enterprise: Any
+) -> None:
     achievement = make_achievement(project.lead)
     services.project_link_achievement(user=manager_a, project=project, achievement=achievement)
     make_licence(achievement, enterprise, signed_on=None, status="draft_contract")
@@ -125,8 +149,9 @@ def test_no_reminder_when_a_linked_achievement_is_licensed(
     assert project_duty_reminders(dt.date(2025, 7, 1))["reminders"] == 0
 
 
-def test_acceptance_report_against_the_duty(project: Any, manager_a: Any, reviewer: Any,
-                                            enterprise: Any) -> None:
+def test_acceptance_report_against_the_duty(
+    project: Any, manager_a: Any, reviewer: Any, enterprise: Any
+) -> None:
     a1 = make_achievement(project.lead)
     a2 = make_achievement(project.lead, ip_type="know_how", ip_number="")
     for a in (a1, a2):
@@ -148,11 +173,17 @@ def test_acceptance_report_against_the_duty(project: Any, manager_a: Any, review
 
 def test_duty_naming_one_achievement(project: Any, reviewer: Any) -> None:
     named = make_achievement(project.lead)
-    other = make_achievement(project.lead, transfer_status="licensed",
-                             transferred_on=dt.date(2024, 1, 1))
+    other = make_achievement(
+        project.lead, transfer_status="licensed", transferred_on=dt.date(2024, 1, 1)
+    )
     services.project_link_achievement(user=reviewer, project=project, achievement=other)
-    duty = services.duty_add(user=reviewer, project=project, description="指定成果转化",
-                             due_on=dt.date(2025, 1, 1), achievement=named)
+    duty = services.duty_add(
+        user=reviewer,
+        project=project,
+        description="指定成果转化",
+        due_on=dt.date(2025, 1, 1),
+        achievement=named,
+    )
     statuses = {s.duty.pk: s for s in duty_statuses(project, dt.date(2025, 2, 1))}
     assert statuses[duty.pk].overdue  # the other achievement does not count for it
     assert project_duty_reminders(dt.date(2025, 2, 1))["reminders"] == 1

@@ -27,7 +27,9 @@ def test_public_list_filters_and_hides_drafts(client, open_notice, manager_a, pr
 
 
 def test_detail_shows_objector_only_to_the_publisher(client, open_notice, outsider, manager_a):
-    services.objection_file(user=outsider, notice=open_notice, content="价格偏低", today=dt.date(2025, 9, 21))
+    services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=dt.date(2025, 9, 21)
+    )
     path = f"/api/publicity/{open_notice.pk}"
 
     public = client.get(path).json()
@@ -46,8 +48,9 @@ def test_draft_detail_is_a_404_to_the_public(client, draft_notice):
 
 
 def test_objection_post_needs_login(client, manager_a, price_data):
-    notice = services.notice_create(user=manager_a, data={**price_data,
-                                                          "starts_on": timezone.localdate()})
+    notice = services.notice_create(
+        user=manager_a, data={**price_data, "starts_on": timezone.localdate()}
+    )
     services.notice_publish(user=manager_a, notice=notice)
 
     response = _post(client, f"/api/publicity/{notice.pk}/objections", {"content": "价格偏低"})
@@ -56,8 +59,9 @@ def test_objection_post_needs_login(client, manager_a, price_data):
 
 
 def test_objection_post_files_one(client, outsider, manager_a, price_data):
-    notice = services.notice_create(user=manager_a, data={**price_data,
-                                                          "starts_on": timezone.localdate()})
+    notice = services.notice_create(
+        user=manager_a, data={**price_data, "starts_on": timezone.localdate()}
+    )
     services.notice_publish(user=manager_a, notice=notice)
     client.force_login(outsider)
 

@@ -13,8 +13,13 @@ from zhuanhua.publicity.services import ERR_INTERNAL_ONLY, objection_file
 @pytest.fixture
 def internal_notice(unit_a):
     return Notice.objects.create(
-        publisher=unit_a, kind="exemption_conclusion", title="免责结论公示", content="结论",
-        starts_on=dt.date(2026, 1, 5), period_days=5, ends_on=dt.date(2026, 1, 12),
+        publisher=unit_a,
+        kind="exemption_conclusion",
+        title="免责结论公示",
+        content="结论",
+        starts_on=dt.date(2026, 1, 5),
+        period_days=5,
+        ends_on=dt.date(2026, 1, 12),
         status="published",
     )
 
@@ -27,17 +32,21 @@ def test_internal_notice_is_hidden_from_the_public_and_other_units(internal_noti
     assert not notice_visible_to(manager_b).filter(pk=internal_notice.pk).exists()
 
 
-def test_internal_notice_is_seen_by_its_unit_and_the_department(internal_notice, manager_a,
-                                                                reviewer):
+def test_internal_notice_is_seen_by_its_unit_and_the_department(
+    internal_notice, manager_a, reviewer
+):
     assert notice_visible_to(manager_a).filter(pk=internal_notice.pk).exists()
     assert notice_visible_to(reviewer).filter(pk=internal_notice.pk).exists()
 
 
-def test_only_the_units_people_may_object_to_an_internal_notice(internal_notice, manager_a,
-                                                               manager_b):
+def test_only_the_units_people_may_object_to_an_internal_notice(
+    internal_notice, manager_a, manager_b
+):
     with pytest.raises(PermissionDenied) as exc:
-        objection_file(user=manager_b, notice=internal_notice, content="有异议",
-                       today=dt.date(2026, 1, 8))
+        objection_file(
+            user=manager_b, notice=internal_notice, content="有异议", today=dt.date(2026, 1, 8)
+        )
     assert str(exc.value) == ERR_INTERNAL_ONLY
-    assert objection_file(user=manager_a, notice=internal_notice, content="有异议",
-                          today=dt.date(2026, 1, 8)).pk
+    assert objection_file(
+        user=manager_a, notice=internal_notice, content="有异议", today=dt.date(2026, 1, 8)
+    ).pk

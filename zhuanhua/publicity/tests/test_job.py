@@ -37,8 +37,9 @@ def test_job_closes_due_notices_once(open_notice, published_a, enterprise):
 
 
 def test_job_waits_for_answers(manager_a, outsider, open_notice):
-    objection = services.objection_file(user=outsider, notice=open_notice, content="价格偏低",
-                                        today=END)
+    objection = services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=END
+    )
     count = AuditEntry.objects.count()
 
     assert publicity_close_due(AFTER) == {"closed": 0, "waiting": 1}

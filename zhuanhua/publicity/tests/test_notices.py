@@ -17,12 +17,18 @@ AFTER = END + dt.timedelta(days=1)
 
 def _snapshot(notice):
     notice.refresh_from_db()
-    return (notice.status, notice.closed_at, notice.close_note, notice.objections.count(),
-            AuditEntry.objects.count())
+    return (
+        notice.status,
+        notice.closed_at,
+        notice.close_note,
+        notice.objections.count(),
+        AuditEntry.objects.count(),
+    )
 
 
-def test_create_makes_an_audited_draft_with_the_price_facts(manager_a, draft_notice, published_a,
-                                                            enterprise):
+def test_create_makes_an_audited_draft_with_the_price_facts(
+    manager_a, draft_notice, published_a, enterprise
+):
     n = Notice.objects.get(pk=draft_notice.pk)
     assert n.status == "draft"
     assert n.publisher_id == manager_a.organisation_id
@@ -58,12 +64,19 @@ def test_agreement_needs_own_achievement_other_licensee_and_positive_price(
 ):
     from zhuanhua.achievements.services import achievement_create
 
-    foreign = achievement_create(user=manager_b, data=achievement_data,
-                                 completers=[{"name": "李四"}])
+    foreign = achievement_create(
+        user=manager_b, data=achievement_data, completers=[{"name": "李四"}]
+    )
     with pytest.raises(ValidationError) as exc:
-        services.notice_create(user=manager_a, data={
-            **price_data, "achievement": foreign, "licensee": unit_a, "price_amount": "0",
-        })
+        services.notice_create(
+            user=manager_a,
+            data={
+                **price_data,
+                "achievement": foreign,
+                "licensee": unit_a,
+                "price_amount": "0",
+            },
+        )
 
     assert exc.value.message_dict == {
         "achievement": [services.ERR_ACHIEVEMENT],
@@ -112,17 +125,22 @@ def test_published_notice_is_not_edited(manager_a, open_notice):
 
 
 def test_draft_update_recomputes_the_end(manager_a, draft_notice):
-    notice = services.notice_update(user=manager_a, notice=draft_notice,
-                                    data={"starts_on": dt.date(2025, 9, 1)})
+    notice = services.notice_update(
+        user=manager_a, notice=draft_notice, data={"starts_on": dt.date(2025, 9, 1)}
+    )
     # 2025-09-16 is a Tuesday: no extension.
     assert (notice.ends_on, notice.extended) == (dt.date(2025, 9, 16), False)
 
 
 def test_objection_on_the_end_date_is_accepted(outsider, open_notice, enterprise):
-    objection = services.objection_file(user=outsider, notice=open_notice, content="价格偏低",
-                                        today=END)
+    objection = services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=END
+    )
 
-    assert (objection.objector_id, objection.objector_organisation_id) == (outsider.pk, enterprise.pk)
+    assert (objection.objector_id, objection.objector_organisation_id) == (
+        outsider.pk,
+        enterprise.pk,
+    )
     assert (objection.content, objection.filed_on, objection.answer) == ("价格偏低", END, "")
     assert AuditEntry.objects.order_by("-seq").first().action == "objection.file"
 
@@ -184,15 +202,18 @@ def test_closes_with_no_objection(manager_a, open_notice):
     assert notice.closed_by_id == manager_a.pk
     entry = AuditEntry.objects.order_by("-seq").first()
     assert (entry.action, entry.detail) == (
-        "notice.close", {"closed_on": "2025-10-10", "objections": 0, "by_job": False}
+        "notice.close",
+        {"closed_on": "2025-10-10", "objections": 0, "by_job": False},
     )
 
 
 def test_closes_objections_handled_after_every_answer(manager_a, outsider, open_notice):
-    objection = services.objection_file(user=outsider, notice=open_notice, content="价格偏低",
-                                        today=START)
-    answered = services.objection_answer(user=manager_a, objection=objection,
-                                         answer="价格依据第三方评估报告确定。")
+    objection = services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=START
+    )
+    answered = services.objection_answer(
+        user=manager_a, objection=objection, answer="价格依据第三方评估报告确定。"
+    )
     assert answered.answer == "价格依据第三方评估报告确定。"
     assert answered.answered_by_id == manager_a.pk
 
@@ -203,8 +224,9 @@ def test_closes_objections_handled_after_every_answer(manager_a, outsider, open_
 
 
 def test_answer_only_once_and_only_by_the_publisher(manager_a, manager_b, outsider, open_notice):
-    objection = services.objection_file(user=outsider, notice=open_notice, content="价格偏低",
-                                        today=START)
+    objection = services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=START
+    )
     with pytest.raises(PermissionDenied):
         services.objection_answer(user=manager_b, objection=objection, answer="无关单位答复")
     services.objection_answer(user=manager_a, objection=objection, answer="第一次答复")
@@ -231,14 +253,16 @@ def test_closed_notice_cannot_close_again_or_take_objections(manager_a, outsider
     assert _snapshot(open_notice) == before
 
 
-def test_agreement_price_cleared_only_after_a_clean_close(manager_a, outsider, open_notice,
-                                                          published_a, enterprise, unit_b):
+def test_agreement_price_cleared_only_after_a_clean_close(
+    manager_a, outsider, open_notice, published_a, enterprise, unit_b
+):
     def cleared():
         return agreement_price_cleared(achievement=published_a, licensee=enterprise)
 
     assert cleared() is False  # published, period running
-    objection = services.objection_file(user=outsider, notice=open_notice, content="价格偏低",
-                                        today=START)
+    objection = services.objection_file(
+        user=outsider, notice=open_notice, content="价格偏低", today=START
+    )
     assert cleared() is False  # objection waiting
     services.objection_answer(user=manager_a, objection=objection, answer="已复核")
     assert cleared() is False  # answered but not closed
@@ -251,8 +275,9 @@ def test_agreement_price_cleared_only_after_a_clean_close(manager_a, outsider, o
     assert agreement_price_cleared(achievement=published_a, licensee=unit_b) is False
 
 
-def test_a_closed_non_price_notice_does_not_clear_a_price(manager_a, price_data, published_a,
-                                                          enterprise):
+def test_a_closed_non_price_notice_does_not_clear_a_price(
+    manager_a, price_data, published_a, enterprise
+):
     notice = services.notice_create(user=manager_a, data={**price_data, "kind": "rights_grant"})
     services.notice_publish(user=manager_a, notice=notice, today=START)
     services.notice_close(user=manager_a, notice=notice, today=AFTER)

@@ -13,8 +13,9 @@ from zhuanhua.publicity.models import Notice, Objection
 @pytest.fixture
 def live_notice(manager_a, price_data):
     """Published today, so the period is running on the real clock."""
-    notice = services.notice_create(user=manager_a, data={**price_data,
-                                                          "starts_on": timezone.localdate()})
+    notice = services.notice_create(
+        user=manager_a, data={**price_data, "starts_on": timezone.localdate()}
+    )
     return services.notice_publish(user=manager_a, notice=notice)
 
 
@@ -47,12 +48,21 @@ def test_draft_is_hidden_from_the_public(client, draft_notice):
 def test_unit_creates_a_notice_through_the_form(client, manager_a, published_a, enterprise):
     client.force_login(manager_a)
     start = timezone.localdate()
-    response = client.post(reverse("publicity:create"), {
-        "kind": "agreement_price", "title": "协议定价公示", "content": "拟许可。",
-        "starts_on": start.isoformat(), "period_days": "15", "period_unit": "calendar",
-        "achievement": str(published_a.pk), "licensee": str(enterprise.pk),
-        "price_amount": "50000", "pricing_method": "agreement",
-    })
+    response = client.post(
+        reverse("publicity:create"),
+        {
+            "kind": "agreement_price",
+            "title": "协议定价公示",
+            "content": "拟许可。",
+            "starts_on": start.isoformat(),
+            "period_days": "15",
+            "period_unit": "calendar",
+            "achievement": str(published_a.pk),
+            "licensee": str(enterprise.pk),
+            "price_amount": "50000",
+            "pricing_method": "agreement",
+        },
+    )
     notice = Notice.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("publicity:detail", args=[notice.pk])
@@ -65,12 +75,21 @@ def test_unit_creates_a_notice_through_the_form(client, manager_a, published_a, 
 
 def test_form_shows_the_15_day_error(client, manager_a, published_a, enterprise):
     client.force_login(manager_a)
-    response = client.post(reverse("publicity:create"), {
-        "kind": "agreement_price", "title": "协议定价公示", "content": "拟许可。",
-        "starts_on": timezone.localdate().isoformat(), "period_days": "10",
-        "period_unit": "calendar", "achievement": str(published_a.pk),
-        "licensee": str(enterprise.pk), "price_amount": "50000", "pricing_method": "agreement",
-    })
+    response = client.post(
+        reverse("publicity:create"),
+        {
+            "kind": "agreement_price",
+            "title": "协议定价公示",
+            "content": "拟许可。",
+            "starts_on": timezone.localdate().isoformat(),
+            "period_days": "10",
+            "period_unit": "calendar",
+            "achievement": str(published_a.pk),
+            "licensee": str(enterprise.pk),
+            "price_amount": "50000",
+            "pricing_method": "agreement",
+        },
+    )
     assert response.status_code == 200
     assert services.ERR_AGREEMENT_DAYS in response.content.decode()
     assert Notice.objects.count() == 0
@@ -81,17 +100,20 @@ def test_create_page_is_forbidden_to_non_managers(client, outsider):
     assert client.get(reverse("publicity:create")).status_code == 403
 
 
-def test_objection_answer_and_objector_visibility(client, live_notice, outsider, manager_a,
-                                                  reviewer):
+def test_objection_answer_and_objector_visibility(
+    client, live_notice, outsider, manager_a, reviewer
+):
     client.force_login(outsider)
-    response = client.post(reverse("publicity:objection_file", args=[live_notice.pk]),
-                           {"content": "价格明显偏低"})
+    response = client.post(
+        reverse("publicity:objection_file", args=[live_notice.pk]), {"content": "价格明显偏低"}
+    )
     assert response.status_code == 302
     objection = Objection.objects.get()
 
     client.force_login(manager_a)
-    client.post(reverse("publicity:objection_answer", args=[objection.pk]),
-                {"answer": "价格依据评估报告。"})
+    client.post(
+        reverse("publicity:objection_answer", args=[objection.pk]), {"answer": "价格依据评估报告。"}
+    )
     objection.refresh_from_db()
     assert objection.answer == "价格依据评估报告。"
     own = client.get(reverse("publicity:detail", args=[live_notice.pk])).content.decode()
@@ -120,22 +142,31 @@ def test_close_page_refuses_before_the_end(client, live_notice, manager_a):
 
 def test_close_page_closes_after_the_end(client, open_notice, manager_a):
     client.force_login(manager_a)
-    response = client.post(reverse("publicity:close", args=[open_notice.pk]),
-                           {"note": "无异议，按公示价格签约。"}, follow=True)
+    response = client.post(
+        reverse("publicity:close", args=[open_notice.pk]),
+        {"note": "无异议，按公示价格签约。"},
+        follow=True,
+    )
     open_notice.refresh_from_db()
     assert open_notice.status == "closed_no_objection"
     assert open_notice.close_note == "无异议，按公示价格签约。"
     assert "公示已结束：公示结束（无异议）。" in response.content.decode()
 
 
-def test_attachment_uploaded_with_the_draft_is_downloadable_once_public(client, manager_a,
-                                                                         price_data):
+def test_attachment_uploaded_with_the_draft_is_downloadable_once_public(
+    client, manager_a, price_data
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     pdf = SimpleUploadedFile("评估报告.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
-    notice = services.notice_create(user=manager_a, upload=pdf, data={
-        **price_data, "starts_on": timezone.localdate() + dt.timedelta(days=1),
-    })
+    notice = services.notice_create(
+        user=manager_a,
+        upload=pdf,
+        data={
+            **price_data,
+            "starts_on": timezone.localdate() + dt.timedelta(days=1),
+        },
+    )
     attachment = notice.attachments.get()
     url = reverse("publicity:attachment_download", args=[attachment.pk])
     assert client.get(url).status_code == 404  # draft
@@ -169,16 +200,27 @@ def test_unit_edits_its_draft(client, manager_a, draft_notice, manager_b):
     client.force_login(manager_a)
     page = client.get(url).content.decode()
     assert draft_notice.title in page
-    response = client.post(url, {
-        "kind": "agreement_price", "title": "修改后的标题", "content": draft_notice.content,
-        "starts_on": "2025-09-01", "period_days": "20", "period_unit": "calendar",
-        "achievement": str(draft_notice.achievement_id), "licensee": str(draft_notice.licensee_id),
-        "price_amount": "130000.50", "pricing_method": "auction",
-    })
+    response = client.post(
+        url,
+        {
+            "kind": "agreement_price",
+            "title": "修改后的标题",
+            "content": draft_notice.content,
+            "starts_on": "2025-09-01",
+            "period_days": "20",
+            "period_unit": "calendar",
+            "achievement": str(draft_notice.achievement_id),
+            "licensee": str(draft_notice.licensee_id),
+            "price_amount": "130000.50",
+            "pricing_method": "auction",
+        },
+    )
     assert response.status_code == 302
     draft_notice.refresh_from_db()
     assert (draft_notice.title, draft_notice.period_days, draft_notice.pricing_method) == (
-        "修改后的标题", 20, "auction"
+        "修改后的标题",
+        20,
+        "auction",
     )
     assert str(draft_notice.price_amount) == "130000.50"
     assert draft_notice.ends_on == dt.date(2025, 9, 22)  # 09-21 is a Sunday → Monday 09-22

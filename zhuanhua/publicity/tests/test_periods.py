@@ -82,8 +82,14 @@ def test_a_row_that_does_not_parse_is_skipped_not_fatal():
 
 @pytest.mark.django_db
 def test_admin_form_reads_one_date_per_line_and_rejects_another_year():
-    form = HolidayYearForm(data={"year": 2031, "holidays": "2031-10-02\n2031-10-01，2031-10-01",
-                                 "workdays": "2031-10-11", "source": "国办发明电〔2030〕1号"})
+    form = HolidayYearForm(
+        data={
+            "year": 2031,
+            "holidays": "2031-10-02\n2031-10-01，2031-10-01",
+            "workdays": "2031-10-11",
+            "source": "国办发明电〔2030〕1号",
+        }
+    )
     assert form.is_valid(), form.errors
     row = form.save()
     assert row.holidays == ["2031-10-01", "2031-10-02"]

@@ -22,7 +22,10 @@ def next_monday() -> dt.date:
 
 
 def test_digest_sent_once_per_week(
-    published_a: Any, published_need: Any, enterprise_user: Any, manager_a: Any,
+    published_a: Any,
+    published_need: Any,
+    enterprise_user: Any,
+    manager_a: Any,
 ) -> None:
     monday = next_monday()
     assert match_digest(monday + dt.timedelta(days=1)) == {"enterprises": 0, "units": 0}
@@ -50,8 +53,11 @@ def test_search_page_highlights_and_escapes(client: Any, published_a: Any, manag
     from zhuanhua.achievements.services import achievement_transition, achievement_update
 
     achievement_transition(user=manager_a, achievement=published_a, action="delist")
-    achievement_update(user=manager_a, achievement=published_a,
-                       data={"summary": "<script>alert(1)</script> 固态储氢材料"})
+    achievement_update(
+        user=manager_a,
+        achievement=published_a,
+        data={"summary": "<script>alert(1)</script> 固态储氢材料"},
+    )
     from zhuanhua.accounts.models import User
 
     reviewer = User.objects.get(username="reviewer")
@@ -63,12 +69,16 @@ def test_search_page_highlights_and_escapes(client: Any, published_a: Any, manag
     assert "&lt;script&gt;" in html
 
 
-def test_search_page_did_you_mean(client: Any, manager_a: Any, reviewer: Any,
-                                  achievement_data: dict[str, Any]) -> None:
+def test_search_page_did_you_mean(
+    client: Any, manager_a: Any, reviewer: Any, achievement_data: dict[str, Any]
+) -> None:
     from zhuanhua.achievements.services import achievement_create, achievement_transition
 
-    a = achievement_create(user=manager_a, data={**achievement_data, "keywords": ["石墨烯"]},
-                           completers=[{"name": "张三"}])
+    a = achievement_create(
+        user=manager_a,
+        data={**achievement_data, "keywords": ["石墨烯"]},
+        completers=[{"name": "张三"}],
+    )
     achievement_transition(user=manager_a, achievement=a, action="submit")
     achievement_transition(user=reviewer, achievement=a, action="publish")
     html = client.get(reverse("search:search"), {"q": "石黑烯"}).content.decode()
@@ -79,8 +89,9 @@ def test_search_page_did_you_mean(client: Any, manager_a: Any, reviewer: Any,
     assert 'data-testid="did-you-mean"' not in html
 
 
-def test_achievement_needs_page(client: Any, published_a: Any, published_need: Any,
-                                draft_a: Any) -> None:
+def test_achievement_needs_page(
+    client: Any, published_a: Any, published_need: Any, draft_a: Any
+) -> None:
     html = client.get(reverse("search:achievement_needs", args=[published_a.pk])).content.decode()
     assert published_need.title in html
     assert "同在昆明市" in html

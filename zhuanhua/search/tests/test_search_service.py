@@ -77,7 +77,11 @@ def test_drafts_and_submissions_never_appear(draft_a: Any, manager_a: Any) -> No
 
 
 def test_publish_edit_and_delist_reach_two_workers(
-    search_dir: Any, draft_a: Any, manager_a: Any, reviewer: Any, manager_b: Any,
+    search_dir: Any,
+    draft_a: Any,
+    manager_a: Any,
+    reviewer: Any,
+    manager_b: Any,
 ) -> None:
     worker1, worker2 = SearchService(search_dir), SearchService(search_dir)
     worker1.rebuild()
@@ -102,7 +106,9 @@ def test_publish_edit_and_delist_reach_two_workers(
 
 
 def test_need_publish_edit_close_reach_two_workers(
-    search_dir: Any, enterprise_user: Any, published_need: Any,
+    search_dir: Any,
+    enterprise_user: Any,
+    published_need: Any,
 ) -> None:
     worker1, worker2 = SearchService(search_dir), SearchService(search_dir)
     worker1.rebuild()
@@ -128,8 +134,9 @@ def test_a_late_committing_change_is_picked_up(published_a: Any, search_dir: Any
     assert first_id in service._gaps
     published_a.status = "delisted"
     published_a.save()
-    SearchChange.objects.create(id=first_id, kind="achievement", object_id=published_a.pk,
-                                op="remove")
+    SearchChange.objects.create(
+        id=first_id, kind="achievement", object_id=published_a.pk, op="remove"
+    )
     service.catch_up()
     assert first_id not in service._gaps
     assert service.search("achievement", "储氢")[1] == 0
@@ -155,7 +162,10 @@ def test_did_you_mean_on_empty_results(manager_b: Any, reviewer: Any) -> None:
 
 
 def test_match_for_need_gives_chinese_reasons(
-    published_a: Any, published_need: Any, manager_b: Any, reviewer: Any,
+    published_a: Any,
+    published_need: Any,
+    manager_b: Any,
+    reviewer: Any,
 ) -> None:
     publish(manager_b, reviewer, TEA)
     matches = match_for_need(published_need)
@@ -171,16 +181,23 @@ def test_match_for_need_gives_chinese_reasons(
 def test_fee_model_reason_from_active_offer(published_a: Any, published_need: Any) -> None:
     from zhuanhua.licensing.models import LicenceOffer
 
-    LicenceOffer.objects.create(achievement=published_a, summary="s", fee_standard="f",
-                                fee_model="royalty", license_mode="non_exclusive",
-                                term_months=36)
+    LicenceOffer.objects.create(
+        achievement=published_a,
+        summary="s",
+        fee_standard="f",
+        fee_model="royalty",
+        license_mode="non_exclusive",
+        term_months=36,
+    )
     get_service().reset()
     reasons = match_for_need(published_need)[0].reasons
     assert "收费方式相符：门槛费+收入提成" in reasons
 
 
 def test_draft_need_is_matched_but_not_searchable(
-    enterprise_user: Any, need_data: dict[str, Any], published_a: Any,
+    enterprise_user: Any,
+    need_data: dict[str, Any],
+    published_a: Any,
 ) -> None:
     from zhuanhua.needs.services import need_create
 
@@ -200,7 +217,6 @@ def test_rebuild_command_saves_index_and_position(published_a: Any, search_dir: 
     assert len([p for p in search_dir.iterdir() if p.name.startswith("index-")]) == 1
 
 
-
 def test_rebuild_trains_and_saves_the_field_classifier(unit_a: Any, search_dir: Any) -> None:
     from zhuanhua.achievements.models import Achievement
 
@@ -210,10 +226,20 @@ def test_rebuild_trains_and_saves_the_field_classifier(unit_a: Any, search_dir: 
         "biomedicine": ["三七皂苷提取纯化", "灯盏花素注射液", "天麻素缓释片", "重楼皂苷抗肿瘤"],
     }
     rows = [
-        Achievement(owner=unit_a, title=f"{title}技术{i}", summary=f"{title}的方法与装置",
-                    keywords=[title[:4]], industry_field=field, ip_type="know_how", trl=5,
-                    status="published", prefecture="530100")
-        for field, titles in texts.items() for title in titles for i in range(2)
+        Achievement(
+            owner=unit_a,
+            title=f"{title}技术{i}",
+            summary=f"{title}的方法与装置",
+            keywords=[title[:4]],
+            industry_field=field,
+            ip_type="know_how",
+            trl=5,
+            status="published",
+            prefecture="530100",
+        )
+        for field, titles in texts.items()
+        for title in titles
+        for i in range(2)
     ]
     Achievement.objects.bulk_create(rows)
     info = SearchService(search_dir).rebuild()
@@ -243,8 +269,9 @@ def test_out_of_order_commits_on_postgresql(published_a: Any, search_dir: Any) -
                 from zhuanhua.achievements.models import Achievement
 
                 Achievement.objects.filter(pk=published_a.pk).update(status="delisted")
-                SearchChange.objects.create(kind="achievement", object_id=published_a.pk,
-                                            op="remove")
+                SearchChange.objects.create(
+                    kind="achievement", object_id=published_a.pk, op="remove"
+                )
                 inserted.set()
                 release.wait(10)
         finally:

@@ -41,8 +41,9 @@ def submit(firm_user: Any) -> Any:
         if measure in ("M7-1", "M7-2"):
             data.setdefault("base_amount", Decimal("6000000.00"))
             data.setdefault("registered", True)
-        return application_submit(user=user or firm_user, measure=measure, data=data,
-                                  uploads=[("bank_slip", pdf())])
+        return application_submit(
+            user=user or firm_user, measure=measure, data=data, uploads=[("bank_slip", pdf())]
+        )
 
     return _submit
 

@@ -38,8 +38,8 @@ def test_concurrent_approvals_never_exceed_the_annual_cap(submit: Any, reviewer:
         try:
             barrier.wait()
             services.application_approve(
-                user=reviewer, application=app,
-                amount=Decimal("200000.00") if explicit else None)
+                user=reviewer, application=app, amount=Decimal("200000.00") if explicit else None
+            )
             result = "ok"
         except ValidationError as exc:
             result = exc.messages[0]
@@ -50,8 +50,7 @@ def test_concurrent_approvals_never_exceed_the_annual_cap(submit: Any, reviewer:
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=approve, args=(a, i % 2 == 0))
-               for i, a in enumerate(apps)]
+    threads = [threading.Thread(target=approve, args=(a, i % 2 == 0)) for i, a in enumerate(apps)]
     for t in threads:
         t.start()
     for t in threads:
@@ -63,6 +62,8 @@ def test_concurrent_approvals_never_exceed_the_annual_cap(submit: Any, reviewer:
     assert total == Decimal("3000000.00")
     assert outcomes.count("ok") == 15
     refused = {o for o in outcomes if o != "ok"}
-    assert refused <= {services.ERR_NOTHING_LEFT_APPROVE,
-                       services.ERR_ABOVE_ENGINE.format(max="0.00")}
+    assert refused <= {
+        services.ERR_NOTHING_LEFT_APPROVE,
+        services.ERR_ABOVE_ENGINE.format(max="0.00"),
+    }
     assert SubsidyApplication.objects.filter(status="approved").count() == 15

@@ -38,24 +38,36 @@ def test_whatif_for_a_visitor(client: Client) -> None:
     url = reverse("subsidies:whatif")
     assert client.get(url + "?measure=M7-1").status_code == 200
     assert client.get(url + "?measure=NOPE").status_code == 404
-    r = client.post(url, {"measure": "M7-1", "applicant_type": "enterprise",
-                          "base_amount": "6000000", "registered": "on"})
+    r = client.post(
+        url,
+        {
+            "measure": "M7-1",
+            "applicant_type": "enterprise",
+            "base_amount": "6000000",
+            "registered": "on",
+        },
+    )
     body = r.content.decode()
     assert '<span data-testid="preview-amount">1,000,000.00</span>' in body
     assert "超过单个项目上限 1,000,000.00 元" in body
-    r = client.post(url, {"measure": "M7-1", "applicant_type": "university",
-                          "base_amount": "6000000"}, HTTP_HX_REQUEST="true")
+    r = client.post(
+        url,
+        {"measure": "M7-1", "applicant_type": "university", "base_amount": "6000000"},
+        HTTP_HX_REQUEST="true",
+    )
     body = r.content.decode()
     assert "<html" not in body
     assert "不符合申请条件：申请主体类型不符；技术合同未经认定登记" in body
 
 
-def test_whatif_counts_the_organisations_grants(submit: Any, reviewer: Any,
-                                                 firm_user: Any) -> None:
+def test_whatif_counts_the_organisations_grants(submit: Any, reviewer: Any, firm_user: Any) -> None:
     for _ in range(3):
         services.application_approve(user=reviewer, application=submit())
-    r = _client(firm_user).post(reverse("subsidies:whatif"), {
-        "measure": "M7-1", "base_amount": "6000000", "registered": "on"}, HTTP_HX_REQUEST="true")
+    r = _client(firm_user).post(
+        reverse("subsidies:whatif"),
+        {"measure": "M7-1", "base_amount": "6000000", "registered": "on"},
+        HTTP_HX_REQUEST="true",
+    )
     body = r.content.decode()
     assert '<span data-testid="preview-amount">0.00</span>' in body
     assert "已计入本单位此前获得的 3 笔补助" in body
@@ -67,12 +79,21 @@ def test_apply_page_preview_and_submit(firm_user: Any) -> None:
     assert r.status_code == 200
     assert 'name="base_amount"' in r.content.decode()
     assert 'name="counterparty"' not in r.content.decode()
-    r = c.post(reverse("subsidies:preview", args=["M7-1"]),
-               {"base_amount": "2000000", "registered": "on"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        reverse("subsidies:preview", args=["M7-1"]),
+        {"base_amount": "2000000", "registered": "on"},
+        HTTP_HX_REQUEST="true",
+    )
     assert '<span data-testid="preview-amount">400,000.00</span>' in r.content.decode()
-    r = c.post(reverse("subsidies:apply", args=["M7-1"]), {
-        "base_amount": "2000000", "registered": "on", "evidence_kind": "bank_slip",
-        "evidence": [pdf()]})
+    r = c.post(
+        reverse("subsidies:apply", args=["M7-1"]),
+        {
+            "base_amount": "2000000",
+            "registered": "on",
+            "evidence_kind": "bank_slip",
+            "evidence": [pdf()],
+        },
+    )
     app = SubsidyApplication.objects.get()
     assert r.status_code == 302
     assert r["Location"] == reverse("subsidies:detail", args=[app.pk])
@@ -83,8 +104,9 @@ def test_apply_forbidden_to_department(reviewer: Any) -> None:
     assert _client(reviewer).get(reverse("subsidies:apply", args=["M7-1"])).status_code == 403
 
 
-def test_detail_visibility_and_review_form(submit: Any, firm_user: Any, other_firm_user: Any,
-                                           reviewer: Any, auditor: Any) -> None:
+def test_detail_visibility_and_review_form(
+    submit: Any, firm_user: Any, other_firm_user: Any, reviewer: Any, auditor: Any
+) -> None:
     app = submit()
     url = reverse("subsidies:detail", args=[app.pk])
     assert _client(other_firm_user).get(url).status_code == 404
@@ -95,20 +117,24 @@ def test_detail_visibility_and_review_form(submit: Any, firm_user: Any, other_fi
     page = _client(reviewer).get(url).content.decode()
     assert '<strong data-testid="current-amount">1,000,000.00</strong>' in page
     ev = app.evidence.get()
-    assert _client(other_firm_user).get(reverse("subsidies:evidence", args=[ev.pk])).status_code == 404
+    assert (
+        _client(other_firm_user).get(reverse("subsidies:evidence", args=[ev.pk])).status_code == 404
+    )
     assert _client(reviewer).get(reverse("subsidies:evidence", args=[ev.pk])).status_code == 200
     decide = reverse("subsidies:decide", args=[app.pk])
     assert _client(firm_user).post(decide, {"decision": "approve"}).status_code == 403
     r = _client(reviewer).post(decide, {"decision": "approve", "amount": "900000"}, follow=True)
     assert "核减批准金额须说明理由" in r.content.decode()
-    r = _client(reviewer).post(decide, {"decision": "approve", "amount": "900000",
-                                        "reason": "到账凭证不全"}, follow=True)
+    r = _client(reviewer).post(
+        decide, {"decision": "approve", "amount": "900000", "reason": "到账凭证不全"}, follow=True
+    )
     assert "已批准补助 900,000.00 元" in r.content.decode()
     assert Grant.objects.get().amount == Decimal("900000.00")
 
 
-def test_budget_and_settlement_pages(submit: Any, reviewer: Any, firm_user: Any,
-                                     auditor: Any) -> None:
+def test_budget_and_settlement_pages(
+    submit: Any, reviewer: Any, firm_user: Any, auditor: Any
+) -> None:
     services.application_approve(user=reviewer, application=submit())
     assert _client(firm_user).get(reverse("subsidies:budget")).status_code == 403
     page = _client(auditor).get(reverse("subsidies:budget")).content.decode()
@@ -116,10 +142,15 @@ def test_budget_and_settlement_pages(submit: Any, reviewer: Any, firm_user: Any,
     from django.utils import timezone
 
     today = timezone.localdate().isoformat()
-    assert _client(auditor).post(reverse("subsidies:settlements"), {
-        "period_from_on": today, "period_to_on": today}).status_code == 403
-    r = _client(reviewer).post(reverse("subsidies:settlements"), {
-        "period_from_on": today, "period_to_on": today})
+    assert (
+        _client(auditor)
+        .post(reverse("subsidies:settlements"), {"period_from_on": today, "period_to_on": today})
+        .status_code
+        == 403
+    )
+    r = _client(reviewer).post(
+        reverse("subsidies:settlements"), {"period_from_on": today, "period_to_on": today}
+    )
     assert r.status_code == 302
     detail = _client(reviewer).get(r["Location"]).content.decode()
     assert "云南测试科技有限公司" in detail
@@ -134,13 +165,23 @@ def test_api_measures_and_whatif(client: Client, firm_user: Any) -> None:
     m71 = next(m for m in r.json()["measures"] if m["code"] == "M7-1")
     assert m71["rate"] == "0.20"
     assert m71["fields"] == ["base_amount", "requested_amount", "registered"]
-    r = client.post("/api/subsidies/whatif", json.dumps({
-        "measure": "M7-1", "applicant_type": "enterprise", "base_amount": "6000000",
-        "registered": True}), content_type="application/json")
+    r = client.post(
+        "/api/subsidies/whatif",
+        json.dumps(
+            {
+                "measure": "M7-1",
+                "applicant_type": "enterprise",
+                "base_amount": "6000000",
+                "registered": True,
+            }
+        ),
+        content_type="application/json",
+    )
     assert r.status_code == 200
     assert r.json()["granted"] == "1000000.00"
-    r = client.post("/api/subsidies/whatif", json.dumps({"measure": "M7-1"}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/subsidies/whatif", json.dumps({"measure": "M7-1"}), content_type="application/json"
+    )
     assert r.status_code == 422
 
 
@@ -162,9 +203,16 @@ def test_return_and_resubmit_through_pages(submit: Any, reviewer: Any, firm_user
     assert app.status == "returned"
     page = _client(firm_user).get(reverse("subsidies:detail", args=[app.pk])).content.decode()
     assert "补充材料后重新提交" in page
-    r = _client(firm_user).post(reverse("subsidies:resubmit", args=[app.pk]), {
-        "base_amount": "3000000", "registered": "on", "evidence_kind": "invoice",
-        "evidence": [pdf("发票.pdf")]}, follow=True)
+    r = _client(firm_user).post(
+        reverse("subsidies:resubmit", args=[app.pk]),
+        {
+            "base_amount": "3000000",
+            "registered": "on",
+            "evidence_kind": "invoice",
+            "evidence": [pdf("发票.pdf")],
+        },
+        follow=True,
+    )
     assert "已重新提交" in r.content.decode()
     app.refresh_from_db()
     assert app.status == "submitted"

@@ -48,8 +48,9 @@ def test_approve_less_needs_a_reason(submit: Any, reviewer: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         services.application_approve(user=reviewer, application=app, amount=Decimal("800000"))
     assert exc.value.messages == ["核减批准金额须说明理由"]
-    grant = services.application_approve(user=reviewer, application=app,
-                                         amount=Decimal("800000"), reason="部分到账额不属于本合同")
+    grant = services.application_approve(
+        user=reviewer, application=app, amount=Decimal("800000"), reason="部分到账额不属于本合同"
+    )
     assert grant.amount == Decimal("800000.00")
     app.refresh_from_db()
     assert app.decision_reason == "部分到账额不属于本合同"
@@ -111,15 +112,19 @@ def test_credit_event_blocks_approval(submit: Any, reviewer: Any, credit_event: 
 def test_case_by_case_approval(firm_user: Any, reviewer: Any) -> None:
     from zhuanhua.subsidies.tests.conftest import pdf
 
-    app = services.application_submit(user=firm_user, measure="M7-4",
-                                      data={"description": "颠覆性技术团队"},
-                                      uploads=[("certificate", pdf())])
+    app = services.application_submit(
+        user=firm_user,
+        measure="M7-4",
+        data={"description": "颠覆性技术团队"},
+        uploads=[("certificate", pdf())],
+    )
     with pytest.raises(ValidationError) as exc:
         services.application_approve(user=reviewer, application=app)
     assert exc.value.messages == ["一事一议事项须填写批准金额"]
     with pytest.raises(ValidationError) as exc:
         services.application_approve(user=reviewer, application=app, amount=Decimal("2000000"))
     assert exc.value.messages == ["一事一议事项须写明决定依据"]
-    grant = services.application_approve(user=reviewer, application=app,
-                                         amount=Decimal("2000000"), reason="厅务会议纪要第 12 号")
+    grant = services.application_approve(
+        user=reviewer, application=app, amount=Decimal("2000000"), reason="厅务会议纪要第 12 号"
+    )
     assert grant.amount == Decimal("2000000.00")

@@ -24,12 +24,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def grants(submit: Any, reviewer: Any, make_org: Any, make_user: Any) -> list[Grant]:
     g1 = services.application_approve(user=reviewer, application=submit())
-    g2 = services.application_approve(user=reviewer, application=submit("M7-3"),
-                                      amount=Decimal("300000"), reason="按实际投入核减")
+    g2 = services.application_approve(
+        user=reviewer, application=submit("M7-3"), amount=Decimal("300000"), reason="按实际投入核减"
+    )
     uni = make_org(name="测试大学", org_type="university", prefecture="532900")
     staff = make_user("uni_staff", uni, ["achievement_manager"])
-    g3 = services.application_approve(user=reviewer, application=submit(
-        "M7-2", user=staff, base_amount=Decimal("1000000.00")))
+    g3 = services.application_approve(
+        user=reviewer, application=submit("M7-2", user=staff, base_amount=Decimal("1000000.00"))
+    )
     return [g1, g2, g3]
 
 
@@ -59,8 +61,9 @@ def test_budget_committed_paid_remaining(grants: list[Grant]) -> None:
 
 def test_settlement_and_payment_file(grants: list[Grant], reviewer: Any) -> None:
     today = timezone.localdate()
-    batch = services.settlement_create(user=reviewer, period_from_on=today - dt.timedelta(days=1),
-                                       period_to_on=today)
+    batch = services.settlement_create(
+        user=reviewer, period_from_on=today - dt.timedelta(days=1), period_to_on=today
+    )
     assert batch.grant_count == 3
     assert batch.total_amount == Decimal("1500000.00")
     assert set(Grant.objects.values_list("status", flat=True)) == {"in_settlement"}
@@ -76,8 +79,9 @@ def test_settlement_and_payment_file(grants: list[Grant], reviewer: Any) -> None
     with pytest.raises(ValidationError) as exc:
         services.settlement_mark_paid(user=reviewer, batch=batch, upload=_xlsx([999999]))
     assert exc.value.messages == ["以下补助编号不属于本批次：999999"]
-    paid = services.settlement_mark_paid(user=reviewer, batch=batch, upload=_xlsx([grants[0].pk]),
-                                         paid_on=dt.date(2026, 1, 5))
+    paid = services.settlement_mark_paid(
+        user=reviewer, batch=batch, upload=_xlsx([grants[0].pk]), paid_on=dt.date(2026, 1, 5)
+    )
     assert paid == [grants[0].pk]
     batch.refresh_from_db()
     assert batch.status == "partly_paid"
@@ -99,18 +103,25 @@ def test_payment_file_errors(grants: list[Grant], reviewer: Any) -> None:
     today = timezone.localdate()
     batch = services.settlement_create(user=reviewer, period_from_on=today, period_to_on=today)
     with pytest.raises(ValidationError) as exc:
-        services.settlement_mark_paid(user=reviewer, batch=batch, upload=SimpleUploadedFile(
-            "x.pdf", b"%PDF-1.4\n", content_type="application/pdf"))
+        services.settlement_mark_paid(
+            user=reviewer,
+            batch=batch,
+            upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        )
     assert exc.value.messages == ["无法读取拨付回执，请上传 .xlsx 文件"]
     wb = openpyxl.Workbook()
     wb.active.append(["no ids here"])
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(ValidationError) as exc:
-        services.settlement_mark_paid(user=reviewer, batch=batch, upload=SimpleUploadedFile(
-            "x.xlsx", buf.getvalue(), content_type=XLSX))
+        services.settlement_mark_paid(
+            user=reviewer,
+            batch=batch,
+            upload=SimpleUploadedFile("x.xlsx", buf.getvalue(), content_type=XLSX),
+        )
     assert exc.value.messages == ["拨付回执中没有找到“补助编号”列或补助编号"]
     with pytest.raises(ValidationError) as exc:
-        services.settlement_create(user=reviewer, period_from_on=today,
-                                   period_to_on=today - dt.timedelta(days=1))
+        services.settlement_create(
+            user=reviewer, period_from_on=today, period_to_on=today - dt.timedelta(days=1)
+        )
     assert exc.value.messages == ["结束日期不能早于开始日期"]

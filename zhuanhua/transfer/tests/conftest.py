@@ -28,8 +28,9 @@ def make_achievement(achievement_data: dict[str, Any], reviewer: Any) -> Any:
         )
         if publish:
             achievement_transition(user=user, achievement=achievement, action="submit")
-            achievement = achievement_transition(user=reviewer, achievement=achievement,
-                                                 action="publish")
+            achievement = achievement_transition(
+                user=reviewer, achievement=achievement, action="publish"
+            )
         return achievement
 
     return make

@@ -9,14 +9,18 @@ from typing import Any
 from zhuanhua.transfer.models import UseFirstListEntry
 
 OFFER_DATA = {
-    "summary": "许可中小微企业先使用后付费。", "fee_standard": "门槛费 0 元；按年度收入 3% 提成。",
-    "fee_model": "royalty", "terms": {"upfront_fee": "0", "royalty": {"rate": "0.03", "period": "year"}},
-    "license_mode": "non_exclusive", "term_months": 36,
+    "summary": "许可中小微企业先使用后付费。",
+    "fee_standard": "门槛费 0 元；按年度收入 3% 提成。",
+    "fee_model": "royalty",
+    "terms": {"upfront_fee": "0", "royalty": {"rate": "0.03", "period": "year"}},
+    "license_mode": "non_exclusive",
+    "term_months": 36,
 }
 
 
-def test_terms_complete_button(client: Any, published_a: Any, manager_a: Any,
-                               manager_b: Any) -> None:
+def test_terms_complete_button(
+    client: Any, published_a: Any, manager_a: Any, manager_b: Any
+) -> None:
     from zhuanhua.licensing.services import offer_publish
 
     # An offer published before the achievement joined the list (licensing marks the terms

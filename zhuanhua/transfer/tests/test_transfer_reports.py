@@ -47,8 +47,9 @@ OFFER_DATA = {
 
 
 @pytest.fixture
-def records(published_a: Any, manager_a: Any, make_org: Any, make_user: Any,
-            make_achievement: Any) -> dict[str, Any]:
+def records(
+    published_a: Any, manager_a: Any, make_org: Any, make_user: Any, make_achievement: Any
+) -> dict[str, Any]:
     """unit_a: a licensed achievement with two payments, a self-implemented one, an untransferred
     one on the 先用后转 list, one not fiscally funded and one obtained after the period."""
     from zhuanhua.licensing import services as lic
@@ -66,27 +67,48 @@ def records(published_a: Any, manager_a: Any, make_org: Any, make_user: Any,
     lic.payment_record(user=manager_a, licence=licence, amount="20000.25", paid_on="2025-07-01")
     lic.payment_record(user=manager_a, licence=licence, amount="999", paid_on="2026-01-05")
     Achievement.objects.filter(pk=published_a.pk).update(
-        transfer_status="licensed", transferred_on=dt.date(2025, 1, 1))
+        transfer_status="licensed", transferred_on=dt.date(2025, 1, 1)
+    )
 
-    self_impl = make_achievement(manager_a, dt.date(2022, 1, 4), title="高原茶树扦插育苗技术",
-                                 ip_number="ZL202210000002.2")
+    self_impl = make_achievement(
+        manager_a, dt.date(2022, 1, 4), title="高原茶树扦插育苗技术", ip_number="ZL202210000002.2"
+    )
     Achievement.objects.filter(pk=self_impl.pk).update(
-        transfer_status="self_implemented", transferred_on=dt.date(2025, 9, 9))
-    listed = make_achievement(manager_a, dt.date(2021, 6, 1), title="三七连作障碍消减技术",
-                              ip_number="ZL202110000003.3")
+        transfer_status="self_implemented", transferred_on=dt.date(2025, 9, 9)
+    )
+    listed = make_achievement(
+        manager_a, dt.date(2021, 6, 1), title="三七连作障碍消减技术", ip_number="ZL202110000003.3"
+    )
     UseFirstListEntry.objects.create(achievement=listed, joined_on=dt.date(2023, 6, 2))
-    make_achievement(manager_a, dt.date(2022, 1, 1), title="非财政资金成果", fiscally_funded=False,
-                     ip_number="ZL202210000004.4")
-    make_achievement(manager_a, dt.date(2026, 2, 1), title="期后取得的成果",
-                     ip_number="ZL202610000005.5")
+    make_achievement(
+        manager_a,
+        dt.date(2022, 1, 1),
+        title="非财政资金成果",
+        fiscally_funded=False,
+        ip_number="ZL202210000004.4",
+    )
+    make_achievement(
+        manager_a, dt.date(2026, 2, 1), title="期后取得的成果", ip_number="ZL202610000005.5"
+    )
     return {"licensed": published_a, "self": self_impl, "listed": listed, "enterprise": enterprise}
 
 
 def _lines(report: TransferReport) -> list[tuple[Any, ...]]:
     return [
-        (x.position, x.title, x.ip_number, x.ip_acquired_on, x.transfer_status, x.transfer_mode,
-         x.transferred_on, x.counterparty, x.contract_amount, x.received_amount,
-         x.on_use_first_list, x.remarks)
+        (
+            x.position,
+            x.title,
+            x.ip_number,
+            x.ip_acquired_on,
+            x.transfer_status,
+            x.transfer_mode,
+            x.transferred_on,
+            x.counterparty,
+            x.contract_amount,
+            x.received_amount,
+            x.on_use_first_list,
+            x.remarks,
+        )
         for x in report.lines.order_by("position")
     ]
 
@@ -96,18 +118,56 @@ def test_report_lines_equal_the_records(records: dict[str, Any], manager_a: Any)
     assert (report.period_start, report.period_end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert report.status == "draft"
     assert _lines(report) == [
-        (1, "三七连作障碍消减技术", "ZL202110000003.3", dt.date(2021, 6, 1), "untransferred", "",
-         None, "", None, None, True, ""),
-        (2, "高原茶树扦插育苗技术", "ZL202210000002.2", dt.date(2022, 1, 4), "self_implemented",
-         "自行实施", dt.date(2025, 9, 9), "", None, None, False, ""),
-        (3, "一种固态储氢材料的制备方法", "ZL202110000001.1", dt.date(2023, 5, 10), "licensed", "许可",
-         dt.date(2025, 1, 1), "昆明氢能科技有限公司（许可）", Decimal("60000.50"),
-         Decimal("30000.25"), False, ""),
+        (
+            1,
+            "三七连作障碍消减技术",
+            "ZL202110000003.3",
+            dt.date(2021, 6, 1),
+            "untransferred",
+            "",
+            None,
+            "",
+            None,
+            None,
+            True,
+            "",
+        ),
+        (
+            2,
+            "高原茶树扦插育苗技术",
+            "ZL202210000002.2",
+            dt.date(2022, 1, 4),
+            "self_implemented",
+            "自行实施",
+            dt.date(2025, 9, 9),
+            "",
+            None,
+            None,
+            False,
+            "",
+        ),
+        (
+            3,
+            "一种固态储氢材料的制备方法",
+            "ZL202110000001.1",
+            dt.date(2023, 5, 10),
+            "licensed",
+            "许可",
+            dt.date(2025, 1, 1),
+            "昆明氢能科技有限公司（许可）",
+            Decimal("60000.50"),
+            Decimal("30000.25"),
+            False,
+            "",
+        ),
     ]
     # The first half-year counts only the money received by 30 June.
     h1 = transfer_report_create(user=manager_a, year=2025, period_kind="h1", today=TODAY)
     assert [x.received_amount for x in h1.lines.order_by("position")] == [
-        None, None, Decimal("10000.00")]
+        None,
+        None,
+        Decimal("10000.00"),
+    ]
     assert AuditEntry.objects.filter(action="transfer_report.create").count() == 2
 
 
@@ -117,8 +177,12 @@ def test_submission_freezes_the_snapshot(records: dict[str, Any], manager_a: Any
 
     report = transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     line = report.lines.get(position=2)
-    transfer_report_update(user=manager_a, report=report, remarks="按年度报送",
-                           line_remarks={line.pk: "校内中试基地自行实施"})
+    transfer_report_update(
+        user=manager_a,
+        report=report,
+        remarks="按年度报送",
+        line_remarks={line.pk: "校内中试基地自行实施"},
+    )
     before = _lines(report)
     transfer_report_submit(user=manager_a, report=report)
     report.refresh_from_db()
@@ -143,12 +207,14 @@ def test_submission_freezes_the_snapshot(records: dict[str, Any], manager_a: Any
     assert submit.after_digest == chain.digest(services.transfer_report_state(report))
 
 
-def test_regenerate_reads_the_records_again_and_keeps_remarks(records: dict[str, Any],
-                                                              manager_a: Any) -> None:
+def test_regenerate_reads_the_records_again_and_keeps_remarks(
+    records: dict[str, Any], manager_a: Any
+) -> None:
     report = transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     first = report.lines.get(position=1)
-    transfer_report_update(user=manager_a, report=report, remarks="",
-                           line_remarks={first.pk: "拟公开挂牌"})
+    transfer_report_update(
+        user=manager_a, report=report, remarks="", line_remarks={first.pk: "拟公开挂牌"}
+    )
     Achievement.objects.filter(pk=records["listed"].pk).update(title="三七连作障碍消减技术（修订）")
     transfer_report_regenerate(user=manager_a, report=report)
     line = report.lines.get(position=1)
@@ -161,8 +227,10 @@ def test_create_checks(manager_a: Any, unit_a: Any, make_user: Any, make_org: An
     assert exc.value.message_dict == {"year": [services.ERR_PERIOD_FUTURE]}
     with pytest.raises(ValidationError) as exc:
         transfer_report_create(user=manager_a, year="20x5", period_kind="quarter", today=TODAY)
-    assert exc.value.message_dict == {"year": [services.ERR_YEAR],
-                                      "period_kind": [services.ERR_PERIOD_KIND]}
+    assert exc.value.message_dict == {
+        "year": [services.ERR_YEAR],
+        "period_kind": [services.ERR_PERIOD_KIND],
+    }
     transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     with pytest.raises(ValidationError) as exc:
         transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
@@ -172,16 +240,28 @@ def test_create_checks(manager_a: Any, unit_a: Any, make_user: Any, make_org: An
         transfer_report_create(user=researcher, year=2025, period_kind="h1", today=TODAY)
     company = make_org(name="某企业", org_type="enterprise")
     with pytest.raises(PermissionDenied):
-        transfer_report_create(user=make_user("ent_admin", company, ["org_admin"]), year=2025,
-                               period_kind="year", today=TODAY)
+        transfer_report_create(
+            user=make_user("ent_admin", company, ["org_admin"]),
+            year=2025,
+            period_kind="year",
+            today=TODAY,
+        )
 
 
-def test_supervisor_sees_submitted_and_missing(client: Any, records: dict[str, Any],
-                                               manager_a: Any, manager_b: Any, unit_a: Any,
-                                               unit_b: Any, reviewer: Any,
-                                               make_org: Any) -> None:
-    transfer_report_submit(user=manager_a, report=transfer_report_create(
-        user=manager_a, year=2025, period_kind="year", today=TODAY))
+def test_supervisor_sees_submitted_and_missing(
+    client: Any,
+    records: dict[str, Any],
+    manager_a: Any,
+    manager_b: Any,
+    unit_a: Any,
+    unit_b: Any,
+    reviewer: Any,
+    make_org: Any,
+) -> None:
+    transfer_report_submit(
+        user=manager_a,
+        report=transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY),
+    )
     draft_b = transfer_report_create(user=manager_b, year=2025, period_kind="year", today=TODAY)
     make_org(name="云南省第一人民医院（测试）", org_type="medical_institution")
     make_org(name="待审核研究所", org_type="research_institute", status="pending")
@@ -190,8 +270,11 @@ def test_supervisor_sees_submitted_and_missing(client: Any, records: dict[str, A
     page = client.get("/transfer/reports/overview/?year=2025&period_kind=year")
     assert page.status_code == 200
     rows = {row.organisation.name: row.submitted for row in page.context["rows"]}
-    assert rows == {"云南大学（测试）": True, "昆明理工大学（测试）": False,
-                    "云南省第一人民医院（测试）": False}
+    assert rows == {
+        "云南大学（测试）": True,
+        "昆明理工大学（测试）": False,
+        "云南省第一人民医院（测试）": False,
+    }
     assert (page.context["submitted_count"], page.context["missing_count"]) == (1, 2)
     # The supervisor never sees a unit's draft.
     assert client.get(f"/transfer/reports/{draft_b.pk}/").status_code == 404
@@ -207,8 +290,9 @@ def test_supervisor_sees_submitted_and_missing(client: Any, records: dict[str, A
     assert client.get(f"/transfer/reports/{submitted_a.pk}/report.pdf").status_code == 404
 
 
-def test_xlsx_and_pdf_downloads(client: Any, records: dict[str, Any], manager_a: Any,
-                                reviewer: Any, tmp_path: Path) -> None:
+def test_xlsx_and_pdf_downloads(
+    client: Any, records: dict[str, Any], manager_a: Any, reviewer: Any, tmp_path: Path
+) -> None:
     report = transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     transfer_report_submit(user=manager_a, report=report)
     client.force_login(reviewer)
@@ -222,8 +306,13 @@ def test_xlsx_and_pdf_downloads(client: Any, records: dict[str, Any], manager_a:
     assert [c.value for c in ws[2]][:3] == ["序号", "成果名称", "知识产权类型"]
     licensed = [c.value for c in ws[5]]
     assert licensed[1] == "一种固态储氢材料的制备方法"
-    assert licensed[6:11] == ["许可", dt.datetime(2025, 1, 1), "昆明氢能科技有限公司（许可）",
-                              60000.5, 30000.25]
+    assert licensed[6:11] == [
+        "许可",
+        dt.datetime(2025, 1, 1),
+        "昆明氢能科技有限公司（许可）",
+        60000.5,
+        30000.25,
+    ]
 
     response = client.get(f"/transfer/reports/{report.pk}/report.pdf")
     assert response.status_code == 200
@@ -231,8 +320,10 @@ def test_xlsx_and_pdf_downloads(client: Any, records: dict[str, Any], manager_a:
     assert response.content.startswith(b"%PDF")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
     from PIL import Image
 
     png = next(tmp_path.glob("page*.png"))
@@ -241,8 +332,9 @@ def test_xlsx_and_pdf_downloads(client: Any, records: dict[str, Any], manager_a:
     assert dark > 500  # text and table lines were drawn, not a blank page
 
 
-def test_unit_pages_create_edit_submit(client: Any, records: dict[str, Any], manager_a: Any,
-                                       unit_a: Any) -> None:
+def test_unit_pages_create_edit_submit(
+    client: Any, records: dict[str, Any], manager_a: Any, unit_a: Any
+) -> None:
     client.force_login(manager_a)
     response = client.post("/transfer/reports/", {"year": "2025", "period_kind": "year"})
     report = TransferReport.objects.get(organisation=unit_a)
@@ -252,8 +344,10 @@ def test_unit_pages_create_edit_submit(client: Any, records: dict[str, Any], man
     assert page.status_code == 200
     assert page.context["editable"]
     line = report.lines.get(position=1)
-    response = client.post(f"/transfer/reports/{report.pk}/", {
-        "remarks": "年度报送", f"remarks_{line.pk}": "已挂牌", "then": "submit"})
+    response = client.post(
+        f"/transfer/reports/{report.pk}/",
+        {"remarks": "年度报送", f"remarks_{line.pk}": "已挂牌", "then": "submit"},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     line.refresh_from_db()

@@ -60,8 +60,9 @@ def test_29_february_joins_on_1_march(manager_a_mail, make_achievement):
 
 
 def test_transfer_on_last_day_of_the_period_never_joins(manager_a_mail, make_achievement):
-    a = make_achievement(manager_a_mail, D(2024, 3, 10), transfer_status="licensed",
-                         transferred_on=D(2026, 3, 10))
+    a = make_achievement(
+        manager_a_mail, D(2024, 3, 10), transfer_status="licensed", transferred_on=D(2026, 3, 10)
+    )
     for day in (D(2026, 3, 10), D(2026, 3, 11), D(2026, 6, 1)):
         use_first_list_update(day)
     assert entry_of(a) is None
@@ -71,8 +72,9 @@ def test_transfer_on_last_day_of_the_period_never_joins(manager_a_mail, make_ach
 
 def test_transfer_on_the_joining_day_never_lists_it(manager_a_mail, make_achievement):
     """It would join on 2026-03-11 and leave the same day: never on the list (engine.on_list)."""
-    a = make_achievement(manager_a_mail, D(2024, 3, 10), transfer_status="transferred",
-                         transferred_on=D(2026, 3, 11))
+    a = make_achievement(
+        manager_a_mail, D(2024, 3, 10), transfer_status="transferred", transferred_on=D(2026, 3, 11)
+    )
     use_first_list_update(D(2026, 3, 11))
     assert entry_of(a) is None
 
@@ -80,8 +82,11 @@ def test_transfer_on_the_joining_day_never_lists_it(manager_a_mail, make_achieve
 def test_leaves_the_list_when_transferred_on_its_transfer_date(manager_a_mail, make_achievement):
     a = make_achievement(manager_a_mail, D(2024, 3, 10))
     use_first_list_update(D(2026, 3, 11))
-    achievement_update(user=manager_a_mail, achievement=a,
-                       data={"transfer_status": "transferred", "transferred_on": D(2026, 5, 20)})
+    achievement_update(
+        user=manager_a_mail,
+        achievement=a,
+        data={"transfer_status": "transferred", "transferred_on": D(2026, 5, 20)},
+    )
 
     summary = use_first_list_update(D(2026, 5, 22))
     entry = entry_of(a)
@@ -151,12 +156,24 @@ def test_second_run_changes_nothing_and_sends_nothing(manager_a_mail, make_achie
     make_achievement(manager_a_mail, D(2024, 5, 1))  # joins 2026-05-02: 30-day reminder 2026-04-02
     first = use_first_list_update(D(2026, 4, 2))
     assert first == {"checked": 2, "joined": 1, "left": 0, "reminded": 2, "mails": 2, "errors": 0}
-    counts = (UseFirstListEntry.objects.count(), TransferReminder.objects.count(),
-              AuditEntry.objects.count(), len(mail.outbox))
+    counts = (
+        UseFirstListEntry.objects.count(),
+        TransferReminder.objects.count(),
+        AuditEntry.objects.count(),
+        len(mail.outbox),
+    )
     second = use_first_list_update(D(2026, 4, 2))
     assert second == {"checked": 2, "joined": 0, "left": 0, "reminded": 0, "mails": 0, "errors": 0}
-    assert (UseFirstListEntry.objects.count(), TransferReminder.objects.count(),
-            AuditEntry.objects.count(), len(mail.outbox)) == counts == (1, 2, counts[2], 2)
+    assert (
+        (
+            UseFirstListEntry.objects.count(),
+            TransferReminder.objects.count(),
+            AuditEntry.objects.count(),
+            len(mail.outbox),
+        )
+        == counts
+        == (1, 2, counts[2], 2)
+    )
 
 
 def test_jobs_command_runs_it(manager_a_mail, make_achievement):
@@ -182,8 +199,9 @@ def test_join_is_audited_and_mail_goes_to_the_units_editors_only(
     make_user("admin_a", unit_a, ["org_admin"], email="admin_a@ynu.example.cn")
     make_user("researcher_a", unit_a, ["researcher"], email="researcher_a@ynu.example.cn")
     make_user("nomail_a", unit_a, ["achievement_manager"])
-    make_user("gone_a", unit_a, ["achievement_manager"], email="gone@ynu.example.cn",
-              is_active=False)
+    make_user(
+        "gone_a", unit_a, ["achievement_manager"], email="gone@ynu.example.cn", is_active=False
+    )
     make_user("manager_b", unit_b, ["achievement_manager"], email="manager_b@kust.example.cn")
     a = make_achievement(manager_a_mail, D(2024, 3, 10))
     use_first_list_update(D(2026, 3, 11))

@@ -25,14 +25,21 @@ pytestmark = pytest.mark.django_db
 def listed(manager_a, make_achievement, make_org, make_user):
     """On 2026-03-11: a published and a draft achievement of unit A on the list, and a published
     one of a Dali unit (biomedicine, software copyright)."""
-    published = make_achievement(manager_a, D(2024, 3, 10), publish=True,
-                                 title="高原粳稻抗寒品种选育技术")
+    published = make_achievement(
+        manager_a, D(2024, 3, 10), publish=True, title="高原粳稻抗寒品种选育技术"
+    )
     draft = make_achievement(manager_a, D(2024, 3, 10), title="草稿中的三七皂苷提取工艺")
     dali = make_org(name="大理大学（测试）", prefecture="532900")
     dali_manager = make_user("dali_manager", dali, ["achievement_manager"])
-    other = make_achievement(dali_manager, D(2024, 1, 2), publish=True,
-                             title="白族扎染数字图案设计软件", industry_field="biomedicine",
-                             ip_type="software_copyright", ip_number="2024SR000001")
+    other = make_achievement(
+        dali_manager,
+        D(2024, 1, 2),
+        publish=True,
+        title="白族扎染数字图案设计软件",
+        industry_field="biomedicine",
+        ip_type="software_copyright",
+        ip_number="2024SR000001",
+    )
     use_first_list_update(D(2026, 3, 11))
     return {"published": published, "draft": draft, "other": other}
 
@@ -57,7 +64,10 @@ def test_drafts_never_in_the_public_section(listed):
     assert ">2026-03-11</time>" in html
     api = Client().get("/api/transfer/use-first").json()
     assert api["count"] == 2
-    assert [i["title"] for i in api["items"]] == ["高原粳稻抗寒品种选育技术", "白族扎染数字图案设计软件"]
+    assert [i["title"] for i in api["items"]] == [
+        "高原粳稻抗寒品种选育技术",
+        "白族扎染数字图案设计软件",
+    ]
 
 
 def test_public_filters(listed):
@@ -70,17 +80,23 @@ def test_public_filters(listed):
     assert "高原粳稻抗寒品种选育技术" in html
     html = client.get("/transfer/use-first/?ip_type=plant_variety").content.decode()
     assert 'data-testid="use-first-count">0<' in html
-    assert [e.achievement.title for e in use_first_public(UseFirstQuery(ip_type="software_copyright"))] == [
-        "白族扎染数字图案设计软件"
-    ]
+    assert [
+        e.achievement.title for e in use_first_public(UseFirstQuery(ip_type="software_copyright"))
+    ] == ["白族扎染数字图案设计软件"]
     api = client.get("/api/transfer/use-first?prefecture=530100&limit=1").json()
     assert api["count"] == 1
     item = api["items"][0]
     assert item == {
-        "achievement_id": listed["published"].pk, "title": "高原粳稻抗寒品种选育技术",
-        "owner_id": listed["published"].owner_id, "owner_name": "云南大学（测试）",
-        "prefecture": "530100", "industry_field": "new_energy", "ip_type": "patent",
-        "ip_acquired_on": "2024-03-10", "joined_on": "2026-03-11", "use_first_pay_later": True,
+        "achievement_id": listed["published"].pk,
+        "title": "高原粳稻抗寒品种选育技术",
+        "owner_id": listed["published"].owner_id,
+        "owner_name": "云南大学（测试）",
+        "prefecture": "530100",
+        "industry_field": "new_energy",
+        "ip_type": "patent",
+        "ip_acquired_on": "2024-03-10",
+        "joined_on": "2026-03-11",
+        "use_first_pay_later": True,
         "url": f"/achievements/{listed['published'].pk}/",
     }
     assert client.get("/api/transfer/use-first?ip_type=nonsense").status_code == 422
@@ -119,8 +135,7 @@ def test_mine_page_needs_login():
 
 def test_terms_mark_completed(listed, manager_a, manager_b):
     published = listed["published"]
-    entry = use_first_terms_mark_completed(user=manager_a, achievement=published,
-                                           on=D(2026, 4, 1))
+    entry = use_first_terms_mark_completed(user=manager_a, achievement=published, on=D(2026, 4, 1))
     assert entry.terms_completed_on == D(2026, 4, 1)
     again = use_first_terms_mark_completed(user=manager_a, achievement=published)
     assert again.terms_completed_on == D(2026, 4, 1)
@@ -142,7 +157,8 @@ def test_terms_mark_needs_an_entry_on_the_list(manager_a, make_achievement):
 def test_upcoming_on_the_mine_page(manager_a, make_achievement):
     today = timezone.localdate()
     ip = next(  # an IP date that joins the list in exactly 21 days
-        today - dt.timedelta(days=n) for n in range(700, 760)
+        today - dt.timedelta(days=n)
+        for n in range(700, 760)
         if joins_list_on(True, True, today - dt.timedelta(days=n)) == today + dt.timedelta(days=21)
     )
     make_achievement(manager_a, ip, title="即将入列的成果")
@@ -156,37 +172,57 @@ def test_upcoming_on_the_mine_page(manager_a, make_achievement):
 CHECK = {
     "as_of": "2026-03-11",
     "achievements": [
-        {"id": "a", "fiscally_funded": True, "is_applied_technology": True,
-         "ip_acquired_on": "2024-02-29"},
-        {"id": 2, "fiscally_funded": True, "is_applied_technology": True,
-         "ip_acquired_on": "2024-03-10", "transferred_on": "2026-03-10"},
+        {
+            "id": "a",
+            "fiscally_funded": True,
+            "is_applied_technology": True,
+            "ip_acquired_on": "2024-02-29",
+        },
+        {
+            "id": 2,
+            "fiscally_funded": True,
+            "is_applied_technology": True,
+            "ip_acquired_on": "2024-03-10",
+            "transferred_on": "2026-03-10",
+        },
         {"id": "c", "fiscally_funded": False, "is_applied_technology": True},
     ],
 }
 
 
 def test_check_api_runs_the_pure_rule(db):
-    response = Client().post("/api/transfer/check", json.dumps(CHECK),
-                             content_type="application/json")
+    response = Client().post(
+        "/api/transfer/check", json.dumps(CHECK), content_type="application/json"
+    )
     assert response.status_code == 200
-    assert response.json() == {"results": [
-        {"id": "a", "joins_list_on": "2026-03-01", "on_list": True},
-        {"id": 2, "joins_list_on": None, "on_list": False},
-        {"id": "c", "joins_list_on": None, "on_list": False},
-    ]}
+    assert response.json() == {
+        "results": [
+            {"id": "a", "joins_list_on": "2026-03-01", "on_list": True},
+            {"id": 2, "joins_list_on": None, "on_list": False},
+            {"id": "c", "joins_list_on": None, "on_list": False},
+        ]
+    }
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"achievements": []}, "as_of"),
-    ({"as_of": "2026-02-30", "achievements": []}, "as_of"),
-    ({"as_of": "2026-03-11", "achievements": [{"id": 1, "fiscally_funded": True,
-                                                 "is_applied_technology": True}]},
-     "achievements[0].ip_acquired_on"),
-    ([], "(document)"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"achievements": []}, "as_of"),
+        ({"as_of": "2026-02-30", "achievements": []}, "as_of"),
+        (
+            {
+                "as_of": "2026-03-11",
+                "achievements": [{"id": 1, "fiscally_funded": True, "is_applied_technology": True}],
+            },
+            "achievements[0].ip_acquired_on",
+        ),
+        ([], "(document)"),
+    ],
+)
 def test_check_api_bad_input_is_422_naming_the_field(db, body, field):
-    response = Client().post("/api/transfer/check", json.dumps(body),
-                             content_type="application/json")
+    response = Client().post(
+        "/api/transfer/check", json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["detail"]] == [field]
 
@@ -194,4 +230,6 @@ def test_check_api_bad_input_is_422_naming_the_field(db, body, field):
 def test_check_api_not_json(db):
     response = Client().post("/api/transfer/check", "{", content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"field": "(document)", "message": "请求体不是有效的 JSON"}]
+    assert response.json()["detail"] == [
+        {"field": "(document)", "message": "请求体不是有效的 JSON"}
+    ]

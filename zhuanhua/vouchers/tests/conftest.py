@@ -13,14 +13,20 @@ YEAR = 2026
 def pdf(name: str) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% voucher document\n%%EOF\n",
-                              content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n% voucher document\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 @pytest.fixture
 def tech(make_org: Any) -> Any:
-    return make_org(name="云南某新材料科技有限公司", org_type="enterprise", prefecture="530100",
-                    is_tech_enterprise=True, is_sme=True)
+    return make_org(
+        name="云南某新材料科技有限公司",
+        org_type="enterprise",
+        prefecture="530100",
+        is_tech_enterprise=True,
+        is_sme=True,
+    )
 
 
 @pytest.fixture
@@ -48,9 +54,14 @@ def quota(reviewer: Any, tech: Any) -> Any:
 @pytest.fixture
 def spend_kwargs(tech: Any, tech_staff: Any, provider: Any) -> dict[str, Any]:
     return {
-        "enterprise": tech, "user": tech_staff, "provider": provider, "year": YEAR,
-        "subject_type": "services.servicecontract", "subject_id": "SC-001",
-        "contract_amount": Decimal("200000.00"), "voucher_amount": Decimal("100000.00"),
+        "enterprise": tech,
+        "user": tech_staff,
+        "provider": provider,
+        "year": YEAR,
+        "subject_type": "services.servicecontract",
+        "subject_id": "SC-001",
+        "contract_amount": Decimal("200000.00"),
+        "voucher_amount": Decimal("100000.00"),
     }
 
 
@@ -66,6 +77,10 @@ def claimed(spent: Any, provider_staff: Any) -> Any:
     from zhuanhua.vouchers.services import voucher_redemption_claim
 
     return voucher_redemption_claim(
-        user=provider_staff, spend=spent, contract_file=pdf("contract.pdf"),
-        invoice_file=pdf("invoice.pdf"), payment_file=pdf("payment.pdf"), invoice_number="No.1",
+        user=provider_staff,
+        spend=spent,
+        contract_file=pdf("contract.pdf"),
+        invoice_file=pdf("invoice.pdf"),
+        payment_file=pdf("payment.pdf"),
+        invoice_number="No.1",
     )

@@ -46,8 +46,11 @@ def test_concurrent_spends_never_exceed_the_quota(quota, spend_kwargs, tech):
     assert connection.vendor == "postgresql"
     amount = Decimal("70000.00")  # 11 fit in 800,000 (770,000), the 12th does not
     jobs = [
-        (lambda n=n: services.voucher_spend(**{**spend_kwargs, "subject_id": f"C{n}",
-                                               "voucher_amount": amount}))
+        (
+            lambda n=n: services.voucher_spend(
+                **{**spend_kwargs, "subject_id": f"C{n}", "voucher_amount": amount}
+            )
+        )
         for n in range(THREADS)
     ]
     results = _race(jobs)
@@ -74,7 +77,10 @@ def test_concurrent_spends_on_one_contract_keep_the_half(quota, spend_kwargs, te
     results = _race(jobs)
     assert not [r for r in results if r[0] == "error"], results
     assert sum(1 for r in results if r[0] == "ok") == 3
-    assert all(r[1] == [services.ERR_OVER_HALF.format(limit="100,000.00", used="90,000.00")]
-               for r in results if r[0] == "refused")
+    assert all(
+        r[1] == [services.ERR_OVER_HALF.format(limit="100,000.00", used="90,000.00")]
+        for r in results
+        if r[0] == "refused"
+    )
     assert voucher_ledger(tech, YEAR).spent_amount == Decimal("90000.00")
     assert VoucherQuota.objects.get(enterprise=tech, year=YEAR).spent_amount == Decimal("90000.00")

@@ -22,13 +22,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] >= 2
         try:
-            result = backup(Path(options["file"]), log=self.stdout.write if verbose else (lambda _m: None))
+            result = backup(
+                Path(options["file"]), log=self.stdout.write if verbose else (lambda _m: None)
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         rows = sum(result.counts.values())
-        self.stdout.write(self.style.SUCCESS(
-            f"备份完成：{result.path}（{result.archive_bytes / 1024 / 1024:.1f} MB）"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"备份完成：{result.path}（{result.archive_bytes / 1024 / 1024:.1f} MB）"
+            )
+        )
         self.stdout.write(
             f"数据 {len(result.counts)} 张表共 {rows} 行，上传文件 {result.files} 个"
             f"（{result.file_bytes / 1024 / 1024:.1f} MB）。"

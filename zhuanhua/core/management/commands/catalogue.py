@@ -25,8 +25,11 @@ CATALOGUE_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != set
 
 def extract(verbosity: int = 1) -> None:
     call_command(
-        "makemessages", locale=CATALOGUE_LANGUAGES, add_location="file",
-        ignore_patterns=EXTRACT_IGNORE, verbosity=verbosity,
+        "makemessages",
+        locale=CATALOGUE_LANGUAGES,
+        add_location="file",
+        ignore_patterns=EXTRACT_IGNORE,
+        verbosity=verbosity,
     )
 
 

@@ -14,17 +14,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="删除原有演示数据后重新加载")
-        parser.add_argument("--size", type=int, default=DEFAULT_SIZE,
-                            help=f"科技成果条数（默认 {DEFAULT_SIZE}）")
+        parser.add_argument(
+            "--size", type=int, default=DEFAULT_SIZE, help=f"科技成果条数（默认 {DEFAULT_SIZE}）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo(size=options["size"], reset=options["reset"], log=self.stdout.write)
         if result.loaded:
-            self.stdout.write(self.style.SUCCESS(
-                f"演示数据已加载：机构 {result.organisations} 家，用户 {result.users} 人，"
-                f"科技成果 {result.achievements} 项（其中 {result.via_services} 项经审核流程），"
-                f"用时 {result.seconds:.1f} 秒。"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示数据已加载：机构 {result.organisations} 家，用户 {result.users} 人，"
+                    f"科技成果 {result.achievements} 项（其中 {result.via_services} 项经审核流程），"
+                    f"用时 {result.seconds:.1f} 秒。"
+                )
+            )
         else:
             self.stdout.write("演示数据已存在，未重复加载（如需重新加载请使用 --reset）。")
         self.stdout.write("")
@@ -42,7 +45,11 @@ def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
     lines = []
     for n, row in enumerate(table):
-        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+        lines.append(
+            "  ".join(
+                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)
+            ).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

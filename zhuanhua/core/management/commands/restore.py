@@ -16,12 +16,15 @@ from zhuanhua.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "从备份文件恢复全部数据和上传文件（先校验 SHA-256 清单；目标数据库须为空，--force 先清空）"
+    help = (
+        "从备份文件恢复全部数据和上传文件（先校验 SHA-256 清单；目标数据库须为空，--force 先清空）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="由 zhuanhua backup 生成的备份文件")
-        parser.add_argument("--force", action="store_true",
-                            help="目标数据库已有数据时先清空再恢复（不可撤销）")
+        parser.add_argument(
+            "--force", action="store_true", help="目标数据库已有数据时先清空再恢复（不可撤销）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -40,5 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"注意：{note}")
         if result.audit_problem is not None:
             problem = result.audit_problem
-            raise CommandError(f"数据已恢复，但审计链校验失败：第 {problem.seq} 条 — {problem.message}")
+            raise CommandError(
+                f"数据已恢复，但审计链校验失败：第 {problem.seq} 条 — {problem.message}"
+            )
         self.stdout.write(self.style.SUCCESS("恢复完成，审计链校验通过。"))
