@@ -43,7 +43,7 @@ run: setup
 	$(PY) manage.py demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup browser-deps test-sqlite
+test: setup browser-deps lint test-sqlite
 	@if [ "$$CI" = "true" ] || [ -n "$$ZHUANHUA_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-sqlite:
@@ -56,9 +56,13 @@ test-sqlite:
 test-postgres: postgres-up
 	DATABASE_URL=$(PG_URL) ZHUANHUA_REQUIRE_POSTGRES=1 $(VENV)/bin/pytest -m "not browser"
 
-lint:
+# Every check the CI runs before the tests: lint, formatting, the layer contracts of pyproject's
+# [tool.importlinter], and types over the whole package.
+lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy zhuanhua/engines
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy zhuanhua
 
 clean:
 	rm -rf $(VENV) node_modules var
