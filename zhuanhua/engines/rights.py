@@ -1,6 +1,6 @@
 """赋权 (measure 1) as a pure check: kind, shares, use-right years and the negative list.
 
-No Django import (like the engines), so the rule can move to `zhuanhua/engines/` unchanged.
+No Django import: a pure engine, used by the transfer app.
 Shares are percentages with at most two decimals; co-ownership shares (the unit's and the
 completers') add up to exactly 100; a long-term use right runs at least 10 years; an achievement
 in a negative-list category is never granted.

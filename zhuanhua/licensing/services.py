@@ -22,8 +22,8 @@ from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
+from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
-from zhuanhua.licensing import distribution
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
     ClaimStatus,

@@ -1,6 +1,6 @@
 """State kept beside the achievement (never on it): the 先用后转 list and what the unit was told
 (measure 4; the rule is the pure engine `zhuanhua.engines.transfer_deadline`), and rights grants
-(赋权, measure 1; the rule is `zhuanhua.transfer.rights`)."""
+(赋权, measure 1; the rule is `zhuanhua.engines.rights`)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ class TransferReminder(models.Model):
 
 class RightsGrant(models.Model):
     """赋权 (measure 1): the unit gives the completers co-ownership, its share, or a long-term use
-    right of at least 10 years. Checked by `zhuanhua.transfer.rights.check`; one per achievement."""
+    right of at least 10 years. Checked by `zhuanhua.engines.rights.check`; one per achievement."""
 
     achievement = models.ForeignKey(
         "achievements.Achievement",

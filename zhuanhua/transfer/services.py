@@ -26,9 +26,8 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
-from zhuanhua.engines import transfer_deadline
+from zhuanhua.engines import rights, transfer_deadline
 from zhuanhua.engines.common import InputError
-from zhuanhua.transfer import rights
 from zhuanhua.transfer.choices import (
     TRANSFER_MODE_LABELS,
     EquityDecisionKind,

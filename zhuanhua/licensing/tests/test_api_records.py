@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhuanhua.licensing import distribution as dist
+from zhuanhua.engines import distribution as dist
 from zhuanhua.licensing import services
 from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import (

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhuanhua.licensing import distribution as dist
+from zhuanhua.engines import distribution as dist
 from zhuanhua.licensing import services
 
 

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from zhuanhua.audit.models import AuditEntry
+from zhuanhua.engines import rights
 from zhuanhua.publicity.models import Notice
-from zhuanhua.transfer import rights, services
+from zhuanhua.transfer import services
 from zhuanhua.transfer.models import RightsGrant, RightsGrantApplication
 from zhuanhua.transfer.services import grant_application_create, grant_application_decide
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhuanhua.achievements.services import achievement_update
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.audit.services import audit_verify
-from zhuanhua.transfer import rights
+from zhuanhua.engines import rights
 from zhuanhua.transfer.models import RightsGrant
 from zhuanhua.transfer.services import rights_grant_create
 
