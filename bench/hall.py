@@ -111,7 +111,7 @@ def load(n: int, seed: int) -> None:
 
     from zhuanhua.achievements.choices import AchievementStatus, IpType, TransferStatus
     from zhuanhua.achievements.models import Achievement
-    from zhuanhua.core import demo
+    from zhuanhua.ops import demo
     from zhuanhua.organisations.models import Organisation
 
     call_command("migrate", verbosity=0)
@@ -256,8 +256,8 @@ def load(n: int, seed: int) -> None:
 def hall_urls(count: int, seed: int) -> list[tuple[str, str]]:
     """(kind, path) pairs: the mix of hall requests a busy day might bring."""
     from zhuanhua.achievements.choices import IndustryField
-    from zhuanhua.core import demo
     from zhuanhua.core.prefectures import PREFECTURES
+    from zhuanhua.ops import demo
 
     rng = random.Random(seed)
     sources = [s for s in demo.load_sources() if s.keywords and s.kind == "paper"]

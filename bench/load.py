@@ -274,7 +274,7 @@ def main() -> int:
     hall.load(args.n, 20260101)
     from django.db import connections
 
-    from zhuanhua.core.demo import DEMO_PASSWORD
+    from zhuanhua.ops.demo import DEMO_PASSWORD
 
     ids = published_ids(2000, args.seed)
     usernames = list((MANAGERS + REVIEWERS)[: args.users])

@@ -10,7 +10,7 @@ admin.site.site_title = "转化 管理后台"
 admin.site.index_title = "平台管理"
 
 urlpatterns = [
-    path("", include("zhuanhua.core.urls")),
+    path("", include("zhuanhua.portal.urls")),
     path("accounts/", include("zhuanhua.accounts.urls")),
     path("achievements/", include("zhuanhua.achievements.urls")),
     path("organisations/", include("zhuanhua.organisations.urls")),
@@ -34,3 +34,9 @@ urlpatterns = [
     # (zhuanhua/core/pagecache.py). set_language still refuses an off-site `next`.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
+
+# The site's own error pages, in Chinese with the header (zhuanhua/core/errors.py).
+handler400 = "zhuanhua.core.errors.bad_request"
+handler403 = "zhuanhua.core.errors.permission_denied"
+handler404 = "zhuanhua.core.errors.page_not_found"
+handler500 = "zhuanhua.core.errors.server_error"

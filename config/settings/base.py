@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "zhuanhua.notifications",
     "zhuanhua.needs",
     "zhuanhua.search",
+    "zhuanhua.portal",
+    "zhuanhua.ops",
 ]
 
 # Real public data (demo texts, prefecture boundaries): ../shared/data beside the checkout.

@@ -10,8 +10,8 @@ from tests.browser.conftest import login
 def test_department_dashboard_renders_every_chart(
     page, shot, transactional_db, width, height, name
 ):
-    from zhuanhua.core.demo import load_demo
     from zhuanhua.dashboards.charts import CHARTS
+    from zhuanhua.ops.demo import load_demo
 
     load_demo(size=40)
     page.set_viewport_size({"width": width, "height": height})

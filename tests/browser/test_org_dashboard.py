@@ -13,8 +13,8 @@ from tests.browser.conftest import login, logout
 @pytest.mark.parametrize(("width", "height", "name"), [(1366, 768, "desktop"), (390, 844, "phone")])
 def test_org_dashboard_renders_every_chart(page, shot, transactional_db, width, height, name):
     from zhuanhua.accounts.models import User
-    from zhuanhua.core.demo import load_demo
     from zhuanhua.dashboards.org_charts import ENTERPRISE, UNIT, charts_for
+    from zhuanhua.ops.demo import load_demo
 
     load_demo(size=40)
     _seed()

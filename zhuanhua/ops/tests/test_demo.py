@@ -14,11 +14,11 @@ from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.audit.services import audit_verify
-from zhuanhua.core import demo
 from zhuanhua.core.models import Announcement
 from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.text import query_tokens
 from zhuanhua.core.uscc import validate_uscc
+from zhuanhua.ops import demo
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
 from zhuanhua.organisations.models import Organisation
 

@@ -1,6 +1,6 @@
 """`zhuanhua backup FILE`: every row and every uploaded file in one archive (.tar.gz or .zip).
 
-See zhuanhua.core.backup for the format and docs/deploy.md for the schedule and the restore drill.
+See zhuanhua.ops.backup for the format and docs/deploy.md for the schedule and the restore drill.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhuanhua.core.backup import BackupError, backup
+from zhuanhua.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):

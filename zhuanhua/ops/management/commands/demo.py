@@ -1,4 +1,4 @@
-"""`zhuanhua demo`: load the demo data (zhuanhua.core.demo), print the demo accounts."""
+"""`zhuanhua demo`: load the demo data (zhuanhua.ops.demo), print the demo accounts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zhuanhua.core.demo import DEFAULT_SIZE, DEMO_PASSWORD, load_demo
+from zhuanhua.ops.demo import DEFAULT_SIZE, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

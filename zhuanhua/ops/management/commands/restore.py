@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhuanhua.core.backup import BackupError, restore
+from zhuanhua.ops.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -46,6 +46,8 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from zhuanhua.audit.services import audit_verify
+
 FORMAT = "zhuanhua-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -453,8 +455,6 @@ def _insert_raw(objs: list[models.Model]) -> None:
 def restore(
     archive: Path | str, *, force: bool = False, log: Callable[[str], None] = lambda _m: None
 ) -> RestoreResult:
-    from zhuanhua.audit.services import audit_verify
-
     archive = Path(archive)
     if not archive.is_file():
         raise BackupError(ERR_UNREADABLE.format(reason=f"{archive} 不存在"))

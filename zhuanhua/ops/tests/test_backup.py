@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhuanhua.audit.services import audit_verify
-from zhuanhua.core import backup as bk
+from zhuanhua.ops import backup as bk
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 PNG = bytes.fromhex(
@@ -51,7 +51,7 @@ def media_files(root: Path) -> dict[str, str]:
 def populated(settings, tmp_path, manager_a, draft_a, published_a):
     """The demo (size 40) plus uploaded attachments on two achievements."""
     from zhuanhua.achievements.services import attachment_add
-    from zhuanhua.core.demo import load_demo
+    from zhuanhua.ops.demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media-before"
     load_demo(size=40)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from zhuanhua.core.views import health
+from zhuanhua.portal import views
+
+# The namespace stays "core": {% url "core:home" %} and the other names are public and unchanged.
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("health/", health, name="health"),
+]
