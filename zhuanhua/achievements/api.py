@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement, Completer
@@ -146,7 +147,7 @@ def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: 
 
 @router.get("/mine", response=list[AchievementOut], auth=django_auth, summary="本单位成果")
 @paginate(BoundedLimitOffsetPagination)
-def list_mine(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_mine(request: AuthedHttpRequest):  # type: ignore[no-untyped-def]
     org_id = request.user.organisation_id  # type: ignore[union-attr]
     return _with_related(Achievement.objects.filter(owner_id=org_id).order_by("-id"))
 
@@ -164,7 +165,7 @@ def get_achievement(request: HttpRequest, achievement_id: int) -> Achievement:
 
 
 @router.post("/", response={201: AchievementOut}, auth=django_auth, summary="新建成果（草稿）")
-def create_achievement(request: HttpRequest, payload: AchievementIn) -> Status:
+def create_achievement(request: AuthedHttpRequest, payload: AchievementIn) -> Status:
     data = payload.dict(exclude={"completers"})
     achievement = services.achievement_create(
         user=request.user, data=data, completers=[c.dict() for c in payload.completers]
@@ -174,7 +175,7 @@ def create_achievement(request: HttpRequest, payload: AchievementIn) -> Status:
 
 @router.patch("/{achievement_id}", response=AchievementOut, auth=django_auth, summary="修改成果")
 def update_achievement(
-    request: HttpRequest, achievement_id: int, payload: AchievementPatch
+    request: AuthedHttpRequest, achievement_id: int, payload: AchievementPatch
 ) -> Achievement:
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_id)
     data = payload.dict(exclude_unset=True, exclude={"completers"})
@@ -191,7 +192,7 @@ def update_achievement(
     summary="提交 / 发布 / 退回 / 下架",
 )
 def transition_achievement(
-    request: HttpRequest, achievement_id: int, payload: TransitionIn
+    request: AuthedHttpRequest, achievement_id: int, payload: TransitionIn
 ) -> Achievement:
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_id)
     return services.achievement_transition(

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
@@ -593,7 +594,7 @@ def _read_rows(sheet: Any, report: ImportReport) -> list[_Row]:
     return rows
 
 
-def achievements_import(*, user: Any, upload: UploadedFile) -> ImportReport:
+def achievements_import(*, user: User, upload: UploadedFile) -> ImportReport:
     """Import every row of the workbook as a draft of the user's organisation, or none.
 
     Raises PermissionDenied for a user who may not edit achievements; everything wrong with the
@@ -713,7 +714,7 @@ def achievements_export(queryset: QuerySet[Achievement]) -> bytes:
     return buffer.getvalue()
 
 
-def own_achievements(user: Any, query: Any) -> QuerySet[Achievement]:
+def own_achievements(user: User, query: Any) -> QuerySet[Achievement]:
     """The unit's own records of every status, narrowed by the hall's filters (for ?scope=mine)."""
     from zhuanhua.achievements.selectors import keyword_filter
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements import excel, services
 from zhuanhua.achievements.forms import ImportForm
 from zhuanhua.achievements.selectors import achievement_hall
@@ -32,7 +33,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.can_edit_achievements:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_EDITOR)

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core import pagecache
@@ -25,7 +26,7 @@ SORTS = {
 }
 
 
-def achievement_visible_to(user: Any) -> QuerySet[Achievement]:
+def achievement_visible_to(user: User) -> QuerySet[Achievement]:
     """Everything published is public; drafts only to their own unit; reviewers and auditors
     see every submission that reached the department (not other units' drafts)."""
     qs = Achievement.objects.all()

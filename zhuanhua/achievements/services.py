@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import (
     IP_NUMBER_OPTIONAL,
     TRANSITIONS,
@@ -122,7 +123,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _check_editor(user: Any, achievement: Achievement | None = None) -> None:
+def _check_editor(user: User, achievement: Achievement | None = None) -> None:
     if not getattr(user, "is_authenticated", False) or not user.can_edit_achievements:
         raise PermissionDenied(ERR_NOT_EDITOR)
     if achievement is not None and achievement.owner_id != user.organisation_id:
@@ -150,7 +151,7 @@ def _reindex(achievement: Achievement) -> None:
 
 
 def achievement_create(
-    *, user: Any, data: dict[str, Any], completers: Sequence[dict[str, Any]] = ()
+    *, user: User, data: dict[str, Any], completers: Sequence[dict[str, Any]] = ()
 ) -> Achievement:
     _check_editor(user)
     cleaned = _clean(data)
@@ -178,7 +179,7 @@ def achievement_create(
 
 def achievement_update(
     *,
-    user: Any,
+    user: User,
     achievement: Achievement,
     data: dict[str, Any],
     completers: Sequence[dict[str, Any]] | None = None,
@@ -215,7 +216,7 @@ def achievement_update(
 
 
 def achievement_transition(
-    *, user: Any, achievement: Achievement, action: str, reason: str = ""
+    *, user: User, achievement: Achievement, action: str, reason: str = ""
 ) -> Achievement:
     """Move an achievement along its lifecycle (choices.TRANSITIONS).
 
@@ -300,7 +301,7 @@ def _notify_transition(achievement: Achievement, action: str, reason: str) -> No
     )
 
 
-def attachment_add(*, user: Any, achievement: Achievement, upload: UploadedFile) -> Attachment:
+def attachment_add(*, user: User, achievement: Achievement, upload: UploadedFile) -> Attachment:
     _check_editor(user, achievement)
     try:
         sha = check_upload(upload)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.forms import AchievementForm, AttachmentForm, HallFilterForm, ReasonForm
@@ -159,7 +160,7 @@ def _initial(achievement: Achievement) -> dict[str, object]:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     if not user.can_edit_achievements:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_EDITOR)
@@ -204,7 +205,7 @@ TRANSITION_MESSAGES = {
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITION_MESSAGES:
         raise Http404
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=pk)
@@ -224,7 +225,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

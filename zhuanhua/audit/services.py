@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.audit import chain
 from zhuanhua.audit.models import AuditEntry
 
@@ -35,7 +36,7 @@ def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     obj: Any = None,
     object_type: str = "",
     object_id: str | int = "",

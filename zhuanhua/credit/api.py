@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.credit import selectors, services
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind
@@ -111,7 +112,7 @@ def get_event(request: HttpRequest, event_id: int) -> CreditEvent:
     summary="记录失信行为（须已听取陈述申辩并上传证据；主管部门审核员）",
 )
 def record_event(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     payload: Form[CreditEventIn],
     evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status:
@@ -127,7 +128,7 @@ def record_event(
     auth=django_auth,
     summary="记录申诉及复核决定（撤销或维持；主管部门审核员）",
 )
-def decide_appeal(request: HttpRequest, event_id: int, payload: AppealIn) -> CreditEvent:
+def decide_appeal(request: AuthedHttpRequest, event_id: int, payload: AppealIn) -> CreditEvent:
     event = get_object_or_404(selectors.credit_event_visible_to(request.user), pk=event_id)
     event = services.credit_appeal_decide(user=request.user, event=event, **payload.dict())
     return _detail(request, event)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.credit.choices import CreditEventStatus
 from zhuanhua.credit.models import CreditEvent
 
@@ -42,12 +43,12 @@ def credit_profile_events(organisation: Any, on: dt.date | None = None) -> list[
     return list(credit_active_events(on=on).filter(organisation_id=getattr(organisation, "pk", 0)))
 
 
-def can_see_all(user: Any) -> bool:
+def can_see_all(user: User) -> bool:
     """Reviewers (and platform admins) and auditors read every record."""
     return bool(getattr(user, "is_authenticated", False) and (user.is_reviewer or user.is_auditor))
 
 
-def can_see_private(user: Any, event: CreditEvent) -> bool:
+def can_see_private(user: User, event: CreditEvent) -> bool:
     """The hearing, the evidence and the appeals: the department and the party itself."""
     if can_see_all(user):
         return True
@@ -59,7 +60,7 @@ def can_see_private(user: Any, event: CreditEvent) -> bool:
     )
 
 
-def credit_event_visible_to(user: Any, on: dt.date | None = None) -> QuerySet[CreditEvent]:
+def credit_event_visible_to(user: User, on: dt.date | None = None) -> QuerySet[CreditEvent]:
     """Everyone sees events in force; the party sees all of its own; the department all."""
     on = on or timezone.localdate()
     if can_see_all(user):
@@ -70,7 +71,7 @@ def credit_event_visible_to(user: Any, on: dt.date | None = None) -> QuerySet[Cr
     return CreditEvent.objects.filter(condition)
 
 
-def credit_events_of_party(user: Any) -> QuerySet[CreditEvent]:
+def credit_events_of_party(user: User) -> QuerySet[CreditEvent]:
     """The user's own organisation's events, every status."""
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return CreditEvent.objects.none()

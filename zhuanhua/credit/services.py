@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
@@ -41,11 +42,11 @@ ERR_NOT_DUE = "该记录尚未到期（到期日期 {effective_to}）"
 TEXT_MAX = 5000
 
 
-def is_credit_reviewer(user: Any) -> bool:
+def is_credit_reviewer(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
 
 
-def _check_reviewer(user: Any) -> None:
+def _check_reviewer(user: User) -> None:
     if not is_credit_reviewer(user):
         raise PermissionDenied(ERR_NOT_REVIEWER)
 
@@ -140,7 +141,7 @@ def _check_file(upload: UploadedFile) -> str:
 
 
 def _store_evidence(
-    user: Any, event: CreditEvent, upload: UploadedFile, sha: str
+    user: User, event: CreditEvent, upload: UploadedFile, sha: str
 ) -> CreditEvidence:
     evidence = CreditEvidence.objects.create(
         event=event,
@@ -162,7 +163,7 @@ def _store_evidence(
 
 def credit_event_record(
     *,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     evidence: Sequence[UploadedFile],
     today: dt.date | None = None,
@@ -203,7 +204,7 @@ def credit_event_record(
     return event
 
 
-def credit_evidence_add(*, user: Any, event: CreditEvent, upload: UploadedFile) -> CreditEvidence:
+def credit_evidence_add(*, user: User, event: CreditEvent, upload: UploadedFile) -> CreditEvidence:
     """Add a document to an existing record (any status: the file keeps the history)."""
     _check_reviewer(user)
     sha = _check_file(upload)
@@ -214,7 +215,7 @@ def credit_evidence_add(*, user: Any, event: CreditEvent, upload: UploadedFile) 
 
 def credit_appeal_decide(
     *,
-    user: Any,
+    user: User,
     event: CreditEvent,
     filed_on: Any,
     grounds: str,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.credit import selectors, services
 from zhuanhua.credit.choices import CreditEventStatus
 from zhuanhua.credit.forms import AppealForm, CreditEventForm, EvidenceForm, StatusFilterForm
@@ -67,7 +68,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_record(request: HttpRequest) -> HttpResponse:
+def event_record(request: AuthedHttpRequest) -> HttpResponse:
     if not services.is_credit_reviewer(request.user):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     if request.method == "POST":
@@ -91,7 +92,7 @@ def event_record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(selectors.credit_event_visible_to(request.user), pk=pk)
     form = AppealForm(request.POST)
     if not form.is_valid():
@@ -113,7 +114,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(selectors.credit_event_visible_to(request.user), pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.dashboards.charts import CHARTS, chart_data
 from zhuanhua.dashboards.org_charts import charts_for, org_chart_data
 from zhuanhua.dashboards.selectors import (
@@ -34,13 +35,13 @@ class ChartOut(Schema):
 
 
 @router.get("/charts", response=list[str], auth=django_auth, summary="看板图表清单")
-def list_charts(request: HttpRequest) -> list[str]:
+def list_charts(request: AuthedHttpRequest) -> list[str]:
     check_department(request.user)
     return list(CHARTS)
 
 
 @router.get("/charts/{key}", response=ChartOut, auth=django_auth, summary="一个图表的数据")
-def get_chart(request: HttpRequest, key: str, filters: Query[ChartFilters]) -> dict[str, Any]:
+def get_chart(request: AuthedHttpRequest, key: str, filters: Query[ChartFilters]) -> dict[str, Any]:
     check_department(request.user)
     if key not in CHARTS:
         raise Http404
@@ -52,7 +53,7 @@ class OrgChartFilters(Schema):
 
 
 @router.get("/mine/charts", response=list[str], auth=django_auth, summary="本机构看板图表清单")
-def list_org_charts(request: HttpRequest) -> list[str]:
+def list_org_charts(request: AuthedHttpRequest) -> list[str]:
     return [c.key for c in charts_for(own_dashboard_org(request.user))]
 
 
@@ -63,7 +64,7 @@ def list_org_charts(request: HttpRequest) -> list[str]:
     summary="本机构看板一个图表的数据（仅本人所在机构）",
 )
 def get_org_chart(
-    request: HttpRequest, key: str, filters: Query[OrgChartFilters]
+    request: AuthedHttpRequest, key: str, filters: Query[OrgChartFilters]
 ) -> dict[str, Any]:
     org = own_dashboard_org(request.user)
     try:

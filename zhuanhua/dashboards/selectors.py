@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from zhuanhua.accounts.models import User
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.dashboards.charts import Filters
 from zhuanhua.dashboards.org_charts import OrgFilters
@@ -15,7 +16,7 @@ ERR_NOT_DEPARTMENT = "数据看板仅向主管部门、审计人员和平台管�
 ERR_NO_ORG_DASHBOARD = "机构看板仅向科研单位和企业的用户开放"
 
 
-def check_department(user: Any) -> None:
+def check_department(user: User) -> None:
     if not getattr(user, "is_authenticated", False) or not (
         user.is_reviewer or user.is_auditor or user.is_platform_admin
     ):
@@ -35,7 +36,7 @@ def filters_from(params: Any) -> Filters:
     return Filters(year=year, prefecture=prefecture, org_type=org_type)
 
 
-def own_dashboard_org(user: Any) -> Any:
+def own_dashboard_org(user: User) -> Any:
     """The organisation whose dashboard ``user`` reads: always their own, and only a research
     unit or an enterprise has one (403 otherwise)."""
     from zhuanhua.dashboards.org_charts import audience_of

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.dashboards.charts import CHARTS, ChartData, chart_data
 from zhuanhua.dashboards.org_charts import ENTERPRISE, charts_for, org_chart_data
@@ -25,7 +26,7 @@ from zhuanhua.organisations.choices import OrganisationType
 
 
 @login_required
-def department(request: HttpRequest) -> HttpResponse:
+def department(request: AuthedHttpRequest) -> HttpResponse:
     check_department(request.user)
     filters = filters_from(request.GET)
     this_year = timezone.localdate().year
@@ -41,7 +42,7 @@ def department(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def chart_table(request: HttpRequest, key: str) -> HttpResponse:
+def chart_table(request: AuthedHttpRequest, key: str) -> HttpResponse:
     check_department(request.user)
     if key not in CHARTS:
         raise Http404
@@ -50,7 +51,7 @@ def chart_table(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def chart_xlsx(request: HttpRequest, key: str) -> FileResponse:
+def chart_xlsx(request: AuthedHttpRequest, key: str) -> FileResponse:
     """Exactly the chart's numbers (Decimal amounts stay exact) as one sheet."""
     check_department(request.user)
     if key not in CHARTS:
@@ -75,7 +76,7 @@ def _xlsx(data: ChartData) -> FileResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     """The user's own organisation's dashboard: the unit set or the enterprise set."""
     try:
         org = own_dashboard_org(request.user)
@@ -107,12 +108,12 @@ def _own_chart(request: HttpRequest, key: str) -> ChartData:
 
 
 @login_required
-def mine_table(request: HttpRequest, key: str) -> HttpResponse:
+def mine_table(request: AuthedHttpRequest, key: str) -> HttpResponse:
     return render(request, "dashboards/_table.html", {"data": _own_chart(request, key)})
 
 
 @login_required
-def mine_xlsx(request: HttpRequest, key: str) -> FileResponse:
+def mine_xlsx(request: AuthedHttpRequest, key: str) -> FileResponse:
     return _xlsx(_own_chart(request, key))
 
 
@@ -128,7 +129,7 @@ def yunnan_geojson(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+def annual_report(request: AuthedHttpRequest, year: int) -> HttpResponse:
     """The year's report as a PDF (department only)."""
     from zhuanhua.dashboards.report import annual_report_pdf
 

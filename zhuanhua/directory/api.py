@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.directory import services
 from zhuanhua.directory.models import ServiceOffer, ServiceProvider, ServiceRequest
 from zhuanhua.directory.selectors import (
@@ -115,12 +116,12 @@ def get_provider(request: HttpRequest, provider_id: int) -> dict[str, Any]:
 
 
 @router.get("/requests", response=list[dict], auth=django_auth, summary="本单位的服务委托")
-def list_requests(request: HttpRequest) -> list[dict[str, Any]]:
+def list_requests(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [_request_out(r) for r in requests_visible_to(request.user)[:300]]
 
 
 @router.post("/requests", response={201: dict}, auth=django_auth, summary="委托科技服务")
-def create_request(request: HttpRequest, payload: RequestIn) -> Status:
+def create_request(request: AuthedHttpRequest, payload: RequestIn) -> Status:
     offer = get_object_or_404(
         ServiceOffer, pk=payload.offer_id, provider__in=providers_visible_to(request.user)
     )
@@ -129,7 +130,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
 
 
 @router.get("/requests/{request_id}", response=dict, auth=django_auth, summary="服务委托详情")
-def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def get_request(request: AuthedHttpRequest, request_id: int) -> dict[str, Any]:
     return _request_out(get_object_or_404(requests_visible_to(request.user), pk=request_id))
 
 
@@ -139,7 +140,9 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     auth=django_auth,
     summary="受理并登记合同金额（服务机构）",
 )
-def accept_request(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str, Any]:
+def accept_request(
+    request: AuthedHttpRequest, request_id: int, payload: AcceptIn
+) -> dict[str, Any]:
     req = get_object_or_404(requests_visible_to(request.user), pk=request_id)
     return _request_out(
         services.request_accept(
@@ -157,7 +160,9 @@ def accept_request(request: HttpRequest, request_id: int, payload: AcceptIn) -> 
     auth=django_auth,
     summary="登记交付（服务机构）",
 )
-def deliver_request(request: HttpRequest, request_id: int, payload: DeliverIn) -> dict[str, Any]:
+def deliver_request(
+    request: AuthedHttpRequest, request_id: int, payload: DeliverIn
+) -> dict[str, Any]:
     req = get_object_or_404(requests_visible_to(request.user), pk=request_id)
     return _request_out(
         services.request_deliver(
@@ -172,7 +177,7 @@ def deliver_request(request: HttpRequest, request_id: int, payload: DeliverIn) -
     auth=django_auth,
     summary="中试验证等平台年度服务性收入（主管部门）",
 )
-def revenue(request: HttpRequest, params: Query[YearIn]) -> list[dict[str, Any]]:
+def revenue(request: AuthedHttpRequest, params: Query[YearIn]) -> list[dict[str, Any]]:
     user = request.user
     if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):  # type: ignore[union-attr]
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
@@ -211,7 +216,7 @@ def list_managers(request: HttpRequest) -> list[dict[str, Any]]:
     auth=django_auth,
     summary="服务机构年度促成技术交易（M9-2 申报依据）",
 )
-def brokerage(request: HttpRequest, org_id: int, params: Query[YearIn]) -> dict[str, Any]:
+def brokerage(request: AuthedHttpRequest, org_id: int, params: Query[YearIn]) -> dict[str, Any]:
     agency = get_object_or_404(Organisation, pk=org_id)
     user = request.user
     if not (

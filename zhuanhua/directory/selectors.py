@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import CharField, Count, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from zhuanhua.accounts.models import User
 from zhuanhua.directory.choices import ProviderKind, RequestStatus
 from zhuanhua.directory.models import (
     Attendance,
@@ -34,7 +35,7 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _sees_all(user: Any) -> bool:
+def _sees_all(user: User) -> bool:
     return (
         bool(getattr(user, "is_authenticated", False))
         and user.is_active
@@ -61,7 +62,7 @@ def providers_public(
     return qs
 
 
-def providers_visible_to(user: Any) -> QuerySet[ServiceProvider]:
+def providers_visible_to(user: User) -> QuerySet[ServiceProvider]:
     """Public profiles, plus the user's own organisation's hidden ones."""
     qs = ServiceProvider.objects.select_related("organisation")
     if _sees_all(user):
@@ -72,7 +73,7 @@ def providers_visible_to(user: Any) -> QuerySet[ServiceProvider]:
     return qs.filter(public)
 
 
-def requests_visible_to(user: Any) -> QuerySet[ServiceRequest]:
+def requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
     """The requesting enterprise and the provider see a request; the department all."""
     qs = ServiceRequest.objects.select_related("offer", "provider", "requester")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -221,7 +222,7 @@ def managers_public() -> QuerySet[TechnologyManager]:
     )
 
 
-def managers_visible_to(user: Any) -> QuerySet[TechnologyManager]:
+def managers_visible_to(user: User) -> QuerySet[TechnologyManager]:
     qs = TechnologyManager.objects.select_related("employer")
     if _sees_all(user):
         return qs

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.prefectures import OUTSIDE_YUNNAN, PREFECTURE_CHOICES
@@ -83,11 +84,11 @@ MONEY_LIMIT = Decimal("1E15")
 # Who acts
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def is_org_admin(user: Any, org_id: int | None) -> bool:
+def is_org_admin(user: User, org_id: int | None) -> bool:
     return (
         _active(user)
         and org_id is not None
@@ -97,7 +98,7 @@ def is_org_admin(user: Any, org_id: int | None) -> bool:
     )
 
 
-def is_requester(user: Any) -> bool:
+def is_requester(user: User) -> bool:
     if not _active(user) or user.organisation is None:
         return False
     org = user.organisation
@@ -106,7 +107,7 @@ def is_requester(user: Any) -> bool:
     )
 
 
-def can_edit_manager(user: Any, manager: TechnologyManager) -> bool:
+def can_edit_manager(user: User, manager: TechnologyManager) -> bool:
     if not _active(user):
         return False
     if user.is_platform_admin or (manager.user_id is not None and manager.user_id == user.pk):
@@ -211,7 +212,7 @@ def _clean_provider(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def provider_create(*, user: Any, data: dict[str, Any]) -> ServiceProvider:
+def provider_create(*, user: User, data: dict[str, Any]) -> ServiceProvider:
     """The organisation's admin publishes a service profile of its own organisation."""
     if not is_org_admin(user, user.organisation_id if _active(user) else None):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
@@ -229,7 +230,7 @@ def provider_create(*, user: Any, data: dict[str, Any]) -> ServiceProvider:
 
 @transaction.atomic
 def provider_update(
-    *, user: Any, provider: ServiceProvider, data: dict[str, Any]
+    *, user: User, provider: ServiceProvider, data: dict[str, Any]
 ) -> ServiceProvider:
     if not is_org_admin(user, provider.organisation_id):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
@@ -248,7 +249,7 @@ def provider_update(
 
 
 @transaction.atomic
-def offer_create(*, user: Any, provider: ServiceProvider, data: dict[str, Any]) -> ServiceOffer:
+def offer_create(*, user: User, provider: ServiceProvider, data: dict[str, Any]) -> ServiceOffer:
     if not is_org_admin(user, provider.organisation_id):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
     category = data.get("category")
@@ -272,7 +273,7 @@ def offer_create(*, user: Any, provider: ServiceProvider, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def offer_set_active(*, user: Any, offer: ServiceOffer, is_active: bool) -> ServiceOffer:
+def offer_set_active(*, user: User, offer: ServiceOffer, is_active: bool) -> ServiceOffer:
     if not is_org_admin(user, offer.provider.organisation_id):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
     offer = ServiceOffer.objects.select_for_update().get(pk=offer.pk)
@@ -300,7 +301,7 @@ def request_state(req: ServiceRequest) -> dict[str, Any]:
 
 
 @transaction.atomic
-def request_create(*, user: Any, offer: ServiceOffer, description: str) -> ServiceRequest:
+def request_create(*, user: User, offer: ServiceOffer, description: str) -> ServiceRequest:
     """An enterprise asks a provider for one of its services."""
     if not is_requester(user):
         raise PermissionDenied(ERR_NOT_REQUESTER)
@@ -328,7 +329,7 @@ def request_create(*, user: Any, offer: ServiceOffer, description: str) -> Servi
     return req
 
 
-def _move(user: Any, req: ServiceRequest, action: str, check: Any) -> ServiceRequest:
+def _move(user: User, req: ServiceRequest, action: str, check: Any) -> ServiceRequest:
     """Lock, check the actor and the allowed move, then hand back the locked row."""
     locked = ServiceRequest.objects.select_for_update().get(pk=req.pk)
     check(locked)
@@ -337,7 +338,7 @@ def _move(user: Any, req: ServiceRequest, action: str, check: Any) -> ServiceReq
     return locked
 
 
-def _provider_check(user: Any) -> Any:
+def _provider_check(user: User) -> Any:
     def check(req: ServiceRequest) -> None:
         if not is_org_admin(user, req.provider.organisation_id):
             raise PermissionDenied(ERR_NOT_PROVIDER)
@@ -347,7 +348,7 @@ def _provider_check(user: Any) -> Any:
 
 @transaction.atomic
 def request_accept(
-    *, user: Any, request: ServiceRequest, contract_amount: Any, contract_signed_on: Any
+    *, user: User, request: ServiceRequest, contract_amount: Any, contract_signed_on: Any
 ) -> ServiceRequest:
     """The provider accepts: the contract is signed for ``contract_amount``."""
     locked = _move(user, request, "accept", _provider_check(user))
@@ -367,7 +368,7 @@ def request_accept(
 
 
 @transaction.atomic
-def request_decline(*, user: Any, request: ServiceRequest, reason: str) -> ServiceRequest:
+def request_decline(*, user: User, request: ServiceRequest, reason: str) -> ServiceRequest:
     locked = _move(user, request, "decline", _provider_check(user))
     reason = (reason or "").strip()
     if not reason:
@@ -387,7 +388,7 @@ def request_decline(*, user: Any, request: ServiceRequest, reason: str) -> Servi
 
 
 @transaction.atomic
-def request_cancel(*, user: Any, request: ServiceRequest) -> ServiceRequest:
+def request_cancel(*, user: User, request: ServiceRequest) -> ServiceRequest:
     def check(req: ServiceRequest) -> None:
         if not (is_requester(user) and user.organisation_id == req.requester_id):
             raise PermissionDenied(ERR_NOT_OWN_REQUEST)
@@ -408,7 +409,7 @@ def request_cancel(*, user: Any, request: ServiceRequest) -> ServiceRequest:
 
 @transaction.atomic
 def request_deliver(
-    *, user: Any, request: ServiceRequest, delivered_on: Any, note: str = ""
+    *, user: User, request: ServiceRequest, delivered_on: Any, note: str = ""
 ) -> ServiceRequest:
     """The provider records delivery; the contract amount then counts as the year's service
     revenue (M10-2)."""
@@ -494,7 +495,7 @@ def voucher_claim_check(*, subject_id: Any) -> None:
 
 
 def request_pay_with_vouchers(
-    *, user: Any, request: ServiceRequest, voucher_amount: Any, year: int | None = None
+    *, user: User, request: ServiceRequest, voucher_amount: Any, year: int | None = None
 ) -> Any:
     """The requesting enterprise pays part of its contracted service with innovation vouchers:
     ``voucher_amount`` of the request's contract, from its quota of ``year`` (default this
@@ -526,7 +527,7 @@ def request_pay_with_vouchers(
 
 def request_claim_vouchers(
     *,
-    user: Any,
+    user: User,
     request: ServiceRequest,
     spend: Any,
     contract_file: Any,
@@ -563,7 +564,11 @@ def _clean_fields(values: Any) -> list[str]:
 
 @transaction.atomic
 def manager_register(
-    *, user: Any, data: dict[str, Any], employer: Organisation | None = None, person: Any = None
+    *,
+    user: User,
+    data: dict[str, Any],
+    employer: Organisation | None = None,
+    person: User | None = None,
 ) -> TechnologyManager:
     """Register a technology manager: the employer's admin registers its staff (optionally
     linking a colleague's account), or a user with the 技术经理人 role registers themself."""
@@ -613,7 +618,7 @@ def manager_register(
 
 
 @transaction.atomic
-def certificate_add(*, user: Any, manager: TechnologyManager, data: dict[str, Any]) -> Certificate:
+def certificate_add(*, user: User, manager: TechnologyManager, data: dict[str, Any]) -> Certificate:
     if not can_edit_manager(user, manager):
         raise PermissionDenied(ERR_NOT_MANAGER_EDITOR)
     clean = {
@@ -640,7 +645,7 @@ def certificate_add(*, user: Any, manager: TechnologyManager, data: dict[str, An
 
 @transaction.atomic
 def training_base_create(
-    *, user: Any, organisation: Organisation, data: dict[str, Any]
+    *, user: User, organisation: Organisation, data: dict[str, Any]
 ) -> TrainingBase:
     """The organisation's admin registers its base; only the department marks it national."""
     department = _active(user) and user.is_reviewer
@@ -664,7 +669,7 @@ def training_base_create(
 
 
 @transaction.atomic
-def course_create(*, user: Any, base: TrainingBase, data: dict[str, Any]) -> Course:
+def course_create(*, user: User, base: TrainingBase, data: dict[str, Any]) -> Course:
     if not is_org_admin(user, base.organisation_id):
         raise PermissionDenied(ERR_NOT_BASE_ADMIN)
     starts_on = _date(data.get("starts_on"), "starts_on")
@@ -691,7 +696,12 @@ def course_create(*, user: Any, base: TrainingBase, data: dict[str, Any]) -> Cou
 
 @transaction.atomic
 def attendance_record(
-    *, user: Any, course: Course, manager: TechnologyManager, hours: Any = None, passed: bool = True
+    *,
+    user: User,
+    course: Course,
+    manager: TechnologyManager,
+    hours: Any = None,
+    passed: bool = True,
 ) -> Attendance:
     """The base records that ``manager`` attended ``course`` (hours default to the course's)."""
     course = Course.objects.select_for_update().select_related("training_base").get(pk=course.pk)
@@ -726,7 +736,7 @@ def attendance_record(
 @transaction.atomic
 def deal_name_broker(
     *,
-    user: Any,
+    user: User,
     licence: Any,
     broker: TechnologyManager,
     contract_amount: Any,

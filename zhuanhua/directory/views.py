@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.accounts.models import User
 from zhuanhua.directory import services
 from zhuanhua.directory.choices import ProviderKind, RequestStatus
 from zhuanhua.directory.forms import (
@@ -99,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_create(request: HttpRequest) -> HttpResponse:
+def provider_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not services.is_org_admin(user, user.organisation_id):  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_ORG_ADMIN)
@@ -139,7 +141,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(providers_visible_to(request.user), pk=pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
@@ -158,7 +160,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def request_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(
         ServiceOffer.objects.select_related("provider"),
         pk=pk,
@@ -176,7 +178,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/request_list.html",
@@ -184,7 +186,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
+def _voucher_context(user: User, req: Any, is_requester: bool) -> dict[str, Any]:
     """The request's innovation vouchers: what was spent on it, the enterprise's room to pay
     more (50% of the contract, this year's quota left) and the provider's claim forms."""
     from zhuanhua.vouchers.forms import ClaimForm
@@ -219,7 +221,7 @@ def _voucher_context(user: Any, req: Any, is_requester: bool) -> dict[str, Any]:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
     user = request.user
     is_requester = services.is_requester(user) and user.organisation_id == req.requester_id  # type: ignore[union-attr]
@@ -283,7 +285,7 @@ def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
 
 @login_required
 @require_POST
-def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def request_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
     if action in ("vouchers", "claim"):
         try:
@@ -325,7 +327,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def revenue(request: HttpRequest) -> HttpResponse:
+def revenue(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):  # type: ignore[union-attr]
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
@@ -336,7 +338,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_revenue(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_revenue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(providers_visible_to(request.user), pk=pk)
     user = request.user
     if not (
@@ -376,7 +378,7 @@ def manager_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def manager_create(request: HttpRequest) -> HttpResponse:
+def manager_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ManagerForm(request.POST or None, initial={"is_public": True})
     if request.method == "POST" and form.is_valid():
@@ -413,7 +415,7 @@ def manager_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     manager = get_object_or_404(managers_visible_to(request.user), pk=pk)
     form = CertificateForm(request.POST)
     if form.is_valid():
@@ -461,7 +463,7 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_create(request: HttpRequest, pk: int) -> HttpResponse:
+def course_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     base = get_object_or_404(TrainingBase, pk=pk)
     form = CourseForm(request.POST)
     if form.is_valid():
@@ -478,7 +480,7 @@ def course_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendance_record(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
+def attendance_record(request: AuthedHttpRequest, pk: int, course_pk: int) -> HttpResponse:
     base = get_object_or_404(TrainingBase, pk=pk)
     course = get_object_or_404(base.courses, pk=course_pk)
     form = AttendanceForm(request.POST)
@@ -509,7 +511,7 @@ def attendance_record(request: HttpRequest, pk: int, course_pk: int) -> HttpResp
 
 
 @login_required
-def deal_create(request: HttpRequest, licence_pk: int) -> HttpResponse:
+def deal_create(request: AuthedHttpRequest, licence_pk: int) -> HttpResponse:
     from zhuanhua.licensing.models import Licence
     from zhuanhua.licensing.selectors import licences_visible_to
 
@@ -560,7 +562,7 @@ def deal_create(request: HttpRequest, licence_pk: int) -> HttpResponse:
 
 
 @login_required
-def agency_brokerage(request: HttpRequest, org_pk: int) -> HttpResponse:
+def agency_brokerage(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     agency = get_object_or_404(Organisation, pk=org_pk)
     user = request.user
     if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.exemption import services
 from zhuanhua.exemption.models import CasePerson, ExemptionCase
 from zhuanhua.exemption.selectors import (
@@ -131,12 +132,12 @@ def _record_out(record: Any) -> dict[str, Any]:
 
 
 @router.get("/cases", response=list[CaseOut], summary="可见的尽职免责案件")
-def list_cases(request: HttpRequest) -> Any:
+def list_cases(request: AuthedHttpRequest) -> Any:
     return list(case_list_for(request.user)[:500])
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情（当事人员只见本人部分）")
-def get_case(request: HttpRequest, case_id: int) -> ExemptionCase:
+def get_case(request: AuthedHttpRequest, case_id: int) -> ExemptionCase:
     case, access = _case(request, case_id)
     case.api_persons = [p for p in case.persons.all() if access.sees_person(p)]  # type: ignore[attr-defined]
     case.api_records = [  # type: ignore[attr-defined]
@@ -154,7 +155,7 @@ def get_case(request: HttpRequest, case_id: int) -> ExemptionCase:
     summary="保存核查清单并返回系统建议（仅供参考）",
 )
 def put_checklist(
-    request: HttpRequest, case_id: int, person_id: int, payload: ChecklistIn
+    request: AuthedHttpRequest, case_id: int, person_id: int, payload: ChecklistIn
 ) -> CasePerson:
     person = _person(request, case_id, person_id)
     return services.checklist_save(user=request.user, person=person, checklist=payload.dict())
@@ -166,7 +167,7 @@ def put_checklist(
     summary="记录单位对该人员的认定结论",
 )
 def post_decision(
-    request: HttpRequest, case_id: int, person_id: int, payload: DecisionIn
+    request: AuthedHttpRequest, case_id: int, person_id: int, payload: DecisionIn
 ) -> CasePerson:
     person = _person(request, case_id, person_id)
     return services.person_decide(
@@ -175,11 +176,11 @@ def post_decision(
 
 
 @router.post("/cases/{case_id}/conclude", response=CaseOut, summary="结束调查，形成认定结论")
-def post_conclude(request: HttpRequest, case_id: int) -> ExemptionCase:
+def post_conclude(request: AuthedHttpRequest, case_id: int) -> ExemptionCase:
     case, _ = _case(request, case_id)
     return services.case_conclude(user=request.user, case=case)
 
 
 @router.get("/rules", response=list[RulesOut], summary="单位制度（本单位与主管部门可见）")
-def list_rules(request: HttpRequest) -> Any:
+def list_rules(request: AuthedHttpRequest) -> Any:
     return list(rules_visible_to(request.user).order_by("unit_id", "kind", "-id")[:500])

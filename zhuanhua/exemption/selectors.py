@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.engines.exemption import load_articles
 from zhuanhua.exemption.choices import RulesKind, Stance
 from zhuanhua.exemption.models import CasePerson, CaseRecord, ExemptionCase, UnitRules
@@ -21,15 +22,15 @@ WARN_NO_RULES = "本单位尚未登记经集体民主决策审议通过的尽职
 WARN_RULES_NOT_PUBLICISED = "本单位的尽职免责制度尚未完成公示（指引第十一条）"
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_department(user: Any) -> bool:
+def is_department(user: User) -> bool:
     return _active(user) and (user.is_reviewer or user.is_auditor or user.is_platform_admin)
 
 
-def is_handler(user: Any, unit_id: int | None = None) -> bool:
+def is_handler(user: User, unit_id: int | None = None) -> bool:
     """A case handler: the 机构管理员 of an approved unit (of `unit_id` if given)."""
     if not _active(user) or user.organisation_id is None or not user.has_role(Role.ORG_ADMIN):
         return False
@@ -53,7 +54,7 @@ class Access:
         return self.full or (record.person_id is not None and record.person_id in self.person_ids)
 
 
-def case_visible_to(user: Any) -> QuerySet[ExemptionCase]:
+def case_visible_to(user: User) -> QuerySet[ExemptionCase]:
     if not _active(user):
         return ExemptionCase.objects.none()
     if is_department(user):
@@ -64,7 +65,7 @@ def case_visible_to(user: Any) -> QuerySet[ExemptionCase]:
     return ExemptionCase.objects.filter(condition).distinct()
 
 
-def case_access(user: Any, case: ExemptionCase) -> Access | None:
+def case_access(user: User, case: ExemptionCase) -> Access | None:
     """None when the user may not see the case at all (→ 404)."""
     if not _active(user):
         return None
@@ -77,14 +78,14 @@ def case_access(user: Any, case: ExemptionCase) -> Access | None:
     return None
 
 
-def case_list_for(user: Any) -> QuerySet[ExemptionCase]:
+def case_list_for(user: User) -> QuerySet[ExemptionCase]:
     return case_visible_to(user).select_related("unit").order_by("-created_at", "-id")
 
 
 # ---------------------------------------------------------------------------- unit rules
 
 
-def rules_visible_to(user: Any) -> QuerySet[UnitRules]:
+def rules_visible_to(user: User) -> QuerySet[UnitRules]:
     """A unit's rules: its own members and the department."""
     if not _active(user):
         return UnitRules.objects.none()

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import exemption as engine
@@ -83,7 +84,7 @@ CASE_OBJECT_TYPE = "exemption.exemptioncase"
 # ---------------------------------------------------------------------------- helpers
 
 
-def _check_handler(user: Any, unit_id: int | None = None) -> None:
+def _check_handler(user: User, unit_id: int | None = None) -> None:
     if not is_handler(user, unit_id):
         raise PermissionDenied(ERR_NOT_HANDLER)
 
@@ -199,7 +200,7 @@ def case_state(case: ExemptionCase) -> dict[str, Any]:
 
 
 def _audit(
-    user: Any,
+    user: User,
     case: ExemptionCase,
     action: str,
     *,
@@ -222,7 +223,7 @@ def _audit(
 
 def rules_create(
     *,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     upload: UploadedFile | None = None,
     today: dt.date | None = None,
@@ -270,7 +271,7 @@ def rules_create(
 
 def rules_adopt(
     *,
-    user: Any,
+    user: User,
     rules: UnitRules,
     adopted_on: Any,
     adoption_record: str,
@@ -302,7 +303,7 @@ def rules_adopt(
 
 def rules_publicise(
     *,
-    user: Any,
+    user: User,
     rules: UnitRules,
     starts_on: Any = None,
     period_days: int = 15,
@@ -353,7 +354,7 @@ def rules_publicise(
 # ---------------------------------------------------------------------------- cases
 
 
-def _clean_case(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _clean_case(user: User, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {
         "title": _text(data, "title", errors, limit=200),
@@ -387,7 +388,7 @@ def _clean_case(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def case_create(*, user: Any, data: dict[str, Any]) -> ExemptionCase:
+def case_create(*, user: User, data: dict[str, Any]) -> ExemptionCase:
     """Open a case in the handler's unit (article 2 units only); it starts in investigation."""
     _check_handler(user)
     cleaned = _clean_case(user, data)
@@ -397,7 +398,7 @@ def case_create(*, user: Any, data: dict[str, Any]) -> ExemptionCase:
     return case
 
 
-def person_add(*, user: Any, case: ExemptionCase, data: dict[str, Any]) -> CasePerson:
+def person_add(*, user: User, case: ExemptionCase, data: dict[str, Any]) -> CasePerson:
     """A person concerned with a role, linked to a platform user of the unit where one exists."""
     from zhuanhua.accounts.models import User
 
@@ -457,7 +458,7 @@ def evaluate_person(person: CasePerson, checklist: dict[str, Any]) -> dict[str, 
         raise ValidationError({"checklist": [f"{exc.path}：{exc.message}"]}) from None
 
 
-def checklist_save(*, user: Any, person: CasePerson, checklist: dict[str, Any]) -> CasePerson:
+def checklist_save(*, user: User, person: CasePerson, checklist: dict[str, Any]) -> CasePerson:
     """Store the findings of one person's checklist and the evaluator's recommendation."""
     _check_handler(user, person.case.unit_id)
     with transaction.atomic():
@@ -487,7 +488,7 @@ def checklist_save(*, user: Any, person: CasePerson, checklist: dict[str, Any]) 
     return locked
 
 
-def person_decide(*, user: Any, person: CasePerson, decision: str, reason: str = "") -> CasePerson:
+def person_decide(*, user: User, person: CasePerson, decision: str, reason: str = "") -> CasePerson:
     """The unit's conclusion for one person. The evaluator only recommends: a decision that
     differs from the recommendation needs a reason."""
     _check_handler(user, person.case.unit_id)
@@ -521,7 +522,7 @@ def person_decide(*, user: Any, person: CasePerson, decision: str, reason: str =
 
 def record_add(
     *,
-    user: Any,
+    user: User,
     case: ExemptionCase,
     data: dict[str, Any],
     upload: UploadedFile | None = None,
@@ -595,7 +596,7 @@ def record_add(
 
 def minutes_add(
     *,
-    user: Any,
+    user: User,
     case: ExemptionCase,
     data: dict[str, Any],
     opinions: list[dict[str, Any]],
@@ -666,7 +667,7 @@ def minutes_add(
     return minutes
 
 
-def case_conclude(*, user: Any, case: ExemptionCase) -> ExemptionCase:
+def case_conclude(*, user: User, case: ExemptionCase) -> ExemptionCase:
     """End the investigation: every person concerned has the unit's decision."""
     _check_handler(user, case.unit_id)
     with transaction.atomic():
@@ -711,7 +712,7 @@ def conclusion_text(case: ExemptionCase) -> str:
 
 def case_publicise(
     *,
-    user: Any,
+    user: User,
     case: ExemptionCase,
     starts_on: Any = None,
     period_days: int = DEFAULT_PUBLICITY_DAYS,
@@ -760,7 +761,7 @@ def case_publicise(
 
 
 def review_record(
-    *, user: Any, case: ExemptionCase, objection: Any, result: str, findings: str, answer: str
+    *, user: User, case: ExemptionCase, objection: Any, result: str, findings: str, answer: str
 ) -> CaseReview:
     """The review (复核) of one objection filed on the case's notice, with the answer fed back to
     the objector. While the notice is open the answer is also given on the notice itself."""
@@ -819,7 +820,7 @@ def review_record(
 
 def case_decide(
     *,
-    user: Any,
+    user: User,
     case: ExemptionCase,
     text: str,
     decided_on: Any = None,
@@ -890,7 +891,7 @@ def case_decide(
 
 def case_record_effects(
     *,
-    user: Any,
+    user: User,
     case: ExemptionCase,
     text: str,
     recorded_on: Any = None,

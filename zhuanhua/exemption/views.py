@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.exemption import services
 from zhuanhua.exemption.choices import STEPS, CaseStatus
 from zhuanhua.exemption.dossier import case_audit_entries, dossier_pdf
@@ -89,7 +90,7 @@ def _back(case: ExemptionCase, anchor: str = "") -> HttpResponse:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "exemption/list.html",
@@ -101,7 +102,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedHttpRequest) -> HttpResponse:
     if not is_handler(request.user):
         raise PermissionDenied(services.ERR_NOT_HANDLER)
     if request.method == "POST":
@@ -120,7 +121,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case, access = _case(request, pk)
     persons = [p for p in case.persons.select_related("user") if access.sees_person(p)]
     records = [r for r in case.records.select_related("person") if access.sees_record(r)]
@@ -195,7 +196,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     form = PersonForm(request.POST, unit_id=case.unit_id, prefix="person")
     if not form.is_valid():
@@ -211,7 +212,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One person's checklist, the evaluator's recommendation with its reasons and article texts,
     and the unit's decision."""
     person, access = _person(request, pk)
@@ -265,7 +266,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def person_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person, access = _person(request, pk)
     if not access.handler:
         raise PermissionDenied(services.ERR_NOT_HANDLER)
@@ -289,7 +290,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_add(request: HttpRequest, pk: int) -> HttpResponse:
+def record_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case, access = _case(request, pk)
     persons = [p for p in case.persons.all() if access.sees_person(p)]
     form = RecordForm(
@@ -322,7 +323,7 @@ def _serve(file: Any, name: str) -> FileResponse:
 
 
 @login_required
-def record_file(request: HttpRequest, pk: int) -> FileResponse:
+def record_file(request: AuthedHttpRequest, pk: int) -> FileResponse:
     record = get_object_or_404(CaseRecord.objects.select_related("case"), pk=pk)
     access = case_access(request.user, record.case)
     if access is None or not access.sees_record(record) or not record.file:
@@ -332,7 +333,7 @@ def record_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def minutes_add(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     form = MinutesForm(request.POST, persons=list(case.persons.all()), prefix="minutes")
     if not form.is_valid():
@@ -351,7 +352,7 @@ def minutes_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def conclude(request: HttpRequest, pk: int) -> HttpResponse:
+def conclude(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     try:
         services.case_conclude(user=request.user, case=case)
@@ -364,7 +365,7 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publicise(request: HttpRequest, pk: int) -> HttpResponse:
+def publicise(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     form = PubliciseForm(request.POST, prefix="pub")
     if not form.is_valid():
@@ -383,7 +384,7 @@ def publicise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+def review(request: AuthedHttpRequest, pk: int, objection_pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     objection = None
     if case.notice_id:
@@ -407,7 +408,7 @@ def review(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     form = DecideForm(request.POST, persons=list(case.persons.all()), prefix="decide")
     if not form.is_valid():
@@ -430,7 +431,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def effects(request: HttpRequest, pk: int) -> HttpResponse:
+def effects(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = _handler_case(request, pk)
     form = EffectsForm(request.POST, prefix="effects")
     if not form.is_valid():
@@ -446,7 +447,7 @@ def effects(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The case dossier as PDF: handlers and the department, once the final decision is made."""
     case, access = _case(request, pk)
     if not access.full or case.status not in (CaseStatus.DECIDED, CaseStatus.CLOSED):
@@ -460,7 +461,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rules_list(request: HttpRequest) -> HttpResponse:
+def rules_list(request: AuthedHttpRequest) -> HttpResponse:
     handler = is_handler(request.user)
     form = RulesForm()
     if request.method == "POST":
@@ -500,7 +501,7 @@ def _handler_rules(request: HttpRequest, pk: int) -> UnitRules:
 
 @login_required
 @require_POST
-def rules_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def rules_adopt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rules = _handler_rules(request, pk)
     form = AdoptForm(request.POST)
     if not form.is_valid():
@@ -517,7 +518,7 @@ def rules_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rules_publicise(request: HttpRequest, pk: int) -> HttpResponse:
+def rules_publicise(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rules = _handler_rules(request, pk)
     try:
         rules = services.rules_publicise(user=request.user, rules=rules)
@@ -529,7 +530,7 @@ def rules_publicise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rules_file(request: HttpRequest, pk: int) -> FileResponse:
+def rules_file(request: AuthedHttpRequest, pk: int) -> FileResponse:
     rules = get_object_or_404(rules_visible_to(request.user), pk=pk)
     if not rules.document:
         raise Http404

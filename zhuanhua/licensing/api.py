@@ -20,6 +20,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.licensing import services
@@ -221,7 +222,7 @@ def get_offer(request: HttpRequest, offer_id: int) -> LicenceOffer:
 
 
 @router.post("/offers", response={201: OfferOut}, auth=django_auth, summary="发布许可报价")
-def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
+def create_offer(request: AuthedHttpRequest, payload: OfferIn) -> Status:
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=payload.achievement_id)
     offer = services.offer_publish(
         user=request.user, achievement=achievement, data=payload.dict(exclude={"achievement_id"})
@@ -240,14 +241,14 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
     auth=django_auth,
     summary="我要承接（发起商洽）",
 )
-def open_inquiry(request: HttpRequest, offer_id: int, payload: InquiryIn) -> Status:
+def open_inquiry(request: AuthedHttpRequest, offer_id: int, payload: InquiryIn) -> Status:
     offer = get_object_or_404(offers_public(), pk=offer_id)
     inquiry = services.inquiry_open(user=request.user, offer=offer, message=payload.message)
     return Status(201, _inquiry_out(inquiry))
 
 
 @router.get("/inquiries", response=list[dict], auth=django_auth, summary="本单位的商洽")
-def list_inquiries(request: HttpRequest) -> list[dict[str, Any]]:
+def list_inquiries(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [_inquiry_out(i) for i in inquiries_visible_to(request.user)[:200]]
 
 
@@ -256,7 +257,7 @@ def _visible_inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
 
 
 @router.get("/inquiries/{inquiry_id}", response=dict, auth=django_auth, summary="商洽详情")
-def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
+def get_inquiry(request: AuthedHttpRequest, inquiry_id: int) -> dict[str, Any]:
     inquiry = _visible_inquiry(request, inquiry_id)
     out = _inquiry_out(inquiry)
     out["messages"] = [
@@ -275,7 +276,7 @@ def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
     auth=django_auth,
     summary="发送商洽消息",
 )
-def post_message(request: HttpRequest, inquiry_id: int, payload: MessageIn) -> Status:
+def post_message(request: AuthedHttpRequest, inquiry_id: int, payload: MessageIn) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     message = services.message_post(user=request.user, inquiry=inquiry, body=payload.body)
     return Status(201, {"id": message.pk, "side": message.side, "body": message.body})
@@ -287,7 +288,7 @@ def post_message(request: HttpRequest, inquiry_id: int, payload: MessageIn) -> S
     auth=django_auth,
     summary="提出条款版本",
 )
-def propose_version(request: HttpRequest, inquiry_id: int, payload: VersionIn) -> Status:
+def propose_version(request: AuthedHttpRequest, inquiry_id: int, payload: VersionIn) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     version = services.version_propose(
         user=request.user, inquiry=inquiry, terms=payload.terms, note=payload.note
@@ -303,7 +304,7 @@ def propose_version(request: HttpRequest, inquiry_id: int, payload: VersionIn) -
     auth=django_auth,
     summary="接受对方的最新条款版本（生成许可）",
 )
-def accept_version(request: HttpRequest, inquiry_id: int, number: int) -> Status:
+def accept_version(request: AuthedHttpRequest, inquiry_id: int, number: int) -> Status:
     inquiry = _visible_inquiry(request, inquiry_id)
     licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
     return Status(201, _licence_out(licences_visible_to(request.user).get(pk=licence.pk)))
@@ -318,7 +319,7 @@ def _visible_licence(request: HttpRequest, licence_id: int) -> Licence:
 
 
 @router.get("/licences/{licence_id}", response=dict, auth=django_auth, summary="许可详情与付款计划")
-def get_licence(request: HttpRequest, licence_id: int) -> dict[str, Any]:
+def get_licence(request: AuthedHttpRequest, licence_id: int) -> dict[str, Any]:
     return _licence_out(_visible_licence(request, licence_id))
 
 
@@ -329,7 +330,7 @@ def get_licence(request: HttpRequest, licence_id: int) -> dict[str, Any]:
     summary="报送收入（支持 Idempotency-Key）",
 )
 def file_revenue_report(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     licence_id: int,
     payload: RevenueReportIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
@@ -357,7 +358,7 @@ def file_revenue_report(
     summary="登记付款（支持 Idempotency-Key）",
 )
 def record_payment(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     licence_id: int,
     payload: PaymentIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
@@ -389,7 +390,7 @@ def record_payment(
     auth=django_auth,
     summary="登记里程碑达成",
 )
-def record_milestone(request: HttpRequest, licence_id: int, payload: MilestoneIn) -> Status:
+def record_milestone(request: AuthedHttpRequest, licence_id: int, payload: MilestoneIn) -> Status:
     licence = _visible_licence(request, licence_id)
     milestone = services.milestone_record(
         user=request.user, licence=licence, key=payload.key, achieved_on=payload.achieved_on
@@ -612,7 +613,7 @@ def _covers(request: HttpRequest, covers: Any) -> list[dict[str, Any]]:
     summary="设置定价方式（协议定价 / 挂牌交易 / 拍卖；签订前）",
 )
 def set_pricing_method(
-    request: HttpRequest, licence_id: int, payload: PricingMethodIn
+    request: AuthedHttpRequest, licence_id: int, payload: PricingMethodIn
 ) -> dict[str, Any]:
     licence = _visible_licence(request, licence_id)
     services.licence_set_pricing_method(
@@ -628,7 +629,7 @@ def set_pricing_method(
     summary="登记合同已签订（签订日期与已签合同 PDF，multipart）",
 )
 def sign_licence(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     licence_id: int,
     payload: Form[LicenceSigningIn],
     signed_pdf: File[UploadedFile] = None,  # type: ignore[assignment]
@@ -647,7 +648,7 @@ def sign_licence(
     summary="登记技术合同认定登记",
 )
 def record_registration(
-    request: HttpRequest, licence_id: int, payload: ContractRegistrationIn
+    request: AuthedHttpRequest, licence_id: int, payload: ContractRegistrationIn
 ) -> Status:
     licence = _visible_licence(request, licence_id)
     reg = services.registration_record(user=request.user, licence=licence, data=payload.dict())
@@ -660,7 +661,7 @@ def record_registration(
     auth=django_auth,
     summary="许可的风险分担保障与理赔",
 )
-def list_licence_covers(request: HttpRequest, licence_id: int) -> list[dict[str, Any]]:
+def list_licence_covers(request: AuthedHttpRequest, licence_id: int) -> list[dict[str, Any]]:
     licence = _visible_licence(request, licence_id)
     return _covers(request, RiskCover.objects.filter(licence=licence))
 
@@ -672,7 +673,7 @@ def list_licence_covers(request: HttpRequest, licence_id: int) -> list[dict[str,
     summary="本机构提供的风险分担保障与理赔（担保/保险机构）",
 )
 @paginate(BoundedLimitOffsetPagination)
-def list_provider_covers(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_provider_covers(request: AuthedHttpRequest):  # type: ignore[no-untyped-def]
     if not services.is_cover_provider(request.user):
         raise PermissionDenied(services.ERR_NOT_PROVIDER)
     return _covers(request, covers_of_provider(request.user).order_by("-created_at", "-id"))
@@ -684,7 +685,7 @@ def list_provider_covers(request: HttpRequest):  # type: ignore[no-untyped-def]
     auth=django_auth,
     summary="为许可提供风险分担保障（按许可编号与被许可方统一社会信用代码）",
 )
-def attach_cover(request: HttpRequest, payload: RiskCoverIn) -> Status:
+def attach_cover(request: AuthedHttpRequest, payload: RiskCoverIn) -> Status:
     if not services.is_cover_provider(request.user):
         raise PermissionDenied(services.ERR_NOT_PROVIDER)
     licence = licence_for_cover(licence_id=payload.licence_id, licensee_uscc=payload.licensee_uscc)
@@ -707,7 +708,9 @@ def attach_cover(request: HttpRequest, payload: RiskCoverIn) -> Status:
     auth=django_auth,
     summary="处理理赔（提供保障的机构管理员）",
 )
-def handle_claim(request: HttpRequest, claim_id: int, payload: RiskClaimHandleIn) -> dict[str, Any]:
+def handle_claim(
+    request: AuthedHttpRequest, claim_id: int, payload: RiskClaimHandleIn
+) -> dict[str, Any]:
     claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
     services.claim_handle(user=request.user, claim=claim, resolution=payload.resolution)
     return _claim_out(claims_visible_to(request.user).get(pk=claim.pk))
@@ -719,7 +722,7 @@ def handle_claim(request: HttpRequest, claim_id: int, payload: RiskClaimHandleIn
     auth=django_auth,
     summary="收益分配方案（许可方与主管部门）",
 )
-def list_distributions(request: HttpRequest, licence_id: int) -> Any:
+def list_distributions(request: AuthedHttpRequest, licence_id: int) -> Any:
     licence = _visible_licence(request, licence_id)
     if not can_see_distributions(request.user, licence):
         raise PermissionDenied(services.ERR_DISTRIBUTIONS_HIDDEN)
@@ -733,7 +736,7 @@ def list_distributions(request: HttpRequest, licence_id: int) -> Any:
     summary="登记收益分配方案（低于法定比例时返回提示，不拒绝）",
 )
 def record_distribution(
-    request: HttpRequest, licence_id: int, payload: DistributionPlanIn
+    request: AuthedHttpRequest, licence_id: int, payload: DistributionPlanIn
 ) -> Status:
     licence = _visible_licence(request, licence_id)
     plan: DistributionPlan = services.distribution_record(

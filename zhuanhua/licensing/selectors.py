@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.engines import licensing as engine
 from zhuanhua.licensing import terms as terms_mod
@@ -56,11 +57,11 @@ def offers_public(fee_model: str | None = None) -> QuerySet[LicenceOffer]:
     return qs.select_related("achievement", "achievement__owner").order_by("-created_at", "-id")
 
 
-def _sees_everything(user: Any) -> bool:
+def _sees_everything(user: User) -> bool:
     return user.is_reviewer or user.is_auditor or user.is_platform_admin
 
 
-def inquiries_visible_to(user: Any) -> QuerySet[Inquiry]:
+def inquiries_visible_to(user: User) -> QuerySet[Inquiry]:
     """The two parties' members, department reviewers and auditors; nobody else."""
     qs = Inquiry.objects.select_related("offer", "offer__achievement", "licensor", "licensee")
     if not getattr(user, "is_authenticated", False):
@@ -72,7 +73,7 @@ def inquiries_visible_to(user: Any) -> QuerySet[Inquiry]:
     return qs.filter(Q(licensor_id=user.organisation_id) | Q(licensee_id=user.organisation_id))
 
 
-def licences_visible_to(user: Any) -> QuerySet[Licence]:
+def licences_visible_to(user: User) -> QuerySet[Licence]:
     qs = Licence.objects.select_related("achievement", "licensor", "licensee", "accepted_version")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -245,7 +246,7 @@ def registered_contracts(org: Any, side: str | None = None) -> QuerySet[Contract
     )
 
 
-def covers_of_provider(user: Any) -> QuerySet[RiskCover]:
+def covers_of_provider(user: User) -> QuerySet[RiskCover]:
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return RiskCover.objects.none()
     return RiskCover.objects.filter(provider_id=user.organisation_id).select_related(
@@ -253,7 +254,7 @@ def covers_of_provider(user: Any) -> QuerySet[RiskCover]:
     )
 
 
-def claims_visible_to(user: Any) -> QuerySet[RiskClaim]:
+def claims_visible_to(user: User) -> QuerySet[RiskClaim]:
     """The licence's two parties, the cover's provider, reviewers and auditors."""
     qs = RiskClaim.objects.select_related(
         "cover", "cover__provider", "cover__licence", "cover__licence__achievement", "alert"
@@ -286,7 +287,7 @@ def licence_for_cover(*, licence_id: int, licensee_uscc: str) -> Licence | None:
     )
 
 
-def can_see_distributions(user: Any, licence: Licence) -> bool:
+def can_see_distributions(user: User, licence: Licence) -> bool:
     """The licensor's members and the department (reviewers, auditors, platform admins). The
     licensee does not see how the unit shares its income."""
     if not getattr(user, "is_authenticated", False):
@@ -294,7 +295,7 @@ def can_see_distributions(user: Any, licence: Licence) -> bool:
     return _sees_everything(user) or user.organisation_id == licence.licensor_id
 
 
-def distributions_visible_to(user: Any, licence: Licence) -> QuerySet[DistributionPlan]:
+def distributions_visible_to(user: User, licence: Licence) -> QuerySet[DistributionPlan]:
     """A licence's distribution plans, for those who ``can_see_distributions``."""
     qs = DistributionPlan.objects.filter(licence=licence)
     return qs if can_see_distributions(user, licence) else qs.none()

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
@@ -142,15 +143,15 @@ class IdempotencyConflict(Exception):
 # Who acts for whom
 
 
-def _authenticated(user: Any) -> bool:
+def _authenticated(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def is_licensor_editor(user: Any, org_id: int) -> bool:
+def is_licensor_editor(user: User, org_id: int) -> bool:
     return _authenticated(user) and user.organisation_id == org_id and user.can_edit_achievements
 
 
-def is_licensee_agent(user: Any, org_id: int | None = None) -> bool:
+def is_licensee_agent(user: User, org_id: int | None = None) -> bool:
     """A person who may act for an approved enterprise taking a licence."""
     if not _authenticated(user) or user.organisation is None:
         return False
@@ -160,7 +161,7 @@ def is_licensee_agent(user: Any, org_id: int | None = None) -> bool:
     return org.is_approved and org.org_type in LICENSEE_ORG_TYPES and user.has_role(*LICENSEE_ROLES)
 
 
-def side_of(user: Any, inquiry: Inquiry) -> str | None:
+def side_of(user: User, inquiry: Inquiry) -> str | None:
     """The side ``user`` may act for in ``inquiry`` (None: an onlooker or nobody)."""
     if is_licensor_editor(user, inquiry.licensor_id):
         return Side.LICENSOR
@@ -169,7 +170,7 @@ def side_of(user: Any, inquiry: Inquiry) -> str | None:
     return None
 
 
-def _require_side(user: Any, inquiry: Inquiry) -> str:
+def _require_side(user: User, inquiry: Inquiry) -> str:
     side = side_of(user, inquiry)
     if side is None:
         raise PermissionDenied(ERR_NOT_PARTY)
@@ -226,7 +227,7 @@ def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     return cleaned
 
 
-def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) -> LicenceOffer:
+def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any]) -> LicenceOffer:
     """Publish the 先使用后付费 offer of an achievement; it replaces the active one, if any."""
     if not is_licensor_editor(user, achievement.owner_id):
         raise PermissionDenied(ERR_NOT_OWNER_EDITOR)
@@ -260,7 +261,7 @@ def offer_publish(*, user: Any, achievement: Achievement, data: dict[str, Any]) 
     return offer
 
 
-def _mark_use_first_terms(*, user: Any, achievement: Achievement) -> None:
+def _mark_use_first_terms(*, user: User, achievement: Achievement) -> None:
     """An achievement on the 先用后转 list now carries use-first-pay-later terms: tell the
     transfer app (its service is idempotent and audits the first time only)."""
     from zhuanhua.transfer.models import UseFirstListEntry
@@ -276,7 +277,7 @@ def _mark_use_first_terms(*, user: Any, achievement: Achievement) -> None:
 # Inquiries, messages, versions, acceptance
 
 
-def inquiry_open(*, user: Any, offer: LicenceOffer, message: str = "") -> Inquiry:
+def inquiry_open(*, user: User, offer: LicenceOffer, message: str = "") -> Inquiry:
     """ "我要承接": an enterprise opens the negotiation on an active offer."""
     if not is_licensee_agent(user):
         raise PermissionDenied(ERR_NOT_LICENSEE)
@@ -320,7 +321,7 @@ def _lock_open(inquiry: Inquiry) -> Inquiry:
     return locked
 
 
-def message_post(*, user: Any, inquiry: Inquiry, body: str) -> Message:
+def message_post(*, user: User, inquiry: Inquiry, body: str) -> Message:
     side = _require_side(user, inquiry)
     body = (body or "").strip()
     if not body:
@@ -338,7 +339,7 @@ def message_post(*, user: Any, inquiry: Inquiry, body: str) -> Message:
     return message
 
 
-def version_propose(*, user: Any, inquiry: Inquiry, terms: Any, note: str = "") -> TermVersion:
+def version_propose(*, user: User, inquiry: Inquiry, terms: Any, note: str = "") -> TermVersion:
     """A new full version of the terms, validated by the engine, numbered after the last."""
     side = _require_side(user, inquiry)
     cleaned = terms_mod.clean_version_terms(terms)
@@ -365,7 +366,7 @@ def version_propose(*, user: Any, inquiry: Inquiry, terms: Any, note: str = "") 
     return version
 
 
-def version_accept(*, user: Any, inquiry: Inquiry, number: int) -> Licence:
+def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
     """Accept the other side's latest version: the inquiry closes and the licence is drafted."""
     side = _require_side(user, inquiry)
     with transaction.atomic():
@@ -420,7 +421,7 @@ def licence_state(licence: Licence) -> dict[str, Any]:
     }
 
 
-def licence_set_pricing_method(*, user: Any, licence: Licence, pricing_method: str) -> Licence:
+def licence_set_pricing_method(*, user: User, licence: Licence, pricing_method: str) -> Licence:
     """The licensor states how the price was set (agreement / listing / auction) before signing."""
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_PRICER)
@@ -456,7 +457,7 @@ def agreement_price_ok(licence: Licence) -> bool:
 PDF_ONLY = {".pdf": {"application/pdf"}}
 
 
-def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
+def _mark_achievement_licensed(*, user: User, licence: Licence) -> None:
     """Keep the achievement's 转化状态 in step with a signed licence.
 
     The achievements app has no service for the transfer status of a published record (its
@@ -500,7 +501,7 @@ def _mark_achievement_licensed(*, user: Any, licence: Licence) -> None:
 
 
 def licence_activate(
-    *, user: Any, licence: Licence, signed_on: dt.date | str, signed_pdf: UploadedFile | None
+    *, user: User, licence: Licence, signed_on: dt.date | str, signed_pdf: UploadedFile | None
 ) -> Licence:
     """The licensor records the signed contract (article 6(3)): date and the signed PDF.
 
@@ -570,7 +571,7 @@ def registration_state(reg: ContractRegistration) -> dict[str, Any]:
 
 
 def registration_record(
-    *, user: Any, licence: Licence, data: dict[str, Any]
+    *, user: User, licence: Licence, data: dict[str, Any]
 ) -> ContractRegistration:
     """The licensor records the contract's 认定登记 (once per signed contract)."""
     if not is_licensor_editor(user, licence.licensor_id):
@@ -636,7 +637,7 @@ PROVIDER_KINDS = {
 }
 
 
-def is_cover_provider(user: Any, org_id: int | None = None) -> bool:
+def is_cover_provider(user: User, org_id: int | None = None) -> bool:
     if not _authenticated(user) or user.organisation is None:
         return False
     org = user.organisation
@@ -660,7 +661,7 @@ def _share(value: Any) -> Decimal:
 
 
 def cover_attach(
-    *, user: Any, licence: Licence, share: Any, limit_amount: Any, starts_on: Any, ends_on: Any
+    *, user: User, licence: Licence, share: Any, limit_amount: Any, starts_on: Any, ends_on: Any
 ) -> RiskCover:
     """A guarantor or insurer attaches cover (share of the loss, limit, term) to a licence."""
     if not is_cover_provider(user):
@@ -735,7 +736,7 @@ def claims_open_for_alert(*, alert: LicenceAlert, today: dt.date) -> list[RiskCl
     return claims
 
 
-def claim_handle(*, user: Any, claim: RiskClaim, resolution: str) -> RiskClaim:
+def claim_handle(*, user: User, claim: RiskClaim, resolution: str) -> RiskClaim:
     """The provider closes a claim (open → handled) with what it did."""
     if not is_cover_provider(user, claim.cover.provider_id):
         raise PermissionDenied(ERR_NOT_CLAIM_HANDLER)
@@ -767,7 +768,7 @@ def claim_handle(*, user: Any, claim: RiskClaim, resolution: str) -> RiskClaim:
 
 def distribution_record(
     *,
-    user: Any,
+    user: User,
     licence: Licence,
     income_amount: Any,
     costs: list[dict[str, Any]],
@@ -906,7 +907,7 @@ def _lock_live(licence: Licence) -> Licence:
 
 def revenue_report_file(
     *,
-    user: Any,
+    user: User,
     licence: Licence,
     period_start: Any,
     revenue_amount: Any,
@@ -959,7 +960,7 @@ def revenue_report_file(
 
 def payment_record(
     *,
-    user: Any,
+    user: User,
     licence: Licence,
     amount: Any,
     paid_on: Any,
@@ -1019,7 +1020,7 @@ def payment_record(
     return payment
 
 
-def _spend_vouchers(*, user: Any, licence: Licence, amount: Decimal, paid_on: dt.date) -> Any:
+def _spend_vouchers(*, user: User, licence: Licence, amount: Decimal, paid_on: dt.date) -> Any:
     """Spend the licensee's vouchers on this licence (the caller holds the licence lock).
 
     The contract the 50% rule of measure 14 applies to is the registered one: its 成交额
@@ -1086,7 +1087,7 @@ def milestone_keys(licence: Licence) -> list[str]:
 
 
 def milestone_record(
-    *, user: Any, licence: Licence, key: str, achieved_on: Any
+    *, user: User, licence: Licence, key: str, achieved_on: Any
 ) -> MilestoneAchievement:
     """Either party records that a milestone of the terms was reached (once per milestone)."""
     if not (
@@ -1150,7 +1151,7 @@ def _row_errors(exc: ValidationError, row: int, columns: dict[str, str]) -> list
 
 def revenue_reports_import(
     *,
-    user: Any,
+    user: User,
     licence: Licence,
     rows: Sequence[ReportRow],
 ) -> list[RevenueReport]:
@@ -1198,7 +1199,7 @@ def revenue_reports_import(
 
 def payments_import(
     *,
-    user: Any,
+    user: User,
     licence: Licence,
     rows: Sequence[PaymentRow],
 ) -> tuple[list[Payment], int]:

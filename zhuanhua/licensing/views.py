@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.uploads import download_response
 from zhuanhua.licensing import imports, services
@@ -103,7 +104,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def offer_edit(request: HttpRequest, achievement_pk: int) -> HttpResponse:
+def offer_edit(request: AuthedHttpRequest, achievement_pk: int) -> HttpResponse:
     achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_pk)
     if not services.is_licensor_editor(request.user, achievement.owner_id):
         raise PermissionDenied(services.ERR_NOT_OWNER_EDITOR)
@@ -149,7 +150,7 @@ def offer_edit(request: HttpRequest, achievement_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
+def inquiry_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(offers_public(), pk=pk)
     form = InquiryForm(request.POST)
     text = form.cleaned_data["message"] if form.is_valid() else ""
@@ -164,7 +165,7 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "inquiries": inquiries_visible_to(request.user)[:200],
         "licences": licences_visible_to(request.user)[:200],
@@ -215,14 +216,14 @@ def _inquiry_page(
 
 
 @login_required
-def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inquiry_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
     return _inquiry_page(request, inquiry)
 
 
 @login_required
 @require_POST
-def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+def message_post(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -239,7 +240,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def version_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
     form = VersionForm(request.POST)
     if form.is_valid():
@@ -260,7 +261,7 @@ def version_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_accept(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version_accept(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
     inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
     try:
         licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
@@ -334,14 +335,14 @@ def _licence_page(
 
 
 @login_required
-def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     return _licence_page(request, licence)
 
 
 @login_required
 @require_POST
-def revenue_report(request: HttpRequest, pk: int) -> HttpResponse:
+def revenue_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     periods = services.royalty_periods(licence)
     form = RevenueReportForm(request.POST, periods=periods)
@@ -364,7 +365,7 @@ def revenue_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def payment(request: HttpRequest, pk: int) -> HttpResponse:
+def payment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
@@ -428,7 +429,7 @@ def _import_errors(exc: ValidationError) -> list[str]:
 
 
 @login_required
-def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
+def revenue_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The revenue sheet to fill in: the licence's ended, unreported periods listed."""
     licence = _licensee_licence(request, pk)
     return _xlsx_response(
@@ -438,7 +439,7 @@ def revenue_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
+def revenue_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = _licensee_licence(request, pk)
     form = XlsxImportForm(request.POST, request.FILES, prefix="reports")
     if not form.is_valid():
@@ -461,7 +462,7 @@ def revenue_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_template(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = _licensor_licence(request, pk)
     return _xlsx_response(
         imports.bank_statement_template(), f"licence-{licence.pk}-bank-statement.xlsx"
@@ -470,7 +471,7 @@ def payment_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def payment_import(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = _licensor_licence(request, pk)
     form = XlsxImportForm(request.POST, request.FILES, prefix="payments")
     if not form.is_valid():
@@ -495,7 +496,7 @@ def payment_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = MilestoneForm(request.POST, keys=services.milestone_keys(licence))
     if form.is_valid():
@@ -516,7 +517,7 @@ def milestone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activate(request: HttpRequest, pk: int) -> HttpResponse:
+def activate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = ActivateForm(request.POST, request.FILES)
     if form.is_valid():
@@ -536,7 +537,7 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The contract draft of an agreed licence, for the parties and the department."""
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     if licence.status == "terminated":
@@ -551,7 +552,7 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pricing(request: HttpRequest, pk: int) -> HttpResponse:
+def pricing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = PricingMethodForm(request.POST)
     if form.is_valid():
@@ -570,7 +571,7 @@ def pricing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def signed_pdf(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The signed contract's scan, for the parties and the department."""
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     stored = get_object_or_404(SignedContract, licence=licence)
@@ -579,7 +580,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def registration(request: HttpRequest, pk: int) -> HttpResponse:
+def registration(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = RegistrationForm(request.POST)
     if form.is_valid():
@@ -595,7 +596,7 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def distribution(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     form = DistributionForm(request.POST)
     if form.is_valid():
@@ -619,7 +620,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def covers(request: HttpRequest) -> HttpResponse:
+def covers(request: AuthedHttpRequest) -> HttpResponse:
     """A guarantor's or insurer's page: attach cover to a licence, see its covers and claims."""
     user = request.user
     if not services.is_cover_provider(user):
@@ -661,7 +662,7 @@ def covers(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_handle(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_handle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
     form = ClaimHandleForm(request.POST)
     if not form.is_valid():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from zhuanhua.accounts.models import User
 from zhuanhua.core.text import query_tokens
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import NeedResponse, TechnologyNeed
@@ -19,7 +19,7 @@ SORTS = {
 }
 
 
-def needs_visible_to(user: Any) -> QuerySet[TechnologyNeed]:
+def needs_visible_to(user: User) -> QuerySet[TechnologyNeed]:
     """Published needs are public; drafts and closed needs only to the posting enterprise."""
     qs = TechnologyNeed.objects.select_related("owner")
     published = Q(status=NeedStatus.PUBLISHED)
@@ -67,7 +67,7 @@ def needs_of(org_id: int | None) -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.filter(owner_id=org_id).order_by("-updated_at", "-id")
 
 
-def responses_visible_to(user: Any) -> QuerySet[NeedResponse]:
+def responses_visible_to(user: User) -> QuerySet[NeedResponse]:
     """Only members of the two organisations (the unit and the enterprise) see a thread."""
     qs = NeedResponse.objects.select_related("need", "achievement", "unit", "enterprise")
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
@@ -62,18 +63,18 @@ EDITABLE_STATES = {NeedStatus.DRAFT, NeedStatus.PUBLISHED}
 MONEY_LIMIT = Decimal("1E14")
 
 
-def _authenticated(user: Any) -> bool:
+def _authenticated(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def can_post_needs(user: Any) -> bool:
+def can_post_needs(user: User) -> bool:
     if not _authenticated(user) or user.organisation is None:
         return False
     org = user.organisation
     return org.is_approved and org.org_type in POSTER_ORG_TYPES and user.has_role(*POSTER_ROLES)
 
 
-def can_respond(user: Any) -> bool:
+def can_respond(user: User) -> bool:
     """A research unit's achievement editor (the people who may offer its achievements)."""
     return (
         _authenticated(user)
@@ -150,14 +151,14 @@ def _reindex(need: TechnologyNeed) -> None:
     need.search_text = index_tokens([need.title, need.description, need.indicators], need.keywords)
 
 
-def _check_owner(user: Any, need: TechnologyNeed | None = None) -> None:
+def _check_owner(user: User, need: TechnologyNeed | None = None) -> None:
     if not can_post_needs(user):
         raise PermissionDenied(ERR_NOT_POSTER)
     if need is not None and need.owner_id != user.organisation_id:
         raise PermissionDenied(ERR_NOT_OWNER)
 
 
-def need_create(*, user: Any, data: dict[str, Any]) -> TechnologyNeed:
+def need_create(*, user: User, data: dict[str, Any]) -> TechnologyNeed:
     _check_owner(user)
     data = dict(data)
     data.setdefault("prefecture", user.organisation.prefecture)
@@ -174,7 +175,7 @@ def need_create(*, user: Any, data: dict[str, Any]) -> TechnologyNeed:
     return need
 
 
-def need_update(*, user: Any, need: TechnologyNeed, data: dict[str, Any]) -> TechnologyNeed:
+def need_update(*, user: User, need: TechnologyNeed, data: dict[str, Any]) -> TechnologyNeed:
     """Edit a draft or a published need; a published one is re-indexed at once."""
     _check_owner(user, need)
     with transaction.atomic():
@@ -200,7 +201,7 @@ def need_update(*, user: Any, need: TechnologyNeed, data: dict[str, Any]) -> Tec
     return need
 
 
-def need_transition(*, user: Any, need: TechnologyNeed, action: str) -> TechnologyNeed:
+def need_transition(*, user: User, need: TechnologyNeed, action: str) -> TechnologyNeed:
     """publish (draft/closed → published) or close (published → closed)."""
     _check_owner(user, need)
     with transaction.atomic():
@@ -226,7 +227,7 @@ def need_transition(*, user: Any, need: TechnologyNeed, action: str) -> Technolo
 # --------------------------------------------------------------------------- responses
 
 
-def side_of(user: Any, response: NeedResponse) -> str | None:
+def side_of(user: User, response: NeedResponse) -> str | None:
     """ "unit" / "enterprise" for members of the two organisations; None for everybody else."""
     if not _authenticated(user) or not user.organisation_id:
         return None
@@ -238,7 +239,7 @@ def side_of(user: Any, response: NeedResponse) -> str | None:
 
 
 def response_open(
-    *, user: Any, need: TechnologyNeed, achievement: Achievement, message: str = ""
+    *, user: User, need: TechnologyNeed, achievement: Achievement, message: str = ""
 ) -> NeedResponse:
     """ "用这个成果回应": a unit answers a published need with one of its published achievements."""
     if not can_respond(user):
@@ -285,7 +286,7 @@ def response_open(
     return response
 
 
-def response_message_post(*, user: Any, response: NeedResponse, body: str) -> ResponseMessage:
+def response_message_post(*, user: User, response: NeedResponse, body: str) -> ResponseMessage:
     side = side_of(user, response)
     if side is None:
         raise PermissionDenied(ERR_NOT_PARTY)
@@ -309,7 +310,7 @@ def response_message_post(*, user: Any, response: NeedResponse, body: str) -> Re
     return message
 
 
-def response_open_inquiry(*, user: Any, response: NeedResponse, message: str = "") -> Any:
+def response_open_inquiry(*, user: User, response: NeedResponse, message: str = "") -> Any:
     """The enterprise turns a response into a licensing inquiry on the achievement's active
     先使用后付费 offer (zhuanhua.licensing.services.inquiry_open does the checks)."""
     from zhuanhua.licensing import services as licensing

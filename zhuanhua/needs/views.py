@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.licensing.models import LicenceOffer
@@ -101,7 +102,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -115,7 +116,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedHttpRequest) -> HttpResponse:
     if not services.can_post_needs(request.user):
         raise PermissionDenied(services.ERR_NOT_POSTER)
     org = request.user.organisation  # type: ignore[union-attr]
@@ -139,7 +140,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     if need.owner_id != request.user.organisation_id or not services.can_post_needs(request.user):  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_OWNER)
@@ -159,7 +160,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     try:
         services.need_transition(user=request.user, need=need, action=action)
@@ -172,7 +173,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, pk: int) -> HttpResponse:
+def respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     own = _own_published(request.user)
     form = ResponseForm(request.POST, achievements=own)
@@ -198,7 +199,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_inquiry(request: HttpRequest, pk: int, achievement_pk: int) -> HttpResponse:
+def match_inquiry(request: AuthedHttpRequest, pk: int, achievement_pk: int) -> HttpResponse:
     """The need's enterprise opens a licensing inquiry on a matched achievement's active offer."""
     from zhuanhua.licensing import services as licensing
 
@@ -235,7 +236,7 @@ def _response_or_404(request: HttpRequest, pk: int) -> NeedResponse:
 
 
 @login_required
-def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def response_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     side = services.side_of(request.user, response)
     offer = LicenceOffer.objects.filter(
@@ -256,7 +257,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def response_message(request: HttpRequest, pk: int) -> HttpResponse:
+def response_message(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     form = MessageForm(request.POST)
     try:
@@ -270,7 +271,7 @@ def response_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def response_inquiry(request: HttpRequest, pk: int) -> HttpResponse:
+def response_inquiry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     try:
         inquiry = services.response_open_inquiry(user=request.user, response=response)

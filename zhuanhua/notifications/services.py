@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.notifications.choices import NotificationKind
 from zhuanhua.notifications.models import Notification, NotificationSettings
 
@@ -65,7 +66,7 @@ def _email(notifications: list[Notification]) -> None:
     )
 
 
-def notification_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread when ids is None); returns how many."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
@@ -74,7 +75,7 @@ def notification_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> in
 
 
 def notification_settings_update(
-    *, user: Any, muted_kinds: list[str], no_email_kinds: list[str], weekly_digest: bool
+    *, user: User, muted_kinds: list[str], no_email_kinds: list[str], weekly_digest: bool
 ) -> NotificationSettings:
     valid = set(NotificationKind.values)
     obj, _ = NotificationSettings.objects.update_or_create(

@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.notifications.choices import NotificationKind
 from zhuanhua.notifications.models import Notification, NotificationSettings
 from zhuanhua.notifications.services import notification_mark_read, notification_settings_update
@@ -30,7 +31,7 @@ class SettingsForm(forms.Form):
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
@@ -40,7 +41,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthedHttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = notification_mark_read(user=request.user, ids=ids)
     messages.success(request, f"已将 {count} 条消息标为已读。")
@@ -48,7 +49,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: AuthedHttpRequest) -> HttpResponse:
     current = NotificationSettings.objects.filter(user=request.user).first()
     initial = {
         "muted_kinds": current.muted_kinds if current else [],

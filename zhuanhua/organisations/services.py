@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.core.uscc import USCCError, validate_uscc
@@ -115,7 +116,7 @@ def organisation_sign_up(
 
 
 def organisation_review(
-    *, user: Any, organisation: Organisation, approve: bool, reason: str = ""
+    *, user: User, organisation: Organisation, approve: bool, reason: str = ""
 ) -> Organisation:
     if not getattr(user, "is_authenticated", False) or not user.is_reviewer:
         raise PermissionDenied(ERR_NOT_REVIEWER)

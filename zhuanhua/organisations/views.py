@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_cards
 from zhuanhua.organisations import services
 from zhuanhua.organisations.choices import OrganisationStatus
@@ -46,7 +47,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_reviewer:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     pending = Organisation.objects.filter(status=OrganisationStatus.PENDING).order_by("created_at")
@@ -57,7 +58,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def review(request: AuthedHttpRequest, pk: int, decision: str) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
     form = ReviewForm(request.POST)
     reason = form.data.get("reason", "")

@@ -8,12 +8,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects import services
@@ -109,7 +109,7 @@ def _project_out(project: FundedProject, today: dt.date | None = None) -> dict[s
 
 
 @router.get("/", response=list[dict], auth=django_auth, summary="可查看的科技计划项目")
-def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
+def list_projects(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "id": p.pk,
@@ -126,7 +126,7 @@ def list_projects(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/", response={201: dict}, auth=django_auth, summary="登记科技计划项目（主管部门）")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+def create_project(request: AuthedHttpRequest, payload: ProjectIn) -> Status:
     if not services.is_department(request.user):
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
     lead = get_object_or_404(Organisation, pk=payload.lead_id)
@@ -144,7 +144,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
 
 
 @router.get("/performance", response=list[dict], auth=django_auth, summary="单位绩效评价")
-def performance(request: HttpRequest, params: Query[PeriodIn]) -> list[dict[str, Any]]:
+def performance(request: AuthedHttpRequest, params: Query[PeriodIn]) -> list[dict[str, Any]]:
     units = None
     if params.unit_id is not None:
         unit = get_object_or_404(Organisation, pk=params.unit_id)
@@ -166,14 +166,14 @@ def performance(request: HttpRequest, params: Query[PeriodIn]) -> list[dict[str,
 
 
 @router.get("/{project_id}", response=dict, auth=django_auth, summary="项目详情与验收核查")
-def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def get_project(request: AuthedHttpRequest, project_id: int) -> dict[str, Any]:
     return _project_out(get_object_or_404(projects_visible_to(request.user), pk=project_id))
 
 
 @router.post(
     "/{project_id}/achievements", response={201: dict}, auth=django_auth, summary="关联项目成果"
 )
-def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> Status:
+def link_achievement(request: AuthedHttpRequest, project_id: int, payload: LinkIn) -> Status:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
     achievement = get_object_or_404(Achievement, pk=payload.achievement_id)
     services.project_link_achievement(user=request.user, project=project, achievement=achievement)
@@ -181,7 +181,9 @@ def link_achievement(request: HttpRequest, project_id: int, payload: LinkIn) -> 
 
 
 @router.post("/{project_id}/accept", response=dict, auth=django_auth, summary="记录验收")
-def accept(request: HttpRequest, project_id: int, payload: ProjectAcceptanceIn) -> dict[str, Any]:
+def accept(
+    request: AuthedHttpRequest, project_id: int, payload: ProjectAcceptanceIn
+) -> dict[str, Any]:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
     project = services.project_accept(
         user=request.user, project=project, accepted_on=payload.accepted_on

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines import transfer_deadline
@@ -53,7 +54,7 @@ def licensing_model(name: str) -> Any:
 # Visibility
 
 
-def projects_visible_to(user: Any) -> QuerySet[FundedProject]:
+def projects_visible_to(user: User) -> QuerySet[FundedProject]:
     """The department, auditors and platform admins see every project; a unit sees the projects
     it leads or takes part in; everyone else none."""
     qs = FundedProject.objects.select_related("lead")
@@ -68,7 +69,7 @@ def projects_visible_to(user: Any) -> QuerySet[FundedProject]:
     ).distinct()
 
 
-def can_see_performance(user: Any, org: Organisation | None = None) -> bool:
+def can_see_performance(user: User, org: Organisation | None = None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_reviewer or user.is_auditor or user.is_platform_admin:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
 from zhuanhua.organisations.models import Organisation
@@ -39,11 +40,11 @@ ENTERPRISE_TYPES = {"enterprise", "state_enterprise"}
 CENT = Decimal("0.01")
 
 
-def is_department(user: Any) -> bool:
+def is_department(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_reviewer
 
 
-def can_link(user: Any, project: FundedProject) -> bool:
+def can_link(user: User, project: FundedProject) -> bool:
     if is_department(user):
         return True
     if not getattr(user, "is_authenticated", False) or not user.can_edit_achievements:
@@ -103,7 +104,7 @@ def _check_duty(
 @transaction.atomic
 def project_create(
     *,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     partners: list[Organisation] | None = None,
     duties: list[dict[str, Any]] | None = None,
@@ -174,7 +175,7 @@ def project_create(
 @transaction.atomic
 def duty_add(
     *,
-    user: Any,
+    user: User,
     project: FundedProject,
     description: str,
     due_on: dt.date,
@@ -211,7 +212,7 @@ def duty_add(
 
 @transaction.atomic
 def project_link_achievement(
-    *, user: Any, project: FundedProject, achievement: Achievement
+    *, user: User, project: FundedProject, achievement: Achievement
 ) -> ProjectAchievement:
     """Record that ``achievement`` was produced by ``project``."""
     if not can_link(user, project):
@@ -236,7 +237,7 @@ def project_link_achievement(
 
 
 @transaction.atomic
-def project_accept(*, user: Any, project: FundedProject, accepted_on: dt.date) -> FundedProject:
+def project_accept(*, user: User, project: FundedProject, accepted_on: dt.date) -> FundedProject:
     if not is_department(user):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     project = FundedProject.objects.select_for_update().get(pk=project.pk)

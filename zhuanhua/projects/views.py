@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects import services
@@ -34,7 +35,7 @@ ERR_NOT_EVALUATOR = "只有主管部门审核员、审计员可以查看单位�
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthedHttpRequest) -> HttpResponse:
     projects = projects_visible_to(request.user).prefetch_related("duties")[:500]
     return render(
         request,
@@ -48,7 +49,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthedHttpRequest) -> HttpResponse:
     if not services.is_department(request.user):
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
     form = ProjectForm(request.POST or None, initial={"is_applied": True})
@@ -85,7 +86,7 @@ def _linkable(request: HttpRequest, project: Any) -> list[Achievement]:
 
 
 @login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     today = timezone.localdate()
     return render(
@@ -117,7 +118,7 @@ def _post_result(request: HttpRequest, pk: int, call: Any, ok: str) -> HttpRespo
 
 @login_required
 @require_POST
-def project_link(request: HttpRequest, pk: int) -> HttpResponse:
+def project_link(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     achievement = Achievement.objects.filter(pk=request.POST.get("achievement") or 0).first()
     if achievement is None:
@@ -135,7 +136,7 @@ def project_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def project_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     form = AcceptForm(request.POST)
     if not services.is_department(request.user):
@@ -155,7 +156,7 @@ def project_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
+def duty_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     if not services.is_department(request.user):
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
@@ -198,7 +199,7 @@ def _query(period: Period) -> str:
 
 
 @login_required
-def performance(request: HttpRequest) -> HttpResponse:
+def performance(request: AuthedHttpRequest) -> HttpResponse:
     _require_evaluator(request)
     form, period, order = _period(request)
     return render(
@@ -217,7 +218,7 @@ def performance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def performance_xlsx(request: HttpRequest) -> HttpResponse:
+def performance_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -264,7 +265,7 @@ def _unit(request: HttpRequest, org_pk: int) -> Organisation:
 
 
 @login_required
-def performance_unit(request: HttpRequest, org_pk: int) -> HttpResponse:
+def performance_unit(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     unit = _unit(request, org_pk)
     form, period, _ = _period(request)
     row = unit_performance(period, units=Organisation.objects.filter(pk=unit.pk))[0]
@@ -284,7 +285,7 @@ def performance_unit(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def performance_records_view(request: HttpRequest, org_pk: int, metric: str) -> HttpResponse:
+def performance_records_view(request: AuthedHttpRequest, org_pk: int, metric: str) -> HttpResponse:
     unit = _unit(request, org_pk)
     if metric not in PERFORMANCE_METRICS:
         raise Http404

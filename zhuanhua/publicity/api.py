@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.publicity import services
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
@@ -129,7 +130,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> Notice:
     auth=django_auth,
     summary="提出异议（实名，公示期届满日前含当日）",
 )
-def file_objection(request: HttpRequest, notice_id: int, payload: ObjectionIn) -> Status:
+def file_objection(request: AuthedHttpRequest, notice_id: int, payload: ObjectionIn) -> Status:
     notice = get_object_or_404(notice_visible_to(request.user), pk=notice_id)
     objection = services.objection_file(user=request.user, notice=notice, content=payload.content)
     return Status(201, _objection_out(objection, show=True))

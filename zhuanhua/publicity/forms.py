@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from zhuanhua.accounts.models import User
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.publicity.choices import (
     DEFAULT_PERIOD_DAYS,
@@ -61,7 +62,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
         label="附件（可选；PDF、图片、Word、Excel、ZIP，≤ 20 MB）", required=False
     )
 
-    def __init__(self, *args: Any, user: Any, with_file: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, with_file: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from zhuanhua.achievements.models import Achievement
         from zhuanhua.organisations.models import Organisation

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines.common import InputError
@@ -125,7 +126,7 @@ def notice_state(notice: Notice) -> dict[str, Any]:
     return state
 
 
-def is_publisher_staff(user: Any, notice: Notice | None = None) -> bool:
+def is_publisher_staff(user: User, notice: Notice | None = None) -> bool:
     """A manager (机构管理员 / 成果管理员) of an approved unit; of the notice's unit if given."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -135,7 +136,7 @@ def is_publisher_staff(user: Any, notice: Notice | None = None) -> bool:
     return notice is None or notice.publisher_id == user.organisation_id
 
 
-def _check_publisher(user: Any, notice: Notice | None = None) -> None:
+def _check_publisher(user: User, notice: Notice | None = None) -> None:
     if not is_publisher_staff(user, notice):
         raise PermissionDenied(ERR_NOT_PUBLISHER)
 
@@ -155,7 +156,7 @@ def _text(value: Any, limit: int) -> tuple[str, str | None]:
     return text, None
 
 
-def _clean(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _clean(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """Validate a notice's editable fields; raise ValidationError({field: [message]}) with every
     problem found. Fills the computed period (ends_on, extended, calendar_known)."""
     from zhuanhua.achievements.models import Achievement
@@ -278,7 +279,9 @@ def _apply_period(notice: Notice) -> None:
 # ---------------------------------------------------------------------------- notices
 
 
-def notice_create(*, user: Any, data: dict[str, Any], upload: UploadedFile | None = None) -> Notice:
+def notice_create(
+    *, user: User, data: dict[str, Any], upload: UploadedFile | None = None
+) -> Notice:
     """A draft notice of the user's unit; `upload` (optional) becomes its first attachment."""
     _check_publisher(user)
     cleaned = _clean(user, data)
@@ -292,7 +295,7 @@ def notice_create(*, user: Any, data: dict[str, Any], upload: UploadedFile | Non
     return notice
 
 
-def notice_update(*, user: Any, notice: Notice, data: dict[str, Any]) -> Notice:
+def notice_update(*, user: User, notice: Notice, data: dict[str, Any]) -> Notice:
     """Edit a draft (a published notice is what the public read: it is never edited)."""
     _check_publisher(user, notice)
     with transaction.atomic():
@@ -316,7 +319,7 @@ def notice_update(*, user: Any, notice: Notice, data: dict[str, Any]) -> Notice:
     return locked
 
 
-def notice_publish(*, user: Any, notice: Notice, today: dt.date | None = None) -> Notice:
+def notice_publish(*, user: User, notice: Notice, today: dt.date | None = None) -> Notice:
     """Make a draft public. The start may not lie before the day of publication (the public
     would get a shorter period); the end date is computed again with the current holiday table
     and from then on fixed."""
@@ -348,7 +351,7 @@ def notice_publish(*, user: Any, notice: Notice, today: dt.date | None = None) -
     return locked
 
 
-def notice_close_locked(locked: Notice, *, user: Any, today: dt.date, note: str) -> Notice:
+def notice_close_locked(locked: Notice, *, user: User, today: dt.date, note: str) -> Notice:
     """Close a locked, published notice whose period has ended and whose objections are all
     answered; the caller holds the row lock."""
     if (locked.status, "close") not in TRANSITIONS:
@@ -389,7 +392,7 @@ def notice_close_locked(locked: Notice, *, user: Any, today: dt.date, note: str)
 
 
 def notice_close(
-    *, user: Any, notice: Notice, today: dt.date | None = None, note: str = ""
+    *, user: User, notice: Notice, today: dt.date | None = None, note: str = ""
 ) -> Notice:
     """End a notice after its period: "no objection" when none was filed, "objections handled"
     when every one was answered. Refused before the day after the end date and while any
@@ -410,7 +413,7 @@ ERR_INTERNAL_ONLY = "该公示仅在本单位内部公示，只有本单位人�
 
 
 def objection_file(
-    *, user: Any, notice: Notice, content: str, today: dt.date | None = None
+    *, user: User, notice: Notice, content: str, today: dt.date | None = None
 ) -> Objection:
     """An identified (logged-in) user objects while the notice is published, up to and including
     its end date."""
@@ -447,7 +450,7 @@ def objection_file(
     return objection
 
 
-def objection_answer(*, user: Any, objection: Objection, answer: str) -> Objection:
+def objection_answer(*, user: User, objection: Objection, answer: str) -> Objection:
     """The publishing unit answers an objection once, while the notice is not yet closed."""
     _check_publisher(user, objection.notice)
     text, problem = _text(answer, ANSWER_MAX)
@@ -486,7 +489,7 @@ def _check_file(upload: UploadedFile) -> str:
 
 
 def _store_attachment(
-    user: Any, notice: Notice, upload: UploadedFile, sha: str
+    user: User, notice: Notice, upload: UploadedFile, sha: str
 ) -> NoticeAttachment:
     attachment = NoticeAttachment.objects.create(
         notice=notice,
@@ -506,7 +509,7 @@ def _store_attachment(
     return attachment
 
 
-def notice_attachment_add(*, user: Any, notice: Notice, upload: UploadedFile) -> NoticeAttachment:
+def notice_attachment_add(*, user: User, notice: Notice, upload: UploadedFile) -> NoticeAttachment:
     """Attach a file to a draft (a published notice's documents are what the public read)."""
     _check_publisher(user, notice)
     sha = _check_file(upload)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.uploads import download_response
 from zhuanhua.publicity import services
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
@@ -92,7 +93,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def notice_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     if not services.is_publisher_staff(user):
         raise PermissionDenied(services.ERR_NOT_PUBLISHER)
@@ -135,7 +136,7 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(notice_visible_to(request.user), pk=pk)
     try:
         notice = services.notice_publish(user=request.user, notice=notice)
@@ -148,7 +149,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(notice_visible_to(request.user), pk=pk)
     form = CloseForm(request.POST)
     note = form.cleaned_data.get("note", "") if form.is_valid() else ""
@@ -163,7 +164,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(notice_visible_to(request.user), pk=pk)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
@@ -182,7 +183,7 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         Objection.objects.select_related("notice").filter(
             notice__in=notice_visible_to(request.user)
@@ -206,7 +207,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(notice_visible_to(request.user), pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():

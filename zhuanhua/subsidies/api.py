@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.engines.common import money_str
 from zhuanhua.subsidies import selectors, services
 
@@ -167,5 +168,5 @@ def whatif(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
 
 
 @router.get("/applications/{pk}", response=ApplicationOut, auth=django_auth)
-def get_application(request: HttpRequest, pk: int) -> Any:
+def get_application(request: AuthedHttpRequest, pk: int) -> Any:
     return get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)

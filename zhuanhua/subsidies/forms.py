@@ -3,7 +3,7 @@ measure uses; review, settlement and payment-file forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 
@@ -14,7 +14,15 @@ from zhuanhua.subsidies.choices import APPLICANT_TYPE_LABELS, EvidenceKind, Stan
 
 ERR_BASE_REQUIRED = "请选择已登记的技术合同或填写金额"
 ERR_REQUIRED = "此项为必填项"
-MONEY = {"min_value": 0, "max_digits": 14, "decimal_places": 2}
+
+
+class _Money(TypedDict):
+    min_value: int
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"min_value": 0, "max_digits": 14, "decimal_places": 2}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -8,6 +8,8 @@ is a prior grant of its next evaluation.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import models
 
@@ -21,7 +23,13 @@ from zhuanhua.subsidies.choices import (
     StandardLevel,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _Money(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"max_digits": 14, "decimal_places": 2}
 
 
 class SubsidyApplication(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.engines.common import ZERO, money_str
 from zhuanhua.engines.subsidy import Catalogue, Measure, Result, evaluate, load_catalogue
 from zhuanhua.subsidies.choices import (
@@ -260,7 +261,7 @@ def local_areas() -> dict[str, str]:
     return {lm.code: area_label(lm) for lm in LocalMeasure.objects.select_related("park")}
 
 
-def local_rows(user: Any = None, today: dt.date | None = None) -> list[Any]:
+def local_rows(user: User | None = None, today: dt.date | None = None) -> list[Any]:
     """The local measures for the catalogue page, each with its area, its state today and
     (for an applicant) whether it applies to the user's organisation."""
     from zhuanhua.subsidies.local import LocalRow, area_label, state_on
@@ -389,13 +390,13 @@ def credit_active(org: Any) -> bool:
 # ------------------------------------------------------------------------- roles and visibility
 
 
-def _roles(user: Any) -> set[str]:
+def _roles(user: User) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(user.roles or [])
 
 
-def can_apply(user: Any) -> bool:
+def can_apply(user: User) -> bool:
     org = getattr(user, "organisation", None)
     return (
         bool(_roles(user) & {str(r) for r in APPLICANT_ROLES})
@@ -405,15 +406,15 @@ def can_apply(user: Any) -> bool:
     )
 
 
-def is_reviewer(user: Any) -> bool:
+def is_reviewer(user: User) -> bool:
     return bool(_roles(user) & {str(r) for r in REVIEWER_ROLES})
 
 
-def is_reader(user: Any) -> bool:
+def is_reader(user: User) -> bool:
     return bool(_roles(user) & {str(r) for r in READER_ROLES})
 
 
-def applications_visible_to(user: Any) -> QuerySet[SubsidyApplication]:
+def applications_visible_to(user: User) -> QuerySet[SubsidyApplication]:
     qs = SubsidyApplication.objects.select_related("applicant")
     if is_reader(user):
         return qs

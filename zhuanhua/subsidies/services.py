@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines.common import CENT, InputError, money_str
@@ -199,7 +200,7 @@ def _check_uploads(uploads: list[tuple[str, UploadedFile]]) -> list[str]:
 
 
 def _store_evidence(
-    user: Any, app: SubsidyApplication, uploads: list[tuple[str, UploadedFile]], shas: list[str]
+    user: User, app: SubsidyApplication, uploads: list[tuple[str, UploadedFile]], shas: list[str]
 ) -> None:
     for (kind, upload), sha in zip(uploads, shas, strict=True):
         ev = SubsidyEvidence(
@@ -235,7 +236,7 @@ def _apply_result(app: SubsidyApplication, result: Any) -> None:
 
 def application_submit(
     *,
-    user: Any,
+    user: User,
     measure: str,
     data: dict[str, Any],
     uploads: list[tuple[str, UploadedFile]] | None = None,
@@ -289,7 +290,7 @@ def application_submit(
 
 def application_resubmit(
     *,
-    user: Any,
+    user: User,
     application: SubsidyApplication,
     data: dict[str, Any],
     uploads: list[tuple[str, UploadedFile]] | None = None,
@@ -341,14 +342,14 @@ def application_resubmit(
 # --------------------------------------------------------------------------- review
 
 
-def _check_reviewer(user: Any) -> None:
+def _check_reviewer(user: User) -> None:
     if not selectors.is_reviewer(user):
         raise PermissionDenied(ERR_NOT_REVIEWER)
 
 
 def application_approve(
     *,
-    user: Any,
+    user: User,
     application: SubsidyApplication,
     amount: Decimal | None = None,
     reason: str = "",
@@ -426,7 +427,7 @@ def application_approve(
 
 def _decide_without_grant(
     *,
-    user: Any,
+    user: User,
     application: SubsidyApplication,
     action: str,
     reason: str,
@@ -459,7 +460,7 @@ def _decide_without_grant(
 
 
 def application_return(
-    *, user: Any, application: SubsidyApplication, reason: str
+    *, user: User, application: SubsidyApplication, reason: str
 ) -> SubsidyApplication:
     """Send back for more material; the applicant corrects and resubmits."""
     return _decide_without_grant(
@@ -473,7 +474,7 @@ def application_return(
 
 
 def application_reject(
-    *, user: Any, application: SubsidyApplication, reason: str
+    *, user: User, application: SubsidyApplication, reason: str
 ) -> SubsidyApplication:
     return _decide_without_grant(
         user=user,
@@ -489,7 +490,7 @@ def application_reject(
 
 
 def settlement_create(
-    *, user: Any, period_from_on: dt.date, period_to_on: dt.date
+    *, user: User, period_from_on: dt.date, period_to_on: dt.date
 ) -> SettlementBatch:
     """Put every committed grant approved in the period into a new batch."""
     _check_reviewer(user)
@@ -563,7 +564,7 @@ def _payment_ids(upload: UploadedFile) -> list[int]:
 
 
 def settlement_mark_paid(
-    *, user: Any, batch: SettlementBatch, upload: UploadedFile, paid_on: dt.date | None = None
+    *, user: User, batch: SettlementBatch, upload: UploadedFile, paid_on: dt.date | None = None
 ) -> list[int]:
     """Mark the grants named in the returned payment file (.xlsx, a 补助编号 column) as paid."""
     _check_reviewer(user)
@@ -647,7 +648,7 @@ SCOPE_SLOTS = (1, 2)
 MONEY_LIMIT = Decimal("1E12")
 
 
-def is_park_admin(user: Any) -> bool:
+def is_park_admin(user: User) -> bool:
     """The org_admin of an approved park_or_zone organisation (author of its park's measures)."""
     from zhuanhua.subsidies.choices import PARK_AUTHOR_ROLES, PARK_ORG_TYPE
 
@@ -662,7 +663,7 @@ def is_park_admin(user: Any) -> bool:
     )
 
 
-def can_author_local(user: Any) -> bool:
+def can_author_local(user: User) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
@@ -670,7 +671,7 @@ def can_author_local(user: Any) -> bool:
     )
 
 
-def can_edit_local(user: Any, measure: Any) -> bool:
+def can_edit_local(user: User, measure: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if selectors.is_reviewer(user):
@@ -720,7 +721,7 @@ def _positive_money(value: Any) -> Decimal | None:
     return amount.quantize(CENT)
 
 
-def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _clean_local(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """Check a local measure's fields; raise one ValidationError naming every bad field."""
     from zhuanhua.core.prefectures import PREFECTURES
     from zhuanhua.subsidies.choices import (
@@ -908,7 +909,7 @@ def _clean_local(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 def local_measure_save(
     *,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     measure: Any = None,
 ) -> Any:
@@ -965,7 +966,7 @@ def local_measure_save(
     return lm
 
 
-def _check_resident_manager(user: Any, park: Any) -> None:
+def _check_resident_manager(user: User, park: Any) -> None:
     from zhuanhua.subsidies.choices import PARK_ORG_TYPE
 
     allowed = selectors.is_reviewer(user) or (
@@ -977,7 +978,7 @@ def _check_resident_manager(user: Any, park: Any) -> None:
         raise ValidationError({"park": [ERR_PARK]})
 
 
-def park_resident_add(*, user: Any, park: Any, uscc: str) -> Any:
+def park_resident_add(*, user: User, park: Any, uscc: str) -> Any:
     """The park (or a reviewer) registers an organisation as located in the park: its claims
     under the park's local measures are then in the area."""
     from zhuanhua.subsidies.models import ParkResident
@@ -1003,7 +1004,7 @@ def park_resident_add(*, user: Any, park: Any, uscc: str) -> Any:
     return row
 
 
-def park_resident_remove(*, user: Any, park: Any, organisation_id: int) -> None:
+def park_resident_remove(*, user: User, park: Any, organisation_id: int) -> None:
     from zhuanhua.subsidies.models import ParkResident
 
     _check_resident_manager(user, park)

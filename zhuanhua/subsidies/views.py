@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.accounts.models import User
 from zhuanhua.core.uploads import download_response
 from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
 from zhuanhua.subsidies import selectors, services
@@ -56,7 +58,7 @@ def _result_context(result: Any, region: str) -> dict[str, Any]:
     }
 
 
-def _org_for_engine(user: Any) -> Any:
+def _org_for_engine(user: User) -> Any:
     """The organisation whose earlier grants count in a what-if: the user's, unless it is the
     department (which never receives subsidies)."""
     org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
@@ -138,7 +140,7 @@ def _applicant_only(request: HttpRequest) -> None:
 
 
 @login_required
-def apply(request: HttpRequest, code: str) -> HttpResponse:
+def apply(request: AuthedHttpRequest, code: str) -> HttpResponse:
     _applicant_only(request)
     m = _measure(code)
     org = request.user.organisation  # type: ignore[union-attr]
@@ -175,7 +177,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def preview(request: HttpRequest, code: str) -> HttpResponse:
+def preview(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """The engine's amount and explanation for the form as it stands (htmx partial)."""
     _applicant_only(request)
     m = _measure(code)
@@ -202,7 +204,7 @@ def preview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     qs = selectors.applications_visible_to(user)
     status = request.GET.get("status", "")
@@ -226,7 +228,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     user = request.user
     is_reviewer = selectors.is_reviewer(user)
@@ -271,7 +273,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     if not selectors.is_reviewer(request.user):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
@@ -306,7 +308,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+def resubmit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     _applicant_only(request)
     m = _measure(app.measure)
@@ -329,7 +331,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> Any:
+def evidence_download(request: AuthedHttpRequest, pk: int) -> Any:
     ev = get_object_or_404(SubsidyEvidence, pk=pk)
     if not selectors.applications_visible_to(request.user).filter(pk=ev.application_id).exists():
         raise Http404
@@ -345,7 +347,7 @@ def _reader_only(request: HttpRequest) -> None:
 
 
 @login_required
-def budget(request: HttpRequest) -> HttpResponse:
+def budget(request: AuthedHttpRequest) -> HttpResponse:
     _reader_only(request)
     years = selectors.budget_years()
     try:
@@ -367,7 +369,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settlements(request: HttpRequest) -> HttpResponse:
+def settlements(request: AuthedHttpRequest) -> HttpResponse:
     _reader_only(request)
     is_reviewer = selectors.is_reviewer(request.user)
     if request.method == "POST":
@@ -401,7 +403,7 @@ def settlements(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def settlement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _reader_only(request)
     batch = get_object_or_404(SettlementBatch, pk=pk)
     return render(
@@ -417,7 +419,7 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def disbursement(request: HttpRequest, pk: int) -> HttpResponse:
+def disbursement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _reader_only(request)
     batch = get_object_or_404(SettlementBatch, pk=pk)
     response = HttpResponse(
@@ -430,7 +432,7 @@ def disbursement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_paid(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _reader_only(request)
     batch = get_object_or_404(SettlementBatch, pk=pk)
     form = PaymentFileForm(request.POST, request.FILES)
@@ -474,7 +476,7 @@ def _pk(value: Any) -> int | None:
 
 
 @login_required
-def local_measures(request: HttpRequest) -> HttpResponse:
+def local_measures(request: AuthedHttpRequest) -> HttpResponse:
     """The local measures the user maintains (a park: its own; the department: all) and a
     park's registered residents."""
     from zhuanhua.organisations.models import Organisation
@@ -526,7 +528,7 @@ def local_measures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def local_measure_form(request: HttpRequest) -> HttpResponse:
+def local_measure_form(request: AuthedHttpRequest) -> HttpResponse:
     """Add a local measure, or edit the one named by ?id=."""
     from zhuanhua.subsidies.forms import LocalMeasureForm, local_measure_initial
     from zhuanhua.subsidies.models import LocalMeasure
@@ -566,7 +568,7 @@ def local_measure_form(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def park_residents(request: HttpRequest) -> HttpResponse:
+def park_residents(request: AuthedHttpRequest) -> HttpResponse:
     """Register (uscc=) or remove (remove=<organisation id>) a resident of a park (park=)."""
     from zhuanhua.organisations.models import Organisation
     from zhuanhua.subsidies.choices import PARK_ORG_TYPE

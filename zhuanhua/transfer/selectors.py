@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines import transfer_deadline
@@ -52,13 +53,13 @@ def use_first_public(query: UseFirstQuery | None = None) -> QuerySet[UseFirstLis
     )
 
 
-def _org_id(user: Any) -> int | None:
+def _org_id(user: User) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return user.organisation_id  # type: ignore[no-any-return]
 
 
-def use_first_mine(user: Any) -> QuerySet[UseFirstListEntry]:
+def use_first_mine(user: User) -> QuerySet[UseFirstListEntry]:
     """Every entry of the user's own unit, drafts included, current ones first."""
     org_id = _org_id(user)
     if org_id is None:
@@ -77,7 +78,7 @@ class Upcoming:
     days_left: int
 
 
-def use_first_upcoming(user: Any, today: dt.date, within_days: int = 90) -> list[Upcoming]:
+def use_first_upcoming(user: User, today: dt.date, within_days: int = 90) -> list[Upcoming]:
     """The unit's untransferred achievements that will join the list within `within_days`."""
     org_id = _org_id(user)
     if org_id is None:
@@ -101,7 +102,7 @@ def use_first_upcoming(user: Any, today: dt.date, within_days: int = 90) -> list
     return sorted(rows, key=lambda r: (r.joins_on, r.achievement.pk))
 
 
-def reminders_mine(user: Any, limit: int = 50) -> QuerySet[TransferReminder]:
+def reminders_mine(user: User, limit: int = 50) -> QuerySet[TransferReminder]:
     """The in-app record of notices sent to the user's unit, newest first."""
     org_id = _org_id(user)
     if org_id is None:
@@ -116,18 +117,18 @@ def reminders_mine(user: Any, limit: int = 50) -> QuerySet[TransferReminder]:
 # --- 转化清单 -----------------------------------------------------------------------------------
 
 
-def _can_supervise(user: Any) -> bool:
+def _can_supervise(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         user.is_reviewer or user.is_auditor or user.is_platform_admin
     )
 
 
-def can_supervise_reports(user: Any) -> bool:
+def can_supervise_reports(user: User) -> bool:
     """The supervisor's side (主管部门): department reviewers, auditors, platform admins."""
     return _can_supervise(user)
 
 
-def report_visible_to(user: Any) -> QuerySet[TransferReport]:
+def report_visible_to(user: User) -> QuerySet[TransferReport]:
     """A unit's members see its reports (drafts included); the supervisor sees submitted ones."""
     if not getattr(user, "is_authenticated", False):
         return TransferReport.objects.none()
@@ -139,7 +140,7 @@ def report_visible_to(user: Any) -> QuerySet[TransferReport]:
     return TransferReport.objects.filter(condition).select_related("organisation")
 
 
-def reports_mine(user: Any) -> QuerySet[TransferReport]:
+def reports_mine(user: User) -> QuerySet[TransferReport]:
     org_id = _org_id(user)
     if org_id is None:
         return TransferReport.objects.none()
@@ -228,7 +229,7 @@ def achievement_holders(
     return grant, rows
 
 
-def grant_applications_for(user: Any) -> QuerySet[RightsGrantApplication]:
+def grant_applications_for(user: User) -> QuerySet[RightsGrantApplication]:
     """A unit's editors see every application on its achievements; an applicant sees their own."""
     if not getattr(user, "is_authenticated", False):
         return RightsGrantApplication.objects.none()
@@ -243,7 +244,7 @@ def grant_applications_for(user: Any) -> QuerySet[RightsGrantApplication]:
 # --- 单列管理 / 台账 -----------------------------------------------------------------------------
 
 
-def ledger_entries_for(user: Any) -> QuerySet[LedgerEntry]:
+def ledger_entries_for(user: User) -> QuerySet[LedgerEntry]:
     """Only the user's own unit's ledger; another unit's entries do not exist for them (404)."""
     org_id = _org_id(user)
     if org_id is None:
@@ -251,7 +252,7 @@ def ledger_entries_for(user: Any) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(organisation_id=org_id).select_related("achievement")
 
 
-def ledger_contributions_for(user: Any) -> QuerySet[EquityContribution]:
+def ledger_contributions_for(user: User) -> QuerySet[EquityContribution]:
     org_id = _org_id(user)
     if org_id is None:
         return EquityContribution.objects.none()
@@ -260,7 +261,7 @@ def ledger_contributions_for(user: Any) -> QuerySet[EquityContribution]:
     )
 
 
-def ledger_decisions_for(user: Any) -> QuerySet[EquityDecision]:
+def ledger_decisions_for(user: User) -> QuerySet[EquityDecision]:
     org_id = _org_id(user)
     if org_id is None:
         return EquityDecision.objects.none()

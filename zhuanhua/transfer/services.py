@@ -288,7 +288,7 @@ def use_first_list_update(*, today: dt.date) -> dict[str, int]:
 
 
 def use_first_terms_mark_completed(
-    *, user: Any, achievement: Achievement, on: dt.date | None = None
+    *, user: User, achievement: Achievement, on: dt.date | None = None
 ) -> UseFirstListEntry:
     """Record that the unit completed use-first-pay-later terms for a listed achievement.
 
@@ -344,7 +344,7 @@ def rights_grant_state(grant: RightsGrant) -> dict[str, Any]:
 
 def rights_grant_create(
     *,
-    user: Any,
+    user: User,
     achievement: Achievement,
     kind: str,
     negative_list_category: str,
@@ -560,7 +560,7 @@ def transfer_report_state(report: TransferReport) -> dict[str, Any]:
     }
 
 
-def _check_reporter(user: Any, organisation_id: int) -> None:
+def _check_reporter(user: User, organisation_id: int) -> None:
     if (
         not getattr(user, "is_authenticated", False)
         or not user.can_edit_achievements
@@ -591,7 +591,7 @@ def _generate_lines(report: TransferReport, keep: Mapping[int | None, str]) -> N
 
 
 def transfer_report_create(
-    *, user: Any, year: Any, period_kind: str, today: dt.date | None = None
+    *, user: User, year: Any, period_kind: str, today: dt.date | None = None
 ) -> TransferReport:
     """A draft report of the user's unit for a year or half-year, its lines read from the records."""
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
@@ -639,7 +639,7 @@ def transfer_report_create(
     return report
 
 
-def _lock_draft(user: Any, report: TransferReport) -> TransferReport:
+def _lock_draft(user: User, report: TransferReport) -> TransferReport:
     _check_reporter(user, report.organisation_id)
     locked = TransferReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.DRAFT:
@@ -647,7 +647,7 @@ def _lock_draft(user: Any, report: TransferReport) -> TransferReport:
     return locked
 
 
-def transfer_report_regenerate(*, user: Any, report: TransferReport) -> TransferReport:
+def transfer_report_regenerate(*, user: User, report: TransferReport) -> TransferReport:
     """Read a draft's lines again from the records; remarks stay with their achievement."""
     with transaction.atomic():
         locked = _lock_draft(user, report)
@@ -666,7 +666,7 @@ def transfer_report_regenerate(*, user: Any, report: TransferReport) -> Transfer
 
 
 def transfer_report_update(
-    *, user: Any, report: TransferReport, remarks: str, line_remarks: Mapping[int, str]
+    *, user: User, report: TransferReport, remarks: str, line_remarks: Mapping[int, str]
 ) -> TransferReport:
     """Edit a draft's remarks (the report's and each line's, by line id)."""
     with transaction.atomic():
@@ -701,7 +701,7 @@ def transfer_report_update(
     return locked
 
 
-def transfer_report_submit(*, user: Any, report: TransferReport) -> TransferReport:
+def transfer_report_submit(*, user: User, report: TransferReport) -> TransferReport:
     """Submit a draft to the supervisor: its lines, as reviewed, are frozen from now on."""
     with transaction.atomic():
         locked = _lock_draft(user, report)
@@ -760,7 +760,7 @@ def _share_rows(shares: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 def grant_application_create(
     *,
-    user: Any,
+    user: User,
     achievement: Achievement,
     kind: str,
     statement: str,
@@ -835,7 +835,7 @@ def _notice_content(application: RightsGrantApplication, grant: RightsGrant) -> 
 
 def grant_application_decide(
     *,
-    user: Any,
+    user: User,
     application: RightsGrantApplication,
     negative_list_category: str,
     approve: bool,
@@ -943,7 +943,7 @@ ERR_DOCUMENT = "请上传决策文件"
 
 
 def pilot_add(
-    *, user: Any, organisation: Any, joined_on: dt.date | None = None, note: str = ""
+    *, user: User, organisation: Any, joined_on: dt.date | None = None, note: str = ""
 ) -> SeparateManagementPilot:
     """The department puts a research unit into the separate-management pilot."""
     if not getattr(user, "is_authenticated", False) or not user.is_reviewer:
@@ -979,7 +979,7 @@ def is_pilot(organisation_id: int | None) -> bool:
     )
 
 
-def _check_ledger_editor(user: Any, organisation_id: int) -> None:
+def _check_ledger_editor(user: User, organisation_id: int) -> None:
     if (
         not getattr(user, "is_authenticated", False)
         or not user.can_edit_achievements
@@ -1025,7 +1025,7 @@ def _positive(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal |
 
 
 def ledger_entry_create(
-    *, user: Any, achievement: Achievement, entered_on: Any = None, note: str = ""
+    *, user: User, achievement: Achievement, entered_on: Any = None, note: str = ""
 ) -> LedgerEntry:
     """Enter an achievement of a pilot unit in its ledger (台账)."""
     _check_ledger_editor(user, user.organisation_id)
@@ -1063,7 +1063,7 @@ def ledger_entry_create(
 
 def equity_contribution_create(
     *,
-    user: Any,
+    user: User,
     entry: LedgerEntry,
     company_name: str,
     company_uscc: str,
@@ -1120,7 +1120,7 @@ def equity_contribution_create(
 
 def equity_decision_create(
     *,
-    user: Any,
+    user: User,
     contribution: EquityContribution,
     kind: str,
     decided_on: Any,

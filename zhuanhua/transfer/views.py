@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.uploads import download_response
@@ -70,7 +72,7 @@ def use_first(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = list(use_first_mine(request.user))
     from zhuanhua.licensing.models import LicenceOffer
@@ -121,7 +123,7 @@ def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _can_edit(user: Any, organisation_id: int) -> bool:
+def _can_edit(user: User, organisation_id: int) -> bool:
     return bool(user.can_edit_achievements and user.organisation_id == organisation_id)
 
 
@@ -130,7 +132,7 @@ def _can_edit(user: Any, organisation_id: int) -> bool:
 
 @login_required
 @require_POST
-def terms_complete(request: HttpRequest, achievement_id: int) -> HttpResponse:
+def terms_complete(request: AuthedHttpRequest, achievement_id: int) -> HttpResponse:
     entry = get_object_or_404(use_first_mine(request.user), achievement_id=achievement_id)
     try:
         services.use_first_terms_mark_completed(user=request.user, achievement=entry.achievement)
@@ -145,7 +147,7 @@ def terms_complete(request: HttpRequest, achievement_id: int) -> HttpResponse:
 
 
 @login_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ReportPeriodForm(
         request.POST or None,
@@ -177,7 +179,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_visible_to(request.user), pk=pk)
     editable = report.status == ReportStatus.DRAFT and _can_edit(
         request.user, report.organisation_id
@@ -221,7 +223,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def report_regenerate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_visible_to(request.user), pk=pk)
     try:
         services.transfer_report_regenerate(user=request.user, report=report)
@@ -233,21 +235,21 @@ def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_visible_to(request.user), pk=pk)
     name = f"转化清单-{report.organisation.name}-{report.year}-{report.period_kind}.xlsx"
     return _file(exports.report_xlsx(report), exports.XLSX_TYPE, name)
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(report_visible_to(request.user), pk=pk)
     name = f"转化清单-{report.organisation.name}-{report.year}-{report.period_kind}.pdf"
     return _file(exports.report_pdf(report), "application/pdf", name)
 
 
 @login_required
-def report_overview(request: HttpRequest) -> HttpResponse:
+def report_overview(request: AuthedHttpRequest) -> HttpResponse:
     if not can_supervise_reports(request.user):
         raise PermissionDenied(ERR_NOT_SUPERVISOR)
     form = ReportPeriodForm(request.GET or None)
@@ -295,7 +297,7 @@ def holders(request: HttpRequest, achievement_id: int) -> HttpResponse:
 
 
 @login_required
-def grant_apply(request: HttpRequest, achievement_id: int) -> HttpResponse:
+def grant_apply(request: AuthedHttpRequest, achievement_id: int) -> HttpResponse:
     achievement = get_object_or_404(
         achievement_visible_to(request.user).filter(owner_id=request.user.organisation_id),
         pk=achievement_id,
@@ -324,14 +326,14 @@ def grant_apply(request: HttpRequest, achievement_id: int) -> HttpResponse:
 
 
 @login_required
-def grants(request: HttpRequest) -> HttpResponse:
+def grants(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "transfer/grants.html", {"applications": grant_applications_for(request.user)}
     )
 
 
 @login_required
-def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(grant_applications_for(request.user), pk=pk)
     can_decide = application.status == GrantApplicationStatus.SUBMITTED and _can_edit(
         request.user, application.achievement.owner_id
@@ -365,7 +367,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     in_pilot = services.is_pilot(user.organisation_id)
     own = (
@@ -402,7 +404,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def ledger_entry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(ledger_entries_for(request.user), pk=pk)
     form = EquityContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -426,7 +428,7 @@ def ledger_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def equity_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def equity_decision(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(ledger_contributions_for(request.user), pk=pk)
     form = EquityDecisionForm(request.POST, request.FILES)
     if form.is_valid():
@@ -449,13 +451,13 @@ def equity_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def equity_document(request: HttpRequest, pk: int) -> HttpResponse:
+def equity_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(ledger_decisions_for(request.user), pk=pk)
     return download_response(decision)
 
 
 @login_required
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthedHttpRequest) -> HttpResponse:
     entries = list(
         ledger_entries_for(request.user)
         .prefetch_related("contributions__decisions")
@@ -470,7 +472,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pilots(request: HttpRequest) -> HttpResponse:
+def pilots(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_reviewer:
         raise PermissionDenied(services.ERR_NOT_PILOT_ADMIN)
     candidates = Organisation.objects.filter(

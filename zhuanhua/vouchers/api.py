@@ -5,13 +5,13 @@ ledger or spend is 404."""
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.models import VoucherSpend
 
@@ -95,7 +95,7 @@ def _org(pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/ledger", response=LedgerOut, summary="创新券台账（企业与年度）")
-def get_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> dict:
+def get_ledger(request: AuthedHttpRequest, q: Query[LedgerQuery]) -> dict:
     enterprise = _org(q.enterprise_id) if q.enterprise_id else request.user.organisation  # type: ignore[union-attr]
     if enterprise is None or not selectors.can_see_ledger(request.user, enterprise):
         from django.http import Http404
@@ -105,7 +105,7 @@ def get_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> dict:
 
 
 @router.post("/quotas", response={201: LedgerOut}, summary="下达年度创新券额度（主管部门审核员）")
-def issue_quota(request: HttpRequest, payload: QuotaIn) -> Status:
+def issue_quota(request: AuthedHttpRequest, payload: QuotaIn) -> Status:
     enterprise = _org(payload.enterprise_id)
     quota = services.voucher_quota_issue(
         user=request.user,
@@ -118,7 +118,7 @@ def issue_quota(request: HttpRequest, payload: QuotaIn) -> Status:
 
 
 @router.post("/spends", response={201: SpendOut}, summary="使用创新券支付合同（本年度额度）")
-def create_spend(request: HttpRequest, payload: SpendIn) -> Status:
+def create_spend(request: AuthedHttpRequest, payload: SpendIn) -> Status:
     spend = services.voucher_spend(
         enterprise=request.user.organisation,
         subject_type=payload.subject_type,  # type: ignore[union-attr]
@@ -137,7 +137,7 @@ def create_spend(request: HttpRequest, payload: SpendIn) -> Status:
     summary="申请兑付（服务提供方；合同、发票、付款凭证）",
 )
 def claim_spend(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     spend_id: int,
     payload: Form[ClaimIn],
     contract: File[UploadedFile] = None,  # type: ignore[assignment]
@@ -156,7 +156,9 @@ def claim_spend(
 
 
 @router.post("/spends/{spend_id}/decision", response=SpendOut, summary="审核兑付（主管部门审核员）")
-def decide_spend(request: HttpRequest, spend_id: int, payload: VoucherDecisionIn) -> VoucherSpend:
+def decide_spend(
+    request: AuthedHttpRequest, spend_id: int, payload: VoucherDecisionIn
+) -> VoucherSpend:
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=spend_id)
     return services.voucher_redemption_decide(
         user=request.user,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from zhuanhua.accounts.models import User
 from zhuanhua.vouchers.choices import COUNTED_STATES, SpendStatus
 from zhuanhua.vouchers.models import VoucherQuota, VoucherSpend
 
@@ -57,11 +58,11 @@ def voucher_ledger(enterprise: Any, year: int) -> VoucherLedger:
     )
 
 
-def can_see_all(user: Any) -> bool:
+def can_see_all(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (user.is_reviewer or user.is_auditor))
 
 
-def can_see_ledger(user: Any, enterprise: Any) -> bool:
+def can_see_ledger(user: User, enterprise: Any) -> bool:
     if can_see_all(user):
         return True
     return bool(
@@ -72,7 +73,7 @@ def can_see_ledger(user: Any, enterprise: Any) -> bool:
     )
 
 
-def voucher_spend_visible_to(user: Any) -> QuerySet[VoucherSpend]:
+def voucher_spend_visible_to(user: User) -> QuerySet[VoucherSpend]:
     """The department sees every spend; an enterprise its own; a provider those naming it."""
     if can_see_all(user):
         return VoucherSpend.objects.all()
@@ -86,7 +87,7 @@ def voucher_spend_visible_to(user: Any) -> QuerySet[VoucherSpend]:
     return VoucherSpend.objects.filter(Q(enterprise_id=org) | Q(provider_id=org))
 
 
-def voucher_provider_spends(user: Any) -> QuerySet[VoucherSpend]:
+def voucher_provider_spends(user: User) -> QuerySet[VoucherSpend]:
     """Spends naming the user's organisation as provider, newest first."""
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return VoucherSpend.objects.none()

@@ -22,6 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.vouchers.choices import (
@@ -119,16 +120,16 @@ def _yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def is_voucher_reviewer(user: Any) -> bool:
+def is_voucher_reviewer(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
 
 
-def _check_reviewer(user: Any) -> None:
+def _check_reviewer(user: User) -> None:
     if not is_voucher_reviewer(user):
         raise PermissionDenied(ERR_NOT_REVIEWER)
 
 
-def is_enterprise_staff(user: Any, enterprise: Any) -> bool:
+def is_enterprise_staff(user: User, enterprise: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
@@ -139,7 +140,7 @@ def is_enterprise_staff(user: Any, enterprise: Any) -> bool:
     )
 
 
-def is_provider_staff(user: Any, spend: VoucherSpend) -> bool:
+def is_provider_staff(user: User, spend: VoucherSpend) -> bool:
     """A member of the spend's provider (of any approved organisation other than the enterprise
     when the spend named no provider: the claimant becomes the provider)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -182,7 +183,7 @@ def _bad_state(spend: VoucherSpend) -> ValidationError:
 
 def voucher_quota_issue(
     *,
-    user: Any,
+    user: User,
     enterprise: Any,
     year: int,
     issued_amount: Any = None,
@@ -235,7 +236,7 @@ def voucher_quota_issue(
 # ---------------------------------------------------------------------------- spend
 
 
-def is_provider_member(user: Any, provider: Any) -> bool:
+def is_provider_member(user: User, provider: Any) -> bool:
     """An active member of ``provider`` (an approved organisation)."""
     return bool(
         getattr(user, "is_authenticated", False)
@@ -253,7 +254,7 @@ def voucher_spend(
     subject_id: Any,
     contract_amount: Any,
     voucher_amount: Any,
-    user: Any,
+    user: User,
     provider: Any = None,
     year: int | None = None,
     recorded_by_provider: bool = False,
@@ -370,7 +371,7 @@ def _check_file(upload: UploadedFile | None, kind: DocumentKind) -> str:
 
 def voucher_redemption_claim(
     *,
-    user: Any,
+    user: User,
     spend: VoucherSpend,
     contract_file: UploadedFile | None,
     invoice_file: UploadedFile | None,
@@ -441,7 +442,7 @@ def voucher_redemption_claim(
 
 def voucher_redemption_decide(
     *,
-    user: Any,
+    user: User,
     spend: VoucherSpend,
     approve: bool,
     reason: str = "",

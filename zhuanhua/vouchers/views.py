@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.forms import ClaimForm, DecisionForm, QuotaIssueForm, SpendForm
 from zhuanhua.vouchers.models import VoucherDocument, VoucherQuota
@@ -69,7 +70,7 @@ def _ledger_context(
 
 
 @login_required
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedHttpRequest) -> HttpResponse:
     """The ledger of the user's enterprise; the department picks any with ?enterprise=."""
     from zhuanhua.organisations.models import Organisation
 
@@ -90,7 +91,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def spend(request: HttpRequest) -> HttpResponse:
+def spend(request: AuthedHttpRequest) -> HttpResponse:
     from zhuanhua.organisations.models import Organisation
 
     user = request.user
@@ -124,7 +125,7 @@ def spend(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def issue(request: HttpRequest) -> HttpResponse:
+def issue(request: AuthedHttpRequest) -> HttpResponse:
     from zhuanhua.organisations.models import Organisation
 
     if not services.is_voucher_reviewer(request.user):
@@ -166,7 +167,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.can_see_all(request.user):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     return render(
@@ -181,7 +182,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def spend_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def spend_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     spend = get_object_or_404(
         selectors.voucher_spend_visible_to(request.user).select_related("enterprise", "provider"),
         pk=pk,
@@ -204,7 +205,7 @@ def spend_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim(request: HttpRequest, pk: int) -> HttpResponse:
+def claim(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=pk)
     form = ClaimForm(request.POST, request.FILES)
     if form.is_valid():
@@ -231,7 +232,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def decide(request: AuthedHttpRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in {"approve", "reject"}:
         raise Http404
     spend = get_object_or_404(selectors.voucher_spend_visible_to(request.user), pk=pk)
@@ -254,7 +255,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     doc = get_object_or_404(VoucherDocument, pk=pk)
     if not selectors.voucher_spend_visible_to(request.user).filter(pk=doc.spend_id).exists():
         raise Http404
