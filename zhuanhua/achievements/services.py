@@ -7,11 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import (
     IP_NUMBER_OPTIONAL,
@@ -23,8 +25,11 @@ from zhuanhua.achievements.choices import (
 )
 from zhuanhua.achievements.models import Achievement, Attachment, Completer
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.models import SearchKind
+from zhuanhua.core.searchlog import log_change
 from zhuanhua.core.text import index_tokens
 from zhuanhua.core.uploads import check_upload
+from zhuanhua.notifications.services import notify
 
 ERR_NOT_EDITOR = "只有本单位的成果管理员可以编辑该成果"
 ERR_NOT_REVIEWER = "只有主管部门审核员可以审核成果"
@@ -173,7 +178,7 @@ def achievement_create(
             action="achievement.create",
             after=achievement_state(achievement),
         )
-        _log_search(achievement)
+        achievement_log_search(achievement)
     return achievement
 
 
@@ -211,7 +216,7 @@ def achievement_update(
             before=before,
             after=achievement_state(achievement),
         )
-        _log_search(achievement)
+        achievement_log_search(achievement)
     return achievement
 
 
@@ -257,15 +262,18 @@ def achievement_transition(
             detail={"reason": reason.strip()} if reason else {},
         )
         _notify_transition(locked, action, reason.strip())
-        _log_search(locked)
+        achievement_log_search(locked)
     return locked
 
 
-def _log_search(achievement: Achievement) -> None:
-    """Search change-log row in the writing transaction (zhuanhua.search, docs/search-service.md)."""
-    from zhuanhua.search.services import log_achievement
-
-    log_achievement(achievement)
+def achievement_log_search(achievement: Achievement) -> None:
+    """Search change-log row in the writing transaction (zhuanhua.search, docs/search-service.md);
+    licensing calls it too, when an offer changes the achievement's search document."""
+    log_change(
+        kind=SearchKind.ACHIEVEMENT,
+        object_id=achievement.pk,
+        published=achievement.status == AchievementStatus.PUBLISHED,
+    )
 
 
 TRANSITION_NOTICES = {
@@ -277,11 +285,6 @@ TRANSITION_NOTICES = {
 
 def _notify_transition(achievement: Achievement, action: str, reason: str) -> None:
     """Submissions go to the department's reviewers; decisions go back to the unit's editors."""
-    from django.contrib.auth import get_user_model
-
-    from zhuanhua.accounts.choices import Role
-    from zhuanhua.notifications.services import notify
-
     if action not in TRANSITION_NOTICES:
         return
     users = get_user_model().objects.filter(is_active=True)

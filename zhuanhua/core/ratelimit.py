@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
+
+from zhuanhua.core.errors import too_many_requests
 
 ERR_RATE_LIMITED = "请求过于频繁，请稍后再试。"
 
@@ -120,17 +121,8 @@ class RateLimitMiddleware:
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    response: HttpResponse
-    if request.path_info.startswith("/api/"):
-        response = JsonResponse(
-            {"detail": ERR_RATE_LIMITED}, status=429, json_dumps_params={"ensure_ascii": False}
-        )
-    else:
-        body = (
-            '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8">'
-            f"<title>请求过于频繁</title></head><body><h1>429</h1><p>{escape(ERR_RATE_LIMITED)}</p>"
-            "</body></html>"
-        )
-        response = HttpResponse(body, status=429, content_type="text/html; charset=utf-8")
+    """JSON for the API; the site's 429 page for a page request, and for an htmx request (the
+    hall's live search) the message alone, which the page shows where the results go."""
+    response = too_many_requests(request, ERR_RATE_LIMITED)
     response["Retry-After"] = str(retry_after)
     return response

@@ -21,6 +21,7 @@ from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.services import achievement_log_search
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
@@ -255,9 +256,7 @@ def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any])
         )
         _mark_use_first_terms(user=user, achievement=locked)
         # The offer's fee model is part of the achievement's search document (matching reasons).
-        from zhuanhua.search.services import log_achievement
-
-        log_achievement(locked)
+        achievement_log_search(locked)
     return offer
 
 

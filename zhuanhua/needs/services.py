@@ -1,6 +1,6 @@
 """Writes to technology needs and their response threads. Each is atomic and audited; every
 change that can move a need in or out of search appends a search change-log row in the same
-transaction (zhuanhua.search.services.log_need)."""
+transaction (log_need, zhuanhua.core.searchlog)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,13 +18,17 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.models import SearchKind
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.core.searchlog import log_change
 from zhuanhua.core.text import index_tokens
+from zhuanhua.licensing import services as licensing
 from zhuanhua.licensing.choices import FeeModel
+from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.needs.choices import TRANSITIONS, NeedStatus
 from zhuanhua.needs.models import NeedResponse, ResponseMessage, TechnologyNeed
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.choices import OrganisationType
-from zhuanhua.search.services import log_need
 
 ERR_NOT_POSTER = "只有已通过审核的企业的机构管理员或被许可方经办人可以发布和编辑技术需求"
 ERR_NOT_OWNER = "只有发布该需求的企业可以编辑或变更该需求"
@@ -313,9 +318,6 @@ def response_message_post(*, user: User, response: NeedResponse, body: str) -> R
 def response_open_inquiry(*, user: User, response: NeedResponse, message: str = "") -> Any:
     """The enterprise turns a response into a licensing inquiry on the achievement's active
     先使用后付费 offer (zhuanhua.licensing.services.inquiry_open does the checks)."""
-    from zhuanhua.licensing import services as licensing
-    from zhuanhua.licensing.models import LicenceOffer
-
     if side_of(user, response) != "enterprise":
         raise PermissionDenied(ERR_NOT_ENTERPRISE_SIDE)
     offer = LicenceOffer.objects.filter(
@@ -328,9 +330,12 @@ def response_open_inquiry(*, user: User, response: NeedResponse, message: str = 
 
 
 def _notify(response: NeedResponse, *, to_org_id: int, title: str) -> None:
-    from django.contrib.auth import get_user_model
-
-    from zhuanhua.notifications.services import notify
-
     users = get_user_model().objects.filter(is_active=True, organisation_id=to_org_id)
     notify(users=users, kind="system", title=title, url=f"/needs/responses/{response.pk}/")
+
+
+def log_need(need: TechnologyNeed) -> None:
+    """Search change-log row in the writing transaction (docs/search-service.md)."""
+    log_change(
+        kind=SearchKind.NEED, object_id=need.pk, published=need.status == NeedStatus.PUBLISHED
+    )
