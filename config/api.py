@@ -2,10 +2,14 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
+from zhuanhua.core.api_errors import ERR_BAD_BODY, schema_errors
 from zhuanhua.credit.api import router as credit_router
 from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
@@ -50,6 +54,26 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     else:
         errors = [{"field": None, "message": m} for m in exc.messages]
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """Pydantic's refusals, in Chinese, in the same `{field, message}` shape (plus `loc`/`type`)."""
+    return api.create_response(request, {"detail": schema_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(request, {"detail": ERR_BAD_BODY}, status=400)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own 400 for a body it cannot parse (invalid JSON …) says so in Chinese."""
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = ERR_BAD_BODY
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -12,8 +12,10 @@ from ninja.security import django_auth
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
+from zhuanhua.achievements.forms import MAX_COMPLETERS
 from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
+from zhuanhua.core.inputs import Day, LongText, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["成果 achievements"])
@@ -22,6 +24,11 @@ router = Router(tags=["成果 achievements"])
 class CompleterSchema(Schema):
     name: str = Field(..., max_length=60)
     employer: str = Field("", max_length=200)
+
+
+class CompleterIn(Schema):
+    name: Text = Field(..., max_length=60)
+    employer: Text = Field("", max_length=200)
 
 
 class AchievementOut(Schema):
@@ -62,45 +69,45 @@ class AchievementOut(Schema):
 
 
 class AchievementIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
-    summary: str = Field(..., min_length=1)
-    keywords: list[str] = Field(default_factory=list, max_length=20)
+    title: Text = Field(..., min_length=1, max_length=200)
+    summary: LongText = Field(..., min_length=1)
+    keywords: list[Text] = Field(default_factory=list, max_length=20)
     industry_field: IndustryField
     ip_type: IpType
-    ip_number: str = Field("", max_length=64)
-    ip_acquired_on: dt.date | None = None
+    ip_number: Text = Field("", max_length=64)
+    ip_acquired_on: Day | None = None
     trl: int = Field(..., ge=1, le=9)
     is_service: bool = True
     fiscally_funded: bool = False
-    funding_programme: str = Field("", max_length=200)
+    funding_programme: Text = Field("", max_length=200)
     is_applied_technology: bool = True
     transfer_status: TransferStatus = TransferStatus.UNTRANSFERRED
-    transferred_on: dt.date | None = None
-    completers: list[CompleterSchema] = Field(..., min_length=1)
+    transferred_on: Day | None = None
+    completers: list[CompleterIn] = Field(..., min_length=1, max_length=MAX_COMPLETERS)
 
 
 class AchievementPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    summary: str | None = Field(None, min_length=1)
-    keywords: list[str] | None = Field(None, max_length=20)
+    title: Text | None = Field(None, min_length=1, max_length=200)
+    summary: LongText | None = Field(None, min_length=1)
+    keywords: list[Text] | None = Field(None, max_length=20)
     industry_field: IndustryField | None = None
     ip_type: IpType | None = None
-    ip_number: str | None = Field(None, max_length=64)
-    ip_acquired_on: dt.date | None = None
+    ip_number: Text | None = Field(None, max_length=64)
+    ip_acquired_on: Day | None = None
     trl: int | None = Field(None, ge=1, le=9)
     transfer_status: TransferStatus | None = None
-    completers: list[CompleterSchema] | None = None
+    completers: list[CompleterIn] | None = Field(None, max_length=MAX_COMPLETERS)
 
 
 class TransitionIn(Schema):
     action: str = Field(..., pattern="^(submit|publish|return|delist)$")
-    reason: str = Field("", max_length=500)
+    reason: LongText = Field("", max_length=500)
 
 
 class HallFilters(Schema):
-    q: str = Field("", max_length=200)
+    q: Text = Field("", max_length=200)
     ip_type: IpType | None = None
-    prefecture: str = Field("", max_length=6)
+    prefecture: Text = Field("", max_length=6)
     industry_field: IndustryField | None = None
     transfer_status: TransferStatus | None = None
     trl_min: int | None = Field(None, ge=1, le=9)

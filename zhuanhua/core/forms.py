@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 
+from zhuanhua.core.inputs import bound_text_field
+
 
 class StyledFormMixin:
     """Give every widget its Bootstrap class, so templates render fields with one include."""
@@ -20,6 +22,7 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            bound_text_field(field)
 
 
 class _SharedChoicesMixin:

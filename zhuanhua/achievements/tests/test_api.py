@@ -1,6 +1,10 @@
+import datetime as dt
 import json
 
+from django.utils import timezone
+
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.inputs import latest_date
 
 
 def _post(client, path, payload):
@@ -50,9 +54,20 @@ def test_bad_trl_is_a_422_naming_the_field_and_writes_nothing(client, manager_a)
 
 def test_future_date_is_a_422_with_chinese_message(client, manager_a):
     client.force_login(manager_a)
-    response = _post(client, "/api/achievements/", {**VALID, "ip_acquired_on": "2999-01-01"})
+    next_year = (timezone.localdate() + dt.timedelta(days=366)).isoformat()
+    response = _post(client, "/api/achievements/", {**VALID, "ip_acquired_on": next_year})
     assert response.status_code == 422
     assert response.json()["detail"] == [{"field": "ip_acquired_on", "message": "日期不能晚于今天"}]
+    assert Achievement.objects.count() == 0
+
+
+def test_date_beyond_the_plausible_window_is_a_422_naming_the_field(client, manager_a):
+    client.force_login(manager_a)
+    response = _post(client, "/api/achievements/", {**VALID, "ip_acquired_on": "2999-01-01"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "ip_acquired_on"
+    assert error["message"] == f"日期不能晚于 {latest_date().isoformat()}"
     assert Achievement.objects.count() == 0
 
 
