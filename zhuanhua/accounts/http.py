@@ -6,6 +6,7 @@ views annotate `request: AuthedHttpRequest` instead of narrowing `request.user` 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from zhuanhua.accounts.models import User
@@ -13,3 +14,8 @@ from zhuanhua.accounts.models import User
 
 class AuthedHttpRequest(HttpRequest):
     user: User
+
+
+# Whoever is looking at a public page: a signed-in `User` or Django's `AnonymousUser`. Predicates
+# and selectors that also serve public pages take this and test `user.is_authenticated`.
+Visitor = User | AnonymousUser

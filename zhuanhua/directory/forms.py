@@ -85,7 +85,8 @@ class VoucherPayForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 class ManagerForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=60)
     level = forms.ChoiceField(label="级别", choices=ManagerLevel.choices)
-    fields = forms.MultipleChoiceField(
+    # A declared field named like BaseForm.fields: the form metaclass moves it into self.fields.
+    fields = forms.MultipleChoiceField(  # type: ignore[assignment]
         label="服务领域", choices=IndustryField.choices, required=False
     )
     introduction = forms.CharField(

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
 
 from django.db.models import CharField, Count, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.directory.choices import ProviderKind, RequestStatus
 from zhuanhua.directory.models import (
@@ -24,6 +25,9 @@ from zhuanhua.directory.models import (
 )
 from zhuanhua.organisations.models import Organisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 ZERO = Decimal("0.00")
 # Platforms whose yearly service revenue measure 10 supports (中试验证等平台).
 REVENUE_KINDS = (ProviderKind.PILOT_PLATFORM, ProviderKind.PROOF_OF_CONCEPT_CENTER)
@@ -35,9 +39,9 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _sees_all(user: User) -> bool:
+def _sees_all(user: Visitor) -> TypeGuard[User]:
     return (
-        bool(getattr(user, "is_authenticated", False))
+        user.is_authenticated
         and user.is_active
         and (user.is_reviewer or user.is_auditor or user.is_platform_admin)
     )
@@ -62,13 +66,13 @@ def providers_public(
     return qs
 
 
-def providers_visible_to(user: User) -> QuerySet[ServiceProvider]:
+def providers_visible_to(user: Visitor) -> QuerySet[ServiceProvider]:
     """Public profiles, plus the user's own organisation's hidden ones."""
     qs = ServiceProvider.objects.select_related("organisation")
     if _sees_all(user):
         return qs
     public = Q(is_public=True, organisation__status="approved")
-    if getattr(user, "is_authenticated", False) and user.organisation_id:
+    if user.is_authenticated and user.organisation_id:
         return qs.filter(public | Q(organisation_id=user.organisation_id))
     return qs.filter(public)
 
@@ -76,7 +80,7 @@ def providers_visible_to(user: User) -> QuerySet[ServiceProvider]:
 def requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
     """The requesting enterprise and the provider see a request; the department all."""
     qs = ServiceRequest.objects.select_related("offer", "provider", "requester")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return qs.none()
     if _sees_all(user):
         return qs
@@ -119,7 +123,7 @@ def platform_service_revenues(
     delivered = ServiceRequest.objects.filter(
         provider__kind__in=kinds, status=RequestStatus.DELIVERED, delivered_on__year=year
     )
-    sums = {
+    sums: dict[int, Any] = {
         row["provider_id"]: row
         for row in delivered.order_by()
         .values("provider_id")
@@ -214,7 +218,11 @@ def delivered_in_year(provider: ServiceProvider, year: int) -> QuerySet[ServiceR
 # Technology managers
 
 
-def managers_public() -> QuerySet[TechnologyManager]:
+class _TrainingHours(TypedDict):
+    training_hours: Decimal | None
+
+
+def managers_public() -> QuerySet[WithAnnotations[TechnologyManager, _TrainingHours]]:
     return (
         TechnologyManager.objects.filter(is_public=True)
         .select_related("employer")
@@ -222,12 +230,12 @@ def managers_public() -> QuerySet[TechnologyManager]:
     )
 
 
-def managers_visible_to(user: User) -> QuerySet[TechnologyManager]:
+def managers_visible_to(user: Visitor) -> QuerySet[TechnologyManager]:
     qs = TechnologyManager.objects.select_related("employer")
     if _sees_all(user):
         return qs
     public = Q(is_public=True)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         own = Q(user_id=user.pk)
         if user.organisation_id:
             own |= Q(employer_id=user.organisation_id)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.audit.services import audit_record
@@ -84,21 +85,22 @@ MONEY_LIMIT = Decimal("1E15")
 # Who acts
 
 
-def _active(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+def _active(user: Visitor) -> TypeGuard[User]:
+    return user.is_authenticated and user.is_active
 
 
-def is_org_admin(user: User, org_id: int | None) -> bool:
+def is_org_admin(user: Visitor, org_id: int | None) -> bool:
     return (
         _active(user)
         and org_id is not None
         and user.organisation_id == org_id
+        and user.organisation is not None
         and user.organisation.is_approved
         and user.has_role(Role.ORG_ADMIN)
     )
 
 
-def is_requester(user: User) -> bool:
+def is_requester(user: Visitor) -> bool:
     if not _active(user) or user.organisation is None:
         return False
     org = user.organisation
@@ -107,7 +109,7 @@ def is_requester(user: User) -> bool:
     )
 
 
-def can_edit_manager(user: User, manager: TechnologyManager) -> bool:
+def can_edit_manager(user: Visitor, manager: TechnologyManager) -> bool:
     if not _active(user):
         return False
     if user.is_platform_admin or (manager.user_id is not None and manager.user_id == user.pk):
@@ -214,14 +216,13 @@ def _clean_provider(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def provider_create(*, user: User, data: dict[str, Any]) -> ServiceProvider:
     """The organisation's admin publishes a service profile of its own organisation."""
-    if not is_org_admin(user, user.organisation_id if _active(user) else None):
+    org = user.organisation
+    if org is None or not is_org_admin(user, org.pk):
         raise PermissionDenied(ERR_NOT_ORG_ADMIN)
     clean = _clean_provider(data)
     try:
         with transaction.atomic():
-            provider = ServiceProvider.objects.create(
-                organisation=user.organisation, created_by=user, **clean
-            )
+            provider = ServiceProvider.objects.create(organisation=org, created_by=user, **clean)
     except IntegrityError:
         raise ValidationError({"name": "本机构已登记同名同类型的服务机构"}) from None
     audit_record(actor=user, obj=provider, action="directory.provider_create", after=clean)
@@ -303,7 +304,8 @@ def request_state(req: ServiceRequest) -> dict[str, Any]:
 @transaction.atomic
 def request_create(*, user: User, offer: ServiceOffer, description: str) -> ServiceRequest:
     """An enterprise asks a provider for one of its services."""
-    if not is_requester(user):
+    org = user.organisation
+    if org is None or not is_requester(user):
         raise PermissionDenied(ERR_NOT_REQUESTER)
     offer = ServiceOffer.objects.select_related("provider").get(pk=offer.pk)
     if not offer.is_active or not offer.provider.is_public:
@@ -316,7 +318,7 @@ def request_create(*, user: User, offer: ServiceOffer, description: str) -> Serv
     req = ServiceRequest.objects.create(
         offer=offer,
         provider=offer.provider,
-        requester=user.organisation,
+        requester=org,
         requested_by=user,
         description=description,
     )

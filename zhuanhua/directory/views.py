@@ -67,7 +67,7 @@ ERR_NOT_AGENCY = "只有服务机构本单位的机构管理员或主管部门�
 
 def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
-        messages.error(request, message)
+        messages.error(request, str(message))
 
 
 def _this_year() -> int:
@@ -94,8 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "enclave": enclave,
             "can_publish": services.is_org_admin(user, getattr(user, "organisation_id", None)),
-            "is_department": getattr(user, "is_authenticated", False)
-            and (user.is_reviewer or user.is_auditor),
+            "is_department": user.is_authenticated and (user.is_reviewer or user.is_auditor),
         },
     )
 
@@ -147,7 +146,7 @@ def offer_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     else:
         try:
             services.offer_create(user=request.user, provider=provider, data=form.cleaned_data)
@@ -241,14 +240,14 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
+def _voucher_action(request: AuthedHttpRequest, req: Any, action: str) -> None:
     """Pay with vouchers (the enterprise) or claim their redemption (the provider)."""
     if action == "vouchers":
         form = VoucherPayForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
-                    messages.error(request, message)
+                    messages.error(request, str(message))
             return
         spend = services.request_pay_with_vouchers(
             user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"]
@@ -264,13 +263,13 @@ def _voucher_action(request: HttpRequest, req: Any, action: str) -> None:
     if not spend_id.isdigit():
         raise Http404
     spend = get_object_or_404(voucher_spend_visible_to(request.user), pk=int(spend_id))
-    form = ClaimForm(request.POST, request.FILES, prefix=f"s{spend.pk}")
-    if not form.is_valid():
-        for errors in form.errors.values():
+    claim_form = ClaimForm(request.POST, request.FILES, prefix=f"s{spend.pk}")
+    if not claim_form.is_valid():
+        for errors in claim_form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return
-    data = form.cleaned_data
+    data = claim_form.cleaned_data
     services.request_claim_vouchers(
         user=request.user,
         request=req,
@@ -302,7 +301,7 @@ def request_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResp
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
-                    messages.error(request, message)
+                    messages.error(request, str(message))
             return redirect("directory:request_detail", pk=pk)
         data = form.cleaned_data
     calls = {
@@ -367,7 +366,7 @@ def provider_revenue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def manager_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    can_register = getattr(user, "is_authenticated", False) and (
+    can_register = user.is_authenticated and (
         services.is_org_admin(user, user.organisation_id) or user.has_role("technology_manager")
     )
     return render(

@@ -162,11 +162,11 @@ def test_three_party_record_and_agency_amounts(
     l2 = make_licence(make_achievement(unit_a), licensee, signed_on=dt.date(2024, 8, 1))
     l3 = make_licence(make_achievement(unit_a), licensee, signed_on=dt.date(2023, 12, 31))
     l4 = make_licence(make_achievement(unit_a), licensee, signed_on=None, status="draft_contract")
-    with pytest.raises(PermissionDenied) as exc:  # the agency is not a party to the licence
+    with pytest.raises(PermissionDenied) as denied:  # the agency is not a party to the licence
         services.deal_name_broker(
             user=agency_admin, licence=l1, broker=broker, contract_amount="1000"
         )
-    assert str(exc.value) == services.ERR_NOT_DEAL_PARTY
+    assert str(denied.value) == services.ERR_NOT_DEAL_PARTY
     d1 = services.deal_name_broker(
         user=manager_a, licence=l1, broker=broker, contract_amount="300000.00"
     )

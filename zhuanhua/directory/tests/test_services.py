@@ -53,9 +53,9 @@ def test_only_the_org_admin_publishes(buyer: Any, provider: Any) -> None:
 def test_request_flow_and_yearly_revenue(
     offer: Any, buyer: Any, platform_admin: Any, provider: Any, manager_a: Any
 ) -> None:
-    with pytest.raises(PermissionDenied) as exc:  # a university is not a requesting enterprise
+    with pytest.raises(PermissionDenied) as denied:  # a university is not a requesting enterprise
         services.request_create(user=manager_a, offer=offer, description="x")
-    assert str(exc.value) == services.ERR_NOT_REQUESTER
+    assert str(denied.value) == services.ERR_NOT_REQUESTER
     req = services.request_create(user=buyer, offer=offer, description="番茄酱中试 2 批次")
     with pytest.raises(ValidationError) as exc:
         services.service_contract_for_vouchers(req)
