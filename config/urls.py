@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("zhuanhua.portal.urls")),
     path("accounts/", include("zhuanhua.accounts.urls")),
     path("achievements/", include("zhuanhua.achievements.urls")),
-    path("organisations/", include("zhuanhua.organisations.urls")),
+    path("organisations/", include("zhuanhua.portal.organisation_urls")),
     path("licensing/", include("zhuanhua.licensing.urls")),
     path("transfer/", include("zhuanhua.transfer.urls")),
     path("publicity/", include("zhuanhua.publicity.urls")),

@@ -41,3 +41,36 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SearchKind(models.TextChoices):
+    ACHIEVEMENT = "achievement", "科技成果"
+    NEED = "need", "技术需求"
+
+
+class SearchOp(models.TextChoices):
+    UPSERT = "upsert", "更新"
+    REMOVE = "remove", "移除"
+
+
+class SearchChange(models.Model):
+    """One append-only line of the search change log, written in the same transaction as the
+    publish / edit / delist it describes. Every process applies the lines after the last id it
+    has seen before it searches (zhuanhua.search.services.SearchService).
+
+    It lives in core, below the apps that write it (achievements, licensing, needs), so they
+    need not import search (docs/adr/0004-search-index.md); the table keeps its first name."""
+
+    kind = models.CharField("类别", max_length=16, choices=SearchKind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    op = models.CharField("操作", max_length=8, choices=SearchOp.choices)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        db_table = "search_searchchange"
+        verbose_name = "检索变更"
+        verbose_name_plural = "检索变更"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.kind}:{self.object_id}"

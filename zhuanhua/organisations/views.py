@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
-from zhuanhua.achievements.selectors import achievement_cards
 from zhuanhua.organisations import services
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.forms import ReviewForm, SignUpForm
@@ -36,14 +35,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "organisations/sign_up_done.html")
     return render(request, "organisations/sign_up.html", {"form": form})
-
-
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Organisation.objects.filter(status=OrganisationStatus.APPROVED), pk=pk)
-    achievements = achievement_cards(
-        org.achievements.filter(status="published").order_by("-published_at")[:50]
-    )
-    return render(request, "organisations/profile.html", {"org": org, "achievements": achievements})
 
 
 @login_required

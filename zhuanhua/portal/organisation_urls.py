@@ -1,11 +1,14 @@
 from django.urls import path
 
 from zhuanhua.organisations import views
+from zhuanhua.portal.views import organisation_profile
 
+# The organisations pages, with the public profile that lists the unit's achievements (a
+# composition, so its view lives in portal); the namespace and names are unchanged.
 app_name = "organisations"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/<str:decision>/", views.review, name="review"),
-    path("<int:pk>/", views.profile, name="profile"),
+    path("<int:pk>/", organisation_profile, name="profile"),
 ]

@@ -1,11 +1,11 @@
-"""Home and the organisation's workbench: pages that gather several apps."""
+"""Home, the workbench and an organisation's public profile: pages that gather several apps."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.choices import AchievementStatus
@@ -63,3 +63,11 @@ def workbench(request: AuthedHttpRequest) -> HttpResponse:
             status=OrganisationStatus.PENDING
         ).count()
     return render(request, "core/workbench.html", context)
+
+
+def organisation_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation.objects.filter(status=OrganisationStatus.APPROVED), pk=pk)
+    achievements = achievement_cards(
+        org.achievements.filter(status="published").order_by("-published_at")[:50]
+    )
+    return render(request, "organisations/profile.html", {"org": org, "achievements": achievements})

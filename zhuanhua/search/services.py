@@ -1,7 +1,7 @@
 """The search service: one engine index (zhuanhua.engines.search) over published achievements and
 needs, kept current in every process through the append-only change log (SearchChange).
 
-* Writers call `log_change` inside the transaction that publishes, edits or delists: the log row
+* Writers call `zhuanhua.core.searchlog.log_change` inside the transaction that publishes, edits or delists: the log row
   commits (or rolls back) with the change itself.
 * Each process holds one `SearchService` per index directory. It lazily loads the index persisted
   by `zhuanhua search rebuild` (or builds one in memory from the database when none is saved)
@@ -33,11 +33,11 @@ from django.db.models import Max, Q
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.models import SearchChange, SearchKind
 from zhuanhua.core.prefectures import prefecture_name
 from zhuanhua.licensing.choices import FeeModel
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import TechnologyNeed
-from zhuanhua.search.models import SearchChange, SearchKind, SearchOp
 
 log = logging.getLogger(__name__)
 
@@ -58,32 +58,6 @@ _TRANSFER_LABELS = dict(TransferStatus.choices)
 def search_dir() -> Path:
     default = Path(settings.BASE_DIR) / "var" / "search"
     return Path(getattr(settings, "ZHUANHUA_SEARCH_DIR", None) or default)
-
-
-# --------------------------------------------------------------------------- the change log
-
-
-def log_change(*, kind: str, object_id: int, published: bool) -> SearchChange:
-    """Append one change-log row; call it inside the writing transaction."""
-    return SearchChange.objects.create(
-        kind=kind,
-        object_id=object_id,
-        op=SearchOp.UPSERT if published else SearchOp.REMOVE,
-    )
-
-
-def log_achievement(achievement: Achievement) -> SearchChange:
-    return log_change(
-        kind=SearchKind.ACHIEVEMENT,
-        object_id=achievement.pk,
-        published=achievement.status == AchievementStatus.PUBLISHED,
-    )
-
-
-def log_need(need: TechnologyNeed) -> SearchChange:
-    return log_change(
-        kind=SearchKind.NEED, object_id=need.pk, published=need.status == NeedStatus.PUBLISHED
-    )
 
 
 # --------------------------------------------------------------------------- documents

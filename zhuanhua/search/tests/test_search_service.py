@@ -13,8 +13,8 @@ from zhuanhua.achievements.services import (
     achievement_transition,
     achievement_update,
 )
+from zhuanhua.core.models import SearchChange
 from zhuanhua.needs.services import need_transition, need_update
-from zhuanhua.search.models import SearchChange
 from zhuanhua.search.services import (
     CURRENT,
     SearchService,
