@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -32,7 +32,7 @@ from zhuanhua.achievements import services
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core import uploads
+from zhuanhua.core import uploads, xlsx
 from zhuanhua.core.prefectures import prefecture_name
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +43,9 @@ MAX_ROWS = 5000
 MAX_COMPLETERS = 10
 # Columns looked at when reading; a real template has 14, anything further right is ignored.
 MAX_READ_COLUMNS = 60
+# Rows looked at when reading: the header, MAX_ROWS records and room for blank rows between;
+# a sheet declaring more is refused (core/xlsx.py).
+MAX_READ_ROWS = 2 * MAX_ROWS + 1
 
 ERR_NOT_XLSX = "请上传 Excel 工作簿（.xlsx）文件；.xls、.csv、PDF 等其他格式不能导入"
 ERR_MISMATCH = "文件内容不是 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中另存为 .xlsx 后重试"
@@ -508,21 +511,28 @@ class _Row:
     completers: list[dict[str, str]]
 
 
-def _open_sheet(upload: UploadedFile, report: ImportReport) -> Any:
+def _read_workbook(upload: UploadedFile, report: ImportReport) -> list[_Row]:
+    """The rows of the data sheet, read by the guarded reader (bounded time and memory)."""
     try:
         uploads.check_upload(upload, allowed={".xlsx": uploads.ALLOWED[".xlsx"]})
     except ValidationError as exc:
         code = getattr(exc, "code", None)
         reason = {"type": ERR_NOT_XLSX, "mismatch": ERR_MISMATCH}.get(code or "", exc.messages[0])
         report.add(None, "", reason)
-        return None
+        return []
     try:
-        upload.seek(0)
-        wb = load_workbook(upload, read_only=True, data_only=True)
-        return wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-    except Exception:  # a zip that isn't a workbook fails in many ways inside openpyxl
-        report.add(None, "", ERR_UNREADABLE)
-        return None
+        with xlsx.open_workbook(upload) as wb:
+            sheet = DATA_SHEET if DATA_SHEET in wb.sheetnames else None
+            rows = wb.rows(sheet, max_rows=MAX_READ_ROWS, max_cols=MAX_READ_COLUMNS)
+            return _read_rows(rows, report)
+    except xlsx.WorkbookRefused as exc:
+        reason = {
+            "unreadable": ERR_UNREADABLE,
+            "rows": ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS),
+        }.get(exc.code, exc.message)
+        report.problems.clear()
+        report.add(None, "", reason)
+        return []
 
 
 def _header_positions(header: Sequence[Any], report: ImportReport) -> dict[str, int] | None:
@@ -541,10 +551,7 @@ def _header_positions(header: Sequence[Any], report: ImportReport) -> dict[str, 
     return None if report.problems else positions
 
 
-def _read_rows(sheet: Any, report: ImportReport) -> list[_Row]:
-    rows_iter: Iterator[tuple[Any, ...]] = iter(
-        sheet.iter_rows(values_only=True, max_col=MAX_READ_COLUMNS)
-    )
+def _read_rows(rows_iter: Iterator[tuple[Any, ...]], report: ImportReport) -> list[_Row]:
     header = next(rows_iter, None)
     if header is None or all(_is_blank(v) for v in header):
         report.add(None, "", ERR_EMPTY_SHEET)
@@ -603,13 +610,7 @@ def achievements_import(*, user: User, upload: UploadedFile) -> ImportReport:
     if not getattr(user, "is_authenticated", False) or not user.can_edit_achievements:
         raise PermissionDenied(services.ERR_NOT_EDITOR)
     report = ImportReport()
-    sheet = _open_sheet(upload, report)
-    if sheet is None:
-        return report
-    try:
-        rows = _read_rows(sheet, report)
-    finally:
-        sheet.parent.close()
+    rows = _read_workbook(upload, report)
     if report.problems:
         report.problems.sort(key=lambda p: (p.row or 0, _column_order(p.column)))
         return report

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
+from zhuanhua.achievements.selectors import UFPL_ANY, hall_offer_choices
 from zhuanhua.core.forms import FixedChoiceField, FixedTypedChoiceField, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
-from zhuanhua.licensing.choices import FeeModel
 
 MAX_COMPLETERS = 10
 
@@ -82,11 +82,9 @@ class HallFilterForm(StyledFormMixin, forms.Form):
     ufpl = FixedChoiceField(
         label="先使用后付费",
         required=False,
-        choices=[
-            ("", "不限"),
-            ("any", "先使用后付费（全部）"),
-            *FeeModel.choices,
-        ],
+        # A callable: the fee models come from licensing's registration (ready()), read when
+        # the list is drawn; they are fixed from then on, as FixedChoiceField expects.
+        choices=lambda: [("", "不限"), (UFPL_ANY, "先使用后付费（全部）"), *hall_offer_choices()],
     )
     sort = FixedChoiceField(
         label="排序",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,45 @@ from zhuanhua.core.prefectures import prefecture_name
 from zhuanhua.core.text import query_tokens
 
 UFPL_ANY = "any"  # the hall's "先使用后付费" filter value (any fee model)
+
+
+@dataclass(frozen=True)
+class HallOfferFilter:
+    """The hall's 先使用后付费 filter as licensing supplies it (LicensingConfig.ready()): the
+    registry offers the slot, licensing knows what an offer is, so achievements never imports
+    licensing (docs/adr/0001-layers.md)."""
+
+    choices: list[tuple[str, str]]  # the fee models, value and Chinese label
+    condition: Callable[[str], Any]  # fee model ("" = any) -> an EXISTS for QuerySet.filter
+
+
+HALL_OFFER_FILTER: list[HallOfferFilter] = []  # at most one, filled by licensing
+# Annotations the achievement page adds to its one query, filled by the apps whose panels it
+# shows (TransferConfig.ready(): has_rights_grant, so the holders panel skips a query).
+DETAIL_ANNOTATIONS: list[Callable[[QuerySet[Achievement]], QuerySet[Achievement]]] = []
+
+
+def hall_offer_filter_register(offer_filter: HallOfferFilter) -> None:
+    HALL_OFFER_FILTER[:] = [offer_filter]
+
+
+def hall_offer_choices() -> list[tuple[str, str]]:
+    """The fee models the hall's filter lists (none when licensing is not installed)."""
+    return [c for f in HALL_OFFER_FILTER for c in f.choices]
+
+
+def detail_annotation_register(
+    annotate: Callable[[QuerySet[Achievement]], QuerySet[Achievement]],
+) -> None:
+    if annotate not in DETAIL_ANNOTATIONS:
+        DETAIL_ANNOTATIONS.append(annotate)
+
+
+def achievement_for_detail(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    for annotate in DETAIL_ANNOTATIONS:
+        qs = annotate(qs)
+    return qs
+
 
 SORTS = {
     "newest": ("-published_at", "-id"),
@@ -87,9 +127,8 @@ def achievement_hall(query: HallQuery) -> QuerySet[Achievement]:
         qs = qs.filter(trl__gte=query.trl_min)
     if query.ufpl:
         # EXISTS on licensing's partial index of active offers (achievement, fee_model).
-        from zhuanhua.licensing.selectors import has_offer_filter
-
-        qs = qs.filter(has_offer_filter("" if query.ufpl == UFPL_ANY else query.ufpl))
+        for offer_filter in HALL_OFFER_FILTER:
+            qs = qs.filter(offer_filter.condition("" if query.ufpl == UFPL_ANY else query.ufpl))
     if query.q:
         qs = keyword_filter(qs, query.q)
     # search_text is only for matching: never fetch its few KB of tokens per row.

@@ -22,11 +22,11 @@ from zhuanhua.achievements.models import Achievement, Attachment
 from zhuanhua.achievements.selectors import (
     HallQuery,
     achievement_cards,
+    achievement_for_detail,
     achievement_hall,
     achievement_visible_to,
 )
 from zhuanhua.core.uploads import download_response
-from zhuanhua.transfer.selectors import with_rights_grant_flag
 
 PAGE_SIZE = 20
 # The hall says "N+" beyond these: an exact count of 85k rows cost ~300 ms, and a keyword count
@@ -113,7 +113,7 @@ def hall(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Attachments and rights grants are rare: EXISTS flags in the one query, the rows only if any.
     achievement = get_object_or_404(
-        with_rights_grant_flag(achievement_visible_to(request.user))
+        achievement_for_detail(achievement_visible_to(request.user))
         .annotate(has_attachments=Exists(Attachment.objects.filter(achievement=OuterRef("pk"))))
         .select_related("owner")
         .defer("search_text"),

@@ -21,9 +21,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
+from zhuanhua.core import xlsx
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 HEADER_SEARCH_ROWS = 10  # a bank statement may have a title block above its header row
+# What the reader looks at: the title block, the header, MAX_IMPORT_ROWS rows and room for blank
+# rows between; columns beyond the 60th are never read (a bank statement has about 15).
+MAX_READ_ROWS = 2 * MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS
+MAX_READ_COLUMNS = 60
 MONEY_LIMIT = Decimal("1E15")
 CENT = Decimal("0.01")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -199,27 +205,24 @@ def check_file(upload: Any) -> None:
 
 
 def _sheet_rows(upload: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, cell values) of the first worksheet, skipping wholly empty rows."""
-    import openpyxl
+    """(row number, cell values) of the first worksheet, skipping wholly empty rows.
 
+    Read by the guarded reader (core/xlsx.py): bounded rows and columns, and a file whose zip
+    or sheet declares more than the caps is refused before openpyxl parses it.
+    """
     check_file(upload)
-    upload.seek(0)
     try:
-        wb = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 – any unreadable workbook is the same answer to the user
-        raise _Rejected(ERR_UNREADABLE) from None
-    try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            raise _Rejected(ERR_UNREADABLE)
-        try:
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        with xlsx.open_workbook(upload) as wb:
+            rows = wb.rows(max_rows=MAX_READ_ROWS, max_cols=MAX_READ_COLUMNS)
+            for number, values in enumerate(rows, start=1):
                 if any(v is not None and str(v).strip() for v in values):
-                    yield number, tuple(values)
-        except Exception:  # noqa: BLE001 – a corrupt sheet part
-            raise _Rejected(ERR_UNREADABLE) from None
-    finally:
-        wb.close()
+                    yield number, values
+    except xlsx.WorkbookRefused as exc:
+        message = {
+            "unreadable": ERR_UNREADABLE,
+            "rows": ERR_TOO_MANY_ROWS.format(n=MAX_IMPORT_ROWS),
+        }.get(exc.code, exc.message)
+        raise _Rejected(message) from None
 
 
 def _read(

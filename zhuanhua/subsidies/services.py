@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core import xlsx
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines.common import CENT, InputError, money_str
 from zhuanhua.engines.subsidy import REASON_LABELS
@@ -60,6 +61,9 @@ ERR_EMPTY_PERIOD = "该期间内没有待结算的已批准补助"
 ERR_PAYMENT_FILE = "无法读取拨付回执，请上传 .xlsx 文件"
 ERR_PAYMENT_NO_IDS = "拨付回执中没有找到“补助编号”列或补助编号"
 ERR_PAYMENT_FOREIGN = "以下补助编号不属于本批次：{ids}"
+# What the payment-file reader looks at in each sheet (a batch's returned disbursement list).
+PAYMENT_MAX_ROWS = 20_000
+PAYMENT_MAX_COLUMNS = 60
 ERR_BATCH_PAID = "该批次已全部拨付"
 
 REASON_MAX = 1000
@@ -535,29 +539,26 @@ def settlement_create(
 
 
 def _payment_ids(upload: UploadedFile) -> list[int]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 – any unreadable workbook is the same answer to the user
-        raise ValidationError({"file": [ERR_PAYMENT_FILE]}) from None
+    """The 补助编号 of every sheet, read by the guarded reader (bounded rows and columns)."""
     ids: list[int] = []
     try:
-        for ws in wb.worksheets:
-            column = None
-            for row in ws.iter_rows(values_only=True):
-                cells = ["" if c is None else str(c).strip() for c in row]
-                if column is None:
-                    if "补助编号" in cells:
-                        column = cells.index("补助编号")
-                    continue
-                if column < len(cells) and cells[column]:
-                    try:
-                        ids.append(int(float(cells[column])))
-                    except ValueError:
+        with xlsx.open_workbook(upload) as wb:
+            for name in wb.sheetnames:
+                column = None
+                for row in wb.rows(name, max_rows=PAYMENT_MAX_ROWS, max_cols=PAYMENT_MAX_COLUMNS):
+                    cells = ["" if c is None else str(c).strip() for c in row]
+                    if column is None:
+                        if "补助编号" in cells:
+                            column = cells.index("补助编号")
                         continue
-    finally:
-        wb.close()
+                    if cells[column]:
+                        try:
+                            ids.append(int(float(cells[column])))
+                        except (ValueError, OverflowError):
+                            continue
+    except xlsx.WorkbookRefused as exc:
+        message = ERR_PAYMENT_FILE if exc.code == "unreadable" else exc.message
+        raise ValidationError({"file": [message]}) from None
     if not ids:
         raise ValidationError({"file": [ERR_PAYMENT_NO_IDS]})
     return sorted(set(ids))
