@@ -22,6 +22,7 @@ from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.core.inputs import Day, LongText, Money, Money14, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.licensing import services
 from zhuanhua.licensing.models import (
@@ -74,50 +75,50 @@ class OfferOut(Schema):
 
 class OfferIn(Schema):
     achievement_id: int
-    summary: str = Field(..., max_length=5000)
-    fee_standard: str = Field(..., max_length=5000)
-    fee_model: str = Field(..., max_length=20)
+    summary: LongText = Field(..., max_length=5000)
+    fee_standard: LongText = Field(..., max_length=5000)
+    fee_model: Text = Field(..., max_length=20)
     terms: dict[str, Any]
-    license_mode: str = Field(..., max_length=20)
+    license_mode: Text = Field(..., max_length=20)
     term_months: int
-    field_of_use: str = Field("", max_length=200)
-    territory: str = Field("", max_length=200)
+    field_of_use: Text = Field("", max_length=200)
+    territory: Text = Field("", max_length=200)
 
 
 class OfferFilters(Schema):
-    fee_model: str | None = Field(None, max_length=20)
+    fee_model: Text | None = Field(None, max_length=20)
 
 
 class InquiryIn(Schema):
-    message: str = Field("", max_length=5000)
+    message: LongText = Field("", max_length=5000)
 
 
 class MessageIn(Schema):
-    body: str = Field(..., max_length=5000)
+    body: LongText = Field(..., max_length=5000)
 
 
 class VersionIn(Schema):
     terms: dict[str, Any]
-    note: str = Field("", max_length=500)
+    note: LongText = Field("", max_length=500)
 
 
 class RevenueReportIn(Schema):
-    period_start: str = Field(..., max_length=10)
-    revenue_amount: str | int | float
-    reported_on: str | None = Field(None, max_length=10)
+    period_start: Day
+    revenue_amount: Money
+    reported_on: Day | None = None
 
 
 class MilestoneIn(Schema):
-    key: str = Field(..., max_length=100)
-    achieved_on: str = Field(..., max_length=10)
+    key: Text = Field(..., max_length=100)
+    achieved_on: Day
 
 
 class PaymentIn(Schema):
-    amount: str | int | float
-    paid_on: str = Field(..., max_length=10)
-    ref: str = Field("", max_length=100)
+    amount: Money
+    paid_on: Day
+    ref: Text = Field("", max_length=100)
     # The part paid with innovation vouchers (≤ amount); spent from the licensee's quota.
-    voucher_amount: str | int | float | None = None
+    voucher_amount: Money14 | None = None
 
 
 def _inquiry_out(inquiry: Inquiry) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def list_inquiries(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [_inquiry_out(i) for i in inquiries_visible_to(request.user)[:200]]
 
 
-def _visible_inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
+def _visible_inquiry(request: AuthedHttpRequest, inquiry_id: int) -> Inquiry:
     return get_object_or_404(inquiries_visible_to(request.user), pk=inquiry_id)
 
 
@@ -314,7 +315,7 @@ def accept_version(request: AuthedHttpRequest, inquiry_id: int, number: int) -> 
 # Licences
 
 
-def _visible_licence(request: HttpRequest, licence_id: int) -> Licence:
+def _visible_licence(request: AuthedHttpRequest, licence_id: int) -> Licence:
     return get_object_or_404(licences_visible_to(request.user), pk=licence_id)
 
 
@@ -333,7 +334,7 @@ def file_revenue_report(
     request: AuthedHttpRequest,
     licence_id: int,
     payload: RevenueReportIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
 ) -> Status:
     licence = _visible_licence(request, licence_id)
     body = {**payload.dict(), "revenue_amount": _money_key(payload.revenue_amount)}
@@ -361,7 +362,7 @@ def record_payment(
     request: AuthedHttpRequest,
     licence_id: int,
     payload: PaymentIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
 ) -> Status:
     licence = _visible_licence(request, licence_id)
     body = {**payload.dict(), "amount": _money_key(payload.amount)}
@@ -423,11 +424,11 @@ def _idempotent(
 
 
 class PricingMethodIn(Schema):
-    pricing_method: str = Field(..., max_length=16)  # agreement / listing / auction
+    pricing_method: Text = Field(..., max_length=16)  # agreement / listing / auction
 
 
 class LicenceSigningIn(Schema):
-    signed_on: str = Field(..., max_length=10)  # YYYY-MM-DD, not in the future
+    signed_on: Day  # YYYY-MM-DD, not in the future
 
 
 class SignedContractOut(Schema):
@@ -446,14 +447,14 @@ class LicenceStateOut(Schema):
 
 
 class ContractRegistrationIn(Schema):
-    contract_type: str = Field(
+    contract_type: Text = Field(
         ..., max_length=16
     )  # development/transfer/license/consulting/service
-    registration_number: str = Field(..., max_length=64)
-    registry: str = Field(..., max_length=200)
-    registered_on: str = Field(..., max_length=10)
-    transaction_amount: str | int | float
-    technical_income_amount: str | int | float
+    registration_number: Text = Field(..., max_length=64)
+    registry: Text = Field(..., max_length=200)
+    registered_on: Day
+    transaction_amount: Money
+    technical_income_amount: Money
 
 
 class ContractRegistrationOut(Schema):
@@ -469,11 +470,12 @@ class ContractRegistrationOut(Schema):
 
 class RiskCoverIn(Schema):
     licence_id: int
-    licensee_uscc: str = Field(..., max_length=18)
-    share: str | int | float  # a fraction: 0 < share ≤ 1 (0.3 is 30 %)
-    limit_amount: str | int | float
-    starts_on: str = Field(..., max_length=10)
-    ends_on: str = Field(..., max_length=10)
+    licensee_uscc: Text = Field(..., max_length=18)
+    # a fraction: 0 < share ≤ 1 (0.3 is 30 %)
+    share: str | int | float  # the service checks it (ERR_SHARE)
+    limit_amount: Money
+    starts_on: Day
+    ends_on: Day
 
 
 class RiskClaimOut(Schema):
@@ -501,22 +503,22 @@ class RiskCoverOut(Schema):
 
 
 class RiskClaimHandleIn(Schema):
-    resolution: str = Field(..., max_length=5000)
+    resolution: LongText = Field(..., max_length=5000)
 
 
 class DistributionCostIn(Schema):
-    label: str = Field(..., max_length=200)
-    amount: str | int | float
+    label: Text = Field(..., max_length=200)
+    amount: Money
 
 
 class DistributionShareIn(Schema):
-    name: str = Field(..., max_length=100)
-    role: str = Field(..., max_length=20)  # researcher / transfer_staff / unit
-    amount: str | int | float
+    name: Text = Field(..., max_length=100)
+    role: Text = Field(..., max_length=20)  # researcher / transfer_staff / unit
+    amount: Money
 
 
 class DistributionPlanIn(Schema):
-    income_amount: str | int | float
+    income_amount: Money
     costs: list[DistributionCostIn] = Field([], max_length=50)
     shares: list[DistributionShareIn] = Field(..., max_length=200)
     staff_reward_chosen: bool = False
@@ -597,7 +599,7 @@ def _cover_out(cover: RiskCover) -> dict[str, Any]:
     }
 
 
-def _covers(request: HttpRequest, covers: Any) -> list[dict[str, Any]]:
+def _covers(request: AuthedHttpRequest, covers: Any) -> list[dict[str, Any]]:
     """Covers with the claims the user may see (claims_visible_to), prefetched."""
     claims = claims_visible_to(request.user).order_by("-opened_on", "-id")
     rows = covers.select_related("provider").prefetch_related(
