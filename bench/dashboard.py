@@ -155,6 +155,7 @@ def main() -> int:
                 "DATABASE_URL",
                 "DJANGO_SETTINGS_MODULE",
                 "DJANGO_SECRET_KEY",
+                "ZHUANHUA_AUDIT_KEY",
                 "DJANGO_DEBUG",
                 "DJANGO_LOG_LEVEL",
                 "DJANGO_ALLOWED_HOSTS",

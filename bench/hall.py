@@ -79,6 +79,7 @@ def settings_env(url: str) -> dict[str, str]:
         {
             "DATABASE_URL": url,
             "DJANGO_SECRET_KEY": "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+            "ZHUANHUA_AUDIT_KEY": "bench-only-audit-key-not-secret-0123456789abcdefghijkl",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_DEBUG": "false",
@@ -493,6 +494,7 @@ def main() -> int:
                 "DATABASE_URL",
                 "DJANGO_SETTINGS_MODULE",
                 "DJANGO_SECRET_KEY",
+                "ZHUANHUA_AUDIT_KEY",
                 "DJANGO_DEBUG",
                 "DJANGO_LOG_LEVEL",
                 "DJANGO_ALLOWED_HOSTS",

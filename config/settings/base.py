@@ -9,6 +9,10 @@ import dj_database_url
 from config.env import BASE_DIR, env, env_bool, env_list
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+# The key of the audit chain's MACs and checkpoints (docs/audit.md). It lives in the environment,
+# never in the database, so whoever can rewrite the audit table cannot re-sign it. The default is
+# for the demo and tests only (public, in this file); production refuses to start without a key.
+ZHUANHUA_AUDIT_KEY = env("ZHUANHUA_AUDIT_KEY", "dev-only-audit-key-not-secret")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -58,7 +62,14 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.credit.jobs.credit_expire_due",
     "zhuanhua.projects.jobs.project_duty_reminders",
     "zhuanhua.search.jobs.match_digest",
+    # Last, so the checkpoint signs the entries the other jobs wrote today.
+    "zhuanhua.audit.jobs.audit_checkpoint_daily",
 ]
+# Signed audit checkpoints (count + head hash + MAC) are appended here and to the log; keep the
+# file off the database server and in the backups of the server's files (docs/audit.md).
+ZHUANHUA_AUDIT_CHECKPOINT_PATH = env(
+    "ZHUANHUA_AUDIT_CHECKPOINT_PATH", str(BASE_DIR / "var" / "audit-checkpoints.jsonl")
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -237,4 +248,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    # Audit checkpoints are logged at INFO: the log is their second copy outside the database.
+    "loggers": {"zhuanhua.audit": {"level": "INFO"}},
 }

@@ -15,3 +15,7 @@ ZHUANHUA_RATE_LIMITS = {"login": None, "sign_up": None, "search": None}
 # The public page cache is off in tests (a test that writes then reads anonymously would see a
 # stored copy after bulk updates); zhuanhua/core/tests/test_pagecache.py turns it on.
 ZHUANHUA_PAGE_CACHE_SECONDS = 0
+# No checkpoint file unless a test asks for one (tests in one process share settings; a
+# checkpoint left by one test would judge the next test's chain). zhuanhua/audit/tests set it.
+ZHUANHUA_AUDIT_CHECKPOINT_PATH = ""
+ZHUANHUA_AUDIT_KEY = "test-only-audit-key"

@@ -7,7 +7,9 @@ class AuditEntry(models.Model):
     """One link of the hash-chained audit log: who did what to which record, and when.
 
     `entry_hash` = sha256 over the entry's own fields and `prev_hash`, so an edited, deleted or
-    reordered entry breaks the chain at that point (see zhuanhua.audit.chain).
+    reordered entry breaks the chain at that point; `entry_mac` = HMAC of that hash with a key kept
+    outside the database, so rewriting the chain and re-hashing it onward is caught too (see
+    zhuanhua.audit.chain and docs/audit.md). On PostgreSQL a trigger refuses UPDATE and DELETE.
     """
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
@@ -22,6 +24,7 @@ class AuditEntry(models.Model):
     detail = models.JSONField("说明", default=dict, blank=True)
     prev_hash = models.CharField("前一条哈希", max_length=64)
     entry_hash = models.CharField("本条哈希", max_length=64)
+    entry_mac = models.CharField("密钥签名", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计日志"

@@ -124,6 +124,7 @@ def _production_env(**extra: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        ZHUANHUA_AUDIT_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="zhuanhua.example.gov.cn",
         **extra,
     )
