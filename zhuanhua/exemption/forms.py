@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -89,7 +89,7 @@ class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from zhuanhua.accounts.models import User
 
-        self.fields["user"].choices = (
+        cast(forms.ChoiceField, self.fields["user"]).choices = (
             [("", "—（不关联）")]
             + [  # type: ignore[attr-defined]
                 (u.pk, f"{u}（{u.username}）")

@@ -133,12 +133,12 @@ def compare_fee_models(
         per_model.append((fee_model, label, by_year, ""))
     ordered = sorted(years) or [start.year]
     rows = []
-    for fee_model, label, by_year, note in per_model:
+    for fee_model, label, model_years, note in per_model:
         offered = fee_model == offered_model
-        if by_year is None:
+        if model_years is None:
             rows.append(ModelCost(fee_model, label, offered, False, [], None, note))
             continue
-        values = [by_year.get(y, Decimal(0)).quantize(CENT) for y in ordered]
+        values = [model_years.get(y, Decimal(0)).quantize(CENT) for y in ordered]
         rows.append(
             ModelCost(
                 fee_model, label, offered, True, values, sum(values, Decimal(0)).quantize(CENT)

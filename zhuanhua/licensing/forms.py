@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -121,7 +121,7 @@ class RevenueReportForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     ) -> None:
         kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["period_start"].choices = [
+        cast(forms.ChoiceField, self.fields["period_start"]).choices = [
             (start.isoformat(), f"{start} 至 {end}") for start, end in periods
         ]
 
@@ -302,7 +302,7 @@ class MilestoneForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, keys: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(k, k) for k in keys]
+        cast(forms.ChoiceField, self.fields["key"]).choices = [(k, k) for k in keys]
 
 
 class XlsxImportForm(StyledFormMixin, forms.Form):

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.engines import licensing as engine
@@ -61,10 +62,10 @@ def _sees_everything(user: User) -> bool:
     return user.is_reviewer or user.is_auditor or user.is_platform_admin
 
 
-def inquiries_visible_to(user: User) -> QuerySet[Inquiry]:
+def inquiries_visible_to(user: Visitor) -> QuerySet[Inquiry]:
     """The two parties' members, department reviewers and auditors; nobody else."""
     qs = Inquiry.objects.select_related("offer", "offer__achievement", "licensor", "licensee")
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return qs.none()
     if _sees_everything(user):
         return qs
@@ -73,9 +74,9 @@ def inquiries_visible_to(user: User) -> QuerySet[Inquiry]:
     return qs.filter(Q(licensor_id=user.organisation_id) | Q(licensee_id=user.organisation_id))
 
 
-def licences_visible_to(user: User) -> QuerySet[Licence]:
+def licences_visible_to(user: Visitor) -> QuerySet[Licence]:
     qs = Licence.objects.select_related("achievement", "licensor", "licensee", "accepted_version")
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return qs.none()
     if _sees_everything(user):
         return qs
@@ -246,20 +247,20 @@ def registered_contracts(org: Any, side: str | None = None) -> QuerySet[Contract
     )
 
 
-def covers_of_provider(user: User) -> QuerySet[RiskCover]:
-    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+def covers_of_provider(user: Visitor) -> QuerySet[RiskCover]:
+    if not user.is_authenticated or not user.organisation_id:
         return RiskCover.objects.none()
     return RiskCover.objects.filter(provider_id=user.organisation_id).select_related(
         "licence", "licence__achievement", "licence__licensor", "licence__licensee"
     )
 
 
-def claims_visible_to(user: User) -> QuerySet[RiskClaim]:
+def claims_visible_to(user: Visitor) -> QuerySet[RiskClaim]:
     """The licence's two parties, the cover's provider, reviewers and auditors."""
     qs = RiskClaim.objects.select_related(
         "cover", "cover__provider", "cover__licence", "cover__licence__achievement", "alert"
     )
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return qs.none()
     if _sees_everything(user):
         return qs
@@ -287,15 +288,15 @@ def licence_for_cover(*, licence_id: int, licensee_uscc: str) -> Licence | None:
     )
 
 
-def can_see_distributions(user: User, licence: Licence) -> bool:
+def can_see_distributions(user: Visitor, licence: Licence) -> bool:
     """The licensor's members and the department (reviewers, auditors, platform admins). The
     licensee does not see how the unit shares its income."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return _sees_everything(user) or user.organisation_id == licence.licensor_id
 
 
-def distributions_visible_to(user: User, licence: Licence) -> QuerySet[DistributionPlan]:
+def distributions_visible_to(user: Visitor, licence: Licence) -> QuerySet[DistributionPlan]:
     """A licence's distribution plans, for those who ``can_see_distributions``."""
     qs = DistributionPlan.objects.filter(licence=licence)
     return qs if can_see_distributions(user, licence) else qs.none()

@@ -79,10 +79,12 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "offer": offer,
-        "period_label": PERIOD_LABELS.get((offer.terms.get("royalty") or {}).get("period"), ""),
+        "period_label": PERIOD_LABELS.get(
+            str((offer.terms.get("royalty") or {}).get("period") or ""), ""
+        ),
         "terms_json": terms_text(offer.terms),
         "can_inquire": services.is_licensee_agent(user)
-        and user.organisation_id != offer.achievement.owner_id,  # type: ignore[union-attr]
+        and user.organisation_id != offer.achievement.owner_id,
         "is_owner_editor": services.is_licensor_editor(user, offer.achievement.owner_id),
         "form": InquiryForm(),
     }
@@ -166,20 +168,20 @@ def inquiry_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: AuthedHttpRequest) -> HttpResponse:
-    context = {
+    context: dict[str, Any] = {
         "inquiries": inquiries_visible_to(request.user)[:200],
         "licences": licences_visible_to(request.user)[:200],
     }
     user = request.user
-    if user.organisation_id and user.can_edit_achievements:  # type: ignore[union-attr]
-        context["unregistered"] = unregistered_contracts(user.organisation_id)  # type: ignore[union-attr]
+    if user.organisation_id and user.can_edit_achievements:
+        context["unregistered"] = unregistered_contracts(user.organisation_id)
     if services.is_cover_provider(user):
         context["is_provider"] = True
     return render(request, "licensing/mine.html", context)
 
 
 def _inquiry_page(
-    request: HttpRequest, inquiry: Inquiry, status: int = 200, **forms: Any
+    request: AuthedHttpRequest, inquiry: Inquiry, status: int = 200, **forms: Any
 ) -> HttpResponse:
     side = services.side_of(request.user, inquiry)
     versions = versions_with_diffs(inquiry)
@@ -284,7 +286,7 @@ def _as_of(request: HttpRequest) -> dt.date:
 
 
 def _licence_page(
-    request: HttpRequest, licence: Licence, status: int = 200, **forms: Any
+    request: AuthedHttpRequest, licence: Licence, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -408,7 +410,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _licensee_licence(request: HttpRequest, pk: int) -> Licence:
+def _licensee_licence(request: AuthedHttpRequest, pk: int) -> Licence:
     """A licence the user may see (else 404) and acts for as its licensee (else 403)."""
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     if not services.is_licensee_agent(request.user, licence.licensee_id):
@@ -416,7 +418,7 @@ def _licensee_licence(request: HttpRequest, pk: int) -> Licence:
     return licence
 
 
-def _licensor_licence(request: HttpRequest, pk: int) -> Licence:
+def _licensor_licence(request: AuthedHttpRequest, pk: int) -> Licence:
     """A licence the user may see (else 404) and edits for as its licensor (else 403)."""
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     if not services.is_licensor_editor(request.user, licence.licensor_id):
@@ -654,7 +656,7 @@ def covers(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "covers": covers_of_provider(user),
-        "claims": claims_visible_to(user).filter(cover__provider_id=user.organisation_id),  # type: ignore[union-attr]
+        "claims": claims_visible_to(user).filter(cover__provider_id=user.organisation_id),
         "handle_form": ClaimHandleForm(),
     }
     return render(request, "licensing/covers.html", context, status=status)

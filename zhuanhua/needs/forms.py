@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -73,7 +73,9 @@ class ResponseForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, achievements: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].choices = [(a.pk, a.title) for a in achievements]
+        cast(forms.ChoiceField, self.fields["achievement"]).choices = [
+            (a.pk, a.title) for a in achievements
+        ]
 
 
 class MessageForm(StyledFormMixin, forms.Form):

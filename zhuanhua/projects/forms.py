@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,8 +56,8 @@ class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
             .exclude(org_type="department")
             .order_by("name")
         )
-        self.fields["lead"].queryset = orgs
-        self.fields["partners"].queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = orgs
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = orgs
 
     def duties(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
