@@ -38,6 +38,13 @@ from zhuanhua.directory.models import (
     TrainingBase,
 )
 from zhuanhua.organisations.models import Organisation
+from zhuanhua.vouchers.services import (
+    ERR_CONTRACT_AMOUNT,
+    ERR_PROVIDER_NOT_COUNTERPARTY,
+    ERR_SUBJECT_NOT_FOUND,
+    voucher_redemption_claim,
+    voucher_spend,
+)
 
 ERR_NOT_ORG_ADMIN = "只有本机构已通过审核的机构管理员可以维护服务机构信息"
 ERR_NOT_PROVIDER = "只有服务机构的机构管理员可以处理该服务委托"
@@ -67,9 +74,11 @@ ERR_ATTENDANCE_EXISTS = "该技术经理人已登记参加本课程"
 ERR_NOT_DEAL_PARTY = "只有许可双方的经办人员可以登记技术经纪人"
 ERR_DEAL_EXISTS = "该许可已登记技术经纪人"
 ERR_VOUCHER_NOT_CONTRACTED = "服务委托尚未签订合同（受理），不能使用创新券"
-ERR_VOUCHER_REQUEST = "创新券支付的服务委托不存在或不属于该企业"
-ERR_VOUCHER_CONTRACT_AMOUNT = "创新券支付的合同金额应为该服务委托登记的合同金额（{amount} 元）"
-ERR_VOUCHER_PROVIDER = "创新券的服务提供方应为受理该委托的服务机构"
+# A spend on a request is checked by the vouchers app against the request (voucher_subjects.py):
+# its refusals are the vouchers app's own texts.
+ERR_VOUCHER_REQUEST = ERR_SUBJECT_NOT_FOUND
+ERR_VOUCHER_CONTRACT_AMOUNT = ERR_CONTRACT_AMOUNT
+ERR_VOUCHER_PROVIDER = ERR_PROVIDER_NOT_COUNTERPARTY
 ERR_VOUCHER_NOT_DELIVERED = "服务尚未交付，登记交付后方可申请兑付创新券"
 ERR_VOUCHER_NOT_REQUESTER = "只有委托企业的机构管理员或经办人可以用创新券支付该服务"
 ERR_VOUCHER_OTHER_SPEND = "该笔创新券不属于本服务委托"
@@ -449,51 +458,9 @@ def service_contract_for_vouchers(request: ServiceRequest) -> tuple[str, int, De
 
 # --------------------------------------------------------------------------------------------
 # Innovation vouchers on service requests (measure 14). The vouchers app keeps the quota, the
-# 50% and yearly-quota rules and the ledger; these functions tie a spend to a request. The
-# vouchers app calls the two checks for every spend and claim on a request (also through its
-# API and its own pages), so a spend always matches the request's contract.
-
-
-def voucher_subject_check(
-    *, subject_id: Any, enterprise: Any, contract_amount: Decimal, provider: Any = None
-) -> Organisation:
-    """Check a spend on request ``subject_id``: the enterprise's own request, contracted, for
-    exactly its contract amount, paid to its provider. Returns the provider organisation."""
-    req = (
-        ServiceRequest.objects.select_related("provider__organisation")
-        .filter(pk=int(subject_id))
-        .first()
-        if str(subject_id).isdigit()
-        else None
-    )
-    if req is None or req.requester_id != getattr(enterprise, "pk", None):
-        raise ValidationError({"subject_id": ERR_VOUCHER_REQUEST})
-    if req.status not in CONTRACTED_STATES or req.contract_amount is None:
-        raise ValidationError({"subject_id": ERR_VOUCHER_NOT_CONTRACTED})
-    if Decimal(contract_amount) != req.contract_amount:
-        raise ValidationError(
-            {
-                "contract_amount": ERR_VOUCHER_CONTRACT_AMOUNT.format(
-                    amount=f"{req.contract_amount:,.2f}"
-                )
-            }
-        )
-    organisation = req.provider.organisation
-    if provider is not None and provider.pk != organisation.pk:
-        raise ValidationError({"provider": ERR_VOUCHER_PROVIDER})
-    return organisation
-
-
-def voucher_claim_check(*, subject_id: Any) -> None:
-    """Redemption of vouchers spent on a request is claimed once the service was delivered."""
-    delivered = (
-        str(subject_id).isdigit()
-        and ServiceRequest.objects.filter(
-            pk=int(subject_id), status=RequestStatus.DELIVERED
-        ).exists()
-    )
-    if not delivered:
-        raise ValidationError({"status": ERR_VOUCHER_NOT_DELIVERED})
+# 50% and yearly-quota rules and the ledger; a contracted request is one of its spend subjects
+# (voucher_subjects.py, registered in DirectoryConfig.ready()), so every spend and claim on a
+# request — from here, the vouchers pages or its API — is checked against the request.
 
 
 def request_pay_with_vouchers(
@@ -504,8 +471,6 @@ def request_pay_with_vouchers(
     year), to the request's provider. The vouchers app refuses — nothing changes — above 50% of
     the contract (all spends on the request together) or above what is left of the quota.
     Holds the request's row lock while the vouchers app locks the enterprise's quota rows."""
-    from zhuanhua.vouchers.services import voucher_spend
-
     if not (is_requester(user) and user.organisation_id == request.requester_id):
         raise PermissionDenied(ERR_VOUCHER_NOT_REQUESTER)
     with transaction.atomic():
@@ -514,12 +479,11 @@ def request_pay_with_vouchers(
             .select_related("provider__organisation", "requester")
             .get(pk=request.pk)
         )
-        subject_type, subject_id, contract = service_contract_for_vouchers(locked)
+        subject_type, subject_id, _contract = service_contract_for_vouchers(locked)
         return voucher_spend(
             enterprise=locked.requester,
             subject_type=subject_type,
             subject_id=str(subject_id),
-            contract_amount=contract,
             voucher_amount=voucher_amount,
             user=user,
             provider=locked.provider.organisation,
@@ -539,8 +503,6 @@ def request_claim_vouchers(
 ) -> Any:
     """The provider claims redemption of vouchers spent on this request, with the contract,
     the invoice and the payment proof, once the service was delivered."""
-    from zhuanhua.vouchers.services import voucher_redemption_claim
-
     if spend.subject_type != SERVICE_REQUEST_SUBJECT or spend.subject_id != str(request.pk):
         raise ValidationError({"spend": ERR_VOUCHER_OTHER_SPEND})
     return voucher_redemption_claim(

@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
-from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
@@ -59,6 +58,7 @@ from zhuanhua.licensing.models import (
     TermVersion,
 )
 from zhuanhua.organisations.choices import OrganisationType
+from zhuanhua.vouchers.services import voucher_spend
 
 ERR_NOT_OWNER_EDITOR = "只有成果所属单位的成果管理员或机构管理员可以发布许可报价"
 ERR_NOT_PUBLISHED = "只有已发布的成果可以发布先使用后付费许可报价"
@@ -126,6 +126,8 @@ ERR_VOUCHER_NOT_REGISTERED = (
     "以创新券支付许可使用费须先办理技术合同认定登记：创新券不超过登记成交额的 50%，"
     "且不超过被许可方本年度剩余的创新券额度"
 )
+# The spend subject type of a licence in the vouchers app (licensing/voucher_subjects.py).
+LICENCE_SUBJECT = "licensing.licence"
 
 LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
 LICENSEE_ORG_TYPES = {
@@ -145,15 +147,15 @@ class IdempotencyConflict(Exception):
 # Who acts for whom
 
 
-def _authenticated(user: Visitor) -> TypeGuard[User]:
-    return user.is_authenticated and user.is_active
+def _authenticated(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def is_licensor_editor(user: Visitor, org_id: int) -> bool:
+def is_licensor_editor(user: User, org_id: int) -> bool:
     return _authenticated(user) and user.organisation_id == org_id and user.can_edit_achievements
 
 
-def is_licensee_agent(user: Visitor, org_id: int | None = None) -> TypeGuard[User]:
+def is_licensee_agent(user: User, org_id: int | None = None) -> bool:
     """A person who may act for an approved enterprise taking a licence."""
     if not _authenticated(user) or user.organisation is None:
         return False
@@ -163,7 +165,7 @@ def is_licensee_agent(user: Visitor, org_id: int | None = None) -> TypeGuard[Use
     return org.is_approved and org.org_type in LICENSEE_ORG_TYPES and user.has_role(*LICENSEE_ROLES)
 
 
-def side_of(user: Visitor, inquiry: Inquiry) -> str | None:
+def side_of(user: User, inquiry: Inquiry) -> str | None:
     """The side ``user`` may act for in ``inquiry`` (None: an onlooker or nobody)."""
     if is_licensor_editor(user, inquiry.licensor_id):
         return Side.LICENSOR
@@ -208,7 +210,7 @@ def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
         cleaned[name] = value
     for name in ("field_of_use", "territory"):
         cleaned[name] = str(data.get(name) or "").strip()[:200]
-    fee_model = str(data.get("fee_model") or "")
+    fee_model = data.get("fee_model")
     if fee_model not in FeeModel.values:
         errors.setdefault("fee_model", []).append(ERR_CHOICE if fee_model else ERR_REQUIRED)
     license_mode = data.get("license_mode")
@@ -279,7 +281,7 @@ def _mark_use_first_terms(*, user: User, achievement: Achievement) -> None:
 
 def inquiry_open(*, user: User, offer: LicenceOffer, message: str = "") -> Inquiry:
     """ "我要承接": an enterprise opens the negotiation on an active offer."""
-    if not is_licensee_agent(user) or user.organisation_id is None:
+    if not is_licensee_agent(user):
         raise PermissionDenied(ERR_NOT_LICENSEE)
     if user.organisation_id == offer.achievement.owner_id:
         raise PermissionDenied(ERR_OWN_ACHIEVEMENT)
@@ -631,13 +633,13 @@ def registration_record(
 # --------------------------------------------------------------------------------------------
 # Risk sharing (article 7(2))
 
-PROVIDER_KINDS: dict[str, CoverKind] = {
+PROVIDER_KINDS = {
     OrganisationType.GUARANTOR: CoverKind.GUARANTEE,
     OrganisationType.INSURER: CoverKind.INSURANCE,
 }
 
 
-def is_cover_provider(user: Visitor, org_id: int | None = None) -> bool:
+def is_cover_provider(user: User, org_id: int | None = None) -> bool:
     if not _authenticated(user) or user.organisation is None:
         return False
     org = user.organisation
@@ -664,8 +666,7 @@ def cover_attach(
     *, user: User, licence: Licence, share: Any, limit_amount: Any, starts_on: Any, ends_on: Any
 ) -> RiskCover:
     """A guarantor or insurer attaches cover (share of the loss, limit, term) to a licence."""
-    provider = user.organisation
-    if provider is None or not is_cover_provider(user):
+    if not is_cover_provider(user):
         raise PermissionDenied(ERR_NOT_PROVIDER)
     value = _share(share)
     limit = _money(limit_amount, "limit_amount")
@@ -685,12 +686,12 @@ def cover_attach(
         raise ValidationError({"ends_on": [ERR_COVER_DATES]})
     with transaction.atomic():
         locked = _lock_live(licence)
-        if RiskCover.objects.filter(licence=locked, provider=provider).exists():
+        if RiskCover.objects.filter(licence=locked, provider_id=user.organisation_id).exists():
             raise ValidationError({"licence": [ERR_COVER_EXISTS]})
         cover = RiskCover.objects.create(
             licence=locked,
-            provider=provider,
-            kind=PROVIDER_KINDS[provider.org_type],
+            provider_id=user.organisation_id,
+            kind=PROVIDER_KINDS[user.organisation.org_type],
             share=value,
             limit_amount=limit,
             created_by=user,
@@ -783,7 +784,7 @@ def distribution_record(
     income = _money(income_amount, "income_amount")
     if not income:
         raise ValidationError({"income_amount": [ERR_INCOME_POSITIVE]})
-    clean_costs: list[dict[str, Any]] = []
+    clean_costs = []
     for i, row in enumerate(costs or []):
         label = str(row.get("label") or "").strip()[:200]
         if not label and row.get("amount") in (None, ""):
@@ -972,7 +973,7 @@ def payment_record(
 
     ``voucher_amount`` (optional, ≤ ``amount``) is the part the licensee paid with innovation
     vouchers: it is spent from the licensee's quota of the payment's year by
-    ``zhuanhua.vouchers.services.voucher_spend`` inside this transaction (lock order: the
+    ``vouchers.services.voucher_spend`` inside this transaction (lock order: the
     licence row, then the licensee's quota rows), so a refused voucher part — over 50% of the
     registered contract, over the year's quota, no quota — records nothing at all.
     """
@@ -1024,24 +1025,18 @@ def payment_record(
 def _spend_vouchers(*, user: User, licence: Licence, amount: Decimal, paid_on: dt.date) -> Any:
     """Spend the licensee's vouchers on this licence (the caller holds the licence lock).
 
-    The contract the 50% rule of measure 14 applies to is the registered one: its 成交额
-    (``ContractRegistration.transaction_amount``) is the fixed contract amount the voucher app
-    needs for every spend on the same contract. The voucher app's refusals are put on the
-    ``voucher_amount`` field with their own Chinese text.
+    The vouchers app reads the licence through the spend subject licensing registers
+    (``licensing/voucher_subjects.py``): the contract the 50% rule of measure 14 applies to is
+    the registered one, its 成交额 (``ContractRegistration.transaction_amount``), and the
+    provider its licensor. Its refusals are put on the ``voucher_amount`` field with their own
+    Chinese text.
     """
-    from zhuanhua.vouchers.choices import SubjectType
-    from zhuanhua.vouchers.services import voucher_spend
-
-    registration = ContractRegistration.objects.filter(licence=licence).first()
-    if registration is None:
-        raise ValidationError({"voucher_amount": [ERR_VOUCHER_NOT_REGISTERED]})
     try:
         return voucher_spend(
             enterprise=licence.licensee,
             provider=licence.licensor,
-            subject_type=SubjectType.LICENCE,
+            subject_type=LICENCE_SUBJECT,
             subject_id=str(licence.pk),
-            contract_amount=registration.transaction_amount,
             voucher_amount=amount,
             year=paid_on.year,
             user=user,

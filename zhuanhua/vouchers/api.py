@@ -5,6 +5,7 @@ ledger or spend is 404."""
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -12,8 +13,10 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.models import VoucherSpend
+from zhuanhua.vouchers.subjects import label_of
 
 router = Router(tags=["科技创新券 vouchers"], auth=django_auth)
 
@@ -58,11 +61,28 @@ class QuotaIn(Schema):
 
 
 class SpendIn(Schema):
-    provider_id: int
+    """A spend names one of the enterprise's own contracts (``GET /api/vouchers/subjects``).
+    The contract amount and the provider are read from that contract: when sent, they must
+    agree with it (422 otherwise)."""
+
     subject_type: str
     subject_id: str
-    contract_amount: Decimal
     voucher_amount: Decimal
+    provider_id: int | None = None
+    contract_amount: Decimal | None = None
+
+
+class SubjectOut(Schema):
+    subject_type: str
+    subject_type_label: str
+    subject_id: str
+    label: str
+    contract_amount: Decimal
+    provider_id: int
+    provider_name: str
+    signed_on: dt.date | None
+    used_amount: Decimal  # vouchers already spent on this contract (not rejected)
+    available_amount: Decimal  # what the 50% rule still allows on it
 
 
 class ClaimIn(Schema):
@@ -88,9 +108,7 @@ def _ledger(enterprise, year: int) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _org(pk: int):  # type: ignore[no-untyped-def]
-    from zhuanhua.organisations.models import Organisation
-
+def _org(pk: int) -> Organisation:
     return get_object_or_404(Organisation, pk=pk)
 
 
@@ -98,8 +116,6 @@ def _org(pk: int):  # type: ignore[no-untyped-def]
 def get_ledger(request: AuthedHttpRequest, q: Query[LedgerQuery]) -> dict:
     enterprise = _org(q.enterprise_id) if q.enterprise_id else request.user.organisation  # type: ignore[union-attr]
     if enterprise is None or not selectors.can_see_ledger(request.user, enterprise):
-        from django.http import Http404
-
         raise Http404
     return _ledger(enterprise, q.year or timezone.localdate().year)
 
@@ -117,16 +133,42 @@ def issue_quota(request: AuthedHttpRequest, payload: QuotaIn) -> Status:
     return Status(201, _ledger(enterprise, quota.year))
 
 
-@router.post("/spends", response={201: SpendOut}, summary="使用创新券支付合同（本年度额度）")
+@router.get(
+    "/subjects", response=list[SubjectOut], summary="本单位可用创新券支付的合同（付款方为本单位）"
+)
+def list_subjects(request: AuthedHttpRequest) -> list[dict]:
+    enterprise = request.user.organisation
+    if enterprise is None or not services.is_enterprise_staff(request.user, enterprise):
+        return []
+    return [
+        {
+            "subject_type": s.subject_type,
+            "subject_type_label": label_of(s.subject_type),
+            "subject_id": s.subject_id,
+            "label": s.label,
+            "contract_amount": s.contract_amount,
+            "provider_id": s.counterparty.pk,
+            "provider_name": s.counterparty.name,
+            "signed_on": s.signed_on,
+            "used_amount": used,
+            "available_amount": services.contract_limit(s.contract_amount) - used,
+        }
+        for s, used in services.voucher_subject_choices(enterprise)
+    ]
+
+
+@router.post(
+    "/spends", response={201: SpendOut}, summary="使用创新券支付本单位的合同（本年度额度）"
+)
 def create_spend(request: AuthedHttpRequest, payload: SpendIn) -> Status:
     spend = services.voucher_spend(
         enterprise=request.user.organisation,
-        subject_type=payload.subject_type,  # type: ignore[union-attr]
+        subject_type=payload.subject_type,
         subject_id=payload.subject_id,
-        contract_amount=payload.contract_amount,
         voucher_amount=payload.voucher_amount,
         user=request.user,
-        provider=_org(payload.provider_id),
+        provider=_org(payload.provider_id) if payload.provider_id is not None else None,
+        contract_amount=payload.contract_amount,
     )
     return Status(201, spend)
 

@@ -29,18 +29,6 @@ class DocumentKind(models.TextChoices):
     PAYMENT_PROOF = "payment_proof", "付款凭证"
 
 
-class SubjectType(models.TextChoices):
-    """What a voucher pays for (措施十四: 科技服务; 指引第七条（四）: 许可使用费). Other apps may
-    pass their own ``app.model`` label; these are the ones the spend form offers."""
-
-    SERVICE_CONTRACT = "services.servicecontract", "科技服务合同"
-    # A contracted request of the service directory; spent from the request's page, checked
-    # against the request (directory.services.voucher_subject_check), claimed after delivery.
-    SERVICE_REQUEST = "directory.servicerequest", "服务目录科技服务委托"
-    LICENCE = "licensing.licence", "科技成果许可使用费"
-    OTHER_CONTRACT = "contract", "其他科技服务合同"
-
-
 # 措施十四: 年度创新券兑付财政补助资金不高于单项科技服务合同金额的 50%；科技型企业年度创新券
 # 综合运用……额度不超过 80 万元. Both are read from the policy catalogue (M14-1) when it has them.
 VOUCHER_CATALOGUE_CODE = "M14-1"

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from zhuanhua.core.forms import StyledFormMixin
-from zhuanhua.vouchers.choices import SubjectType
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.vouchers.services import contract_limit, voucher_subject_choices
+from zhuanhua.vouchers.subjects import SpendSubject, label_of
 
 
 class ServiceErrorsMixin:
@@ -27,8 +30,6 @@ class QuotaIssueForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zhuanhua.organisations.models import Organisation
-
         cast(forms.ChoiceField, self.fields["enterprise"]).choices = [("", "—")] + [
             (o.pk, f"{o.name}（{o.uscc}）")
             for o in Organisation.objects.filter(
@@ -37,17 +38,30 @@ class QuotaIssueForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         ]
 
 
-class SpendForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    provider = forms.TypedChoiceField(label="服务提供方", coerce=int)
-    # Service-directory requests are paid from the request's own page (their contract amount
-    # and provider come from the request).
-    subject_type = forms.ChoiceField(
-        label="合同类型",
-        choices=[c for c in SubjectType.choices if c[0] != SubjectType.SERVICE_REQUEST],
+SUBJECT_SEPARATOR = ":"
+
+
+def subject_value(subject_type: str, subject_id: str) -> str:
+    return f"{subject_type}{SUBJECT_SEPARATOR}{subject_id}"
+
+
+def subject_choice_label(subject: SpendSubject, used: Decimal) -> str:
+    """“科技成果许可使用费 · 某成果（云南大学，许可 #3） · 合同金额 300,000.00 元 · 可用 150,000.00 元”."""
+    left = contract_limit(subject.contract_amount) - used
+    return (
+        f"{label_of(subject.subject_type)} · {subject.label} · "
+        f"合同金额 {subject.contract_amount:,.2f} 元 · 本合同还可使用创新券 {left:,.2f} 元"
     )
-    subject_id = forms.CharField(label="合同编号", max_length=64)
-    contract_amount = forms.DecimalField(
-        label="合同金额（元）", min_value=0, max_digits=14, decimal_places=2
+
+
+class SpendForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    """The enterprise picks one of its own contracts vouchers may pay (a contracted service
+    request, a registered licence …) and the amount; the contract amount and the provider come
+    from the contract, so the form asks for neither."""
+
+    subject = forms.ChoiceField(
+        label="支付的合同",
+        help_text="只列出本单位作为付款方的合同（已受理的服务委托、已认定登记的许可等）",
     )
     voucher_amount = forms.DecimalField(
         label="本次使用创新券（元）",
@@ -59,15 +73,18 @@ class SpendForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zhuanhua.organisations.models import Organisation
-
-        cast(forms.ChoiceField, self.fields["provider"]).choices = [("", "—")] + [
-            (o.pk, o.name)
-            for o in Organisation.objects.filter(status="approved")
-            .exclude(pk=enterprise.pk)
-            .exclude(org_type="department")
-            .order_by("name")[:5000]
+        self.subject_choices = voucher_subject_choices(enterprise)
+        cast(forms.ChoiceField, self.fields["subject"]).choices = [("", "—")] + [
+            (subject_value(s.subject_type, s.subject_id), subject_choice_label(s, used))
+            for s, used in self.subject_choices
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value = data.get("subject")
+        if value:
+            data["subject_type"], _, data["subject_id"] = str(value).partition(SUBJECT_SEPARATOR)
+        return data
 
 
 class ClaimForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from zhuanhua.vouchers.choices import DocumentKind, SpendStatus, SubjectType
+from zhuanhua.core.models import StoredFile
+from zhuanhua.vouchers import subjects
+from zhuanhua.vouchers.choices import DocumentKind, SpendStatus
 
 
 class VoucherQuota(models.Model):
@@ -68,8 +70,10 @@ class VoucherQuota(models.Model):
 
 
 class VoucherSpend(models.Model):
-    """Vouchers an enterprise used on one contract (a generic subject: a service contract, a
-    licence-fee payment …) and the provider's redemption claim and the reviewer's decision."""
+    """Vouchers an enterprise used on one of its contracts (a spend subject registered by the
+    app that keeps it: a service request, a licence …; ``vouchers.subjects``), with the
+    contract amount and provider read from that record, the provider's redemption claim and the
+    reviewer's decision."""
 
     quota = models.ForeignKey(VoucherQuota, on_delete=models.PROTECT, related_name="spends")
     enterprise = models.ForeignKey(
@@ -143,36 +147,21 @@ class VoucherSpend(models.Model):
 
     @property
     def subject_label(self) -> str:
-        labels = dict(SubjectType.choices)
-        return f"{labels.get(self.subject_type, self.subject_type)} #{self.subject_id}"
+        return f"{subjects.label_of(self.subject_type)} #{self.subject_id}"
 
 
 def document_path(instance: VoucherDocument, filename: str) -> str:
     return f"vouchers/{instance.spend_id}/{filename}"
 
 
-class VoucherDocument(models.Model):
+class VoucherDocument(StoredFile):
     """A redemption document: the contract, the invoice, the payment proof."""
 
     spend = models.ForeignKey(VoucherSpend, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("材料类型", max_length=16, choices=DocumentKind.choices)
     file = models.FileField("文件", upload_to=document_path)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "兑付材料"
         verbose_name_plural = "兑付材料"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -25,6 +25,8 @@ from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
+from zhuanhua.engines.subsidy import load_catalogue
+from zhuanhua.vouchers import subjects
 from zhuanhua.vouchers.choices import (
     COUNTED_STATES,
     DEFAULT_ANNUAL_QUOTA_AMOUNT,
@@ -32,11 +34,12 @@ from zhuanhua.vouchers.choices import (
     TRANSITIONS,
     VOUCHER_CATALOGUE_CODE,
     DocumentKind,
-    SubjectType,
 )
 from zhuanhua.vouchers.models import VoucherDocument, VoucherQuota, VoucherSpend
+from zhuanhua.vouchers.subjects import SpendSubject
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("1e12")
 
 ERR_NOT_REVIEWER = "只有主管部门审核员可以下达创新券额度或审核兑付"
@@ -54,7 +57,11 @@ ERR_OVER_HALF = (
 )
 ERR_OVER_QUOTA = "超出本年度创新券剩余额度（剩余 {left} 元）"
 ERR_CONTRACT_CHANGED = "同一合同的合同金额应与此前使用时一致（{amount} 元）"
-ERR_SUBJECT = "请填写合同类型和合同编号"
+ERR_SUBJECT = "请选择创新券支付的合同"
+ERR_SUBJECT_TYPE = "不能以创新券支付该类合同"
+ERR_SUBJECT_NOT_FOUND = "创新券支付的合同不存在或不属于该企业"
+ERR_CONTRACT_AMOUNT = "创新券支付的合同金额应为该合同登记的合同金额（{amount} 元）"
+ERR_PROVIDER_NOT_COUNTERPARTY = "创新券的服务提供方应为该合同的另一方（收款方）"
 ERR_PROVIDER_SELF = "服务提供方不能是企业本身"
 ERR_PROVIDER_STATUS = "服务提供方须为审核通过的机构"
 ERR_BAD_STATE = "当前状态（{status}）不能执行该操作"
@@ -71,8 +78,6 @@ SPENDER_ROLES = {Role.ORG_ADMIN, Role.LICENSEE_STAFF}
 
 def _catalogue_measure() -> Any:
     try:
-        from zhuanhua.engines.subsidy import load_catalogue
-
         return load_catalogue().measures.get(VOUCHER_CATALOGUE_CODE)
     except Exception:  # noqa: BLE001 — a broken catalogue must not stop vouchers; use the constants
         return None
@@ -252,26 +257,32 @@ def voucher_spend(
     enterprise: Any,
     subject_type: str,
     subject_id: Any,
-    contract_amount: Any,
     voucher_amount: Any,
     user: User,
     provider: Any = None,
     year: int | None = None,
+    contract_amount: Any = None,
     recorded_by_provider: bool = False,
 ) -> VoucherSpend:
-    """The enterprise pays ``voucher_amount`` of a contract with vouchers from its quota of
-    ``year`` (default: this year). Refused — nothing changes — when the vouchers on this contract
-    would exceed 50% of it (``ERR_OVER_HALF``) or the year's remaining quota (``ERR_OVER_QUOTA``).
+    """The enterprise pays ``voucher_amount`` of one of its contracts with vouchers from its
+    quota of ``year`` (default: this year).
 
-    Other apps call this for their contracts: the licensing app for a licence-fee payment
-    (``subject_type="licensing.licence"``, ``provider`` the licensor), the service directory for
-    a service contract. ``provider`` may be left out; whoever then claims redemption becomes it.
+    The contract is a registered spend subject (``vouchers.subjects``): ``subject_type`` must be
+    registered (else ``ERR_SUBJECT_TYPE``) and its resolver must find ``subject_id`` as a
+    contract the enterprise pays (else ``ERR_SUBJECT_NOT_FOUND``). The contract amount and the
+    provider come from that record: a ``contract_amount`` sent along must equal it
+    (``ERR_CONTRACT_AMOUNT``), a ``provider`` named must be its counterparty
+    (``ERR_PROVIDER_NOT_COUNTERPARTY``); left out, the record's are used. Refused too — nothing
+    changes — when the vouchers on this contract would exceed 50% of it (``ERR_OVER_HALF``) or
+    the year's remaining quota (``ERR_OVER_QUOTA``).
 
     ``recorded_by_provider``: the provider records vouchers the enterprise handed over as
     payment (the licensing app's payment form, 指引第七条（四）). ``user`` must then be a member
-    of ``provider`` instead of the enterprise's staff, and the caller must already have checked
-    that the enterprise owes the provider under this subject (the licence's two parties). The
-    same rules and the same lock apply; the audit entry says who recorded it.
+    of ``provider`` (the contract's counterparty) instead of the enterprise's staff. The same
+    rules and the same locks apply; the audit entry says who recorded it.
+
+    Locks, in this order: the subject's row (by its resolver), then every quota row of the
+    enterprise (id order).
     """
     if recorded_by_provider:
         if not is_provider_member(user, provider):
@@ -282,17 +293,22 @@ def voucher_spend(
     subject_id = str(subject_id or "").strip()
     if not subject_type or not subject_id or len(subject_type) > 64 or len(subject_id) > 64:
         raise ValidationError({"subject_id": [ERR_SUBJECT]})
-    contract = _money(contract_amount, "contract_amount")
+    kind = subjects.get(subject_type)
+    if kind is None:
+        raise ValidationError({"subject_type": [ERR_SUBJECT_TYPE]})
     amount = _money(voucher_amount, "voucher_amount")
-    if provider is not None:
-        if provider.pk == enterprise.pk:
-            raise ValidationError({"provider": [ERR_PROVIDER_SELF]})
-        if not provider.is_approved:
-            raise ValidationError({"provider": [ERR_PROVIDER_STATUS]})
-    if subject_type == SubjectType.SERVICE_REQUEST:
-        provider = _service_request_provider(enterprise, subject_id, contract, provider)
+    stated = None if contract_amount in (None, "") else _money(contract_amount, "contract_amount")
     year = int(year or timezone.localdate().year)
     with transaction.atomic():
+        subject = kind.resolve(enterprise, subject_id)
+        if subject is None:
+            raise ValidationError({"subject_id": [ERR_SUBJECT_NOT_FOUND]})
+        contract = subject.contract_amount
+        if stated is not None and stated != contract:
+            raise ValidationError(
+                {"contract_amount": [ERR_CONTRACT_AMOUNT.format(amount=_yuan(contract))]}
+            )
+        provider = _counterparty(enterprise, subject, provider)
         # Lock every quota row of the enterprise, in id order: the per-contract limit spans years.
         quotas = {
             q.year: q
@@ -349,12 +365,45 @@ def voucher_spend(
             after=spend_state(spend),
             detail={
                 "quota": quota.pk,
+                "subject": subject.label,
                 "before": {k: str(v) for k, v in before.items()},
                 "left": str(quota.left_amount),
                 "recorded_by": "provider" if recorded_by_provider else "enterprise",
             },
         )
     return spend
+
+
+def _counterparty(enterprise: Any, subject: SpendSubject, provider: Any) -> Any:
+    """The provider of a spend: the contract's counterparty, which a named provider must be."""
+    counterparty = subject.counterparty
+    if provider is not None and provider.pk != counterparty.pk:
+        raise ValidationError({"provider": [ERR_PROVIDER_NOT_COUNTERPARTY]})
+    if counterparty.pk == enterprise.pk:
+        raise ValidationError({"provider": [ERR_PROVIDER_SELF]})
+    if not counterparty.is_approved:
+        raise ValidationError({"provider": [ERR_PROVIDER_STATUS]})
+    return counterparty
+
+
+def voucher_subject_choices(enterprise: Any) -> list[tuple[SpendSubject, Decimal]]:
+    """The enterprise's contracts vouchers may still pay, each with the vouchers already used on
+    it (for the spend form); contracts whose 50% is used up are left out."""
+    found = subjects.eligible_subjects(enterprise)
+    used: dict[tuple[str, str], Decimal] = {}
+    rows = VoucherSpend.objects.filter(
+        enterprise=enterprise,
+        subject_type__in={s.subject_type for s in found},
+        status__in=COUNTED_STATES,
+    ).values_list("subject_type", "subject_id", "voucher_amount")
+    for subject_type, subject_id, value in rows:
+        used[(subject_type, subject_id)] = used.get((subject_type, subject_id), ZERO) + value
+    result = []
+    for s in found:
+        spent = used.get((s.subject_type, s.subject_id), ZERO)
+        if spent < contract_limit(s.contract_amount):
+            result.append((s, spent))
+    return result
 
 
 # ---------------------------------------------------------------------------- redemption
@@ -404,10 +453,9 @@ def voucher_redemption_claim(
         locked = VoucherSpend.objects.select_for_update().get(pk=spend.pk)
         if (locked.status, "claim") not in TRANSITIONS or not is_provider_staff(user, locked):
             raise _bad_state(locked)
-        if locked.subject_type == SubjectType.SERVICE_REQUEST:
-            from zhuanhua.directory.services import voucher_claim_check
-
-            voucher_claim_check(subject_id=locked.subject_id)  # the service was delivered
+        subject_kind = subjects.get(locked.subject_type)
+        if subject_kind is not None and subject_kind.claim_check is not None:
+            subject_kind.claim_check(locked.subject_id)  # e.g. the service was delivered
         before = spend_state(locked)
         for kind, upload in files.items():
             assert upload is not None
@@ -486,19 +534,3 @@ def voucher_redemption_decide(
             },
         )
     return locked
-
-
-# ---------------------------------------------------------------------------- other apps' subjects
-
-
-def _service_request_provider(
-    enterprise: Any, subject_id: str, contract: Decimal, provider: Any
-) -> Any:
-    """A spend on a service-directory request: the request must be the enterprise's and
-    contracted for exactly ``contract``; the provider is the request's provider organisation
-    (directory.services.voucher_subject_check raises the named refusal otherwise)."""
-    from zhuanhua.directory.services import voucher_subject_check
-
-    return voucher_subject_check(
-        subject_id=subject_id, enterprise=enterprise, contract_amount=contract, provider=provider
-    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.forms import ClaimForm, DecisionForm, QuotaIssueForm, SpendForm
 from zhuanhua.vouchers.models import VoucherDocument, VoucherQuota
@@ -35,7 +36,7 @@ def _flash(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def _ledger_context(
-    request: HttpRequest, enterprise: Any, year: int, form: SpendForm | None = None
+    request: AuthedHttpRequest, enterprise: Any, year: int, form: SpendForm | None = None
 ) -> dict[str, Any]:
     user = request.user
     ledger = selectors.voucher_ledger(enterprise, year) if enterprise is not None else None
@@ -72,8 +73,6 @@ def _ledger_context(
 @login_required
 def ledger(request: AuthedHttpRequest) -> HttpResponse:
     """The ledger of the user's enterprise; the department picks any with ?enterprise=."""
-    from zhuanhua.organisations.models import Organisation
-
     user = request.user
     year = _year(request.GET.get("year"))
     enterprise = user.organisation  # type: ignore[union-attr]
@@ -92,8 +91,8 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def spend(request: AuthedHttpRequest) -> HttpResponse:
-    from zhuanhua.organisations.models import Organisation
-
+    """Spend vouchers on one of the enterprise's own contracts, picked from the form's list; the
+    contract amount and the provider are the contract's (anything else posted is ignored)."""
     user = request.user
     enterprise = user.organisation  # type: ignore[union-attr]
     if enterprise is None or not services.is_enterprise_staff(user, enterprise):
@@ -103,21 +102,21 @@ def spend(request: AuthedHttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.voucher_spend(
+            spent = services.voucher_spend(
                 enterprise=enterprise,
                 subject_type=data["subject_type"],
                 subject_id=data["subject_id"],
-                contract_amount=data["contract_amount"],
                 voucher_amount=data["voucher_amount"],
                 user=user,
-                provider=Organisation.objects.get(pk=data["provider"]),
                 year=year,
             )
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
             messages.success(
-                request, f"已使用创新券 {data['voucher_amount']} 元，待服务提供方申请兑付。"
+                request,
+                f"已使用创新券 {spent.voucher_amount:,.2f} 元支付“{spent.subject_label}”，"
+                "待服务提供方申请兑付。",
             )
             return redirect(reverse("vouchers:ledger") + f"?year={year}")
     context = _ledger_context(request, enterprise, year, form=form)
@@ -126,8 +125,6 @@ def spend(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def issue(request: AuthedHttpRequest) -> HttpResponse:
-    from zhuanhua.organisations.models import Organisation
-
     if not services.is_voucher_reviewer(request.user):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     year = _year(request.POST.get("year") or request.GET.get("year"))

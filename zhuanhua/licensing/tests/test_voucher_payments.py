@@ -189,15 +189,14 @@ def test_only_the_licensor_records_a_voucher_payment(
 
 
 def test_provider_recording_needs_a_member_of_the_provider(
-    quota, tech_licensee, unit_a, outsider, manager_a
+    registered, quota, tech_licensee, unit_a, outsider, manager_a
 ):
     kwargs = {
         "enterprise": tech_licensee,
         "provider": unit_a,
         "year": 2025,
         "subject_type": "licensing.licence",
-        "subject_id": "1",
-        "contract_amount": "1000",
+        "subject_id": str(registered.pk),
         "voucher_amount": "100",
         "recorded_by_provider": True,
     }

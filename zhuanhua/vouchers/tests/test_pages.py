@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zhuanhua.vouchers import services
 from zhuanhua.vouchers.models import VoucherQuota, VoucherSpend
-from zhuanhua.vouchers.tests.conftest import pdf
+from zhuanhua.vouchers.tests.conftest import TEST_SUBJECT, pdf
 
 D = Decimal
 
@@ -29,30 +29,26 @@ def live_spend(live_quota, spend_kwargs, this_year):
     return services.voucher_spend(**{**spend_kwargs, "year": this_year})
 
 
-def spend_post(provider, voucher="60000", contract="200000", subject="SC-9"):
-    return {
-        "provider": str(provider.pk),
-        "subject_type": "services.servicecontract",
-        "subject_id": subject,
-        "contract_amount": contract,
-        "voucher_amount": voucher,
-    }
+def spend_post(voucher="60000", subject="SC-9"):
+    return {"subject": f"{TEST_SUBJECT}:{subject}", "voucher_amount": voucher}
 
 
-def test_enterprise_sees_its_ledger_and_spends(client, tech_staff, live_quota, provider):
+def test_enterprise_sees_its_ledger_and_spends(client, tech_staff, live_quota, contracts):
     client.force_login(tech_staff)
     body = client.get(reverse("vouchers:ledger")).content.decode()
     assert 'data-testid="left">800000.00<' in body
-    response = client.post(reverse("vouchers:spend"), spend_post(provider))
+    response = client.post(reverse("vouchers:spend"), spend_post())
     assert response.status_code == 302
     body = client.get(response.url).content.decode()
     assert 'data-testid="spent">60000.00<' in body
     assert 'data-testid="left">740000.00<' in body
 
 
-def test_spend_form_shows_the_refusal_and_changes_nothing(client, tech_staff, live_quota, provider):
+def test_spend_form_shows_the_refusal_and_changes_nothing(
+    client, tech_staff, live_quota, contracts
+):
     client.force_login(tech_staff)
-    response = client.post(reverse("vouchers:spend"), spend_post(provider, voucher="100000.01"))
+    response = client.post(reverse("vouchers:spend"), spend_post(voucher="100000.01"))
     assert response.status_code == 200
     body = response.content.decode()
     assert (
@@ -156,7 +152,9 @@ def test_documents_are_private(client, live_spend, provider_staff, manager_b):
     assert client.get(reverse("vouchers:document_download", args=[doc.pk])).status_code == 200
 
 
-def test_api_flow(client, reviewer, tech, tech_staff, provider, provider_staff, this_year):
+def test_api_flow(
+    client, reviewer, tech, tech_staff, provider, provider_staff, this_year, contracts
+):
     client.force_login(reviewer)
     issued = client.post(
         "/api/vouchers/quotas",
@@ -166,11 +164,13 @@ def test_api_flow(client, reviewer, tech, tech_staff, provider, provider_staff, 
     assert issued.status_code == 201
     assert issued.json()["left_amount"] == "800000.00"
     client.force_login(tech_staff)
+    contracts.add(
+        "L-1", enterprise=tech, counterparty=provider, contract_amount=D("50000"), title="许可"
+    )
     body = {
         "provider_id": provider.pk,
-        "subject_type": "licensing.licence",
+        "subject_type": TEST_SUBJECT,
         "subject_id": "L-1",
-        "contract_amount": "50000",
         "voucher_amount": "25000.01",
     }
     refused = client.post("/api/vouchers/spends", body, content_type="application/json")

@@ -108,13 +108,14 @@ def test_half_counts_every_spend_on_the_same_contract(spent, spend_kwargs, tech)
     assert ledger_tuple(tech)[1] == D("100000.01")
 
 
-def test_contract_amount_must_stay_the_same(spent, spend_kwargs):
-    spend_kwargs.update(contract_amount=D("400000.00"), voucher_amount=D("50000.00"))
+def test_contract_amount_must_stay_the_same(spent, spend_kwargs, contracts):
+    contracts.contracts["SC-001"].contract_amount = D("400000.00")  # the record changed later
     with pytest.raises(ValidationError) as exc:
-        services.voucher_spend(**spend_kwargs)
-    assert exc.value.message_dict["contract_amount"] == [
-        services.ERR_CONTRACT_CHANGED.format(amount="200,000.00")
-    ]
+        services.voucher_spend(**{**spend_kwargs, "voucher_amount": D("50000.00")})
+    assert exc.value.message_dict == {
+        "contract_amount": [services.ERR_CONTRACT_CHANGED.format(amount="200,000.00")]
+    }
+    assert VoucherSpend.objects.count() == 1
 
 
 def test_spend_over_the_quota_is_refused(quota, spend_kwargs, tech):
@@ -125,8 +126,7 @@ def test_spend_over_the_quota_is_refused(quota, spend_kwargs, tech):
         services.voucher_spend(
             **{
                 **spend_kwargs,
-                "subject_id": "C7",
-                "contract_amount": D("300000.00"),
+                "subject_id": "C7",  # a contract of 300,000
                 "voucher_amount": D("100000.01"),
             }
         )
@@ -213,10 +213,11 @@ def test_claim_needs_every_document_and_the_provider(spent, provider_staff, tech
     assert spent.status == "spent"
 
 
-def test_claim_without_named_provider_makes_the_claimant_provider(
+def test_spend_without_a_named_provider_pays_the_contracts_counterparty(
     quota, spend_kwargs, provider_staff, provider
 ):
     spend = services.voucher_spend(**{**spend_kwargs, "provider": None})
+    assert spend.provider == provider
     spend = services.voucher_redemption_claim(
         user=provider_staff,
         spend=spend,
