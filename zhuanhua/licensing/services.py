@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
@@ -147,15 +148,15 @@ class IdempotencyConflict(Exception):
 # Who acts for whom
 
 
-def _authenticated(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+def _authenticated(user: Visitor) -> TypeGuard[User]:
+    return user.is_authenticated and user.is_active
 
 
-def is_licensor_editor(user: User, org_id: int) -> bool:
+def is_licensor_editor(user: Visitor, org_id: int) -> bool:
     return _authenticated(user) and user.organisation_id == org_id and user.can_edit_achievements
 
 
-def is_licensee_agent(user: User, org_id: int | None = None) -> bool:
+def is_licensee_agent(user: Visitor, org_id: int | None = None) -> TypeGuard[User]:
     """A person who may act for an approved enterprise taking a licence."""
     if not _authenticated(user) or user.organisation is None:
         return False
@@ -165,7 +166,7 @@ def is_licensee_agent(user: User, org_id: int | None = None) -> bool:
     return org.is_approved and org.org_type in LICENSEE_ORG_TYPES and user.has_role(*LICENSEE_ROLES)
 
 
-def side_of(user: User, inquiry: Inquiry) -> str | None:
+def side_of(user: Visitor, inquiry: Inquiry) -> str | None:
     """The side ``user`` may act for in ``inquiry`` (None: an onlooker or nobody)."""
     if is_licensor_editor(user, inquiry.licensor_id):
         return Side.LICENSOR
@@ -210,7 +211,7 @@ def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
         cleaned[name] = value
     for name in ("field_of_use", "territory"):
         cleaned[name] = str(data.get(name) or "").strip()[:200]
-    fee_model = data.get("fee_model")
+    fee_model = str(data.get("fee_model") or "")
     if fee_model not in FeeModel.values:
         errors.setdefault("fee_model", []).append(ERR_CHOICE if fee_model else ERR_REQUIRED)
     license_mode = data.get("license_mode")
@@ -281,7 +282,7 @@ def _mark_use_first_terms(*, user: User, achievement: Achievement) -> None:
 
 def inquiry_open(*, user: User, offer: LicenceOffer, message: str = "") -> Inquiry:
     """ "我要承接": an enterprise opens the negotiation on an active offer."""
-    if not is_licensee_agent(user):
+    if not is_licensee_agent(user) or user.organisation_id is None:
         raise PermissionDenied(ERR_NOT_LICENSEE)
     if user.organisation_id == offer.achievement.owner_id:
         raise PermissionDenied(ERR_OWN_ACHIEVEMENT)
@@ -633,13 +634,13 @@ def registration_record(
 # --------------------------------------------------------------------------------------------
 # Risk sharing (article 7(2))
 
-PROVIDER_KINDS = {
+PROVIDER_KINDS: dict[str, CoverKind] = {
     OrganisationType.GUARANTOR: CoverKind.GUARANTEE,
     OrganisationType.INSURER: CoverKind.INSURANCE,
 }
 
 
-def is_cover_provider(user: User, org_id: int | None = None) -> bool:
+def is_cover_provider(user: Visitor, org_id: int | None = None) -> bool:
     if not _authenticated(user) or user.organisation is None:
         return False
     org = user.organisation
@@ -666,7 +667,8 @@ def cover_attach(
     *, user: User, licence: Licence, share: Any, limit_amount: Any, starts_on: Any, ends_on: Any
 ) -> RiskCover:
     """A guarantor or insurer attaches cover (share of the loss, limit, term) to a licence."""
-    if not is_cover_provider(user):
+    provider = user.organisation
+    if provider is None or not is_cover_provider(user):
         raise PermissionDenied(ERR_NOT_PROVIDER)
     value = _share(share)
     limit = _money(limit_amount, "limit_amount")
@@ -686,12 +688,12 @@ def cover_attach(
         raise ValidationError({"ends_on": [ERR_COVER_DATES]})
     with transaction.atomic():
         locked = _lock_live(licence)
-        if RiskCover.objects.filter(licence=locked, provider_id=user.organisation_id).exists():
+        if RiskCover.objects.filter(licence=locked, provider=provider).exists():
             raise ValidationError({"licence": [ERR_COVER_EXISTS]})
         cover = RiskCover.objects.create(
             licence=locked,
-            provider_id=user.organisation_id,
-            kind=PROVIDER_KINDS[user.organisation.org_type],
+            provider=provider,
+            kind=PROVIDER_KINDS[provider.org_type],
             share=value,
             limit_amount=limit,
             created_by=user,
@@ -784,7 +786,7 @@ def distribution_record(
     income = _money(income_amount, "income_amount")
     if not income:
         raise ValidationError({"income_amount": [ERR_INCOME_POSITIVE]})
-    clean_costs = []
+    clean_costs: list[dict[str, Any]] = []
     for i, row in enumerate(costs or []):
         label = str(row.get("label") or "").strip()[:200]
         if not label and row.get("amount") in (None, ""):
