@@ -10,3 +10,12 @@ class LicensingConfig(AppConfig):
         from zhuanhua.licensing import voucher_subjects
 
         voucher_subjects.register()
+
+        # The hall's 先使用后付费 filter: our fee models and the EXISTS on active offers.
+        from zhuanhua.achievements.selectors import HallOfferFilter, hall_offer_filter_register
+        from zhuanhua.licensing.choices import FeeModel
+        from zhuanhua.licensing.selectors import has_offer_filter
+
+        hall_offer_filter_register(
+            HallOfferFilter(choices=list(FeeModel.choices), condition=has_offer_filter)
+        )

@@ -10,8 +10,7 @@ from ninja.pagination import paginate
 
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.needs.models import TechnologyNeed
-from zhuanhua.needs.selectors import NeedQuery, need_hall, needs_visible_to
-from zhuanhua.search.services import match_for_need
+from zhuanhua.needs.selectors import NeedQuery, matches_for_need, need_hall, needs_visible_to
 
 router = Router(tags=["技术需求 needs"])
 
@@ -71,5 +70,5 @@ def need_matches(request: HttpRequest, need_id: int, limit: int = 10) -> list[di
             "reasons": m.reasons,
             "snippet": m.snippet,
         }
-        for m in match_for_need(need, max(1, min(limit, 50)))
+        for m in matches_for_need(need, max(1, min(limit, 50)))
     ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -10,6 +12,21 @@ from zhuanhua.accounts.models import User
 from zhuanhua.core.text import query_tokens
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import NeedResponse, TechnologyNeed
+
+# The matcher search registers (SearchConfig.ready()): a need's page lists the achievements
+# that match it without needs importing search, which sits above it (docs/adr/0001-layers.md).
+NEED_MATCHERS: list[Callable[[TechnologyNeed, int], list[Any]]] = []
+
+
+def need_matcher_register(matcher: Callable[[TechnologyNeed, int], list[Any]]) -> None:
+    NEED_MATCHERS[:] = [matcher]
+
+
+def matches_for_need(need: TechnologyNeed, limit: int) -> list[Any]:
+    """The achievements that match `need`, best first, each with its reasons (search's
+    MatchResult); none when no matcher is registered."""
+    return [m for matcher in NEED_MATCHERS for m in matcher(need, limit)]
+
 
 SORTS = {
     "newest": ("-published_at", "-id"),

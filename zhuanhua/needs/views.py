@@ -21,12 +21,12 @@ from zhuanhua.needs.forms import MessageForm, NeedForm, NeedHallForm, ResponseFo
 from zhuanhua.needs.models import NeedResponse
 from zhuanhua.needs.selectors import (
     NeedQuery,
+    matches_for_need,
     need_hall,
     needs_of,
     needs_visible_to,
     responses_visible_to,
 )
-from zhuanhua.search.services import match_for_need
 
 PAGE_SIZE = 20
 MATCH_LIMIT = 8
@@ -72,7 +72,7 @@ def _own_published(user: object) -> list[Achievement]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     is_owner = bool(request.user.is_authenticated and need.owner_id == request.user.organisation_id)  # type: ignore[union-attr]
-    matches = match_for_need(need, MATCH_LIMIT) if need.status != NeedStatus.CLOSED else []
+    matches = matches_for_need(need, MATCH_LIMIT) if need.status != NeedStatus.CLOSED else []
     own = _own_published(request.user) if need.status == NeedStatus.PUBLISHED else []
     own_ids = {a.pk for a in own}
     answered = set(
