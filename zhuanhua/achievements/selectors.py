@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from zhuanhua.accounts.models import User
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core import pagecache
@@ -66,12 +66,12 @@ SORTS = {
 }
 
 
-def achievement_visible_to(user: User) -> QuerySet[Achievement]:
+def achievement_visible_to(user: Visitor) -> QuerySet[Achievement]:
     """Everything published is public; drafts only to their own unit; reviewers and auditors
     see every submission that reached the department (not other units' drafts)."""
     qs = Achievement.objects.all()
     published = Q(status=AchievementStatus.PUBLISHED)
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return qs.filter(published)
     condition = published
     if user.organisation_id:

@@ -4,11 +4,12 @@ other apps ask — `credit_active_for(organisation)` (the subsidies app blocks a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.credit.choices import CreditEventStatus
 from zhuanhua.credit.models import CreditEvent
@@ -43,37 +44,37 @@ def credit_profile_events(organisation: Any, on: dt.date | None = None) -> list[
     return list(credit_active_events(on=on).filter(organisation_id=getattr(organisation, "pk", 0)))
 
 
-def can_see_all(user: User) -> bool:
+def can_see_all(user: Visitor) -> TypeGuard[User]:
     """Reviewers (and platform admins) and auditors read every record."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_reviewer or user.is_auditor))
+    return bool(user.is_authenticated and (user.is_reviewer or user.is_auditor))
 
 
-def can_see_private(user: User, event: CreditEvent) -> bool:
+def can_see_private(user: Visitor, event: CreditEvent) -> bool:
     """The hearing, the evidence and the appeals: the department and the party itself."""
     if can_see_all(user):
         return True
     return bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and user.is_active
         and user.organisation_id
         and user.organisation_id == event.organisation_id
     )
 
 
-def credit_event_visible_to(user: User, on: dt.date | None = None) -> QuerySet[CreditEvent]:
+def credit_event_visible_to(user: Visitor, on: dt.date | None = None) -> QuerySet[CreditEvent]:
     """Everyone sees events in force; the party sees all of its own; the department all."""
     on = on or timezone.localdate()
     if can_see_all(user):
         return CreditEvent.objects.all()
     condition = _active_q(on)
-    if getattr(user, "is_authenticated", False) and user.is_active and user.organisation_id:
+    if user.is_authenticated and user.is_active and user.organisation_id:
         condition |= Q(organisation_id=user.organisation_id)
     return CreditEvent.objects.filter(condition)
 
 
-def credit_events_of_party(user: User) -> QuerySet[CreditEvent]:
+def credit_events_of_party(user: Visitor) -> QuerySet[CreditEvent]:
     """The user's own organisation's events, every status."""
-    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+    if not user.is_authenticated or not user.organisation_id:
         return CreditEvent.objects.none()
     return CreditEvent.objects.filter(organisation_id=user.organisation_id).order_by(
         "-effective_from", "-id"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
@@ -42,8 +43,8 @@ ERR_NOT_DUE = "该记录尚未到期（到期日期 {effective_to}）"
 TEXT_MAX = 5000
 
 
-def is_credit_reviewer(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
+def is_credit_reviewer(user: Visitor) -> TypeGuard[User]:
+    return bool(user.is_authenticated and user.is_reviewer)
 
 
 def _check_reviewer(user: User) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from zhuanhua.accounts.models import User
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.core.text import query_tokens
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import NeedResponse, TechnologyNeed
@@ -36,11 +36,11 @@ SORTS = {
 }
 
 
-def needs_visible_to(user: User) -> QuerySet[TechnologyNeed]:
+def needs_visible_to(user: Visitor) -> QuerySet[TechnologyNeed]:
     """Published needs are public; drafts and closed needs only to the posting enterprise."""
     qs = TechnologyNeed.objects.select_related("owner")
     published = Q(status=NeedStatus.PUBLISHED)
-    if getattr(user, "is_authenticated", False) and user.organisation_id:
+    if user.is_authenticated and user.organisation_id:
         return qs.filter(published | Q(owner_id=user.organisation_id))
     return qs.filter(published)
 
@@ -84,9 +84,9 @@ def needs_of(org_id: int | None) -> QuerySet[TechnologyNeed]:
     return TechnologyNeed.objects.filter(owner_id=org_id).order_by("-updated_at", "-id")
 
 
-def responses_visible_to(user: User) -> QuerySet[NeedResponse]:
+def responses_visible_to(user: Visitor) -> QuerySet[NeedResponse]:
     """Only members of the two organisations (the unit and the enterprise) see a thread."""
     qs = NeedResponse.objects.select_related("need", "achievement", "unit", "enterprise")
-    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+    if not user.is_authenticated or not user.organisation_id:
         return qs.none()
     return qs.filter(Q(unit_id=user.organisation_id) | Q(enterprise_id=user.organisation_id))

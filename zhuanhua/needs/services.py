@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField
 from zhuanhua.achievements.models import Achievement
@@ -68,18 +69,18 @@ EDITABLE_STATES = {NeedStatus.DRAFT, NeedStatus.PUBLISHED}
 MONEY_LIMIT = Decimal("1E14")
 
 
-def _authenticated(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+def _authenticated(user: Visitor) -> TypeGuard[User]:
+    return user.is_authenticated and user.is_active
 
 
-def can_post_needs(user: User) -> bool:
+def can_post_needs(user: Visitor) -> bool:
     if not _authenticated(user) or user.organisation is None:
         return False
     org = user.organisation
     return org.is_approved and org.org_type in POSTER_ORG_TYPES and user.has_role(*POSTER_ROLES)
 
 
-def can_respond(user: User) -> bool:
+def can_respond(user: Visitor) -> TypeGuard[User]:
     """A research unit's achievement editor (the people who may offer its achievements)."""
     return (
         _authenticated(user)
@@ -166,7 +167,8 @@ def _check_owner(user: User, need: TechnologyNeed | None = None) -> None:
 def need_create(*, user: User, data: dict[str, Any]) -> TechnologyNeed:
     _check_owner(user)
     data = dict(data)
-    data.setdefault("prefecture", user.organisation.prefecture)
+    if user.organisation is not None:
+        data.setdefault("prefecture", user.organisation.prefecture)
     cleaned = _clean(data)
     with transaction.atomic():
         need = TechnologyNeed(
@@ -232,7 +234,7 @@ def need_transition(*, user: User, need: TechnologyNeed, action: str) -> Technol
 # --------------------------------------------------------------------------- responses
 
 
-def side_of(user: User, response: NeedResponse) -> str | None:
+def side_of(user: Visitor, response: NeedResponse) -> str | None:
     """ "unit" / "enterprise" for members of the two organisations; None for everybody else."""
     if not _authenticated(user) or not user.organisation_id:
         return None
@@ -293,7 +295,7 @@ def response_open(
 
 def response_message_post(*, user: User, response: NeedResponse, body: str) -> ResponseMessage:
     side = side_of(user, response)
-    if side is None:
+    if side is None or user.organisation_id is None:
         raise PermissionDenied(ERR_NOT_PARTY)
     body = (body or "").strip()
     if not body:

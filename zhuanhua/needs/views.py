@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.licensing.models import LicenceOffer
@@ -56,13 +56,13 @@ def hall(request: HttpRequest) -> HttpResponse:
     return render(request, "needs/_hall_results.html" if partial else "needs/hall.html", context)
 
 
-def _own_published(user: object) -> list[Achievement]:
+def _own_published(user: Visitor) -> list[Achievement]:
     if not services.can_respond(user):
         return []
     return list(
         Achievement.objects.filter(
             owner_id=user.organisation_id,
-            status=AchievementStatus.PUBLISHED,  # type: ignore[attr-defined]
+            status=AchievementStatus.PUBLISHED,
         )
         .defer("search_text")
         .order_by("-published_at", "-id")[:200]
@@ -117,9 +117,9 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def create(request: AuthedHttpRequest) -> HttpResponse:
-    if not services.can_post_needs(request.user):
+    org = request.user.organisation
+    if org is None or not services.can_post_needs(request.user):
         raise PermissionDenied(services.ERR_NOT_POSTER)
-    org = request.user.organisation  # type: ignore[union-attr]
     form = NeedForm(request.POST or None, initial={"prefecture": org.prefecture})
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +228,7 @@ def match_inquiry(request: AuthedHttpRequest, pk: int, achievement_pk: int) -> H
     return redirect("licensing:inquiry_detail", pk=inquiry.pk)
 
 
-def _response_or_404(request: HttpRequest, pk: int) -> NeedResponse:
+def _response_or_404(request: AuthedHttpRequest, pk: int) -> NeedResponse:
     response = responses_visible_to(request.user).filter(pk=pk).first()
     if response is None:
         raise Http404

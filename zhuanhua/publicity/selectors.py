@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
-from zhuanhua.accounts.models import User
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.publicity.choices import CLOSED_STATES, NoticeKind, NoticeStatus
 from zhuanhua.publicity.models import Notice, Objection
 
@@ -18,11 +18,11 @@ from zhuanhua.publicity.models import Notice, Objection
 INTERNAL_KINDS = (NoticeKind.EXEMPTION_CONCLUSION,)
 
 
-def notice_visible_to(user: User) -> QuerySet[Notice]:
+def notice_visible_to(user: Visitor) -> QuerySet[Notice]:
     """Every notice past its draft is public, except internal kinds, which only the publishing
     unit and the department see; drafts only to their own unit."""
     condition = ~Q(status=NoticeStatus.DRAFT) & ~Q(kind__in=INTERNAL_KINDS)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         if user.organisation_id:
             condition |= Q(publisher_id=user.organisation_id)
         if user.is_reviewer or user.is_auditor or user.is_platform_admin:
@@ -40,16 +40,16 @@ def notice_public_list(*, kind: str = "", status: str = "") -> QuerySet[Notice]:
     return qs.select_related("publisher", "achievement", "licensee").order_by("-starts_on", "-id")
 
 
-def notice_drafts_of(user: User) -> QuerySet[Notice]:
-    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+def notice_drafts_of(user: Visitor) -> QuerySet[Notice]:
+    if not user.is_authenticated or not user.organisation_id:
         return Notice.objects.none()
     return Notice.objects.filter(publisher_id=user.organisation_id, status=NoticeStatus.DRAFT)
 
 
-def can_see_objectors(user: User, notice: Notice) -> bool:
+def can_see_objectors(user: Visitor, notice: Notice) -> bool:
     """Objectors' names: the publishing unit's managers and the department (reviewers,
     auditors, platform admins). Everyone else reads the text and the answer only."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if user.is_reviewer or user.is_auditor or user.is_platform_admin:
         return True

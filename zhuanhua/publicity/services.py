@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
@@ -126,9 +127,9 @@ def notice_state(notice: Notice) -> dict[str, Any]:
     return state
 
 
-def is_publisher_staff(user: User, notice: Notice | None = None) -> bool:
+def is_publisher_staff(user: Visitor, notice: Notice | None = None) -> TypeGuard[User]:
     """A manager (机构管理员 / 成果管理员) of an approved unit; of the notice's unit if given."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return False
     org = user.organisation
     if org is None or not org.is_approved or not user.has_role(*ACHIEVEMENT_EDITOR_ROLES):
@@ -417,7 +418,7 @@ def objection_file(
 ) -> Objection:
     """An identified (logged-in) user objects while the notice is published, up to and including
     its end date."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         raise PermissionDenied(ERR_LOGIN)
     text, problem = _text(content, OBJECTION_MAX)
     if problem:
