@@ -220,6 +220,61 @@ def achievement_update(
     return achievement
 
 
+def achievement_lock(pk: int) -> Achievement:
+    """The achievement row locked (select_for_update) in the caller's transaction: the apps
+    above that hang records on an achievement (grants, licences) take it first, so their
+    writes serialise with the achievement's own moves."""
+    return Achievement.objects.select_for_update().get(pk=pk)
+
+
+def _transfer_state(achievement: Achievement) -> dict[str, Any]:
+    return {
+        "transfer_status": achievement.transfer_status,
+        "transferred_on": achievement.transferred_on.isoformat()
+        if achievement.transferred_on
+        else None,
+    }
+
+
+def achievement_mark_transferred(
+    *,
+    user: User,
+    achievement_id: int,
+    status: str,
+    on: dt.date | None,
+    replaces: frozenset[str] = frozenset(
+        {TransferStatus.UNTRANSFERRED, TransferStatus.SELF_IMPLEMENTED}
+    ),
+    detail: dict[str, Any] | None = None,
+) -> Achievement:
+    """Keep a published achievement's 转化状态 in step with a deal another app recorded (a
+    signed licence: ``licensed``). The status moves only from one of ``replaces`` (a stronger
+    status such as transferred or equity is kept); ``transferred_on`` is set to ``on`` when
+    empty. Audited as ``achievement.transfer_status`` when anything changed. Takes the
+    achievement's row lock; call it inside the caller's transaction."""
+    achievement = achievement_lock(achievement_id)
+    before = _transfer_state(achievement)
+    changed = []
+    if achievement.transfer_status in replaces:
+        achievement.transfer_status = status
+        changed.append("transfer_status")
+    if achievement.transferred_on is None:
+        achievement.transferred_on = on
+        changed.append("transferred_on")
+    if not changed:
+        return achievement
+    achievement.save(update_fields=changed)
+    audit_record(
+        actor=user,
+        obj=achievement,
+        action="achievement.transfer_status",
+        before=before,
+        after=_transfer_state(achievement),
+        detail=detail or {},
+    )
+    return achievement
+
+
 def achievement_transition(
     *, user: User, achievement: Achievement, action: str, reason: str = ""
 ) -> Achievement:

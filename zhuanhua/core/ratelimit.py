@@ -6,8 +6,10 @@ gets 429 with a Chinese message and Retry-After. Limits are settings:
 
     ZHUANHUA_RATE_LIMITS = {"login": (10, 60), "sign_up": (5, 3600), "search": (60, 60)}
 
-(limit, window in seconds) per client address; a rule set to None is off. Settings not given keep
-the defaults below. The client is REMOTE_ADDR; behind a reverse proxy set
+(limit, window in seconds) per client; a rule set to None is off. The client is the signed-in
+account where the request carries a valid session (so a whole office behind one NAT address is
+not throttled as one visitor), else the address. Settings not given keep
+the defaults below. The address is REMOTE_ADDR; behind a reverse proxy set
 ZHUANHUA_RATELIMIT_TRUST_X_FORWARDED_FOR = True so the last X-Forwarded-For entry (the address the
 proxy saw) is used instead. With several gunicorn workers the cache must be shared (database or
 Redis cache); the default local-memory cache counts per worker (docs/deploy.md).
@@ -23,7 +25,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
@@ -50,7 +55,20 @@ class Rule:
 RULES = (
     Rule("login", frozenset({"POST"}), ("accounts:login",)),
     Rule("sign_up", frozenset({"POST"}), ("organisations:sign_up",)),
-    Rule("search", frozenset({"GET", "HEAD"}), ("achievements:hall", "/api/achievements/"), "q"),
+    # Every keyword search counts alike: the hall, 检索, the needs hall and their API lists.
+    Rule(
+        "search",
+        frozenset({"GET", "HEAD"}),
+        (
+            "achievements:hall",
+            "/api/achievements/",
+            "search:search",
+            "/api/search/",
+            "needs:hall",
+            "/api/needs/",
+        ),
+        "q",
+    ),
 )
 
 
@@ -65,6 +83,26 @@ def client_address(request: HttpRequest) -> str:
         if last:
             return last
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def signed_in_account(request: HttpRequest) -> str:
+    """The account id behind the request's session cookie, or "" when there is none.
+
+    The limiter runs before the session middleware (a flood of anonymous requests costs no session
+    read), so it reads the session itself, and only for requests that a rule counts. A forged or
+    expired cookie names no account and falls back to the address.
+    """
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return ""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return str(store.get(SESSION_KEY) or "")
+
+
+def client_key(request: HttpRequest) -> str:
+    """Whom a counted request is charged to: `user:<id>` when signed in, else `ip:<address>`."""
+    account = signed_in_account(request)
+    return f"user:{account}" if account else f"ip:{client_address(request)}"
 
 
 def hit(key: str, limit: int, window: int, now: float | None = None) -> tuple[bool, int]:
@@ -112,9 +150,7 @@ class RateLimitMiddleware:
             setting = limits().get(rule.name)
             if setting:
                 limit, window = setting
-                allowed, retry_after = hit(
-                    f"rl:{rule.name}:{client_address(request)}", limit, window
-                )
+                allowed, retry_after = hit(f"rl:{rule.name}:{client_key(request)}", limit, window)
                 if not allowed:
                     return too_many(request, retry_after)
         return self.get_response(request)

@@ -22,7 +22,7 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.achievements.services import achievement_log_search
+from zhuanhua.achievements.services import achievement_log_search, achievement_mark_transferred
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
@@ -461,44 +461,13 @@ PDF_ONLY = {".pdf": {"application/pdf"}}
 
 
 def _mark_achievement_licensed(*, user: User, licence: Licence) -> None:
-    """Keep the achievement's 转化状态 in step with a signed licence.
-
-    The achievements app has no service for the transfer status of a published record (its
-    update service edits drafts only), so this is a documented direct update, audited here:
-    an untransferred or self-implemented achievement becomes ``licensed``; ``transferred_on``
-    is set to the signing date when empty. Other statuses (transferred, equity) are kept.
-    """
-    achievement = Achievement.objects.select_for_update().get(pk=licence.achievement_id)
-    before = {
-        "transfer_status": achievement.transfer_status,
-        "transferred_on": achievement.transferred_on.isoformat()
-        if achievement.transferred_on
-        else None,
-    }
-    changed = []
-    if achievement.transfer_status in {
-        TransferStatus.UNTRANSFERRED,
-        TransferStatus.SELF_IMPLEMENTED,
-    }:
-        achievement.transfer_status = TransferStatus.LICENSED
-        changed.append("transfer_status")
-    if achievement.transferred_on is None:
-        achievement.transferred_on = licence.signed_on
-        changed.append("transferred_on")
-    if not changed:
-        return
-    achievement.save(update_fields=changed)
-    audit_record(
-        actor=user,
-        obj=achievement,
-        action="achievement.transfer_status",
-        before=before,
-        after={
-            "transfer_status": achievement.transfer_status,
-            "transferred_on": achievement.transferred_on.isoformat()
-            if achievement.transferred_on
-            else None,
-        },
+    """Keep the achievement's 转化状态 in step with a signed licence (the achievements service
+    moves an untransferred or self-implemented record to ``licensed``)."""
+    achievement_mark_transferred(
+        user=user,
+        achievement_id=licence.achievement_id,
+        status=TransferStatus.LICENSED,
+        on=licence.signed_on,
         detail={"licence": licence.pk},
     )
 

@@ -330,6 +330,39 @@ def test_public_search_is_rate_limited_but_browsing_is_not(limited, published_a)
     assert response.json() == {"detail": ratelimit.ERR_RATE_LIMITED}
 
 
+def test_every_keyword_search_counts_alike(limited, published_a):
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    paths = ["/search/?q=储氢", "/needs/?q=储氢", "/api/search/?q=储氢", "/api/needs/?q=储氢"]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    for path in [*paths, "/achievements/?q=储氢"]:
+        assert client.get(path).status_code == 429, path
+    assert client.get("/needs/").status_code == 200  # browsing without a keyword is not counted
+
+
+def test_signed_in_people_are_limited_per_account_not_per_office(limited, manager_a, manager_b):
+    office = "10.0.0.8"  # one NAT address for the whole office
+    first, second, anonymous = (Client(REMOTE_ADDR=office) for _ in range(3))
+    first.force_login(manager_a)
+    second.force_login(manager_b)
+    for _ in range(4):
+        assert first.get("/achievements/?q=储氢").status_code == 200
+    assert first.get("/achievements/?q=储氢").status_code == 429
+    for _ in range(4):  # a colleague behind the same address still searches
+        assert second.get("/achievements/?q=储氢").status_code == 200
+        assert anonymous.get("/achievements/?q=储氢").status_code == 200
+    assert anonymous.get("/achievements/?q=储氢").status_code == 429
+
+
+def test_a_forged_session_cookie_counts_against_the_address(limited, published_a):
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for n in range(4):
+        client.cookies["sessionid"] = f"forged{n}"
+        assert client.get("/achievements/?q=储氢").status_code == 200
+    client.cookies["sessionid"] = "forged-again"
+    assert client.get("/achievements/?q=储氢").status_code == 429
+
+
 def test_a_rule_set_to_none_is_off(limited, db):
     limited.ZHUANHUA_RATE_LIMITS = {"login": None}
     client = Client(REMOTE_ADDR="10.0.0.6")
