@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 SHORT_TEXT = 200  # a single-line field without its own limit (titles, names, references)
 LONG_TEXT = 5000  # a multi-line API field without its own limit (summaries, opinions, messages)
 FORM_LONG_TEXT = 10000  # a form's Textarea without its own limit (also pasted rules and notices)
+MAX_QUERY = 500  # a search box keeps its first 500 characters
 MAX_LIST_ITEMS = 200  # a list in a form or a body (completers, shares, costs …)
 MONEY_MAX_DIGITS = 17  # the widest money column: DecimalField(max_digits=17, decimal_places=2)
 MONEY14_MAX_DIGITS = 14  # vouchers, subsidies, losses: DecimalField(max_digits=14, …)
@@ -59,6 +60,13 @@ class InputProblem(ValueError):
 
 # --------------------------------------------------------------------------------------------
 # Text
+
+
+def _is_control(ch: str, multiline: bool) -> bool:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return True
+    return (code < 0x20 or 0x7F <= code <= 0x9F) and not (multiline and ch in "\t\n\r")
 
 
 def text_problem(value: str, *, limit: int | None = None, multiline: bool = False) -> str | None:
@@ -144,6 +152,21 @@ def bound_text_field(field: Any) -> None:
         field.max_length = limit = FORM_LONG_TEXT if multiline else SHORT_TEXT
         field.widget.attrs.update(field.widget_attrs(field.widget))
     field.validators.append(ControlCharacterValidator(multiline=multiline, limit=limit))
+
+
+class QueryField(forms.CharField):
+    """A search box: control characters dropped and the text cut at `max_length` (default
+    MAX_QUERY), instead of refusing the query as an edited field would."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", MAX_QUERY)
+        super().__init__(*args, **kwargs)
+        self.validators = [v for v in self.validators if not hasattr(v, "limit_value")]
+        self.widget.attrs.pop("maxlength", None)
+
+    def to_python(self, value: Any) -> str:
+        text = "".join(ch for ch in str(super().to_python(value)) if not _is_control(ch, False))
+        return text[: self.max_length].strip()
 
 
 # --------------------------------------------------------------------------------------------

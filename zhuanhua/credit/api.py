@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import Day, LongText, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.credit import selectors, services
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind
@@ -63,20 +64,20 @@ class CreditEventDetailOut(CreditEventOut):
 class CreditEventIn(Schema):
     organisation_id: int
     kind: CreditEventKind
-    description: str
-    party_statement: str
-    hearing_on: dt.date
-    effective_from: dt.date
-    effective_to: dt.date
-    subject_type: str = ""
-    subject_id: str = ""
+    description: LongText
+    party_statement: LongText
+    hearing_on: Day
+    effective_from: Day
+    effective_to: Day
+    subject_type: Text = Field("", max_length=64)
+    subject_id: Text = Field("", max_length=64)
 
 
 class AppealIn(Schema):
-    filed_on: dt.date
-    grounds: str
+    filed_on: Day
+    grounds: LongText
     decision: AppealDecision
-    reason: str
+    reason: LongText
 
 
 def _detail(request: HttpRequest, event: CreditEvent) -> CreditEvent:

@@ -4,7 +4,6 @@ Public: providers with their active offers, the registry. A service request is v
 enterprise and the provider (else 404); only the provider's admin answers it (403).
 """
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import Day, LongText, Money, Text
 from zhuanhua.directory import services
 from zhuanhua.directory.models import ServiceOffer, ServiceProvider, ServiceRequest
 from zhuanhua.directory.selectors import (
@@ -32,22 +32,22 @@ router = Router(tags=["服务机构与技术经理人 directory"])
 
 
 class ProviderFilters(Schema):
-    kind: str | None = Field(None, max_length=32)
+    kind: Text | None = Field(None, max_length=32)
 
 
 class RequestIn(Schema):
     offer_id: int
-    description: str = Field(..., max_length=5000)
+    description: LongText = Field(..., max_length=5000)
 
 
 class AcceptIn(Schema):
-    contract_amount: str | int | float
-    contract_signed_on: dt.date
+    contract_amount: Money
+    contract_signed_on: Day
 
 
 class DeliverIn(Schema):
-    delivered_on: dt.date
-    note: str = Field("", max_length=5000)
+    delivered_on: Day
+    note: LongText = Field("", max_length=5000)
 
 
 class YearIn(Schema):

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import MAX_LIST_ITEMS, LongText, Text
 from zhuanhua.exemption import services
 from zhuanhua.exemption.models import CasePerson, ExemptionCase
 from zhuanhua.exemption.selectors import (
@@ -79,16 +80,16 @@ class CaseDetailOut(CaseOut):
 
 
 class ChecklistIn(Schema):
-    diligence: dict[str, bool]
+    diligence: dict[Text, bool] = Field(..., max_length=MAX_LIST_ITEMS)
     intentional: bool = False
-    grounds: list[str] = []
-    exclusions: list[str] = []
+    grounds: list[Text] = Field([], max_length=MAX_LIST_ITEMS)
+    exclusions: list[Text] = Field([], max_length=MAX_LIST_ITEMS)
     minor_fault: bool = False
 
 
 class DecisionIn(Schema):
-    decision: str
-    reason: str = ""
+    decision: Text = Field(..., max_length=32)
+    reason: LongText = ""
 
 
 class RulesOut(Schema):

@@ -264,16 +264,17 @@ def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any])
     return offer
 
 
+# Called in offer_publish's transaction once the offer is saved, with the user and the locked
+# achievement. Transfer registers its 先用后转 mark here (TransferConfig.ready()): transfer reads
+# licences, so licensing importing transfer would close a cycle.
+OFFER_PUBLISHED_HOOKS: list[Callable[..., Any]] = []
+
+
 def _mark_use_first_terms(*, user: User, achievement: Achievement) -> None:
     """An achievement on the 先用后转 list now carries use-first-pay-later terms: tell the
     transfer app (its service is idempotent and audits the first time only)."""
-    from zhuanhua.transfer.models import UseFirstListEntry
-    from zhuanhua.transfer.services import use_first_terms_mark_completed
-
-    if UseFirstListEntry.objects.filter(
-        achievement_id=achievement.pk, left_on__isnull=True
-    ).exists():
-        use_first_terms_mark_completed(user=user, achievement=achievement)
+    for hook in OFFER_PUBLISHED_HOOKS:
+        hook(user=user, achievement=achievement)
 
 
 # --------------------------------------------------------------------------------------------

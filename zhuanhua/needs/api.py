@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from zhuanhua.core.inputs import Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.needs.models import TechnologyNeed
 from zhuanhua.needs.selectors import NeedQuery, matches_for_need, need_hall, needs_visible_to
@@ -33,11 +34,11 @@ class NeedOut(Schema):
 
 
 class NeedFilter(Schema):
-    q: str = Field("", max_length=200)
-    prefecture: str = ""
-    industry_field: str = ""
-    fee_model: str = ""
-    sort: str = "newest"
+    q: Text = Field("", max_length=200)
+    prefecture: Text = Field("", max_length=6)
+    industry_field: Text = Field("", max_length=32)
+    fee_model: Text = Field("", max_length=20)
+    sort: Text = Field("newest", max_length=20)
 
 
 class MatchOut(Schema):

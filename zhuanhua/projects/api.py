@@ -15,6 +15,7 @@ from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.inputs import MAX_LIST_ITEMS, Day, LongText, Money, Text
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects import services
 from zhuanhua.projects.models import FundedProject
@@ -31,25 +32,25 @@ router = Router(tags=["科技计划项目 projects"])
 
 
 class DutyIn(Schema):
-    description: str = Field(..., max_length=500)
-    due_on: dt.date
+    description: LongText = Field(..., max_length=500)
+    due_on: Day
     achievement_id: int | None = None
-    required_count: int = 1
+    required_count: int = Field(1, ge=0, le=32767)
 
 
 class ProjectIn(Schema):
-    programme: str = Field(..., max_length=200)
-    code: str = Field(..., max_length=64)
-    title: str = Field(..., max_length=200)
+    programme: Text = Field(..., max_length=200)
+    code: Text = Field(..., max_length=64)
+    title: Text = Field(..., max_length=200)
     lead_id: int
-    partner_ids: list[int] = []
+    partner_ids: list[int] = Field([], max_length=MAX_LIST_ITEMS)
     is_applied: bool = True
     is_enterprise_led: bool = False
-    funding_amount: str | int | float
-    funding_mode: str = Field("grant", max_length=32)
-    start_on: dt.date
-    acceptance_due_on: dt.date
-    duties: list[DutyIn] = []
+    funding_amount: Money
+    funding_mode: Text = Field("grant", max_length=32)
+    start_on: Day
+    acceptance_due_on: Day
+    duties: list[DutyIn] = Field([], max_length=MAX_LIST_ITEMS)
 
 
 class LinkIn(Schema):
@@ -57,13 +58,13 @@ class LinkIn(Schema):
 
 
 class ProjectAcceptanceIn(Schema):
-    accepted_on: dt.date
+    accepted_on: Day
 
 
 class PeriodIn(Schema):
-    start: dt.date
-    end: dt.date
-    order: str = Field("received_amount", max_length=40)
+    start: Day
+    end: Day
+    order: Text = Field("received_amount", max_length=40)
     unit_id: int | None = None
 
 

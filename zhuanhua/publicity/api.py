@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import LongText
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.publicity import services
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
@@ -83,7 +84,7 @@ class NoticeFilters(Schema):
 
 
 class ObjectionIn(Schema):
-    content: str = Field(..., min_length=1, max_length=services.OBJECTION_MAX)
+    content: LongText = Field(..., min_length=1, max_length=services.OBJECTION_MAX)
 
 
 def _objection_out(objection: Objection, show: bool) -> dict:

@@ -3,16 +3,17 @@
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from zhuanhua.core.inputs import Text
 from zhuanhua.search.services import search_achievements, search_needs
 
 router = Router(tags=["检索 search"])
 
 
 class SearchFilter(Schema):
-    q: str = Field("", max_length=500)
+    q: Text = Field("", max_length=500)
     kind: str = Field("achievement", pattern="^(achievement|need)$")
-    prefecture: str = ""
-    industry_field: str = ""
+    prefecture: Text = Field("", max_length=6)
+    industry_field: Text = Field("", max_length=32)
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10000)
 

@@ -4,11 +4,12 @@ from django import forms
 
 from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.inputs import QueryField
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 
 
 class SearchForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label="关键词", required=False)  # the view keeps the first 500 characters
+    q = QueryField(label="关键词", required=False)  # keeps the first 500 characters
     kind = forms.ChoiceField(
         label="范围",
         required=False,

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import Day, Money14, Text
 from zhuanhua.engines.common import money_str
 from zhuanhua.subsidies import selectors, services
 
@@ -49,19 +50,19 @@ class CatalogueOut(Schema):
 
 
 class WhatIfIn(Schema):
-    measure: str
-    applicant_type: str | None = None
-    base_amount: Decimal | None = None
-    requested_amount: Decimal | None = None
-    counterparty: str = ""
-    subject: str = ""
-    level: str = ""
+    measure: Text = Field(..., max_length=64)
+    applicant_type: Text | None = Field(None, max_length=32)
+    base_amount: Money14 | None = None
+    requested_amount: Money14 | None = None
+    counterparty: Text = ""
+    subject: Text = ""
+    level: Text = Field("", max_length=32)
     registered: bool = False
     related_party: bool = False
-    paid_in_on: dt.date | None = None
+    paid_in_on: Day | None = None
     loss_confirmed: bool = False
     # For a visitor under a local measure: "5301" (a prefecture) or "P12" (a park's residents).
-    applicant_region: str | None = None
+    applicant_region: Text | None = Field(None, max_length=16)
 
 
 class WhatIfOut(Schema):

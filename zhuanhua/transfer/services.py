@@ -287,6 +287,16 @@ def use_first_list_update(*, today: dt.date) -> dict[str, int]:
     return totals
 
 
+def use_first_offer_published(*, user: User, achievement: Achievement) -> None:
+    """Licensing published a use-first-pay-later offer on `achievement` (its
+    OFFER_PUBLISHED_HOOKS, registered in TransferConfig.ready()): on the list, the terms are
+    now completed."""
+    if UseFirstListEntry.objects.filter(
+        achievement_id=achievement.pk, left_on__isnull=True
+    ).exists():
+        use_first_terms_mark_completed(user=user, achievement=achievement)
+
+
 def use_first_terms_mark_completed(
     *, user: User, achievement: Achievement, on: dt.date | None = None
 ) -> UseFirstListEntry:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from zhuanhua.core.inputs import ERR_MONEY_NEGATIVE
 from zhuanhua.directory import services
 from zhuanhua.directory.models import ServiceRequest
 from zhuanhua.directory.tests.conftest import make_achievement, make_licence
@@ -136,9 +137,8 @@ def test_api_request_flow(
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert json.loads(bad.content)["detail"] == [
-        {"field": "contract_amount", "message": services.ERR_AMOUNT}
-    ]
+    [error] = json.loads(bad.content)["detail"]
+    assert (error["field"], error["message"]) == ("contract_amount", ERR_MONEY_NEGATIVE)
     ok = client.post(
         f"/api/directory/requests/{rid}/accept",
         json.dumps({"contract_amount": "1000", "contract_signed_on": "2024-01-02"}),
