@@ -1,10 +1,11 @@
 """Dashboard data endpoints: one per chart, department only."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
+from pydantic import BeforeValidator
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.dashboards.charts import CHARTS, chart_data
@@ -19,8 +20,16 @@ from zhuanhua.dashboards.selectors import (
 router = Router(tags=["数据看板 dashboards"])
 
 
+def _blank_is_none(value: Any) -> Any:
+    """The dashboard's filter form sends `year=` for 全部年度: blank means no filter, not a 422."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Year = Annotated[int | None, BeforeValidator(_blank_is_none)]
+
+
 class ChartFilters(Schema):
-    year: int | None = Field(None, ge=2000, le=2100)
+    year: Year = Field(None, ge=2000, le=2100)
     prefecture: str = Field("", max_length=6)
     org_type: str = Field("", max_length=32)
 
@@ -49,7 +58,7 @@ def get_chart(request: AuthedHttpRequest, key: str, filters: Query[ChartFilters]
 
 
 class OrgChartFilters(Schema):
-    year: int | None = Field(None, ge=2000, le=2100)
+    year: Year = Field(None, ge=2000, le=2100)
 
 
 @router.get("/mine/charts", response=list[str], auth=django_auth, summary="本机构看板图表清单")

@@ -171,3 +171,26 @@ def test_table_view_shows_the_rows(client, reviewer, spread):
     client.force_login(reviewer)
     body = client.get("/dashboards/achievements_by_prefecture/table/").content.decode()
     assert "<td>昆明市</td><td>2</td>" in body
+
+
+@pytest.mark.parametrize("year", ["", "2025"])
+@pytest.mark.parametrize("prefecture", ["", "530100", "532500"])
+@pytest.mark.parametrize("org_type", ["", "university", "enterprise"])
+def test_every_chart_answers_under_every_filter_combination(
+    client, reviewer, spread, year, prefecture, org_type
+):
+    client.force_login(reviewer)
+    query = f"year={year}&prefecture={prefecture}&org_type={org_type}"
+    for key in CHARTS:
+        response = client.get(f"/api/dashboards/charts/{key}?{query}")
+        assert response.status_code == 200, (key, query, response.content[:200])
+        assert response.json()["key"] == key
+
+
+def test_a_blank_year_means_every_year(client, reviewer, spread):
+    client.force_login(reviewer)
+    key = "achievements_by_prefecture"
+    blank = client.get(f"/api/dashboards/charts/{key}?year=&prefecture=530100").json()
+    absent = client.get(f"/api/dashboards/charts/{key}?prefecture=530100").json()
+    assert blank["rows"] == absent["rows"]
+    assert client.get(f"/api/dashboards/charts/{key}?year=abc").status_code == 422

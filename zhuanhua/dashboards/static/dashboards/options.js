@@ -35,10 +35,15 @@
     }
     if (data.kind === "map" && hasMap) {
       var max = Math.max.apply(null, [1].concat(data.rows.map(function (r) { return r[1]; })));
-      return { tooltip: { trigger: "item" },
+      var label = data.columns[1] || "";
+      return { tooltip: { trigger: "item", formatter: function (p) {
+          // the prefecture and its figure (a prefecture with no record has no value: 0)
+          var v = typeof p.value === "number" && !isNaN(p.value) ? p.value : 0;
+          return p.name + "<br>" + label + "：" + v.toLocaleString("zh-CN");
+        } },
         visualMap: { min: 0, max: max, left: "left", bottom: 10, text: ["多", "少"], calculable: true,
           inRange: { color: ["#e3f0fb", "#0b5cab"] } },
-        series: [{ type: "map", map: "yunnan", roam: false, data: pairs, label: { show: false } }] };
+        series: [{ name: label, type: "map", map: "yunnan", roam: false, data: pairs, label: { show: false } }] };
     }
     return barOption(data, data.kind === "map");
   }
