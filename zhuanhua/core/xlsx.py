@@ -299,8 +299,8 @@ def check_workbook(upload: Any) -> None:
             _check_counts(archive, strings_parts)
     except WorkbookRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError):
-        # includes a member that inflates past its declared size (zipfile's CRC check)
+    except Exception:  # noqa: BLE001 – BadZipFile (incl. a member inflating past its declared
+        # size: the CRC check), zlib.error, an encrypted member, a bad header: all unreadable
         raise _unreadable() from None
     finally:
         upload.seek(0)
