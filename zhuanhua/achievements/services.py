@@ -159,13 +159,16 @@ def achievement_create(
     *, user: User, data: dict[str, Any], completers: Sequence[dict[str, Any]] = ()
 ) -> Achievement:
     _check_editor(user)
+    org = user.organisation
+    if org is None:  # can_edit_achievements requires one; this narrows the type
+        raise PermissionDenied(ERR_NOT_EDITOR)
     cleaned = _clean(data)
     if not any((c.get("name") or "").strip() for c in completers):
         raise ValidationError({"completers": [ERR_COMPLETER]})
     with transaction.atomic():
         achievement = Achievement(
-            owner=user.organisation,
-            prefecture=user.organisation.prefecture,
+            owner=org,
+            prefecture=org.prefecture,
             created_by=user,
             **{k: cleaned.get(k) for k in EDITABLE_FIELDS if k in cleaned},
         )

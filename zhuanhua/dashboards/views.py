@@ -99,7 +99,7 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "dashboards/mine.html", context)
 
 
-def _own_chart(request: HttpRequest, key: str) -> ChartData:
+def _own_chart(request: AuthedHttpRequest, key: str) -> ChartData:
     org = own_dashboard_org(request.user)
     try:
         return org_chart_data(key, org, org_filters_from(request.GET))
@@ -117,7 +117,7 @@ def mine_xlsx(request: AuthedHttpRequest, key: str) -> FileResponse:
     return _xlsx(_own_chart(request, key))
 
 
-def yunnan_geojson(request: HttpRequest) -> HttpResponse:
+def yunnan_geojson(request: HttpRequest) -> FileResponse:
     """Prefecture boundaries for the map, from the shared data folder when it is there;
     404 otherwise, and the page falls back to a bar chart."""
     path = settings.ZHUANHUA_SHARED_DATA / "geo" / "yunnan_prefectures.geojson"

@@ -320,6 +320,8 @@ def two_year_cohort(period: Period, unit_ids: list[int]) -> dict[int, tuple[int,
     ).values_list("owner_id", "ip_acquired_on", "transferred_on", "transfer_status")
     out: dict[int, list[int]] = {}
     for owner_id, acquired, transferred_on, status in rows:
+        if acquired is None:  # excluded by the range filter; narrows the type
+            continue
         deadline = transfer_deadline.deadline(acquired)
         if not period.start <= deadline <= period.end:
             continue
@@ -345,6 +347,8 @@ def cohort_ids(period: Period, unit_id: int) -> tuple[list[int], list[int]]:
         status__in=REGISTERED_STATES,
         ip_acquired_on__range=(low, high),
     ).values_list("pk", "ip_acquired_on", "transferred_on", "transfer_status"):
+        if acquired is None:  # excluded by the range filter; narrows the type
+            continue
         deadline = transfer_deadline.deadline(acquired)
         if period.start <= deadline <= period.end:
             cohort.append(pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -24,7 +26,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     page = max(1, data.get("page") or 1)
     offset = (page - 1) * PAGE_SIZE
-    sections = []
+    sections: list[dict[str, Any]] = []
     suggestions: list[str] = []
     if q:
         if kind in ("", "achievement"):
