@@ -192,11 +192,14 @@ def check_checkpoints(
     longest = max(points, key=lambda p: p.count, default=None)
     if longest is not None and longest.count > count:
         first = count + 1
+        lost = (
+            f"第 {first} 条" if first == longest.count else f"第 {first} 条至第 {longest.count} 条"
+        )
         return Problem(
             first,
             "truncated",
             f"检查点（{longest.at}）记录链上有 {longest.count} 条，现只有 {count} 条："
-            f"第 {first} 条至第 {longest.count} 条记录缺失（末尾被删除）",
+            f"{lost}记录缺失（末尾被删除）",
         )
     for point in sorted(points, key=lambda p: p.count):
         if point.count and hash_at.get(point.count) != point.head_hash:

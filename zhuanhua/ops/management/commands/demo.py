@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from zhuanhua.ops.demo import DEFAULT_SIZE, DEMO_PASSWORD, load_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("演示数据已存在，未重复加载（如需重新加载请使用 --reset）。")
+        call_command("audit", "checkpoint", stdout=self.stdout)  # docs/audit.md
         self.stdout.write("")
         self.stdout.write(format_table(("用户名", "角色", "所属机构"), result.accounts))
         self.stdout.write(f"\n演示账号统一密码：{DEMO_PASSWORD}")
