@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
+from zhuanhua.organisations.models import Organisation
 
 DATE = {"type": "date"}
 
@@ -58,7 +59,6 @@ class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zhuanhua.organisations.models import Organisation
 
         cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "—")] + [
             (o.pk, f"{o.name}（{o.uscc}）")

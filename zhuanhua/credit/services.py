@@ -23,6 +23,7 @@ from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
 from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence
+from zhuanhua.organisations.models import Organisation
 
 ERR_NOT_REVIEWER = "只有主管部门审核员可以记录或变更失信记录"
 ERR_REQUIRED = "此项为必填项"
@@ -82,8 +83,6 @@ def _date(value: Any) -> dt.date | None | str:
 
 
 def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    from zhuanhua.organisations.models import Organisation
-
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
 

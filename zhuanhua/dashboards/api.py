@@ -2,13 +2,13 @@
 
 from typing import Annotated, Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 from pydantic import BeforeValidator
 
 from zhuanhua.accounts.http import AuthedHttpRequest
-from zhuanhua.dashboards.charts import CHARTS, chart_data
+from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, chart_data
 from zhuanhua.dashboards.org_charts import charts_for, org_chart_data
 from zhuanhua.dashboards.selectors import (
     check_department,
@@ -53,6 +53,25 @@ def list_charts(request: AuthedHttpRequest) -> list[str]:
 def get_chart(request: AuthedHttpRequest, key: str, filters: Query[ChartFilters]) -> dict[str, Any]:
     check_department(request.user)
     if key not in CHARTS:
+        raise Http404
+    return chart_data(key, filters_from(filters.dict())).as_json()
+
+
+class PublicChartFilters(Schema):
+    year: Year = Field(None, ge=2000, le=2100)
+    prefecture: str = Field("", max_length=6)
+
+
+@router.get("/public/charts", response=list[str], summary="公开看板图表清单（无需登录）")
+def list_public_charts(request: HttpRequest) -> list[str]:
+    return list(PUBLIC_CHARTS)
+
+
+@router.get("/public/charts/{key}", response=ChartOut, summary="公开看板一个图表的数据（无需登录）")
+def get_public_chart(
+    request: HttpRequest, key: str, filters: Query[PublicChartFilters]
+) -> dict[str, Any]:
+    if key not in PUBLIC_CHARTS:
         raise Http404
     return chart_data(key, filters_from(filters.dict())).as_json()
 

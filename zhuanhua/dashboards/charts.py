@@ -19,6 +19,16 @@ from django.db.models.functions import TruncMonth
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.prefectures import PREFECTURES, prefecture_name
+from zhuanhua.licensing.choices import FeeModel, InquiryStatus
+from zhuanhua.licensing.models import (
+    ContractRegistration,
+    Inquiry,
+    Licence,
+    LicenceAlert,
+    LicenceOffer,
+    Payment,
+)
+from zhuanhua.transfer.models import UseFirstListEntry
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,6 @@ def achievements_by_field(filters: Filters) -> tuple[list[str], list[list[Any]]]
 
 
 def _licences(filters: Filters, date_field: str = "created_at") -> Any:
-    from zhuanhua.licensing.models import Licence
-
     qs = Licence.objects.all()
     if filters.year:
         qs = qs.filter(**{f"{date_field}__year": filters.year})
@@ -143,9 +151,6 @@ def _licences(filters: Filters, date_field: str = "created_at") -> Any:
     note="挂牌为发布了“先使用后付费”条款的成果；各环节按当年发生计",
 )
 def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.choices import InquiryStatus
-    from zhuanhua.licensing.models import Inquiry, LicenceOffer, Payment
-
     def scoped(qs: Any, owner: str, date_field: str) -> Any:
         if filters.year:
             qs = qs.filter(**{f"{date_field}__year": filters.year})
@@ -177,8 +182,6 @@ def transfer_funnel(filters: Filters) -> tuple[list[str], list[list[Any]]]:
 
 @chart("amounts_by_month", "合同成交额与实际到账额（按月）", "line")
 def amounts_by_month(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.models import ContractRegistration, Payment
-
     def scoped(qs: Any, date_field: str) -> Any:
         if filters.year:
             qs = qs.filter(**{f"{date_field}__year": filters.year})
@@ -214,8 +217,6 @@ def _month_label(value: dt.date | dt.datetime) -> str:
 
 @chart("licences_by_fee_model", "“先使用后付费”许可按费用模式", "pie")
 def licences_by_fee_model(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.choices import FeeModel
-
     counts = dict(_licences(filters).values_list("fee_model").annotate(n=Count("id")).order_by())
     return ["费用模式", "许可数"], [[label, counts.get(v, 0)] for v, label in FeeModel.choices]
 
@@ -228,7 +229,6 @@ def licences_by_fee_model(filters: Filters) -> tuple[list[str], list[list[Any]]]
 )
 def licence_alerts(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     labels = {"overdue": "逾期", "report_missing": "收入报告缺失", "default_risk": "违约风险"}
-    from zhuanhua.licensing.models import LicenceAlert
 
     qs = _licences(filters)
     rows = [
@@ -245,8 +245,6 @@ def licence_alerts(filters: Filters) -> tuple[list[str], list[list[Any]]]:
 
 @chart("use_first_list", "先用后转清单规模（按月末）", "line")
 def use_first_list(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.transfer.models import UseFirstListEntry
-
     qs = UseFirstListEntry.objects.all()
     if filters.prefecture:
         qs = qs.filter(achievement__prefecture=filters.prefecture)
@@ -280,4 +278,15 @@ def all_chart_keys() -> list[str]:
     return list(CHARTS)
 
 
-__all__ = ["CHARTS", "ChartData", "Filters", "all_chart_keys", "chart_data"]
+# The province's published figures, shown to anyone (政务公开): aggregate counts only — no amounts
+# of single contracts, no alerts about named licences.
+PUBLIC_CHARTS: tuple[str, ...] = (
+    "achievements_by_prefecture",
+    "achievements_by_field",
+    "transfer_funnel",
+    "licences_by_fee_model",
+    "use_first_list",
+)
+
+
+__all__ = ["CHARTS", "PUBLIC_CHARTS", "ChartData", "Filters", "all_chart_keys", "chart_data"]

@@ -6,8 +6,7 @@ unit (``Organisation.is_research_unit``) gets the unit set; an enterprise the en
 
 Every chart is a database aggregate over the organisation's own records, except "what it owes
 and when", which runs the payment-plan engine over each of the enterprise's licences (a handful)
-through ``zhuanhua.licensing.selectors.licence_schedule``. Charts over apps still being finished
-(subsidies, needs) fall back to an empty chart with a note when their models are not there.
+through ``zhuanhua.licensing.selectors.licence_schedule``.
 """
 
 from __future__ import annotations
@@ -22,12 +21,27 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.dashboards.charts import ChartData
+from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing.choices import InquiryStatus, LicenceStatus
+from zhuanhua.licensing.models import DistributionPlan, Inquiry, Licence, Payment
+from zhuanhua.licensing.selectors import licence_schedule
+from zhuanhua.needs.choices import NeedStatus
+from zhuanhua.needs.models import NeedResponse, TechnologyNeed
+from zhuanhua.organisations.choices import OrganisationType
+from zhuanhua.subsidies.choices import ApplicationStatus
+from zhuanhua.subsidies.models import Grant, SubsidyApplication
+from zhuanhua.subsidies.selectors import measure_or_none
+from zhuanhua.transfer.choices import ReportStatus
+from zhuanhua.transfer.models import TransferReport
+from zhuanhua.vouchers.models import VoucherQuota
+from zhuanhua.vouchers.selectors import voucher_ledger
 
 ZERO = Decimal("0.00")
 UNIT = "unit"
 ENTERPRISE = "enterprise"
-NOTE_NOT_AVAILABLE = "该功能尚未上线，暂无数据"
 
 
 @dataclass(frozen=True)
@@ -51,20 +65,8 @@ class OrgChart:
     note: str = ""
 
     def data(self, org: Any, filters: OrgFilters) -> ChartData:
-        try:
-            columns, rows = self.compute(org, filters)
-            note = self.note
-        except _NotAvailable as missing:
-            columns, rows, note = missing.columns, [], NOTE_NOT_AVAILABLE
-        return ChartData(self.key, self.title, self.kind, columns, rows, note)
-
-
-class _NotAvailable(Exception):
-    """An app the chart reads is not installed (yet): the chart is empty, with a note."""
-
-    def __init__(self, columns: list[str]) -> None:
-        super().__init__("not available")
-        self.columns = columns
+        columns, rows = self.compute(org, filters)
+        return ChartData(self.key, self.title, self.kind, columns, rows, self.note)
 
 
 ORG_CHARTS: dict[str, OrgChart] = {}
@@ -80,8 +82,6 @@ def org_chart(key: str, title: str, kind: str, audience: str, note: str = "") ->
 
 def audience_of(org: Any) -> str | None:
     """Which set an organisation sees: research units the unit set, enterprises theirs."""
-    from zhuanhua.organisations.choices import OrganisationType
-
     if org is None:
         return None
     if org.is_research_unit:
@@ -108,23 +108,11 @@ def _month_label(value: dt.date | dt.datetime) -> str:
     return f"{value.year}-{value.month:02d}"
 
 
-def _model(app_label: str, name: str, columns: list[str]) -> Any:
-    from django.apps import apps
-
-    try:
-        return apps.get_model(app_label, name)
-    except (LookupError, ImportError) as exc:
-        raise _NotAvailable(columns) from exc
-
-
 # ------------------------------------------------------------------------------- the unit set
 
 
 @org_chart("unit_achievements_by_status", "本单位成果（按状态）", "pie", UNIT)
 def unit_achievements_by_status(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.achievements.choices import AchievementStatus
-    from zhuanhua.achievements.models import Achievement
-
     counts = dict(
         Achievement.objects.filter(owner=org)
         .values_list("status")
@@ -142,9 +130,6 @@ def unit_achievements_by_status(org: Any, filters: OrgFilters) -> tuple[list[str
     note="本单位作为许可方的承接意向与许可；年度筛选按发起时间",
 )
 def unit_deals(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.choices import InquiryStatus
-    from zhuanhua.licensing.models import Inquiry, Licence, Payment
-
     inquiries = Inquiry.objects.filter(licensor=org)
     licences = Licence.objects.filter(licensor=org)
     if filters.year:
@@ -168,8 +153,6 @@ def unit_deals(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]
     note="本单位作为许可方记录的到账付款",
 )
 def unit_income_by_month(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.models import Payment
-
     qs = Payment.objects.filter(licence__licensor=org)
     if filters.year:
         qs = qs.filter(paid_on__year=filters.year)
@@ -190,8 +173,6 @@ def unit_income_by_month(org: Any, filters: OrgFilters) -> tuple[list[str], list
     note="已登记的收益分配方案的收入与扣除列支成本后的净收入",
 )
 def unit_distributions(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.models import DistributionPlan
-
     qs = DistributionPlan.objects.filter(licence__licensor=org)
     if filters.year:
         qs = qs.filter(recorded_on__year=filters.year)
@@ -208,8 +189,7 @@ def unit_distributions(org: Any, filters: OrgFilters) -> tuple[list[str], list[l
 
 def _grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     columns = ["措施", "补助金额（元）", "已拨付（元）"]
-    grant_model = _model("subsidies", "Grant", columns)
-    qs = grant_model.objects.filter(applicant=org)
+    qs = Grant.objects.filter(applicant=org)
     if filters.year:
         qs = qs.filter(granted_on__year=filters.year)
     totals = (
@@ -222,8 +202,6 @@ def _grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], list[l
 
 def _measure_label(code: str) -> str:
     try:
-        from zhuanhua.subsidies.selectors import measure_or_none
-
         measure = measure_or_none(code)
     except Exception:  # noqa: BLE001 - the label is cosmetic; the catalogue may be absent
         measure = None
@@ -249,9 +227,6 @@ def unit_grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], li
     note="应报未报：年度已结束而该年度没有已报送的转化清单",
 )
 def unit_transfer_reports(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.transfer.choices import ReportStatus
-    from zhuanhua.transfer.models import TransferReport
-
     this_year = filters.today.year
     years = [filters.year] if filters.year else list(range(this_year - 2, this_year + 1))
     counts = {
@@ -275,9 +250,6 @@ def unit_transfer_reports(org: Any, filters: OrgFilters) -> tuple[list[str], lis
 
 @org_chart("ent_licences_by_status", "本企业承接的许可（按状态）", "pie", ENTERPRISE)
 def ent_licences_by_status(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.licensing.choices import LicenceStatus
-    from zhuanhua.licensing.models import Licence
-
     qs = Licence.objects.filter(licensee=org)
     if filters.year:
         qs = qs.filter(created_at__year=filters.year)
@@ -298,11 +270,6 @@ def payables(org: Any, today: dt.date) -> tuple[dict[dt.date, Decimal], Decimal,
     this month on), its overdue total and all it still owes of known amounts (due or not yet
     due, milestone installments included; royalties only once reported), from each licence's
     plan."""
-    from zhuanhua.engines import licensing as engine
-    from zhuanhua.licensing.choices import LicenceStatus
-    from zhuanhua.licensing.models import Licence
-    from zhuanhua.licensing.selectors import licence_schedule
-
     months = _months_ahead(today)
     by_month = dict.fromkeys(months, ZERO)
     overdue = outstanding = ZERO
@@ -360,12 +327,8 @@ def ent_payables_status(org: Any, filters: OrgFilters) -> tuple[list[str], list[
 )
 def ent_needs(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     columns = ["需求状态", "需求数", "收到回应"]
-    need_model = _model("needs", "TechnologyNeed", columns)
-    response_model = _model("needs", "NeedResponse", columns)
-    from zhuanhua.needs.choices import NeedStatus
-
-    needs = need_model.objects.filter(owner=org)
-    responses = response_model.objects.filter(need__owner=org)
+    needs = TechnologyNeed.objects.filter(owner=org)
+    responses = NeedResponse.objects.filter(need__owner=org)
     if filters.year:
         needs = needs.filter(created_at__year=filters.year)
         responses = responses.filter(need__created_at__year=filters.year)
@@ -379,10 +342,7 @@ def ent_needs(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]
 @org_chart("ent_applications", "补助申请（按状态）", "bar", ENTERPRISE, note="年度筛选按申请日期")
 def ent_applications(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
     columns = ["状态", "申请数"]
-    app_model = _model("subsidies", "SubsidyApplication", columns)
-    from zhuanhua.subsidies.choices import ApplicationStatus
-
-    qs = app_model.objects.filter(applicant=org)
+    qs = SubsidyApplication.objects.filter(applicant=org)
     if filters.year:
         qs = qs.filter(claim_on__year=filters.year)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
@@ -408,9 +368,6 @@ def ent_grants_by_measure(org: Any, filters: OrgFilters) -> tuple[list[str], lis
     note="已使用含待兑付与已兑付；剩余 = 下达额度 − 已使用",
 )
 def ent_vouchers(org: Any, filters: OrgFilters) -> tuple[list[str], list[list[Any]]]:
-    from zhuanhua.vouchers.models import VoucherQuota
-    from zhuanhua.vouchers.selectors import voucher_ledger
-
     if filters.year:
         years = [filters.year]
     else:

@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.dashboards.charts import CHARTS, ChartData, Filters, chart_data
+from zhuanhua.licensing.models import ContractRegistration, Licence, Payment
+from zhuanhua.transfer.models import UseFirstListEntry
 
 SSR_SCRIPT = Path(__file__).with_name("ssr.js")
 SSR_TIMEOUT_SECONDS = 60
@@ -25,9 +27,6 @@ SSR_TIMEOUT_SECONDS = 60
 
 def annual_figures(year: int) -> list[tuple[str, str]]:
     """The report's headline numbers for a calendar year, each one aggregate query."""
-    from zhuanhua.licensing.models import ContractRegistration, Licence, Payment
-    from zhuanhua.transfer.models import UseFirstListEntry
-
     published = Achievement.objects.filter(status="published")
     zero = Decimal("0.00")
     contract = (

@@ -5,6 +5,9 @@ from zhuanhua.dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.department, name="department"),
+    path("public/", views.public, name="public"),
+    path("public/<str:key>/table/", views.public_table, name="public_table"),
+    path("public/<str:key>.xlsx", views.public_xlsx, name="public_xlsx"),
     path("mine/", views.mine, name="mine"),
     path("mine/<str:key>/table/", views.mine_table, name="mine_table"),
     path("mine/<str:key>.xlsx", views.mine_xlsx, name="mine_xlsx"),

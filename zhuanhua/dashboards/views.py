@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
-from zhuanhua.dashboards.charts import CHARTS, ChartData, chart_data
+from zhuanhua.core.xlsx import xlsx_safe, xlsx_safe_row
+from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, ChartData, Filters, chart_data
 from zhuanhua.dashboards.org_charts import ENTERPRISE, charts_for, org_chart_data
 from zhuanhua.dashboards.selectors import (
     check_department,
@@ -41,6 +42,37 @@ def department(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "dashboards/department.html", context)
 
 
+def public(request: HttpRequest) -> HttpResponse:
+    """The province's published figures for anyone (government transparency): the public subset
+    of the department's charts, filtered by year and prefecture."""
+    given = filters_from(request.GET)
+    filters = Filters(year=given.year, prefecture=given.prefecture)
+    this_year = timezone.localdate().year
+    context = {
+        "charts": [CHARTS[key] for key in PUBLIC_CHARTS],
+        "filters": filters,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "prefectures": PREFECTURE_CHOICES,
+        "query": f"year={filters.year or ''}&prefecture={filters.prefecture}",
+    }
+    return render(request, "dashboards/public.html", context)
+
+
+def _public_chart(request: HttpRequest, key: str) -> ChartData:
+    if key not in PUBLIC_CHARTS:
+        raise Http404
+    given = filters_from(request.GET)
+    return chart_data(key, Filters(year=given.year, prefecture=given.prefecture))
+
+
+def public_table(request: HttpRequest, key: str) -> HttpResponse:
+    return render(request, "dashboards/_table.html", {"data": _public_chart(request, key)})
+
+
+def public_xlsx(request: HttpRequest, key: str) -> FileResponse:
+    return _xlsx(_public_chart(request, key))
+
+
 @login_required
 def chart_table(request: AuthedHttpRequest, key: str) -> HttpResponse:
     check_department(request.user)
@@ -63,10 +95,10 @@ def _xlsx(data: ChartData) -> FileResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "数据"
-    sheet.append([data.title])
-    sheet.append(data.columns)
+    sheet.append([xlsx_safe(data.title)])
+    sheet.append(xlsx_safe_row(data.columns))
     for row in data.rows:
-        sheet.append(row)
+        sheet.append(xlsx_safe_row(row))
     for column in "ABCD":
         sheet.column_dimensions[column].width = 22
     buffer = BytesIO()

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from zhuanhua.accounts.models import User
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.exemption.choices import (
     DEFAULT_PUBLICITY_DAYS,
@@ -87,7 +88,6 @@ class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, unit_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zhuanhua.accounts.models import User
 
         cast(forms.ChoiceField, self.fields["user"]).choices = (
             [("", "—（不关联）")]

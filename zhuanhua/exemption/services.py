@@ -46,6 +46,8 @@ from zhuanhua.exemption.models import (
     UnitRules,
 )
 from zhuanhua.exemption.selectors import applicable_unit_types, engine_unit_type, is_handler
+from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
+from zhuanhua.publicity.services import notice_create, notice_publish, objection_answer
 
 ERR_NOT_HANDLER = "只有本单位的机构管理员（案件经办人）可以执行该操作"
 ERR_CLOSED = "案件已办结，不能再作任何修改"
@@ -311,9 +313,6 @@ def rules_publicise(
     today: dt.date | None = None,
 ) -> UnitRules:
     """Publicise adopted rules through a unit_rules notice of the publicity app (article 11)."""
-    from zhuanhua.publicity.choices import NoticeKind
-    from zhuanhua.publicity.services import notice_create, notice_publish
-
     _check_handler(user, rules.unit_id)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -400,8 +399,6 @@ def case_create(*, user: User, data: dict[str, Any]) -> ExemptionCase:
 
 def person_add(*, user: User, case: ExemptionCase, data: dict[str, Any]) -> CasePerson:
     """A person concerned with a role, linked to a platform user of the unit where one exists."""
-    from zhuanhua.accounts.models import User
-
     _check_handler(user, case.unit_id)
     errors: dict[str, list[str]] = {}
     role = _choice(data.get("role"), PersonRole, "role", errors)
@@ -722,9 +719,6 @@ def case_publicise(
 ) -> ExemptionCase:
     """Internal publicity of the conclusion (article 13): an exemption_conclusion notice created
     and published through the publicity app."""
-    from zhuanhua.publicity.choices import NoticeKind
-    from zhuanhua.publicity.services import notice_create, notice_publish
-
     _check_handler(user, case.unit_id)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -765,9 +759,6 @@ def review_record(
 ) -> CaseReview:
     """The review (复核) of one objection filed on the case's notice, with the answer fed back to
     the objector. While the notice is open the answer is also given on the notice itself."""
-    from zhuanhua.publicity.choices import NoticeStatus
-    from zhuanhua.publicity.services import objection_answer
-
     _check_handler(user, case.unit_id)
     errors: dict[str, list[str]] = {}
     result = _choice(result, ReviewResult, "result", errors)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.licensing.choices import ALERT_LABELS, LicenceStatus
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 
 def _recipients(licence: Licence) -> list[list[str]]:
     """E-mail addresses of each side: the unit's editors, the licensee's agents."""
-    from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
-
     sides = []
     for org_id, roles in (
         (licence.licensor_id, ACHIEVEMENT_EDITOR_ROLES),
@@ -35,8 +34,6 @@ def _recipients(licence: Licence) -> list[list[str]]:
 
 def _provider_recipients(org_id: int) -> list[str]:
     """The cover provider's administrators with an address (they handle the claim)."""
-    from zhuanhua.accounts.choices import Role
-
     people = User.objects.filter(organisation_id=org_id, is_active=True).exclude(email="")
     return sorted(u.email for u in people if u.has_role(Role.ORG_ADMIN))
 

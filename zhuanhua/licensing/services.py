@@ -58,7 +58,10 @@ from zhuanhua.licensing.models import (
     SignedContract,
     TermVersion,
 )
+from zhuanhua.notifications.choices import NotificationKind
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.choices import OrganisationType
+from zhuanhua.publicity.selectors import agreement_price_cleared
 from zhuanhua.vouchers.services import voucher_spend
 
 ERR_NOT_OWNER_EDITOR = "只有成果所属单位的成果管理员或机构管理员可以发布许可报价"
@@ -453,7 +456,6 @@ def agreement_price_ok(licence: Licence) -> bool:
     """An agreement-priced deal needs its publicity notice closed without open objections."""
     if licence.pricing_method != PricingMethod.AGREEMENT:
         return True
-    from zhuanhua.publicity.selectors import agreement_price_cleared
 
     return agreement_price_cleared(achievement=licence.achievement, licensee=licence.licensee)
 
@@ -1021,10 +1023,6 @@ def _spend_vouchers(*, user: User, licence: Licence, amount: Decimal, paid_on: d
 def _notify_voucher_payment(*, licence: Licence, payment: Payment) -> None:
     """Tell the licensee's agents that vouchers of their quota were recorded (they did not
     record it themselves; the spend shows in their voucher ledger)."""
-    from zhuanhua.accounts.models import User
-    from zhuanhua.notifications.choices import NotificationKind
-    from zhuanhua.notifications.services import notify
-
     agents = [
         u
         for u in User.objects.filter(organisation_id=licence.licensee_id, is_active=True)

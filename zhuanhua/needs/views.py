@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.licensing import services as licensing
 from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.needs import services
 from zhuanhua.needs.choices import NeedStatus
@@ -201,8 +202,6 @@ def respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_inquiry(request: AuthedHttpRequest, pk: int, achievement_pk: int) -> HttpResponse:
     """The need's enterprise opens a licensing inquiry on a matched achievement's active offer."""
-    from zhuanhua.licensing import services as licensing
-
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
     if need.owner_id != request.user.organisation_id:  # type: ignore[union-attr]
         raise PermissionDenied(services.ERR_NOT_OWNER)

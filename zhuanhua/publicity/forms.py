@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhuanhua.accounts.models import User
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import (
     DEFAULT_PERIOD_DAYS,
     NoticeKind,
@@ -64,9 +66,6 @@ class NoticeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, with_file: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zhuanhua.achievements.models import Achievement
-        from zhuanhua.organisations.models import Organisation
-
         org_id = user.organisation_id
         cast(forms.ChoiceField, self.fields["achievement"]).choices = [("", "—")] + [
             (a.pk, a.title)

@@ -20,10 +20,12 @@ from django.utils import timezone
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines.common import InputError
 from zhuanhua.engines.periods import MAX_DAYS, HolidayTable, PeriodResult, YearTable, period_end
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import (
     AGREEMENT_MIN_DAYS,
     DEFAULT_PERIOD_DAYS,
@@ -160,9 +162,6 @@ def _text(value: Any, limit: int) -> tuple[str, str | None]:
 def _clean(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """Validate a notice's editable fields; raise ValidationError({field: [message]}) with every
     problem found. Fills the computed period (ends_on, extended, calendar_known)."""
-    from zhuanhua.achievements.models import Achievement
-    from zhuanhua.organisations.models import Organisation
-
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
 
@@ -352,7 +351,7 @@ def notice_publish(*, user: User, notice: Notice, today: dt.date | None = None) 
     return locked
 
 
-def notice_close_locked(locked: Notice, *, user: User | None, today: dt.date, note: str) -> Notice:
+def notice_close_locked(locked: Notice, *, user: User, today: dt.date, note: str) -> Notice:
     """Close a locked, published notice whose period has ended and whose objections are all
     answered; the caller holds the row lock."""
     if (locked.status, "close") not in TRANSITIONS:

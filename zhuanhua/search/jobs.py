@@ -19,6 +19,7 @@ from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import TechnologyNeed
+from zhuanhua.notifications.services import notify
 from zhuanhua.search.models import MatchDigestSent
 from zhuanhua.search.services import get_service
 
@@ -49,8 +50,6 @@ def _send(
     items: list[tuple[float, Any, list[str]]],
     url_of: Any,
 ) -> bool:
-    from zhuanhua.notifications.services import notify
-
     lines = [f"· {obj.title}（{'；'.join(reasons[:3])}）" for _, obj, reasons in items]
     try:
         with transaction.atomic():

@@ -9,6 +9,7 @@ from django import forms
 
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.engines.subsidy import Measure
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.choices import APPLICANT_TYPE_LABELS, EvidenceKind, StandardLevel
 
@@ -314,7 +315,6 @@ class LocalMeasureForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, park_admin: Any = None, **kwargs: Any) -> None:
-        from zhuanhua.organisations.models import Organisation
         from zhuanhua.subsidies.choices import PARK_ORG_TYPE, AmountKind, LocalScopeKind
         from zhuanhua.subsidies.local import prefecture_choices
 

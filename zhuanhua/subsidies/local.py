@@ -33,6 +33,7 @@ from zhuanhua.engines.subsidy import (
     load_catalogue,
     parse_catalogue,
 )
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies.choices import (
     LOCAL_MEASURE_NUMBER,
     PARK_REGION_PREFIX,
@@ -188,8 +189,6 @@ def region_label(region: str) -> str:
     if not region:
         return "未注明所在地区"
     if region.startswith(PARK_REGION_PREFIX):
-        from zhuanhua.organisations.models import Organisation
-
         name = Organisation.objects.filter(pk=int(region[1:])).values_list("name", flat=True)
         return f"为{name.first() or '园区'}入驻单位"
     return f"所在州（市）为{prefecture_name(region + '00')}"
@@ -243,8 +242,6 @@ def prefecture_choices() -> list[tuple[str, str]]:
 
 def region_choices(measure: Measure) -> list[tuple[str, str]]:
     """The what-if's choices of where a visitor's organisation is, for a local measure."""
-    from zhuanhua.organisations.models import Organisation
-
     out = []
     for region in sorted(measure.region or ()):
         if region.startswith(PARK_REGION_PREFIX):

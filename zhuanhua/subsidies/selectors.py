@@ -13,8 +13,12 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from zhuanhua.accounts.models import User
+from zhuanhua.credit.selectors import credit_active_for
+from zhuanhua.directory.models import ServiceProvider
+from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue
 from zhuanhua.engines.common import ZERO, money_str
 from zhuanhua.engines.subsidy import Catalogue, Measure, Result, evaluate, load_catalogue
+from zhuanhua.licensing.selectors import registered_contracts
 from zhuanhua.subsidies.choices import (
     APPLICANT_ROLES,
     APPLICANT_TYPE_OF_ORG,
@@ -316,14 +320,10 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
 
     The hook for M7-1/M7-2: each item is ``{"ref": str, "label": str, "received_amount":
     Decimal, "registered": True}``, from ``zhuanhua.licensing.selectors.registered_contracts``
-    (技术合同认定登记 of licences, received amount = the licence's payments). When the licensing
-    app does not provide it, returns [] and the applicant enters the received amount and proves
+    (技术合同认定登记 of licences, received amount = the licence's payments). Without one, the
+    applicant enters the received amount and proves
     it with evidence.
     """
-    try:
-        from zhuanhua.licensing.selectors import registered_contracts
-    except (ImportError, AttributeError):
-        return []
     rows = []
     for reg in registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
         licence = reg.licence
@@ -348,11 +348,6 @@ def known_service_revenues(org: Any, today: dt.date | None = None) -> list[dict[
     service directory (delivered services' contract amounts). The hook for M10-2: each item is
     ``{"ref": "<provider id>:<year>", "label", "revenue_amount": Decimal, "subject": platform
     name, "year"}``; years without revenue are left out. [] when the directory lacks it."""
-    try:
-        from zhuanhua.directory.models import ServiceProvider
-        from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue
-    except ImportError:
-        return []
     if org is None or getattr(org, "pk", None) is None:
         return []
     year = (today or timezone.localdate()).year
@@ -377,10 +372,6 @@ def known_service_revenues(org: Any, today: dt.date | None = None) -> list[dict[
 
 def credit_active(org: Any) -> bool:
     """True while the organisation has an active credit event (失信) in the credit app."""
-    try:
-        from zhuanhua.credit.selectors import credit_active_for  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return False
     try:
         return bool(credit_active_for(org))
     except AttributeError:

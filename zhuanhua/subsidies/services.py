@@ -20,9 +20,10 @@ from django.utils import timezone
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core import xlsx
+from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines.common import CENT, InputError, money_str
-from zhuanhua.engines.subsidy import REASON_LABELS
+from zhuanhua.engines.subsidy import REASON_LABELS, CatalogueError
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.choices import (
@@ -724,7 +725,6 @@ def _positive_money(value: Any) -> Decimal | None:
 
 def _clean_local(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """Check a local measure's fields; raise one ValidationError naming every bad field."""
-    from zhuanhua.core.prefectures import PREFECTURES
     from zhuanhua.subsidies.choices import (
         APPLICANT_TYPE_LABELS,
         PARK_ORG_TYPE,
@@ -921,7 +921,6 @@ def local_measure_save(
     evaluation at approval must stay valid). Audited; the row is locked while edited."""
     import uuid
 
-    from zhuanhua.engines.subsidy import CatalogueError
     from zhuanhua.subsidies import local
     from zhuanhua.subsidies.models import LocalMeasure
 

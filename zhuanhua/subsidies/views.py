@@ -21,6 +21,7 @@ from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.accounts.models import User
 from zhuanhua.core.uploads import download_response
 from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.choices import ApplicationStatus
 from zhuanhua.subsidies.forms import ClaimForm, DecisionForm, PaymentFileForm, SettlementForm
@@ -479,7 +480,6 @@ def _pk(value: Any) -> int | None:
 def local_measures(request: AuthedHttpRequest) -> HttpResponse:
     """The local measures the user maintains (a park: its own; the department: all) and a
     park's registered residents."""
-    from zhuanhua.organisations.models import Organisation
     from zhuanhua.subsidies.choices import PARK_ORG_TYPE
     from zhuanhua.subsidies.forms import ResidentForm
     from zhuanhua.subsidies.local import area_label, state_on
@@ -570,7 +570,6 @@ def local_measure_form(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def park_residents(request: AuthedHttpRequest) -> HttpResponse:
     """Register (uscc=) or remove (remove=<organisation id>) a resident of a park (park=)."""
-    from zhuanhua.organisations.models import Organisation
     from zhuanhua.subsidies.choices import PARK_ORG_TYPE
     from zhuanhua.subsidies.forms import ResidentForm
 

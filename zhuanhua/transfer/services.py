@@ -26,8 +26,13 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uscc import USCCError, validate_uscc
 from zhuanhua.engines import rights, transfer_deadline
 from zhuanhua.engines.common import InputError
+from zhuanhua.licensing.models import Licence, Payment
+from zhuanhua.publicity.choices import NoticeKind
+from zhuanhua.publicity.services import notice_create, notice_publish
 from zhuanhua.transfer.choices import (
     TRANSFER_MODE_LABELS,
     EquityDecisionKind,
@@ -479,8 +484,6 @@ def report_rows(organisation_id: int, period_end: dt.date) -> list[dict[str, Any
     Licences (signed by the period's end; amount: `licence_contract_amount`, money received:
     their payments) and equity contributions in the ledger (amount: the value) give the
     counterparty and the amounts; where no record exists those stay empty (None)."""
-    from zhuanhua.licensing.models import Licence, Payment
-
     achievements = (
         Achievement.objects.filter(owner_id=organisation_id, fiscally_funded=True)
         .exclude(ip_acquired_on__gt=period_end)
@@ -857,9 +860,6 @@ def grant_application_decide(
     A negative-list category blocks it (status `blocked`, the rule's reason). A refusal needs a
     reason. An approval records the grant (`rights_grant_create`, all its checks) and publishes
     the decision as a publicity notice of kind `rights_grant`, starting today — all at once."""
-    from zhuanhua.publicity.choices import NoticeKind
-    from zhuanhua.publicity.services import notice_create, notice_publish
-
     if (
         not getattr(user, "is_authenticated", False)
         or not user.can_edit_achievements
@@ -1082,8 +1082,6 @@ def equity_contribution_create(
     contributed_on: Any,
 ) -> EquityContribution:
     """作价入股: record the company, the shares received and the value of the achievement."""
-    from zhuanhua.core.uscc import USCCError, validate_uscc
-
     _check_ledger_editor(user, entry.organisation_id)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -1139,8 +1137,6 @@ def equity_decision_create(
 ) -> EquityDecision:
     """A later decision on the equity (public transfer / internal transfer / outward investment)
     with its decision document (checked like every upload)."""
-    from zhuanhua.core.uploads import check_upload
-
     _check_ledger_editor(user, contribution.entry.organisation_id)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}

@@ -20,6 +20,7 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.uploads import download_response
+from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.transfer import exports, selectors, services
@@ -75,7 +76,6 @@ def use_first(request: HttpRequest) -> HttpResponse:
 def mine(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = list(use_first_mine(request.user))
-    from zhuanhua.licensing.models import LicenceOffer
 
     offered = set(
         LicenceOffer.objects.filter(

@@ -9,7 +9,7 @@ import pytest
 from zhuanhua.achievements.choices import IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.prefectures import PREFECTURES
-from zhuanhua.dashboards.charts import CHARTS, Filters, chart_data
+from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, Filters, chart_data
 
 
 @pytest.fixture
@@ -194,3 +194,31 @@ def test_a_blank_year_means_every_year(client, reviewer, spread):
     absent = client.get(f"/api/dashboards/charts/{key}?prefecture=530100").json()
     assert blank["rows"] == absent["rows"]
     assert client.get(f"/api/dashboards/charts/{key}?year=abc").status_code == 422
+
+
+def test_public_dashboard_is_open_to_anyone_with_the_public_charts_only(client, spread):
+    page = client.get("/dashboards/public/?year=&prefecture=530100")
+    assert page.status_code == 200
+    body = page.content.decode()
+    for key in PUBLIC_CHARTS:
+        assert f'data-src="/api/dashboards/public/charts/{key}?' in body
+    assert "licence_alerts" not in body
+    assert client.get("/api/dashboards/public/charts").json() == list(PUBLIC_CHARTS)
+    for key in PUBLIC_CHARTS:
+        for query in ("", "?year=", "?prefecture=530100", "?year=2025&prefecture=532500"):
+            response = client.get(f"/api/dashboards/public/charts/{key}{query}")
+            assert response.status_code == 200, (key, query)
+        assert client.get(f"/dashboards/public/{key}/table/").status_code == 200
+        assert client.get(f"/dashboards/public/{key}.xlsx").status_code == 200
+    for key in set(CHARTS) - set(PUBLIC_CHARTS):
+        assert client.get(f"/api/dashboards/public/charts/{key}").status_code == 404
+        assert client.get(f"/dashboards/public/{key}/table/").status_code == 404
+    assert client.get("/api/dashboards/charts/achievements_by_field").status_code == 401
+
+
+def test_public_figures_equal_the_department_figures(client, reviewer, spread):
+    public = client.get("/api/dashboards/public/charts/achievements_by_prefecture").json()
+    client.force_login(reviewer)
+    department = client.get("/api/dashboards/charts/achievements_by_prefecture").json()
+    assert public["rows"] == department["rows"]
+    assert sum(row[1] for row in public["rows"]) == len(_published())

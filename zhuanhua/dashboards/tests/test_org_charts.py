@@ -473,26 +473,6 @@ def test_every_org_chart_answers_on_an_empty_organisation(db, make_org):
         assert data.columns, key
 
 
-def test_a_missing_app_gives_an_empty_chart_with_a_note(world, monkeypatch):
-    from django.apps import apps
-
-    from zhuanhua.dashboards.org_charts import NOTE_NOT_AVAILABLE
-
-    real = apps.get_model
-
-    def missing(app_label, *args, **kwargs):
-        if app_label in ("needs", "subsidies"):
-            raise LookupError(app_label)
-        return real(app_label, *args, **kwargs)
-
-    monkeypatch.setattr(apps, "get_model", missing)
-    for key in ("ent_needs", "ent_applications", "ent_grants_by_measure"):
-        data = org_chart_data(key, world["firm"], F)
-        assert data.rows == []
-        assert data.note == NOTE_NOT_AVAILABLE
-        assert data.columns
-
-
 # ------------------------------------------------------------------------- pages and API
 
 

@@ -1,4 +1,4 @@
-/* Department dashboard: one ECharts instance per chart, fed by the chart's data endpoint
+/* Dashboards (department, own organisation, public): one ECharts instance per chart, fed by the chart's data endpoint
    (data-src). No inline script (strict CSP); the map falls back to a bar chart without
    boundary data. Options come from options.js, shared with the annual report's renderer. */
 (function () {
@@ -24,7 +24,10 @@
     var chart = echarts.init(el);
     chart.showLoading();
     var needsMap = el.dataset.kind === "map" ? loadMap() : Promise.resolve(false);
-    Promise.all([fetch(el.dataset.src, { credentials: "same-origin" }).then(function (r) { return r.json(); }), needsMap])
+    Promise.all([fetch(el.dataset.src, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      return r.json();
+    }), needsMap])
       .then(function (out) {
         chart.hideLoading();
         if (isEmpty(out[0])) {  // an all-zero pie would draw equal slices: say so instead
