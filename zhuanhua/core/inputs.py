@@ -51,6 +51,7 @@ ERR_MONEY_NEGATIVE = "金额不能为负数"
 ERR_DATE_FORMAT = "日期格式应为 YYYY-MM-DD"
 ERR_DATE_TOO_EARLY = "日期不能早于 {earliest}"
 ERR_DATE_TOO_LATE = "日期不能晚于 {latest}"
+ERR_DATE_FUTURE = "日期不能晚于今天"
 ERR_DATE_BEFORE_START = "日期不能早于{what}（{start}）"
 
 
@@ -257,18 +258,23 @@ def check_date(
     return value
 
 
+def to_date(value: Any) -> dt.date:
+    """A date from a date or an ISO 'YYYY-MM-DD' string (format only), or InputProblem."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputProblem(ERR_DATE_FORMAT)
+
+
 def parse_date(value: Any) -> dt.date:
     """A date from a date or an ISO 'YYYY-MM-DD' string, in the plausible window."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip()[:10]) if value.strip() else None
-        except ValueError:
-            raise InputProblem(ERR_DATE_FORMAT) from None
-    if not isinstance(value, dt.date):
-        raise InputProblem(ERR_DATE_FORMAT)
-    return check_date(value)
+    return check_date(to_date(value))
 
 
 def clean_date(
@@ -276,16 +282,22 @@ def clean_date(
     field: str,
     *,
     required: bool = True,
+    past: bool = False,
     not_before: dt.date | None = None,
     not_before_what: str = "",
 ) -> dt.date | None:
-    """A plausible date for a service, or ValidationError({field: [message]})."""
+    """A plausible date for a service, or ValidationError({field: [message]}).
+
+    `past`: not after today (ERR_DATE_FUTURE, said before the window's far bound);
+    `not_before`: not before the start of the record it belongs to (ERR_DATE_BEFORE_START)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError({field: [ERR_REQUIRED]})
         return None
     try:
-        date = parse_date(value)
+        date = to_date(value)
+        if past and date > timezone.localdate():
+            raise InputProblem(ERR_DATE_FUTURE)
         return check_date(date, not_before=not_before, not_before_what=not_before_what)
     except InputProblem as exc:
         raise ValidationError({field: [str(exc)]}) from None

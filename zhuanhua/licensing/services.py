@@ -24,6 +24,7 @@ from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.services import achievement_log_search, achievement_mark_transferred
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import clean_date, clean_money
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
@@ -87,7 +88,7 @@ ERR_BAD_PERIOD = "报告期间必须是许可的提成期间之一"
 ERR_PERIOD_NOT_ENDED = "该期间尚未结束（{end}），期间结束后方可报送"
 ERR_DUPLICATE_REPORT = "该期间已报送过收入"
 ERR_FUTURE_DATE = "日期不能晚于今天"
-ERR_AMOUNT = "金额应为不小于 0、最多两位小数的数字"
+ERR_BEFORE_LICENCE_START = "日期不能早于许可起始日（{start}）"
 ERR_PAYMENT_POSITIVE = "付款金额必须大于 0"
 ERR_IDEMPOTENCY_CONFLICT = "该 Idempotency-Key 已用于另一内容不同的请求"
 ERR_UNKNOWN_MILESTONE = "条款中没有名为“{key}”的里程碑"
@@ -140,7 +141,6 @@ LICENSEE_ORG_TYPES = {
     OrganisationType.OTHER,
 }
 LIVE_LICENCE_STATES = {LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE}
-MONEY_LIMIT = Decimal("1E15")
 
 
 class IdempotencyConflict(Exception):
@@ -837,33 +837,25 @@ def distribution_record(
 
 
 def _money(value: Any, field: str) -> Decimal:
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValidationError({field: [ERR_REQUIRED]})
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: [ERR_AMOUNT]}) from None
-    if (
-        not amount.is_finite()
-        or amount < 0
-        or amount != amount.quantize(Decimal("0.01"))
-        or amount >= MONEY_LIMIT
-    ):
-        raise ValidationError({field: [ERR_AMOUNT]})
-    return amount.quantize(Decimal("0.01"))
+    """Non-negative yuan (core.inputs: finite, two decimals, within the 17-digit columns)."""
+    amount = clean_money(value, field)
+    assert amount is not None  # required
+    return amount
 
 
 def _past_date(value: Any, field: str) -> dt.date:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValidationError({field: ["日期格式应为 YYYY-MM-DD"]}) from None
-    if not isinstance(value, dt.date):
-        raise ValidationError({field: [ERR_REQUIRED]})
-    if value > timezone.localdate():
-        raise ValidationError({field: [ERR_FUTURE_DATE]})
-    return value
+    date = clean_date(value, field, past=True)
+    assert date is not None  # required
+    return date
+
+
+def _licence_date(value: Any, field: str, licence: Licence) -> dt.date:
+    """A past date on or after the licence's start: a payment, report or milestone of the
+    licence cannot precede it."""
+    date = _past_date(value, field)
+    if date < licence.start:
+        raise ValidationError({field: [ERR_BEFORE_LICENCE_START.format(start=licence.start)]})
+    return date
 
 
 def royalty_periods(licence: Licence) -> list[tuple[dt.date, dt.date]]:
@@ -893,7 +885,7 @@ def revenue_report_file(
     if not is_licensee_agent(user, licence.licensee_id):
         raise PermissionDenied(ERR_NOT_LICENSEE_PARTY)
     amount = _money(revenue_amount, "revenue_amount")
-    reported = _past_date(reported_on or timezone.localdate(), "reported_on")
+    reported = _licence_date(reported_on or timezone.localdate(), "reported_on", licence)
     start = _past_date(period_start, "period_start") if period_start else None
     periods = dict(royalty_periods(licence))
     if not periods:
@@ -956,7 +948,7 @@ def payment_record(
     value = _money(amount, "amount")
     if not value:
         raise ValidationError({"amount": [ERR_PAYMENT_POSITIVE]})
-    date = _past_date(paid_on, "paid_on")
+    date = _licence_date(paid_on, "paid_on", licence)
     vouchers = (
         Decimal("0.00")
         if voucher_amount in (None, "")
@@ -1064,7 +1056,7 @@ def milestone_record(
     key = (key or "").strip()
     if key not in milestone_keys(licence):
         raise ValidationError({"key": [ERR_UNKNOWN_MILESTONE.format(key=key)]})
-    date = _past_date(achieved_on, "achieved_on")
+    date = _licence_date(achieved_on, "achieved_on", licence)
     with transaction.atomic():
         locked = _lock_live(licence)
         if MilestoneAchievement.objects.filter(licence=locked, key=key).exists():

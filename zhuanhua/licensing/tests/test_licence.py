@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhuanhua.core.inputs import ERR_MONEY_NEGATIVE
 from zhuanhua.licensing import services
 from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import IdempotencyKey, LicenceAlert, Payment, RevenueReport
@@ -159,7 +160,7 @@ def test_revenue_report_refusals_change_nothing(lived, licensee_user, manager_a)
         (
             licensee_user,
             {"period_start": "2025-04-01", "revenue_amount": "-5"},
-            {"revenue_amount": ["金额应为不小于 0、最多两位小数的数字"]},
+            {"revenue_amount": [ERR_MONEY_NEGATIVE]},
         ),
     ]
     for user, change, errors in cases:

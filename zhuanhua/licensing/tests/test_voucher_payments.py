@@ -167,7 +167,7 @@ def test_over_the_yearly_quota_is_refused(registered, reviewer, manager_a, tech_
 
 def test_the_quota_is_the_one_of_the_payments_year(registered, reviewer, manager_a, tech_licensee):
     voucher_services.voucher_quota_issue(
-        user=reviewer, enterprise=tech_licensee, year=2024, issued_amount="50000"
+        user=reviewer, enterprise=tech_licensee, year=2026, issued_amount="50000"
     )
     with pytest.raises(ValidationError) as exc:
         _pay(registered, manager_a, voucher_amount="1000", paid_on="2025-04-20")
@@ -175,9 +175,10 @@ def test_the_quota_is_the_one_of_the_payments_year(registered, reviewer, manager
         "voucher_amount": [voucher_services.ERR_NO_QUOTA.format(year=2025)]
     }
     assert not Payment.objects.exists()
-    payment = _pay(registered, manager_a, voucher_amount="1000", paid_on="2024-12-20")
-    assert payment.voucher_spend.year == 2024
-    assert VoucherQuota.objects.get(enterprise=tech_licensee, year=2024).spent_amount == D("1000")
+    # (a payment cannot precede the licence's start, 2025-01-01: the later year is the other one)
+    payment = _pay(registered, manager_a, voucher_amount="1000", paid_on="2026-01-20")
+    assert payment.voucher_spend.year == 2026
+    assert VoucherQuota.objects.get(enterprise=tech_licensee, year=2026).spent_amount == D("1000")
 
 
 def test_only_the_licensor_records_a_voucher_payment(
