@@ -700,7 +700,7 @@ def achievements_export(queryset: QuerySet[Achievement]) -> bytes:
     qs = queryset.select_related("owner").prefetch_related("completers")
     for achievement in qs.iterator(chunk_size=500):
         row = []
-        for value in _export_values(achievement):
+        for value in map(xlsx.xlsx_safe, _export_values(achievement)):
             cell = WriteOnlyCell(ws, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text that looks like a formula stays text

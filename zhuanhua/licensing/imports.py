@@ -322,11 +322,11 @@ def _workbook(
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(list(headers))
+    ws.append(xlsx.xlsx_safe_row(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        ws.append(xlsx.xlsx_safe_row(row))
     for i, width in enumerate(widths, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = width

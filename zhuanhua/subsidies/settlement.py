@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from zhuanhua.core.prefectures import prefecture_name
+from zhuanhua.core.xlsx import xlsx_safe_row
 from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.models import Grant, SettlementBatch
 
@@ -87,7 +88,7 @@ def disbursement_xlsx(batch: SettlementBatch) -> bytes:
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for g in rows:
-            ws.append(row(g))
+            ws.append(xlsx_safe_row(row(g)))
         total = sum((g.amount for g in rows), Decimal("0.00"))
         ws.append(["合计", "", "", "", f"{len(rows)} 笔", "", "", float(total), "", ""])
         for r in ws.iter_rows(min_row=3, min_col=8, max_col=8):

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from zhuanhua.achievements.choices import IpType, TransferStatus
+from zhuanhua.core.xlsx import xlsx_safe, xlsx_safe_row
 from zhuanhua.transfer.models import LedgerEntry, TransferReport
 
 CSS_PATH = Path(__file__).with_name("report.css")
@@ -89,14 +90,14 @@ def _sheet(
     money_cols: set[int],
     date_cols: set[int],
 ) -> None:
-    ws.append([title])
+    ws.append([xlsx_safe(title)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
-        ws.append(row)
+        ws.append(xlsx_safe_row(row))
         for col in money_cols:
             ws.cell(row=ws.max_row, column=col).number_format = MONEY_FORMAT
         for col in date_cols:
@@ -140,7 +141,7 @@ def report_xlsx(report: TransferReport) -> bytes:
         ]
     )
     if report.remarks:
-        ws.append(["报送说明", report.remarks])
+        ws.append(["报送说明", xlsx_safe(report.remarks)])
     return _save(wb)
 
 
