@@ -33,6 +33,8 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # values are used as they are. A variant "" gives the row the bare endpoint name.
 P = dict  # brevity below
 PARAMS: dict[str, dict[str, dict[str, Any]]] = {
+    # accounts: a reset link no user matches (the page says the link is invalid)
+    "accounts:password_reset_confirm": {"invalid": P(uidb64="MA", token="invalid-token")},
     # achievements
     "achievements:detail": {"draft": P(pk="@draft"), "published": P(pk="@published")},
     "achievements:edit": {"draft": P(pk="@draft")},
