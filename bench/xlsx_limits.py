@@ -8,6 +8,7 @@ RSS (VmHWM) above the interpreter's RSS after importing openpyxl and the module:
 - the largest allowed worksheets (200,000 cells: in rows of 1,024 — openpyxl parses a whole
   row at once — and in 6,666 rows × 30);
 - the largest allowed styles part (2 MiB of cell formats, parsed whole by openpyxl);
+- all of these at once in one workbook;
 - a real import: 5,000 achievement rows of 14 columns.
 
     .venv/bin/python bench/xlsx_limits.py
@@ -109,6 +110,18 @@ def _cases() -> dict[str, bytes]:
 
     cases["max styles (2 MiB of cell formats)"] = h.rewrite(
         h.workbook([["a"]]), {"xl/styles.xml": styles}
+    )
+
+    cjk_table = h.strings_table(n, lambda i: "".join(rng.choices(cjk, k=per // 3)))
+
+    def sheet(body: bytes) -> bytes:
+        head, _, tail = body.partition(b"<sheetData>")
+        _, _, tail = tail.partition(b"</sheetData>")
+        return head + b"<sheetData>" + long_rows.encode() + b"</sheetData>" + tail
+
+    cases["every cap at once (strings + styles + cells)"] = h.rewrite(
+        h.with_shared_strings(h.workbook([["a"]]), cjk_table),
+        {"xl/styles.xml": styles, "xl/worksheets/sheet1.xml": sheet},
     )
 
     header = [f"列{i}" for i in range(14)]

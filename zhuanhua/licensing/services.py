@@ -62,7 +62,7 @@ from zhuanhua.licensing.models import (
 from zhuanhua.notifications.choices import NotificationKind
 from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.choices import OrganisationType
-from zhuanhua.publicity.selectors import agreement_price_cleared
+from zhuanhua.publicity import selectors as publicity_selectors
 from zhuanhua.vouchers.services import voucher_spend
 
 ERR_NOT_OWNER_EDITOR = "只有成果所属单位的成果管理员或机构管理员可以发布许可报价"
@@ -457,7 +457,9 @@ def agreement_price_ok(licence: Licence) -> bool:
     if licence.pricing_method != PricingMethod.AGREEMENT:
         return True
 
-    return agreement_price_cleared(achievement=licence.achievement, licensee=licence.licensee)
+    return publicity_selectors.agreement_price_cleared(
+        achievement=licence.achievement, licensee=licence.licensee
+    )
 
 
 PDF_ONLY = {".pdf": {"application/pdf"}}

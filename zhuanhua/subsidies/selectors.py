@@ -18,7 +18,7 @@ from zhuanhua.directory.models import ServiceProvider
 from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue
 from zhuanhua.engines.common import ZERO, money_str
 from zhuanhua.engines.subsidy import Catalogue, Measure, Result, evaluate, load_catalogue
-from zhuanhua.licensing.selectors import registered_contracts
+from zhuanhua.licensing import selectors as licensing_selectors
 from zhuanhua.subsidies.choices import (
     APPLICANT_ROLES,
     APPLICANT_TYPE_OF_ORG,
@@ -325,7 +325,7 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
     it with evidence.
     """
     rows = []
-    for reg in registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
+    for reg in licensing_selectors.registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
         licence = reg.licence
         title = getattr(getattr(licence, "achievement", None), "title", "")
         rows.append(
