@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.inputs import MAX_LIST_ITEMS, Day, LongText, Money, Text
+from zhuanhua.engines.common import money_str
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects import services
 from zhuanhua.projects.models import FundedProject
@@ -66,10 +67,6 @@ class PeriodIn(Schema):
     end: Day
     order: Text = Field("received_amount", max_length=40)
     unit_id: int | None = None
-
-
-def _money(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _project_out(project: FundedProject, today: dt.date | None = None) -> dict[str, Any]:
@@ -160,7 +157,7 @@ def performance(request: AuthedHttpRequest, params: Query[PeriodIn]) -> list[dic
             "rank": r.rank,
             "unit_id": r.unit.pk,
             "unit_name": r.unit.name,
-            **{k: (_money(v) if not isinstance(v, int) else v) for k, v in r.figures.items()},
+            **{k: (money_str(v) if not isinstance(v, int) else v) for k, v in r.figures.items()},
         }
         for r in rows
     ]

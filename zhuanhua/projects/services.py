@@ -5,7 +5,7 @@ audits in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from django.db import transaction
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import clean_date, clean_money, clean_text
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects.choices import FundingMode
 from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
@@ -57,31 +58,26 @@ def party_ids(project: FundedProject) -> set[int]:
 
 
 def _money(value: Any, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: ERR_AMOUNT}) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT, ROUND_HALF_UP):
+    """Positive yuan (core.inputs checks the number, two decimals and the column's size)."""
+    amount = clean_money(value, field)
+    if not amount:
         raise ValidationError({field: ERR_AMOUNT})
-    return amount.quantize(CENT, ROUND_HALF_UP)
+    return amount
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: ERR_REQUIRED}) from None
+    date = clean_date(value, field)
+    assert date is not None  # required
+    return date
 
 
 def _check_duty(
     project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[int], index: int
 ) -> dict[str, Any]:
     prefix = f"duties[{index}]."
-    description = str(duty.get("description") or "").strip()
-    if not description:
-        raise ValidationError({prefix + "description": ERR_REQUIRED})
+    description = clean_text(
+        duty.get("description"), prefix + "description", limit=500, multiline=True, required=True
+    )
     due_on = _date(duty.get("due_on"), prefix + "due_on")
     if due_on < project_start:
         raise ValidationError({prefix + "due_on": ERR_DUE_BEFORE_START})
@@ -118,6 +114,8 @@ def project_create(
     mode = data.get("funding_mode") or FundingMode.GRANT
     if mode not in FundingMode.values:
         raise ValidationError({"funding_mode": ERR_CHOICE})
+    for field, limit in (("programme", 200), ("code", 64), ("title", 200)):
+        clean_text(data[field], field, limit=limit, required=True)  # length, control characters
     start_on = _date(data["start_on"], "start_on")
     due_on = _date(data["acceptance_due_on"], "acceptance_due_on")
     if due_on < start_on:

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhuanhua.core.inputs import ERR_MONEY_NEGATIVE
 from zhuanhua.projects import services
 from zhuanhua.projects.jobs import project_duty_reminders
 from zhuanhua.projects.models import DutyReminder
@@ -62,7 +63,7 @@ def test_funding_mode_and_amount_checked(reviewer: Any, enterprise: Any) -> None
             data={**BASE, "lead": enterprise, "funding_amount": "-1"},
             duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
         )
-    assert exc.value.message_dict == {"funding_amount": [services.ERR_AMOUNT]}
+    assert exc.value.message_dict == {"funding_amount": [ERR_MONEY_NEGATIVE]}
     project = services.project_create(
         user=reviewer,
         data={
