@@ -25,7 +25,9 @@ from itertools import islice
 from typing import IO, Any
 from xml.etree import ElementTree
 
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import column_index_from_string
 
 # --- the caps ------------------------------------------------------------------------------
 MAX_MEMBERS = 256  # parts in the zip; a real workbook has 10–40
@@ -192,8 +194,6 @@ def _check_members(archive: zipfile.ZipFile) -> set[str]:
 
 def _declared_size(ref: str) -> tuple[int, int] | None:
     """(rows, columns) an A1:XFD1048576-style reference spans; None if it is not one."""
-    from openpyxl.utils import column_index_from_string
-
     corners = []
     for part in ref.strip().split(":"):
         match = _REF.match(part)
@@ -352,8 +352,6 @@ class GuardedWorkbook:
 @contextmanager
 def open_workbook(upload: Any) -> Iterator[GuardedWorkbook]:
     """Check the upload (check_workbook), then open it read-only; raise WorkbookRefused."""
-    from openpyxl import load_workbook
-
     check_workbook(upload)
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)

@@ -202,3 +202,19 @@ def test_zip_that_is_not_a_workbook_is_unreadable() -> None:
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("hello.txt", "你好")
     assert refusal(out.getvalue()).code == "unreadable"
+
+
+def test_no_module_but_the_guard_opens_a_workbook_with_openpyxl() -> None:
+    """Any later import must come through core/xlsx.py: no other module may call load_workbook."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    offenders = []
+    for folder, _dirs, files in os.walk(root):
+        if f"{os.sep}tests" in folder or "migrations" in folder:
+            continue
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".py") and path != os.path.abspath(xlsx.__file__):
+                with open(path, encoding="utf-8") as source:
+                    if "load_workbook" in source.read():
+                        offenders.append(os.path.relpath(path, root))
+    assert offenders == []
