@@ -1,9 +1,6 @@
 """Reads of the projects app: visibility, duty status, the acceptance report and the unit
-performance evaluation (measure 5).
-
-Licensing records are read through ``licensing_model``: the contract registrations and income
-distributions are being added to the licensing app; until their tables exist the figures that
-depend on them are 0 (and their links list nothing).
+performance evaluation (measure 5), with the licences, payments, contract registrations and
+income distributions the licensing app records (an allowed edge: docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -13,8 +10,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.apps import apps
-from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
@@ -23,6 +18,7 @@ from zhuanhua.achievements.choices import AchievementStatus, IpType, TransferSta
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines import transfer_deadline
 from zhuanhua.engines.common import add_years_civil
+from zhuanhua.licensing.models import ContractRegistration, DistributionPlan, Licence, Payment
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects.choices import EVALUATED_ORG_TYPES, PERFORMANCE_METRICS
 from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
@@ -37,17 +33,6 @@ REGISTERED_STATES = (
     AchievementStatus.DELISTED,
 )
 FORMAL_IP_EXCLUDED = (IpType.KNOW_HOW,)
-
-
-def licensing_model(name: str) -> Any:
-    """The licensing model ``name`` if it exists and its table is there, else None."""
-    try:
-        model = apps.get_model("licensing", name)
-    except LookupError:
-        return None
-    if model._meta.db_table not in connection.introspection.table_names():
-        return None
-    return model
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,11 +67,10 @@ def can_see_performance(user: User, org: Organisation | None = None) -> bool:
 
 
 def signed_licence_achievement_ids(achievement_ids: list[int]) -> set[int]:
-    licence = licensing_model("Licence")
-    if licence is None or not achievement_ids:
+    if not achievement_ids:
         return set()
     return set(
-        licence.objects.filter(
+        Licence.objects.filter(
             achievement_id__in=achievement_ids, status__in=SIGNED_LICENCE_STATES
         ).values_list("achievement_id", flat=True)
     )
@@ -153,7 +137,6 @@ class AcceptanceReport:
     contract_amount: Decimal
     received_amount: Decimal
     duties: list[DutyStatus]
-    registrations_available: bool
 
 
 def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceReport:
@@ -167,11 +150,9 @@ def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceRepor
     ip_count = sum(1 for a in achievements if a.ip_type not in FORMAL_IP_EXCLUDED)
     licences: list[Any] = []
     received = ZERO
-    licence_model = licensing_model("Licence")
-    payment_model = licensing_model("Payment")
-    if licence_model is not None and ids:
+    if ids:
         licences = list(
-            licence_model.objects.filter(achievement_id__in=ids)
+            Licence.objects.filter(achievement_id__in=ids)
             .select_related("licensee", "achievement")
             .only(
                 "id",
@@ -186,18 +167,14 @@ def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceRepor
             )
             .order_by("id")
         )
-        if payment_model is not None:
-            received = (
-                payment_model.objects.filter(licence__achievement_id__in=ids).aggregate(
-                    s=Sum("amount")
-                )["s"]
-                or ZERO
-            )
+        received = (
+            Payment.objects.filter(licence__achievement_id__in=ids).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
     registrations: list[Any] = []
     contract = ZERO
-    registration_model = licensing_model("ContractRegistration")
-    if registration_model is not None and ids:
-        regs = registration_model.objects.filter(licence__achievement_id__in=ids)
+    if ids:
+        regs = ContractRegistration.objects.filter(licence__achievement_id__in=ids)
         registrations = list(regs.order_by("registered_on", "id"))
         contract = regs.aggregate(s=Sum("transaction_amount"))["s"] or ZERO
     return AcceptanceReport(
@@ -208,7 +185,6 @@ def acceptance_report(project: FundedProject, today: dt.date) -> AcceptanceRepor
         contract_amount=contract,
         received_amount=received,
         duties=duty_statuses(project, today),
-        registrations_available=registration_model is not None,
     )
 
 
@@ -265,30 +241,22 @@ def record_querysets(period: Period) -> dict[str, Any]:
         out["achievement_count"][0].exclude(ip_type__in=FORMAL_IP_EXCLUDED),
         "owner_id",
     )
-    licence = licensing_model("Licence")
-    if licence is not None:
-        out["licence_count"] = (
-            licence.objects.filter(status__in=SIGNED_LICENCE_STATES, signed_on__range=(start, end)),
-            "licensor_id",
-        )
-    payment = licensing_model("Payment")
-    if payment is not None:
-        out["received_amount"] = (
-            payment.objects.filter(paid_on__range=(start, end)),
-            "licence__licensor_id",
-        )
-    registration = licensing_model("ContractRegistration")
-    if registration is not None:
-        out["contract_amount"] = (
-            registration.objects.filter(registered_on__range=(start, end)),
-            "licence__licensor_id",
-        )
-    distribution = licensing_model("DistributionPlan")
-    if distribution is not None:
-        out["distributed_amount"] = (
-            distribution.objects.filter(recorded_on__range=(start, end)),
-            "licence__licensor_id",
-        )
+    out["licence_count"] = (
+        Licence.objects.filter(status__in=SIGNED_LICENCE_STATES, signed_on__range=(start, end)),
+        "licensor_id",
+    )
+    out["received_amount"] = (
+        Payment.objects.filter(paid_on__range=(start, end)),
+        "licence__licensor_id",
+    )
+    out["contract_amount"] = (
+        ContractRegistration.objects.filter(registered_on__range=(start, end)),
+        "licence__licensor_id",
+    )
+    out["distributed_amount"] = (
+        DistributionPlan.objects.filter(recorded_on__range=(start, end)),
+        "licence__licensor_id",
+    )
     return out
 
 

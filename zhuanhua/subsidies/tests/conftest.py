@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from decimal import Decimal
 from typing import Any
 
@@ -53,8 +51,8 @@ def credit_event(monkeypatch: Any) -> Any:
     """Call it to make the credit app report an active credit event for every organisation."""
 
     def enable() -> None:
-        module = types.ModuleType("zhuanhua.credit.selectors")
-        module.credit_active_for = lambda organisation: True  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "zhuanhua.credit.selectors", module)
+        monkeypatch.setattr(
+            "zhuanhua.subsidies.selectors.credit_active_for", lambda organisation: True
+        )
 
     return enable

@@ -122,16 +122,6 @@ def test_credit_hook_reads_the_credit_app(firm: Any) -> None:
     assert selectors.credit_active(firm) is False  # no credit event recorded
 
 
-def test_credit_hook_without_the_credit_app(firm: Any, monkeypatch: Any) -> None:
-    import sys
-    import types
-
-    monkeypatch.setitem(
-        sys.modules, "zhuanhua.credit.selectors", types.ModuleType("zhuanhua.credit.selectors")
-    )
-    assert selectors.credit_active(firm) is False
-
-
 def test_registered_contracts_fill_the_received_amount(firm: Any, monkeypatch: Any) -> None:
     import types
 
