@@ -8,11 +8,12 @@ a 404, on pages and in the API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 
 from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.engines.exemption import load_articles
 from zhuanhua.exemption.choices import RulesKind, Stance
@@ -22,19 +23,19 @@ WARN_NO_RULES = "本单位尚未登记经集体民主决策审议通过的尽职
 WARN_RULES_NOT_PUBLICISED = "本单位的尽职免责制度尚未完成公示（指引第十一条）"
 
 
-def _active(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def _active(user: Visitor) -> TypeGuard[User]:
+    return bool(user.is_authenticated and user.is_active)
 
 
-def is_department(user: User) -> bool:
+def is_department(user: Visitor) -> bool:
     return _active(user) and (user.is_reviewer or user.is_auditor or user.is_platform_admin)
 
 
-def is_handler(user: User, unit_id: int | None = None) -> bool:
+def is_handler(user: Visitor, unit_id: int | None = None) -> bool:
     """A case handler: the 机构管理员 of an approved unit (of `unit_id` if given)."""
     if not _active(user) or user.organisation_id is None or not user.has_role(Role.ORG_ADMIN):
         return False
-    if not user.organisation.is_approved:
+    if user.organisation is None or not user.organisation.is_approved:
         return False
     return unit_id is None or user.organisation_id == unit_id
 
@@ -65,7 +66,7 @@ def case_visible_to(user: User) -> QuerySet[ExemptionCase]:
     return ExemptionCase.objects.filter(condition).distinct()
 
 
-def case_access(user: User, case: ExemptionCase) -> Access | None:
+def case_access(user: Visitor, case: ExemptionCase) -> Access | None:
     """None when the user may not see the case at all (→ 404)."""
     if not _active(user):
         return None
@@ -85,7 +86,7 @@ def case_list_for(user: User) -> QuerySet[ExemptionCase]:
 # ---------------------------------------------------------------------------- unit rules
 
 
-def rules_visible_to(user: User) -> QuerySet[UnitRules]:
+def rules_visible_to(user: Visitor) -> QuerySet[UnitRules]:
     """A unit's rules: its own members and the department."""
     if not _active(user):
         return UnitRules.objects.none()

@@ -46,6 +46,7 @@ from zhuanhua.exemption.models import (
     UnitRules,
 )
 from zhuanhua.exemption.selectors import applicable_unit_types, engine_unit_type, is_handler
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
 from zhuanhua.publicity.services import notice_create, notice_publish, objection_answer
 
@@ -86,9 +87,11 @@ CASE_OBJECT_TYPE = "exemption.exemptioncase"
 # ---------------------------------------------------------------------------- helpers
 
 
-def _check_handler(user: User, unit_id: int | None = None) -> None:
-    if not is_handler(user, unit_id):
+def _check_handler(user: User, unit_id: int | None = None) -> Organisation:
+    """The handler's unit, or PermissionDenied."""
+    if not is_handler(user, unit_id) or user.organisation is None:
         raise PermissionDenied(ERR_NOT_HANDLER)
+    return user.organisation
 
 
 def _bad_transition(case: ExemptionCase) -> ValidationError:
@@ -353,7 +356,7 @@ def rules_publicise(
 # ---------------------------------------------------------------------------- cases
 
 
-def _clean_case(user: User, data: dict[str, Any]) -> dict[str, Any]:
+def _clean_case(unit: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {
         "title": _text(data, "title", errors, limit=200),
@@ -379,7 +382,7 @@ def _clean_case(user: User, data: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("loss_amount", []).append(ERR_AMOUNT)
     else:
         cleaned["loss_amount"] = amount.quantize(Decimal("0.01"))
-    unit_type = engine_unit_type(user.organisation.org_type)
+    unit_type = engine_unit_type(unit.org_type)
     if unit_type not in applicable_unit_types() or not cleaned["state_established"]:
         errors.setdefault("state_established", []).append(ERR_NOT_APPLICABLE)
     cleaned["unit_type"] = unit_type
@@ -389,10 +392,10 @@ def _clean_case(user: User, data: dict[str, Any]) -> dict[str, Any]:
 
 def case_create(*, user: User, data: dict[str, Any]) -> ExemptionCase:
     """Open a case in the handler's unit (article 2 units only); it starts in investigation."""
-    _check_handler(user)
-    cleaned = _clean_case(user, data)
+    unit = _check_handler(user)
+    cleaned = _clean_case(unit, data)
     with transaction.atomic():
-        case = ExemptionCase.objects.create(unit=user.organisation, created_by=user, **cleaned)
+        case = ExemptionCase.objects.create(unit=unit, created_by=user, **cleaned)
         _audit(user, case, "create", after=case_state(case))
     return case
 
@@ -766,12 +769,12 @@ def review_record(
     answer = _text({"answer": answer}, "answer", errors, limit=2000)
     with transaction.atomic():
         locked = _lock(case)
-        objections = list(locked.notice.objections.all()) if locked.notice_id else []
+        objections = list(locked.notice.objections.all()) if locked.notice is not None else []
         if locked.notice_id and not objections:
             raise ValidationError({"objection": [ERR_NO_OBJECTION]})
         if (locked.status, "review") not in TRANSITIONS:
             raise _bad_transition(locked)
-        if objection is None or objection.notice_id != locked.notice_id:
+        if objection is None or locked.notice is None or objection.notice_id != locked.notice_id:
             raise ValidationError({"objection": [ERR_OBJECTION_OTHER]})
         _raise(errors)
         if CaseReview.objects.filter(objection=objection).exists():
@@ -829,7 +832,7 @@ def case_decide(
     _raise(errors)
     with transaction.atomic():
         locked = _lock(case)
-        if locked.notice_id is None or locked.status in (
+        if locked.notice is None or locked.status in (
             CaseStatus.INVESTIGATION,
             CaseStatus.CONCLUDED,
         ):

@@ -71,7 +71,7 @@ def _handler_case(request: HttpRequest, pk: int) -> ExemptionCase:
     return case
 
 
-def _person(request: HttpRequest, pk: int) -> tuple[CasePerson, Access]:
+def _person(request: AuthedHttpRequest, pk: int) -> tuple[CasePerson, Access]:
     person = get_object_or_404(CasePerson.objects.select_related("case", "case__unit"), pk=pk)
     access = case_access(request.user, person.case)
     if access is None or not access.sees_person(person):
@@ -376,9 +376,8 @@ def publicise(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(
-            request, f"认定结论已在内部公示，公示期至 {case.notice.ends_on.isoformat()}。"
-        )  # type: ignore[union-attr]
+        ends_on = case.notice.ends_on.isoformat() if case.notice is not None else ""
+        messages.success(request, f"认定结论已在内部公示，公示期至 {ends_on}。")
     return _back(case)
 
 
@@ -492,7 +491,7 @@ def rules_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _handler_rules(request: HttpRequest, pk: int) -> UnitRules:
+def _handler_rules(request: AuthedHttpRequest, pk: int) -> UnitRules:
     rules = get_object_or_404(rules_visible_to(request.user), pk=pk)
     if not is_handler(request.user, rules.unit_id):
         raise PermissionDenied(services.ERR_NOT_HANDLER)

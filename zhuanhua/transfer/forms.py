@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 
 from zhuanhua.achievements.choices import IndustryField, IpType
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.forms import StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.transfer.choices import (
     EquityDecisionKind,
     NegativeListCategory,
@@ -88,7 +90,7 @@ class GrantDecisionForm(StyledFormMixin, forms.Form):
 
 
 class LedgerEntryForm(StyledFormMixin, forms.Form):
-    achievement = forms.ModelChoiceField(label="科技成果", queryset=None)  # type: ignore[arg-type]
+    achievement = forms.ModelChoiceField(label="科技成果", queryset=Achievement.objects.none())
     entered_on = forms.DateField(label="登记日期", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="备注", required=False, max_length=500)
 
@@ -115,7 +117,7 @@ class EquityDecisionForm(StyledFormMixin, forms.Form):
 
 
 class PilotForm(StyledFormMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label="科研单位", queryset=None)  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(label="科研单位", queryset=Organisation.objects.none())
     note = forms.CharField(label="依据", required=False, max_length=300)
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -189,7 +189,7 @@ def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied(services.ERR_REPORT_FROZEN)
         line_remarks = {
-            int(key.removeprefix("remarks_")): value
+            int(key.removeprefix("remarks_")): str(value)
             for key, value in request.POST.items()
             if key.startswith("remarks_") and key.removeprefix("remarks_").isdigit()
         }
@@ -280,7 +280,7 @@ def holders(request: HttpRequest, achievement_id: int) -> HttpResponse:
     grant, rows = achievement_holders(achievement)
     user = request.user
     can_apply = bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and user.organisation_id == achievement.owner_id
         and user.has_role(Role.RESEARCHER)
         and grant is None
@@ -370,11 +370,15 @@ def grant_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def ledger(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     in_pilot = services.is_pilot(user.organisation_id)
-    own = (
-        Achievement.objects.filter(owner_id=user.organisation_id)
-        .exclude(ledger_entries__organisation_id=user.organisation_id)
-        .order_by("title")
-    )
+    org_id = user.organisation_id
+    # Without an organisation, nothing (owner_id=None would match ownerless records).
+    own = Achievement.objects.none()
+    if org_id is not None:
+        own = (
+            Achievement.objects.filter(owner_id=org_id)
+            .exclude(ledger_entries__organisation_id=org_id)
+            .order_by("title")
+        )
     form = LedgerEntryForm(
         request.POST or None, achievements=own, initial={"entered_on": timezone.localdate()}
     )
@@ -446,12 +450,12 @@ def equity_decision(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "股权处置决策已登记。")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("transfer:ledger_entry", pk=contribution.entry_id)
 
 
 @login_required
-def equity_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def equity_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     decision = get_object_or_404(ledger_decisions_for(request.user), pk=pk)
     return download_response(decision)
 
