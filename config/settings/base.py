@@ -238,6 +238,8 @@ ZHUANHUA_PAGE_CACHE_SECONDS = int(env("ZHUANHUA_PAGE_CACHE_SECONDS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A refused form post (stale page, missing token) gets the site's Chinese 403 page.
+CSRF_FAILURE_VIEW = "zhuanhua.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

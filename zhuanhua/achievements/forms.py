@@ -3,17 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.selectors import UFPL_ANY, hall_offer_choices
-from zhuanhua.core.forms import FixedChoiceField, FixedTypedChoiceField, StyledFormMixin
+from zhuanhua.core.forms import (
+    FixedChoiceField,
+    FixedTypedChoiceField,
+    ServiceErrorsMixin,
+    StyledFormMixin,
+)
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 
 MAX_COMPLETERS = 10
 
 
-class AchievementForm(StyledFormMixin, forms.Form):
+class AchievementForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label="成果名称", max_length=200)
     summary = forms.CharField(label="成果简介", widget=forms.Textarea(attrs={"rows": 6}))
     keywords = forms.CharField(label="关键词（用逗号分隔）", max_length=400, required=False)
@@ -51,11 +55,6 @@ class AchievementForm(StyledFormMixin, forms.Form):
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "completers"}
         return data
-
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class HallFilterForm(StyledFormMixin, forms.Form):

@@ -28,7 +28,7 @@ from zhuanhua.audit.services import audit_record
 from zhuanhua.core.models import SearchKind
 from zhuanhua.core.searchlog import log_change
 from zhuanhua.core.text import index_tokens
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.notifications.services import notify
 
 ERR_NOT_EDITOR = "只有本单位的成果管理员可以编辑该成果"
@@ -364,19 +364,10 @@ def _notify_transition(achievement: Achievement, action: str, reason: str) -> No
 
 def attachment_add(*, user: User, achievement: Achievement, upload: UploadedFile) -> Attachment:
     _check_editor(user, achievement)
-    try:
-        sha = check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
+    sha = check_upload_as(upload, "file")
     with transaction.atomic():
-        attachment = Attachment.objects.create(
-            achievement=achievement,
-            file=upload,
-            original_name=(upload.name or "")[:200],
-            content_type=upload.content_type or "application/octet-stream",
-            size=upload.size or 0,
-            sha256=sha,
-            uploaded_by=user,
+        attachment = store_upload(
+            Attachment, upload, sha256=sha, user=user, achievement=achievement
         )
         audit_record(
             actor=user,

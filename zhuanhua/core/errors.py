@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 # Shown when a page cannot be drawn at all (the 500 template itself failed).
 FALLBACK_500 = (
@@ -27,18 +27,18 @@ FALLBACK_500 = (
 
 # What each status says when there is no particular reason to give. Chinese msgids (docs/i18n.md).
 TITLES = {
-    400: "请求有误",
-    403: "没有权限",
-    404: "页面不存在",
-    429: "请求过于频繁",
-    500: "服务器内部错误",
+    400: gettext_noop("请求有误"),
+    403: gettext_noop("没有权限"),
+    404: gettext_noop("页面不存在"),
+    429: gettext_noop("请求过于频繁"),
+    500: gettext_noop("服务器内部错误"),
 }
 MESSAGES = {
-    400: "请求无法处理，请检查后重试。",
-    403: "您没有权限访问此页面或执行此操作。",
-    404: "您访问的页面不存在或已被移除，请检查网址。",
-    429: "请求过于频繁，请稍后再试。",
-    500: "服务器出现问题，请稍后再试。我们已记录此错误。",
+    400: gettext_noop("请求无法处理，请检查后重试。"),
+    403: gettext_noop("您没有权限访问此页面或执行此操作。"),
+    404: gettext_noop("您访问的页面不存在或已被移除，请检查网址。"),
+    429: gettext_noop("请求过于频繁，请稍后再试。"),
+    500: gettext_noop("服务器出现问题，请稍后再试。我们已记录此错误。"),
 }
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -103,6 +103,15 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_response(request, 403, reason_of(exception))
+
+
+# Django's own reason (e.g. "CSRF token missing.") is English and for developers: not shown.
+ERR_CSRF = gettext_noop("页面已过期或缺少安全校验，请刷新页面后重试。")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a refused form post gets the site's 403 page."""
+    return error_response(request, 403, gettext(ERR_CSRF))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

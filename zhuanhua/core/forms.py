@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from zhuanhua.core.inputs import bound_text_field
 
@@ -48,3 +50,51 @@ class FixedChoiceField(_SharedChoicesMixin, forms.ChoiceField):
 
 class FixedTypedChoiceField(_SharedChoicesMixin, forms.TypedChoiceField):
     """A TypedChoiceField whose choices the form class fixes (filter forms)."""
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, field_for: Callable[[str], str] | None = None
+) -> None:
+    """Put a service's ValidationError on a form: each message under the field it names, or among
+    the form's own errors when the form has no such field (or the error names none).
+
+    A service names nested input by path (``terms.royalty.rate``): the first part is the field.
+    `field_for` maps a path to a field name first (a form whose fields are flattened lists)."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        field = field_for(name) if field_for else name.split(".", 1)[0]
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class ServiceErrorsMixin:
+    """`form.apply_errors(exc)` after a service refused the form's data (apply_service_errors).
+    A form whose fields do not follow the service's paths overrides `error_field`."""
+
+    def error_field(self, name: str) -> str:
+        return name.split(".", 1)[0]
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        apply_service_errors(cast(forms.Form, self), exc, self.error_field)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen and none is
+    required). Each file is checked as a FileField checks one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []

@@ -19,6 +19,19 @@ class Announcement(models.Model):
         return self.title
 
 
+class AttachedFile(models.Model):
+    """What a record that carries one document of its own records about it (a unit's rules, an
+    investigation record, an equity decision): the name it was uploaded under and its sha256,
+    beside the record's own `FileField`. Who recorded it and when are the record's own fields.
+    Blank while the record has no document. A file that is a row of its own is a StoredFile."""
+
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class StoredFile(models.Model):
     """What every uploaded file records (subclasses add `file` with their own upload_to and the
     link to their owner). Files live outside the static root and are served only through

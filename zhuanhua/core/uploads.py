@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
+from typing import Any, TypeVar
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.http import FileResponse
 
 ERR_TOO_LARGE = "文件超过 20 MB 上限"
@@ -56,6 +57,37 @@ def check_upload(upload: UploadedFile, allowed: dict[str, set[str]] | None = Non
         sha.update(chunk)
     upload.seek(0)
     return sha.hexdigest()
+
+
+def check_upload_as(
+    upload: UploadedFile, field: str, allowed: dict[str, set[str]] | None = None
+) -> str:
+    """check_upload whose refusal names the form field the file came in (how services report a
+    bad file, e.g. ``{"evidence": ["文件为空"]}``); return its sha256."""
+    try:
+        return check_upload(upload, allowed)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+Stored = TypeVar("Stored", bound=models.Model)
+
+
+def store_upload(
+    model: type[Stored], upload: UploadedFile, *, sha256: str, user: Any, **owner: Any
+) -> Stored:
+    """Save a checked upload as a row of a StoredFile model (the file under the model's
+    upload_to). `owner` names its other fields (the record it belongs to, its kind). The caller
+    holds the lock on the owner and audits in the same transaction."""
+    return model.objects.create(  # type: ignore[attr-defined,no-any-return]
+        **owner,
+        file=upload,
+        original_name=(upload.name or "")[:200],
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0,
+        sha256=sha256,
+        uploaded_by=user,
+    )
 
 
 def download_response(stored: Any) -> FileResponse:

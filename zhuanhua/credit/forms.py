@@ -3,37 +3,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
 from zhuanhua.organisations.models import Organisation
 
 DATE = {"type": "date"}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
-class ServiceErrorsMixin:
-    def apply_errors(self, exc: ValidationError) -> None:
-        form = cast(forms.Form, self)
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
 
 
 class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

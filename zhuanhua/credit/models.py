@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.models import StoredFile
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
 
 
@@ -74,30 +75,16 @@ def evidence_path(instance: CreditEvidence, filename: str) -> str:
     return f"credit/{instance.event_id}/{filename}"
 
 
-class CreditEvidence(models.Model):
+class CreditEvidence(StoredFile):
     """A document supporting the finding (evidence, the hearing record)."""
 
     event = models.ForeignKey(CreditEvent, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField("文件", upload_to=evidence_path)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "证据材料"
         verbose_name_plural = "证据材料"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class CreditAppeal(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
 from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence
 from zhuanhua.organisations.models import Organisation
@@ -133,25 +133,10 @@ def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     return cleaned
 
 
-def _check_file(upload: UploadedFile) -> str:
-    try:
-        return check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"evidence": exc.messages}) from None
-
-
 def _store_evidence(
     user: User, event: CreditEvent, upload: UploadedFile, sha: str
 ) -> CreditEvidence:
-    evidence = CreditEvidence.objects.create(
-        event=event,
-        file=upload,
-        original_name=(upload.name or "")[:200],
-        content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=sha,
-        uploaded_by=user,
-    )
+    evidence = store_upload(CreditEvidence, upload, sha256=sha, user=user, event=event)
     audit_record(
         actor=user,
         obj=evidence,
@@ -185,7 +170,7 @@ def credit_event_record(
     else:
         for upload in files:
             try:
-                shas.append(_check_file(upload))
+                shas.append(check_upload_as(upload, "evidence"))
             except ValidationError as exc:
                 problems.setdefault("evidence", []).extend(exc.messages)
     if problems:
@@ -207,7 +192,7 @@ def credit_event_record(
 def credit_evidence_add(*, user: User, event: CreditEvent, upload: UploadedFile) -> CreditEvidence:
     """Add a document to an existing record (any status: the file keeps the history)."""
     _check_reviewer(user)
-    sha = _check_file(upload)
+    sha = check_upload_as(upload, "evidence")
     with transaction.atomic():
         locked = CreditEvent.objects.select_for_update().get(pk=event.pk)
         return _store_evidence(user, locked, upload, sha)

@@ -4,26 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.directory.choices import ManagerLevel, ProviderKind, ServiceCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    def apply_errors(self, exc: ValidationError) -> None:
-        fields = self.fields  # type: ignore[attr-defined]
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-            return
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in fields else None, message)  # type: ignore[attr-defined]
 
 
 class ProviderForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from zhuanhua.accounts.models import User
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.exemption.choices import (
     DEFAULT_PUBLICITY_DAYS,
     DEFAULT_PUBLICITY_UNIT,
@@ -22,19 +21,6 @@ from zhuanhua.exemption.selectors import checklist_items
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILE_LABEL = "附件（可选；PDF、图片、Word、Excel、ZIP，≤ 20 MB）"
-
-
-class ServiceErrorsMixin:
-    def apply_errors(self, exc: ValidationError) -> None:
-        fields = self.fields  # type: ignore[attr-defined]
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-            return
-        for name, messages in exc.message_dict.items():
-            field = name.split(".", 1)[0]
-            for message in messages:
-                self.add_error(field if field in fields else None, message)  # type: ignore[attr-defined]
 
 
 class RulesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.models import AttachedFile
 from zhuanhua.exemption.choices import (
     ActivityKind,
     CaseStatus,
@@ -23,7 +24,7 @@ def record_file_path(instance: CaseRecord, filename: str) -> str:
     return f"exemption/cases/{instance.case_id}/{filename}"
 
 
-class UnitRules(models.Model):
+class UnitRules(AttachedFile):
     """A unit's own rules (articles 5 and 11): its transfer rules and its exemption rules, with the
     record of their adoption (集体民主决策) and their publicity (a unit_rules notice)."""
 
@@ -36,8 +37,6 @@ class UnitRules(models.Model):
     kind = models.CharField("制度类别", max_length=32, choices=RulesKind.choices)
     title = models.CharField("制度名称", max_length=200)
     document = models.FileField("制度文件", upload_to=rules_document_path, blank=True)
-    original_name = models.CharField("文件名", max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
     adopted_on = models.DateField("审议通过日", null=True, blank=True)
     adoption_record = models.TextField("审议通过记录（会议、决策机构、表决情况）", blank=True)
     notice = models.ForeignKey(
@@ -178,7 +177,7 @@ class CasePerson(models.Model):
         return bool(self.decision and self.recommended and self.decision != self.recommended)
 
 
-class CaseRecord(models.Model):
+class CaseRecord(AttachedFile):
     """An investigation record (article 12): an evidence item, a hearing record, or a statement of
     one side, optionally with a file."""
 
@@ -197,8 +196,6 @@ class CaseRecord(models.Model):
     )
     recorded_on = models.DateField("日期")
     file = models.FileField("文件", upload_to=record_file_path, blank=True)
-    original_name = models.CharField("文件名", max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

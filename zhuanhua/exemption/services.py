@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload_as
 from zhuanhua.engines import exemption as engine
 from zhuanhua.engines.common import InputError
 from zhuanhua.exemption.choices import (
@@ -175,13 +175,6 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _check_file(upload: UploadedFile) -> str:
-    try:
-        return check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-
-
 def case_state(case: ExemptionCase) -> dict[str, Any]:
     """What the audit log digests for a case."""
     return {
@@ -244,7 +237,7 @@ def rules_create(
     )
     adoption_record = _text(data, "adoption_record", errors, required=adopted_on is not None)
     _raise(errors)
-    sha = _check_file(upload) if upload is not None else ""
+    sha = check_upload_as(upload, "file") if upload is not None else ""
     with transaction.atomic():
         rules = UnitRules(
             unit=user.organisation,
@@ -559,7 +552,7 @@ def record_add(
         party = str(person)
     recorded_on = _date(data.get("recorded_on") or today, "recorded_on", errors, not_after=today)
     _raise(errors)
-    sha = _check_file(upload) if upload is not None else ""
+    sha = check_upload_as(upload, "file") if upload is not None else ""
     with transaction.atomic():
         locked = _lock_investigation(case)
         record = CaseRecord(

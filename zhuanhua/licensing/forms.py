@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.engines.common import loads
 from zhuanhua.licensing.choices import (
     ContractType,
@@ -48,21 +48,6 @@ class JsonTermsField(forms.CharField):
 
 def terms_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError on the form: ``terms.royalty.rate`` → the terms field."""
-
-    def apply_errors(self, exc: ValidationError) -> None:
-        fields = self.fields  # type: ignore[attr-defined]
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-            return
-        for name, messages in exc.message_dict.items():
-            field = name.split(".", 1)[0]
-            for message in messages:
-                self.add_error(field if field in fields else None, message)  # type: ignore[attr-defined]
 
 
 class OfferForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -3,15 +3,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from zhuanhua.achievements.choices import IndustryField
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.licensing.choices import FeeModel
 
 
-class NeedForm(StyledFormMixin, forms.Form):
+class NeedForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label="需求名称", max_length=200)
     description = forms.CharField(label="需求描述", widget=forms.Textarea(attrs={"rows": 5}))
     keywords = forms.CharField(label="关键词（用逗号分隔）", max_length=400, required=False)
@@ -32,11 +31,6 @@ class NeedForm(StyledFormMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
-
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class NeedHallForm(StyledFormMixin, forms.Form):

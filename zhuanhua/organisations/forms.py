@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.organisations.choices import OrganisationType
 
 SIGN_UP_TYPES = [c for c in OrganisationType.choices if c[0] != OrganisationType.DEPARTMENT]
 
 
-class SignUpForm(StyledFormMixin, forms.Form):
+class SignUpForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label="机构名称", max_length=200)
     org_type = forms.ChoiceField(label="机构类型", choices=SIGN_UP_TYPES)
     uscc = forms.CharField(label="统一社会信用代码", max_length=20)
@@ -23,11 +23,6 @@ class SignUpForm(StyledFormMixin, forms.Form):
     display_name = forms.CharField(label="管理员姓名", max_length=60)
     email = forms.EmailField(label="电子邮箱", required=False)
     password = forms.CharField(label="密码（至少 8 位，不能全为数字）", widget=forms.PasswordInput)
-
-    def apply_errors(self, exc: forms.ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class ReviewForm(StyledFormMixin, forms.Form):

@@ -7,26 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects.choices import PERFORMANCE_METRICS, FundingMode
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    def apply_errors(self, exc: ValidationError) -> None:
-        fields = self.fields  # type: ignore[attr-defined]
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-            return
-        for name, messages in exc.message_dict.items():
-            field = name.split(".", 1)[0]
-            if field.startswith("duties["):
-                field = "duty_" + name.rsplit(".", 1)[-1]
-            for message in messages:
-                self.add_error(field if field in fields else None, message)  # type: ignore[attr-defined]
 
 
 class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -70,6 +55,12 @@ class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
                 "required_count": data.get("duty_required_count") or 1,
             }
         ]
+
+    def error_field(self, name: str) -> str:
+        """The service names the one duty `duties[0].due_on`; here it is `duty_due_on`."""
+        if name.startswith("duties["):
+            return "duty_" + name.rsplit(".", 1)[-1]
+        return super().error_field(name)
 
 
 class DutyForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import (
     DEFAULT_PERIOD_DAYS,
@@ -20,7 +19,7 @@ from zhuanhua.publicity.choices import (
 AGREEMENT_ONLY = "仅“协议定价”公示填写"
 
 
-class NoticeForm(StyledFormMixin, forms.Form):
+class NoticeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="公示事项", choices=NoticeKind.choices)
     title = forms.CharField(label="公示标题", max_length=200)
     content = forms.CharField(label="公示内容", widget=forms.Textarea(attrs={"rows": 8}))
@@ -82,11 +81,6 @@ class NoticeForm(StyledFormMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "file"}
-
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class AttachmentForm(StyledFormMixin, forms.Form):

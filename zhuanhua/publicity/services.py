@@ -22,7 +22,7 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.engines.common import InputError
 from zhuanhua.engines.periods import MAX_DAYS, HolidayTable, PeriodResult, YearTable, period_end
 from zhuanhua.organisations.models import Organisation
@@ -285,7 +285,7 @@ def notice_create(
     """A draft notice of the user's unit; `upload` (optional) becomes its first attachment."""
     _check_publisher(user)
     cleaned = _clean(user, data)
-    sha = _check_file(upload) if upload is not None else ""
+    sha = check_upload_as(upload, "file") if upload is not None else ""
     with transaction.atomic():
         notice = Notice(publisher=user.organisation, created_by=user, **cleaned)
         notice.save()
@@ -481,25 +481,10 @@ def objection_answer(*, user: User, objection: Objection, answer: str) -> Object
 # ---------------------------------------------------------------------------- attachments
 
 
-def _check_file(upload: UploadedFile) -> str:
-    try:
-        return check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-
-
 def _store_attachment(
     user: User, notice: Notice, upload: UploadedFile, sha: str
 ) -> NoticeAttachment:
-    attachment = NoticeAttachment.objects.create(
-        notice=notice,
-        file=upload,
-        original_name=(upload.name or "")[:200],
-        content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=sha,
-        uploaded_by=user,
-    )
+    attachment = store_upload(NoticeAttachment, upload, sha256=sha, user=user, notice=notice)
     audit_record(
         actor=user,
         obj=attachment,
@@ -512,7 +497,7 @@ def _store_attachment(
 def notice_attachment_add(*, user: User, notice: Notice, upload: UploadedFile) -> NoticeAttachment:
     """Attach a file to a draft (a published notice's documents are what the public read)."""
     _check_publisher(user, notice)
-    sha = _check_file(upload)
+    sha = check_upload_as(upload, "file")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.DRAFT:

@@ -7,7 +7,7 @@ from typing import Any, TypedDict
 
 from django import forms
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.engines.subsidy import Measure
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors
@@ -24,22 +24,6 @@ class _Money(TypedDict):
 
 
 MONEY: _Money = {"min_value": 0, "max_digits": 14, "decimal_places": 2}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class ClaimForm(StyledFormMixin, forms.Form):
@@ -246,7 +230,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCOPE_CHOICES = [("", "—（不设）")]
 
 
-class LocalMeasureForm(StyledFormMixin, forms.Form):
+class LocalMeasureForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     """A local measure (指引第七条（三）). Only types are checked here; the service checks the
     rules and names every bad field in Chinese."""
 
@@ -340,13 +324,6 @@ class LocalMeasureForm(StyledFormMixin, forms.Form):
                     ).order_by("prefecture", "name")[:500]
                 ]
             )
-
-    def apply_errors(self, exc: Any) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for field, errors in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 def local_measure_initial(lm: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.models import StoredFile
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.subsidies.choices import (
     AmountKind,
@@ -108,7 +109,7 @@ def evidence_path(instance: SubsidyEvidence, filename: str) -> str:
     return f"subsidies/{instance.application_id}/{filename}"
 
 
-class SubsidyEvidence(models.Model):
+class SubsidyEvidence(StoredFile):
     """A supporting file: bank slip, invoice, contract, certificate."""
 
     application = models.ForeignKey(
@@ -118,25 +119,11 @@ class SubsidyEvidence(models.Model):
         "材料类型", max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.OTHER
     )
     file = models.FileField("文件", upload_to=evidence_path)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "奖补证明材料"
         verbose_name_plural = "奖补证明材料"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SettlementBatch(models.Model):

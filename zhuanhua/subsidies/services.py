@@ -21,7 +21,7 @@ from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core import xlsx
 from zhuanhua.core.prefectures import PREFECTURES
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload, check_upload_as, store_upload
 from zhuanhua.engines.common import CENT, InputError, money_str
 from zhuanhua.engines.subsidy import REASON_LABELS, CatalogueError
 from zhuanhua.organisations.models import Organisation
@@ -195,30 +195,21 @@ def _check_eligible(result: Any) -> None:
 
 
 def _check_uploads(uploads: list[tuple[str, UploadedFile]]) -> list[str]:
-    shas = []
-    for _kind, upload in uploads:
-        try:
-            shas.append(check_upload(upload))
-        except ValidationError as exc:
-            raise ValidationError({"evidence": exc.messages}) from None
-    return shas
+    return [check_upload_as(upload, "evidence") for _kind, upload in uploads]
 
 
 def _store_evidence(
     user: User, app: SubsidyApplication, uploads: list[tuple[str, UploadedFile]], shas: list[str]
 ) -> None:
     for (kind, upload), sha in zip(uploads, shas, strict=True):
-        ev = SubsidyEvidence(
+        ev = store_upload(
+            SubsidyEvidence,
+            upload,
+            sha256=sha,
+            user=user,
             application=app,
             kind=kind if kind in EvidenceKind.values else EvidenceKind.OTHER,
-            original_name=(upload.name or "file")[:200],
-            size=upload.size or 0,
-            content_type=getattr(upload, "content_type", "") or "",
-            sha256=sha,
-            uploaded_by=user,
         )
-        ev.file.save(upload.name or "file", upload, save=False)
-        ev.save()
         audit_record(
             actor=user,
             obj=ev,

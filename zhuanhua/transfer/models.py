@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.models import AttachedFile
 from zhuanhua.transfer.choices import (
     EquityDecisionKind,
     GrantApplicationStatus,
@@ -411,7 +412,7 @@ def equity_document_path(instance: EquityDecision, filename: str) -> str:
     return f"transfer/equity/{instance.contribution_id}/{filename}"
 
 
-class EquityDecision(models.Model):
+class EquityDecision(AttachedFile):
     """A later decision on equity held from a contribution, with its decision document."""
 
     contribution = models.ForeignKey(
@@ -421,8 +422,6 @@ class EquityDecision(models.Model):
     decided_on = models.DateField("决策日期")
     note = models.CharField("说明", max_length=500, blank=True)
     file = models.FileField("决策文件", upload_to=equity_document_path)
-    original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

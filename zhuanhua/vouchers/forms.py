@@ -4,20 +4,11 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from zhuanhua.core.forms import StyledFormMixin
+from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers.services import contract_limit, voucher_subject_choices
 from zhuanhua.vouchers.subjects import SpendSubject, label_of
-
-
-class ServiceErrorsMixin:
-    def apply_errors(self, exc: ValidationError) -> None:
-        form = cast(forms.Form, self)
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
 
 
 class QuotaIssueForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

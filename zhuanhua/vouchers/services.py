@@ -24,7 +24,7 @@ from django.utils import timezone
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.uploads import check_upload
+from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.engines.subsidy import load_catalogue
 from zhuanhua.vouchers import subjects
 from zhuanhua.vouchers.choices import (
@@ -410,12 +410,10 @@ def voucher_subject_choices(enterprise: Any) -> list[tuple[SpendSubject, Decimal
 
 
 def _check_file(upload: UploadedFile | None, kind: DocumentKind) -> str:
+    """A redemption document is required; its refusal names the input of its kind."""
     if upload is None:
         raise ValidationError({kind.value: [ERR_DOCUMENT.format(label=kind.label)]})
-    try:
-        return check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({kind.value: exc.messages}) from None
+    return check_upload_as(upload, kind.value)
 
 
 def voucher_redemption_claim(
@@ -459,15 +457,8 @@ def voucher_redemption_claim(
         before = spend_state(locked)
         for kind, upload in files.items():
             assert upload is not None
-            doc = VoucherDocument.objects.create(
-                spend=locked,
-                kind=kind,
-                file=upload,
-                original_name=(upload.name or "")[:200],
-                content_type=upload.content_type or "application/octet-stream",
-                size=upload.size or 0,
-                sha256=shas[kind],
-                uploaded_by=user,
+            doc = store_upload(
+                VoucherDocument, upload, sha256=shas[kind], user=user, spend=locked, kind=kind
             )
             audit_record(
                 actor=user,

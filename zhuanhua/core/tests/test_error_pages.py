@@ -194,3 +194,14 @@ def test_rate_limited_page_is_the_chinese_429_page_with_the_header(search_limite
 def test_pages_load_the_htmx_error_script(client, db):
     body = client.get("/achievements/").content.decode()
     assert '<script src="/static/zhuanhua/htmx-errors.js"></script>' in body
+
+
+def test_a_form_post_without_csrf_token_gets_the_chinese_403_page(manager_a):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "manager_a", "password": "x"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert _has_header(body)
+    assert f'data-testid="error-message">{errors.ERR_CSRF}</p>' in body
+    assert "CSRF token" not in body
+    assert "_auth_user_id" not in client.session
