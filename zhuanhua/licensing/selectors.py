@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     DecimalField,
@@ -43,6 +43,15 @@ from zhuanhua.licensing.models import (
     RiskClaim,
     RiskCover,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ReceivedAmount(TypedDict):
+    """The annotation of `registered_contracts`: the sum of the licence's payments."""
+
+    received_amount: Decimal
 
 
 def offers_public(fee_model: str | None = None) -> QuerySet[LicenceOffer]:
@@ -213,7 +222,9 @@ def unregistered_contracts(org: Any) -> QuerySet[Licence]:
     )
 
 
-def registered_contracts(org: Any, side: str | None = None) -> QuerySet[ContractRegistration]:
+def registered_contracts(
+    org: Any, side: str | None = None
+) -> QuerySet[WithAnnotations[ContractRegistration, ReceivedAmount]]:
     """Registrations of the licences ``org`` is a party to (``side``: only as licensor or only
     as licensee), each with ``received_amount``: the sum of the licence's payments (实际到账额).
 

@@ -3,7 +3,7 @@ measure uses; review, settlement and payment-file forms."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django import forms
 
@@ -147,7 +147,7 @@ class ClaimForm(StyledFormMixin, forms.Form):
                 widget.attrs["class"] = css
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean returns cleaned_data
         revenue = self.revenues.get(data.get("platform_revenue") or "")
         if revenue is not None:
             data["base_amount"] = revenue["revenue_amount"]
@@ -304,26 +304,29 @@ class LocalMeasureForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         f = self.fields
-        f["amount_kind"].choices = [("", "请选择"), *AmountKind.choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, f["amount_kind"]).choices = [("", "请选择"), *AmountKind.choices]
         f["applicant_types"].widget.attrs["class"] = "form-check-input"
         for slot in (1, 2):
-            f[f"scope{slot}_kind"].choices = [*SCOPE_CHOICES, *LocalScopeKind.choices]  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, f[f"scope{slot}_kind"]).choices = [
+                *SCOPE_CHOICES,
+                *LocalScopeKind.choices,
+            ]
         if park_admin is not None:
             # A park writes its own park's measures: the area is fixed.
             del f["prefecture"], f["park"]
             self.fixed_area = f"{park_admin.prefecture_name} · {park_admin.name}"
         else:
             self.fixed_area = ""
-            f["prefecture"].choices = [("", "请选择"), *prefecture_choices()]  # type: ignore[attr-defined]
-            f["park"].choices = (
-                [("", "—（整个州（市））")]
-                + [  # type: ignore[attr-defined]
-                    (str(o.pk), f"{o.name}（{o.prefecture_name}）")
-                    for o in Organisation.objects.filter(
-                        org_type=PARK_ORG_TYPE, status="approved"
-                    ).order_by("prefecture", "name")[:500]
-                ]
-            )
+            cast(forms.ChoiceField, f["prefecture"]).choices = [
+                ("", "请选择"),
+                *prefecture_choices(),
+            ]
+            cast(forms.ChoiceField, f["park"]).choices = [("", "—（整个州（市））")] + [
+                (str(o.pk), f"{o.name}（{o.prefecture_name}）")
+                for o in Organisation.objects.filter(
+                    org_type=PARK_ORG_TYPE, status="approved"
+                ).order_by("prefecture", "name")[:500]
+            ]
 
 
 def local_measure_initial(lm: Any) -> dict[str, Any]:

@@ -161,7 +161,7 @@ def merged_catalogue() -> Catalogue:
 def area_label(lm: LocalMeasure) -> str:
     """昆明市 / 昆明市 · 昆明高新技术产业开发区管理委员会."""
     where = prefecture_name(lm.prefecture)
-    return f"{where} · {lm.park.name}" if lm.park_id else where
+    return f"{where} · {lm.park.name}" if lm.park is not None else where
 
 
 def applicant_region(org: Any, measure: Measure | None) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.credit.selectors import credit_active_for
 from zhuanhua.directory.models import ServiceProvider
@@ -265,7 +266,7 @@ def local_areas() -> dict[str, str]:
     return {lm.code: area_label(lm) for lm in LocalMeasure.objects.select_related("park")}
 
 
-def local_rows(user: User | None = None, today: dt.date | None = None) -> list[Any]:
+def local_rows(user: Visitor | None = None, today: dt.date | None = None) -> list[Any]:
     """The local measures for the catalogue page, each with its area, its state today and
     (for an applicant) whether it applies to the user's organisation."""
     from zhuanhua.subsidies.local import LocalRow, area_label, state_on
@@ -381,13 +382,13 @@ def credit_active(org: Any) -> bool:
 # ------------------------------------------------------------------------- roles and visibility
 
 
-def _roles(user: User) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def _roles(user: Visitor | None) -> set[str]:
+    if user is None or not user.is_authenticated:
         return set()
     return set(user.roles or [])
 
 
-def can_apply(user: User) -> bool:
+def can_apply(user: Visitor | None) -> bool:
     org = getattr(user, "organisation", None)
     return (
         bool(_roles(user) & {str(r) for r in APPLICANT_ROLES})
@@ -397,22 +398,21 @@ def can_apply(user: User) -> bool:
     )
 
 
-def is_reviewer(user: User) -> bool:
+def is_reviewer(user: Visitor) -> bool:
     return bool(_roles(user) & {str(r) for r in REVIEWER_ROLES})
 
 
-def is_reader(user: User) -> bool:
+def is_reader(user: Visitor) -> bool:
     return bool(_roles(user) & {str(r) for r in READER_ROLES})
 
 
-def applications_visible_to(user: User) -> QuerySet[SubsidyApplication]:
+def applications_visible_to(user: Visitor) -> QuerySet[SubsidyApplication]:
     qs = SubsidyApplication.objects.select_related("applicant")
     if is_reader(user):
         return qs
-    org_id = getattr(user, "organisation_id", None)
-    if not getattr(user, "is_authenticated", False) or org_id is None:
+    if not user.is_authenticated or user.organisation_id is None:
         return qs.none()
-    return qs.filter(applicant_id=org_id)
+    return qs.filter(applicant_id=user.organisation_id)
 
 
 def grants_of(org: Any) -> QuerySet[Grant]:
@@ -441,7 +441,7 @@ def budget_years() -> list[int]:
 def budget_rows(year: int) -> list[BudgetRow]:
     """Per measure for one year (of approval): the catalogue budget, committed (all approved
     grants), paid, and remaining = budget − committed."""
-    sums = {
+    sums: dict[str, Any] = {
         row["measure"]: row
         for row in Grant.objects.filter(approved_on__year=year)
         .values("measure")

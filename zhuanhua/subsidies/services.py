@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core import xlsx
@@ -641,13 +642,13 @@ SCOPE_SLOTS = (1, 2)
 MONEY_LIMIT = Decimal("1E12")
 
 
-def is_park_admin(user: User) -> bool:
+def is_park_admin(user: Visitor) -> bool:
     """The org_admin of an approved park_or_zone organisation (author of its park's measures)."""
     from zhuanhua.subsidies.choices import PARK_AUTHOR_ROLES, PARK_ORG_TYPE
 
     org = getattr(user, "organisation", None)
     return bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and user.is_active
         and org is not None
         and org.org_type == PARK_ORG_TYPE
@@ -656,9 +657,9 @@ def is_park_admin(user: User) -> bool:
     )
 
 
-def can_author_local(user: User) -> bool:
+def can_author_local(user: Visitor) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and user.is_active
         and (selectors.is_reviewer(user) or is_park_admin(user))
     )
@@ -756,7 +757,7 @@ def _clean_local(user: User, data: dict[str, Any]) -> dict[str, Any]:
     park = None
     if is_park_admin(user) and not selectors.is_reviewer(user):
         park = user.organisation
-        prefecture = park.prefecture
+        prefecture = park.prefecture if park is not None else ""
         if prefecture not in PREFECTURES:
             fail("prefecture", ERR_PREFECTURE)
     else:
@@ -767,7 +768,9 @@ def _clean_local(user: User, data: dict[str, Any]) -> dict[str, Any]:
         if not blank(park_value):
             park_id = getattr(park_value, "pk", park_value)
             park = (
-                Organisation.objects.filter(pk=park_id).first() if str(park_id).isdigit() else None
+                Organisation.objects.filter(pk=int(str(park_id))).first()
+                if str(park_id).isdigit()
+                else None
             )
             if park is None or park.org_type != PARK_ORG_TYPE or not park.is_approved:
                 fail("park", ERR_PARK)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.core.uploads import download_response
 from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
@@ -59,7 +59,7 @@ def _result_context(result: Any, region: str) -> dict[str, Any]:
     }
 
 
-def _org_for_engine(user: User) -> Any:
+def _org_for_engine(user: Visitor) -> Any:
     """The organisation whose earlier grants count in a what-if: the user's, unless it is the
     department (which never receives subsidies)."""
     org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
@@ -135,7 +135,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- applications
 
 
-def _applicant_only(request: HttpRequest) -> None:
+def _applicant_only(request: AuthedHttpRequest) -> None:
     if not selectors.can_apply(request.user):
         raise PermissionDenied(services.ERR_NOT_APPLICANT)
 
@@ -326,8 +326,8 @@ def resubmit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已重新提交，等待主管部门审核。")
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("subsidies:detail", pk=app.pk)
 
 
@@ -342,7 +342,7 @@ def evidence_download(request: AuthedHttpRequest, pk: int) -> Any:
 # --------------------------------------------------------------------------- budget, settlement
 
 
-def _reader_only(request: HttpRequest) -> None:
+def _reader_only(request: AuthedHttpRequest) -> None:
     if not selectors.is_reader(request.user):
         raise PermissionDenied("只有主管部门可以查看预算与结算")
 
@@ -452,8 +452,8 @@ def mark_paid(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已将 {len(paid)} 笔补助标记为已拨付。")
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("subsidies:settlement", pk=batch.pk)
 
 
@@ -462,7 +462,7 @@ def mark_paid(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # parameter entries for these pages.
 
 
-def _local_reader_only(request: HttpRequest) -> None:
+def _local_reader_only(request: AuthedHttpRequest) -> None:
     user = request.user
     if not (services.can_author_local(user) or selectors.is_reader(user)):
         raise PermissionDenied(services.ERR_NOT_LOCAL_AUTHOR)
