@@ -13,7 +13,6 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from zhuanhua.accounts.http import Visitor
-from zhuanhua.accounts.models import User
 from zhuanhua.credit.selectors import credit_active_for
 from zhuanhua.directory.models import ServiceProvider
 from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
-from zhuanhua.accounts.models import User
 from zhuanhua.core.uploads import download_response
 from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
 from zhuanhua.organisations.models import Organisation
