@@ -70,6 +70,10 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
 ZHUANHUA_AUDIT_CHECKPOINT_PATH = env(
     "ZHUANHUA_AUDIT_CHECKPOINT_PATH", str(BASE_DIR / "var" / "audit-checkpoints.jsonl")
 )
+# A checkpoint of another chain (another entry 1) means the table was emptied and written anew:
+# `audit verify` fails on it. The demo (dev settings) ignores them, so `rm var/db.sqlite3 && make
+# run` starts a new chain beside the old checkpoints.
+ZHUANHUA_AUDIT_IGNORE_OTHER_CHAINS = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -105,7 +109,11 @@ TEMPLATES = [
                 "zhuanhua.notifications.context_processors.unread",
             ],
             # {% url %} with remembered answers, in every template (zhuanhua/core/templatetags/memo_url.py).
-            "builtins": ["zhuanhua.core.templatetags.memo_url"],
+            # How values are shown (money, %, periods): zhuanhua/core/templatetags/labels.py.
+            "builtins": [
+                "zhuanhua.core.templatetags.memo_url",
+                "zhuanhua.core.templatetags.labels",
+            ],
         },
     }
 ]

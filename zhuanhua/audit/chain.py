@@ -103,14 +103,19 @@ class Checkpoint:
             raise ValueError(str(exc)) from exc
 
 
-def chain_checkpoints(points: Iterable[Checkpoint], first_hash: str) -> list[Checkpoint]:
-    """The checkpoints that apply to the chain starting with `first_hash`, in file order; for an
-    empty chain (first_hash GENESIS) all of them, since emptying the table is a truncation."""
-    return [
-        point
-        for point in points
-        if first_hash == GENESIS or point.first_hash == first_hash or point.count == 0
-    ]
+def split_checkpoints(
+    points: Iterable[Checkpoint], first_hash: str
+) -> tuple[list[Checkpoint], list[Checkpoint]]:
+    """(checkpoints of the chain starting with `first_hash`, checkpoints of other chains).
+
+    For an empty chain (first_hash GENESIS) every checkpoint is its own: emptying the table is a
+    truncation. A checkpoint of an empty chain (count 0) belongs to any chain."""
+    own: list[Checkpoint] = []
+    other: list[Checkpoint] = []
+    for point in points:
+        mine = first_hash == GENESIS or point.count == 0 or point.first_hash == first_hash
+        (own if mine else other).append(point)
+    return own, other
 
 
 @dataclass(frozen=True)
@@ -174,13 +179,20 @@ def _first_problem(
 
 
 def check_checkpoints(
-    points: Iterable[Checkpoint], key: bytes, count: int, hash_at: Mapping[int, str]
+    points: Iterable[Checkpoint],
+    key: bytes,
+    count: int,
+    hash_at: Mapping[int, str],
+    *,
+    other_chains: int = 0,
 ) -> Problem | None:
     """Compare an intact chain of `count` entries with every checkpoint taken of it.
 
     `hash_at` maps each checkpoint's count to the hash of the chain's entry with that seq. Every
     checkpoint is checked, not only the last: after a truncation the platform goes on appending,
-    and a later checkpoint signs the rewritten tail; the earlier one still names the lost head."""
+    and a later checkpoint signs the rewritten tail; the earlier one still names the lost head.
+    `other_chains` counts genuine checkpoints of another chain (another entry 1) that are not to
+    be ignored: the table was emptied and the platform wrote a new chain into it."""
     points = list(points)
     for point in points:
         if not point.is_genuine(key):
@@ -189,6 +201,14 @@ def check_checkpoints(
                 "checkpoint",
                 f"检查点（{point.at}）的密钥签名不符：检查点文件被改动，或审计密钥与写入时不同",
             )
+    if other_chains:
+        return Problem(
+            1,
+            "replaced",
+            f"检查点文件中有 {other_chains} 个检查点属于另一条审计链（第 1 条记录的哈希不同）："
+            "审计表可能被清空后重新写入。若数据库是有意重建的，请将检查点文件移走保存后"
+            "运行 zhuanhua audit checkpoint",
+        )
     longest = max(points, key=lambda p: p.count, default=None)
     if longest is not None and longest.count > count:
         first = count + 1

@@ -128,16 +128,25 @@ def audit_verify_full() -> Verification:
     if walk.problem is not None:
         return Verification(walk.problem, walk.count, 0)
     try:
-        points = checkpoints_of_chain(first_hash=_first_hash())
+        points = checkpoints_read()
     except ValueError as exc:
         return Verification(chain.Problem(0, "checkpoint", str(exc)), walk.count, 0)
+    own, other = chain.split_checkpoints(points, _first_hash())
+    ignore_other = getattr(settings, "ZHUANHUA_AUDIT_IGNORE_OTHER_CHAINS", False)
+    # Other chains' checkpoints are checked for their MAC even when ignored (a forged line is
+    # still an edit of the file), but only counted as a problem when not ignored.
+    genuine_other = [p for p in other if p.is_genuine(audit_key())]
     hash_at = dict(
-        AuditEntry.objects.filter(seq__in={p.count for p in points}).values_list(
-            "seq", "entry_hash"
-        )
+        AuditEntry.objects.filter(seq__in={p.count for p in own}).values_list("seq", "entry_hash")
     )
-    problem = chain.check_checkpoints(points, audit_key(), walk.count, hash_at)
-    return Verification(problem, walk.count, len(points))
+    problem = chain.check_checkpoints(
+        own + [p for p in other if p not in genuine_other],
+        audit_key(),
+        walk.count,
+        hash_at,
+        other_chains=0 if ignore_other else len(genuine_other),
+    )
+    return Verification(problem, walk.count, len(own))
 
 
 def audit_verify() -> chain.Problem | None:
@@ -155,8 +164,8 @@ def _first_hash() -> str:
     return first or chain.GENESIS
 
 
-def checkpoints_of_chain(*, first_hash: str) -> list[chain.Checkpoint]:
-    """The file's checkpoints of the chain starting with `first_hash` (none without a file).
+def checkpoints_read() -> list[chain.Checkpoint]:
+    """Every checkpoint in the file, in file order (none without a file).
 
     ValueError (a Chinese message) on an unparsable line."""
     path = checkpoint_path()
@@ -171,7 +180,7 @@ def checkpoints_of_chain(*, first_hash: str) -> list[chain.Checkpoint]:
                 points.append(chain.Checkpoint.from_json(line))
             except ValueError:
                 raise ValueError(ERR_CHECKPOINT_UNREADABLE.format(path=path, line=number)) from None
-    return chain.chain_checkpoints(points, first_hash)
+    return points
 
 
 def audit_checkpoint() -> chain.Checkpoint:

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.audit.services import audit_record, audit_verify
 from zhuanhua.audit.tests.tamper import trigger_off
+from zhuanhua.cli import main
 
 
 @pytest.fixture
@@ -63,8 +64,6 @@ def test_verify_command_exits_non_zero_naming_the_entry(chain, capsys):
 
 
 def test_console_script_runs_audit_verify(chain):
-    from zhuanhua.cli import main
-
     AuditEntry.objects.filter(seq=1).update(actor_label="someone else")
     with pytest.raises(SystemExit) as exc:
         main(["audit", "verify"])

@@ -140,11 +140,27 @@ def test_another_key_fails_verify_at_the_first_entry(five, settings):
     assert (problem.seq, problem.kind) == (1, "forged")
 
 
-def test_checkpoint_of_a_recreated_database_does_not_judge_the_new_chain(five):
-    # `rm var/db.sqlite3 && make run`: a new chain (new first entry) with the same key.
+def test_emptied_table_written_anew_fails_verify(five, capsys):
+    # The table emptied, then the platform goes on: a new chain with valid MACs from entry 1.
+    AuditEntry.objects.all().delete()
+    _append(7, start=50)
+    problem = audit_verify()
+    assert (problem.seq, problem.kind) == (1, "replaced")
+    assert "检查点文件中有 1 个检查点属于另一条审计链" in _verify_fails(capsys)
+
+
+def test_demo_settings_let_a_recreated_database_start_a_new_chain(five, settings):
+    # `rm var/db.sqlite3 && make run`: the dev settings ignore the old chain's checkpoints.
+    settings.ZHUANHUA_AUDIT_IGNORE_OTHER_CHAINS = True
     AuditEntry.objects.all().delete()
     _append(2, start=50)
     assert audit_verify() is None
+    with five.open("a", encoding="utf-8") as handle:  # a forged line still counts
+        handle.write(
+            five.read_text(encoding="utf-8").splitlines()[0].replace('"count": 5', '"count": 6')
+            + "\n"
+        )
+    assert audit_verify().kind == "checkpoint"
 
 
 def test_checkpoint_refused_on_a_broken_chain_writes_nothing(five):

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         result = audit_verify_full()
         if result.problem is not None:
             problem = result.problem
-            self.stderr.write(f"审计链损坏：{problem.kind} 第 {problem.seq} 条 — {problem.message}")
+            where = f" 第 {problem.seq} 条" if problem.seq else ""
+            self.stderr.write(f"审计链损坏：{problem.kind}{where} — {problem.message}")
             sys.exit(1)
         self.stdout.write(f"审计链完好：共 {result.count} 条记录。")
         path = checkpoint_path()
