@@ -20,7 +20,7 @@ MESSAGES: dict[str, str] = {
     "string_type": "应为文本",
     "string_unicode": "包含无法识别的字符，请重新输入",
     "string_too_short": "至少 {min_length} 个字符",
-    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_too_long": "内容不能超过 {max_length} 字",
     "string_pattern_mismatch": "格式不正确",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
@@ -77,7 +77,7 @@ MESSAGES: dict[str, str] = {
 def _too_long(ctx: dict[str, Any]) -> str:
     if str(ctx.get("field_type", "")) in _COLLECTIONS:
         return f"最多 {ctx.get('max_length')} 项"
-    return f"不能超过 {ctx.get('max_length')} 个字符"
+    return f"内容不能超过 {ctx.get('max_length')} 字"
 
 
 def _too_short(ctx: dict[str, Any]) -> str:

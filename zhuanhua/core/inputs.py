@@ -41,7 +41,7 @@ ERR_REQUIRED = "此项为必填项"
 ERR_CONTROL_CHARS = "不能包含控制字符（如 NUL、换行符等不可见字符）"
 ERR_CONTROL_CHARS_MULTILINE = "不能包含控制字符（如 NUL 等不可见字符；换行和制表符除外）"
 ERR_SURROGATE = "包含无法识别的字符（孤立的代理码位），请重新输入"
-ERR_TOO_LONG = "不能超过 {limit} 个字符（当前 {length} 个）"
+ERR_TOO_LONG = "内容不能超过 {limit} 字"
 ERR_TOO_MANY = "最多 {limit} 项（当前 {count} 项）"
 ERR_MONEY_FORMAT = "金额应为数字（元），如 1200 或 1200.50"
 ERR_MONEY_NOT_FINITE = "金额应为有限的数字"
@@ -73,7 +73,7 @@ def _is_control(ch: str, multiline: bool) -> bool:
 def text_problem(value: str, *, limit: int | None = None, multiline: bool = False) -> str | None:
     """The Chinese message for a text that may not be stored, or None."""
     if limit is not None and len(value) > limit:
-        return ERR_TOO_LONG.format(limit=limit, length=len(value))
+        return ERR_TOO_LONG.format(limit=limit)
     for ch in value:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
@@ -95,7 +95,7 @@ def clean_text(
     value: Any,
     field: str,
     *,
-    limit: int = SHORT_TEXT,
+    limit: int | None = SHORT_TEXT,
     multiline: bool = False,
     required: bool = False,
 ) -> str:
@@ -370,3 +370,71 @@ Text = Annotated[str, AfterValidator(_text_check(SHORT_TEXT, False))]
 LongText = Annotated[str, AfterValidator(_text_check(LONG_TEXT, True))]
 # A date in the plausible window (1949-10-01 … today + 20 years).
 Day = Annotated[dt.date, AfterValidator(_pydantic(check_date, "date_window"))]
+
+
+# --------------------------------------------------------------------------------------------
+# Services that report every problem of a form at once collect messages per field
+
+
+def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    for name, messages in exc.message_dict.items():
+        errors.setdefault(name, []).extend(messages)
+
+
+def collect_text(
+    value: Any,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    limit: int | None = SHORT_TEXT,
+    multiline: bool = False,
+    required: bool = True,
+) -> str:
+    """clean_text, adding its message to `errors` instead of raising (the text is returned
+    stripped either way, so the caller can go on checking)."""
+    try:
+        return clean_text(value, field, limit=limit, multiline=multiline, required=required)
+    except ValidationError as exc:
+        _collect(errors, exc)
+        return "" if value is None else str(value).strip()
+
+
+def collect_date(
+    value: Any,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = True,
+    past: bool = False,
+    not_before: dt.date | None = None,
+    not_before_what: str = "",
+) -> dt.date | None:
+    """clean_date, adding its message to `errors` and returning None instead of raising."""
+    try:
+        return clean_date(
+            value,
+            field,
+            required=required,
+            past=past,
+            not_before=not_before,
+            not_before_what=not_before_what,
+        )
+    except ValidationError as exc:
+        _collect(errors, exc)
+        return None
+
+
+def collect_money(
+    value: Any,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    max_digits: int = MONEY_MAX_DIGITS,
+    required: bool = True,
+) -> Decimal | None:
+    """clean_money, adding its message to `errors` and returning None instead of raising."""
+    try:
+        return clean_money(value, field, max_digits=max_digits, required=required)
+    except ValidationError as exc:
+        _collect(errors, exc)
+        return None

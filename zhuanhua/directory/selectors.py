@@ -5,7 +5,7 @@ training base's yearly figures (M12)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
 
 from django.db.models import CharField, Count, Q, QuerySet, Sum
@@ -23,7 +23,10 @@ from zhuanhua.directory.models import (
     TechnologyManager,
     TrainingBase,
 )
+from zhuanhua.engines.common import round_money
 from zhuanhua.organisations.models import Organisation
+from zhuanhua.vouchers.choices import COUNTED_STATES, SpendStatus
+from zhuanhua.vouchers.models import VoucherSpend
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -35,8 +38,9 @@ REVENUE_KINDS = (ProviderKind.PILOT_PLATFORM, ProviderKind.PROOF_OF_CONCEPT_CENT
 SIGNED_LICENCE_STATES = ("active", "terminated")
 
 
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"), ROUND_HALF_UP)
+def _sum_amount(value: Any) -> Decimal:
+    """An aggregate of a money column (None when there were no rows), in yuan."""
+    return round_money(Decimal(value or 0))
 
 
 def _sees_all(user: Visitor) -> TypeGuard[User]:
@@ -98,7 +102,7 @@ def provider_yearly_revenue(provider: ServiceProvider, year: int) -> Decimal:
         status=RequestStatus.DELIVERED,
         delivered_on__year=year,
     ).aggregate(s=Sum("contract_amount"))["s"]
-    return _money(total)
+    return _sum_amount(total)
 
 
 @dataclass
@@ -133,7 +137,7 @@ def platform_service_revenues(
     rows = [
         RevenueRow(
             provider=p,
-            revenue_amount=_money((sums.get(p.pk) or {}).get("s")),
+            revenue_amount=_sum_amount((sums.get(p.pk) or {}).get("s")),
             delivered_count=(sums.get(p.pk) or {}).get("n", 0),
             voucher_amount=vouchers.get(p.pk, ZERO),
         )
@@ -150,8 +154,6 @@ SERVICE_REQUEST_SUBJECT = "directory.servicerequest"
 
 
 def _voucher_spends() -> Any:
-    from zhuanhua.vouchers.models import VoucherSpend
-
     return VoucherSpend.objects.filter(subject_type=SERVICE_REQUEST_SUBJECT)
 
 
@@ -165,8 +167,6 @@ def request_vouchers_by_id(
     status: str | None = None,
 ) -> dict[int, Decimal]:
     """Request id → vouchers spent on it (counted states), or only those in ``status``."""
-    from zhuanhua.vouchers.choices import COUNTED_STATES
-
     ids = requests.annotate(sid=Cast("pk", CharField())).values("sid")
     spends = _voucher_spends().filter(subject_id__in=ids)
     spends = spends.filter(status=status) if status else spends.filter(status__in=COUNTED_STATES)
@@ -178,8 +178,6 @@ def request_vouchers_by_id(
 
 def redeemed_vouchers_by_provider(requests: QuerySet[ServiceRequest]) -> dict[int, Decimal]:
     """Provider id → vouchers redeemed (approved) on ``requests``."""
-    from zhuanhua.vouchers.choices import SpendStatus
-
     by_request = request_vouchers_by_id(requests, SpendStatus.REDEEMED)
     out: dict[int, Decimal] = {}
     for pk, provider_id in ServiceRequest.objects.filter(pk__in=list(by_request)).values_list(
@@ -191,7 +189,7 @@ def redeemed_vouchers_by_provider(requests: QuerySet[ServiceRequest]) -> dict[in
 
 def provider_redeemed_vouchers(provider: ServiceProvider, year: int) -> Decimal:
     """Vouchers redeemed on the provider's services delivered in ``year``."""
-    return _money(
+    return _sum_amount(
         redeemed_vouchers_by_provider(
             ServiceRequest.objects.filter(
                 provider=provider,
@@ -327,8 +325,8 @@ def agency_brokered_amounts(agency: Organisation, year: int) -> AgencyBrokerage:
         year=year,
         deals=[d for d in deals if not d.is_related_party],
         related_deals=[d for d in deals if d.is_related_party],
-        contract_amount=_money(sums.get(False)),
-        related_amount=_money(sums.get(True)),
+        contract_amount=_sum_amount(sums.get(False)),
+        related_amount=_sum_amount(sums.get(True)),
     )
 
 

@@ -6,18 +6,18 @@ changes, saves and audits in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import clean_date, clean_money, clean_text
 from zhuanhua.core.prefectures import OUTSIDE_YUNNAN, PREFECTURE_CHOICES
 from zhuanhua.directory.choices import (
     REQUEST_TRANSITIONS,
@@ -37,6 +37,7 @@ from zhuanhua.directory.models import (
     TechnologyManager,
     TrainingBase,
 )
+from zhuanhua.licensing.services import is_licensee_agent, is_licensor_editor
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers.services import (
     ERR_CONTRACT_AMOUNT,
@@ -83,11 +84,9 @@ ERR_VOUCHER_NOT_DELIVERED = "服务尚未交付，登记交付后方可申请兑
 ERR_VOUCHER_NOT_REQUESTER = "只有委托企业的机构管理员或经办人可以用创新券支付该服务"
 ERR_VOUCHER_OTHER_SPEND = "该笔创新券不属于本服务委托"
 
-CENT = Decimal("0.01")
 PREFECTURE_CODES = {code for code, _ in PREFECTURE_CHOICES}
 REQUESTER_ORG_TYPES = {"enterprise", "state_enterprise", "other"}
 REQUESTER_ROLES = {Role.ORG_ADMIN, Role.LICENSEE_STAFF}
-MONEY_LIMIT = Decimal("1E15")
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,18 +130,11 @@ def can_edit_manager(user: Visitor, manager: TechnologyManager) -> bool:
 
 
 def _money(value: Any, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: ERR_AMOUNT}) from None
-    if (
-        not amount.is_finite()
-        or amount <= 0
-        or amount >= MONEY_LIMIT
-        or amount != amount.quantize(CENT, ROUND_HALF_UP)
-    ):
+    """Positive yuan (core.inputs checks the number, two decimals and the column's size)."""
+    amount = clean_money(value, field)
+    if not amount:
         raise ValidationError({field: ERR_AMOUNT})
-    return amount.quantize(CENT, ROUND_HALF_UP)
+    return amount
 
 
 def _hours(value: Any, field: str) -> Decimal:
@@ -161,26 +153,20 @@ def _hours(value: Any, field: str) -> Decimal:
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: ERR_REQUIRED}) from None
+    date = clean_date(value, field)
+    assert date is not None  # required
+    return date
 
 
 def _past(value: Any, field: str) -> dt.date:
-    day = _date(value, field)
-    if day > timezone.localdate():
-        raise ValidationError({field: ERR_FUTURE_DATE})
-    return day
+    date = clean_date(value, field, past=True)
+    assert date is not None  # required
+    return date
 
 
 def _text(data: dict[str, Any], field: str, required: bool = True) -> str:
-    value = str(data.get(field) or "").strip()
-    if required and not value:
-        raise ValidationError({field: ERR_REQUIRED})
-    return value
+    """Stripped, free of control characters (lengths: the forms' and the API's limits)."""
+    return clean_text(data.get(field), field, limit=None, multiline=True, required=required)
 
 
 # --------------------------------------------------------------------------------------------
@@ -709,8 +695,6 @@ def deal_name_broker(
     """A party to the licence names the technology manager who brokered it. The agency is the
     broker's employer; a deal where the agency is the licensor or licensee is a related-party
     deal (关联技术交易), which M9-2 excludes."""
-    from zhuanhua.licensing.services import is_licensee_agent, is_licensor_editor
-
     if not (
         is_licensor_editor(user, licence.licensor_id)
         or is_licensee_agent(user, licence.licensee_id)
