@@ -407,10 +407,10 @@ def wipe() -> None:
     """Delete every row of every archived model (content types and permissions stay)."""
     tables = [m._meta.db_table for m in backup_models()]
     tables += [
-        f.remote_field.through._meta.db_table
+        through._meta.db_table
         for m in backup_models()
         for f in m._meta.local_many_to_many
-        if f.remote_field.through._meta.auto_created
+        if (through := f.remote_field.through) is not None and through._meta.auto_created
     ]
     statements = connection.ops.sql_flush(
         no_style(), tables, reset_sequences=True, allow_cascade=connection.vendor == "postgresql"
@@ -449,7 +449,10 @@ def _insert_raw(objs: list[models.Model]) -> None:
     fields = [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
     size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
     for start in range(0, len(objs), size):
-        model._base_manager._insert(objs[start : start + size], fields=fields, raw=True)
+        # Manager._insert (proxied from QuerySet) is private Django API, absent from django-stubs.
+        model._base_manager._insert(  # type: ignore[attr-defined]
+            objs[start : start + size], fields=fields, raw=True
+        )
 
 
 def restore(

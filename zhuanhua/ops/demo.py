@@ -15,6 +15,7 @@ about deleted demo rows stay (the chain still verifies).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -1123,7 +1124,8 @@ class Source:
     kind: str  # "paper" | "patent"
     discipline: str = ""
     pub_number: str = ""  # CN publication number (patents)
-    tags: set[str] = field(default_factory=set)  # hints for the ip_type pools
+    # dataclasses.field, not the `field` attribute above (mypy resolves the bare name to it).
+    tags: set[str] = dataclasses.field(default_factory=set)  # hints for the ip_type pools
 
 
 DISCIPLINE_FIELDS: dict[str, str] = {
@@ -1758,6 +1760,8 @@ def plan_achievements(
         while len(picked) < count:  # tiny (built-in) corpus: reuse texts
             picked.append(pool[len(picked) % len(pool)])
         for source in picked:
+            status: str
+            transfer: str
             used.add(source.sid)
             # The first rows cycle through every transfer status, then every lifecycle status,
             # so any size covers them all; the rest follow the weights.
@@ -2155,8 +2159,9 @@ def _bulk_create(
         rows.append((a, plan))
     created = Achievement.objects.bulk_create([a for a, _ in rows], batch_size=500)
     for a, (_, plan) in zip(created, rows, strict=True):
-        a.created_at = plan.created_at
-        a.updated_at = plan.published_at or plan.submitted_at or plan.created_at
+        if plan.created_at is not None:
+            a.created_at = plan.created_at
+            a.updated_at = plan.published_at or plan.submitted_at or plan.created_at
     Achievement.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=500)
     Completer.objects.bulk_create(
         [

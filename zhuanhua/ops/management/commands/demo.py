@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management import call_command
@@ -41,7 +42,7 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     """A plain-text table aligned for CJK (full-width characters count as two columns)."""
     table = [header, *rows]
     widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
