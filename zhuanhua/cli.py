@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from zhuanhua.engines.common import InputError, dumps, loads
+
 # (group, verb) -> "module:function"; the function takes the parsed document and returns one.
 ENGINE_COMMANDS: dict[tuple[str, str], str] = {
     ("licensing", "schedule"): "zhuanhua.engines.licensing:run",
@@ -51,8 +53,6 @@ def _load(target: str) -> Callable[..., Any]:
 
 
 def run_engine(target: str, source: str) -> int:
-    from zhuanhua.engines.common import InputError, dumps, loads
-
     try:
         if source == "-":
             text = sys.stdin.read()

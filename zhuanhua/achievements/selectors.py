@@ -202,8 +202,8 @@ def achievement_cards(
 def status_counts(owner_id: int) -> dict[str, int]:
     """How many of a unit's achievements are in each state (the workbench, on every visit).
 
-    The GROUP BY walks every index entry of the unit: ~2 ms of PostgreSQL for a unit with
-    11,000 records, growing with the unit. The answer is kept in the cache under the public
+    The GROUP BY walks every index entry of the unit, so it grows with the unit (figures in
+    docs/deploy.md, "Measurements behind the code"). The answer is kept in the cache under the public
     pages' generation (core/pagecache.py), which every saved achievement bumps, so a unit sees
     its own submission counted at once; a bulk `.update()` shows within the page cache's
     timeout. With the page cache off (ZHUANHUA_PAGE_CACHE_SECONDS=0, as in tests) it is

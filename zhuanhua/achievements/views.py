@@ -29,8 +29,9 @@ from zhuanhua.achievements.selectors import (
 from zhuanhua.core.uploads import download_response
 
 PAGE_SIZE = 20
-# The hall says "N+" beyond these: an exact count of 85k rows cost ~300 ms, and a keyword count
-# revisits every matching row (bench/hall.py EXPLAIN ANALYZE). Ten pages is what people browse.
+# The hall says "N+" beyond these: an exact count walks every published row and a keyword count
+# revisits every matching row (docs/deploy.md, "Measurements behind the code"). Ten pages is
+# what people browse.
 COUNT_CAP = 1000
 KEYWORD_COUNT_CAP = 200
 
@@ -40,8 +41,8 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows (COUNT over a LIMIT subquery), so a broad query stays
     cheap; `is_capped` tells the template to say "N+". The count drops the page's ORDER BY:
     with it PostgreSQL walks the date index testing every row's search vector until cap + 1
-    match (~110 ms for a word in 3 % of rows); without it the keyword's GIN bitmap stops at
-    cap + 1 rows (~3 ms)."""
+    match; without it the keyword's GIN bitmap stops at cap + 1 rows (figures in
+    docs/deploy.md, "Measurements behind the code")."""
 
     def __init__(
         self, object_list: Any, per_page: int, cap: int, *, ids_first: bool = False
@@ -120,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .defer("search_text"),
         pk=pk,
     )
-    # A plain query, not prefetch_related: its machinery cost ~0.4 ms more a page.
+    # A plain query, not prefetch_related: its machinery costs more than the query (docs/deploy.md).
     completers = list(achievement.completers.all())
     user = request.user
     is_owner = user.is_authenticated and user.organisation_id == achievement.owner_id

@@ -1,8 +1,8 @@
 """Django's Redis cache backend with one `redis.Redis` client per connection pool.
 
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and each
-one fills a table of ~170 response callbacks: on the public pages (page cache, rate limits) that
-was ~4 % of a request's CPU under bench/load.py. A `redis.Redis` is safe to share between
+one fills a table of ~170 response callbacks: a visible share of a public page's CPU (page cache,
+rate limits; docs/deploy.md, "Measurements behind the code"). A `redis.Redis` is safe to share between
 threads (it takes a connection from its pool per command), so one per pool is kept.
 """
 
@@ -19,13 +19,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        # Both private members of Django's client are missing from django-stubs.
-        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(  # type: ignore[attr-defined]
-                connection_pool=pool
-            )
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 

@@ -29,8 +29,8 @@ class StyledFormMixin:
 
 class _SharedChoicesMixin:
     """Copies of this field (Django deep-copies every field for every form instance) share its
-    choice list instead of copying and re-normalising it: ~0.2 ms a form for the hall's seven
-    filter lists, on every search. Only for choices fixed by the form class; assigning
+    choice list instead of copying and re-normalising it, for the hall's seven filter lists on
+    every search (docs/deploy.md). Only for choices fixed by the form class; assigning
     `field.choices` on an instance still gives that instance its own list."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:

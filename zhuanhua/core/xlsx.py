@@ -16,11 +16,13 @@ The caps and the memory they allow per worker are in docs/deploy.md ("Excel impo
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -34,8 +36,9 @@ MAX_MEMBERS = 256  # parts in the zip; a real workbook has 10–40
 MAX_CENTRAL_DIRECTORY_BYTES = 256 * 1024
 MAX_SHEET_BYTES = 16 * 1024 * 1024  # one worksheet's XML, uncompressed (streamed by openpyxl)
 MAX_STRINGS_BYTES = 16 * 1024 * 1024  # the shared-strings table, uncompressed (held in memory)
-MAX_PART_BYTES = 2 * 1024 * 1024  # any other XML part (styles, workbook, rels: parsed whole)
-MAX_BINARY_BYTES = 16 * 1024 * 1024  # pictures and other parts openpyxl does not parse here
+MAX_PART_BYTES = 2 * 1024 * 1024  # any other part (styles, workbook, rels, charts: parsed whole)
+MAX_PARTS_TOTAL_BYTES = 3 * 1024 * 1024  # all of those together
+MAX_BINARY_BYTES = 16 * 1024 * 1024  # a picture (openpyxl's read-only mode never decodes one)
 MAX_TOTAL_BYTES = 48 * 1024 * 1024  # all members together, uncompressed
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR_BYTES
 RATIO_FLOOR_BYTES = MAX_PART_BYTES
@@ -75,7 +78,17 @@ _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _EOCD64 = b"PK\x06\x06"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_WORKBOOK_TYPES = {  # the workbook part's content types openpyxl looks for
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+_BINARY_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
+# OOXML parts never carry a DTD; one here could only be an entity-expansion attack on the parser.
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _HEAD_BYTES = 64 * 1024  # a sheet's <dimension> comes before its data, in the first few hundred
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
@@ -138,32 +151,73 @@ def _check_directory(stream: IO[bytes]) -> None:
         raise WorkbookRefused(ERR_TOO_MANY_PARTS, "too_large")
 
 
-def _cap_for(name: str, strings_parts: set[str]) -> int:
-    lower = name.lower()
-    if name in strings_parts or lower.endswith("sharedstrings.xml"):
-        return MAX_STRINGS_BYTES
-    if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-        return MAX_SHEET_BYTES
-    if lower.endswith((".xml", ".rels", ".vml")):
-        return MAX_PART_BYTES
-    return MAX_BINARY_BYTES
+def _small_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A small part parsed whole, refused if over MAX_PART_BYTES or carrying a DTD."""
+    with archive.open(name) as src:
+        data = src.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise _too_large()
+    if _DTD.search(data):
+        raise _unreadable()
+    return ElementTree.fromstring(data)
 
 
-def _strings_parts(archive: zipfile.ZipFile) -> set[str]:
-    """Part names the content types declare as shared strings (where openpyxl will look)."""
-    try:
-        with archive.open("[Content_Types].xml") as src:
-            root = ElementTree.fromstring(src.read(MAX_PART_BYTES + 1))
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError):
-        raise _unreadable() from None
-    return {
-        (el.get("PartName") or "").lstrip("/")
-        for el in root.iter(f"{_CT_NS}Override")
-        if el.get("ContentType") == _STRINGS_TYPE
+@dataclass(frozen=True)
+class _Package:
+    """Which parts openpyxl will read, and how: found the way openpyxl finds them."""
+
+    strings: frozenset[str]  # the shared-strings table (held in memory)
+    sheets: frozenset[str]  # worksheets (streamed)
+    chartsheets: frozenset[str]  # chart sheets (parsed whole, even in read-only mode)
+
+
+def _package(archive: zipfile.ZipFile) -> _Package:
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names:
+        raise _unreadable()
+    types = _small_xml(archive, "[Content_Types].xml")
+    overrides = {
+        (el.get("PartName") or "").lstrip("/"): el.get("ContentType") or ""
+        for el in types.iter(f"{_CT_NS}Override")
     }
+    strings = {name for name, kind in overrides.items() if kind == _STRINGS_TYPE}
+    strings |= {n for n in names if n.lower().endswith("sharedstrings.xml")}
+    workbook = next(
+        (name for name, kind in overrides.items() if kind in _WORKBOOK_TYPES), "xl/workbook.xml"
+    )
+    folder, base = posixpath.split(workbook)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    sheets = {n for n in names if n.lower().startswith("xl/worksheets/")}
+    chartsheets: set[str] = set()
+    if rels_name in names:
+        for rel in _small_xml(archive, rels_name).iter(f"{_REL_NS}Relationship"):
+            target = rel.get("Target") or ""
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            kind = rel.get("Type") or ""
+            if kind.endswith("/worksheet"):
+                sheets.add(path)
+            elif kind.endswith("/chartsheet"):
+                chartsheets.add(path)
+    return _Package(frozenset(strings), frozenset(sheets - chartsheets), frozenset(chartsheets))
 
 
-def _check_members(archive: zipfile.ZipFile) -> set[str]:
+def _cap_for(name: str, package: _Package) -> int:
+    if name in package.chartsheets:
+        return MAX_PART_BYTES
+    if name in package.strings:
+        return MAX_STRINGS_BYTES
+    if name in package.sheets:
+        return MAX_SHEET_BYTES
+    if name.lower().endswith(_BINARY_EXTENSIONS):
+        return MAX_BINARY_BYTES
+    return MAX_PART_BYTES
+
+
+def _check_members(archive: zipfile.ZipFile) -> _Package:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise WorkbookRefused(ERR_TOO_MANY_PARTS, "too_large")
@@ -178,18 +232,19 @@ def _check_members(archive: zipfile.ZipFile) -> set[str]:
             raise _too_large()
     if total > MAX_TOTAL_BYTES:
         raise _too_large()
-    sheets = sum(
-        1
-        for i in infos
-        if i.filename.lower().startswith("xl/worksheets/") and i.filename.lower().endswith(".xml")
-    )
-    if sheets > MAX_SHEETS:
+    package = _package(archive)
+    if len(package.sheets) + len(package.chartsheets) > MAX_SHEETS:
         raise WorkbookRefused(ERR_TOO_MANY_SHEETS.format(n=MAX_SHEETS), "sheets")
-    strings_parts = _strings_parts(archive)
+    parts_total = 0
+    streamed = package.strings | package.sheets
     for info in infos:
-        if info.file_size > _cap_for(info.filename, strings_parts):
+        if info.file_size > _cap_for(info.filename, package):
             raise _too_large()
-    return strings_parts
+        if info.filename not in streamed and not _is_picture(info.filename, package):
+            parts_total += info.file_size
+    if parts_total > MAX_PARTS_TOTAL_BYTES:
+        raise _too_large()
+    return package
 
 
 def _declared_size(ref: str) -> tuple[int, int] | None:
@@ -210,10 +265,16 @@ def _declared_size(ref: str) -> tuple[int, int] | None:
     return max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
 
 
-def _check_dimensions(archive: zipfile.ZipFile) -> None:
+def _is_picture(name: str, package: _Package) -> bool:
+    """A picture by its name that openpyxl will not read as anything else."""
+    read_as_xml = package.strings | package.sheets | package.chartsheets
+    return name.lower().endswith(_BINARY_EXTENSIONS) and name not in read_as_xml
+
+
+def _check_dimensions(archive: zipfile.ZipFile, package: _Package) -> None:
     """Refuse a sheet whose <dimension ref> declares an absurd range (read from its first 64 KB)."""
     for info in archive.infolist():
-        if not info.filename.lower().endswith(".xml"):
+        if _is_picture(info.filename, package):
             continue
         with archive.open(info) as src:
             head = src.read(_HEAD_BYTES)
@@ -235,11 +296,14 @@ def _check_dimensions(archive: zipfile.ZipFile) -> None:
 
 
 def _tags(src: IO[bytes], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
-    """Each match of `pattern` (which starts at a "<"), reading 1 MB at a time."""
+    """Each match of `pattern` (which starts at a "<"), reading 1 MB at a time; a DTD anywhere
+    in the part is refused."""
     carry = b""
     while True:
         chunk = src.read(1024 * 1024)
         buffer = carry + chunk
+        if _DTD.search(buffer):
+            raise _unreadable()
         # A tag starting in the last 64 bytes may be cut; it is matched in the next round.
         cut = len(buffer) - 64 if chunk else len(buffer)
         for match in pattern.finditer(buffer):
@@ -274,15 +338,15 @@ def _check_cells(src: IO[bytes], cells: int) -> int:
     return cells
 
 
-def _check_counts(archive: zipfile.ZipFile, strings_parts: set[str]) -> None:
-    """Shared strings (<si>) and cells (<c>, in all and per row), in one streaming pass each."""
+def _check_counts(archive: zipfile.ZipFile, package: _Package) -> None:
+    """Shared strings (<si>) and cells (<c>, in all and per row) in one streaming pass over
+    every part but the pictures (whatever its name, a part may be read as a sheet)."""
     cells = 0
     for info in archive.infolist():
-        name = info.filename.lower()
-        if info.filename in strings_parts or name.endswith("sharedstrings.xml"):
+        if info.filename in package.strings:
             with archive.open(info) as src:
                 _check_strings(src)
-        elif name.endswith(".xml"):
+        elif not _is_picture(info.filename, package):
             with archive.open(info) as src:
                 cells = _check_cells(src, cells)
 
@@ -294,9 +358,9 @@ def check_workbook(upload: Any) -> None:
         _check_directory(upload)
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            strings_parts = _check_members(archive)
-            _check_dimensions(archive)
-            _check_counts(archive, strings_parts)
+            package = _check_members(archive)
+            _check_dimensions(archive, package)
+            _check_counts(archive, package)
     except WorkbookRefused:
         raise
     except Exception:  # noqa: BLE001 – BadZipFile (incl. a member inflating past its declared

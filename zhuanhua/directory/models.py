@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.directory.choices import ManagerLevel, ProviderKind, RequestStatus, ServiceCategory
 
@@ -214,8 +215,6 @@ class TechnologyManager(models.Model):
 
     @property
     def field_labels(self) -> list[str]:
-        from zhuanhua.achievements.choices import IndustryField
-
         labels = dict(IndustryField.choices)
         return [labels.get(value, value) for value in self.fields or []]
 

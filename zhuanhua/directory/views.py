@@ -58,8 +58,13 @@ from zhuanhua.directory.selectors import (
     training_base_year,
     training_hours_by_base,
 )
+from zhuanhua.licensing.models import Licence
+from zhuanhua.licensing.selectors import licences_visible_to
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers.choices import COUNTED_STATES
+from zhuanhua.vouchers.forms import ClaimForm
+from zhuanhua.vouchers.selectors import voucher_ledger, voucher_spend_visible_to
+from zhuanhua.vouchers.services import contract_limit, is_provider_staff
 
 ERR_NOT_DEPARTMENT = "只有主管部门审核员、审计员可以查看平台服务性收入汇总"
 ERR_NOT_AGENCY = "只有服务机构本单位的机构管理员或主管部门可以查看经纪成交汇总"
@@ -188,10 +193,6 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
 def _voucher_context(user: User, req: Any, is_requester: bool) -> dict[str, Any]:
     """The request's innovation vouchers: what was spent on it, the enterprise's room to pay
     more (50% of the contract, this year's quota left) and the provider's claim forms."""
-    from zhuanhua.vouchers.forms import ClaimForm
-    from zhuanhua.vouchers.selectors import voucher_ledger
-    from zhuanhua.vouchers.services import contract_limit, is_provider_staff
-
     spends = request_voucher_spends(req)
     contracted = req.status in services.CONTRACTED_STATES and req.contract_amount is not None
     context: dict[str, Any] = {"voucher_spends": spends, "can_pay_vouchers": False}
@@ -256,9 +257,6 @@ def _voucher_action(request: AuthedHttpRequest, req: Any, action: str) -> None:
             request, f"已使用创新券支付 {spend.voucher_amount} 元，服务交付后由服务机构申请兑付。"
         )
         return
-    from zhuanhua.vouchers.forms import ClaimForm
-    from zhuanhua.vouchers.selectors import voucher_spend_visible_to
-
     spend_id = request.POST.get("spend", "")
     if not spend_id.isdigit():
         raise Http404
@@ -511,9 +509,6 @@ def attendance_record(request: AuthedHttpRequest, pk: int, course_pk: int) -> Ht
 
 @login_required
 def deal_create(request: AuthedHttpRequest, licence_pk: int) -> HttpResponse:
-    from zhuanhua.licensing.models import Licence
-    from zhuanhua.licensing.selectors import licences_visible_to
-
     visible = licences_visible_to(request.user).values("pk")
     licence = get_object_or_404(
         Licence.objects.filter(pk__in=visible)

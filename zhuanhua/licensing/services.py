@@ -22,7 +22,11 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.achievements.services import achievement_log_search, achievement_mark_transferred
+from zhuanhua.achievements.services import (
+    achievement_lock,
+    achievement_log_search,
+    achievement_mark_transferred,
+)
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import clean_date, clean_money
 from zhuanhua.core.uploads import check_upload
@@ -241,7 +245,7 @@ def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any])
         raise PermissionDenied(ERR_NOT_OWNER_EDITOR)
     cleaned = _clean_offer(data, timezone.localdate())
     with transaction.atomic():
-        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        locked = achievement_lock(achievement.pk)
         if locked.status != AchievementStatus.PUBLISHED:
             raise ValidationError({"achievement": [ERR_NOT_PUBLISHED]})
         previous = list(

@@ -35,7 +35,11 @@ from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpTy
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.models import SearchChange, SearchKind
 from zhuanhua.core.prefectures import prefecture_name
+
+# The package is cheap to import; jieba, bm25s and scikit-learn load when first used.
+from zhuanhua.engines import search as engine
 from zhuanhua.licensing.choices import FeeModel
+from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import TechnologyNeed
 
@@ -73,8 +77,6 @@ def parse_doc_id(value: str) -> tuple[str, int]:
 
 
 def _active_fee_models(ids: Iterable[int]) -> dict[int, set[str]]:
-    from zhuanhua.licensing.models import LicenceOffer
-
     out: dict[int, set[str]] = {}
     rows = LicenceOffer.objects.filter(is_active=True, achievement_id__in=list(ids))
     for achievement_id, fee_model in rows.values_list("achievement_id", "fee_model"):
@@ -86,10 +88,8 @@ def achievement_doc(a: Achievement, fee_models: Iterable[str] = ()) -> Any:
     """The engine document of an achievement. Field, prefecture and fee models are stored as
     their Chinese labels, so the matcher's reasons read 同属领域：新能源与节能 / 同在昆明市;
     the codes are kept in separate attributes for filters."""
-    from zhuanhua.engines.search import SearchDoc
-
     fees = sorted(_FEE_LABELS.get(f, f) for f in fee_models)
-    return SearchDoc(
+    return engine.SearchDoc(
         id=doc_id(SearchKind.ACHIEVEMENT, a.pk),
         title=a.title,
         keywords=list(a.keywords or []),
@@ -110,9 +110,7 @@ def achievement_doc(a: Achievement, fee_models: Iterable[str] = ()) -> Any:
 
 
 def need_doc(n: TechnologyNeed) -> Any:
-    from zhuanhua.engines.search import SearchDoc
-
-    return SearchDoc(
+    return engine.SearchDoc(
         id=doc_id(SearchKind.NEED, n.pk),
         title=n.title,
         keywords=list(n.keywords or []),
@@ -216,19 +214,17 @@ class SearchService:
     def _ensure(self) -> Any:
         if self._index is not None:
             return self._index
-        from zhuanhua.engines.search import FieldClassifier, SearchIndex
-
         live = self._live_dir()
         if live is not None:
-            self._index = SearchIndex.load(live / "index")
+            self._index = engine.SearchIndex.load(live / "index")
             self.last_change_id = int(json.loads((live / POSITION).read_text())["last_change_id"])
             if (live / CLASSIFIER).exists():
-                self._classifier = FieldClassifier.load(live / CLASSIFIER)
+                self._classifier = engine.FieldClassifier.load(live / CLASSIFIER)
         else:
             # Nothing saved yet: build in memory from the database. The log position is read
             # first; changes after it are applied again on the next catch-up (idempotent).
             self.last_change_id = SearchChange.objects.aggregate(m=Max("id"))["m"] or 0
-            self._index = SearchIndex.build(_published_docs())
+            self._index = engine.SearchIndex.build(_published_docs())
         self._gaps = {}
         self._matcher = None
         return self._index
@@ -316,9 +312,7 @@ class SearchService:
         with self._lock:
             index = self.index()
             if self._matcher is None:
-                from zhuanhua.engines.search import Matcher
-
-                self._matcher = Matcher.from_index(
+                self._matcher = engine.Matcher.from_index(
                     index,
                     classifier=self._classifier,
                     train_classifier=self._classifier is None,
@@ -378,13 +372,11 @@ class SearchService:
     def rebuild(self, *, progress: bool = False) -> dict[str, Any]:
         """Build from the database, train the field classifier, save with the log position and
         switch CURRENT to it atomically; the old index directory is removed afterwards."""
-        from zhuanhua.engines.search import Matcher, SearchIndex
-
         position = SearchChange.objects.aggregate(m=Max("id"))["m"] or 0
         started = time.monotonic()
         docs = _progress(_published_docs(), published_count(), progress)
-        index = SearchIndex.build(docs, progress=progress)
-        matcher = Matcher.from_index(index, use_dense=False)
+        index = engine.SearchIndex.build(docs, progress=progress)
+        matcher = engine.Matcher.from_index(index, use_dense=False)
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
         target = self.directory / name

@@ -320,9 +320,8 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
 
     The hook for M7-1/M7-2: each item is ``{"ref": str, "label": str, "received_amount":
     Decimal, "registered": True}``, from ``zhuanhua.licensing.selectors.registered_contracts``
-    (技术合同认定登记 of licences, received amount = the licence's payments). Without one, the
-    applicant enters the received amount and proves
-    it with evidence.
+    (技术合同认定登记 of licences, received amount = the licence's payments). A contract not
+    registered here is entered by the applicant, who proves the received amount with evidence.
     """
     rows = []
     for reg in licensing_selectors.registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
@@ -347,7 +346,7 @@ def known_service_revenues(org: Any, today: dt.date | None = None) -> list[dict[
     """The organisation's pilot platforms' service revenue of last year and this year, from the
     service directory (delivered services' contract amounts). The hook for M10-2: each item is
     ``{"ref": "<provider id>:<year>", "label", "revenue_amount": Decimal, "subject": platform
-    name, "year"}``; years without revenue are left out. [] when the directory lacks it."""
+    name, "year"}``; years without revenue are left out."""
     if org is None or getattr(org, "pk", None) is None:
         return []
     year = (today or timezone.localdate()).year

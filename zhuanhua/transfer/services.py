@@ -25,6 +25,7 @@ from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.services import achievement_lock
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.core.uscc import USCCError, validate_uscc
@@ -383,7 +384,7 @@ def rights_grant_create(
     today = timezone.localdate()
     granted_on = granted_on or today
     with transaction.atomic():
-        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        locked = achievement_lock(achievement.pk)
         errors = rights.check(
             kind=kind,
             is_service=locked.is_service,
@@ -792,7 +793,7 @@ def grant_application_create(
     ):
         raise PermissionDenied(ERR_NOT_APPLICANT)
     with transaction.atomic():
-        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        locked = achievement_lock(achievement.pk)
         names = [c.name for c in locked.completers.all()]
         errors = rights.check(
             kind=kind,

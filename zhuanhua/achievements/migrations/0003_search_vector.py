@@ -1,8 +1,8 @@
 """PostgreSQL only: store the tsvector of `search_text` in a generated column with its GIN index.
 
-Recomputing `to_tsvector` per row cost about 115 µs for every row a query touched (bench/hall.py
-EXPLAIN ANALYZE); the stored column makes a capped count of a common word 1.9 ms instead of
-~130 ms. The column stays out of the Django model, so SQLite never sees it.
+Recomputing `to_tsvector` for every row a query touches dominated keyword counts; the stored
+column removes that cost (figures: docs/deploy.md, "Measurements behind the code"). The column
+stays out of the Django model, so SQLite never sees it.
 """
 
 from django.db import migrations

@@ -1,8 +1,8 @@
 """PostgreSQL only: covering indexes so the dashboard's aggregates are index-only scans.
 
-An achievement row is wide (summary, search tokens, stored tsvector), so GROUP BY over 85k
-published rows read ~190 MB of heap (bench/dashboard.py: 200-600 ms). These indexes carry the
-few columns the charts group, filter and join on.
+An achievement row is wide (summary, search tokens, stored tsvector), so a GROUP BY over the
+published rows read the whole heap (docs/deploy.md, "Measurements behind the code"). These
+indexes carry the few columns the charts group, filter and join on.
 """
 
 from django.db import migrations

@@ -2,9 +2,9 @@
 
 With the default statistics target (100) PostgreSQL keeps ~1,000 most-common tokens and guesses
 ~400 matches for any other one, so for a rare keyword it walks the (status, published_at) index
-in hall order hoping to fill a page early, and filters 85k rows to find 7 (650 ms in
-bench/hall.py). With 1,000 (~10,000 tokens kept) it knows a rare token is rare and takes the GIN
-index: 0.1 ms, planning 0.3 ms (10,000 planned in 3 ms for no better plan).
+in hall order hoping to fill a page early, filtering most of the hall to find a few rows. With
+1,000 (~10,000 tokens kept) it knows a rare token is rare and takes the GIN index; 10,000 costs
+planning time for no better plan (docs/deploy.md, "Measurements behind the code").
 """
 
 from django.db import migrations

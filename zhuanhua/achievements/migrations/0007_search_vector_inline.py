@@ -3,9 +3,8 @@
 The hall matches keywords with `@@ plainto_tsquery` (every word present, no phrases), so the
 vector's word positions are never read: `strip()` drops them (2.4 kB → 1.6 kB a row). STORAGE MAIN
 keeps the vector in the row instead of the TOAST table: when PostgreSQL walks the date index for a
-common word and tests each row, it no longer fetches and joins TOAST chunks per row (walking to
-the 100th match of a word in 3 % of rows: 31–54 ms → 8–18 ms on bench/hall.py's 100,000 rows).
-The heap grows from ~146 MB to ~210 MB at 100,000 rows.
+common word and tests each row, it no longer fetches and joins TOAST chunks per row. The heap
+grows by about 45 % (docs/deploy.md, "Measurements behind the code").
 
 A new STORED generated column is computed while its table is rewritten, before SET STORAGE can
 name it, so VACUUM FULL rewrites the rows once more to move the vectors in (seconds at 100,000

@@ -1,9 +1,8 @@
 """PostgreSQL only: a covering index for the hall's most used pair of filters, 州（市）+ 领域.
 
 Both of the page's queries for such a filter (the capped count and the page's ids in any
-published/TRL order) become index-only scans of just the matching entries: "昆明市 + 新材料, by
-TRL" took 10 ms for the count and 10 ms for the ids scanning the whole hall index (0009), and now
-takes 0.4 ms and 1.9 ms on bench/hall.py's 100,000 rows.
+published/TRL order) become index-only scans of just the matching entries instead of the whole
+hall index of 0009 (docs/deploy.md, "Measurements behind the code").
 """
 
 from django.db import migrations

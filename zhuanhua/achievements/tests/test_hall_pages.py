@@ -12,6 +12,7 @@ from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpTy
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import HallQuery, achievement_cards, achievement_hall
 from zhuanhua.achievements.views import CappedPaginator
+from zhuanhua.transfer.models import RightsGrant, RightsGrantShare
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,6 @@ def test_the_detail_page_asks_for_attachments_and_grants_only_when_there_are_som
     from django.test.utils import CaptureQueriesContext
 
     from zhuanhua.achievements.models import Attachment
-    from zhuanhua.transfer.models import RightsGrant, RightsGrantShare
 
     url = f"/achievements/{published_a.pk}/"
     with CaptureQueriesContext(connection) as plain:

@@ -1,8 +1,8 @@
 """Django's `{% url %}` with its answers remembered.
 
 Every page reverses the same names many times over (the header alone has about twenty links; the
-workbench a hundred rows of links), and `reverse()` costs ~20 µs each: ~6 % of a request's CPU
-under bench/load.py. The answer depends only on the name, its arguments, the current app, the
+workbench a hundred rows of links), and `reverse()` is not cheap (docs/deploy.md, "Measurements
+behind the code"). The answer depends only on the name, its arguments, the current app, the
 script prefix, the URLconf and the language, which together are the memo's key. The tag is a
 template builtin (TEMPLATES OPTIONS "builtins" in config/settings/base.py), so it stands in for
 Django's everywhere with the same syntax and errors; a change of ROOT_URLCONF or

@@ -59,7 +59,7 @@ def _clip(text: str, limit: int) -> str:
 def achievement_card(a: Any) -> SafeString:
     """One achievement card (hall, home, organisation page) from an
     achievements.selectors.AchievementCard, built in Python: the hall renders twenty per
-    keystroke and the template version cost ~0.5 ms a card."""
+    keystroke and the template version cost several times more (docs/deploy.md)."""
     return format_html(
         '<article class="card zh-card h-100"><div class="card-body">'
         '<div class="d-flex gap-2 mb-2 flex-wrap">'

@@ -1,5 +1,8 @@
 import pytest
 
+from zhuanhua.achievements import views
+from zhuanhua.achievements.services import achievement_create, achievement_transition
+
 
 def test_home_shows_counts_and_newest(client, published_a):
     body = client.get("/").content.decode()
@@ -56,8 +59,6 @@ def test_login_and_workbench(client, manager_a, draft_a):
 
 
 def test_reviewer_workbench_lists_submissions(client, draft_a, manager_a, reviewer):
-    from zhuanhua.achievements.services import achievement_transition
-
     achievement_transition(user=manager_a, achievement=draft_a, action="submit")
     client.force_login(reviewer)
     assert draft_a.title in client.get("/workbench/").content.decode()
@@ -99,8 +100,6 @@ def test_attachment_is_served_only_to_those_who_may_see_it(client, draft_a, mana
 
 def test_search_matches_words_jieba_does_not_know(client, manager_a, reviewer, achievement_data):
     """An unknown word (脱氟) is found although jieba splits it differently in text and query."""
-    from zhuanhua.achievements.services import achievement_create, achievement_transition
-
     achievement_data.update(title="磷石膏脱氟净化新工艺", keywords=["脱氟"])
     a = achievement_create(user=manager_a, data=achievement_data, completers=[{"name": "周八"}])
     achievement_transition(user=manager_a, achievement=a, action="submit")
@@ -111,8 +110,6 @@ def test_search_matches_words_jieba_does_not_know(client, manager_a, reviewer, a
 
 
 def test_hall_count_is_capped_for_broad_queries(client, published_a, monkeypatch):
-    from zhuanhua.achievements import views
-
     monkeypatch.setattr(views, "COUNT_CAP", 0)
     monkeypatch.setattr(views, "KEYWORD_COUNT_CAP", 0)
     body = client.get("/achievements/").content.decode()

@@ -16,6 +16,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.services import (
+    achievement_create,
+    achievement_transition,
+    attachment_add,
+)
 from zhuanhua.core import ratelimit
 
 PASSWORD = "zhuanhua-test-pw"
@@ -56,8 +62,6 @@ def test_login_form_post_without_csrf_token_is_refused(manager_a):
 
 
 def test_form_post_without_csrf_token_is_refused(manager_a, achievement_data):
-    from zhuanhua.achievements.models import Achievement
-
     client = csrf_client(manager_a)
     data = {**achievement_data, "keywords": "固态储氢", "ip_acquired_on": "2023-05-10"}
     response = client.post("/achievements/new/", data)
@@ -73,8 +77,6 @@ def test_state_change_post_without_csrf_token_is_refused(manager_a, draft_a):
 
 
 def test_api_write_without_csrf_token_is_refused(manager_a, achievement_data):
-    from zhuanhua.achievements.models import Achievement
-
     client = csrf_client(manager_a)
     body = {**achievement_data, "ip_acquired_on": "2023-05-10", "completers": [{"name": "张三"}]}
     response = client.post("/api/achievements/", json.dumps(body), content_type="application/json")
@@ -192,8 +194,6 @@ def test_attachment_is_a_download_with_nosniff_from_outside_the_static_root(
     settings,
     tmp_path,
 ):
-    from zhuanhua.achievements.services import attachment_add
-
     settings.MEDIA_ROOT = tmp_path / "media"
     html_in_pdf = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"
     attachment = attachment_add(
@@ -235,8 +235,6 @@ def test_upload_with_html_content_under_a_pdf_name_is_refused(client, manager_a,
 def test_user_text_is_escaped_on_hall_detail_home_and_profile(
     client, manager_a, reviewer, achievement_data, unit_a
 ):
-    from zhuanhua.achievements.services import achievement_create, achievement_transition
-
     achievement_data.update(title=XSS, summary=f"摘要{XSS}", keywords=[XSS, "储氢"])
     achievement = achievement_create(
         user=manager_a, data=achievement_data, completers=[{"name": XSS, "employer": XSS}]

@@ -218,3 +218,46 @@ def test_no_module_but_the_guard_opens_a_workbook_with_openpyxl() -> None:
                     if "load_workbook" in source.read():
                         offenders.append(os.path.relpath(path, root))
     assert offenders == []
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def test_an_entity_expansion_in_any_part_is_refused_before_parsing() -> None:
+    def styles(body: bytes) -> bytes:
+        return BILLION_LAUGHS + body.replace(b"<numFmts", b"<numFmts x='&lol9;'", 1)
+
+    exc = refusal(h.rewrite(h.workbook([["a"]]), {"xl/styles.xml": styles}))
+    assert (exc.code, exc.message) == ("unreadable", xlsx.ERR_NOT_WORKBOOK)
+    types = h.rewrite(h.workbook([["a"]]), {"[Content_Types].xml": lambda b: BILLION_LAUGHS + b})
+    assert refusal(types).code == "unreadable"
+
+
+def test_a_sheet_named_like_a_picture_is_still_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "MAX_ROW_CELLS", 5)
+    base = h.workbook([[1] * 6])
+    sheet = zipfile.ZipFile(io.BytesIO(base)).read("xl/worksheets/sheet1.xml")
+
+    def rels(body: bytes) -> bytes:
+        return body.replace(b"/xl/worksheets/sheet1.xml", b"/xl/media/image1.png")
+
+    data = h.rewrite(
+        base,
+        {"xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": lambda b: b"<x/>"},
+        {"xl/media/image1.png": sheet},
+    )
+    assert refusal(data).code == "cells"
+
+
+def test_parts_parsed_whole_are_capped_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = h.workbook([["a"]])
+    read(data)
+    monkeypatch.setattr(xlsx, "MAX_PARTS_TOTAL_BYTES", 12_000)  # theme + styles + … ≈ 16 KB
+    assert refusal(data).code == "too_large"

@@ -8,15 +8,17 @@ import pytest
 
 from zhuanhua.achievements.choices import IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.services import achievement_create, achievement_transition
 from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, Filters, chart_data
+from zhuanhua.licensing.factories import licence_for
+from zhuanhua.licensing.models import ContractRegistration, Licence, Payment
+from zhuanhua.transfer.models import UseFirstListEntry
 
 
 @pytest.fixture
 def spread(db, make_org, make_user, reviewer):
     """Published achievements in three prefectures and two ip types, one draft, over two years."""
-    from zhuanhua.achievements.services import achievement_create, achievement_transition
-
     made = []
     for n, (pref, ip, year) in enumerate(
         [
@@ -86,9 +88,6 @@ def test_ip_type_and_field_charts_list_every_choice(spread):
 @pytest.fixture
 def licence_data(spread, make_org):
     """Two licences on the first achievement: one signed, registered and paid in 2026."""
-    from zhuanhua.licensing.factories import licence_for
-    from zhuanhua.licensing.models import ContractRegistration, Payment
-
     a = spread[0]
     firm = make_org(org_type="enterprise", name="企业甲")
     signed = licence_for(a, firm, signed_on=dt.date(2026, 2, 1))
@@ -108,8 +107,6 @@ def licence_data(spread, make_org):
 
 
 def test_amounts_by_month_equal_sums_of_records(licence_data):
-    from zhuanhua.licensing.models import ContractRegistration, Payment
-
     rows = {r[0]: (r[1], r[2]) for r in chart_data("amounts_by_month", Filters()).rows}
     received = sum(p.amount for p in Payment.objects.filter(paid_on__month=3))
     contracts = sum(c.transaction_amount for c in ContractRegistration.objects.all())
@@ -117,8 +114,6 @@ def test_amounts_by_month_equal_sums_of_records(licence_data):
 
 
 def test_fee_model_and_funnel_equal_direct_counts(licence_data):
-    from zhuanhua.licensing.models import Licence
-
     fee = dict(chart_data("licences_by_fee_model", Filters()).rows)
     direct = Counter(lic.get_fee_model_display() for lic in Licence.objects.all())
     assert {k: v for k, v in fee.items() if v} == dict(direct)
@@ -129,8 +124,6 @@ def test_fee_model_and_funnel_equal_direct_counts(licence_data):
 
 
 def test_use_first_list_counts_joins_and_leaves(spread):
-    from zhuanhua.transfer.models import UseFirstListEntry
-
     UseFirstListEntry.objects.create(achievement=spread[0], joined_on=dt.date(2026, 1, 5))
     UseFirstListEntry.objects.create(
         achievement=spread[1], joined_on=dt.date(2026, 1, 20), left_on=dt.date(2026, 3, 2)

@@ -10,6 +10,9 @@ from io import BytesIO
 import pytest
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.services import achievement_create, achievement_transition
 from zhuanhua.dashboards.org_charts import (
     ENTERPRISE,
     ORG_CHARTS,
@@ -19,6 +22,21 @@ from zhuanhua.dashboards.org_charts import (
     org_chart_data,
 )
 from zhuanhua.dashboards.selectors import ERR_NO_ORG_DASHBOARD
+from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing.models import DistributionPlan, Inquiry, Licence, LicenceOffer, Payment
+from zhuanhua.licensing.selectors import licence_schedule
+from zhuanhua.licensing.services import (
+    inquiry_open,
+    licence_activate,
+    offer_publish,
+    version_accept,
+    version_propose,
+)
+from zhuanhua.licensing.tests.conftest import OFFER_DATA, signed_pdf
+from zhuanhua.needs.models import NeedResponse, TechnologyNeed
+from zhuanhua.subsidies.models import Grant, SubsidyApplication
+from zhuanhua.transfer.models import TransferReport
+from zhuanhua.vouchers.models import VoucherQuota, VoucherSpend
 
 TODAY = timezone.localdate()
 
@@ -34,7 +52,6 @@ def _label(day: dt.date) -> str:
 
 def _publish(manager, reviewer, title):
     from conftest import ACHIEVEMENT_DATA
-    from zhuanhua.achievements.services import achievement_create, achievement_transition
 
     a = achievement_create(
         user=manager, data={**ACHIEVEMENT_DATA, "title": title}, completers=[{"name": "张三"}]
@@ -45,16 +62,6 @@ def _publish(manager, reviewer, title):
 
 def _deal(manager, achievement, firm_user, terms, *, sign=True):
     """A licence through the real services: offer, inquiry, accepted terms, signed contract."""
-    from zhuanhua.licensing.models import LicenceOffer
-    from zhuanhua.licensing.services import (
-        inquiry_open,
-        licence_activate,
-        offer_publish,
-        version_accept,
-        version_propose,
-    )
-    from zhuanhua.licensing.tests.conftest import OFFER_DATA, signed_pdf
-
     offer = LicenceOffer.objects.filter(achievement=achievement, is_active=True).first()
     if offer is None:
         offer = offer_publish(user=manager, achievement=achievement, data=dict(OFFER_DATA))
@@ -99,7 +106,6 @@ def world(db, make_org, make_user, unit_a, unit_b, manager_a, manager_b, reviewe
     a2 = _publish(manager_a, reviewer, "成果乙")
     b1 = _publish(manager_b, reviewer, "成果丙")
     from conftest import ACHIEVEMENT_DATA
-    from zhuanhua.achievements.services import achievement_create
 
     achievement_create(
         user=manager_a, data={**ACHIEVEMENT_DATA, "title": "草稿"}, completers=[{"name": "李四"}]
@@ -127,8 +133,6 @@ def world(db, make_org, make_user, unit_a, unit_b, manager_a, manager_b, reviewe
 @pytest.fixture
 def money(world):
     """Payments and distributions on both units' licences, in two months."""
-    from zhuanhua.licensing.models import DistributionPlan, Payment
-
     this_month = TODAY.replace(day=1)
     last_month = _months_later(TODAY, -1)
     Payment.objects.create(
@@ -173,8 +177,6 @@ def test_sets_follow_the_organisation_type(world, department):
 
 
 def test_unit_achievements_by_status_equal_direct_count(world):
-    from zhuanhua.achievements.models import Achievement
-
     rows = dict(org_chart_data("unit_achievements_by_status", world["unit_a"], F).rows)
     direct = Counter(
         a.get_status_display() for a in Achievement.objects.filter(owner=world["unit_a"])
@@ -185,8 +187,6 @@ def test_unit_achievements_by_status_equal_direct_count(world):
 
 
 def test_unit_deals_equal_direct_counts(money):
-    from zhuanhua.licensing.models import Inquiry, Licence
-
     unit = money["unit_a"]
     rows = dict(org_chart_data("unit_deals", unit, F).rows)
     assert rows["承接意向"] == Inquiry.objects.filter(licensor=unit).count() == 3
@@ -203,8 +203,6 @@ def test_unit_deals_equal_direct_counts(money):
 
 
 def test_unit_income_by_month_equals_sums_of_its_payments(money):
-    from zhuanhua.licensing.models import Payment
-
     unit = money["unit_a"]
     rows = dict(org_chart_data("unit_income_by_month", unit, F).rows)
     direct: Counter = Counter()
@@ -220,8 +218,6 @@ def test_unit_income_by_month_equals_sums_of_its_payments(money):
 
 
 def test_unit_distributions_equal_sums_by_year(money):
-    from zhuanhua.licensing.models import DistributionPlan
-
     unit = money["unit_a"]
     rows = org_chart_data("unit_distributions", unit, F).rows
     plans = [d for d in DistributionPlan.objects.all() if d.licence.licensor_id == unit.pk]
@@ -236,8 +232,6 @@ def test_unit_distributions_equal_sums_by_year(money):
 
 
 def test_unit_transfer_reports_due_and_submitted(world):
-    from zhuanhua.transfer.models import TransferReport
-
     unit = world["unit_a"]
     y = TODAY.year
     for org, year, kind, status in [
@@ -273,8 +267,6 @@ def test_unit_transfer_reports_due_and_submitted(world):
 
 
 def _application(org, measure, status, requested, approved=None, claim_on=TODAY):
-    from zhuanhua.subsidies.models import SubsidyApplication
-
     return SubsidyApplication.objects.create(
         applicant=org,
         measure=measure,
@@ -291,8 +283,6 @@ def _application(org, measure, status, requested, approved=None, claim_on=TODAY)
 
 @pytest.fixture
 def subsidies(world):
-    from zhuanhua.subsidies.models import Grant
-
     made = [
         (world["firm"], "M7-1", "approved", "10000.00", "8000.00", "paid"),
         (world["firm"], "M7-1", "approved", "5000.00", "5000.00", "committed"),
@@ -316,8 +306,6 @@ def subsidies(world):
 
 
 def test_grants_by_measure_equal_sums_of_grants(subsidies):
-    from zhuanhua.subsidies.models import Grant
-
     for org, key in [
         (subsidies["firm"], "ent_grants_by_measure"),
         (subsidies["unit_a"], "unit_grants_by_measure"),
@@ -333,8 +321,6 @@ def test_grants_by_measure_equal_sums_of_grants(subsidies):
 
 
 def test_applications_by_status_equal_direct_sums(subsidies):
-    from zhuanhua.subsidies.models import SubsidyApplication
-
     firm = subsidies["firm"]
     rows = dict(org_chart_data("ent_applications", firm, F).rows)
     direct = Counter(
@@ -345,8 +331,6 @@ def test_applications_by_status_equal_direct_sums(subsidies):
 
 
 def test_enterprise_licences_by_status(world):
-    from zhuanhua.licensing.models import Licence
-
     rows = dict(org_chart_data("ent_licences_by_status", world["firm"], F).rows)
     direct = Counter(
         lic.get_status_display() for lic in Licence.objects.filter(licensee=world["firm"])
@@ -357,9 +341,6 @@ def test_enterprise_licences_by_status(world):
 def test_enterprise_dues_by_month_follow_the_plan(money):
     """Firm's one active licence: upfront 10000 due 60 days ago (overdue; 6000.25 paid against
     it), 20000 in 40 days, 30000 in 200 days, 5000 in 500 days (beyond 12 months)."""
-    from zhuanhua.engines import licensing as engine
-    from zhuanhua.licensing.selectors import licence_schedule
-
     firm = money["firm"]
     rows = org_chart_data("ent_dues_by_month", firm, F).rows
     assert len(rows) == 12
@@ -385,9 +366,6 @@ def test_enterprise_dues_by_month_follow_the_plan(money):
 
 
 def test_enterprise_needs_and_responses(world, reviewer):
-    from zhuanhua.achievements.models import Achievement
-    from zhuanhua.needs.models import NeedResponse, TechnologyNeed
-
     def need(org, status, title):
         return TechnologyNeed.objects.create(
             owner=org,
@@ -424,8 +402,6 @@ def test_enterprise_needs_and_responses(world, reviewer):
 
 
 def test_enterprise_vouchers_equal_the_ledger(world):
-    from zhuanhua.vouchers.models import VoucherQuota, VoucherSpend
-
     firm = world["firm"]
     y = TODAY.year
     quota = VoucherQuota.objects.create(
@@ -516,8 +492,6 @@ def test_page_lists_the_sets_chart_sources(client, world):
 def test_users_without_an_organisation_dashboard_are_refused(
     client, make_user, make_org, reviewer, world
 ):
-    from zhuanhua.accounts.models import User
-
     lone = User.objects.create_user(username="lone", password="x", roles=[])
     client.force_login(lone)
     response = client.get("/dashboards/mine/")

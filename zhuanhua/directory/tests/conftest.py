@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, TermVersion
+
 _n = itertools.count(1)
 TERMS = {
     "fee_model": "staged",
@@ -32,8 +35,6 @@ PROVIDER_DATA = {
 def make_licence(
     achievement: Any, licensee: Any, *, signed_on: dt.date | None, status: str = "active"
 ) -> Any:
-    from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, TermVersion
-
     offer = LicenceOffer.objects.create(
         achievement=achievement,
         summary="s",
@@ -65,8 +66,6 @@ def make_licence(
 
 
 def make_achievement(owner: Any) -> Any:
-    from zhuanhua.achievements.models import Achievement
-
     return Achievement.objects.create(
         owner=owner,
         title=f"成果{next(_n)}",

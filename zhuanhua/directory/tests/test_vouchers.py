@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhuanhua.directory import selectors, services
+from zhuanhua.subsidies.models import SubsidyApplication
 from zhuanhua.vouchers.models import VoucherDocument, VoucherQuota, VoucherSpend
 from zhuanhua.vouchers.selectors import voucher_ledger
 from zhuanhua.vouchers.services import (
@@ -302,8 +303,6 @@ def test_m10_2_application_takes_the_platforms_yearly_revenue(
     contracted: Any, platform_admin: Any, provider: Any
 ) -> None:
     """The platform's service revenue feeds its M10-2 claim (20% of the yearly revenue)."""
-    from zhuanhua.subsidies.models import SubsidyApplication
-
     services.request_deliver(
         user=platform_admin, request=contracted, delivered_on=timezone.localdate()
     )

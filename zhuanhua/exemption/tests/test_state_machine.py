@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from zhuanhua.audit.models import AuditEntry
 from zhuanhua.exemption import services as s
 from zhuanhua.exemption.choices import CaseStatus
 from zhuanhua.exemption.tests.conftest import AFTER, CASE_DATA, DILIGENT, END, START
 from zhuanhua.publicity.jobs import publicity_close_due
-from zhuanhua.publicity.services import objection_file
+from zhuanhua.publicity.services import objection_answer, objection_file
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,6 @@ def messages_of(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
 
 
 def test_case_starts_in_investigation_and_is_audited(case: Any) -> None:
-    from zhuanhua.audit.models import AuditEntry
-
     assert case.status == CaseStatus.INVESTIGATION
     assert case.unit_type == "university"
     entry = AuditEntry.objects.get(object_type=s.CASE_OBJECT_TYPE, object_id=str(case.pk))
@@ -309,8 +308,6 @@ def test_a_decision_in_publicity_with_objections_needs_review(
     in_publicity: Any, handler_a: Any, unit_a: Any, make_user: Any
 ) -> None:
     """Objections answered on the notice itself still need the case's review (复核)."""
-    from zhuanhua.publicity.services import objection_answer
-
     staff = make_user("staff_a", unit_a, ["researcher"])
     objection = objection_file(
         user=staff, notice=in_publicity.notice, content="有异议", today=START

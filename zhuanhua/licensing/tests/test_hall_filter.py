@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from zhuanhua.achievements.forms import HallFilterForm
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall
 from zhuanhua.licensing.tests.conftest import OFFER_DATA
 
@@ -44,8 +45,6 @@ def test_sql_uses_exists(offer):
 
 
 def test_form_offers_the_choices():
-    from zhuanhua.achievements.forms import HallFilterForm
-
     form = HallFilterForm({"ufpl": "staged"})
     assert form.is_valid()
     assert form.cleaned_data["ufpl"] == "staged"

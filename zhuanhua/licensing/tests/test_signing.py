@@ -14,6 +14,7 @@ from zhuanhua.licensing import services
 from zhuanhua.licensing.models import ContractRegistration, SignedContract
 from zhuanhua.licensing.selectors import registered_contracts, unregistered_contracts
 from zhuanhua.licensing.tests.conftest import OFFER_DATA, signed_pdf
+from zhuanhua.transfer.models import UseFirstListEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,6 @@ def test_agreement_page_links_to_the_notice(client, licence, manager_a):
 
 
 def test_offer_on_the_use_first_list_marks_terms_completed(published_a, manager_a):
-    from zhuanhua.transfer.models import UseFirstListEntry
-
     entry = UseFirstListEntry.objects.create(achievement=published_a, joined_on=dt.date(2025, 6, 1))
     services.offer_publish(user=manager_a, achievement=published_a, data=dict(OFFER_DATA))
     entry.refresh_from_db()
@@ -136,8 +135,6 @@ def test_offer_on_the_use_first_list_marks_terms_completed(published_a, manager_
 
 
 def test_offer_off_the_list_touches_nothing(offer):
-    from zhuanhua.transfer.models import UseFirstListEntry
-
     assert not UseFirstListEntry.objects.exists()
 
 

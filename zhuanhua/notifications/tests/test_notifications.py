@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core import mail
 
+from zhuanhua.achievements.services import achievement_transition
 from zhuanhua.notifications.models import Notification
 from zhuanhua.notifications.services import (
     notification_mark_read,
@@ -40,8 +41,6 @@ def test_muted_kind_is_not_delivered_and_no_email_kind_is_not_mailed(
 def test_submission_notifies_reviewers_and_publication_notifies_the_unit(
     draft_a, manager_a, reviewer
 ):
-    from zhuanhua.achievements.services import achievement_transition
-
     achievement_transition(user=manager_a, achievement=draft_a, action="submit")
     assert Notification.objects.get(user=reviewer).title == f"成果待审核：{draft_a.title}"
     achievement_transition(user=reviewer, achievement=draft_a, action="return", reason="缺证书")

@@ -19,7 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from zhuanhua.achievements.models import Achievement, Attachment
+from zhuanhua.achievements.services import attachment_add
+from zhuanhua.audit.models import AuditEntry
 from zhuanhua.audit.services import audit_verify
+from zhuanhua.core.models import Announcement
 from zhuanhua.ops import backup as bk
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
@@ -50,7 +54,6 @@ def media_files(root: Path) -> dict[str, str]:
 @pytest.fixture
 def populated(settings, tmp_path, manager_a, draft_a, published_a):
     """The demo (size 40) plus uploaded attachments on two achievements."""
-    from zhuanhua.achievements.services import attachment_add
     from zhuanhua.ops.demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media-before"
@@ -70,9 +73,6 @@ def populated(settings, tmp_path, manager_a, draft_a, published_a):
 
 @pytest.mark.parametrize("name", ["backup.tar.gz", "backup.zip"])
 def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
-    from zhuanhua.achievements.models import Achievement, Attachment
-    from zhuanhua.audit.models import AuditEntry
-
     before = snapshot()
     files_before = media_files(Path(populated.MEDIA_ROOT))
     assert len(files_before) == 2
@@ -119,7 +119,6 @@ def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     assert first.at.microsecond == before["audit.auditentry"][0]["at"].microsecond
 
     # New rows after the restore get fresh ids (the PostgreSQL sequences were reset).
-    from zhuanhua.core.models import Announcement
 
     assert Announcement.objects.create(
         title="恢复后新增", body="正文", published_on=dt.date(2026, 1, 5)
@@ -191,8 +190,6 @@ def test_unsafe_member_name_is_refused(tmp_path):
 
 
 def test_non_empty_database_is_refused_unless_forced(populated, tmp_path):
-    from zhuanhua.achievements.models import Achievement
-
     archive = tmp_path / "b.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
     before = snapshot()

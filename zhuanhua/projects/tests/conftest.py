@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, TermVersion
+
 _n = itertools.count(1)
 
 TERMS = {
@@ -22,8 +25,6 @@ TERMS = {
 
 
 def make_achievement(owner: Any, **kwargs: Any) -> Any:
-    from zhuanhua.achievements.models import Achievement
-
     data = {
         "owner": owner,
         "title": f"测试成果{next(_n)}",
@@ -45,8 +46,6 @@ def make_achievement(owner: Any, **kwargs: Any) -> Any:
 def make_licence(
     achievement: Any, licensee: Any, *, signed_on: dt.date | None, status: str = "active"
 ) -> Any:
-    from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, TermVersion
-
     offer = LicenceOffer.objects.create(
         achievement=achievement,
         summary="s",
@@ -78,8 +77,6 @@ def make_licence(
 
 
 def make_payment(licence: Any, amount: str, paid_on: dt.date) -> Any:
-    from zhuanhua.licensing.models import Payment
-
     return Payment.objects.create(licence=licence, amount=Decimal(amount), paid_on=paid_on)
 
 

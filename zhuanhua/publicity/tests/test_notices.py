@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhuanhua.achievements.services import achievement_create
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.publicity import services
 from zhuanhua.publicity.models import Notice, Objection
@@ -62,8 +63,6 @@ def test_other_kinds_may_be_shorter_and_drop_price_fields(manager_a, price_data)
 def test_agreement_needs_own_achievement_other_licensee_and_positive_price(
     manager_a, manager_b, price_data, unit_a, achievement_data
 ):
-    from zhuanhua.achievements.services import achievement_create
-
     foreign = achievement_create(
         user=manager_b, data=achievement_data, completers=[{"name": "李四"}]
     )

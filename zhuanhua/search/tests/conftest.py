@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from zhuanhua.needs.services import need_create, need_transition
+
 
 @pytest.fixture(autouse=True)
 def search_dir(settings: Any, tmp_path: Any) -> Any:
@@ -46,7 +48,5 @@ def need_data() -> dict[str, Any]:
 
 @pytest.fixture
 def published_need(enterprise_user: Any, need_data: dict[str, Any]) -> Any:
-    from zhuanhua.needs.services import need_create, need_transition
-
     need = need_create(user=enterprise_user, data=need_data)
     return need_transition(user=enterprise_user, need=need, action="publish")

@@ -9,6 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from zhuanhua.accounts.models import User
+from zhuanhua.achievements.services import (
+    achievement_create,
+    achievement_transition,
+    achievement_update,
+)
 from zhuanhua.notifications.models import Notification
 from zhuanhua.search.jobs import TITLE_ENTERPRISE, TITLE_UNIT, match_digest
 from zhuanhua.search.models import MatchDigestSent
@@ -50,15 +56,12 @@ def test_digest_skips_old_items(published_a: Any, published_need: Any) -> None:
 
 
 def test_search_page_highlights_and_escapes(client: Any, published_a: Any, manager_a: Any) -> None:
-    from zhuanhua.achievements.services import achievement_transition, achievement_update
-
     achievement_transition(user=manager_a, achievement=published_a, action="delist")
     achievement_update(
         user=manager_a,
         achievement=published_a,
         data={"summary": "<script>alert(1)</script> 固态储氢材料"},
     )
-    from zhuanhua.accounts.models import User
 
     reviewer = User.objects.get(username="reviewer")
     achievement_transition(user=manager_a, achievement=published_a, action="submit")
@@ -72,8 +75,6 @@ def test_search_page_highlights_and_escapes(client: Any, published_a: Any, manag
 def test_search_page_did_you_mean(
     client: Any, manager_a: Any, reviewer: Any, achievement_data: dict[str, Any]
 ) -> None:
-    from zhuanhua.achievements.services import achievement_create, achievement_transition
-
     a = achievement_create(
         user=manager_a,
         data={**achievement_data, "keywords": ["石墨烯"]},

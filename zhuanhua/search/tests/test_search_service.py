@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.services import (
     achievement_create,
     achievement_transition,
     achievement_update,
 )
 from zhuanhua.core.models import SearchChange
-from zhuanhua.needs.services import need_transition, need_update
+from zhuanhua.licensing.models import LicenceOffer
+from zhuanhua.needs.services import need_create, need_transition, need_update
 from zhuanhua.search.services import (
     CURRENT,
     SearchService,
@@ -179,8 +181,6 @@ def test_match_for_need_gives_chinese_reasons(
 
 
 def test_fee_model_reason_from_active_offer(published_a: Any, published_need: Any) -> None:
-    from zhuanhua.licensing.models import LicenceOffer
-
     LicenceOffer.objects.create(
         achievement=published_a,
         summary="s",
@@ -199,8 +199,6 @@ def test_draft_need_is_matched_but_not_searchable(
     need_data: dict[str, Any],
     published_a: Any,
 ) -> None:
-    from zhuanhua.needs.services import need_create
-
     need = need_create(user=enterprise_user, data=need_data)
     assert search_needs("离网光伏")[1] == 0
     assert [m.object.pk for m in match_for_need(need)] == [published_a.pk]
@@ -218,8 +216,6 @@ def test_rebuild_command_saves_index_and_position(published_a: Any, search_dir: 
 
 
 def test_rebuild_trains_and_saves_the_field_classifier(unit_a: Any, search_dir: Any) -> None:
-    from zhuanhua.achievements.models import Achievement
-
     texts = {
         "food": ["普洱茶渥堆发酵工艺", "咖啡豆烘焙风味控制", "鲜花饼保鲜包装", "野生菌冷链保鲜"],
         "new_energy": ["固态储氢材料制备", "光伏组件清洗机器人", "锂电池梯次利用", "风电叶片监测"],
@@ -266,8 +262,6 @@ def test_out_of_order_commits_on_postgresql(published_a: Any, search_dir: Any) -
     def slow_delist() -> None:
         try:
             with transaction.atomic():
-                from zhuanhua.achievements.models import Achievement
-
                 Achievement.objects.filter(pk=published_a.pk).update(status="delisted")
                 SearchChange.objects.create(
                     kind="achievement", object_id=published_a.pk, op="remove"

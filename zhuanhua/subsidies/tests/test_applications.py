@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhuanhua.audit.models import AuditEntry
+from zhuanhua.licensing import selectors as licensing_selectors
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.forms import ClaimForm
 from zhuanhua.subsidies.models import Grant
@@ -124,8 +125,6 @@ def test_credit_hook_reads_the_credit_app(firm: Any) -> None:
 
 def test_registered_contracts_fill_the_received_amount(firm: Any, monkeypatch: Any) -> None:
     import types
-
-    from zhuanhua.licensing import selectors as licensing_selectors
 
     assert selectors.known_received_amounts(firm, "M7-1") == []  # none registered yet
     calls = []

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.core.uscc import make_uscc
 from zhuanhua.transfer import services
@@ -229,8 +230,6 @@ def test_ledger_export(client: Any, contribution_a: Any, manager_a: Any) -> None
 
 
 def test_equity_reaches_the_transfer_report(contribution_a: Any, manager_a: Any) -> None:
-    from zhuanhua.achievements.models import Achievement
-
     Achievement.objects.filter(pk=contribution_a.entry.achievement_id).update(
         transfer_status="equity_contributed", transferred_on=dt.date(2025, 3, 15)
     )

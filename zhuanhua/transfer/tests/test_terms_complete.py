@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from zhuanhua.licensing.services import offer_publish
 from zhuanhua.transfer.models import UseFirstListEntry
 
 OFFER_DATA = {
@@ -21,8 +22,6 @@ OFFER_DATA = {
 def test_terms_complete_button(
     client: Any, published_a: Any, manager_a: Any, manager_b: Any
 ) -> None:
-    from zhuanhua.licensing.services import offer_publish
-
     # An offer published before the achievement joined the list (licensing marks the terms
     # itself when the offer comes after): the unit confirms them here.
     offer_publish(user=manager_a, achievement=published_a, data=dict(OFFER_DATA))

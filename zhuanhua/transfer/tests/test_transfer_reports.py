@@ -17,6 +17,9 @@ from openpyxl import load_workbook
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit import chain
 from zhuanhua.audit.models import AuditEntry
+from zhuanhua.licensing import services as lic
+from zhuanhua.licensing.models import Licence
+from zhuanhua.licensing.services import payment_record
 from zhuanhua.transfer import services
 from zhuanhua.transfer.models import TransferReport, UseFirstListEntry
 from zhuanhua.transfer.services import (
@@ -52,9 +55,6 @@ def records(
 ) -> dict[str, Any]:
     """unit_a: a licensed achievement with two payments, a self-implemented one, an untransferred
     one on the 先用后转 list, one not fiscally funded and one obtained after the period."""
-    from zhuanhua.licensing import services as lic
-    from zhuanhua.licensing.models import Licence
-
     enterprise = make_org(name="昆明氢能科技有限公司", org_type="enterprise", is_sme=True)
     agent = make_user("licensee", enterprise, ["licensee_staff"])
     offer = lic.offer_publish(user=manager_a, achievement=published_a, data=dict(OFFER_DATA))
@@ -172,9 +172,6 @@ def test_report_lines_equal_the_records(records: dict[str, Any], manager_a: Any)
 
 
 def test_submission_freezes_the_snapshot(records: dict[str, Any], manager_a: Any) -> None:
-    from zhuanhua.licensing.models import Licence
-    from zhuanhua.licensing.services import payment_record
-
     report = transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     line = report.lines.get(position=2)
     transfer_report_update(

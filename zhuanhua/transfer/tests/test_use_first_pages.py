@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from zhuanhua.achievements.services import achievement_transition
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.engines.transfer_deadline import joins_list_on
 from zhuanhua.transfer.jobs import use_first_list_update
@@ -103,8 +104,6 @@ def test_public_filters(listed):
 
 
 def test_delisted_and_transferred_leave_the_public_section(listed, manager_a):
-    from zhuanhua.achievements.services import achievement_transition
-
     achievement_transition(user=manager_a, achievement=listed["published"], action="delist")
     assert [e.achievement_id for e in use_first_public()] == [listed["other"].pk]
 
