@@ -13,6 +13,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 # never in the database, so whoever can rewrite the audit table cannot re-sign it. The default is
 # for the demo and tests only (public, in this file); production refuses to start without a key.
 ZHUANHUA_AUDIT_KEY = env("ZHUANHUA_AUDIT_KEY", "dev-only-audit-key-not-secret")
+# After a key change: the retired keys, newest first, comma-separated; older entries verify
+# under them (in order), new ones are signed with ZHUANHUA_AUDIT_KEY only (docs/audit.md).
+ZHUANHUA_AUDIT_PREVIOUS_KEYS = env_list("ZHUANHUA_AUDIT_PREVIOUS_KEYS")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 

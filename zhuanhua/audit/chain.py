@@ -3,7 +3,8 @@ verification.
 
 An entry's hash covers its own fields and the previous entry's hash, not its `seq`: the order
 is carried by the links. Each entry also carries `entry_mac` = HMAC-SHA256(key, entry_hash) with a
-key that lives in the environment (ZHUANHUA_AUDIT_KEY), never in the database. Verification (in
+key that lives in the environment (ZHUANHUA_AUDIT_KEY), never in the database; after a key change
+the older entries verify under the previous keys, in order (`keys` are newest first). Verification (in
 stored seq order) can tell
 - `edited`: the entry's hash does not match its fields;
 - `forged`: the hash matches but the MAC does not: the entry was rewritten and re-hashed by
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +55,8 @@ def entry_mac(key: bytes, hash_: str) -> str:
 class Checkpoint:
     """The chain's length and head at a moment, signed with the audit key.
 
-    `first_hash` (the hash of entry 1) names the chain, so checkpoints of a database that was
-    deliberately recreated (the demo's `rm var/db.sqlite3`) do not apply to the new one; a new
-    chain with valid MACs cannot be made without the key."""
+    `first_hash` (the hash of entry 1) names the chain, so a table emptied and written anew shows
+    as checkpoints of another chain (see `split_checkpoints`)."""
 
     count: int
     head_hash: str
@@ -74,6 +74,9 @@ class Checkpoint:
     def is_genuine(self, key: bytes) -> bool:
         expected = hmac.new(key, self.payload(), hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, self.mac)
+
+    def is_genuine_under(self, keys: Sequence[bytes]) -> bool:
+        return any(self.is_genuine(key) for key in keys)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -125,6 +128,14 @@ class Problem:
     message: str
 
 
+def _signer(keys: Sequence[bytes], hash_: str, mac: str) -> int | None:
+    """Index of the key whose MAC of `hash_` is `mac` (None when no key's is)."""
+    for index, key in enumerate(keys):
+        if hmac.compare_digest(entry_mac(key, hash_), mac):
+            return index
+    return None
+
+
 @dataclass
 class Walk:
     """What a verification found: the first problem (None when intact), and how far it got."""
@@ -134,32 +145,46 @@ class Walk:
     head_hash: str = GENESIS  # hash of the last intact entry
 
 
-def verify(entries: Iterable[tuple[int, Mapping[str, Any], str, str, str]], key: bytes) -> Walk:
+def verify(
+    entries: Iterable[tuple[int, Mapping[str, Any], str, str, str]], keys: Sequence[bytes]
+) -> Walk:
     """Check (seq, hashed fields, prev_hash, entry_hash, entry_mac) rows in seq order.
 
     The MAC is checked after the hash, so a plain edit reads as `edited` and only a re-hashed
     one as `forged`."""
     rows = list(entries)
     walk = Walk()
-    walk.problem = _first_problem(rows, key, walk)
+    walk.problem = _first_problem(rows, keys, walk)
     return walk
 
 
 def _first_problem(
-    rows: list[tuple[int, Mapping[str, Any], str, str, str]], key: bytes, walk: Walk
+    rows: list[tuple[int, Mapping[str, Any], str, str, str]], keys: Sequence[bytes], walk: Walk
 ) -> Problem | None:
     hashes = {row[3] for row in rows}
     expected_seq = 1
+    # Index in `keys` of the key that signed the previous entry: an entry may use that key or a
+    # newer one (smaller index), never an older one, so a leaked retired key can only sign
+    # entries that no newer key's entry follows.
+    oldest_allowed = len(keys) - 1
     for seq, fields, prev_hash, stored_hash, stored_mac in rows:
         if entry_hash(fields, prev_hash) != stored_hash:
             return Problem(seq, "edited", f"第 {seq} 条记录的内容与其哈希不符（被修改）")
-        if not hmac.compare_digest(entry_mac(key, stored_hash), stored_mac):
+        signer = _signer(keys, stored_hash, stored_mac)
+        if signer is None:
             return Problem(
                 seq,
                 "forged",
                 f"第 {seq} 条记录的密钥签名不符（记录被改写并重新计算了哈希，"
                 "或审计密钥 ZHUANHUA_AUDIT_KEY 与写入时不同）",
             )
+        if signer > oldest_allowed:
+            return Problem(
+                seq,
+                "forged",
+                f"第 {seq} 条记录由已停用的旧密钥签名，却排在新密钥签名的记录之后（被改写）",
+            )
+        oldest_allowed = signer
         if prev_hash != walk.head_hash:
             if seq != expected_seq:
                 return Problem(
@@ -180,7 +205,7 @@ def _first_problem(
 
 def check_checkpoints(
     points: Iterable[Checkpoint],
-    key: bytes,
+    keys: Sequence[bytes],
     count: int,
     hash_at: Mapping[int, str],
     *,
@@ -195,7 +220,7 @@ def check_checkpoints(
     be ignored: the table was emptied and the platform wrote a new chain into it."""
     points = list(points)
     for point in points:
-        if not point.is_genuine(key):
+        if not point.is_genuine_under(keys):
             return Problem(
                 point.count,
                 "checkpoint",

@@ -96,7 +96,15 @@ def audit_record(
 
 
 def audit_key() -> bytes:
+    """The key new entries and checkpoints are signed with."""
     return str(settings.ZHUANHUA_AUDIT_KEY).encode("utf-8")
+
+
+def audit_keys() -> list[bytes]:
+    """Every key verification accepts, newest first: the current one, then the retired ones
+    (ZHUANHUA_AUDIT_PREVIOUS_KEYS, newest first) that signed older entries."""
+    previous = getattr(settings, "ZHUANHUA_AUDIT_PREVIOUS_KEYS", [])
+    return [audit_key(), *(str(key).encode("utf-8") for key in previous)]
 
 
 def checkpoint_path() -> Path | None:
@@ -119,7 +127,7 @@ def _walk() -> chain.Walk:
         (e.seq, _hashed_fields(e), e.prev_hash, e.entry_hash, e.entry_mac)
         for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
     )
-    return chain.verify(rows, audit_key())
+    return chain.verify(rows, audit_keys())
 
 
 def audit_verify_full() -> Verification:
@@ -135,13 +143,13 @@ def audit_verify_full() -> Verification:
     ignore_other = getattr(settings, "ZHUANHUA_AUDIT_IGNORE_OTHER_CHAINS", False)
     # Other chains' checkpoints are checked for their MAC even when ignored (a forged line is
     # still an edit of the file), but only counted as a problem when not ignored.
-    genuine_other = [p for p in other if p.is_genuine(audit_key())]
+    genuine_other = [p for p in other if p.is_genuine_under(audit_keys())]
     hash_at = dict(
         AuditEntry.objects.filter(seq__in={p.count for p in own}).values_list("seq", "entry_hash")
     )
     problem = chain.check_checkpoints(
         own + [p for p in other if p not in genuine_other],
-        audit_key(),
+        audit_keys(),
         walk.count,
         hash_at,
         other_chains=0 if ignore_other else len(genuine_other),

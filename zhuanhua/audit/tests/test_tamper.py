@@ -200,3 +200,33 @@ def test_daily_job_writes_a_checkpoint(db, checkpoints, settings):
     with trigger_off():
         AuditEntry.objects.filter(seq=point.count).delete()
     assert audit_verify().kind == "truncated"
+
+
+def test_after_a_key_change_older_entries_verify_under_the_previous_key(five, settings):
+    settings.ZHUANHUA_AUDIT_KEY = "the-new-key-the-new-key-the-new-key"
+    assert audit_verify().kind == "forged"  # the old entries, without the retired key
+    settings.ZHUANHUA_AUDIT_PREVIOUS_KEYS = ["test-only-audit-key"]
+    _append(2, start=10)
+    audit_checkpoint()
+    assert audit_verify() is None
+    assert AuditEntry.objects.get(seq=7).entry_mac == chain.entry_mac(
+        b"the-new-key-the-new-key-the-new-key", AuditEntry.objects.get(seq=7).entry_hash
+    )
+
+
+def test_a_retired_key_cannot_sign_an_entry_after_the_new_keys(five, settings):
+    settings.ZHUANHUA_AUDIT_KEY = "the-new-key-the-new-key-the-new-key"
+    settings.ZHUANHUA_AUDIT_PREVIOUS_KEYS = ["test-only-audit-key"]
+    _append(2, start=10)
+    # Whoever holds the retired key rewrites the newest entry and signs it with that key.
+    AuditEntry.objects.filter(seq=7).update(actor_label="别人")
+    rehash_from(7)
+    entry = AuditEntry.objects.get(seq=7)
+    AuditEntry.objects.filter(seq=7).update(
+        entry_mac=chain.entry_mac(b"test-only-audit-key", entry.entry_hash)
+    )
+    problem = audit_verify()
+    assert (problem.seq, problem.kind) == (7, "forged")
+    assert (
+        problem.message == "第 7 条记录由已停用的旧密钥签名，却排在新密钥签名的记录之后（被改写）"
+    )
