@@ -16,8 +16,9 @@ def test_no_two_request_or_response_schemas_share_a_name() -> None:
     import config.api  # noqa: F401 - imports every app's api module
 
     def subclasses(cls: type) -> list[type]:
-        found = []
-        for sub in cls.__subclasses__():
+        found: list[type] = []
+        direct: list[type] = cls.__subclasses__()
+        for sub in direct:
             found.append(sub)
             found.extend(subclasses(sub))
         return found

@@ -28,7 +28,7 @@ class DutyForm(ServiceErrorsMixin, forms.Form):
 def _bound(form_class: type[forms.Form]) -> forms.Form:
     form = form_class(data={})
     form.full_clean()
-    form._errors = forms.utils.ErrorDict()  # only the service's errors, not "required"
+    form.errors.clear()  # only the service's errors, not "required"
     return form
 
 

@@ -91,7 +91,7 @@ def researcher(case: Any, handler_a: Any, researcher_user: Any) -> Any:
 def decide_all(handler: Any, persons: list[Any]) -> None:
     from zhuanhua.exemption.services import checklist_save, person_decide
 
-    checklists = {
+    checklists: dict[str, dict[str, Any]] = {
         "leader": {"diligence": DILIGENT, "grounds": ["7.7"]},
         "manager": {"diligence": DILIGENT, "grounds": ["8.4"]},
         "researcher": {"diligence": DILIGENT, "minor_fault": True},

@@ -41,6 +41,7 @@ def test_dossier_has_every_step_and_the_last_hash(
         .order_by("-seq")
         .first()
     )
+    assert last is not None
     assert last.action == "exemption_case.record_effects"
     html = dossier_html(case)
     for text in (

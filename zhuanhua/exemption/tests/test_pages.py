@@ -3,6 +3,7 @@ review → final decision → effects."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -85,6 +86,7 @@ def test_case_run_through_the_pages(
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.PUBLICITY
+    assert case.notice is not None
     html = client.get(detail).content.decode()
     assert 'data-testid="dissent-badge"' in html
     assert case.notice.title in html
@@ -100,7 +102,8 @@ def test_case_run_through_the_pages(
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWED
-    publicity_close_due(case.notice.ends_on + timezone.timedelta(days=1))
+    assert case.notice is not None
+    publicity_close_due(case.notice.ends_on + dt.timedelta(days=1))
     # The decision form appears once the notice has closed; the date is today.
     html = client.get(detail).content.decode()
     assert "作出最终决定" in html

@@ -53,6 +53,7 @@ def test_warning_without_adopted_rules(client: Any, case: Any, handler_a: Any) -
     )
     assert case_warnings(case) == [WARN_RULES_NOT_PUBLICISED]
     rules = s.rules_publicise(user=handler_a, rules=rules, today=START)
+    assert rules.notice is not None
     assert rules.notice.kind == "unit_rules"
     assert rules.notice.status == "published"
     assert rules.notice.subject_type == "exemption.unitrules"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines.common import add_years_civil
-from zhuanhua.licensing.models import Licence, Payment
+from zhuanhua.licensing.models import ContractRegistration, DistributionPlan, Licence, Payment
 from zhuanhua.projects.models import FundedProject
 from zhuanhua.projects.selectors import Period, performance_records, unit_performance
 from zhuanhua.projects.services import project_create
@@ -126,7 +126,9 @@ def direct(unit: Any) -> dict[str, Any]:
     in_time = [
         a
         for a in cohort
-        if a.transferred_on and a.transferred_on <= add_years_civil(a.ip_acquired_on, 2)
+        if a.transferred_on
+        and a.ip_acquired_on
+        and a.transferred_on <= add_years_civil(a.ip_acquired_on, 2)
     ]
     q = Decimal("0.0001")
     return {
@@ -187,15 +189,9 @@ def test_ranking_and_linked_records(records: Any, unit_a: Any, unit_b: Any) -> N
 
 
 def test_registrations_and_distributions_when_present(unit_a: Any, make_org: Any) -> None:
-    from zhuanhua.projects.selectors import licensing_model
-
-    registration = licensing_model("ContractRegistration")
-    distribution = licensing_model("DistributionPlan")
-    if registration is None or distribution is None:
-        pytest.skip("licensing registrations/distributions not migrated yet")
     enterprise = make_org(name="某企业", org_type="enterprise")
     licence = make_licence(make_achievement(unit_a), enterprise, signed_on=dt.date(2024, 2, 2))
-    registration.objects.create(
+    ContractRegistration.objects.create(
         licence=licence,
         contract_type="license",
         registration_number="5301-2024-001",
@@ -216,7 +212,7 @@ def test_registrations_and_distributions_when_present(unit_a: Any, make_org: Any
         ),
         (dt.date(2025, 6, 1), [{"name": "张三", "role": "researcher", "amount": "9999"}]),
     ]:
-        distribution.objects.create(
+        DistributionPlan.objects.create(
             licence=licence,
             income_amount=Decimal("10000"),
             net_income_amount=Decimal("10000"),

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhuanhua.audit.models import AuditEntry
+from zhuanhua.engines.subsidy import Measure
 from zhuanhua.licensing import selectors as licensing_selectors
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.forms import ClaimForm
@@ -19,8 +20,14 @@ from zhuanhua.subsidies.tests.conftest import pdf
 pytestmark = pytest.mark.django_db
 
 
+def _measure(code: str) -> Measure:
+    found = selectors.measure_or_none(code)
+    assert found is not None, code
+    return found
+
+
 def _fields(code: str, **kwargs: Any) -> list[str]:
-    return list(ClaimForm(measure=selectors.measure_or_none(code), **kwargs).fields)
+    return list(ClaimForm(measure=_measure(code), **kwargs).fields)
 
 
 def test_form_asks_only_what_the_measure_needs() -> None:
@@ -40,11 +47,9 @@ def test_form_asks_only_what_the_measure_needs() -> None:
     assert _fields("M13-2") == ["counterparty", "base_amount", "requested_amount", "loss_confirmed"]
     assert _fields("M7-4") == []
     assert _fields("M7-4", with_evidence=True) == ["description", "evidence_kind", "evidence"]
-    form = ClaimForm(measure=selectors.measure_or_none("M7-1"))
+    form = ClaimForm(measure=_measure("M7-1"))
     assert form.fields["base_amount"].label == "实际到账额（元）"
-    assert (
-        ClaimForm(measure=selectors.measure_or_none("M8-2")).fields["subject"].label == "标准名称"
-    )
+    assert ClaimForm(measure=_measure("M8-2")).fields["subject"].label == "标准名称"
 
 
 def test_submit_stores_engine_amount_and_explanation(submit: Any, firm: Any) -> None:
@@ -139,9 +144,7 @@ def test_registered_contracts_fill_the_received_amount(firm: Any, monkeypatch: A
         return [reg]
 
     monkeypatch.setattr(licensing_selectors, "registered_contracts", fake)
-    form = ClaimForm(
-        {"contract": "5301012025000123"}, measure=selectors.measure_or_none("M7-1"), org=firm
-    )
+    form = ClaimForm({"contract": "5301012025000123"}, measure=_measure("M7-1"), org=firm)
     assert "contract" in form.fields
     assert form.is_valid(), form.errors
     data = form.claim_data()
@@ -149,7 +152,7 @@ def test_registered_contracts_fill_the_received_amount(firm: Any, monkeypatch: A
     assert data["registered"] is True
     assert data["contract_ref"] == "5301012025000123"
     assert calls == ["licensee"]
-    assert "contract" not in ClaimForm(measure=selectors.measure_or_none("M7-3"), org=firm).fields
+    assert "contract" not in ClaimForm(measure=_measure("M7-3"), org=firm).fields
 
 
 def test_case_by_case_is_accepted_without_formula(firm_user: Any) -> None:

@@ -13,11 +13,19 @@ from django.test import Client
 from django.urls import reverse
 
 from zhuanhua.audit.models import AuditEntry
+from zhuanhua.engines.subsidy import Measure
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.models import Grant, LocalMeasure, ParkResident, SubsidyApplication
 from zhuanhua.subsidies.tests.conftest import pdf
 
 pytestmark = pytest.mark.django_db
+
+
+def _measure(code: str) -> Measure:
+    found = selectors.measure_or_none(code)
+    assert found is not None, code
+    return found
+
 
 DAY = dt.date(2026, 6, 1)
 
@@ -93,11 +101,11 @@ def test_reviewer_adds_a_prefecture_measure_to_the_catalogue(
 
 
 def test_an_edit_shows_in_the_catalogue_at_once(qujing: LocalMeasure, reviewer: Any) -> None:
-    assert selectors.measure_or_none(qujing.code).rate == Decimal("0.2000")
+    assert _measure(qujing.code).rate == Decimal("0.2000")
     services.local_measure_save(
         user=reviewer, data=measure_data(rate_percent="12.5"), measure=qujing
     )
-    assert selectors.measure_or_none(qujing.code).rate == Decimal("0.1250")
+    assert _measure(qujing.code).rate == Decimal("0.1250")
     qujing.refresh_from_db()
     assert qujing.revision == 2
     assert AuditEntry.objects.filter(action="subsidy_local_measure.update").count() == 1
@@ -217,7 +225,7 @@ def test_park_measure_applies_only_to_registered_residents(
         ),
     )
     assert (lm.park_id, lm.prefecture) == (park.pk, "530300")  # the park's own area, fixed
-    assert selectors.measure_or_none(lm.code).region == frozenset({f"P{park.pk}"})
+    assert _measure(lm.code).region == frozenset({f"P{park.pk}"})
     neighbour = make_user(
         "neighbour",
         make_org(name="曲靖另一企业", org_type="enterprise", prefecture="530300"),
@@ -367,7 +375,7 @@ def test_claim_fields_are_locked_once_applications_exist(
         data=measure_data(item_cap_amount="50000", effective_to_on=dt.date(2026, 9, 30)),
         measure=qujing,
     )
-    assert selectors.measure_or_none(qujing.code).item_cap == Decimal("50000.00")
+    assert _measure(qujing.code).item_cap == Decimal("50000.00")
 
 
 # ----------------------------------------------------------------------------- pages

@@ -55,6 +55,7 @@ def test_approve_less_needs_a_reason(submit: Any, reviewer: Any) -> None:
     app.refresh_from_db()
     assert app.decision_reason == "部分到账额不属于本合同"
     entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
     assert entry.action == "subsidy_application.approve_less"
     assert entry.detail["engine_amount"] == "1000000.00"
     assert entry.detail["reason"] == "部分到账额不属于本合同"

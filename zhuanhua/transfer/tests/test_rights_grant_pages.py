@@ -78,11 +78,13 @@ def test_approval_records_grant_and_publishes_notice(
     )
     assert decided.status == "granted"
     grant = decided.grant
+    assert grant is not None
     assert [(s.holder_kind, s.holder_name, s.share) for s in grant.shares.all()] == [
         ("unit", "云南大学（测试）", Decimal("40.00")),
         ("completer", "张三", Decimal("60.00")),
     ]
     notice = decided.notice
+    assert notice is not None
     assert (notice.kind, notice.status, notice.publisher_id) == (
         "rights_grant",
         "published",
