@@ -204,10 +204,10 @@ def test_zip_that_is_not_a_workbook_is_unreadable() -> None:
     assert refusal(out.getvalue()).code == "unreadable"
 
 
-def test_no_module_but_the_guard_opens_a_workbook_with_openpyxl() -> None:
-    """Any later import must come through core/xlsx.py: no other module may call load_workbook."""
+def _sources() -> dict[str, str]:
+    """Every module of the package but the tests, the migrations and core/xlsx.py itself."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    offenders = []
+    found = {}
     for folder, _dirs, files in os.walk(root):
         if f"{os.sep}tests" in folder or "migrations" in folder:
             continue
@@ -215,9 +215,20 @@ def test_no_module_but_the_guard_opens_a_workbook_with_openpyxl() -> None:
             path = os.path.join(folder, name)
             if name.endswith(".py") and path != os.path.abspath(xlsx.__file__):
                 with open(path, encoding="utf-8") as source:
-                    if "load_workbook" in source.read():
-                        offenders.append(os.path.relpath(path, root))
-    assert offenders == []
+                    found[os.path.relpath(path, root)] = source.read()
+    assert len(found) > 100
+    return found
+
+
+def test_no_module_but_the_guard_opens_a_workbook_with_openpyxl() -> None:
+    """Any later import must come through core/xlsx.py: no other module may call load_workbook."""
+    assert [path for path, text in _sources().items() if "load_workbook" in text] == []
+
+
+def test_every_module_that_writes_a_workbook_goes_through_xlsx_safe() -> None:
+    writers = {path: text for path, text in _sources().items() if "Workbook(" in text}
+    assert len(writers) >= 6
+    assert [path for path, text in writers.items() if "xlsx_safe" not in text] == []
 
 
 BILLION_LAUGHS = (
