@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import column_index_from_string
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 # --- the caps ------------------------------------------------------------------------------
 MAX_MEMBERS = 256  # parts in the zip; a real workbook has 10–40
@@ -394,6 +395,8 @@ class GuardedWorkbook:
         """
         name = sheet if sheet is not None else self.sheetnames[0]
         ws = self._wb[name]
+        if not isinstance(ws, ReadOnlyWorksheet):
+            return  # a chart sheet holds no rows
         declared_last = ws.max_row  # from <dimension>, already checked against the caps
         if declared_last is not None and declared_last > max_rows:
             raise WorkbookRefused(ERR_TOO_MANY_ROWS.format(sheet=name, n=max_rows), "rows")

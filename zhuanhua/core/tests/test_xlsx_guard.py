@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from zhuanhua.core import xlsx
@@ -272,3 +273,18 @@ def test_parts_parsed_whole_are_capped_together(monkeypatch: pytest.MonkeyPatch)
     read(data)
     monkeypatch.setattr(xlsx, "MAX_PARTS_TOTAL_BYTES", 12_000)  # theme + styles + … ≈ 16 KB
     assert refusal(data).code == "too_large"
+
+
+def test_a_chart_sheet_reads_as_no_rows() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([1, 2])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, max_col=2, min_row=1))
+    wb.create_chartsheet("图表", 0).add_chart(chart)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with xlsx.open_workbook(io.BytesIO(buffer.getvalue())) as guarded:
+        assert guarded.sheetnames == ["图表", "Sheet"]
+        assert list(guarded.rows(max_rows=5, max_cols=2)) == []
+        assert list(guarded.rows("Sheet", max_rows=5, max_cols=2)) == [(1, 2)]
