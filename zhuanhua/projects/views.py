@@ -71,12 +71,13 @@ def project_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "projects/project_form.html", {"form": form})
 
 
-def _linkable(request: HttpRequest, project: Any) -> list[Achievement]:
+def _linkable(request: AuthedHttpRequest, project: Any) -> list[Achievement]:
     if not services.can_link(request.user, project):
         return []
     owners = services.party_ids(project)
+    org_id = request.user.organisation_id
     if not services.is_department(request.user):
-        owners = {request.user.organisation_id}  # type: ignore[union-attr]
+        owners = {org_id} if org_id is not None else set()
     return list(
         Achievement.objects.filter(owner_id__in=owners)
         .exclude(project_links__project=project)
@@ -111,7 +112,7 @@ def _post_result(request: HttpRequest, pk: int, call: Any, ok: str) -> HttpRespo
         call()
     except ValidationError as exc:
         for message in exc.messages:
-            messages.error(request, message)
+            messages.error(request, str(message))
     else:
         messages.success(request, ok)
     return redirect("projects:project_detail", pk=pk)
@@ -165,7 +166,7 @@ def duty_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("projects:project_detail", pk=pk)
     return _post_result(
         request,
@@ -190,7 +191,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:
     return form, Period(start, end), "received_amount"
 
 
-def _require_evaluator(request: HttpRequest, unit: Organisation | None = None) -> None:
+def _require_evaluator(request: AuthedHttpRequest, unit: Organisation | None = None) -> None:
     if not can_see_performance(request.user, unit):
         raise PermissionDenied(ERR_NOT_EVALUATOR)
 
@@ -258,7 +259,7 @@ def performance_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     return response
 
 
-def _unit(request: HttpRequest, org_pk: int) -> Organisation:
+def _unit(request: AuthedHttpRequest, org_pk: int) -> Organisation:
     unit = get_object_or_404(Organisation, pk=org_pk, org_type__in=EVALUATED_ORG_TYPES)
     if not can_see_performance(request.user, unit):
         raise Http404  # another unit's evaluation is not disclosed

@@ -351,7 +351,7 @@ def notice_publish(*, user: User, notice: Notice, today: dt.date | None = None) 
     return locked
 
 
-def notice_close_locked(locked: Notice, *, user: User, today: dt.date, note: str) -> Notice:
+def notice_close_locked(locked: Notice, *, user: User | None, today: dt.date, note: str) -> Notice:
     """Close a locked, published notice whose period has ended and whose objections are all
     answered; the caller holds the row lock."""
     if (locked.status, "close") not in TRANSITIONS:
