@@ -5,12 +5,14 @@ A1:XFD1048576 (loops sized from it never end), and a few hundred KB can expand t
 (a zip bomb, or millions of shared strings that openpyxl keeps in memory). So before openpyxl
 sees a file we check what the zip *declares*: the central directory's size and member count (from
 the end record, before `zipfile` builds one object per member), each member's uncompressed size
-and compression ratio, the sheets' declared dimensions and the number of shared strings. Python's
-`zipfile` never inflates a member past its declared size (it stops and fails the CRC), so the
-declared sizes bound what openpyxl can be made to read. Then openpyxl reads in read-only mode and
-every loop stops at fixed row and column caps, never at a size taken from the file.
+(by what openpyxl will do with it, found as openpyxl finds it) and compression ratio; then, in one
+streaming pass, the sheets' declared dimensions, the number of shared strings, of cells in all and
+in one row, and any DTD. Python's `zipfile` never inflates a member past its declared size (it
+stops and fails the CRC), so the declared sizes bound what openpyxl can be made to read. Then
+openpyxl reads in read-only mode and every loop stops at fixed row and column caps, never at a
+size taken from the file.
 
-The caps and the memory they allow per worker are in docs/deploy.md ("Excel imports").
+The caps and the memory and time they allow per worker: docs/deploy.md §11 (bench/xlsx_limits.py).
 """
 
 from __future__ import annotations
