@@ -70,11 +70,11 @@ class NoticeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
             (a.pk, a.title)
             for a in Achievement.objects.filter(owner_id=org_id).order_by("-id")[:500]
         ]
+        licensees = Organisation.objects.filter(status="approved")
+        if org_id is not None:
+            licensees = licensees.exclude(pk=org_id)
         cast(forms.ChoiceField, self.fields["licensee"]).choices = [("", "—")] + [
-            (o.pk, o.name)
-            for o in Organisation.objects.filter(status="approved")
-            .exclude(pk=org_id)
-            .order_by("name")[:2000]
+            (str(o.pk), o.name) for o in licensees.order_by("name")[:2000]
         ]
         if not with_file:
             del self.fields["file"]

@@ -184,6 +184,7 @@ def test_no_review_without_an_objection(
         today=START,
     )
     other = s.rules_publicise(user=handler_a, rules=other, today=START)
+    assert other.notice is not None
     foreign = objection_file(user=staff, notice=other.notice, content="异议", today=START)
     objection_file(
         user=staff, notice=in_publicity.notice, content="领导人员当时并未反对", today=START
@@ -224,6 +225,7 @@ def test_run_without_objection_to_a_closed_read_only_case(
     assert case.is_closed
 
     person = case.persons.first()
+    assert person is not None
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"x" * 100, "application/pdf")
     closed_calls = [
         lambda: s.person_add(user=handler_a, case=case, data={"role": "leader", "name": "赵六"}),

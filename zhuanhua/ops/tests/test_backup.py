@@ -130,7 +130,9 @@ def _tamper(archive: Path, target: Path, member: str) -> None:
     """Copy a tar.gz, changing one byte of `member` but keeping the manifest."""
     with tarfile.open(archive, "r:gz") as src, tarfile.open(target, "w:gz") as dst:
         for info in src:
-            data = src.extractfile(info).read()
+            member_file = src.extractfile(info)
+            assert member_file is not None, info.name  # the archive holds regular files only
+            data = member_file.read()
             if info.name == member:
                 data = data.replace(b'"', b"'", 1) if data.startswith(b"{") else b"X" + data[1:]
             info.size = len(data)
