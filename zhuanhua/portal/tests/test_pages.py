@@ -1,3 +1,6 @@
+"""Smoke tests of the site as a visitor meets it: home, the hall, the workbench, log-in and
+uploads (portal sits on top, so its tests may drive every app)."""
+
 import pytest
 
 from zhuanhua.achievements import views
