@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
+from zhuanhua.core.forms import apply_service_errors
 from zhuanhua.core.uploads import download_response
 from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
 from zhuanhua.organisations.models import Organisation
@@ -32,14 +32,6 @@ PAGE_SIZE = 30
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _measure(code: str) -> Any:
@@ -122,7 +114,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
                     )
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
     else:
         form = ClaimForm(measure=m, org=org, ask_type=org is None)
     context["form"] = form
@@ -156,7 +148,7 @@ def apply(request: AuthedHttpRequest, code: str) -> HttpResponse:
                     uploads=form.uploads(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "奖补申请已提交，等待主管部门审核。")
                 return redirect("subsidies:detail", pk=app.pk)
@@ -199,7 +191,7 @@ def preview(request: AuthedHttpRequest, code: str) -> HttpResponse:
             )
             context.update(_result_context(result, selectors.applicant_region(org, m)))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "subsidies/_preview.html", context)
 
 
@@ -380,7 +372,7 @@ def settlements(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 batch = services.settlement_create(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request, f"已生成结算批次 #{batch.pk}，共 {batch.grant_count} 笔。"

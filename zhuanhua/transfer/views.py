@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.core.forms import apply_service_errors
 from zhuanhua.core.uploads import download_response
 from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
@@ -99,16 +99,6 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def _first_error(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
@@ -163,7 +153,7 @@ def reports(request: AuthedHttpRequest) -> HttpResponse:
         except PermissionDenied:
             raise
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "转化清单已生成，请核对后报送。")
             return redirect("transfer:report_detail", pk=report.pk)
@@ -314,7 +304,7 @@ def grant_apply(request: AuthedHttpRequest, achievement_id: int) -> HttpResponse
                 shares=form.shares(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "赋权申请已提交，等待单位审查。")
             return redirect("transfer:grant_detail", pk=application.pk)
@@ -352,7 +342,7 @@ def grant_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"已处理：{application.get_status_display()}")
                 return redirect("transfer:grant_detail", pk=application.pk)
@@ -391,7 +381,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "已登记入台账。")
             return redirect("transfer:ledger_entry", pk=entry.pk)
@@ -415,7 +405,7 @@ def ledger_entry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.equity_contribution_create(user=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "作价入股已登记。")
             return redirect("transfer:ledger_entry", pk=entry.pk)
@@ -493,7 +483,7 @@ def pilots(request: AuthedHttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "已纳入单列管理试点。")
             return redirect("transfer:pilots")
