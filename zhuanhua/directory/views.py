@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.accounts.models import User
+from zhuanhua.core.labels import yuan
 from zhuanhua.directory import services
 from zhuanhua.directory.choices import ProviderKind, RequestStatus
 from zhuanhua.directory.forms import (
@@ -254,7 +255,7 @@ def _voucher_action(request: AuthedHttpRequest, req: Any, action: str) -> None:
             user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"]
         )
         messages.success(
-            request, f"已使用创新券支付 {spend.voucher_amount} 元，服务交付后由服务机构申请兑付。"
+            request, f"已使用创新券支付 {yuan(spend.voucher_amount)} 元，服务交付后由服务机构申请兑付。"
         )
         return
     spend_id = request.POST.get("spend", "")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload_as
 from zhuanhua.engines import exemption as engine
 from zhuanhua.engines.common import InputError
@@ -691,7 +692,7 @@ def case_conclude(*, user: User, case: ExemptionCase) -> ExemptionCase:
 def conclusion_text(case: ExemptionCase) -> str:
     lines = [
         f"经调查核实，{case.unit.name}就“{case.title}”（{case.get_activity_kind_display()}，"
-        f"损失金额 {case.loss_amount} 元）依《云南省科技成果转化尽职免责工作指引（试行）》"
+        f"损失金额 {yuan(case.loss_amount)} 元）依《云南省科技成果转化尽职免责工作指引（试行）》"
         "形成尽职免责认定结论如下：",
     ]
     for index, person in enumerate(case.persons.all(), 1):

@@ -29,6 +29,7 @@ from zhuanhua.achievements.services import (
 )
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import clean_date, clean_money
+from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
@@ -1029,11 +1030,11 @@ def _notify_voucher_payment(*, licence: Licence, payment: Payment) -> None:
     notify(
         users=agents,
         kind=NotificationKind.LICENCE,
-        title=f"许可方已登记以创新券支付 {payment.voucher_amount} 元",
+        title=f"许可方已登记以创新券支付 {yuan(payment.voucher_amount)} 元",
         body=(
             f"{licence.licensor.name}登记了“{licence.achievement.title}”许可的一笔付款："
-            f"{payment.paid_on:%Y-%m-%d} 到账 {payment.amount} 元，其中以科技创新券支付 "
-            f"{payment.voucher_amount} 元，已计入贵单位 {payment.paid_on.year} 年度创新券额度。"
+            f"{payment.paid_on:%Y-%m-%d} 到账 {yuan(payment.amount)} 元，其中以科技创新券支付 "
+            f"{yuan(payment.voucher_amount)} 元，已计入贵单位 {payment.paid_on.year} 年度创新券额度。"
             "如有异议请联系许可方或主管部门。"
         ),
         url=f"/licensing/licences/{licence.pk}/",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_visible_to
+from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import download_response
 from zhuanhua.licensing import imports, services
 from zhuanhua.licensing.choices import PERIOD_LABELS
@@ -385,7 +386,7 @@ def payment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"付款已登记，其中创新券 {payment.voucher_amount} 元。"
+                f"付款已登记，其中创新券 {yuan(payment.voucher_amount)} 元。"
                 if payment.voucher_spend_id
                 else "付款已登记。",
             )

@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.db import models
 
+from zhuanhua.core.labels import yuan
 from zhuanhua.core.models import StoredFile
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.subsidies.choices import (
@@ -197,7 +198,7 @@ class Grant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"补助 #{self.pk}（{self.measure}，{self.amount} 元）"
+        return f"补助 #{self.pk}（{self.measure}，{yuan(self.amount)} 元）"
 
 
 class LocalMeasure(models.Model):

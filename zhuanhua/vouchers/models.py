@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from zhuanhua.core.labels import yuan
 from zhuanhua.core.models import StoredFile
 from zhuanhua.vouchers import subjects
 from zhuanhua.vouchers.choices import DocumentKind, SpendStatus
@@ -143,7 +144,7 @@ class VoucherSpend(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} · {self.voucher_amount} 元"
+        return f"{self.enterprise} · {yuan(self.voucher_amount)} 元"
 
     @property
     def subject_label(self) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.labels import yuan
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.forms import ClaimForm, DecisionForm, QuotaIssueForm, SpendForm
@@ -146,7 +147,7 @@ def issue(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"已向{quota.enterprise.name}下达 {quota.year} 年度创新券额度 "
-                    f"{quota.issued_amount} 元。",
+                    f"{yuan(quota.issued_amount)} 元。",
                 )
                 return redirect(reverse("vouchers:issue") + f"?year={quota.year}")
     else:

@@ -74,10 +74,10 @@ def test_request_flow_through_pages(
         dt.date(2024, 4, 1),
     )
     page = client.get(reverse("directory:provider_revenue", args=[provider.pk]) + "?year=2024")
-    assert "80000.00" in page.content.decode()
+    assert "80,000.00" in page.content.decode()
     assert client.get(reverse("directory:revenue")).status_code == 403
     client.force_login(reviewer)
-    assert "80000.00" in client.get(reverse("directory:revenue") + "?year=2024").content.decode()
+    assert "80,000.00" in client.get(reverse("directory:revenue") + "?year=2024").content.decode()
 
 
 def test_registry_pages(
@@ -103,7 +103,7 @@ def test_registry_pages(
     )
     client.force_login(agency_admin)
     page = client.get(reverse("directory:agency_brokerage", args=[agency.pk]) + "?year=2024")
-    assert "120000.00" in page.content.decode()
+    assert "120,000.00" in page.content.decode()
     assert callable(services.service_contract_for_vouchers)  # exposed for the vouchers app
 
 

@@ -268,7 +268,7 @@ def test_request_page_pays_and_claims(
     spend = VoucherSpend.objects.get()
     body = c.get(url).content.decode()
     assert "使用创新券支付</button>" not in body  # nothing left to pay on this contract
-    assert '<span data-testid="voucher-used">50000.00</span>' in body
+    assert '<span data-testid="voucher-used">50,000.00</span>' in body
     provider_client = Client()
     provider_client.force_login(platform_admin)
     assert "登记交付后可申请兑付" in provider_client.get(url).content.decode()

@@ -66,7 +66,7 @@ def test_case_pages_and_api_for_each_kind_of_user(
         page = get(client, user, detail)
         assert page.status_code == 200
         assert "李四的陈述" in page.content.decode()
-        assert "350000.00" in page.content.decode()
+        assert "350,000.00" in page.content.decode()
         body = client.get(api).json()
         assert len(body["persons"]) == 2
         assert body["loss_amount"] == "350000.00"
@@ -78,7 +78,7 @@ def test_case_pages_and_api_for_each_kind_of_user(
     assert page.status_code == 200
     assert "领导陈述" in html
     assert "李四" not in html
-    assert "350000.00" not in html
+    assert "350,000.00" not in html
     body = client.get(api).json()
     assert [p["id"] for p in body["persons"]] == [leader.pk]
     assert [r["title"] for r in body["records"]] == ["领导陈述"]

@@ -97,7 +97,7 @@ def test_voucher_part_is_spent_from_the_licensees_quota(
     assert payment_audit.detail == {"voucher_amount": "8000.00", "voucher_spend": spend.pk}
     note = Notification.objects.get(kind="licence")
     assert note.user == licensee_user
-    assert note.title == "许可方已登记以创新券支付 8000.00 元"
+    assert note.title == "许可方已登记以创新券支付 8,000.00 元"
     assert note.url == f"/licensing/licences/{registered.pk}/"
 
 
@@ -227,11 +227,11 @@ def test_page_form_records_the_voucher_part_and_lists_it(
         follow=True,
     )
     html = response.content.decode()
-    assert "付款已登记，其中创新券 8000.00 元。" in html
-    assert "其中创新券 8000.00 元 · 已使用（待申请兑付）" in html
+    assert "付款已登记，其中创新券 8,000.00 元。" in html
+    assert "其中创新券 8,000.00 元 · 已使用（待申请兑付）" in html
     client.force_login(licensee_user)  # the other party sees the voucher part too
     assert (
-        "其中创新券 8000.00 元"
+        "其中创新券 8,000.00 元"
         in client.get(f"/licensing/licences/{registered.pk}/").content.decode()
     )
 

@@ -111,9 +111,9 @@ def test_performance_pages(
     page = client.get(reverse("projects:performance") + Q).content.decode()
     records_url = reverse("projects:performance_records", args=[unit_a.pk, "received_amount"])
     assert records_url in page
-    assert "5000.00" in page
+    assert "5,000.00" in page
     records = client.get(records_url + Q).content.decode()
-    assert "5000.00" in records
+    assert "5,000.00" in records
     assert reverse("licensing:licence_detail", args=[licence.pk]) in records
     export = client.get(reverse("projects:performance_xlsx") + Q)
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -32,7 +32,7 @@ def test_detail_states_the_period_and_the_extension(client, open_notice):
     assert 'data-testid="ends-on">2025-10-09<' in body
     assert "是（期间届满日为法定休假日" in body
     assert "公示期已届满" in body
-    assert "120000.00 元" in body
+    assert "120,000.00 元" in body
 
 
 def test_detail_counts_days_left(client, live_notice):

@@ -36,12 +36,12 @@ def spend_post(voucher="60000", subject="SC-9"):
 def test_enterprise_sees_its_ledger_and_spends(client, tech_staff, live_quota, contracts):
     client.force_login(tech_staff)
     body = client.get(reverse("vouchers:ledger")).content.decode()
-    assert 'data-testid="left">800000.00<' in body
+    assert 'data-testid="left">800,000.00<' in body
     response = client.post(reverse("vouchers:spend"), spend_post())
     assert response.status_code == 302
     body = client.get(response.url).content.decode()
-    assert 'data-testid="spent">60000.00<' in body
-    assert 'data-testid="left">740000.00<' in body
+    assert 'data-testid="spent">60,000.00<' in body
+    assert 'data-testid="left">740,000.00<' in body
 
 
 def test_spend_form_shows_the_refusal_and_changes_nothing(
@@ -55,7 +55,7 @@ def test_spend_form_shows_the_refusal_and_changes_nothing(
         "创新券兑付金额不得超过单项合同金额的 50%（本合同最多 100,000.00 元，已使用 0.00 元）"
         in body
     )
-    assert 'data-testid="left">800000.00<' in body
+    assert 'data-testid="left">800,000.00<' in body
     assert not VoucherSpend.objects.exists()
 
 
@@ -69,7 +69,7 @@ def test_department_reads_any_ledger(client, auditor, tech, live_quota):
     client.force_login(auditor)
     body = client.get(reverse("vouchers:ledger") + f"?enterprise={tech.pk}").content.decode()
     assert tech.name in body
-    assert 'data-testid="issued">800000.00<' in body
+    assert 'data-testid="issued">800,000.00<' in body
     assert client.get(reverse("vouchers:issue")).status_code == 403
     assert client.get(reverse("vouchers:queue")).status_code == 200
 
@@ -77,7 +77,7 @@ def test_department_reads_any_ledger(client, auditor, tech, live_quota):
 def test_reviewer_issues_through_the_form(client, reviewer, tech, this_year):
     client.force_login(reviewer)
     body = client.get(reverse("vouchers:issue")).content.decode()
-    assert "800000.00" in body
+    assert "800,000.00" in body
     assert tech.name in body
     response = client.post(
         reverse("vouchers:issue"),
@@ -133,7 +133,7 @@ def test_provider_claims_and_reviewer_approves_in_the_queue(
     live_spend.refresh_from_db()
     assert live_spend.status == "redeemed"
     body = client.get(reverse("vouchers:ledger") + f"?enterprise={tech.pk}").content.decode()
-    assert 'data-testid="redeemed">100000.00<' in body
+    assert 'data-testid="redeemed">100,000.00<' in body
 
 
 def test_documents_are_private(client, live_spend, provider_staff, manager_b):
