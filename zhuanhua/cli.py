@@ -49,7 +49,7 @@ platform commands (Django management commands):
 
 def _load(target: str) -> Callable[..., Any]:
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)
 
 
 def run_engine(target: str, source: str) -> int:

@@ -123,11 +123,11 @@ OUT_FIELDS = (
 COMPLETER_FIELDS = ("id", "achievement_id", "name", "employer", "order")
 
 
-def _for_output(qs):  # type: ignore[no-untyped-def]
+def _for_output(qs):
     return qs.select_related("owner").only(*OUT_FIELDS)
 
 
-def _with_related(qs):  # type: ignore[no-untyped-def]
+def _with_related(qs):
     return _for_output(qs).prefetch_related(
         Prefetch(
             "completers",
@@ -139,7 +139,7 @@ def _with_related(qs):  # type: ignore[no-untyped-def]
 
 @router.get("/", response=list[AchievementOut], summary="成果大厅（已发布成果）")
 @paginate(BoundedLimitOffsetPagination)
-def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: ignore[no-untyped-def]
+def list_published(request: HttpRequest, filters: Query[HallFilters]):
     query = HallQuery(
         q=filters.q,
         ip_type=filters.ip_type or "",
@@ -154,8 +154,8 @@ def list_published(request: HttpRequest, filters: Query[HallFilters]):  # type: 
 
 @router.get("/mine", response=list[AchievementOut], auth=django_auth, summary="本单位成果")
 @paginate(BoundedLimitOffsetPagination)
-def list_mine(request: AuthedHttpRequest):  # type: ignore[no-untyped-def]
-    org_id = request.user.organisation_id  # type: ignore[union-attr]
+def list_mine(request: AuthedHttpRequest):
+    org_id = request.user.organisation_id
     return _with_related(Achievement.objects.filter(owner_id=org_id).order_by("-id"))
 
 
@@ -165,9 +165,7 @@ def get_achievement(request: HttpRequest, achievement_id: int) -> Achievement:
         _for_output(achievement_visible_to(request.user)), pk=achievement_id
     )
     # One achievement: its completers by a plain query (prefetch_related's machinery cost more).
-    achievement.completer_rows = list(  # type: ignore[attr-defined]
-        achievement.completers.only(*COMPLETER_FIELDS)
-    )
+    achievement.completer_rows = list(achievement.completers.only(*COMPLETER_FIELDS))
     return achievement
 
 

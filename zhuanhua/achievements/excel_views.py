@@ -35,7 +35,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def import_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if not user.can_edit_achievements:  # type: ignore[union-attr]
+    if not user.can_edit_achievements:
         raise PermissionDenied(services.ERR_NOT_EDITOR)
     report = None
     if request.method == "POST":
@@ -74,7 +74,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.can_edit_achievements:  # type: ignore[union-attr]
+        if not user.can_edit_achievements:
             raise PermissionDenied(services.ERR_NOT_EDITOR)
         content = excel.achievements_export(excel.own_achievements(user, query))
         return _xlsx_response(content, f"本单位科技成果_{stamp}.xlsx")

@@ -161,13 +161,13 @@ def _initial(achievement: Achievement) -> dict[str, object]:
 @login_required
 def edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    if not user.can_edit_achievements:  # type: ignore[union-attr]
+    if not user.can_edit_achievements:
         raise PermissionDenied(services.ERR_NOT_EDITOR)
     achievement = None
     if pk is not None:
         achievement = get_object_or_404(
             Achievement.objects.filter(owner_id=user.organisation_id),
-            pk=pk,  # type: ignore[union-attr]
+            pk=pk,
         )
     if request.method == "POST":
         form = AchievementForm(request.POST)

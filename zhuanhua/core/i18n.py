@@ -40,7 +40,7 @@ class LanguageCookieMiddleware:
         before = translation.get_language()
         language = language_from_cookie(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         # The answer depends on the cookie, not on Accept-Language.
         patch_vary_headers(response, ("Cookie",))

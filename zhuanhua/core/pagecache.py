@@ -112,7 +112,7 @@ class PublicPageCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             stored["X-Page-Cache"] = "hit"
-            return stored  # type: ignore[no-any-return]
+            return stored
         response = self.get_response(request)
         if _storable(request, response):
             response["X-Page-Cache"] = "miss"

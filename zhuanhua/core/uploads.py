@@ -79,7 +79,8 @@ def store_upload(
     """Save a checked upload as a row of a StoredFile model (the file under the model's
     upload_to). `owner` names its other fields (the record it belongs to, its kind). The caller
     holds the lock on the owner and audits in the same transaction."""
-    return model.objects.create(  # type: ignore[attr-defined,no-any-return]
+    # `objects` is declared on each concrete StoredFile model, not on Model (the TypeVar's bound).
+    return model.objects.create(  # type: ignore[attr-defined]
         **owner,
         file=upload,
         original_name=(upload.name or "")[:200],

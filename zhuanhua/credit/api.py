@@ -93,7 +93,7 @@ def _detail(request: HttpRequest, event: CreditEvent) -> CreditEvent:
 
 @router.get("/", response=list[CreditEventOut], summary="有效的失信记录（公开）")
 @paginate(BoundedLimitOffsetPagination)
-def list_active(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_active(request: HttpRequest):
     return selectors.credit_active_events()
 
 

@@ -114,7 +114,7 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
         org = own_dashboard_org(request.user)
     except PermissionDenied:
         user = request.user
-        if user.is_reviewer or user.is_auditor or user.is_platform_admin:  # type: ignore[union-attr]
+        if user.is_reviewer or user.is_auditor or user.is_platform_admin:
             return redirect("dashboards:department")  # the department reads the province's
         raise
     filters = org_filters_from(request.GET)

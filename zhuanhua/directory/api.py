@@ -179,7 +179,7 @@ def deliver_request(
 )
 def revenue(request: AuthedHttpRequest, params: Query[YearIn]) -> list[dict[str, Any]]:
     user = request.user
-    if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):  # type: ignore[union-attr]
+    if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     return [
         {
@@ -219,11 +219,7 @@ def list_managers(request: HttpRequest) -> list[dict[str, Any]]:
 def brokerage(request: AuthedHttpRequest, org_id: int, params: Query[YearIn]) -> dict[str, Any]:
     agency = get_object_or_404(Organisation, pk=org_id)
     user = request.user
-    if not (
-        services.is_org_admin(user, agency.pk)
-        or user.is_reviewer  # type: ignore[union-attr]
-        or user.is_auditor
-    ):  # type: ignore[union-attr]
+    if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):
         raise Http404
     result = agency_brokered_amounts(agency, params.year)
     return {

@@ -108,7 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if not services.is_org_admin(user, user.organisation_id):  # type: ignore[union-attr]
+    if not services.is_org_admin(user, user.organisation_id):
         raise PermissionDenied(services.ERR_NOT_ORG_ADMIN)
     form = ProviderForm(request.POST or None, initial={"is_public": True})
     if request.method == "POST" and form.is_valid():
@@ -225,7 +225,7 @@ def _voucher_context(user: User, req: Any, is_requester: bool) -> dict[str, Any]
 def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(requests_visible_to(request.user), pk=pk)
     user = request.user
-    is_requester = services.is_requester(user) and user.organisation_id == req.requester_id  # type: ignore[union-attr]
+    is_requester = services.is_requester(user) and user.organisation_id == req.requester_id
     return render(
         request,
         "directory/request_detail.html",
@@ -255,7 +255,8 @@ def _voucher_action(request: AuthedHttpRequest, req: Any, action: str) -> None:
             user=request.user, request=req, voucher_amount=form.cleaned_data["voucher_amount"]
         )
         messages.success(
-            request, f"已使用创新券支付 {yuan(spend.voucher_amount)} 元，服务交付后由服务机构申请兑付。"
+            request,
+            f"已使用创新券支付 {yuan(spend.voucher_amount)} 元，服务交付后由服务机构申请兑付。",
         )
         return
     spend_id = request.POST.get("spend", "")
@@ -327,7 +328,7 @@ def request_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResp
 @login_required
 def revenue(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):  # type: ignore[union-attr]
+    if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     year = YearForm(request.GET).year_or(_this_year() - 1)
     return render(
@@ -341,7 +342,7 @@ def provider_revenue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not (
         services.is_org_admin(user, provider.organisation_id) or user.is_reviewer or user.is_auditor
-    ):  # type: ignore[union-attr]
+    ):
         raise Http404
     year = YearForm(request.GET).year_or(_this_year())
     delivered = delivered_in_year(provider, year)
@@ -380,12 +381,12 @@ def manager_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ManagerForm(request.POST or None, initial={"is_public": True})
     if request.method == "POST" and form.is_valid():
-        own_admin = services.is_org_admin(user, user.organisation_id)  # type: ignore[union-attr]
+        own_admin = services.is_org_admin(user, user.organisation_id)
         try:
             manager = services.manager_register(
                 user=user,
                 data=form.cleaned_data,
-                employer=user.organisation if own_admin else None,  # type: ignore[union-attr]
+                employer=user.organisation if own_admin else None,
             )
         except ValidationError as exc:
             form.apply_errors(exc)
@@ -560,7 +561,7 @@ def deal_create(request: AuthedHttpRequest, licence_pk: int) -> HttpResponse:
 def agency_brokerage(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     agency = get_object_or_404(Organisation, pk=org_pk)
     user = request.user
-    if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):  # type: ignore[union-attr]
+    if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):
         raise Http404
     year = YearForm(request.GET).year_or(_this_year() - 1)
     return render(

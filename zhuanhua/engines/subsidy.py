@@ -475,7 +475,7 @@ class Result:
 
     @property
     def applicant(self) -> str:
-        return self._claim["applicant"]  # type: ignore[no-any-return]
+        return self._claim["applicant"]
 
     @property
     def _cp(self) -> str:

@@ -75,15 +75,12 @@ class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, unit_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-        cast(forms.ChoiceField, self.fields["user"]).choices = (
-            [("", "—（不关联）")]
-            + [  # type: ignore[attr-defined]
-                (u.pk, f"{u}（{u.username}）")
-                for u in User.objects.filter(organisation_id=unit_id, is_active=True).order_by(
-                    "id"
-                )[:500]
+        cast(forms.ChoiceField, self.fields["user"]).choices = [("", "—（不关联）")] + [
+            (u.pk, f"{u}（{u.username}）")
+            for u in User.objects.filter(organisation_id=unit_id, is_active=True).order_by("id")[
+                :500
             ]
-        )
+        ]
 
 
 class RecordForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

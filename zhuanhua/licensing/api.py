@@ -213,7 +213,7 @@ def _money_key(value: Any) -> Any:
 
 @router.get("/offers", response=list[OfferOut], summary="先使用后付费成果（有效许可报价）")
 @paginate(BoundedLimitOffsetPagination)
-def list_offers(request: HttpRequest, filters: Query[OfferFilters]):  # type: ignore[no-untyped-def]
+def list_offers(request: HttpRequest, filters: Query[OfferFilters]):
     return offers_public(filters.fee_model)
 
 
@@ -675,7 +675,7 @@ def list_licence_covers(request: AuthedHttpRequest, licence_id: int) -> list[dic
     summary="本机构提供的风险分担保障与理赔（担保/保险机构）",
 )
 @paginate(BoundedLimitOffsetPagination)
-def list_provider_covers(request: AuthedHttpRequest):  # type: ignore[no-untyped-def]
+def list_provider_covers(request: AuthedHttpRequest):
     if not services.is_cover_provider(request.user):
         raise PermissionDenied(services.ERR_NOT_PROVIDER)
     return _covers(request, covers_of_provider(request.user).order_by("-created_at", "-id"))

@@ -72,7 +72,7 @@ def _own_published(user: Visitor) -> list[Achievement]:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
-    is_owner = bool(request.user.is_authenticated and need.owner_id == request.user.organisation_id)  # type: ignore[union-attr]
+    is_owner = bool(request.user.is_authenticated and need.owner_id == request.user.organisation_id)
     matches = matches_for_need(need, MATCH_LIMIT) if need.status != NeedStatus.CLOSED else []
     own = _own_published(request.user) if need.status == NeedStatus.PUBLISHED else []
     own_ids = {a.pk for a in own}
@@ -109,7 +109,7 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "needs/mine.html",
         {
-            "needs": needs_of(user.organisation_id)[:200],  # type: ignore[union-attr]
+            "needs": needs_of(user.organisation_id)[:200],
             "responses": responses_visible_to(user)[:200],
             "can_post": services.can_post_needs(user),
         },
@@ -143,7 +143,7 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
-    if need.owner_id != request.user.organisation_id or not services.can_post_needs(request.user):  # type: ignore[union-attr]
+    if need.owner_id != request.user.organisation_id or not services.can_post_needs(request.user):
         raise PermissionDenied(services.ERR_NOT_OWNER)
     initial = {name: getattr(need, name) for name in services.EDITABLE_FIELDS}
     initial["keywords"] = "，".join(need.keywords or [])
@@ -203,7 +203,7 @@ def respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def match_inquiry(request: AuthedHttpRequest, pk: int, achievement_pk: int) -> HttpResponse:
     """The need's enterprise opens a licensing inquiry on a matched achievement's active offer."""
     need = get_object_or_404(needs_visible_to(request.user), pk=pk)
-    if need.owner_id != request.user.organisation_id:  # type: ignore[union-attr]
+    if need.owner_id != request.user.organisation_id:
         raise PermissionDenied(services.ERR_NOT_OWNER)
     offer = (
         LicenceOffer.objects.filter(

@@ -10,6 +10,6 @@ def unread(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def count() -> int:
-        return user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
+        return user.notifications.filter(read_at__isnull=True).count()
 
     return {"unread_notifications": count}

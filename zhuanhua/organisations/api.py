@@ -30,7 +30,7 @@ class OrganisationFilters(Schema):
 
 @router.get("/", response=list[OrganisationOut], summary="机构名录（已审核通过）")
 @paginate(BoundedLimitOffsetPagination)
-def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):  # type: ignore[no-untyped-def]
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
     qs = Organisation.objects.filter(status=OrganisationStatus.APPROVED)
     if filters.org_type:
         qs = qs.filter(org_type=filters.org_type)

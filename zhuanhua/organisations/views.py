@@ -39,7 +39,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_list(request: AuthedHttpRequest) -> HttpResponse:
-    if not request.user.is_reviewer:  # type: ignore[union-attr]
+    if not request.user.is_reviewer:
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     pending = Organisation.objects.filter(status=OrganisationStatus.PENDING).order_by("created_at")
     return render(

@@ -36,15 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def workbench(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {}
-    if user.organisation_id:  # type: ignore[union-attr]
+    if user.organisation_id:
         # Only the listed columns: a unit with ten thousand records must not pull their texts.
-        mine = Achievement.objects.filter(owner_id=user.organisation_id)  # type: ignore[union-attr]
+        mine = Achievement.objects.filter(owner_id=user.organisation_id)
         drafts = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")
         context["drafts"] = drafts.only("id", "title")[:20]
         context["returned"] = drafts.exclude(return_reason="").only("id", "title", "return_reason")[
             :20
         ]
-        counts = status_counts(user.organisation_id)  # type: ignore[union-attr]
+        counts = status_counts(user.organisation_id)
         context["submitted_count"] = counts.get(AchievementStatus.SUBMITTED, 0)
         context["mine_counts"] = {
             label: counts.get(value, 0) for value, label in AchievementStatus.choices
@@ -52,7 +52,7 @@ def workbench(request: AuthedHttpRequest) -> HttpResponse:
         context["recent"] = mine.order_by("-updated_at").only(
             "id", "title", "status", "updated_at"
         )[:10]
-    if user.is_reviewer:  # type: ignore[union-attr]
+    if user.is_reviewer:
         context["review_queue"] = (
             Achievement.objects.filter(status=AchievementStatus.SUBMITTED)
             .select_related("owner")

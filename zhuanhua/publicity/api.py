@@ -105,7 +105,7 @@ def _objection_out(objection: Objection, show: bool) -> dict:
 
 @router.get("/", response=list[NoticeOut], summary="公示列表（公示中与已结束）")
 @paginate(BoundedLimitOffsetPagination)
-def list_notices(request: HttpRequest, filters: Query[NoticeFilters]):  # type: ignore[no-untyped-def]
+def list_notices(request: HttpRequest, filters: Query[NoticeFilters]):
     return notice_public_list(kind=filters.kind or "", status=filters.status or "")
 
 

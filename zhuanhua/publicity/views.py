@@ -100,7 +100,7 @@ def notice_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespon
     notice = None
     if pk is not None:
         notice = get_object_or_404(
-            Notice.objects.filter(publisher_id=user.organisation_id, status=NoticeStatus.DRAFT),  # type: ignore[union-attr]
+            Notice.objects.filter(publisher_id=user.organisation_id, status=NoticeStatus.DRAFT),
             pk=pk,
         )
     if request.method == "POST":

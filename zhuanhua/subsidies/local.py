@@ -136,7 +136,7 @@ def merged_catalogue() -> Catalogue:
     key = _key(base)
     with _lock:
         if _cache.get("key") == key:
-            return _cache["catalogue"]  # type: ignore[no-any-return]
+            return _cache["catalogue"]
     measures = dict(base.measures)
     for lm in LocalMeasure.objects.order_by("prefecture", "code"):
         try:

@@ -135,7 +135,7 @@ def _applicant_only(request: AuthedHttpRequest) -> None:
 def apply(request: AuthedHttpRequest, code: str) -> HttpResponse:
     _applicant_only(request)
     m = _measure(code)
-    org = request.user.organisation  # type: ignore[union-attr]
+    org = request.user.organisation
     credit_blocked = selectors.credit_active(org)
     if request.method == "POST":
         form = ClaimForm(request.POST, request.FILES, measure=m, org=org, with_evidence=True)
@@ -173,7 +173,7 @@ def preview(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """The engine's amount and explanation for the form as it stands (htmx partial)."""
     _applicant_only(request)
     m = _measure(code)
-    org = request.user.organisation  # type: ignore[union-attr]
+    org = request.user.organisation
     form = ClaimForm(request.POST, measure=m, org=org)
     context: dict[str, Any] = {
         "m": m,
@@ -482,8 +482,8 @@ def local_measures(request: AuthedHttpRequest) -> HttpResponse:
     measures = LocalMeasure.objects.select_related("park")
     parks = Organisation.objects.filter(org_type=PARK_ORG_TYPE, status="approved")
     if own_park:
-        measures = measures.filter(park_id=user.organisation_id)  # type: ignore[union-attr]
-        park = user.organisation  # type: ignore[union-attr]
+        measures = measures.filter(park_id=user.organisation_id)
+        park = user.organisation
     else:
         park_id = _pk(request.GET.get("park"))
         park = get_object_or_404(parks, pk=park_id) if park_id else None
@@ -512,7 +512,7 @@ def local_measures(request: AuthedHttpRequest) -> HttpResponse:
             if park is not None
             else [],
             "can_manage_residents": park is not None
-            and (selectors.is_reviewer(user) or (own_park and park.pk == user.organisation_id)),  # type: ignore[union-attr]
+            and (selectors.is_reviewer(user) or (own_park and park.pk == user.organisation_id)),
             "resident_form": ResidentForm(),
         },
     )
@@ -535,7 +535,7 @@ def local_measure_form(request: AuthedHttpRequest) -> HttpResponse:
         user.organisation
         if services.is_park_admin(user) and not selectors.is_reviewer(user)
         else None
-    )  # type: ignore[union-attr]
+    )
     initial = (
         local_measure_initial(lm) if lm is not None else {"effective_from_on": timezone.localdate()}
     )
@@ -567,7 +567,7 @@ def park_residents(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     park_id = _pk(request.POST.get("park"))
     if park_id is None and services.is_park_admin(user):
-        park_id = user.organisation_id  # type: ignore[union-attr]
+        park_id = user.organisation_id
     park = (
         get_object_or_404(Organisation.objects.filter(org_type=PARK_ORG_TYPE), pk=park_id)
         if park_id

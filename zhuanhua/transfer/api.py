@@ -54,7 +54,7 @@ class CheckOut(Schema):
 
 @router.get("/use-first", response=list[UseFirstOut], summary="先用后转清单（公开，已发布成果）")
 @paginate(BoundedLimitOffsetPagination)
-def list_use_first(request: HttpRequest, filters: Query[UseFirstFilters]):  # type: ignore[no-untyped-def]
+def list_use_first(request: HttpRequest, filters: Query[UseFirstFilters]):
     return use_first_public(
         UseFirstQuery(
             prefecture=filters.prefecture,

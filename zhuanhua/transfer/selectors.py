@@ -56,7 +56,7 @@ def use_first_public(query: UseFirstQuery | None = None) -> QuerySet[UseFirstLis
 def _org_id(user: User) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return user.organisation_id  # type: ignore[no-any-return]
+    return user.organisation_id
 
 
 def use_first_mine(user: User) -> QuerySet[UseFirstListEntry]:

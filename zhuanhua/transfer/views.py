@@ -85,7 +85,7 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "offered": offered,
         "can_edit": request.user.can_edit_achievements,
-        "organisation": request.user.organisation,  # type: ignore[union-attr]
+        "organisation": request.user.organisation,
         "current": [e for e in entries if e.left_on is None],
         "past": [e for e in entries if e.left_on is not None],
         "needs_terms": sum(1 for e in entries if e.needs_terms),

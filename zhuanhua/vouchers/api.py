@@ -94,7 +94,7 @@ class VoucherDecisionIn(Schema):
     reason: str = ""
 
 
-def _ledger(enterprise, year: int) -> dict:  # type: ignore[no-untyped-def]
+def _ledger(enterprise, year: int) -> dict:
     ledger = selectors.voucher_ledger(enterprise, year)
     return {
         "enterprise_id": enterprise.pk,
@@ -114,7 +114,7 @@ def _org(pk: int) -> Organisation:
 
 @router.get("/ledger", response=LedgerOut, summary="创新券台账（企业与年度）")
 def get_ledger(request: AuthedHttpRequest, q: Query[LedgerQuery]) -> dict:
-    enterprise = _org(q.enterprise_id) if q.enterprise_id else request.user.organisation  # type: ignore[union-attr]
+    enterprise = _org(q.enterprise_id) if q.enterprise_id else request.user.organisation
     if enterprise is None or not selectors.can_see_ledger(request.user, enterprise):
         raise Http404
     return _ledger(enterprise, q.year or timezone.localdate().year)

@@ -66,7 +66,7 @@ class VoucherQuota(models.Model):
         return f"{self.enterprise} · {self.year} 年创新券"
 
     @property
-    def left_amount(self):  # type: ignore[no-untyped-def]
+    def left_amount(self):
         return self.issued_amount - self.spent_amount
 
 

@@ -17,7 +17,7 @@ URL = os.environ.get("ZHUANHUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 @pytest.fixture
-def backend():  # type: ignore[no-untyped-def]
+def backend():
     try:
         redis.Redis.from_url(URL).flushdb()
     except redis.ConnectionError:
@@ -27,13 +27,13 @@ def backend():  # type: ignore[no-untyped-def]
     redis.Redis.from_url(URL).flushdb()
 
 
-def test_the_client_is_made_once_per_pool(backend) -> None:  # type: ignore[no-untyped-def]
+def test_the_client_is_made_once_per_pool(backend) -> None:
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client(write=True) is client
     assert backend._cache.get_client() is client  # one server: reads use the same pool
 
 
-def test_values_round_trip_and_counters_work(backend) -> None:  # type: ignore[no-untyped-def]
+def test_values_round_trip_and_counters_work(backend) -> None:
     backend.set("page", {"html": "成果大厅"}, timeout=30)
     assert backend.get("page") == {"html": "成果大厅"}
     assert backend.add("generation", 1, timeout=None)
@@ -42,6 +42,6 @@ def test_values_round_trip_and_counters_work(backend) -> None:  # type: ignore[n
     assert backend.get("page") is None
 
 
-def test_a_zero_timeout_stores_nothing(backend) -> None:  # type: ignore[no-untyped-def]
+def test_a_zero_timeout_stores_nothing(backend) -> None:
     backend.set("gone", 1, timeout=0)
     assert backend.get("gone") is None

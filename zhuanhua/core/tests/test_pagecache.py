@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):  # type: ignore[no-untyped-def]
+def page_cache_on(settings):
     settings.ZHUANHUA_PAGE_CACHE_SECONDS = 60
     cache.clear()
     yield
@@ -38,7 +38,7 @@ def test_query_string_and_htmx_make_separate_entries() -> None:
     assert b"<html" not in partial.content
 
 
-def test_signed_in_reads_are_never_cached(django_user_model) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_reads_are_never_cached(django_user_model) -> None:
     user = django_user_model.objects.create_user(username="reader", password="x-Pass-2026")
     client = Client()
     client.force_login(user)
@@ -54,7 +54,7 @@ def test_other_pages_are_not_cached() -> None:
     assert "X-Page-Cache" not in client.get("/")
 
 
-def test_saving_an_achievement_invalidates_the_stored_pages(published_a) -> None:  # type: ignore[no-untyped-def]
+def test_saving_an_achievement_invalidates_the_stored_pages(published_a) -> None:
     client = Client()
     published = published_a
     path = f"/achievements/{published.pk}/"
@@ -72,7 +72,7 @@ def test_saving_an_achievement_invalidates_the_stored_pages(published_a) -> None
     assert client.get(api).json()["title"] == "换了标题的成果"
 
 
-def test_off_when_the_timeout_is_zero(settings) -> None:  # type: ignore[no-untyped-def]
+def test_off_when_the_timeout_is_zero(settings) -> None:
     settings.ZHUANHUA_PAGE_CACHE_SECONDS = 0
     client = Client()
     client.get("/achievements/")

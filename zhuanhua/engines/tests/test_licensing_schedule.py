@@ -56,7 +56,7 @@ def _report(start: str, end: str, revenue: str, reported_on: str) -> dict[str, A
 
 
 def _obligation(result: dict[str, Any], index: int) -> dict[str, Any]:
-    return result["obligations"][index]  # type: ignore[no-any-return]
+    return result["obligations"][index]
 
 
 def _zhuanhua() -> list[str]:
