@@ -314,7 +314,7 @@ def rules_publicise(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = UnitRules.objects.select_for_update().get(pk=rules.pk)
-        if not locked.is_adopted:
+        if not locked.is_adopted or locked.adopted_on is None:
             raise ValidationError({"adopted_on": [ERR_RULES_NOT_ADOPTED]})
         if locked.notice_id is not None:
             raise ValidationError({"notice": [ERR_RULES_PUBLICISED]})
@@ -553,6 +553,7 @@ def record_add(
         party = str(person)
     recorded_on = _date(data.get("recorded_on") or today, "recorded_on", errors, not_after=today)
     _raise(errors)
+    assert recorded_on is not None  # _date recorded an error (raised above) when it gave None
     sha = check_upload_as(upload, "file") if upload is not None else ""
     with transaction.atomic():
         locked = _lock_investigation(case)
@@ -631,6 +632,7 @@ def minutes_add(
     if not rows and not errors:
         errors.setdefault("opinions", []).append(ERR_REQUIRED)
     _raise(errors)
+    assert held_on is not None  # _date recorded an error (raised above) when it gave None
     with transaction.atomic():
         locked = _lock_investigation(case)
         minutes = MeetingMinutes.objects.create(

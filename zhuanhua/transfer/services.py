@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -417,7 +417,7 @@ def rights_grant_create(
                     if row["holder_kind"] == ShareHolderKind.UNIT
                     else str(row["holder_name"]).strip()
                 ),
-                share=rights.parse_share(row["share"]),
+                share=cast(Decimal, rights.parse_share(row["share"])),  # rights.check passed it
             )
             for row in shares
         )
@@ -583,7 +583,7 @@ def _check_reporter(user: User, organisation_id: int) -> None:
         raise PermissionDenied(ERR_NOT_REPORTER)
 
 
-def _generate_lines(report: TransferReport, keep: Mapping[int | None, str]) -> None:
+def _generate_lines(report: TransferReport, keep: Mapping[int, str]) -> None:
     report.lines.all().delete()
     TransferReportLine.objects.bulk_create(
         TransferReportLine(
@@ -611,7 +611,7 @@ def transfer_report_create(
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
         raise PermissionDenied(ERR_NOT_REPORTER)
     _check_reporter(user, user.organisation_id)
-    if not user.organisation.is_research_unit:
+    if user.organisation is None or not user.organisation.is_research_unit:
         raise PermissionDenied(ERR_NOT_RESEARCH_UNIT)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -985,20 +985,22 @@ def pilot_add(
 
 def is_pilot(organisation_id: int | None) -> bool:
     return (
-        bool(organisation_id)
+        organisation_id is not None
         and SeparateManagementPilot.objects.filter(organisation_id=organisation_id).exists()
     )
 
 
-def _check_ledger_editor(user: User, organisation_id: int) -> None:
+def _check_ledger_editor(user: User, organisation_id: int | None) -> int:
+    """The pilot unit's id, or PermissionDenied."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.can_edit_achievements
         or user.organisation_id != organisation_id
     ):
         raise PermissionDenied(ERR_NOT_LEDGER_EDITOR)
-    if not is_pilot(organisation_id):
+    if organisation_id is None or not is_pilot(organisation_id):
         raise PermissionDenied(ERR_NOT_IN_PILOT)
+    return organisation_id
 
 
 def _date(value: Any, field: str, errors: dict[str, list[str]], today: dt.date) -> dt.date | None:
@@ -1039,21 +1041,20 @@ def ledger_entry_create(
     *, user: User, achievement: Achievement, entered_on: Any = None, note: str = ""
 ) -> LedgerEntry:
     """Enter an achievement of a pilot unit in its ledger (台账)."""
-    _check_ledger_editor(user, user.organisation_id)
+    org_id = _check_ledger_editor(user, user.organisation_id)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
-    if achievement.owner_id != user.organisation_id:
+    if achievement.owner_id != org_id:
         errors["achievement"] = [ERR_OWN_ACHIEVEMENT]
     entered = _date(entered_on or today, "entered_on", errors, today)
     if errors:
         raise ValidationError(errors)
+    assert entered is not None  # _date recorded an error (raised above) when it gave None
     with transaction.atomic():
-        if LedgerEntry.objects.filter(
-            organisation_id=user.organisation_id, achievement=achievement
-        ).exists():
+        if LedgerEntry.objects.filter(organisation_id=org_id, achievement=achievement).exists():
             raise ValidationError({"achievement": [ERR_LEDGER_EXISTS]})
         entry = LedgerEntry.objects.create(
-            organisation_id=user.organisation_id,
+            organisation_id=org_id,
             achievement=achievement,
             entered_on=entered,
             note=str(note or "").strip()[:500],
@@ -1099,6 +1100,10 @@ def equity_contribution_create(
     on = _date(contributed_on, "contributed_on", errors, today)
     if errors:
         raise ValidationError(errors)
+    # Each helper recorded an error (raised above) when it gave None.
+    assert share_count is not None
+    assert value is not None
+    assert on is not None
     with transaction.atomic():
         LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         contribution = EquityContribution.objects.create(
@@ -1154,6 +1159,7 @@ def equity_decision_create(
             errors["document"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
+    assert on is not None  # _date recorded an error (raised above) when it gave None
     with transaction.atomic():
         EquityContribution.objects.select_for_update().get(pk=contribution.pk)
         decision = EquityDecision(
