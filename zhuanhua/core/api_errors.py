@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhuanhua.core.inputs import ERR_SURROGATE
+
 ERR_BAD_BODY = "请求内容无法解析：请检查 JSON 格式或表单编码（multipart 须带 boundary）"
 ERR_INVALID = "填写有误"
 OWN_CODES = frozenset({"money", "text", "date_window", "list_count"})
@@ -18,7 +20,7 @@ _SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie
 MESSAGES: dict[str, str] = {
     "missing": "此项为必填项",
     "string_type": "应为文本",
-    "string_unicode": "包含无法识别的字符，请重新输入",
+    "string_unicode": ERR_SURROGATE,
     "string_too_short": "至少 {min_length} 个字符",
     "string_too_long": "内容不能超过 {max_length} 字",
     "string_pattern_mismatch": "格式不正确",

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -40,7 +41,7 @@ LATEST_YEARS_AHEAD = 20
 ERR_REQUIRED = "此项为必填项"
 ERR_CONTROL_CHARS = "不能包含控制字符（如 NUL、换行符等不可见字符）"
 ERR_CONTROL_CHARS_MULTILINE = "不能包含控制字符（如 NUL 等不可见字符；换行和制表符除外）"
-ERR_SURROGATE = "包含无法识别的字符（孤立的代理码位），请重新输入"
+ERR_SURROGATE = "包含无法识别的字符，请重新输入"
 ERR_TOO_LONG = "内容不能超过 {limit} 字"
 ERR_TOO_MANY = "最多 {limit} 项（当前 {count} 项）"
 ERR_MONEY_FORMAT = "金额应为数字（元），如 1200 或 1200.50"
@@ -152,6 +153,10 @@ def bound_text_field(field: Any) -> None:
     if field.max_length is None:
         field.max_length = limit = FORM_LONG_TEXT if multiline else SHORT_TEXT
         field.widget.attrs.update(field.widget_attrs(field.widget))
+    # Ours says NUL too, in a clearer sentence than Django's ProhibitNullCharactersValidator.
+    field.validators = [
+        v for v in field.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
+    ]
     field.validators.append(ControlCharacterValidator(multiline=multiline, limit=limit))
 
 

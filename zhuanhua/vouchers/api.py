@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import LongText, Money14, Text
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers import selectors, services
 from zhuanhua.vouchers.models import VoucherSpend
@@ -50,14 +51,14 @@ class LedgerOut(Schema):
 
 class LedgerQuery(Schema):
     enterprise_id: int | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 class QuotaIn(Schema):
     enterprise_id: int
-    year: int
-    issued_amount: Decimal | None = None  # default: the catalogue's annual cap
-    note: str = ""
+    year: int = Field(..., ge=2000, le=2100)
+    issued_amount: Money14 | None = None  # default: the catalogue's annual cap
+    note: LongText = Field("", max_length=500)
 
 
 class SpendIn(Schema):
@@ -65,11 +66,11 @@ class SpendIn(Schema):
     The contract amount and the provider are read from that contract: when sent, they must
     agree with it (422 otherwise)."""
 
-    subject_type: str
-    subject_id: str
-    voucher_amount: Decimal
+    subject_type: Text = Field(..., max_length=64)
+    subject_id: Text = Field(..., max_length=64)
+    voucher_amount: Money14
     provider_id: int | None = None
-    contract_amount: Decimal | None = None
+    contract_amount: Money14 | None = None
 
 
 class SubjectOut(Schema):
@@ -86,12 +87,12 @@ class SubjectOut(Schema):
 
 
 class ClaimIn(Schema):
-    invoice_number: str = ""
+    invoice_number: Text = Field("", max_length=64)
 
 
 class VoucherDecisionIn(Schema):
     approve: bool
-    reason: str = ""
+    reason: LongText = Field("", max_length=1000)
 
 
 def _ledger(enterprise, year: int) -> dict:
