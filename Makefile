@@ -58,7 +58,7 @@ test-postgres: postgres-up
 
 # Every check the CI runs before the tests: lint, formatting, the layer contracts of pyproject's
 # [tool.importlinter], and types over the whole package.
-lint: setup
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
