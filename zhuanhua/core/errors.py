@@ -41,6 +41,9 @@ MESSAGES = {
     500: gettext_noop("服务器出现问题，请稍后再试。我们已记录此错误。"),
 }
 
+# The API's own words for these (config/api.py), so an unknown /api/ address reads like the rest.
+API_DETAILS = {403: "无权执行该操作", 404: "未找到"}
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -76,7 +79,9 @@ def error_response(
     message = reason or gettext(MESSAGES[status])
     if is_api(request):
         return JsonResponse(
-            {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
+            {"detail": reason or API_DETAILS.get(status, message)},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
         )
     context: dict[str, Any] = {
         "status": status,

@@ -148,10 +148,11 @@ def test_api_unknown_url_stays_json(client, db):
     response = client.get("/api/no-such-endpoint/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": errors.MESSAGES[404]}
+    assert response.json() == {"detail": "未找到"}
 
 
 def test_api_refusal_stays_the_apis_json(client, db):
+    """A missing record under /api/ is answered by the API's own handler, as before."""
     response = client.get("/api/achievements/999999")
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到"}
