@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from pydantic import BeforeValidator
 
 from zhuanhua.accounts.http import AuthedHttpRequest
+from zhuanhua.core.inputs import Text
 from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, chart_data
 from zhuanhua.dashboards.org_charts import charts_for, org_chart_data
 from zhuanhua.dashboards.selectors import (
@@ -30,8 +31,8 @@ Year = Annotated[int | None, BeforeValidator(_blank_is_none)]
 
 class ChartFilters(Schema):
     year: Year = Field(None, ge=2000, le=2100)
-    prefecture: str = Field("", max_length=6)
-    org_type: str = Field("", max_length=32)
+    prefecture: Text = Field("", max_length=6)
+    org_type: Text = Field("", max_length=32)
 
 
 class ChartOut(Schema):
@@ -59,7 +60,7 @@ def get_chart(request: AuthedHttpRequest, key: str, filters: Query[ChartFilters]
 
 class PublicChartFilters(Schema):
     year: Year = Field(None, ge=2000, le=2100)
-    prefecture: str = Field("", max_length=6)
+    prefecture: Text = Field("", max_length=6)
 
 
 @router.get("/public/charts", response=list[str], summary="公开看板图表清单（无需登录）")

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from zhuanhua.core.inputs import Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
 from zhuanhua.organisations.models import Organisation
@@ -25,7 +26,7 @@ class OrganisationOut(Schema):
 
 class OrganisationFilters(Schema):
     org_type: OrganisationType | None = None
-    prefecture: str = Field("", max_length=6)
+    prefecture: Text = Field("", max_length=6)
 
 
 @router.get("/", response=list[OrganisationOut], summary="机构名录（已审核通过）")

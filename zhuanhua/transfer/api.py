@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from zhuanhua.achievements.choices import IndustryField, IpType
+from zhuanhua.core.inputs import Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.engines import transfer_deadline
 from zhuanhua.engines.common import InputError, loads
@@ -37,7 +38,7 @@ class UseFirstOut(Schema):
 
 
 class UseFirstFilters(Schema):
-    prefecture: str = Field("", max_length=6)
+    prefecture: Text = Field("", max_length=6)
     industry_field: IndustryField | None = None
     ip_type: IpType | None = None
 
