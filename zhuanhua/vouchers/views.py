@@ -76,7 +76,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
     """The ledger of the user's enterprise; the department picks any with ?enterprise=."""
     user = request.user
     year = _year(request.GET.get("year"))
-    enterprise = user.organisation  # type: ignore[union-attr]
+    enterprise = user.organisation
     if selectors.can_see_all(user) and (enterprise is None or not enterprise.is_tech_enterprise):
         enterprise = None  # the department picks an enterprise (issue page, ?enterprise=)
     requested = request.GET.get("enterprise")
@@ -95,7 +95,7 @@ def spend(request: AuthedHttpRequest) -> HttpResponse:
     """Spend vouchers on one of the enterprise's own contracts, picked from the form's list; the
     contract amount and the provider are the contract's (anything else posted is ignored)."""
     user = request.user
-    enterprise = user.organisation  # type: ignore[union-attr]
+    enterprise = user.organisation
     if enterprise is None or not services.is_enterprise_staff(user, enterprise):
         raise PermissionDenied(services.ERR_NOT_ENTERPRISE_STAFF)
     year = timezone.localdate().year
