@@ -6,25 +6,21 @@ process measures
 
   (a) reading + parsing every line as JSON (zhuanhua.engines.common.loads, Decimal floats);
   (b) reading + parsing + running the engine (licensing.run) on every line;
-  (c) with --reference, the same through the reference (Decimal) path instead of the fast
-      path, for an A/B in one process;
 
 and prints wall and CPU time (user+sys of this process: the fairer figure on a shared
 machine), peak memory (getrusage ru_maxrss) and the ratio (b)/(a). Targets for 100,000
-licences on a 2-core machine: (b) within 10 s, peak memory within 2 GB; the exit status is 0
-when both are met on wall time (CPU time is printed beside it). The cyclic garbage collector
-is off during (a), (b) and (c) (nothing they allocate is cyclic; the generated data is frozen
-out of its way), and a fixed pure-Python loop is timed first so that runs on a loaded machine
-can be compared.
+licences on a 2-core machine: (b) within 15 s, peak memory within 2 GB; the exit status is 0
+when both are met on CPU time (wall time is printed beside it). The garbage collector runs as
+it does in the web app; a fixed pure-Python loop is timed first so that runs on a loaded
+machine can be compared.
 
-    .venv/bin/python bench/schedule.py [--n 100000] [--seed 20251108] [--reference]
+    .venv/bin/python bench/schedule.py [--n 100000] [--seed 20251108]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import os
 import random
@@ -38,9 +34,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from zhuanhua.engines.common import loads  # noqa: E402
-from zhuanhua.engines.licensing import _run_reference, royalty_periods, run  # noqa: E402
+from zhuanhua.engines.licensing import royalty_periods, run  # noqa: E402
 
-TIME_TARGET_S = 10.0
+TIME_TARGET_S = 15.0
 MEMORY_TARGET_BYTES = 2 * 1024**3
 FEE_MODELS = ("royalty", "staged", "staged_royalty")
 
@@ -161,14 +157,12 @@ def machine_check() -> float:
 def measure_parse(path: str) -> tuple[float, float, int]:
     """Wall and CPU seconds to read and parse every line."""
     count = 0
-    gc.disable()
     started, cpu = time.perf_counter(), _cpu()
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             loads(line)
             count += 1
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
-    gc.enable()
     return wall, cpu, count
 
 
@@ -176,14 +170,12 @@ def measure_engine(path: str, engine: Any = run) -> tuple[float, float, int, int
     """Wall and CPU seconds to read, parse and schedule every line."""
     obligations = 0
     count = 0
-    gc.disable()
     started, cpu = time.perf_counter(), _cpu()
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             obligations += len(engine(loads(line))["obligations"])
             count += 1
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
-    gc.enable()
     return wall, cpu, count, obligations
 
 
@@ -195,11 +187,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="number of licences")
     parser.add_argument("--seed", type=int, default=20251108)
-    parser.add_argument(
-        "--reference",
-        action="store_true",
-        help="also time the reference (Decimal) path on the same input (an A/B, not the target)",
-    )
     args = parser.parse_args(argv)
 
     handle, path = tempfile.mkstemp(prefix="licensing-bench-", suffix=".jsonl")
@@ -211,8 +198,6 @@ def main(argv: list[str] | None = None) -> int:
             f"generated {args.n} licences, {size / 1e6:.1f} MB JSONL "
             f"in {time.perf_counter() - started:.1f} s (not measured)"
         )
-        gc.collect()
-        gc.freeze()
         print(f"machine check: sum(range(1000)) in {machine_check():.1f} us (compare runs)")
         parse_s, parse_cpu, count = measure_parse(path)
         print(
@@ -223,14 +208,6 @@ def main(argv: list[str] | None = None) -> int:
             f"(b) parse JSON + engine:  {engine_s:7.2f} s wall {engine_cpu:7.2f} s CPU  "
             f"({obligations} obligations, {engine_cpu / count * 1e6:.0f} us CPU per licence)"
         )
-        if args.reference:
-            ref_s, ref_cpu, _, ref_obligations = measure_engine(path, _run_reference)
-            print(
-                f"(c) parse + reference:    {ref_s:7.2f} s wall {ref_cpu:7.2f} s CPU  "
-                f"({ref_obligations} obligations; engine alone: fast path "
-                f"{(engine_cpu - parse_cpu) / count * 1e6:.0f} us, reference "
-                f"{(ref_cpu - parse_cpu) / count * 1e6:.0f} us CPU per licence)"
-            )
     finally:
         os.unlink(path)
     peak = peak_bytes()
@@ -252,11 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     note = "" if args.n == 100_000 else f" (scaled to 100,000 licences: {scaled:.2f} s)"
     cpu_note = "" if args.n == 100_000 else f" (scaled: {scaled_cpu:.2f} s)"
     print(
-        f"target time   <= {TIME_TARGET_S:.0f} s for 100,000:  {'OK' if time_ok else 'MISSED'}{note}"
+        f"target time   <= {TIME_TARGET_S:.0f} s CPU for 100,000:  "
+        f"{'OK' if cpu_ok else 'MISSED'}{cpu_note}"
     )
-    print(f"  the same on CPU time:            {'OK' if cpu_ok else 'MISSED'}{cpu_note}")
-    print(f"target memory <= 2 GB:             {'OK' if memory_ok else 'MISSED'}")
-    return 0 if time_ok and memory_ok else 1
+    print(f"  the same on wall time:               {'OK' if time_ok else 'MISSED'}{note}")
+    print(f"target memory <= 2 GB:                 {'OK' if memory_ok else 'MISSED'}")
+    return 0 if cpu_ok and memory_ok else 1
 
 
 if __name__ == "__main__":

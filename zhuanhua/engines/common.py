@@ -17,12 +17,25 @@ ZERO = Decimal("0.00")
 
 
 class InputError(ValueError):
-    """Bad input to an engine; ``path`` names the field (``claims[3].base``)."""
+    """Bad input to an engine; ``path`` names the field (``claims[3].base``).
 
-    def __init__(self, path: str, message: str) -> None:
+    ``message`` is the English line of the console script; ``code`` (with ``params``) names the
+    rule for ``engines.messages.chinese``, which renders it for people: the web app never parses
+    the English text.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        code: str = "invalid",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+        self.code = code
+        self.params = params or {}
 
 
 def round_money(value: Decimal) -> Decimal:
@@ -40,7 +53,7 @@ def money_str(value: Decimal | None) -> str | None:
 def parse_decimal(value: Any, path: str, *, allow_negative: bool = False) -> Decimal:
     """A number or numeric string to Decimal, never through float."""
     if isinstance(value, bool) or value is None:
-        raise InputError(path, "must be a number")
+        raise InputError(path, "must be a number", "not_number")
     if isinstance(value, float):
         # json.loads(parse_float=Decimal) avoids this; a float from Python callers is
         # converted through its shortest repr, which is what the caller wrote.
@@ -48,11 +61,11 @@ def parse_decimal(value: Any, path: str, *, allow_negative: bool = False) -> Dec
     try:
         result = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise InputError(path, f"not a number: {value!r}") from None
+        raise InputError(path, f"not a number: {value!r}", "not_number") from None
     if not result.is_finite():
-        raise InputError(path, f"not a finite number: {value!r}")
+        raise InputError(path, f"not a finite number: {value!r}", "not_number")
     if not allow_negative and result < 0:
-        raise InputError(path, "must not be negative")
+        raise InputError(path, "must not be negative", "negative")
     return result
 
 
@@ -62,20 +75,20 @@ def parse_money(value: Any, path: str) -> Decimal:
     try:
         exact = result == result.quantize(CENT)
     except InvalidOperation:  # beyond Decimal's precision, e.g. "1e999999"
-        raise InputError(path, "amount too large") from None
+        raise InputError(path, "amount too large", "too_large") from None
     if not exact:
-        raise InputError(path, "at most two decimals")
+        raise InputError(path, "at most two decimals", "two_decimals")
     return result
 
 
 def parse_date(value: Any, path: str) -> dt.date:
     """An ISO date ``YYYY-MM-DD``."""
     if not isinstance(value, str):
-        raise InputError(path, "must be an ISO date string YYYY-MM-DD")
+        raise InputError(path, "must be an ISO date string YYYY-MM-DD", "bad_date")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(path, f"not a valid date: {value!r}") from None
+        raise InputError(path, f"not a valid date: {value!r}", "bad_date") from None
 
 
 def optional_date(value: Any, path: str) -> dt.date | None:
@@ -86,15 +99,15 @@ def parse_bool(value: Any, path: str, default: bool = False) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise InputError(path, "must be true or false")
+        raise InputError(path, "must be true or false", "not_bool")
     return value
 
 
 def require(doc: dict[str, Any], key: str, path: str) -> Any:
     if not isinstance(doc, dict):
-        raise InputError(path, "must be an object")
+        raise InputError(path, "must be an object", "not_object")
     if key not in doc or doc[key] is None:
-        raise InputError(f"{path}.{key}" if path else key, "is required")
+        raise InputError(f"{path}.{key}" if path else key, "is required", "required")
     return doc[key]
 
 

@@ -255,10 +255,18 @@ def test_refuses_report_ending_before_it_starts() -> None:
     _assert_refused(doc, "revenue_reports[0].period_end")
 
 
-def test_refuses_two_reports_for_one_period() -> None:
+def test_refuses_two_reports_for_one_period_with_the_same_reported_on() -> None:
     doc = _base()
     doc["revenue_reports"].append(dict(doc["revenue_reports"][0], revenue="1"))
-    _assert_refused(doc, "revenue_reports[2].period_start")
+    _assert_refused(doc, "revenue_reports[2].reported_on")
+
+
+def test_accepts_a_correction_reported_on_another_day() -> None:
+    doc = _base()
+    first = doc["revenue_reports"][0]
+    doc["revenue_reports"].append(dict(first, revenue="1", reported_on="2024-05-02"))
+    done = _cli(json.dumps(doc))
+    assert done.returncode == 0, done.stderr
 
 
 def test_refuses_reports_for_a_model_without_royalty() -> None:
