@@ -42,7 +42,7 @@ BAD_TEXT = [
 
 def _row_count() -> int:
     return sum(
-        model.objects.count()
+        model._default_manager.count()
         for model in apps.get_models()
         if model.__module__.startswith("zhuanhua.") and not model._meta.proxy
     )

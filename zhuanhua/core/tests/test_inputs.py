@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django import forms
@@ -223,11 +223,12 @@ class _Form(StyledFormMixin, forms.Form):
 
 def test_every_form_text_field_is_bounded_and_refuses_control_characters() -> None:
     form = _Form()
-    assert (form.fields["title"].max_length, form.fields["summary"].max_length) == (
+    text_fields = {name: cast(forms.CharField, field) for name, field in form.fields.items()}
+    assert (text_fields["title"].max_length, text_fields["summary"].max_length) == (
         SHORT_TEXT,
         FORM_LONG_TEXT,
     )
-    assert form.fields["code"].max_length == 10
+    assert text_fields["code"].max_length == 10
     assert 'maxlength="200"' in str(form["title"])
     ok = _Form({"title": "三七", "code": "A1", "summary": "第一行\r\n\t第二行"})
     assert ok.is_valid(), ok.errors

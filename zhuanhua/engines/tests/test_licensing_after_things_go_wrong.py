@@ -356,7 +356,11 @@ def test_tiers_and_cap_use_the_corrected_revenue() -> None:
         _report(Q1, "50000", "2024-05-05"),
         _report(Q2, "100000", "2024-07-10"),
     ]
-    doc = {"as_of": "2024-07-20", "contract": ROYALTY_TIERED, "revenue_reports": reports}
+    doc: dict[str, Any] = {
+        "as_of": "2024-07-20",
+        "contract": ROYALTY_TIERED,
+        "revenue_reports": reports,
+    }
     # Q1 counts 50,000 (10 % = 5,000); Q2 takes cumulative revenue 50,000 -> 150,000:
     # 50,000 x 10 % + 50,000 x 5 % = 7,500 (with the superseded 150,000 it would be 5,000).
     assert _royalties(doc) == [("50000.00", "5000.00"), ("100000.00", "7500.00")]
