@@ -39,6 +39,7 @@ EARLIEST_DATE = dt.date(1949, 10, 1)
 LATEST_YEARS_AHEAD = 20
 
 ERR_REQUIRED = "此项为必填项"
+ERR_INVALID = "填写有误"
 ERR_CONTROL_CHARS = "不能包含控制字符（如 NUL、换行符等不可见字符）"
 ERR_CONTROL_CHARS_MULTILINE = "不能包含控制字符（如 NUL 等不可见字符；换行和制表符除外）"
 ERR_SURROGATE = "包含无法识别的字符，请重新输入"

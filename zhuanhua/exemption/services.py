@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import collect_date, collect_text
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload_as
 from zhuanhua.engines import exemption as engine
@@ -131,12 +132,10 @@ def _text(
     required: bool = True,
     limit: int = TEXT_MAX,
 ) -> str:
-    text = str(data.get(name) or "").strip()
-    if required and not text:
-        errors.setdefault(name, []).append(ERR_REQUIRED)
-    elif len(text) > limit:
-        errors.setdefault(name, []).append(ERR_TOO_LONG.format(limit=limit))
-    return text
+    """core.inputs.collect_text on `data[name]` (multi-line: these are opinions and records)."""
+    return collect_text(
+        data.get(name), name, errors, limit=limit, multiline=True, required=required
+    )
 
 
 def _date(
@@ -147,21 +146,12 @@ def _date(
     required: bool = True,
     not_after: dt.date | None = None,
 ) -> dt.date | None:
-    if isinstance(value, str) and value.strip():
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            errors.setdefault(name, []).append(ERR_DATE)
-            return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        if required:
-            errors.setdefault(name, []).append(ERR_REQUIRED)
-        return None
-    if not_after is not None and value > not_after:
+    """core.inputs.collect_date (format, plausible window), then not after `not_after`."""
+    day = collect_date(value, name, errors, required=required)
+    if day is not None and not_after is not None and day > not_after:
         errors.setdefault(name, []).append(ERR_FUTURE)
-    return value
+        return None
+    return day
 
 
 def _choice(value: Any, choices: Any, name: str, errors: dict[str, list[str]]) -> str:

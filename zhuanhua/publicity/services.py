@@ -22,6 +22,7 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import text_problem
 from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.engines.common import InputError
 from zhuanhua.engines.periods import MAX_DAYS, HolidayTable, PeriodResult, YearTable, period_end
@@ -151,12 +152,12 @@ def _bad_transition(notice: Notice) -> ValidationError:
 
 
 def _text(value: Any, limit: int) -> tuple[str, str | None]:
+    """(stripped text, the refusal or None): required, then core.inputs' length and
+    control-character rules."""
     text = str(value or "").strip()
     if not text:
         return text, ERR_REQUIRED
-    if len(text) > limit:
-        return text, ERR_TOO_LONG.format(limit=limit)
-    return text, None
+    return text, text_problem(text, limit=limit, multiline=True)
 
 
 def _clean(user: User, data: dict[str, Any]) -> dict[str, Any]:

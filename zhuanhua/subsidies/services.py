@@ -20,7 +20,8 @@ from django.utils import timezone
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core import xlsx
+from zhuanhua.core import inputs, xlsx
+from zhuanhua.core.inputs import clean_text
 from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.uploads import check_upload, check_upload_as, store_upload
 from zhuanhua.engines.common import CENT, InputError, money_str
@@ -57,6 +58,22 @@ ERR_EVIDENCE_REQUIRED = "请至少上传一份证明材料（银行到账凭证�
 ERR_DESCRIPTION_REQUIRED = "一事一议事项须填写申请说明"
 ERR_REQUIRED = "此项为必填项"
 ERR_INPUT = "填写有误：{message}"
+# The engine's refusals by code, in Chinese (its `message` is the console script's English line).
+ENGINE_INPUT_MESSAGES = {
+    "negative": inputs.ERR_MONEY_NEGATIVE,
+    "not_number": inputs.ERR_MONEY_FORMAT,
+    "two_decimals": inputs.ERR_MONEY_SCALE,
+    "too_large": inputs.ERR_MONEY_TOO_LARGE.format(digits=12),
+    "bad_date": inputs.ERR_DATE_FORMAT,
+    "required": ERR_REQUIRED,
+    "not_bool": "应为是或否",
+}
+
+
+def engine_input_message(exc: InputError) -> str:
+    return ENGINE_INPUT_MESSAGES.get(exc.code, inputs.ERR_INVALID)
+
+
 ERR_TOO_LONG = "不能超过 {limit} 个字"
 ERR_PERIOD_ORDER = "结束日期不能早于开始日期"
 ERR_EMPTY_PERIOD = "该期间内没有待结算的已批准补助"
@@ -117,13 +134,6 @@ def application_state(app: SubsidyApplication) -> dict[str, Any]:
     }
 
 
-def _text(value: Any, limit: int) -> str:
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise ValidationError({"reason": [ERR_TOO_LONG.format(limit=limit)]})
-    return text
-
-
 # --------------------------------------------------------------------------- claims
 
 
@@ -176,7 +186,7 @@ def compute(
         return selectors.evaluate_one(claim, selectors.prior_grants_of(org))
     except InputError as exc:
         field = ENGINE_FIELD.get(exc.path.rsplit(".", 1)[-1], "__all__")
-        raise ValidationError({field: [ERR_INPUT.format(message=exc.message)]}) from None
+        raise ValidationError({field: [engine_input_message(exc)]}) from None
 
 
 def _check_eligible(result: Any) -> None:
@@ -356,7 +366,7 @@ def application_approve(
     of its grants; less than that needs a reason. M7-4 (一事一议) takes the reviewer's amount and
     a reason. Records the grant in the same transaction."""
     _check_reviewer(user)
-    reason = _text(reason, REASON_MAX)
+    reason = clean_text(reason, "reason", limit=REASON_MAX, multiline=True)
     if amount is not None:
         amount = Decimal(amount).quantize(CENT)
         if amount <= 0:
@@ -432,7 +442,7 @@ def _decide_without_grant(
     status: str,
 ) -> SubsidyApplication:
     _check_reviewer(user)
-    reason = _text(reason, REASON_MAX)
+    reason = clean_text(reason, "reason", limit=REASON_MAX, multiline=True)
     if not reason:
         raise ValidationError({"reason": [required]})
     with transaction.atomic():
