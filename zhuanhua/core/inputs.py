@@ -289,12 +289,14 @@ def clean_date(
     *,
     required: bool = True,
     past: bool = False,
+    today: dt.date | None = None,
     not_before: dt.date | None = None,
     not_before_what: str = "",
 ) -> dt.date | None:
     """A plausible date for a service, or ValidationError({field: [message]}).
 
-    `past`: not after today (ERR_DATE_FUTURE, said before the window's far bound);
+    `past`: not after `today` (default: the local date; ERR_DATE_FUTURE, said before the
+    window's far bound);
     `not_before`: not before the start of the record it belongs to (ERR_DATE_BEFORE_START)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -302,7 +304,7 @@ def clean_date(
         return None
     try:
         date = to_date(value)
-        if past and date > timezone.localdate():
+        if past and date > (today or timezone.localdate()):
             raise InputProblem(ERR_DATE_FUTURE)
         return check_date(date, not_before=not_before, not_before_what=not_before_what)
     except InputProblem as exc:
@@ -412,6 +414,7 @@ def collect_date(
     *,
     required: bool = True,
     past: bool = False,
+    today: dt.date | None = None,
     not_before: dt.date | None = None,
     not_before_what: str = "",
 ) -> dt.date | None:
@@ -422,6 +425,7 @@ def collect_date(
             field,
             required=required,
             past=past,
+            today=today,
             not_before=not_before,
             not_before_what=not_before_what,
         )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import collect_date, collect_text
 from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
 from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence
@@ -68,20 +69,6 @@ def event_state(event: CreditEvent) -> dict[str, Any]:
     }
 
 
-def _date(value: Any) -> dt.date | None | str:
-    """A date, None when empty, or the string "bad" when unparsable."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return "bad"
-
-
 def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
@@ -105,21 +92,20 @@ def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
         text = str(data.get(name) or "").strip()
         if not text:
             err(name, missing)
-        elif len(text) > TEXT_MAX:
-            err(name, ERR_TOO_LONG.format(limit=TEXT_MAX))
+        else:
+            collect_text(text, name, errors, limit=TEXT_MAX, multiline=True)
         cleaned[name] = text
     for name in ("subject_type", "subject_id"):
-        cleaned[name] = str(data.get(name) or "").strip()[:64]
+        cleaned[name] = collect_text(data.get(name), name, errors, limit=64, required=False)
 
     dates: dict[str, dt.date | None] = {}
     for name in ("hearing_on", "effective_from", "effective_to"):
-        value = _date(data.get(name))
-        if value == "bad":
-            err(name, ERR_DATE)
-            value = None
-        elif value is None:
+        raw = data.get(name)
+        if raw in (None, ""):
             err(name, ERR_HEARING_DATE if name == "hearing_on" else ERR_REQUIRED)
-        dates[name] = value  # type: ignore[assignment]
+            dates[name] = None
+        else:
+            dates[name] = collect_date(raw, name, errors)
     hearing, start, end = dates["hearing_on"], dates["effective_from"], dates["effective_to"]
     if hearing is not None and hearing > today:
         err("hearing_on", ERR_HEARING_FUTURE)
@@ -216,15 +202,10 @@ def credit_appeal_decide(
     grounds = str(grounds or "").strip()
     reason = str(reason or "").strip()
     for name, text in (("grounds", grounds), ("reason", reason)):
-        if not text:
-            errors.setdefault(name, []).append(ERR_REQUIRED)
-        elif len(text) > TEXT_MAX:
-            errors.setdefault(name, []).append(ERR_TOO_LONG.format(limit=TEXT_MAX))
+        collect_text(text, name, errors, limit=TEXT_MAX, multiline=True)
     if decision not in AppealDecision.values:
         errors.setdefault("decision", []).append(ERR_REQUIRED if not decision else ERR_CHOICE)
-    filed = _date(filed_on)
-    if filed == "bad" or filed is None:
-        errors.setdefault("filed_on", []).append(ERR_DATE if filed == "bad" else ERR_REQUIRED)
+    filed = collect_date(filed_on, "filed_on", errors)
     if errors:
         raise ValidationError(errors)
     assert isinstance(filed, dt.date)

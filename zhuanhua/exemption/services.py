@@ -146,12 +146,10 @@ def _date(
     required: bool = True,
     not_after: dt.date | None = None,
 ) -> dt.date | None:
-    """core.inputs.collect_date (format, plausible window), then not after `not_after`."""
-    day = collect_date(value, name, errors, required=required)
-    if day is not None and not_after is not None and day > not_after:
-        errors.setdefault(name, []).append(ERR_FUTURE)
-        return None
-    return day
+    """core.inputs.collect_date: the format, not after `not_after`, the plausible window."""
+    return collect_date(
+        value, name, errors, required=required, past=not_after is not None, today=not_after
+    )
 
 
 def _choice(value: Any, choices: Any, name: str, errors: dict[str, list[str]]) -> str:

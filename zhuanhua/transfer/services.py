@@ -27,6 +27,7 @@ from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.services import achievement_lock
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import collect_date
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.core.uscc import USCCError, validate_uscc
 from zhuanhua.engines import rights, transfer_deadline
@@ -1004,19 +1005,8 @@ def _check_ledger_editor(user: User, organisation_id: int | None) -> int:
 
 
 def _date(value: Any, field: str, errors: dict[str, list[str]], today: dt.date) -> dt.date | None:
-    if isinstance(value, str) and value.strip():
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            errors.setdefault(field, []).append(ERR_DATE_FORMAT)
-            return None
-    if not isinstance(value, dt.date):
-        errors.setdefault(field, []).append(ERR_REQUIRED_FIELD)
-        return None
-    if value > today:
-        errors.setdefault(field, []).append(ERR_NOT_FUTURE)
-        return None
-    return value
+    """core.inputs.collect_date: the format, not after `today`, the plausible window."""
+    return collect_date(value, field, errors, past=True, today=today)
 
 
 def _positive(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
