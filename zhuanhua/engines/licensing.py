@@ -902,17 +902,11 @@ def _text(amount: Decimal | None) -> str | None:
 
 
 def _obligation_json(o: Obligation) -> dict[str, Any]:
-    if o.kind == ROYALTY:
-        assert o.period_start is not None
-        assert o.period_end is not None
-        period_start, period_end = o.period_start.isoformat(), o.period_end.isoformat()
-    else:
-        period_start = period_end = None
     return {
         "kind": o.kind,
         "key": o.key,
-        "period_start": period_start,
-        "period_end": period_end,
+        "period_start": None if o.period_start is None else o.period_start.isoformat(),
+        "period_end": None if o.period_end is None else o.period_end.isoformat(),
         "base": None if o.base is None else str(o.base),
         "amount": None if o.amount is None else str(o.amount),
         "due": None if o.due is None else o.due.isoformat(),

@@ -695,9 +695,9 @@ class Result:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fail(i: int, cid: Any, field: str, message: str) -> InputError:
+def _fail(i: int, cid: Any, field: str, message: str, code: str = "invalid") -> InputError:
     suffix = "" if cid is None else f" (claim {cid})"
-    return InputError(f"claims[{i}].{field}", message + suffix)
+    return InputError(f"claims[{i}].{field}", message + suffix, code)
 
 
 def _plain_cents(value: Any) -> Decimal | None:
@@ -728,7 +728,7 @@ def _claim_money(value: Any, i: int, cid: Any, field: str) -> Decimal:
     try:
         return _money(value, f"claims[{i}].{field}")
     except InputError as exc:
-        raise _fail(i, cid, field, exc.message) from None
+        raise _fail(i, cid, field, exc.message, exc.code) from None
 
 
 _DATE_CACHE: dict[str, dt.date] = {}
@@ -749,7 +749,7 @@ def _claim_date(value: Any, i: int, cid: Any, field: str) -> dt.date:
     try:
         return _date(value, f"claims[{i}].{field}")
     except InputError as exc:
-        raise _fail(i, cid, field, exc.message) from None
+        raise _fail(i, cid, field, exc.message, exc.code) from None
 
 
 def _scope_key(
@@ -770,40 +770,42 @@ def _parse_grants(
     if grants is None:
         return
     if not isinstance(grants, list):
-        raise InputError("prior_grants", "must be a list")
+        raise InputError("prior_grants", "must be a list", "not_list")
     for j, g in enumerate(grants):
         path = f"prior_grants[{j}]"
         if not isinstance(g, dict):
-            raise InputError(path, "must be an object")
+            raise InputError(path, "must be an object", "not_object")
         code = g.get("measure")
         m = measures.get(code) if isinstance(code, str) else None
         if m is None:
             if code is None:
-                raise InputError(f"{path}.measure", "is required")
-            raise InputError(f"{path}.measure", f"unknown measure {code!r}")
+                raise InputError(f"{path}.measure", "is required", "required")
+            raise InputError(f"{path}.measure", f"unknown measure {code!r}", "unknown_measure")
         applicant = g.get("applicant")
         if not isinstance(applicant, str) or not applicant:
             message = "is required" if applicant is None else "must be a non-empty string"
-            raise InputError(f"{path}.applicant", message)
+            raise InputError(
+                f"{path}.applicant", message, "required" if applicant is None else "empty"
+            )
         cp = g.get("counterparty")
         if cp is None or cp == "":
             if m.needs_counterparty:
-                raise InputError(f"{path}.counterparty", f"is required for {m.code}")
+                raise InputError(f"{path}.counterparty", f"is required for {m.code}", "required")
             cp = ""
         elif not isinstance(cp, str):
-            raise InputError(f"{path}.counterparty", "must be a string")
+            raise InputError(f"{path}.counterparty", "must be a string", "not_string")
         subj = g.get("subject")
         if subj is None:
             subj = ""
         elif not isinstance(subj, str):
-            raise InputError(f"{path}.subject", "must be a string")
+            raise InputError(f"{path}.subject", "must be a string", "not_string")
         when = g.get("date")
         if when is None:
-            raise InputError(f"{path}.date", "is required")
+            raise InputError(f"{path}.date", "is required", "required")
         year = _date(when, f"{path}.date").year
         amount = g.get("amount")
         if amount is None:
-            raise InputError(f"{path}.amount", "is required")
+            raise InputError(f"{path}.amount", "is required", "required")
         value = _money(amount, f"{path}.amount")
         if value <= 0:
             continue  # a grant counts only when its amount is above 0
@@ -908,10 +910,10 @@ def _id_key(cid: Any, i: int) -> tuple[int, Any]:
     if type(cid) is int:
         return (0, cid)
     if cid is None:
-        raise _fail(i, None, "id", "is required")
+        raise _fail(i, None, "id", "is required", "required")
     if isinstance(cid, Decimal) and cid.is_finite() and cid == cid.to_integral_value():
         return (0, int(cid))
-    raise _fail(i, None, "id", "must be a string or an integer")
+    raise _fail(i, None, "id", "must be a string or an integer", "not_string")
 
 
 def _check_other_fields(c: dict[str, Any], i: int, cid: Any) -> None:
@@ -919,11 +921,11 @@ def _check_other_fields(c: dict[str, Any], i: int, cid: Any) -> None:
     for field in ("registered", "related_party", "loss_confirmed"):
         value = c.get(field)
         if value is not None and value is not True and value is not False:
-            raise _fail(i, cid, field, "must be true or false")
+            raise _fail(i, cid, field, "must be true or false", "not_bool")
     for field in ("counterparty", "subject", "applicant_region", "level"):
         value = c.get(field)
         if value is not None and type(value) is not str:
-            raise _fail(i, cid, field, "must be a string")
+            raise _fail(i, cid, field, "must be a string", "not_string")
 
 
 _TYPES = frozenset(APPLICANT_TYPE_LABELS)
@@ -950,7 +952,9 @@ def _first_duplicate(ids: list[Any], claims: Sequence[Any]) -> InputError | None
         first = seen.setdefault(str(idn) if type(idn) is int else idn, j)
         if first != j:
             cid = claims[j].get("id")
-            return _fail(j, None, "id", f"duplicate id {cid!r} (also claims[{first}])")
+            return _fail(
+                j, None, "id", f"duplicate id {cid!r} (also claims[{first}])", "duplicate_id"
+            )
     return None
 
 
@@ -979,7 +983,7 @@ def evaluate(
     first bad field in input order.
     """
     if not isinstance(claims, list | tuple):
-        raise InputError("claims", "must be a list")
+        raise InputError("claims", "must be a list", "not_list")
     return _evaluate(claims, prior_grants, catalogue)
 
 
@@ -1039,7 +1043,7 @@ def _evaluate(
     try:
         for i, c in enumerate(claims):
             if type(c) is not dict:
-                raise InputError(f"claims[{i}]", "must be an object")
+                raise InputError(f"claims[{i}]", "must be an object", "not_object")
             get = c.get
             cid = get("id")
             idn = cid if type(cid) is str else _id_key(cid, i)[1]
@@ -1048,25 +1052,29 @@ def _evaluate(
             plan = plans.get(code) if type(code) is str else None
             if plan is None:
                 if code is None:
-                    raise _fail(i, cid, "measure", "is required")
-                raise _fail(i, cid, "measure", f"unknown measure {code!r}")
+                    raise _fail(i, cid, "measure", "is required", "required")
+                raise _fail(i, cid, "measure", f"unknown measure {code!r}", "unknown_measure")
             applicant = get("applicant")
             if type(applicant) is not str or not applicant:
                 if applicant is None:
-                    raise _fail(i, cid, "applicant", "is required")
-                raise _fail(i, cid, "applicant", "must be a non-empty string")
+                    raise _fail(i, cid, "applicant", "is required", "required")
+                raise _fail(i, cid, "applicant", "must be a non-empty string", "empty")
             atype = get("applicant_type")
             if type(atype) is not str or atype not in types_all:
                 if atype is None:
-                    raise _fail(i, cid, "applicant_type", "is required")
+                    raise _fail(i, cid, "applicant_type", "is required", "required")
                 raise _fail(
-                    i, cid, "applicant_type", f"must be one of {', '.join(_TYPES)}, not {atype!r}"
+                    i,
+                    cid,
+                    "applicant_type",
+                    f"must be one of {', '.join(_TYPES)}, not {atype!r}",
+                    "not_a_choice",
                 )
             when = get("date")
             entry = day_get(when) if type(when) is str else None
             if entry is None:
                 if when is None:
-                    raise _fail(i, cid, "date", "is required")
+                    raise _fail(i, cid, "date", "is required", "required")
                 entry = _claim_day(when, i, cid)
             # Money: decimal strings by _plain_cents (same steps as _money); else the call.
             base = get("base")
@@ -1074,7 +1082,7 @@ def _evaluate(
                 rounded = plain_cents(base)
                 base = rounded if rounded is not None else _claim_money(base, i, cid, "base")
             elif plan.rate is not None:
-                raise _fail(i, cid, "base", f"is required for {code} (rated measure)")
+                raise _fail(i, cid, "base", f"is required for {code} (rated measure)", "required")
             requested = get("requested")
             if requested is not None:
                 rounded = plain_cents(requested)
@@ -1085,7 +1093,7 @@ def _evaluate(
             cp_raw = cp = get("counterparty")
             if cp is None or cp == "":
                 if plan.needs_cp:
-                    raise _fail(i, cid, "counterparty", f"is required for {code}")
+                    raise _fail(i, cid, "counterparty", f"is required for {code}", "required")
                 cp = ""
             subj = get("subject")
             if subj is None:
@@ -1093,7 +1101,11 @@ def _evaluate(
             level = get("level")
             if level is not None and plan.level and (type(level) is not str or level not in levels):
                 raise _fail(
-                    i, cid, "level", f"must be one of {', '.join(LEVEL_LABELS)}, not {level!r}"
+                    i,
+                    cid,
+                    "level",
+                    f"must be one of {', '.join(LEVEL_LABELS)}, not {level!r}",
+                    "not_a_choice",
                 )
             paid_in = get("paid_in_date")
             if paid_in is not None:
@@ -1301,11 +1313,11 @@ def _evaluate(
 def run(doc: Any, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """The CLI entry: ``{"claims": [...], "prior_grants": [...]}`` → ``{"results": [...]}``."""
     if not isinstance(doc, dict):
-        raise InputError("(document)", "must be an object with claims")
+        raise InputError("(document)", "must be an object with claims", "not_object")
     claims = doc.get("claims")
     if claims is None:
-        raise InputError("claims", "is required")
+        raise InputError("claims", "is required", "required")
     if not isinstance(claims, list):
-        raise InputError("claims", "must be a list")
+        raise InputError("claims", "must be a list", "not_list")
     results = evaluate(claims, doc.get("prior_grants"), catalogue or load_catalogue())
     return {"results": [r.as_dict() for r in results]}

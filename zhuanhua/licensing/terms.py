@@ -1,20 +1,21 @@
 """Terms JSON ⇄ the payment-plan engine: validation with Chinese messages, canonical form, diff.
 
-The engine (``zhuanhua.engines.licensing``) owns the rules; this module only feeds it, maps its
-``InputError`` paths to the form's words and stores what it parsed in one canonical shape
-(money and rates as decimal strings, ISO dates) so versions compare field by field.
+The engine (``zhuanhua.engines.licensing``) owns the rules; this module only feeds it, turns its
+``InputError`` into Chinese through ``engines.messages`` (the one translation of engine
+refusals) and stores what it parsed in one canonical shape (money and rates as decimal strings,
+ISO dates) so versions compare field by field.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from zhuanhua.engines import licensing as engine
+from zhuanhua.engines import messages
 from zhuanhua.engines.common import InputError
 
 # Top-level keys an offer's terms may carry (no dates of the term: the offer has term_months).
@@ -26,87 +27,10 @@ ERR_TERMS_OBJECT = "支付条款应为 JSON 对象"
 ERR_TERMS_JSON = "支付条款不是有效的 JSON：{error}"
 ERR_UNKNOWN_KEY = "支付条款（{path}）：不支持的字段"
 
-FIELD_LABELS = {
-    "fee_model": "费用模式",
-    "start": "许可起始日",
-    "end": "许可终止日",
-    "upfront_fee": "门槛费",
-    "upfront_due": "门槛费支付日",
-    "grace_days": "宽限天数",
-    "installments": "阶段性支付",
-    "key": "节点名称",
-    "amount": "金额",
-    "due": "支付日期",
-    "milestone": "里程碑",
-    "days_after": "里程碑达成后天数",
-    "royalty": "收入提成",
-    "rate": "提成比例",
-    "tiers": "分档提成",
-    "up_to": "档位上限",
-    "period": "报告周期",
-    "report_within_days": "报告期限（天）",
-    "pay_within_days": "付款期限（天）",
-    "cap_total": "提成封顶",
-}
-
-# (fragment of the engine's English message, Chinese text); the first match wins.
-_MESSAGES = (
-    ("must not be empty for fee_model", "所选费用模式必须填写此项"),
-    ("is required for fee_model", "所选费用模式必须填写此项"),
-    ("must be empty for fee_model", "所选费用模式不包含此项，请删除"),
-    ("must be absent for fee_model", "所选费用模式不包含此项，请删除"),
-    ("is required", "必须填写"),
-    ("must not be negative", "不能为负数"),
-    ("between 0 and 1", "应在 0 到 1 之间"),
-    ("at most two decimals", "最多保留两位小数"),
-    ("less than 10^15", "金额过大"),
-    ("is before start", "不能早于许可起始日"),
-    ("tiers must ascend", "各档上限必须从小到大递增"),
-    ("must be greater than 0", "档位上限必须大于 0"),
-    ("may be open", "只有最后一档可以不设上限（up_to 为 null）"),
-    ("must be open", "最后一档必须不设上限（up_to 为 null）"),
-    ("duplicate installment key", "节点名称重复"),
-    ("give either due", "一般节点填写支付日期，里程碑节点填写里程碑和天数，二者选一"),
-    ("give rate or tiers", "提成比例与分档提成二者选一"),
-    ("unknown period", "报告周期应为 quarter（季度）、half（半年）或 year（年）"),
-    ("unknown fee model", "费用模式应为 royalty、staged 或 staged_royalty"),
-    ("whole number of days", "应为整数天数"),
-    ("must be an object", "格式应为 JSON 对象"),
-    ("must be a list", "格式应为列表"),
-    ("must be a string", "应为文本"),
-    ("must not be empty", "不能为空"),
-    ("only a milestone installment", "只有里程碑节点可以填写此项"),
-    ("number", "应为数字"),
-    ("date", "日期格式应为 YYYY-MM-DD"),
-)
-
-_SEGMENT = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-
 
 def field_label(path: str) -> str:
-    """``royalty.tiers[1].up_to`` → ``收入提成·第 2 档·档位上限``."""
-    parts: list[str] = []
-    previous = ""
-    for name, index in _SEGMENT.findall(path):
-        if name:
-            parts.append(FIELD_LABELS.get(name, name))
-            previous = name
-        else:
-            number = int(index) + 1
-            if previous == "installments":
-                parts[-1] = f"第 {number} 笔阶段性支付"
-            elif previous == "tiers":
-                parts[-1] = f"第 {number} 档"
-            else:
-                parts[-1] = f"{parts[-1]}第 {number} 项"
-    return "·".join(parts) or "支付条款"
-
-
-def chinese_message(message: str) -> str:
-    for fragment, text in _MESSAGES:
-        if fragment in message:
-            return text
-    return "填写有误"
+    """``royalty.tiers[1].up_to`` → ``收入提成·第 2 档·档位上限`` (the engines' field names)."""
+    return messages.field_label(path, "支付条款")
 
 
 def _strip_root(path: str) -> str:
@@ -116,7 +40,7 @@ def _strip_root(path: str) -> str:
 def error_from(exc: InputError, field: str = "terms") -> ValidationError:
     """An engine refusal as ``ValidationError({"terms.royalty.rate": ["收入提成·提成比例…"]})``."""
     path = _strip_root(exc.path)
-    text = f"{field_label(path)}（{path or field}）：{chinese_message(exc.message)}"
+    text = f"{field_label(path)}（{path or field}）：{messages.chinese(exc)}"
     return ValidationError({f"{field}.{path}" if path else field: [text]})
 
 

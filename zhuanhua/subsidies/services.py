@@ -20,10 +20,11 @@ from django.utils import timezone
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core import inputs, xlsx
+from zhuanhua.core import xlsx
 from zhuanhua.core.inputs import clean_text
 from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.uploads import check_upload, check_upload_as, store_upload
+from zhuanhua.engines import messages
 from zhuanhua.engines.common import CENT, InputError, money_str
 from zhuanhua.engines.subsidy import REASON_LABELS, CatalogueError
 from zhuanhua.organisations.models import Organisation
@@ -58,20 +59,12 @@ ERR_EVIDENCE_REQUIRED = "请至少上传一份证明材料（银行到账凭证�
 ERR_DESCRIPTION_REQUIRED = "一事一议事项须填写申请说明"
 ERR_REQUIRED = "此项为必填项"
 ERR_INPUT = "填写有误：{message}"
-# The engine's refusals by code, in Chinese (its `message` is the console script's English line).
-ENGINE_INPUT_MESSAGES = {
-    "negative": inputs.ERR_MONEY_NEGATIVE,
-    "not_number": inputs.ERR_MONEY_FORMAT,
-    "two_decimals": inputs.ERR_MONEY_SCALE,
-    "too_large": inputs.ERR_MONEY_TOO_LARGE.format(digits=12),
-    "bad_date": inputs.ERR_DATE_FORMAT,
-    "required": ERR_REQUIRED,
-    "not_bool": "应为是或否",
-}
 
 
 def engine_input_message(exc: InputError) -> str:
-    return ENGINE_INPUT_MESSAGES.get(exc.code, inputs.ERR_INVALID)
+    """The engine's refusal in Chinese, from the engines' one catalogue (its ``message`` is
+    the console script's English line)."""
+    return messages.chinese(exc)
 
 
 ERR_TOO_LONG = "不能超过 {limit} 个字"
