@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -27,7 +27,7 @@ from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.services import achievement_lock
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.inputs import collect_date
+from zhuanhua.core.inputs import InputProblem, collect_date, parse_money
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.core.uscc import USCCError, validate_uscc
 from zhuanhua.engines import rights, transfer_deadline
@@ -1009,22 +1009,21 @@ def _date(value: Any, field: str, errors: dict[str, list[str]], today: dt.date) 
     return collect_date(value, field, errors, past=True, today=today)
 
 
-def _positive(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
+def _positive(
+    value: Any, field: str, errors: dict[str, list[str]], *, max_digits: int = 17
+) -> Decimal | None:
+    """A positive number with at most two decimals and `max_digits` digits (core.inputs'
+    parse_money rules; thousands separators allowed), else ERR_POSITIVE."""
+    if isinstance(value, str):
+        value = value.replace(",", "")
     try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
+        number = None if isinstance(value, float) else parse_money(value, max_digits=max_digits)
+    except InputProblem:
         number = None
-    if (
-        isinstance(value, bool | float)
-        or number is None
-        or not number.is_finite()
-        or number <= 0
-        or number != number.quantize(CENT_Q)
-        or number >= Decimal("1e15")
-    ):
+    if not number:
         errors.setdefault(field, []).append(ERR_POSITIVE)
         return None
-    return number.quantize(CENT_Q)
+    return number
 
 
 def ledger_entry_create(
@@ -1085,7 +1084,7 @@ def equity_contribution_create(
     except USCCError as exc:
         errors["company_uscc"] = [str(exc)]
         uscc = ""
-    share_count = _positive(shares, "shares", errors)
+    share_count = _positive(shares, "shares", errors, max_digits=20)
     value = _positive(value_amount, "value_amount", errors)
     on = _date(contributed_on, "contributed_on", errors, today)
     if errors:
