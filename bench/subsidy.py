@@ -1,6 +1,6 @@
 """Benchmark of the subsidy engine: 1,000,000 claims over 50,000 applicants in one process.
 
-    .venv/bin/python bench/subsidy.py            # the full run (targets: ≤ 15 s, ≤ 2 GB)
+    .venv/bin/python bench/subsidy.py            # the full run (targets: ≤ 30 s with explanations, ≤ 2 GB)
     .venv/bin/python bench/subsidy.py --n 20000  # smaller
 
 The generator is deterministic (seeded): applicants have a fixed type, claims mix the measures an
@@ -13,17 +13,17 @@ process, measured as:
 3. + explanations: every result's Chinese explanation rendered (what the CLI prints).
 
 Peak memory is ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` (the whole process, generator
-included). The engine target is the parse + evaluate time (with and without explanations).
-Times are wall and CPU (user + system of this process, the fairer figure on a shared machine);
-the cyclic collector is off throughout the measured steps (evaluate() turns it off itself), and
-a fixed pure-Python loop is timed first so that runs on a loaded machine can be compared.
+included). The target is parse + evaluate + every explanation ≤ 30 s, judged on CPU time
+(user + system of this process, the fairer figure on a shared machine; wall time is printed
+beside it). The garbage collector runs as it does in the web app (the engine no longer switches
+it off), and a fixed pure-Python loop is timed first so that runs on a loaded machine can be
+compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import random
 import resource
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from zhuanhua.engines import subsidy  # noqa: E402
 from zhuanhua.engines.common import loads  # noqa: E402
 
-TIME_TARGET_S = 15.0
+TIME_TARGET_S = 30.0  # parse + evaluate + explanations, 1,000,000 claims
 MEMORY_TARGET_MB = 2048.0
 
 # applicant type -> (measure, weight) it usually claims
@@ -173,7 +173,6 @@ def main(argv: list[str] | None = None) -> int:
     catalogue = subsidy.load_catalogue()
     print(f"machine check: sum(range(1000)) in {machine_check():.1f} us (compare runs)")
 
-    gc.disable()
     t0, c0 = time.perf_counter(), _cpu()
     doc = loads(text)
     parse_s, parse_cpu = time.perf_counter() - t0, _cpu() - c0
@@ -183,14 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     results = subsidy.evaluate(doc["claims"], doc["prior_grants"], catalogue)
     eval_s, eval_cpu = time.perf_counter() - t0, _cpu() - c0
 
-    # What run() does for the CLI: every explanation rendered (collector off, as in run()).
+    # What the CLI prints: every explanation rendered.
     t0, c0 = time.perf_counter(), _cpu()
     chars = 0
     for r in results:
         for sentence in r.explanation:
             chars += len(sentence)
     explain_s, explain_cpu = time.perf_counter() - t0, _cpu() - c0
-    gc.enable()
 
     granted = sum((r.granted for r in results), start=subsidy.ZERO)
     eligible = sum(1 for r in results if r.eligible)
@@ -215,25 +213,18 @@ def main(argv: list[str] | None = None) -> int:
         f"(explanations {explain_s:.2f} s, ratio to parse {total_explained / parse_s:.2f})"
     )
     print(f"peak memory (ru_maxrss):          {peak:7.0f} MB")
-    time_ok = total <= TIME_TARGET_S
-    explained_ok = total_explained <= TIME_TARGET_S
+    explained_ok = cpu + explain_cpu <= TIME_TARGET_S
     mem_ok = peak <= MEMORY_TARGET_MB
     scale = "" if n == 1_000_000 else f" (at n={n:,}; targets are for 1,000,000)"
     print(
-        f"target time ≤ {TIME_TARGET_S:.0f} s, parse + evaluate: "
-        f"{'OK' if time_ok else 'MISSED'}{scale}"
-    )
-    print(
-        f"target time ≤ {TIME_TARGET_S:.0f} s, with explanations: "
+        f"target time ≤ {TIME_TARGET_S:.0f} s CPU, with explanations: "
         f"{'OK' if explained_ok else 'MISSED'}{scale}"
     )
     print(
-        f"  the same on CPU time: parse + evaluate "
-        f"{'OK' if cpu <= TIME_TARGET_S else 'MISSED'}, with explanations "
-        f"{'OK' if cpu + explain_cpu <= TIME_TARGET_S else 'MISSED'}{scale}"
+        f"  the same on wall time: {'OK' if total_explained <= TIME_TARGET_S else 'MISSED'}{scale}"
     )
     print(f"target memory ≤ {MEMORY_TARGET_MB:.0f} MB: {'OK' if mem_ok else 'MISSED'}{scale}")
-    return 0 if time_ok and mem_ok else 1
+    return 0 if explained_ok and mem_ok else 1
 
 
 if __name__ == "__main__":
