@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import filetype
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -74,7 +75,12 @@ Stored = TypeVar("Stored", bound=models.Model)
 
 
 def store_upload(
-    model: type[Stored], upload: UploadedFile, *, sha256: str, user: Any, **owner: Any
+    model: type[Stored],
+    upload: UploadedFile,
+    *,
+    sha256: str,
+    user: AbstractBaseUser,  # accounts.User; core sits below accounts
+    **owner: Any,
 ) -> Stored:
     """Save a checked upload as a row of a StoredFile model (the file under the model's
     upload_to). `owner` names its other fields (the record it belongs to, its kind). The caller
