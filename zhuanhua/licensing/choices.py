@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from zhuanhua.accounts.choices import Role
+
 
 class FeeModel(models.TextChoices):
     """费用模式 (guide article 2); the engine's ``fee_model``."""
@@ -32,10 +34,48 @@ class Side(models.TextChoices):
     LICENSEE = "licensee", "被许可方"
 
 
+# Roles that act for an enterprise taking a licence (with its organisation approved and of a
+# licensee type, see services.is_licensee_agent).
+LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
+
+
 class LicenceStatus(models.TextChoices):
     DRAFT_CONTRACT = "draft_contract", "待签合同"  # terms agreed online, contract signed offline
     ACTIVE = "active", "履行中"  # the licensor recorded the signed contract
-    TERMINATED = "terminated", "已终止"
+    TERMINATED = "terminated", "已终止"  # ended early: by agreement or for breach (termination.py)
+    EXPIRED = "expired", "已到期"  # the term ran to its end (the daily job records it)
+
+
+# Signed licences: money may still be owed, reported, paid and reversed after the term.
+SIGNED_LICENCE_STATES = {LicenceStatus.ACTIVE, LicenceStatus.TERMINATED, LicenceStatus.EXPIRED}
+
+
+class TerminationKind(models.TextChoices):
+    """How a licence ended early."""
+
+    AGREEMENT = "agreement", "协议解除"  # both parties confirmed
+    BREACH = "breach", "违约解除"  # the unit, after a cure notice (催告) lapsed uncured
+
+
+class CureNoticeStatus(models.TextChoices):
+    OPEN = "open", "催告中"  # waiting for the licensee to cure by the deadline
+    CURED = "cured", "已补救"  # the unit closed it: the named obligations were met
+    TERMINATED = "terminated", "已据此解除"  # the licence was terminated on it
+
+
+class TerminationProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "待对方确认"
+    CONFIRMED = "confirmed", "已确认解除"
+    DECLINED = "declined", "对方不同意"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Allowed answers to a proposal: (status, action) -> status.
+PROPOSAL_TRANSITIONS = {
+    (TerminationProposalStatus.PROPOSED, "confirm"): TerminationProposalStatus.CONFIRMED,
+    (TerminationProposalStatus.PROPOSED, "decline"): TerminationProposalStatus.DECLINED,
+    (TerminationProposalStatus.PROPOSED, "withdraw"): TerminationProposalStatus.WITHDRAWN,
+}
 
 
 # Statuses of the engine's obligations, as the plan shows them.
@@ -46,6 +86,7 @@ OBLIGATION_STATUS_LABELS = {
     "pending_milestone": "待里程碑",
     "awaiting_report": "待报告",
     "report_missing": "报告缺失",
+    "cancelled": "已取消（提前终止）",
 }
 OBLIGATION_STATUS_BADGES = {
     "paid": "text-bg-success",
@@ -54,6 +95,7 @@ OBLIGATION_STATUS_BADGES = {
     "pending_milestone": "text-bg-secondary",
     "awaiting_report": "text-bg-info",
     "report_missing": "text-bg-warning",
+    "cancelled": "text-bg-light",
 }
 OBLIGATION_KIND_LABELS = {
     "upfront": "门槛费",

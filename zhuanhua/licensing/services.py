@@ -33,8 +33,10 @@ from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
+from zhuanhua.licensing import notices
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
+    LICENSEE_ROLES,
     ClaimStatus,
     ContractType,
     CoverKind,
@@ -139,7 +141,6 @@ ERR_VOUCHER_NOT_REGISTERED = (
 # The spend subject type of a licence in the vouchers app (licensing/voucher_subjects.py).
 LICENCE_SUBJECT = "licensing.licence"
 
-LICENSEE_ROLES = {Role.LICENSEE_STAFF, Role.ORG_ADMIN}
 LICENSEE_ORG_TYPES = {
     OrganisationType.ENTERPRISE,
     OrganisationType.STATE_ENTERPRISE,
@@ -321,6 +322,7 @@ def inquiry_open(*, user: User, offer: LicenceOffer, message: str = "") -> Inqui
             action="inquiry.open",
             after={"offer": offer.pk, "licensee": inquiry.licensee_id},
         )
+        notices.inquiry_opened(inquiry=inquiry, actor=user, message=message)
     return inquiry
 
 
@@ -348,6 +350,7 @@ def message_post(*, user: User, inquiry: Inquiry, body: str) -> Message:
             action="inquiry.message",
             detail={"inquiry": locked.pk, "side": side},
         )
+        notices.message_posted(message=message)
     return message
 
 
@@ -375,6 +378,7 @@ def version_propose(*, user: User, inquiry: Inquiry, terms: Any, note: str = "")
             after=cleaned,
             detail={"inquiry": locked.pk, "number": version.number, "side": side},
         )
+        notices.version_proposed(version=version)
     return version
 
 
@@ -414,6 +418,7 @@ def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
             detail={"version": latest.number, "side": side},
         )
         audit_record(actor=user, obj=licence, action="licence.create", after=licence_state(licence))
+        notices.version_accepted(licence=licence, actor=user, side=side)
     return licence
 
 
@@ -533,6 +538,7 @@ def licence_activate(
             after={**licence_state(locked), "signed_pdf_sha256": sha},
         )
         _mark_achievement_licensed(user=user, licence=locked)
+        notices.licence_signed(licence=locked, actor=user)
     return locked
 
 
@@ -607,6 +613,7 @@ def registration_record(
         audit_record(
             actor=user, obj=reg, action="licence.registration", after=registration_state(reg)
         )
+        notices.licence_registered(registration=reg, actor=user)
     return reg
 
 
@@ -930,6 +937,7 @@ def revenue_report_file(
                 "reported_on": reported.isoformat(),
             },
         )
+        notices.report_filed(report=report, actor=user)
     return report
 
 
@@ -992,6 +1000,8 @@ def payment_record(
         audit_record(actor=user, obj=payment, action="licence.payment", after=after, detail=detail)
         if spend is not None:
             _notify_voucher_payment(licence=locked, payment=payment)
+        else:
+            notices.payment_recorded(payment=payment, actor=user)
     return payment
 
 
