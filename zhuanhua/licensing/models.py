@@ -15,12 +15,15 @@ from zhuanhua.licensing.choices import (
     ClaimStatus,
     ContractType,
     CoverKind,
+    CureNoticeStatus,
     FeeModel,
     InquiryStatus,
     LicenceStatus,
     LicenseMode,
     PricingMethod,
     Side,
+    TerminationKind,
+    TerminationProposalStatus,
 )
 
 
@@ -202,6 +205,19 @@ class Licence(models.Model):
     pricing_method = models.CharField(
         "定价方式", max_length=16, choices=PricingMethod.choices, default=PricingMethod.LISTING
     )
+    # Ending early (termination.py): a term of the contract like ``end``, fed to the engine.
+    terminated_on = models.DateField("提前终止日", null=True, blank=True)
+    termination_kind = models.CharField(
+        "终止方式", max_length=16, choices=TerminationKind.choices, blank=True
+    )
+    termination_reason = models.TextField("终止原因", blank=True)
+    terminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -214,7 +230,13 @@ class Licence(models.Model):
 
 
 class RevenueReport(models.Model):
-    """The licensee's revenue for one royalty period (收入报告)."""
+    """The licensee's revenue for one royalty period (收入报告).
+
+    A wrong report is never edited: a correction (更正) is a new report that ``supersedes`` the
+    latest one of its period, with a reason; the engine counts the one with the latest
+    ``reported_on`` (a correction filed the same day replaces its predecessor in the plan's
+    input, see ``selectors.licence_schedule``).
+    """
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="revenue_reports")
     period_start = models.DateField("期间起")
@@ -227,15 +249,28 @@ class RevenueReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name="更正的报告",
+    )
+    correction_reason = models.TextField("更正原因", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "收入报告"
         verbose_name_plural = "收入报告"
-        ordering = ["period_start"]
+        ordering = ["period_start", "reported_on", "id"]
         constraints = [
+            # One original report per period; corrections hang on it in a chain (supersedes is
+            # one-to-one, so the chain never forks).
             models.UniqueConstraint(
-                fields=["licence", "period_start"], name="licensing_one_report_per_period"
+                fields=["licence", "period_start"],
+                condition=Q(supersedes__isnull=True),
+                name="licensing_one_report_per_period",
             ),
         ]
 
@@ -245,6 +280,10 @@ class RevenueReport(models.Model):
 
 class Payment(models.Model):
     """Money the licensor received (recorded by the unit).
+
+    A wrong payment is never edited or deleted: the unit reverses it (冲正: bounced, refunded,
+    entered twice) with ``reversed_on`` and a reason, set once; it then counts only before
+    ``reversed_on`` (LICENSING.md), and a right one is recorded anew.
 
     ``amount`` is the whole payment; ``voucher_amount`` the part of it the licensee paid with
     innovation vouchers (科技创新券, 指引第七条（四）), spent from its quota through
@@ -272,6 +311,15 @@ class Payment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    reversed_on = models.DateField("冲正日期", null=True, blank=True)
+    reversal_reason = models.TextField("冲正原因", blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,6 +335,95 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on}：{self.amount}"
+
+
+class CureNotice(models.Model):
+    """A written cure notice (催告) for breach: the overdue obligations it names and the deadline.
+
+    ``obligations`` is the plan's lines on ``sent_on`` that the notice names:
+    ``[{"ref", "label", "status", "amount", "outstanding", "due"}]`` (money as strings); the
+    unit may terminate for breach only after ``cure_deadline`` and only while one of them is
+    still unmet.
+    """
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="cure_notices")
+    sent_on = models.DateField("催告日期")
+    cure_deadline = models.DateField("补救期限")
+    obligations = models.JSONField("逾期义务")
+    body = models.TextField("催告内容")
+    status = models.CharField(
+        "状态", max_length=16, choices=CureNoticeStatus.choices, default=CureNoticeStatus.OPEN
+    )
+    closed_on = models.DateField("结束日期", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "催告通知"
+        verbose_name_plural = "催告通知"
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=Q(status="open"),
+                name="licensing_one_open_cure_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"催告 {self.sent_on}（期限 {self.cure_deadline}）"
+
+
+class TerminationProposal(models.Model):
+    """One party's proposal to end the licence early by agreement; the other confirms it."""
+
+    licence = models.ForeignKey(
+        Licence, on_delete=models.PROTECT, related_name="termination_proposals"
+    )
+    side = models.CharField("提出方", max_length=10, choices=Side.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    terminated_on = models.DateField("拟终止日")
+    reason = models.TextField("解除原因")
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=TerminationProposalStatus.choices,
+        default=TerminationProposalStatus.PROPOSED,
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "协议解除提议"
+        verbose_name_plural = "协议解除提议"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=Q(status="proposed"),
+                name="licensing_one_open_termination_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"协议解除 {self.terminated_on}（{self.get_status_display()}）"
 
 
 class MilestoneAchievement(models.Model):
