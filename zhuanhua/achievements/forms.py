@@ -15,6 +15,18 @@ from zhuanhua.core.forms import (
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 
 MAX_COMPLETERS = 10
+ERR_TOO_MANY_COMPLETERS = "成果完成人最多 {limit} 人"
+ERR_COMPLETER_TOO_LONG = "完成人姓名不能超过 60 字，工作单位不能超过 200 字"
+
+
+def _completer_rows(text: str) -> list[dict[str, str]]:
+    """One completer a line: "姓名，工作单位" (the employer optional)."""
+    rows = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.replace("，", ",").split(",", 1)]
+        if parts and parts[0]:
+            rows.append({"name": parts[0], "employer": parts[1] if len(parts) > 1 else ""})
+    return rows
 
 
 class AchievementForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -44,13 +56,19 @@ class AchievementForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         label="成果完成人（每行一人：姓名，工作单位）", widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def clean_completers(self) -> str:
+        """At most MAX_COMPLETERS people (refused, not cut), each name and employer within its
+        column (the API's CompleterIn limits)."""
+        text: str = self.cleaned_data.get("completers") or ""
+        rows = _completer_rows(text)
+        if len(rows) > MAX_COMPLETERS:
+            raise forms.ValidationError(ERR_TOO_MANY_COMPLETERS.format(limit=MAX_COMPLETERS))
+        if any(len(r["name"]) > 60 or len(r["employer"]) > 200 for r in rows):
+            raise forms.ValidationError(ERR_COMPLETER_TOO_LONG)
+        return text
+
     def completer_rows(self) -> list[dict[str, str]]:
-        rows = []
-        for line in (self.cleaned_data.get("completers") or "").splitlines()[:MAX_COMPLETERS]:
-            parts = [p.strip() for p in line.replace("，", ",").split(",", 1)]
-            if parts and parts[0]:
-                rows.append({"name": parts[0], "employer": parts[1] if len(parts) > 1 else ""})
-        return rows
+        return _completer_rows(self.cleaned_data.get("completers") or "")
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "completers"}
