@@ -18,6 +18,7 @@ from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.credit import selectors, services
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind
 from zhuanhua.credit.models import CreditEvent
+from zhuanhua.organisations.models import Organisation
 
 router = Router(tags=["诚信管理 credit"])
 
@@ -117,8 +118,17 @@ def record_event(
     payload: Form[CreditEventIn],
     evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status:
-    data = payload.dict()
-    data["organisation"] = data.pop("organisation_id")
+    data = services.CreditEventInput(
+        organisation=Organisation.objects.filter(pk=payload.organisation_id).first(),
+        kind=payload.kind,
+        description=payload.description,
+        party_statement=payload.party_statement,
+        hearing_on=payload.hearing_on,
+        effective_from=payload.effective_from,
+        effective_to=payload.effective_to,
+        subject_type=payload.subject_type,
+        subject_id=payload.subject_id,
+    )
     event = services.credit_event_record(user=request.user, data=data, evidence=evidence or [])
     return Status(201, _detail(request, event))
 

@@ -6,6 +6,7 @@ from django import forms
 
 from zhuanhua.core.forms import MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
+from zhuanhua.credit.services import CreditEventInput
 from zhuanhua.organisations.models import Organisation
 
 DATE = {"type": "date"}
@@ -42,8 +43,19 @@ class CreditEventForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
             .order_by("name")[:3000]
         ]
 
-    def service_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "evidence"}
+    def service_input(self) -> CreditEventInput:
+        data = self.cleaned_data
+        return CreditEventInput(
+            organisation=Organisation.objects.filter(pk=data["organisation"]).first(),
+            kind=data["kind"],
+            description=data["description"],
+            party_statement=data["party_statement"],
+            hearing_on=data["hearing_on"],
+            effective_from=data["effective_from"],
+            effective_to=data["effective_to"],
+            subject_type=data["subject_type"],
+            subject_id=data["subject_id"],
+        )
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):

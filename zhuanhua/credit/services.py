@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,22 @@ ERR_NOT_DUE = "该记录尚未到期（到期日期 {effective_to}）"
 TEXT_MAX = 5000
 
 
+@dataclass(frozen=True)
+class CreditEventInput:
+    """A credit event as the form or the API schema delivers it, each field already of its type
+    (the organisation looked up, dates parsed); the service checks the finding's rules."""
+
+    organisation: Organisation | None  # None: no organisation of that id
+    kind: str
+    description: str
+    party_statement: str
+    hearing_on: dt.date | None
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    subject_type: str = ""
+    subject_id: str = ""
+
+
 def is_credit_reviewer(user: Visitor) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_reviewer)
 
@@ -69,43 +86,46 @@ def event_state(event: CreditEvent) -> dict[str, Any]:
     }
 
 
-def _clean_event(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+def _clean_event(data: CreditEventInput, today: dt.date) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
 
     def err(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    org = data.get("organisation")
-    if isinstance(org, int | str) and str(org).isdigit():
-        org = Organisation.objects.filter(pk=int(org)).first()
-    if not isinstance(org, Organisation) or not org.is_approved:
+    org = data.organisation
+    if org is None or not org.is_approved:
         err("organisation", ERR_ORGANISATION)
     cleaned["organisation"] = org
 
-    kind = data.get("kind") or ""
-    if kind not in CreditEventKind.values:
-        err("kind", ERR_REQUIRED if not kind else ERR_CHOICE)
-    cleaned["kind"] = kind
+    if data.kind not in CreditEventKind.values:
+        err("kind", ERR_REQUIRED if not data.kind else ERR_CHOICE)
+    cleaned["kind"] = data.kind
 
-    for name, missing in (("description", ERR_REQUIRED), ("party_statement", ERR_STATEMENT)):
-        text = str(data.get(name) or "").strip()
+    for name, value, missing in (
+        ("description", data.description, ERR_REQUIRED),
+        ("party_statement", data.party_statement, ERR_STATEMENT),
+    ):
+        text = value.strip()
         if not text:
             err(name, missing)
         else:
             collect_text(text, name, errors, limit=TEXT_MAX, multiline=True)
         cleaned[name] = text
-    for name in ("subject_type", "subject_id"):
-        cleaned[name] = collect_text(data.get(name), name, errors, limit=64, required=False)
+    for name, value in (("subject_type", data.subject_type), ("subject_id", data.subject_id)):
+        cleaned[name] = collect_text(value, name, errors, limit=64, required=False)
 
     dates: dict[str, dt.date | None] = {}
-    for name in ("hearing_on", "effective_from", "effective_to"):
-        raw = data.get(name)
-        if raw in (None, ""):
+    for name, day in (
+        ("hearing_on", data.hearing_on),
+        ("effective_from", data.effective_from),
+        ("effective_to", data.effective_to),
+    ):
+        if day is None:
             err(name, ERR_HEARING_DATE if name == "hearing_on" else ERR_REQUIRED)
             dates[name] = None
         else:
-            dates[name] = collect_date(raw, name, errors)
+            dates[name] = collect_date(day, name, errors)
     hearing, start, end = dates["hearing_on"], dates["effective_from"], dates["effective_to"]
     if hearing is not None and hearing > today:
         err("hearing_on", ERR_HEARING_FUTURE)
@@ -135,7 +155,7 @@ def _store_evidence(
 def credit_event_record(
     *,
     user: User,
-    data: dict[str, Any],
+    data: CreditEventInput,
     evidence: Sequence[UploadedFile],
     today: dt.date | None = None,
 ) -> CreditEvent:

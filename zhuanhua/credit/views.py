@@ -77,7 +77,7 @@ def event_record(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 event = services.credit_event_record(
                     user=request.user,
-                    data=form.service_data(),
+                    data=form.service_input(),
                     evidence=form.cleaned_data["evidence"],
                 )
             except ValidationError as exc:

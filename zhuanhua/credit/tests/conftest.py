@@ -46,6 +46,7 @@ def event_data(enterprise: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def event(reviewer: Any, event_data: dict[str, Any]) -> Any:
-    from zhuanhua.credit.services import credit_event_record
+    from zhuanhua.credit.services import CreditEventInput, credit_event_record
 
-    return credit_event_record(user=reviewer, data=event_data, evidence=[pdf()], today=TODAY)
+    data = CreditEventInput(**event_data)
+    return credit_event_record(user=reviewer, data=data, evidence=[pdf()], today=TODAY)

@@ -21,7 +21,9 @@ def live_event(reviewer, event_data):
         effective_from=today,
         effective_to=today + dt.timedelta(days=365),
     )
-    return services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
+    return services.credit_event_record(
+        user=reviewer, data=services.CreditEventInput(**event_data), evidence=[pdf()]
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def old_event(reviewer, event_data):
         effective_to=today - dt.timedelta(days=1),
         description="早已到期的记录",
     )
-    return services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
+    return services.credit_event_record(
+        user=reviewer, data=services.CreditEventInput(**event_data), evidence=[pdf()]
+    )
 
 
 def test_public_list_shows_active_events_only(client, live_event, old_event, enterprise):

@@ -31,7 +31,12 @@ def test_recording_stores_event_evidence_and_audit(event, enterprise):
 def test_recording_requires_the_hearing(reviewer, event_data, missing, field, message):
     event_data[missing] = "" if missing == "party_statement" else None
     with pytest.raises(ValidationError) as exc:
-        services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()], today=TODAY)
+        services.credit_event_record(
+            user=reviewer,
+            data=services.CreditEventInput(**event_data),
+            evidence=[pdf()],
+            today=TODAY,
+        )
     assert exc.value.message_dict[field] == [message]
     assert not CreditEvent.objects.exists()
 
@@ -40,7 +45,12 @@ def test_hearing_cannot_lie_in_the_future_or_after_the_effect(reviewer, event_da
     event_data["hearing_on"] = TODAY + dt.timedelta(days=1)
     event_data["effective_from"] = TODAY
     with pytest.raises(ValidationError) as exc:
-        services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()], today=TODAY)
+        services.credit_event_record(
+            user=reviewer,
+            data=services.CreditEventInput(**event_data),
+            evidence=[pdf()],
+            today=TODAY,
+        )
     assert exc.value.message_dict["hearing_on"] == [services.ERR_HEARING_FUTURE]
     assert exc.value.message_dict["effective_from"] == [services.ERR_EFFECT_BEFORE_HEARING]
 
@@ -48,7 +58,9 @@ def test_hearing_cannot_lie_in_the_future_or_after_the_effect(reviewer, event_da
 def test_recording_requires_evidence_and_an_order_of_dates(reviewer, event_data):
     event_data["effective_to"] = event_data["effective_from"]
     with pytest.raises(ValidationError) as exc:
-        services.credit_event_record(user=reviewer, data=event_data, evidence=[], today=TODAY)
+        services.credit_event_record(
+            user=reviewer, data=services.CreditEventInput(**event_data), evidence=[], today=TODAY
+        )
     assert exc.value.message_dict["evidence"] == [services.ERR_EVIDENCE]
     assert exc.value.message_dict["effective_to"] == [services.ERR_EFFECT_ORDER]
     assert not CreditEvent.objects.exists()
@@ -57,7 +69,12 @@ def test_recording_requires_evidence_and_an_order_of_dates(reviewer, event_data)
 def test_only_department_reviewers_record(auditor, party_user, manager_a, event_data):
     for user in (auditor, party_user, manager_a):
         with pytest.raises(PermissionDenied):
-            services.credit_event_record(user=user, data=event_data, evidence=[pdf()], today=TODAY)
+            services.credit_event_record(
+                user=user,
+                data=services.CreditEventInput(**event_data),
+                evidence=[pdf()],
+                today=TODAY,
+            )
     assert not CreditEvent.objects.exists()
 
 
@@ -77,7 +94,9 @@ def test_credit_active_for_defaults_to_today(reviewer, event_data, enterprise):
     event_data.update(
         hearing_on=today, effective_from=today, effective_to=today + dt.timedelta(days=30)
     )
-    services.credit_event_record(user=reviewer, data=event_data, evidence=[pdf()])
+    services.credit_event_record(
+        user=reviewer, data=services.CreditEventInput(**event_data), evidence=[pdf()]
+    )
     assert credit_active_for(enterprise)
 
 
