@@ -278,6 +278,35 @@ def achievement_mark_transferred(
     return achievement
 
 
+def achievement_unmark_transferred(
+    *,
+    user: User | None,
+    achievement_id: int,
+    status: str,
+    detail: dict[str, Any] | None = None,
+) -> Achievement:
+    """Undo another app's mark when its deal ended without counting as a transfer (a licence
+    terminated with nothing implemented): from ``status`` only, back to untransferred with no
+    ``transferred_on``, so the 2-year rule sees the achievement untransferred again. Audited as
+    ``achievement.transfer_status``; takes the achievement's row lock (caller's transaction)."""
+    achievement = achievement_lock(achievement_id)
+    if achievement.transfer_status != status:
+        return achievement
+    before = _transfer_state(achievement)
+    achievement.transfer_status = TransferStatus.UNTRANSFERRED
+    achievement.transferred_on = None
+    achievement.save(update_fields=["transfer_status", "transferred_on"])
+    audit_record(
+        actor=user,
+        obj=achievement,
+        action="achievement.transfer_status",
+        before=before,
+        after=_transfer_state(achievement),
+        detail=detail or {},
+    )
+    return achievement
+
+
 def achievement_transition(
     *, user: User, achievement: Achievement, action: str, reason: str = ""
 ) -> Achievement:
