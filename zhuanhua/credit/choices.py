@@ -26,3 +26,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CreditEventStatus.ACTIVE, "expire"): CreditEventStatus.EXPIRED,
     (CreditEventStatus.ACTIVE, "revoke"): CreditEventStatus.REVOKED,
 }
+
+
+class ReferralStatus(models.TextChoices):
+    """A referral for credit review (移送诚信审查): the department decides, never the system."""
+
+    OPEN = "open", "待审查"  # in the department's queue
+    RECORDED = "recorded", "已记录失信"  # a credit event was recorded after the hearing
+    DISMISSED = "dismissed", "不予记录"  # the department found no credit event, with its reason

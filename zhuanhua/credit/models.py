@@ -6,7 +6,12 @@ from django.conf import settings
 from django.db import models
 
 from zhuanhua.core.models import StoredFile
-from zhuanhua.credit.choices import AppealDecision, CreditEventKind, CreditEventStatus
+from zhuanhua.credit.choices import (
+    AppealDecision,
+    CreditEventKind,
+    CreditEventStatus,
+    ReferralStatus,
+)
 
 
 class CreditEvent(models.Model):
@@ -112,3 +117,77 @@ class CreditAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"申诉 #{self.pk}"
+
+
+class CreditReferral(models.Model):
+    """A case referred to the department for credit review (guide article 8), e.g. a unit's
+    licence in default. It carries the referrer's evidence as it stood when referred; the
+    department hears the party and records a credit event, or dismisses it with a reason.
+
+    ``evidence`` is ``[{"heading": str, "items": [str]}]``: sections the referring app wrote in
+    words (the cure notice, the payment plan, the messages), so this app needs none of its models.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="credit_referrals",
+        verbose_name="被移送机构",
+    )
+    referrer = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="移送单位",
+    )
+    subject_type = models.CharField("关联对象类型", max_length=64)
+    subject_id = models.CharField("关联对象编号", max_length=64)
+    subject_label = models.CharField("关联对象", max_length=300)
+    subject_url = models.CharField("关联对象链接", max_length=300, blank=True)
+    reason = models.TextField("移送理由")
+    evidence = models.JSONField("证据材料", default=list)
+    status = models.CharField(
+        "状态", max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.OPEN
+    )
+    event = models.ForeignKey(
+        CreditEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name="失信记录",
+    )
+    decision_reason = models.TextField("审查意见", blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="移送人",
+    )
+    referred_on = models.DateField("移送日期")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审查人",
+    )
+    decided_on = models.DateField("审查日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "诚信审查移送"
+        verbose_name_plural = "诚信审查移送"
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"],
+                condition=models.Q(status="open"),
+                name="credit_one_open_referral_per_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"移送 {self.organisation} · {self.subject_label}"

@@ -135,7 +135,9 @@ class CoverKind(models.TextChoices):
 
 class ClaimStatus(models.TextChoices):
     OPEN = "open", "待处理"
-    HANDLED = "handled", "已处理"
+    HANDLED = "handled", "已处理"  # closed with a note only (claims before payouts existed)
+    PAID = "paid", "已赔付"  # the provider approved and paid: a payment to the plan (cover.py)
+    REJECTED = "rejected", "不予赔付"  # the provider declined, with its reason
 
 
 class ShareRole(models.TextChoices):

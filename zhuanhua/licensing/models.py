@@ -311,6 +311,15 @@ class Payment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who paid, when not the licensee: a guarantor's or insurer's claim payout (cover.py).
+    payer = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="付款方（空为被许可方）",
+    )
     reversed_on = models.DateField("冲正日期", null=True, blank=True)
     reversal_reason = models.TextField("冲正原因", blank=True)
     reversed_by = models.ForeignKey(
@@ -578,7 +587,34 @@ class RiskClaim(models.Model):
     """A claim opened on a cover by a default-risk alert, for the provider to handle."""
 
     cover = models.ForeignKey(RiskCover, on_delete=models.PROTECT, related_name="claims")
-    alert = models.ForeignKey(LicenceAlert, on_delete=models.PROTECT, related_name="claims")
+    # The default-risk alert that opened it (the daily job), or none when a party opened it on
+    # an overdue obligation (cover.claim_open).
+    alert = models.ForeignKey(
+        LicenceAlert, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    obligation_ref = models.CharField("理赔的逾期义务", max_length=100, blank=True)
+    obligation_label = models.CharField("逾期义务", max_length=200, blank=True)
+    overdue_amount = models.DecimalField(
+        "发起时逾期未付（元）", max_digits=17, decimal_places=2, null=True, blank=True
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    payout_amount = models.DecimalField(
+        "赔付金额（元）", max_digits=17, decimal_places=2, null=True, blank=True
+    )
+    payment = models.OneToOneField(
+        "Payment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim",
+        verbose_name="赔付款",
+    )
     status = models.CharField(
         "状态", max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
     )
