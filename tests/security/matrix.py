@@ -163,6 +163,8 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "dashboards:mine_table": {"unit": P(key="unit_deals"), "enterprise": P(key="ent_needs")},
     "dashboards:mine_xlsx": {"unit": P(key="unit_deals")},
     "dashboards:annual_report": {"2025": P(year=2025)},
+    "dashboards:public_table": {"": P(key="achievements_by_prefecture")},
+    "dashboards:public_xlsx": {"": P(key="achievements_by_prefecture")},
     # needs
     **{
         f"needs:{n}": {"draft": P(pk="@need_draft"), "published": P(pk="@need")}
@@ -237,6 +239,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "POST /api/directory/requests/{request_id}/deliver": {"missing": P(request_id=MISSING)},
     "GET /api/directory/agencies/{org_id}/brokerage": {"unit": P(org_id="@unit")},
     "GET /api/dashboards/charts/{key}": {"": P(key="achievements_by_prefecture")},
+    "GET /api/dashboards/public/charts/{key}": {"": P(key="achievements_by_prefecture")},
     "GET /api/dashboards/mine/charts/{key}": {
         "unit": P(key="unit_deals"),
         "enterprise": P(key="ent_needs"),
