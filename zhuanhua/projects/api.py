@@ -127,17 +127,32 @@ def list_projects(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 def create_project(request: AuthedHttpRequest, payload: ProjectIn) -> Status:
     if not services.is_department(request.user):
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
-    lead = get_object_or_404(Organisation, pk=payload.lead_id)
-    partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
-    data = payload.dict(exclude={"lead_id", "partner_ids", "duties"})
-    data["lead"] = lead
-    duties = [
-        {**d.dict(exclude={"achievement_id"}), "achievement": d.achievement_id}
-        for d in payload.duties
-    ]
-    project = services.project_create(
-        user=request.user, data=data, partners=partners, duties=duties
+    achievements = Achievement.objects.in_bulk(
+        [d.achievement_id for d in payload.duties if d.achievement_id is not None]
     )
+    data = services.ProjectInput(
+        programme=payload.programme,
+        code=payload.code,
+        title=payload.title,
+        lead=get_object_or_404(Organisation, pk=payload.lead_id),
+        funding_amount=payload.funding_amount,
+        start_on=payload.start_on,
+        acceptance_due_on=payload.acceptance_due_on,
+        funding_mode=payload.funding_mode,
+        is_enterprise_led=payload.is_enterprise_led,
+        is_applied=payload.is_applied,
+        partners=list(Organisation.objects.filter(pk__in=payload.partner_ids)),
+        duties=[
+            services.DutyInput(
+                description=d.description,
+                due_on=d.due_on,
+                achievement=achievements.get(d.achievement_id) if d.achievement_id else None,
+                required_count=d.required_count,
+            )
+            for d in payload.duties
+        ],
+    )
+    project = services.project_create(user=request.user, data=data)
     return Status(201, _project_out(project))
 
 

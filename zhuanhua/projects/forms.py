@@ -10,6 +10,7 @@ from django.utils import timezone
 from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects.choices import PERFORMANCE_METRICS, FundingMode
+from zhuanhua.projects.services import DutyInput, ProjectInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,17 +45,34 @@ class ProjectForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["lead"]).queryset = orgs
         cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = orgs
 
-    def duties(self) -> list[dict[str, Any]]:
+    def duties(self) -> list[DutyInput]:
         data = self.cleaned_data
         if not data.get("duty_description") and not data.get("duty_due_on"):
             return []
         return [
-            {
-                "description": data.get("duty_description") or "",
-                "due_on": data.get("duty_due_on") or "",
-                "required_count": data.get("duty_required_count") or 1,
-            }
+            DutyInput(
+                description=data.get("duty_description") or "",
+                due_on=data.get("duty_due_on"),
+                required_count=data.get("duty_required_count") or 1,
+            )
         ]
+
+    def service_input(self) -> ProjectInput:
+        data = self.cleaned_data
+        return ProjectInput(
+            programme=data["programme"],
+            code=data["code"],
+            title=data["title"],
+            lead=data["lead"],
+            funding_amount=data["funding_amount"],
+            start_on=data["start_on"],
+            acceptance_due_on=data["acceptance_due_on"],
+            funding_mode=data["funding_mode"],
+            is_enterprise_led=data["is_enterprise_led"],
+            is_applied=data["is_applied"],
+            partners=list(data["partners"]),
+            duties=self.duties(),
+        )
 
     def error_field(self, name: str) -> str:
         """The service names the one duty `duties[0].due_on`; here it is `duty_due_on`."""

@@ -5,6 +5,8 @@ audits in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +55,35 @@ def can_link(user: User, project: FundedProject) -> bool:
     return user.organisation_id in party_ids(project)
 
 
+@dataclass(frozen=True)
+class DutyInput:
+    """A transfer duty as the form or the API delivers it (the achievement looked up)."""
+
+    description: str
+    due_on: dt.date | None
+    achievement: Achievement | None = None
+    required_count: int = 1
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """A funded project as the form or the API schema delivers it, each field of its type (the
+    lead and partners looked up); the service checks the rules that relate them."""
+
+    programme: str
+    code: str
+    title: str
+    lead: Organisation | None
+    funding_amount: Decimal | None
+    start_on: dt.date | None
+    acceptance_due_on: dt.date | None
+    funding_mode: str = FundingMode.GRANT
+    is_enterprise_led: bool = False
+    is_applied: bool = True
+    partners: Sequence[Organisation] = ()
+    duties: Sequence[DutyInput] = ()
+
+
 def party_ids(project: FundedProject) -> set[int]:
     return {project.lead_id, *project.partners.values_list("pk", flat=True)}
 
@@ -72,21 +103,19 @@ def _date(value: Any, field: str) -> dt.date:
 
 
 def _check_duty(
-    project_start: dt.date, duty: dict[str, Any], allowed_orgs: set[int], index: int
+    project_start: dt.date, duty: DutyInput, allowed_orgs: set[int], index: int
 ) -> dict[str, Any]:
     prefix = f"duties[{index}]."
     description = clean_text(
-        duty.get("description"), prefix + "description", limit=500, multiline=True, required=True
+        duty.description, prefix + "description", limit=500, multiline=True, required=True
     )
-    due_on = _date(duty.get("due_on"), prefix + "due_on")
+    due_on = _date(duty.due_on, prefix + "due_on")
     if due_on < project_start:
         raise ValidationError({prefix + "due_on": ERR_DUE_BEFORE_START})
-    achievement = duty.get("achievement")
-    if isinstance(achievement, int):
-        achievement = Achievement.objects.filter(pk=achievement).first()
+    achievement = duty.achievement
     if achievement is not None and achievement.owner_id not in allowed_orgs:
         raise ValidationError({prefix + "achievement": ERR_DUTY_ACHIEVEMENT})
-    count = int(duty.get("required_count") or 1)
+    count = duty.required_count or 1
     if not 1 <= count <= 99:
         raise ValidationError({prefix + "required_count": ERR_COUNT})
     return {
@@ -98,46 +127,41 @@ def _check_duty(
 
 
 @transaction.atomic
-def project_create(
-    *,
-    user: User,
-    data: dict[str, Any],
-    partners: list[Organisation] | None = None,
-    duties: list[dict[str, Any]] | None = None,
-) -> FundedProject:
+def project_create(*, user: User, data: ProjectInput) -> FundedProject:
     """Register a project approved by the department, with the transfer duties agreed."""
     if not is_department(user):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
     for field in ("programme", "code", "title", "lead", "start_on", "acceptance_due_on"):
-        if not data.get(field):
+        if not getattr(data, field):
             raise ValidationError({field: ERR_REQUIRED})
-    mode = data.get("funding_mode") or FundingMode.GRANT
+    mode = data.funding_mode or FundingMode.GRANT
     if mode not in FundingMode.values:
         raise ValidationError({"funding_mode": ERR_CHOICE})
-    for field, limit in (("programme", 200), ("code", 64), ("title", 200)):
-        clean_text(data[field], field, limit=limit, required=True)  # length, control characters
-    start_on = _date(data["start_on"], "start_on")
-    due_on = _date(data["acceptance_due_on"], "acceptance_due_on")
+    programme = clean_text(data.programme, "programme", limit=200, required=True)
+    code = clean_text(data.code, "code", limit=64, required=True)
+    title = clean_text(data.title, "title", limit=200, required=True)
+    start_on = _date(data.start_on, "start_on")
+    due_on = _date(data.acceptance_due_on, "acceptance_due_on")
     if due_on < start_on:
         raise ValidationError({"acceptance_due_on": ERR_DATES})
-    lead: Organisation = data["lead"]
-    is_enterprise_led = bool(data.get("is_enterprise_led"))
-    if is_enterprise_led and lead.org_type not in ENTERPRISE_TYPES:
+    lead = data.lead
+    if lead is None:  # checked above with the other required fields; narrows the type
+        raise ValidationError({"lead": ERR_REQUIRED})
+    if data.is_enterprise_led and lead.org_type not in ENTERPRISE_TYPES:
         raise ValidationError({"is_enterprise_led": ERR_LEAD_NOT_ENTERPRISE})
-    is_applied = bool(data.get("is_applied", True))
-    partners = [p for p in (partners or []) if p.pk != lead.pk]
+    partners = [p for p in data.partners if p.pk != lead.pk]
     allowed = {lead.pk, *(p.pk for p in partners)}
-    checked = [_check_duty(start_on, d, allowed, i) for i, d in enumerate(duties or [])]
-    if is_applied and not checked:
+    checked = [_check_duty(start_on, d, allowed, i) for i, d in enumerate(data.duties)]
+    if data.is_applied and not checked:
         raise ValidationError({"duties": ERR_NO_DUTY})
     project = FundedProject.objects.create(
-        programme=str(data["programme"]).strip(),
-        code=str(data["code"]).strip(),
-        title=str(data["title"]).strip(),
+        programme=programme,
+        code=code,
+        title=title,
         lead=lead,
-        is_applied=is_applied,
-        is_enterprise_led=is_enterprise_led,
-        funding_amount=_money(data.get("funding_amount"), "funding_amount"),
+        is_applied=data.is_applied,
+        is_enterprise_led=data.is_enterprise_led,
+        funding_amount=_money(data.funding_amount, "funding_amount"),
         funding_mode=mode,
         start_on=start_on,
         acceptance_due_on=due_on,
@@ -185,12 +209,7 @@ def duty_add(
     project = FundedProject.objects.select_for_update().get(pk=project.pk)
     checked = _check_duty(
         project.start_on,
-        {
-            "description": description,
-            "due_on": due_on,
-            "achievement": achievement,
-            "required_count": required_count,
-        },
+        DutyInput(description, due_on, achievement, required_count),
         party_ids(project),
         0,
     )

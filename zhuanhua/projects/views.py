@@ -55,14 +55,8 @@ def project_create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
     form = ProjectForm(request.POST or None, initial={"is_applied": True})
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            project = services.project_create(
-                user=request.user,
-                data=data,
-                partners=list(data.pop("partners")),
-                duties=form.duties(),
-            )
+            project = services.project_create(user=request.user, data=form.service_input())
         except ValidationError as exc:
             form.apply_errors(exc)
         else:

@@ -99,20 +99,20 @@ def reviewer_mail(reviewer: Any) -> Any:
 
 @pytest.fixture
 def project(reviewer: Any, unit_a: Any, unit_b: Any) -> Any:
-    from zhuanhua.projects.services import project_create
+    from zhuanhua.projects.services import DutyInput, ProjectInput, project_create
 
     return project_create(
         user=reviewer,
-        data={
-            "programme": "重点研发计划",
-            "code": "202301AA000001",
-            "title": "固态储氢关键技术",
-            "lead": unit_a,
-            "funding_amount": "1000000.00",
-            "funding_mode": "grant",
-            "start_on": dt.date(2023, 1, 1),
-            "acceptance_due_on": dt.date(2025, 12, 31),
-        },
-        partners=[unit_b],
-        duties=[{"description": "转化固态储氢材料制备技术", "due_on": dt.date(2025, 6, 30)}],
+        data=ProjectInput(
+            programme="重点研发计划",
+            code="202301AA000001",
+            title="固态储氢关键技术",
+            lead=unit_a,
+            funding_amount=Decimal("1000000.00"),
+            funding_mode="grant",
+            start_on=dt.date(2023, 1, 1),
+            acceptance_due_on=dt.date(2025, 12, 31),
+            partners=[unit_b],
+            duties=[DutyInput(description="转化固态储氢材料制备技术", due_on=dt.date(2025, 6, 30))],
+        ),
     )

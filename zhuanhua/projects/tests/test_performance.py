@@ -14,7 +14,7 @@ from zhuanhua.engines.common import add_years_civil
 from zhuanhua.licensing.models import ContractRegistration, DistributionPlan, Licence, Payment
 from zhuanhua.projects.models import FundedProject
 from zhuanhua.projects.selectors import Period, performance_records, unit_performance
-from zhuanhua.projects.services import project_create
+from zhuanhua.projects.services import DutyInput, ProjectInput, project_create
 from zhuanhua.projects.tests.conftest import make_achievement, make_licence, make_payment
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ PERIOD = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 def records(reviewer: Any, unit_a: Any, unit_b: Any, make_org: Any) -> dict[str, Any]:
     hospital = make_org(name="某医院", org_type="medical_institution")
     enterprise = make_org(name="某企业", org_type="enterprise")
-    duty = [{"description": "转化", "due_on": dt.date(2026, 1, 1)}]
+    duty = [DutyInput(description="转化", due_on=dt.date(2026, 1, 1))]
     for code, lead, amount, start in [
         ("P1", unit_a, "1000000.00", dt.date(2024, 3, 1)),
         ("P2", unit_a, "500000.00", dt.date(2024, 12, 31)),
@@ -36,16 +36,16 @@ def records(reviewer: Any, unit_a: Any, unit_b: Any, make_org: Any) -> dict[str,
     ]:
         project_create(
             user=reviewer,
-            data={
-                "programme": "重点研发计划",
-                "code": code,
-                "title": code,
-                "lead": lead,
-                "funding_amount": amount,
-                "start_on": start,
-                "acceptance_due_on": dt.date(2026, 1, 1),
-            },
-            duties=duty,
+            data=ProjectInput(
+                programme="重点研发计划",
+                code=code,
+                title=code,
+                lead=lead,
+                funding_amount=Decimal(amount),
+                start_on=start,
+                acceptance_due_on=dt.date(2026, 1, 1),
+                duties=duty,
+            ),
         )
     # unit_a: two in the period (one know-how), one draft, one before; cohort for the 2-year share
     a1 = make_achievement(unit_a, ip_acquired_on=dt.date(2024, 2, 1))

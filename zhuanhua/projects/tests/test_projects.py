@@ -14,44 +14,44 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhuanhua.core.inputs import ERR_MONEY_NEGATIVE
 from zhuanhua.projects import services
 from zhuanhua.projects.jobs import project_duty_reminders
-from zhuanhua.projects.models import DutyReminder
+from zhuanhua.projects.models import DutyReminder, FundedProject
 from zhuanhua.projects.selectors import acceptance_report, duty_statuses, projects_visible_to
 from zhuanhua.projects.tests.conftest import make_achievement, make_licence, make_payment
 
 pytestmark = pytest.mark.django_db
 
-BASE = {
-    "programme": "重点研发计划",
-    "code": "X1",
-    "title": "项目",
-    "funding_amount": "10.00",
-    "start_on": dt.date(2023, 1, 1),
-    "acceptance_due_on": dt.date(2024, 1, 1),
-}
+DUTY = services.DutyInput(description="d", due_on=dt.date(2024, 1, 1))
+
+
+def _input(**over: Any) -> services.ProjectInput:
+    base: dict[str, Any] = {
+        "programme": "重点研发计划",
+        "code": "X1",
+        "title": "项目",
+        "lead": None,
+        "funding_amount": Decimal("10.00"),
+        "start_on": dt.date(2023, 1, 1),
+        "acceptance_due_on": dt.date(2024, 1, 1),
+    }
+    return services.ProjectInput(**{**base, **over})
 
 
 def test_only_the_department_registers(manager_a: Any, unit_a: Any) -> None:
     with pytest.raises(PermissionDenied) as exc:
-        services.project_create(
-            user=manager_a,
-            data={**BASE, "lead": unit_a},
-            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
-        )
+        services.project_create(user=manager_a, data=_input(lead=unit_a, duties=[DUTY]))
     assert str(exc.value) == services.ERR_NOT_DEPARTMENT
 
 
 def test_applied_project_needs_a_duty(reviewer: Any, unit_a: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.project_create(user=reviewer, data={**BASE, "lead": unit_a})
+        services.project_create(user=reviewer, data=_input(lead=unit_a))
     assert exc.value.message_dict == {"duties": [services.ERR_NO_DUTY]}
 
 
 def test_enterprise_led_flag_needs_an_enterprise(reviewer: Any, unit_a: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         services.project_create(
-            user=reviewer,
-            data={**BASE, "lead": unit_a, "is_enterprise_led": True},
-            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+            user=reviewer, data=_input(lead=unit_a, is_enterprise_led=True, duties=[DUTY])
         )
     assert exc.value.message_dict == {"is_enterprise_led": [services.ERR_LEAD_NOT_ENTERPRISE]}
 
@@ -60,19 +60,17 @@ def test_funding_mode_and_amount_checked(reviewer: Any, enterprise: Any) -> None
     with pytest.raises(ValidationError) as exc:
         services.project_create(
             user=reviewer,
-            data={**BASE, "lead": enterprise, "funding_amount": "-1"},
-            duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+            data=_input(lead=enterprise, funding_amount=Decimal("-1"), duties=[DUTY]),
         )
     assert exc.value.message_dict == {"funding_amount": [ERR_MONEY_NEGATIVE]}
     project = services.project_create(
         user=reviewer,
-        data={
-            **BASE,
-            "lead": enterprise,
-            "is_enterprise_led": True,
-            "funding_mode": "invest_then_equity",
-        },
-        duties=[{"description": "d", "due_on": dt.date(2024, 1, 1)}],
+        data=_input(
+            lead=enterprise,
+            is_enterprise_led=True,
+            funding_mode="invest_then_equity",
+            duties=[DUTY],
+        ),
     )
     assert project.get_funding_mode_display() == "先投后股"
     assert project.is_enterprise_led
@@ -188,3 +186,42 @@ def test_duty_naming_one_achievement(project: Any, reviewer: Any) -> None:
     statuses = {s.duty.pk: s for s in duty_statuses(project, dt.date(2025, 2, 1))}
     assert statuses[duty.pk].overdue  # the other achievement does not count for it
     assert project_duty_reminders(dt.date(2025, 2, 1))["reminders"] == 1
+
+
+def test_the_api_registers_a_project_with_its_partners_and_duties(
+    client: Any, reviewer: Any, unit_a: Any, unit_b: Any
+) -> None:
+    achievement = make_achievement(unit_b)
+    client.force_login(reviewer)
+    body = {
+        "programme": "重点研发计划",
+        "code": "API-1",
+        "title": "接口登记的项目",
+        "lead_id": unit_a.pk,
+        "partner_ids": [unit_b.pk, unit_a.pk],
+        "funding_amount": "250000.50",
+        "start_on": "2024-01-01",
+        "acceptance_due_on": "2025-12-31",
+        "duties": [
+            {
+                "description": "转化一项成果",
+                "due_on": "2025-06-30",
+                "achievement_id": achievement.pk,
+            },
+            {"description": "再转化两项", "due_on": "2025-12-31", "required_count": 0},
+        ],
+    }
+    response = client.post("/api/projects/", body, content_type="application/json")
+    assert response.status_code == 201
+    project = FundedProject.objects.get(code="API-1")
+    assert (project.lead_id, project.funding_amount, project.funding_mode) == (
+        unit_a.pk,
+        Decimal("250000.50"),
+        "grant",
+    )
+    assert list(project.partners.values_list("pk", flat=True)) == [unit_b.pk]  # not the lead
+    assert list(
+        project.duties.order_by("due_on").values_list(
+            "description", "achievement_id", "required_count"
+        )
+    ) == [("转化一项成果", achievement.pk, 1), ("再转化两项", None, 1)]
