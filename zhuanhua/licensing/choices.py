@@ -103,6 +103,7 @@ OBLIGATION_KIND_LABELS = {
     "royalty": "收入提成",
 }
 ALERT_LABELS = {
+    "report_due": "收入报告即将到期",  # a reminder of the daily job, not an engine alert
     "overdue": "付款逾期",
     "report_missing": "收入报告缺失",
     "default_risk": "违约风险（逾期超过 90 天，需人工核实，非恶意违约认定）",

@@ -30,7 +30,10 @@ from zhuanhua.notifications.choices import NotificationKind
 from zhuanhua.notifications.models import Notification
 from zhuanhua.notifications.services import notify
 
-SIDE_ROLES = {Side.LICENSOR: ACHIEVEMENT_EDITOR_ROLES, Side.LICENSEE: LICENSEE_ROLES}
+SIDE_ROLES: dict[str, set[Role]] = {
+    Side.LICENSOR: ACHIEVEMENT_EDITOR_ROLES,
+    Side.LICENSEE: LICENSEE_ROLES,
+}
 
 
 def side_people(org_id: int, side: str, *, exclude: User | None = None) -> list[User]:

@@ -301,19 +301,23 @@ def test_concurrent_race_answers_from_the_winner(licence, manager_a, monkeypatch
 # Alerts
 
 
-def test_alert_job_notifies_each_alert_once(lived_draft, manager_a, licensee_user):
+def test_alert_job_notifies_each_alert_once(
+    django_capture_on_commit_callbacks, lived_draft, manager_a, licensee_user
+):
     manager_a.email = "unit@example.com"
     manager_a.save()
     assert licensing_alerts_due(AS_OF)["licences"] == 0  # a draft contract is not active yet
     services.licence_activate(
         user=manager_a, licence=lived_draft, signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf()
     )
-    summary = licensing_alerts_due(AS_OF)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = licensing_alerts_due(AS_OF)
     assert summary == {
         "licences": 1,
         "alerts": 4,
         "new_alerts": 4,
-        "emails": 8,
+        "notified": 8,
         "claims": 0,
         "errors": 0,
     }
@@ -326,8 +330,9 @@ def test_alert_job_notifies_each_alert_once(lived_draft, manager_a, licensee_use
     assert len(mail.outbox) == 8
     assert {tuple(m.to) for m in mail.outbox} == {("unit@example.com",), ("licensee@example.com",)}
     assert any("付款逾期" in m.subject for m in mail.outbox)
-    again = licensing_alerts_due(AS_OF)
-    later = licensing_alerts_due(AS_OF + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = licensing_alerts_due(AS_OF)
+        later = licensing_alerts_due(AS_OF + dt.timedelta(days=1))
     assert again["new_alerts"] == later["new_alerts"] == 0
     assert len(mail.outbox) == 8
     assert LicenceAlert.objects.count() == 4

@@ -83,9 +83,12 @@ def test_cover_validation(active_licence, guarantor, kw, field, message):
     assert exc.value.message_dict == {field: [message]}
 
 
-def test_default_risk_alert_opens_one_claim(cover, guarantor, manager_a):
+def test_default_risk_alert_opens_one_claim(
+    django_capture_on_commit_callbacks, cover, guarantor, manager_a
+):
     mail.outbox.clear()
-    summary = licensing_alerts_due(LATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = licensing_alerts_due(LATE)
     assert summary["claims"] == 1
     claim = RiskClaim.objects.get()
     assert claim.alert.code == "default_risk"
