@@ -105,11 +105,11 @@ def _code_list(doc: dict[str, Any], key: str, known: dict[str, Any], what: str) 
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InputError(key, "must be a list of codes")
+        raise InputError(key, "must be a list of codes", "not_list")
     codes: list[str] = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or item not in known:
-            raise InputError(f"{key}[{index}]", f"unknown {what} code {item!r}")
+            raise InputError(f"{key}[{index}]", f"unknown {what} code {item!r}", "not_a_choice")
         if item not in codes:
             codes.append(item)
     return codes
@@ -131,18 +131,18 @@ def evaluate(
     grounds = grounds or []
     exclusions = exclusions or []
     if role not in ROLES:
-        raise InputError("role", f"unknown role {role!r}")
+        raise InputError("role", f"unknown role {role!r}", "not_a_choice")
     if unit_type not in index.applicable_units and unit_type not in index.other_units:
-        raise InputError("unit_type", f"unknown unit type {unit_type!r}")
+        raise InputError("unit_type", f"unknown unit type {unit_type!r}", "not_a_choice")
     for i, code in enumerate(grounds):
         if code not in index.grounds:
-            raise InputError(f"grounds[{i}]", f"unknown ground code {code!r}")
+            raise InputError(f"grounds[{i}]", f"unknown ground code {code!r}", "not_a_choice")
     for i, code in enumerate(exclusions):
         if code not in index.exclusions:
-            raise InputError(f"exclusions[{i}]", f"unknown exclusion code {code!r}")
+            raise InputError(f"exclusions[{i}]", f"unknown exclusion code {code!r}", "not_a_choice")
     missing = [c for c in index.conditions if c not in diligence]
     if missing:
-        raise InputError(f"diligence.{missing[0]}", "is required")
+        raise InputError(f"diligence.{missing[0]}", "is required", "required")
 
     if unit_type not in index.applicable_units or not state_established:
         if unit_type not in index.applicable_units:
@@ -228,7 +228,7 @@ def evaluate(
 def run(doc: Any) -> dict[str, Any]:
     """Evaluate one case document; see docs/engines/exemption.md for the schema."""
     if not isinstance(doc, dict):
-        raise InputError("(document)", "must be an object")
+        raise InputError("(document)", "must be an object", "not_object")
     index = _index()
 
     unit_type = require(doc, "unit_type", "")
@@ -236,26 +236,32 @@ def run(doc: Any) -> dict[str, Any]:
         unit_type not in index.applicable_units and unit_type not in index.other_units
     ):
         known = [*index.applicable_units, *index.other_units]
-        raise InputError("unit_type", f"unknown unit type {unit_type!r}; one of {', '.join(known)}")
+        raise InputError(
+            "unit_type",
+            f"unknown unit type {unit_type!r}; one of {', '.join(known)}",
+            "not_a_choice",
+        )
     state_established = require(doc, "state_established", "")
     if not isinstance(state_established, bool):
-        raise InputError("state_established", "must be true or false")
+        raise InputError("state_established", "must be true or false", "not_bool")
 
     role = require(doc, "role", "")
     if not isinstance(role, str) or role not in ROLES:
-        raise InputError("role", f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise InputError(
+            "role", f"unknown role {role!r}; one of {', '.join(ROLES)}", "not_a_choice"
+        )
 
     raw = require(doc, "diligence", "")
     if not isinstance(raw, dict):
-        raise InputError("diligence", "must be an object")
+        raise InputError("diligence", "must be an object", "not_object")
     for key in raw:
         if key not in index.conditions:
-            raise InputError(f"diligence.{key}", "unknown diligence condition")
+            raise InputError(f"diligence.{key}", "unknown diligence condition", "unknown_key")
     diligence: dict[str, bool] = {}
     for condition in index.conditions:
         value = require(raw, condition, "diligence")
         if not isinstance(value, bool):
-            raise InputError(f"diligence.{condition}", "must be true or false")
+            raise InputError(f"diligence.{condition}", "must be true or false", "not_bool")
         diligence[condition] = value
 
     intentional = parse_bool(doc.get("intentional"), "intentional")

@@ -57,6 +57,14 @@ MESSAGES: dict[str, str] = {
     # subsidy.py
     "unknown_measure": "不是政策目录中的措施",
     "duplicate_id": "编号重复",
+    # exemption.py, periods.py, transfer_deadline.py
+    "unknown_key": "不支持的字段",
+    "bad_year": "年份应为四位数字",
+    "date_not_in_year": "日期不在该年度内",
+    "holiday_and_workday": "同一天不能既是节假日又是调休工作日",
+    "positive_whole": "应为正整数",
+    "too_many_days": "天数过多",
+    "too_far": "日期过远",
 }
 
 FIELD_LABELS: dict[str, str] = {

@@ -77,36 +77,44 @@ class HolidayTable:
     def from_doc(cls, doc: Any, path: str = "holidays") -> HolidayTable:
         """Parse ``{"2027": {"holidays": ["2027-01-01", …], "workdays": [...]}, …}``."""
         if not isinstance(doc, dict):
-            raise InputError(path, "must be an object keyed by year")
+            raise InputError(path, "must be an object keyed by year", "not_object")
         years: dict[int, YearTable] = {}
         for key, entry in doc.items():
             year_path = f"{path}.{key}"
             if not (isinstance(key, str) and key.isdigit() and len(key) == 4):
-                raise InputError(year_path, "key must be a four-digit year")
+                raise InputError(year_path, "key must be a four-digit year", "bad_year")
             year = int(key)
             if year < 1:
-                raise InputError(year_path, "key must be a four-digit year")
+                raise InputError(year_path, "key must be a four-digit year", "bad_year")
             if not isinstance(entry, dict):
-                raise InputError(year_path, "must be an object with holidays and workdays")
+                raise InputError(
+                    year_path, "must be an object with holidays and workdays", "not_object"
+                )
             unknown = sorted(set(entry) - {"holidays", "workdays"})
             if unknown:
-                raise InputError(f"{year_path}.{unknown[0]}", "unknown key")
+                raise InputError(f"{year_path}.{unknown[0]}", "unknown key", "unknown_key")
             lists: dict[str, frozenset[dt.date]] = {}
             for name in ("holidays", "workdays"):
                 items = entry.get(name) or []
                 if not isinstance(items, list):
-                    raise InputError(f"{year_path}.{name}", "must be a list of dates")
+                    raise InputError(f"{year_path}.{name}", "must be a list of dates", "not_list")
                 days: set[dt.date] = set()
                 for index, item in enumerate(items):
                     item_path = f"{year_path}.{name}[{index}]"
                     day = parse_date(item, item_path)
                     if day.year != year:
-                        raise InputError(item_path, f"{day.isoformat()} is not in {year}")
+                        raise InputError(
+                            item_path, f"{day.isoformat()} is not in {year}", "date_not_in_year"
+                        )
                     days.add(day)
                 lists[name] = frozenset(days)
             both = sorted(lists["holidays"] & lists["workdays"])
             if both:
-                raise InputError(year_path, f"{both[0].isoformat()} is both holiday and workday")
+                raise InputError(
+                    year_path,
+                    f"{both[0].isoformat()} is both holiday and workday",
+                    "holiday_and_workday",
+                )
             years[year] = YearTable(holidays=lists["holidays"], workdays=lists["workdays"])
         return cls(years=years)
 
@@ -146,11 +154,11 @@ def period_end(
     after the start day up to the end) lies in a year with no known calendar.
     """
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise InputError("days", "must be a positive whole number")
+        raise InputError("days", "must be a positive whole number", "positive_whole")
     if days > MAX_DAYS:
-        raise InputError("days", f"must be at most {MAX_DAYS}")
+        raise InputError("days", f"must be at most {MAX_DAYS}", "too_many_days")
     if unit not in UNITS:
-        raise InputError("unit", f"must be one of {', '.join(UNITS)}")
+        raise InputError("unit", f"must be one of {', '.join(UNITS)}", "not_a_choice")
     years: set[int] = set()
     try:
         if unit == "calendar":
@@ -171,7 +179,7 @@ def period_end(
                 if is_working_day(day, table):
                     remaining -= 1
     except OverflowError:
-        raise InputError("days", "the period runs past year 9999") from None
+        raise InputError("days", "the period runs past year 9999", "too_far") from None
     known = all(calendar_known(year, table) for year in years)
     return PeriodResult(ends_on=day, extended=extended, calendar_known=known)
 
@@ -179,14 +187,14 @@ def period_end(
 def run(doc: Any) -> dict[str, Any]:
     """``{"start", "days", "unit", "holidays"?}`` → ``{"ends_on", "extended", "calendar_known"}``."""
     if not isinstance(doc, dict):
-        raise InputError("(document)", "must be an object")
+        raise InputError("(document)", "must be an object", "not_object")
     start = parse_date(require(doc, "start", ""), "start")
     days = require(doc, "days", "")
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise InputError("days", "must be a positive whole number")
+        raise InputError("days", "must be a positive whole number", "positive_whole")
     unit = doc.get("unit", "calendar")
     if unit not in UNITS:
-        raise InputError("unit", f"must be one of {', '.join(UNITS)}")
+        raise InputError("unit", f"must be one of {', '.join(UNITS)}", "not_a_choice")
     holidays = doc.get("holidays")
     table = None if holidays is None else HolidayTable.from_doc(holidays, "holidays")
     result = period_end(start, days, unit, table)

@@ -44,7 +44,9 @@ def joins_list_on(
     if not (fiscally_funded and is_applied_technology):
         return None
     if ip_acquired_on is None:
-        raise InputError("ip_acquired_on", "is required for a fiscally funded applied result")
+        raise InputError(
+            "ip_acquired_on", "is required for a fiscally funded applied result", "required"
+        )
     if transferred_on is not None and transferred_on <= deadline(ip_acquired_on):
         return None
     return full_years_reached_on(ip_acquired_on, YEARS)
@@ -66,39 +68,41 @@ def reminder_dates(joins_on: dt.date) -> tuple[dt.date, dt.date]:
 def _flag(item: dict[str, Any], key: str, path: str) -> bool:
     value = require(item, key, path)
     if not isinstance(value, bool):
-        raise InputError(f"{path}.{key}", "must be true or false")
+        raise InputError(f"{path}.{key}", "must be true or false", "not_bool")
     return value
 
 
 def run(doc: Any) -> dict[str, Any]:
     """``{"as_of", "achievements": [...]}`` → ``{"results": [{"id", "joins_list_on", "on_list"}]}``."""
     if not isinstance(doc, dict):
-        raise InputError("(document)", "must be an object")
+        raise InputError("(document)", "must be an object", "not_object")
     as_of = parse_date(require(doc, "as_of", ""), "as_of")
     achievements = require(doc, "achievements", "")
     if not isinstance(achievements, list):
-        raise InputError("achievements", "must be a list")
+        raise InputError("achievements", "must be a list", "not_list")
     results: list[dict[str, Any]] = []
     seen: set[Any] = set()
     for index, item in enumerate(achievements):
         path = f"achievements[{index}]"
         if not isinstance(item, dict):
-            raise InputError(path, "must be an object")
+            raise InputError(path, "must be an object", "not_object")
         ident = require(item, "id", path)
         if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
-            raise InputError(f"{path}.id", "must be a non-empty string or an integer")
+            raise InputError(f"{path}.id", "must be a non-empty string or an integer", "not_string")
         if ident in seen:
-            raise InputError(f"{path}.id", f"duplicate id {ident!r}")
+            raise InputError(f"{path}.id", f"duplicate id {ident!r}", "duplicate_id")
         seen.add(ident)
         funded = _flag(item, "fiscally_funded", path)
         applied = _flag(item, "is_applied_technology", path)
         acquired = optional_date(item.get("ip_acquired_on"), f"{path}.ip_acquired_on")
         transferred = optional_date(item.get("transferred_on"), f"{path}.transferred_on")
         if acquired is not None and acquired.year > 9996:
-            raise InputError(f"{path}.ip_acquired_on", "must be before the year 9997")
+            raise InputError(f"{path}.ip_acquired_on", "must be before the year 9997", "too_far")
         if funded and applied and acquired is None:
             raise InputError(
-                f"{path}.ip_acquired_on", "is required for a fiscally funded applied result"
+                f"{path}.ip_acquired_on",
+                "is required for a fiscally funded applied result",
+                "required",
             )
         joins = joins_list_on(funded, applied, acquired, transferred)
         results.append(

@@ -24,6 +24,7 @@ from zhuanhua.core.inputs import collect_date, collect_text
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload_as
 from zhuanhua.engines import exemption as engine
+from zhuanhua.engines import messages
 from zhuanhua.engines.common import InputError
 from zhuanhua.exemption.choices import (
     DEFAULT_PUBLICITY_DAYS,
@@ -437,7 +438,7 @@ def evaluate_person(person: CasePerson, checklist: dict[str, Any]) -> dict[str, 
     try:
         return engine.run(doc)
     except InputError as exc:
-        raise ValidationError({"checklist": [f"{exc.path}：{exc.message}"]}) from None
+        raise ValidationError({"checklist": [f"{exc.path}：{messages.chinese(exc)}"]}) from None
 
 
 def checklist_save(*, user: User, person: CasePerson, checklist: dict[str, Any]) -> CasePerson:

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from zhuanhua.core.models import StoredFile
+from zhuanhua.engines import messages
 from zhuanhua.engines.common import InputError
 from zhuanhua.engines.periods import MAX_DAYS, HolidayTable
 from zhuanhua.publicity.choices import (
@@ -50,7 +51,7 @@ class HolidayYear(models.Model):
         try:
             HolidayTable.from_doc({str(self.year): self.as_doc()}, "holidays")
         except InputError as exc:
-            raise ValidationError(f"节假日年表有误：{exc.path}：{exc.message}") from None
+            raise ValidationError(f"节假日年表有误：{exc.path}：{messages.chinese(exc)}") from None
 
 
 def notice_attachment_path(instance: NoticeAttachment, filename: str) -> str:

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from zhuanhua.achievements.choices import IndustryField, IpType
 from zhuanhua.core.inputs import Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
-from zhuanhua.engines import transfer_deadline
+from zhuanhua.engines import messages, transfer_deadline
 from zhuanhua.engines.common import InputError, loads
 from zhuanhua.transfer.models import UseFirstListEntry
 from zhuanhua.transfer.selectors import UseFirstQuery, use_first_public
@@ -117,4 +117,4 @@ def check(request: HttpRequest) -> dict[str, Any]:
     try:
         return transfer_deadline.run(doc)
     except InputError as exc:
-        raise ValidationError({exc.path: [exc.message]}) from None
+        raise ValidationError({exc.path: [messages.chinese(exc)]}) from None
