@@ -311,9 +311,12 @@ def _days(doc: dict[str, Any], key: str, path: str, default: int | None = None) 
 
 def _key(doc: dict[str, Any], key: str, path: str) -> str:
     """A non-empty identifier; numbers are accepted and turned into strings."""
+    value = doc.get(key)
+    if type(value) is str:
+        text = value.strip()
+        if text:
+            return text
     value = _required(doc, key, path)
-    if type(value) is str and value.strip():
-        return value.strip()
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(_at(path, key), "must be a string", "not_string")
     text = str(value).strip()
