@@ -6,11 +6,9 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
-from zhuanhua.engines.common import loads
 from zhuanhua.licensing.choices import (
     ContractType,
     FeeModel,
@@ -18,32 +16,6 @@ from zhuanhua.licensing.choices import (
     PricingMethod,
     ShareRole,
 )
-
-TERMS_HELP = (
-    "JSON，字段与付款计划引擎一致：upfront_fee（门槛费）、installments（阶段性支付："
-    "key、amount 与 due 或 milestone+days_after）、royalty（收入提成：rate 或 tiers、"
-    "period=quarter/half/year、report_within_days、pay_within_days、cap_total）、grace_days。"
-)
-
-
-class JsonTermsField(forms.CharField):
-    widget = forms.Textarea
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            doc = loads(text)
-        except ValueError as exc:
-            raise ValidationError(f"支付条款不是有效的 JSON：{exc}") from None
-        if not isinstance(doc, dict):
-            raise ValidationError("支付条款应为 JSON 对象")
-        return doc
 
 
 def terms_text(doc: dict[str, Any]) -> str:
@@ -60,7 +32,7 @@ class OfferForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     term_months = forms.IntegerField(label="许可期限（月）", min_value=1, max_value=600)
     field_of_use = forms.CharField(label="许可使用领域", max_length=200, required=False)
     territory = forms.CharField(label="许可地域", max_length=200, required=False)
-    terms = JsonTermsField(label="支付条款", help_text=TERMS_HELP)
+    # The terms come from the terms editor (terms_form.TermsEditor), which also shows fee_model.
 
 
 class OfferFilterForm(StyledFormMixin, forms.Form):
@@ -83,9 +55,8 @@ class MessageForm(StyledFormMixin, forms.Form):
 
 
 class VersionForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    terms = JsonTermsField(
-        label="完整条款", help_text="在上一版基础上修改；须含 fee_model、start、end。" + TERMS_HELP
-    )
+    """A version's note; its terms come from the terms editor (terms_form.TermsEditor)."""
+
     note = forms.CharField(label="修改说明", max_length=500, required=False)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuanhua.licensing import views
+from zhuanhua.licensing import terms_views, views
 
 app_name = "licensing"
 urlpatterns = [
@@ -8,15 +8,16 @@ urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:pk>/inquire/", views.inquiry_open, name="inquiry_open"),
-    path("achievements/<int:achievement_pk>/offer/", views.offer_edit, name="offer_edit"),
-    path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
-    path("inquiries/<int:pk>/messages/", views.message_post, name="message_post"),
-    path("inquiries/<int:pk>/versions/", views.version_propose, name="version_propose"),
+    path("achievements/<int:achievement_pk>/offer/", terms_views.offer_edit, name="offer_edit"),
+    path("inquiries/<int:pk>/", terms_views.inquiry_detail, name="inquiry_detail"),
+    path("inquiries/<int:pk>/messages/", terms_views.message_post, name="message_post"),
+    path("inquiries/<int:pk>/versions/", terms_views.version_propose, name="version_propose"),
     path(
         "inquiries/<int:pk>/versions/<int:number>/accept/",
         views.version_accept,
         name="version_accept",
     ),
+    path("terms/preview/", terms_views.terms_preview, name="terms_preview"),
     path("licences/<int:pk>/", views.licence_detail, name="licence_detail"),
     path("licences/<int:pk>/revenue-reports/", views.revenue_report, name="revenue_report"),
     path("licences/<int:pk>/revenue-reports/import/", views.revenue_import, name="revenue_import"),

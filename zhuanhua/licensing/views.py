@@ -1,4 +1,5 @@
-"""Pages of 先使用后付费: offers, the negotiation, the licence and its plan. Thin: each view
+"""Pages of 先使用后付费: offers, acceptance, the licence and its plan (the pages where terms are
+written — offer form, negotiation — are in terms_views.py). Thin: each view
 parses, calls one service or selector and renders; an inquiry or licence outside the user's
 reach is a 404."""
 
@@ -18,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhuanhua.accounts.http import AuthedHttpRequest
-from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import download_response
 from zhuanhua.licensing import imports, services
@@ -31,19 +31,16 @@ from zhuanhua.licensing.forms import (
     CoverForm,
     DistributionForm,
     InquiryForm,
-    MessageForm,
     MilestoneForm,
     OfferFilterForm,
-    OfferForm,
     PaymentForm,
     PricingMethodForm,
     RegistrationForm,
     RevenueReportForm,
-    VersionForm,
     XlsxImportForm,
     terms_text,
 )
-from zhuanhua.licensing.models import ContractRegistration, Inquiry, Licence, SignedContract
+from zhuanhua.licensing.models import ContractRegistration, Licence, SignedContract
 from zhuanhua.licensing.selectors import (
     claims_visible_to,
     covers_of_provider,
@@ -54,9 +51,7 @@ from zhuanhua.licensing.selectors import (
     licences_visible_to,
     offers_public,
     unregistered_contracts,
-    versions_with_diffs,
 )
-from zhuanhua.licensing.terms import version_from_offer
 
 PAGE_SIZE = 20
 ERR_COVER_LICENCE_NOT_FOUND = services.ERR_COVER_LICENCE_NOT_FOUND
@@ -107,51 +102,6 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def offer_edit(request: AuthedHttpRequest, achievement_pk: int) -> HttpResponse:
-    achievement = get_object_or_404(achievement_visible_to(request.user), pk=achievement_pk)
-    if not services.is_licensor_editor(request.user, achievement.owner_id):
-        raise PermissionDenied(services.ERR_NOT_OWNER_EDITOR)
-    if request.method == "POST":
-        form = OfferForm(request.POST)
-        if form.is_valid():
-            try:
-                offer = services.offer_publish(
-                    user=request.user, achievement=achievement, data=form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.apply_errors(exc)
-            else:
-                messages.success(request, "先使用后付费许可报价已发布。")
-                return redirect("licensing:offer_detail", pk=offer.pk)
-    else:
-        current = achievement.licence_offers.filter(is_active=True).first()
-        initial: dict[str, Any] = {
-            "summary": achievement.summary,
-            "term_months": 36,
-            "terms": terms_text(
-                {"upfront_fee": "0", "royalty": {"rate": "0.05", "period": "quarter"}}
-            ),
-            "fee_model": "royalty",
-        }
-        if current is not None:
-            initial = {
-                name: getattr(current, name)
-                for name in (
-                    "summary",
-                    "fee_standard",
-                    "fee_model",
-                    "license_mode",
-                    "term_months",
-                    "field_of_use",
-                    "territory",
-                )
-            }
-            initial["terms"] = terms_text(current.terms)
-        form = OfferForm(initial=initial)
-    return render(request, "licensing/offer_form.html", {"form": form, "a": achievement})
-
-
-@login_required
 @require_POST
 def inquiry_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(offers_public(), pk=pk)
@@ -179,87 +129,6 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
     if services.is_cover_provider(user):
         context["is_provider"] = True
     return render(request, "licensing/mine.html", context)
-
-
-def _inquiry_page(
-    request: AuthedHttpRequest, inquiry: Inquiry, status: int = 200, **forms: Any
-) -> HttpResponse:
-    side = services.side_of(request.user, inquiry)
-    versions = versions_with_diffs(inquiry)
-    latest = versions[-1]["version"] if versions else None
-    if "version_form" not in forms:
-        base = (
-            latest.terms
-            if latest
-            else version_from_offer(
-                inquiry.offer.terms,
-                fee_model=inquiry.offer.fee_model,
-                start=timezone.localdate(),
-                term_months=inquiry.offer.term_months,
-            )
-        )
-        forms["version_form"] = VersionForm(initial={"terms": terms_text(base)})
-    context = {
-        "inquiry": inquiry,
-        "offer": inquiry.offer,
-        "side": side,
-        "is_open": inquiry.status == "open",
-        "messages_list": inquiry.messages.select_related("author"),
-        "versions": versions,
-        "latest": latest,
-        "can_accept": side is not None
-        and latest is not None
-        and latest.side != side
-        and inquiry.status == "open",
-        "licence": Licence.objects.filter(inquiry=inquiry).first(),
-        "message_form": forms.get("message_form") or MessageForm(),
-        "version_form": forms["version_form"],
-    }
-    return render(request, "licensing/inquiry_detail.html", context, status=status)
-
-
-@login_required
-def inquiry_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
-    return _inquiry_page(request, inquiry)
-
-
-@login_required
-@require_POST
-def message_post(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.message_post(
-                user=request.user, inquiry=inquiry, body=form.cleaned_data["body"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect("licensing:inquiry_detail", pk=pk)
-    return _inquiry_page(request, inquiry, status=422, message_form=form)
-
-
-@login_required
-@require_POST
-def version_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.version_propose(
-                user=request.user,
-                inquiry=inquiry,
-                terms=form.cleaned_data["terms"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, f"已提出第 {version.number} 版条款。")
-            return redirect("licensing:inquiry_detail", pk=pk)
-    return _inquiry_page(request, inquiry, status=422, version_form=form)
 
 
 @login_required

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 from zhuanhua.licensing.models import Inquiry, Licence, LicenceOffer, Payment, RevenueReport
+from zhuanhua.licensing.terms_form import TermsEditor
 from zhuanhua.licensing.tests.conftest import OFFER_DATA, VERSION_TERMS, signed_pdf
+from zhuanhua.licensing.tests.publicity_helpers import clear_agreement_price
+
+
+def editor_data(terms, *, with_term, fee_model=""):
+    """What the terms editor posts for ``terms`` (money and rates as a person types them)."""
+    return TermsEditor.from_terms(terms, with_term=with_term, fee_model=fee_model).as_data()
+
+
+OFFER_FIELDS = {k: v for k, v in OFFER_DATA.items() if k not in ("terms", "fee_model")}
 
 
 def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licensee_user):
@@ -15,20 +23,19 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     bad = client.post(
         f"/licensing/achievements/{published_a.pk}/offer/",
         {
-            **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
-            "terms": json.dumps(
-                {**OFFER_DATA["terms"], "royalty": {"rate": "3", "period": "quarter"}}
-            ),
+            **OFFER_FIELDS,
+            **editor_data(OFFER_DATA["terms"], with_term=False, fee_model="staged_royalty"),
+            "royalty_rate": "300",
         },
     )
-    assert bad.status_code == 200
-    assert "收入提成·提成比例（royalty.rate）：应在 0 到 1 之间" in bad.content.decode()
+    assert bad.status_code == 422
+    assert "应在 0% 到 100% 之间" in bad.content.decode()
     assert LicenceOffer.objects.count() == 0
     response = client.post(
         f"/licensing/achievements/{published_a.pk}/offer/",
         {
-            **{k: v for k, v in OFFER_DATA.items() if k != "terms"},
-            "terms": json.dumps(OFFER_DATA["terms"]),
+            **OFFER_FIELDS,
+            **editor_data(OFFER_DATA["terms"], with_term=False, fee_model="staged_royalty"),
         },
     )
     offer = LicenceOffer.objects.get()
@@ -43,21 +50,22 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
     assert page.status_code == 200
     assert "我司有意承接" in page.content.decode()
     bad_version = client.post(
-        f"/licensing/inquiries/{inquiry.pk}/versions/", {"terms": "{not json"}
+        f"/licensing/inquiries/{inquiry.pk}/versions/",
+        {**editor_data(VERSION_TERMS, with_term=True), "end": "2024-12-31"},
     )
     assert bad_version.status_code == 422
-    assert "支付条款不是有效的 JSON" in bad_version.content.decode()
+    assert "不能早于许可起始日" in bad_version.content.decode()
     client.post(
-        f"/licensing/inquiries/{inquiry.pk}/versions/", {"terms": json.dumps(VERSION_TERMS)}
+        f"/licensing/inquiries/{inquiry.pk}/versions/", editor_data(VERSION_TERMS, with_term=True)
     )
     counter = {**VERSION_TERMS, "royalty": {"rate": "0.06", "period": "quarter"}}
     client.force_login(manager_a)
     client.post(
         f"/licensing/inquiries/{inquiry.pk}/versions/",
-        {"terms": json.dumps(counter), "note": "提成上调"},
+        {**editor_data(counter, with_term=True), "note": "提成上调"},
     )
     html = client.get(f"/licensing/inquiries/{inquiry.pk}/").content.decode()
-    for text in ("收入提成·提成比例", "0.05", "0.06", "提成上调"):
+    for text in ("提成比例", "5%", "<ins>6%</ins>", "提成上调"):
         assert text in html
     own = client.post(f"/licensing/inquiries/{inquiry.pk}/versions/2/accept/", follow=True)
     assert "不能接受本方提出的条款版本" in own.content.decode()
@@ -84,6 +92,7 @@ def test_the_whole_flow_through_the_pages(client, published_a, manager_a, licens
         {"amount": "16000", "paid_on": "2025-04-20", "ref": "回单"},
     )
     assert Payment.objects.get().amount == 16000
+    clear_agreement_price(manager_a, licence)  # the rate was negotiated: 协议定价 (pricing.py)
     client.post(
         f"/licensing/licences/{licence.pk}/activate/",
         {"signed_on": "2025-01-01", "signed_pdf": signed_pdf()},
