@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
@@ -28,6 +28,9 @@ class HallOfferFilter:
 
     choices: list[tuple[str, str]]  # the fee models, value and Chinese label
     condition: Callable[[str], Any]  # fee model ("" = any) -> an EXISTS for QuerySet.filter
+    # () -> a subquery of the fee model of the achievement's active offer (None without one):
+    # the cards' 先使用后付费 badge, read in the cards' own query.
+    fee_model: Callable[[], Any] | None = None
 
 
 HALL_OFFER_FILTER: list[HallOfferFilter] = []  # at most one, filled by licensing
@@ -43,6 +46,25 @@ def hall_offer_filter_register(offer_filter: HallOfferFilter) -> None:
 def hall_offer_choices() -> list[tuple[str, str]]:
     """The fee models the hall's filter lists (none when licensing is not installed)."""
     return [c for f in HALL_OFFER_FILTER for c in f.choices]
+
+
+def offer_fee_model_annotate(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    """``offer_fee_model``: the fee model of the active 先使用后付费 offer, or None — one
+    correlated subquery on licensing's partial index, in the same query (no N+1)."""
+    for offer_filter in HALL_OFFER_FILTER:
+        if offer_filter.fee_model is not None:
+            return qs.annotate(offer_fee_model=offer_filter.fee_model())
+    return qs.annotate(offer_fee_model=Value(None, output_field=CharField()))
+
+
+def offer_fee_model_label(fee_model: str | None) -> str:
+    """The fee model in words ("" without an offer)."""
+    if not fee_model:
+        return ""
+    return next(
+        (label for f in HALL_OFFER_FILTER for value, label in f.choices if value == fee_model),
+        "",
+    )
 
 
 def detail_annotation_register(
@@ -149,6 +171,7 @@ CARD_FIELDS = (
     "trl",
     "prefecture",
     "owner__name",
+    "offer_fee_model",  # offer_fee_model_annotate
 )
 _IP_LABELS = dict(IpType.choices)
 _FIELD_LABELS = dict(IndustryField.choices)
@@ -166,10 +189,11 @@ class AchievementCard:
     trl: int
     owner_name: str
     prefecture_name: str
+    offer_label: str = ""  # the active 先使用后付费 offer's fee model in words, "" without one
 
 
 def _card(row: tuple[Any, ...]) -> AchievementCard:
-    pk, title, summary, ip_type, field_, trl, prefecture, owner_name = row
+    pk, title, summary, ip_type, field_, trl, prefecture, owner_name, fee_model = row
     return AchievementCard(
         pk,
         title,
@@ -179,6 +203,7 @@ def _card(row: tuple[Any, ...]) -> AchievementCard:
         trl,
         owner_name,
         prefecture_name(prefecture),
+        offer_fee_model_label(fee_model),
     )
 
 
@@ -193,9 +218,10 @@ def achievement_cards(
     anyway, so one query is cheaper.
     """
     if not ids_first:
-        return [_card(row) for row in qs.values_list(*CARD_FIELDS)]
+        return [_card(row) for row in offer_fee_model_annotate(qs).values_list(*CARD_FIELDS)]
     ids = list(qs.values_list("id", flat=True))
-    rows = {row[0]: row for row in Achievement.objects.filter(pk__in=ids).values_list(*CARD_FIELDS)}
+    by_id = offer_fee_model_annotate(Achievement.objects.filter(pk__in=ids))
+    rows = {row[0]: row for row in by_id.values_list(*CARD_FIELDS)}
     return [_card(rows[pk]) for pk in ids if pk in rows]
 
 

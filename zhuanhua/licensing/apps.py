@@ -12,10 +12,24 @@ class LicensingConfig(AppConfig):
         voucher_subjects.register()
 
         # The hall's 先使用后付费 filter: our fee models and the EXISTS on active offers.
-        from zhuanhua.achievements.selectors import HallOfferFilter, hall_offer_filter_register
+        from zhuanhua.achievements.selectors import (
+            HallOfferFilter,
+            detail_annotation_register,
+            hall_offer_filter_register,
+        )
         from zhuanhua.licensing.choices import FeeModel
-        from zhuanhua.licensing.selectors import has_offer_filter
+        from zhuanhua.licensing.selectors import (
+            active_offer_fee_model,
+            has_offer_filter,
+            with_active_offer,
+        )
 
         hall_offer_filter_register(
-            HallOfferFilter(choices=list(FeeModel.choices), condition=has_offer_filter)
+            HallOfferFilter(
+                choices=list(FeeModel.choices),
+                condition=has_offer_filter,
+                fee_model=active_offer_fee_model,
+            )
         )
+        # The achievement page's 先使用后付费 panel: the active offer in the page's one query.
+        detail_annotation_register(with_active_offer)

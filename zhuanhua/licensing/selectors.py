@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.engines import licensing as engine
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
@@ -205,6 +206,23 @@ def has_offer_filter(fee_model: str = "") -> Exists:
     if fee_model:
         qs = qs.filter(fee_model=fee_model if fee_model in FeeModel.values else "-")
     return Exists(qs)
+
+
+def active_offer_fee_model() -> Subquery:
+    """The fee model of the achievement's active offer, for the 先使用后付费 badge of the cards
+    (a correlated subquery on the partial index ``licensing_offer_active_fee``)."""
+    qs = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    return Subquery(qs.order_by("-pk").values("fee_model")[:1])
+
+
+def with_active_offer(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
+    """``offer_id`` and ``offer_fee_model`` of the active offer (None without one), in the
+    achievement page's one query (its 先使用后付费 panel, ``licensing_tags.achievement_offer``)."""
+    active = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    return qs.annotate(
+        offer_id=Subquery(active.order_by("-pk").values("pk")[:1]),
+        offer_fee_model=active_offer_fee_model(),
+    )
 
 
 def _org_id(org: Any) -> int:

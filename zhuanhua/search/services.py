@@ -33,6 +33,7 @@ from django.db.models import Max, Q
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.achievements.selectors import offer_fee_model_annotate
 from zhuanhua.core.models import SearchChange, SearchKind
 from zhuanhua.core.prefectures import prefecture_name
 
@@ -426,6 +427,8 @@ def _objects(kind: str, pks: list[int]) -> dict[int, Any]:
     dropped here, so a stale index never shows a draft)."""
     if kind == SearchKind.ACHIEVEMENT:
         qs = Achievement.objects.filter(pk__in=pks, status=AchievementStatus.PUBLISHED)
+        # offer_fee_model: the 先使用后付费 badge of results and matches, in the same query.
+        qs = offer_fee_model_annotate(qs)
         return {a.pk: a for a in qs.select_related("owner").defer("search_text")}
     qs2 = TechnologyNeed.objects.filter(pk__in=pks, status=NeedStatus.PUBLISHED)
     return {n.pk: n for n in qs2.select_related("owner").defer("search_text")}

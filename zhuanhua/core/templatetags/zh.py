@@ -56,6 +56,20 @@ def _clip(text: str, limit: int) -> str:
 
 
 @register.simple_tag
+def ufpl_badge(fee_model_label: str) -> SafeString:
+    """The 先使用后付费 badge with the offer's fee model in words ("" without an offer): the
+    same on the hall's cards, the achievement page, search results and a need's matches."""
+    if not fee_model_label:
+        return SafeString("")
+    return format_html(
+        '<span class="badge text-bg-success" data-testid="ufpl-badge" '
+        'title="可先使用后付费：{}">先使用后付费 · {}</span>',
+        fee_model_label,
+        fee_model_label,
+    )
+
+
+@register.simple_tag
 def achievement_card(a: Any) -> SafeString:
     """One achievement card (hall, home, organisation page) from an
     achievements.selectors.AchievementCard, built in Python: the hall renders twenty per
@@ -66,7 +80,7 @@ def achievement_card(a: Any) -> SafeString:
         '<span class="badge text-bg-primary-subtle border border-primary-subtle '
         'text-primary-emphasis">{}</span>'
         '<span class="badge text-bg-light border">{}</span>'
-        '<span class="badge text-bg-light border">TRL {}</span></div>'
+        '<span class="badge text-bg-light border">TRL {}</span>{}</div>'
         '<h3 class="h6 card-title"><a class="stretched-link text-decoration-none" '
         'href="/achievements/{}/">{}</a></h3>'
         '<p class="card-text small text-body-secondary mb-1">{} · {}</p>'
@@ -74,6 +88,7 @@ def achievement_card(a: Any) -> SafeString:
         a.ip_type_label,
         a.industry_field_label,
         a.trl,
+        ufpl_badge(getattr(a, "offer_label", "")),
         a.id,
         a.title,
         a.owner_name,
