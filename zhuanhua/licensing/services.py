@@ -33,7 +33,7 @@ from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
-from zhuanhua.licensing import notices
+from zhuanhua.licensing import modes, notices, pricing
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
     LICENSEE_ROLES,
@@ -409,6 +409,12 @@ def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
             start=dt.date.fromisoformat(latest.terms["start"]),
             end=dt.date.fromisoformat(latest.terms["end"]),
         )
+        # Issue 20.6–7: no room beside an exclusive licence; a negotiated price is 协议定价.
+        achievement_lock(offer.achievement_id)
+        modes.licence_check_mode(licence)
+        if pricing.is_negotiated(licence):
+            licence.pricing_method = PricingMethod.AGREEMENT
+            licence.save(update_fields=["pricing_method"])
         audit_record(
             actor=user,
             obj=locked,
@@ -448,6 +454,15 @@ def licence_set_pricing_method(*, user: User, licence: Licence, pricing_method: 
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
         if locked.status != LicenceStatus.DRAFT_CONTRACT:
             raise ValidationError({"pricing_method": [ERR_PRICING_LOCKED]})
+        changes = pricing.negotiated_changes(locked)
+        if changes and pricing_method != PricingMethod.AGREEMENT:
+            raise ValidationError(
+                {
+                    "pricing_method": [
+                        pricing.ERR_PRICING_NEGOTIATED.format(fields="、".join(changes))
+                    ]
+                }
+            )
         before = locked.pricing_method
         if before != pricing_method:
             locked.pricing_method = pricing_method
@@ -514,12 +529,16 @@ def licence_activate(
             raise ValidationError(
                 {"status": [ERR_BAD_LICENCE_STATUS.format(status=locked.get_status_display())]}
             )
+        # The terms decide 协议定价 (pricing.py), whatever was stated; then the publicity gate.
+        locked.pricing_method = pricing.pricing_method_for(locked)
         if not agreement_price_ok(locked):
             raise ValidationError({"pricing_method": [ERR_AGREEMENT_NOT_PUBLICISED]})
+        achievement_lock(locked.achievement_id)
+        modes.licence_check_mode(locked)
         before = licence_state(locked)
         locked.status = LicenceStatus.ACTIVE
         locked.signed_on = signed_on
-        locked.save(update_fields=["status", "signed_on"])
+        locked.save(update_fields=["status", "signed_on", "pricing_method"])
         stored = SignedContract(
             licence=locked,
             original_name=(signed_pdf.name or "contract.pdf")[:200],
@@ -538,6 +557,7 @@ def licence_activate(
             after={**licence_state(locked), "signed_pdf_sha256": sha},
         )
         _mark_achievement_licensed(user=user, licence=locked)
+        modes.offer_close_after_exclusive(user=user, licence=locked)
         notices.licence_signed(licence=locked, actor=user)
     return locked
 

@@ -18,6 +18,7 @@ from zhuanhua.licensing.services import (
     version_propose,
 )
 from zhuanhua.licensing.tests.conftest import post_json, signed_pdf
+from zhuanhua.licensing.tests.publicity_helpers import clear_agreement_price
 
 MILESTONE_TERMS = {
     "fee_model": "staged",
@@ -36,6 +37,7 @@ def staged_licence(offer, licensee_user, manager_a):
     inquiry = inquiry_open(user=licensee_user, offer=offer)
     version_propose(user=manager_a, inquiry=inquiry, terms=MILESTONE_TERMS)
     licence = version_accept(user=licensee_user, inquiry=inquiry, number=1)
+    clear_agreement_price(manager_a, licence)  # milestone terms differ from the offer: 协议定价
     return licence_activate(
         user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf()
     )
