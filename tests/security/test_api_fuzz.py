@@ -22,6 +22,21 @@ from tests.security.world import World
 
 schemathesis = pytest.importorskip("schemathesis")
 
+# Money fields publish `format: money` (core.inputs): besides plain amounts, feed them the
+# spellings the API must refuse with a 422, never a 5xx.
+BAD_MONEY = ["1e400", "NaN", "Infinity", "-Infinity", "1.005", "-1", "10000000000000000", "", " "]
+BAD_MONEY += ["1e-400", "0x10", "1,000", "\x00", "\ud800"]
+
+
+def _money_strategy() -> Any:
+    from hypothesis import strategies as st
+
+    amounts = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False).map(str)
+    return st.sampled_from(BAD_MONEY) | amounts | st.text(max_size=20)
+
+
+schemathesis.openapi.format("money", _money_strategy())
+
 # The mark makes pytest-django create the test database (on PostgreSQL it only creates the
 # databases marked tests use); the world itself lives in the module fixture's transaction.
 pytestmark = pytest.mark.django_db
