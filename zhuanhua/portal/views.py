@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.choices import AchievementStatus
@@ -14,6 +15,7 @@ from zhuanhua.achievements.selectors import achievement_cards, status_counts
 from zhuanhua.core.models import Announcement
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
+from zhuanhua.portal import todo
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"waiting": todo.waiting_for(user, timezone.localdate())}
     if user.organisation_id:
         # Only the listed columns: a unit with ten thousand records must not pull their texts.
         mine = Achievement.objects.filter(owner_id=user.organisation_id)

@@ -1,0 +1,71 @@
+"""The workbench's "需要处理": what really waits for this person, counted from every app they act
+in — a reviewer's queues, a unit's returned records and drafts, each side's licensing steps — so
+the panel never says "暂无待处理事项" while work waits (issue 19.3: 33 achievements did)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from zhuanhua.accounts.models import User
+from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.models import Achievement
+from zhuanhua.licensing import todo as licensing_todo
+from zhuanhua.organisations.choices import OrganisationStatus
+from zhuanhua.organisations.models import Organisation
+from zhuanhua.publicity.choices import NoticeStatus
+from zhuanhua.publicity.models import Notice, Objection
+from zhuanhua.subsidies.choices import ApplicationStatus
+from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.subsidies.selectors import is_reviewer as is_subsidy_reviewer
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of "需要处理": what, how many, where to act."""
+
+    label: str
+    count: int
+    url: str
+
+
+def waiting_for(user: User, today: dt.date) -> list[Waiting]:
+    items: list[tuple[str, int, str]] = []
+    if user.is_reviewer:
+        items += [
+            (
+                "成果待审核",
+                Achievement.objects.filter(status=AchievementStatus.SUBMITTED).count(),
+                "#review-queue",
+            ),
+            (
+                "机构登记待审核",
+                Organisation.objects.filter(status=OrganisationStatus.PENDING).count(),
+                reverse("organisations:review_list"),
+            ),
+        ]
+    if is_subsidy_reviewer(user):
+        items.append(
+            (
+                "奖补申请待审核",
+                SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count(),
+                reverse("subsidies:applications"),
+            )
+        )
+    if user.organisation_id is not None and user.can_edit_achievements:
+        unanswered = Objection.objects.filter(notice=OuterRef("pk"), answered_at__isnull=True)
+        items.append(
+            (
+                "公示异议待答复",
+                Notice.objects.filter(publisher_id=user.organisation_id)
+                .exclude(status=NoticeStatus.DRAFT)
+                .filter(Exists(unanswered))
+                .count(),
+                reverse("publicity:list"),
+            )
+        )
+    items += licensing_todo.waiting_for(user, today)
+    return [Waiting(label, count, url) for label, count, url in items if count]
