@@ -46,6 +46,12 @@ from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.core.models import Announcement
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
+from zhuanhua.ops.demo_processes import (
+    ProcessResult,
+    load_processes,
+    processes_delete,
+    staff_usernames,
+)
 from zhuanhua.organisations import services as organisation_services
 from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
 from zhuanhua.organisations.choices import OrganisationType as T
@@ -457,6 +463,42 @@ ORGS: tuple[OrgSpec, ...] = (
         2,
         address="瑞丽市",
     ),
+    OrgSpec(
+        "flower_inst",
+        "云南省农业科学院花卉研究所",
+        T.RESEARCH_INSTITUTE,
+        KM,
+        "530114",
+        "12",
+        (AG,),
+        2,
+        address="昆明市呈贡区斗南",
+        intro="鲜切花新品种选育、种苗繁育与采后保鲜研究机构。",
+    ),
+    OrgSpec(
+        "tobacco_inst",
+        "云南省烟草农业科学研究院",
+        T.RESEARCH_INSTITUTE,
+        YX,
+        "530402",
+        "12",
+        (AG,),
+        2,
+        address="玉溪市红塔区",
+        intro="烤烟品种选育、植烟土壤保育和烟叶调制技术研究机构。",
+    ),
+    OrgSpec(
+        "geo_inst",
+        "云南省地质环境监测院",
+        T.RESEARCH_INSTITUTE,
+        KM,
+        "530102",
+        "12",
+        (RE,),
+        2,
+        address="昆明市五华区",
+        intro="地质灾害调查、监测预警与防治技术支撑单位。",
+    ),
     # 医疗卫生机构
     OrgSpec(
         "kmmu_h1",
@@ -624,6 +666,28 @@ ORGS: tuple[OrgSpec, ...] = (
         "91",
         (CON,),
         3,
+        address="昆明市西山区",
+    ),
+    OrgSpec(
+        "ws_alu",
+        "云南文山铝业有限公司",
+        T.STATE_ENTERPRISE,
+        WS,
+        "532627",
+        "91",
+        (NM,),
+        2,
+        address="文山州砚山县",
+    ),
+    OrgSpec(
+        "lancang_hydro",
+        "华能澜沧江水电股份有限公司",
+        T.STATE_ENTERPRISE,
+        KM,
+        "530112",
+        "91",
+        (NE,),
+        2,
         address="昆明市西山区",
     ),
     OrgSpec(
@@ -1549,6 +1613,37 @@ BUILTIN_SOURCES: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
         "drug",
     ),
     (
+        "小粒咖啡鲜果湿法加工废水循环处理技术",
+        "针对小粒咖啡鲜果脱皮、脱胶环节废水有机物浓度高的问题，采用厌氧—好氧组合工艺与回用系统，"
+        "降低耗水量和排放负荷，适用于普洱、保山等咖啡初加工厂。",
+        ("小粒咖啡", "湿法加工", "废水处理", "循环利用"),
+        FOOD,
+        "know_how",
+    ),
+    (
+        "高海拔小粒咖啡精品化发酵工艺",
+        "以控温厌氧发酵调控咖啡豆风味前体物质，形成精品咖啡发酵、干燥和分级的成套工艺，"
+        "提升杯测评分与收购价格。",
+        ("小粒咖啡", "精品咖啡", "厌氧发酵", "风味"),
+        FOOD,
+        "know_how",
+    ),
+    (
+        "咖啡叶锈病抗性品种选育",
+        "利用抗锈病种质与分子标记辅助选择，选育抗叶锈病、丰产的小粒咖啡新品种，适宜滇西南咖啡产区种植。",
+        ("咖啡", "叶锈病", "抗病育种", "新品种"),
+        AG,
+        "variety",
+    ),
+    (
+        "乌天麻仿野生林下种植技术",
+        "以蜜环菌、萌发菌优良菌株伴栽，集成林下仿野生种植与病虫害绿色防控，提高天麻产量与商品等级，"
+        "适宜昭通高海拔林区。",
+        ("天麻", "仿野生种植", "蜜环菌", "林下经济"),
+        BIO,
+        "know_how",
+    ),
+    (
         "普洱茶发酵过程智能监测系统",
         "利用温湿度与气体传感网络在线监测渥堆发酵过程，结合模型预测发酵终点。",
         ("普洱茶", "渥堆发酵", "传感网络", "智能监测"),
@@ -1690,10 +1785,18 @@ def _pools(sources: list[Source]) -> dict[str, list[Source]]:
 
 
 def ip_type_counts(size: int) -> dict[str, int]:
+    """Records per ip_type, at least two of each, adding up to ``size`` when it allows."""
     counts = {k: max(2, round(size * share)) for k, share in IP_SHARES.items()}
     counts[IpType.KNOW_HOW] = max(
         2, size - sum(v for k, v in counts.items() if k != IpType.KNOW_HOW)
     )
+    over = sum(counts.values()) - size
+    for key in sorted(counts, key=lambda k: -counts[k]):  # the largest give way first
+        if over <= 0:
+            break
+        cut = min(over, counts[key] - 1)
+        counts[key] -= cut
+        over -= cut
     return counts
 
 
@@ -1724,15 +1827,216 @@ def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+# ---------------------------------------------------------------------------- Yunnan's industries
+
+
+@dataclass(frozen=True)
+class Industry:
+    """One of the province's key industries as the demo shows it: the word people type, the
+    texts that are about it (a pattern over title and keywords) and units that would own them."""
+
+    word: str  # what people type in the hall; the tests query it
+    group: str  # the key industry (重点产业) it belongs to
+    pattern: str  # over the title and keywords
+    field: str  # industry field of a title-only text
+    owners: tuple[str, ...]  # plausible owners, spread over the prefectures where it grows
+
+
+INDUSTRIES: tuple[Industry, ...] = (
+    Industry("茶", "高原特色农业", r"茶", FOOD, ("tea_inst", "peu", "pe_tea", "yaas", "wyust")),
+    Industry("咖啡", "高原特色农业", r"咖啡(?![因碱色酸])", FOOD, ("bs_coffee", "dh_agri", "peu")),
+    Industry(
+        "花卉",
+        "高原特色农业",
+        r"花卉|鲜花|切花|玫瑰|月季|百合|兰花|兰科",
+        AG,
+        ("flower_inst", "yau", "yx_inst", "dali_u"),
+    ),
+    Industry("核桃", "高原特色农业", r"核桃", AG, ("yafg", "dali_u", "swfu", "lc_nut", "cxnu")),
+    Industry("马铃薯", "高原特色农业", r"马铃薯", AG, ("zt_agri", "yaas", "ztu", "dq_agri")),
+    Industry("三七", "生物医药与中药材", r"三七", BIO, ("ws_sanqi", "wsu", "kib", "baiyao")),
+    Industry("天麻", "生物医药与中药材", r"天麻", BIO, ("zt_agri", "ztu", "kib", "dali_u")),
+    Industry(
+        "中药",
+        "生物医药与中药材",
+        r"中药|药材|民族药|彝药|傣药|灯盏",
+        BIO,
+        ("yntcm", "cx_yiyao", "kib", "dali_u", "baiyao"),
+    ),
+    Industry("锡", "有色金属与新材料", r"(?<!无)锡(?!林)", NM, ("ytc", "gj_solder", "kust", "uoh")),
+    Industry("稀土", "有色金属与新材料", r"稀土", NM, ("kust", "pm_inst", "spm", "ynu")),
+    Industry("铝", "有色金属与新材料", r"铝", NM, ("ws_alu", "kust", "yth", "chihong")),
+    Industry("储氢", "有色金属与新材料", r"储氢", NE, ("kust", "pm_inst", "lm_inst", "grid_epri")),
+    Industry(
+        "水电",
+        "绿色能源",
+        r"水电|水轮|水力发电",
+        NE,
+        ("lancang_hydro", "grid_epri", "kust", "cxnu"),
+    ),
+    Industry("光伏", "绿色能源", r"光伏|太阳能电池", NE, ("qj_pv", "ynnu", "grid_epri", "yxnu")),
+    Industry(
+        "大数据",
+        "数字经济",
+        r"数字经济|大数据|电子商务|区块链|物联网|云计算|数字化",
+        EI,
+        ("yunzhi_soft", "dh_digital", "ynu", "qjnu", "yxnu"),
+    ),
+    Industry(
+        "滑坡",
+        "地质灾害防治",
+        r"地质灾害|滑坡|泥石流|崩塌",
+        RE,
+        ("geo_inst", "kust", "cxnu", "ynu"),
+    ),
+    Industry(
+        "污水",
+        "环境保护",
+        r"环境保护|污染|废水|污水|重金属|水环境|湖泊|生态修复",
+        RE,
+        ("dianchi_water", "yxnu", "dali_u", "ynu", "kust"),
+    ),
+    Industry("橡胶", "热带作物与橡胶", r"橡胶", NM, ("trop_inst", "bn_rubber", "xtbg", "kust")),
+    Industry(
+        "烟草",
+        "烟草",
+        r"烟草|烟叶|烤烟|卷烟|条烟|植烟",
+        AG,
+        ("tobacco_inst", "hongta", "yau", "qjnu"),
+    ),
+)
+# Records per industry word at the default size; scaled down with --size.
+INDUSTRY_QUOTA = 10
+
+
+def industry_quota(size: int) -> int:
+    return max(1, min(INDUSTRY_QUOTA, round(size * INDUSTRY_QUOTA / DEFAULT_SIZE)))
+
+
+def title_summary(title: str, field_label: str) -> str:
+    """A title-only record (CSL title rows) gets a plain statement of what it offers."""
+    return (
+        f"本成果围绕“{title}”开展研究与试验示范，形成了可推广的技术方案、工艺参数和操作规程，"
+        f"属于{field_label}领域。单位可提供技术资料与现场指导，面向省内企业开展许可、"
+        "技术服务或合作开发。"
+    )
+
+
+def load_title_sources(data_dir: Path | None = None) -> list[Source]:
+    """CSL title rows (no abstract): used only to bring a thin industry up to its quota."""
+    path = (data_dir or shared_data_dir()) / "csl" / "csl_titles_category.tsv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            (row["id"], row["title"].strip())
+            for row in csv.DictReader(handle, delimiter="\t")
+            if row.get("title")
+        ]
+    sources = [
+        Source(sid, title[:200], "", [], "", "paper", tags={"title_only"}) for sid, title in rows
+    ]
+    _tag_sources(sources)
+    return sources
+
+
+def _industry_text(source: Source) -> str:
+    return " ".join([source.title, *source.keywords])
+
+
+def _industry_candidates(
+    rng: random.Random, industry: Industry, sources: list[Source], extra: list[Source]
+) -> list[Source]:
+    """Texts about the industry, best first: the built-in texts on Yunnan's own results, full
+    records that read like a technology, paper-like titles, then title-only rows."""
+    pattern = re.compile(industry.pattern)
+    full = [s for s in sources if pattern.search(_industry_text(s))]
+    rng.shuffle(full)
+    full.sort(key=lambda s: "paperish" in s.tags)
+    more = [s for s in extra if pattern.search(_industry_text(s))]
+    builtin = [s for s in more if s.sid.startswith("builtin-")]
+    return builtin + full + [s for s in more if not s.sid.startswith("builtin-")]
+
+
+def plan_industries(
+    rng: random.Random,
+    sources: list[Source],
+    extra: list[Source],
+    size: int,
+    today: dt.date,
+    org_names: dict[str, str],
+    used: set[str],
+) -> list[Plan]:
+    """Published records for each industry word (up to its quota, all together at most two
+    thirds of the demo), owned in turn by the industry's units."""
+    quota = industry_quota(size)
+    labels = dict(IndustryField.choices)
+    plans: list[Plan] = []
+    for industry in INDUSTRIES:
+        candidates = [
+            s for s in _industry_candidates(rng, industry, sources, extra) if s.sid not in used
+        ]
+        offset = rng.randrange(len(industry.owners))
+        for i, source in enumerate(candidates[:quota]):
+            if len(plans) >= size * 2 // 3:
+                return plans
+            used.add(source.sid)
+            if not source.field:
+                source.field = industry.field
+            if "title_only" in source.tags and not source.summary:
+                source.summary = title_summary(source.title, labels[source.field])
+            owner = industry.owners[(offset + i) % len(industry.owners)]
+            transfer = (
+                TransferStatus.UNTRANSFERRED
+                if rng.random() < 0.7
+                else _weighted(rng, TRANSFER_WEIGHTS)
+            )
+            plans.append(
+                _plan_one(
+                    rng,
+                    source,
+                    _industry_ip_type(rng, source),
+                    owner,
+                    AchievementStatus.PUBLISHED,
+                    transfer,
+                    today,
+                    org_names,
+                    9000 + len(plans),
+                )
+            )
+    return plans
+
+
+def _industry_ip_type(rng: random.Random, source: Source) -> str:
+    if source.kind == "patent":
+        return IpType.PATENT if source.pub_number[-1:] in ("B", "U") else IpType.PATENT_APPLICATION
+    for tag, ip_type in (
+        ("variety", IpType.PLANT_VARIETY),
+        ("drug", IpType.DRUG_MARKETING_AUTHORIZATION),
+        ("software", IpType.SOFTWARE_COPYRIGHT),
+    ):
+        if tag in source.tags:
+            return ip_type
+    return _weighted(
+        rng,
+        ((IpType.PATENT, 40), (IpType.PATENT_APPLICATION, 25), (IpType.KNOW_HOW, 35)),
+    )
+
+
 def plan_achievements(
     rng: random.Random,
     sources: list[Source],
     size: int,
     today: dt.date,
     org_names: dict[str, str],
+    extra: list[Source] | None = None,
 ) -> list[Plan]:
+    """The demo's records: Yunnan's industries first (plan_industries), then the rest by
+    ip_type shares, status and transfer weights."""
     pools = _pools(sources)
     used: set[str] = set()
+    plans: list[Plan] = plan_industries(rng, sources, extra or [], size, today, org_names, used)
+    first = len(plans)
     owners_by_field: dict[str, list[tuple[str, int]]] = {}
     for spec in ORGS:
         for rank, value in enumerate(spec.fields):
@@ -1747,8 +2051,7 @@ def plan_achievements(
         if spec.weight and spec.prefecture != KM:
             by_prefecture.setdefault(spec.prefecture, []).append(spec)
     outside = sorted(by_prefecture)
-    plans: list[Plan] = []
-    counts = ip_type_counts(size)
+    counts = ip_type_counts(size - first)
     statuses = [s for s, _ in STATUS_WEIGHTS]
     transfers = [t for t, _ in TRANSFER_WEIGHTS]
     n = 0
@@ -1787,7 +2090,9 @@ def plan_achievements(
                     0
                 ]
             plans.append(
-                _plan_one(rng, source, ip_type, owner, status, transfer, today, org_names, n)
+                _plan_one(
+                    rng, source, ip_type, owner, status, transfer, today, org_names, first + n
+                )
             )
             n += 1
     rng.shuffle(plans)
@@ -1932,6 +2237,7 @@ class DemoResult:
     seconds: float = 0.0
     used_builtin_texts: bool = False
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    processes: ProcessResult | None = None
 
 
 def demo_usccs() -> list[str]:
@@ -1939,7 +2245,11 @@ def demo_usccs() -> list[str]:
 
 
 def demo_usernames() -> list[str]:
-    return [u.username for u in USERS] + [username for _, username, *_ in SIGN_UPS]
+    return (
+        [u.username for u in USERS]
+        + [username for _, username, *_ in SIGN_UPS]
+        + staff_usernames([s.key for s in ORGS])
+    )
 
 
 def demo_present() -> bool:
@@ -1952,6 +2262,7 @@ def demo_delete() -> None:
     User = get_user_model()
     with transaction.atomic():
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
+        processes_delete(orgs)
         Achievement.objects.filter(owner__in=orgs).delete()
         User.objects.filter(username__in=demo_usernames()).delete()
         User.objects.filter(organisation__in=orgs).delete()
@@ -1996,29 +2307,44 @@ def load_demo(
     rng = random.Random(SEED)
     sources = load_sources(data_dir)
     builtin = not sources
+    # Title-only rows and the built-in Yunnan texts only top up an industry the records lack.
+    extra = [] if builtin else load_title_sources(data_dir) + builtin_sources()
     if builtin:
         log("未找到共享数据目录，使用内置示例文本。")
         sources = builtin_sources()
     with transaction.atomic():
         orgs = _create_organisations()
-        users = _create_users(orgs)
+        password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
+        users = _create_users(orgs, password)
         _sign_ups(users["dept_reviewer"])
-        plans = plan_achievements(rng, sources, size, today, {k: o.name for k, o in orgs.items()})
+        plans = plan_achievements(
+            rng, sources, size, today, {k: o.name for k, o in orgs.items()}, extra
+        )
         via_services = _create_via_services(rng, plans, users, orgs)
         _bulk_create(plans, orgs, users, today)
         Announcement.objects.bulk_create(
             Announcement(title=t, body=b, published_on=d, is_public=p)
             for t, b, d, p in ANNOUNCEMENTS
         )
+        processes = load_processes(
+            rng=rng,
+            today=today,
+            orgs=orgs,
+            users=users,
+            password=password,
+            size=size,
+            log=log,
+        )
     return DemoResult(
         loaded=True,
         organisations=len(orgs) + len(SIGN_UPS),
-        users=len(users) + len(SIGN_UPS),
+        users=len(users) + len(SIGN_UPS) + processes.staff,
         achievements=len(plans),
         via_services=via_services,
         seconds=(timezone.now() - started).total_seconds(),
         used_builtin_texts=builtin,
         accounts=demo_accounts(),
+        processes=processes,
     )
 
 
@@ -2046,9 +2372,8 @@ def _create_organisations() -> dict[str, Organisation]:
     return {s.key: by_uscc[s.uscc] for s in ORGS}
 
 
-def _create_users(orgs: dict[str, Organisation]) -> dict[str, Any]:
+def _create_users(orgs: dict[str, Organisation], password: str) -> dict[str, Any]:
     User = get_user_model()
-    password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
     users = {}
     for spec in USERS:
         user = User(

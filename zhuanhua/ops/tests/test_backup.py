@@ -24,6 +24,7 @@ from zhuanhua.achievements.services import attachment_add
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.audit.services import audit_verify
 from zhuanhua.core.models import Announcement
+from zhuanhua.licensing.models import SignedContract
 from zhuanhua.ops import backup as bk
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
@@ -75,7 +76,9 @@ def populated(settings, tmp_path, manager_a, draft_a, published_a):
 def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     before = snapshot()
     files_before = media_files(Path(populated.MEDIA_ROOT))
-    assert len(files_before) == 2
+    signed = SignedContract.objects.count()  # the demo's signed licences carry their scans
+    assert signed > 0
+    assert len(files_before) == 2 + signed
     counts_before = {label: len(rows) for label, rows in before.items() if ":" not in label}
     assert counts_before["achievements.achievement"] >= 40
     assert counts_before["audit.auditentry"] > 0
@@ -93,7 +96,7 @@ def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     call_command("restore", str(archive), stdout=out)
     text = out.getvalue()
     assert "备份文件校验通过" in text
-    assert "已恢复上传文件 2 个" in text
+    assert f"已恢复上传文件 {2 + signed} 个" in text
     assert "恢复完成，审计链校验通过。" in text
 
     after = snapshot()
