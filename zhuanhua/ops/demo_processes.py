@@ -241,7 +241,7 @@ def load_processes(
 
 # ------------------------------------------------------------------------------------ offers
 
-OFFER_FIELDS_OF_USE = {
+OFFER_FIELDS_OF_USE: dict[str, str] = {
     F.MODERN_AGRICULTURE: "种植、养殖及农产品初加工",
     F.FOOD: "食品、饮料加工",
     F.BIOMEDICINE: "药品、保健食品研发与生产",
