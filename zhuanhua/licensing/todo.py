@@ -4,6 +4,7 @@ a count and where to act. Counted, not listed: a few COUNT queries per workbench
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -11,6 +12,7 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.engines import licensing as engine
 from zhuanhua.licensing.choices import InquiryStatus, LicenceStatus, Side
 from zhuanhua.licensing.models import Inquiry, Licence, RevenueReport, TermVersion
+from zhuanhua.licensing.notices import report_due_on
 from zhuanhua.licensing.selectors import unregistered_contracts
 from zhuanhua.licensing.services import is_licensee_agent
 
@@ -72,3 +74,32 @@ def waiting_for(user: Visitor, today: dt.date) -> list[tuple[str, int, str]]:
             ("收入报告待报送", reports_waiting(org_id, today), MINE_URL),
         ]
     return [item for item in items if item[1]]
+
+
+@dataclass(frozen=True)
+class NextReport:
+    """The licensee's next revenue report: the first royalty period without one."""
+
+    period_start: dt.date
+    period_end: dt.date
+    opens_on: dt.date  # the day after the period ends: the form is offered from then
+    due_on: dt.date  # the last day before the report counts as missing
+    is_open: bool
+    is_late: bool
+
+
+def next_report(licence: Licence, today: dt.date) -> NextReport | None:
+    """When the licence's next revenue report opens and falls due (None without royalties or
+    once every period is reported)."""
+    royalty = licence.terms.get("royalty")
+    if not royalty:
+        return None
+    reported = set(licence.revenue_reports.values_list("period_start", flat=True))
+    for start, end in engine.royalty_periods(licence.start, licence.end, royalty["period"]):
+        if start in reported:
+            continue
+        due = report_due_on(licence, end)
+        return NextReport(
+            start, end, end + dt.timedelta(days=1), due, is_open=end < today, is_late=due < today
+        )
+    return None

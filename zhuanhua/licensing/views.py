@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import download_response
-from zhuanhua.licensing import imports, services
+from zhuanhua.licensing import imports, services, todo
 from zhuanhua.licensing.choices import PERIOD_LABELS
 from zhuanhua.licensing.compare import compare_fee_models
 from zhuanhua.licensing.forms import (
@@ -176,6 +176,7 @@ def _licence_page(
         "milestone_form": forms.get("milestone_form")
         or MilestoneForm(keys=pending_milestones, initial={"achieved_on": today}),
         "can_report": is_licensee and live and bool(open_periods),
+        "next_report": todo.next_report(licence, today) if licence.status == "active" else None,
         "can_pay": is_licensor and live,
         "can_activate": is_licensor and licence.status == "draft_contract",
         "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),

@@ -4,13 +4,14 @@ page's button that starts an inquiry, or the reason this visitor cannot."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhuanhua.licensing import services
+from zhuanhua.licensing import services, todo
 from zhuanhua.licensing.models import Inquiry
 from zhuanhua.licensing.templatetags import licensing_tags
 from zhuanhua.licensing.tests.conftest import OFFER_DATA
@@ -145,3 +146,47 @@ def test_search_results_and_need_matches_show_the_badge(
     html = client.get(f"/needs/{need.pk}/").content.decode()
     assert 'data-testid="match"' in html
     assert BADGE_TEXT in html
+
+
+# --------------------------------------------------------------------------------------------
+# The licensee's licence page: when the next report opens, and its form then
+
+
+def test_next_report_opens_the_day_after_its_period_and_falls_due_30_days_later(
+    active_licence, licensee_user
+):
+    before = todo.next_report(active_licence, dt.date(2025, 3, 20))
+    assert before == todo.NextReport(
+        dt.date(2025, 1, 1),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 1),
+        dt.date(2025, 4, 30),
+        is_open=False,
+        is_late=False,
+    )
+    opened = todo.next_report(active_licence, dt.date(2025, 4, 1))
+    assert (opened.is_open, opened.is_late) == (True, False)
+    assert todo.next_report(active_licence, dt.date(2025, 5, 1)).is_late
+    services.revenue_report_file(
+        user=licensee_user,
+        licence=active_licence,
+        period_start="2025-01-01",
+        revenue_amount="1000",
+        reported_on="2025-04-10",
+    )
+    after = todo.next_report(active_licence, dt.date(2025, 4, 10))
+    assert (after.period_start, after.opens_on, after.is_open) == (
+        dt.date(2025, 4, 1),
+        dt.date(2025, 7, 1),
+        False,
+    )
+
+
+def test_the_licence_page_says_when_the_report_opens_and_offers_its_form(
+    client, active_licence, licensee_user
+):
+    client.force_login(licensee_user)
+    html = client.get(f"/licensing/licences/{active_licence.pk}/").content.decode()
+    # Today the licence (2025–2026) has ended periods without reports: the form is offered.
+    assert "2025-01-01 至 2025-03-31 的收入报告已开放报送，截止 2025-04-30" in html
+    assert f'action="/licensing/licences/{active_licence.pk}/revenue-reports/"' in html
