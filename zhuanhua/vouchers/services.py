@@ -12,7 +12,7 @@ reason and changes nothing.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +24,7 @@ from django.utils import timezone
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import MONEY14_MAX_DIGITS, InputProblem, parse_money
 from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.engines.subsidy import load_catalogue
 from zhuanhua.vouchers import subjects
@@ -40,7 +41,6 @@ from zhuanhua.vouchers.subjects import SpendSubject
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MAX_AMOUNT = Decimal("1e12")
 
 ERR_NOT_REVIEWER = "只有主管部门审核员可以下达创新券额度或审核兑付"
 ERR_NOT_ENTERPRISE_STAFF = "只有该企业的机构管理员或经办人可以使用其创新券"
@@ -106,19 +106,17 @@ def contract_limit(contract_amount: Decimal) -> Decimal:
 
 
 def _money(value: Any, field: str) -> Decimal:
+    """Positive yuan within the 14-digit columns (core.inputs.parse_money's rules, thousands
+    separators allowed), else ERR_AMOUNT. (1e100 used to raise on the two-decimal check.)"""
+    if isinstance(value, str):
+        value = value.replace(",", "")
     try:
-        amount = Decimal(str(value).replace(",", "").strip()) if value not in (None, "") else None
-    except InvalidOperation:
+        amount = parse_money(value, max_digits=MONEY14_MAX_DIGITS)
+    except InputProblem:
         amount = None
-    if (
-        amount is None
-        or not amount.is_finite()
-        or amount <= 0
-        or amount != amount.quantize(CENT)
-        or amount >= MAX_AMOUNT
-    ):
+    if not amount:
         raise ValidationError({field: [ERR_AMOUNT]})
-    return amount.quantize(CENT)
+    return amount
 
 
 def _yuan(amount: Decimal) -> str:

@@ -166,7 +166,10 @@ def test_only_enterprise_staff_spend(
         ("voucher_amount", "0"),
         ("voucher_amount", "-5"),
         ("voucher_amount", "1.001"),
+        ("voucher_amount", "1e100"),
+        ("voucher_amount", "NaN"),
         ("contract_amount", "abc"),
+        ("contract_amount", "1000000000000"),
     ],
 )
 def test_amounts_are_checked(quota, spend_kwargs, field, value):
