@@ -382,6 +382,27 @@ def version_propose(*, user: User, inquiry: Inquiry, terms: Any, note: str = "")
     return version
 
 
+def inquiry_withdraw(*, user: User, inquiry: Inquiry, reason: str = "") -> Inquiry:
+    """Either side ends an open negotiation: the versions not accepted fall with it, and the
+    other side is told. The enterprise may open a new inquiry on the offer later."""
+    side = _require_side(user, inquiry)
+    reason = (reason or "").strip()[:500]
+    with transaction.atomic():
+        locked = _lock_open(inquiry)
+        locked.status = InquiryStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="inquiry.withdraw",
+            before={"status": InquiryStatus.OPEN},
+            after={"status": InquiryStatus.WITHDRAWN},
+            detail={"side": side, "reason": reason},
+        )
+        notices.inquiry_withdrawn(inquiry=locked, actor=user, side=side, reason=reason)
+    return locked
+
+
 def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
     """Accept the other side's latest version: the inquiry closes and the licence is drafted."""
     side = _require_side(user, inquiry)

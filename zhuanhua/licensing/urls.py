@@ -12,6 +12,7 @@ urlpatterns = [
     path("inquiries/<int:pk>/", terms_views.inquiry_detail, name="inquiry_detail"),
     path("inquiries/<int:pk>/messages/", terms_views.message_post, name="message_post"),
     path("inquiries/<int:pk>/versions/", terms_views.version_propose, name="version_propose"),
+    path("inquiries/<int:pk>/withdraw/", views.inquiry_withdraw, name="inquiry_withdraw"),
     path(
         "inquiries/<int:pk>/versions/<int:number>/accept/",
         views.version_accept,

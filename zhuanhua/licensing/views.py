@@ -148,6 +148,22 @@ def version_accept(request: AuthedHttpRequest, pk: int, number: int) -> HttpResp
     return redirect("licensing:licence_detail", pk=licence.pk)
 
 
+@login_required
+@require_POST
+def inquiry_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inquiry = get_object_or_404(inquiries_visible_to(request.user), pk=pk)
+    try:
+        services.inquiry_withdraw(
+            user=request.user, inquiry=inquiry, reason=request.POST.get("reason", "")
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, message)
+        return redirect("licensing:inquiry_detail", pk=pk)
+    messages.success(request, "已撤回本次商洽，对方已收到通知。")
+    return redirect("licensing:inquiry_detail", pk=pk)
+
+
 def _as_of(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))

@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhuanhua.audit.models import AuditEntry
 from zhuanhua.licensing import services
 from zhuanhua.licensing.jobs import licensing_alerts_due
-from zhuanhua.licensing.models import LicenceAlert
+from zhuanhua.licensing.models import Inquiry, LicenceAlert
 from zhuanhua.licensing.tests.conftest import VERSION_TERMS, signed_pdf
 from zhuanhua.notifications.models import Notification
 from zhuanhua.notifications.services import notification_settings_update
@@ -79,6 +80,42 @@ def test_acceptance_tells_the_proposer_the_licence_is_ready_to_sign(
     assert told("第 1 版条款已被接受，许可合同待签：") == ENTERPRISE
     note = Notification.objects.get(user__username="licensee", title__startswith="第 1 版条款已")
     assert note.url == f"/licensing/licences/{licence.pk}/"
+
+
+def test_a_withdrawn_negotiation_tells_the_other_side(people, inquiry, licensee_user):
+    services.version_propose(user=licensee_user, inquiry=inquiry, terms=dict(VERSION_TERMS))
+    withdrawn = services.inquiry_withdraw(user=licensee_user, inquiry=inquiry, reason="预算调整")
+    assert withdrawn.status == "withdrawn"
+    assert told("商洽已撤回：") == UNIT
+    note = Notification.objects.get(user__username="manager_a", title__startswith="商洽已撤回")
+    assert note.body == (
+        "昆明氢能科技有限公司撤回了本次商洽，未接受的条款版本随之失效。\n原因：预算调整"
+    )
+    entry = AuditEntry.objects.get(action="inquiry.withdraw")
+    assert entry.detail == {"side": "licensee", "reason": "预算调整"}
+
+
+def test_only_a_party_may_withdraw_and_only_once(people, inquiry, outsider, manager_a):
+    with pytest.raises(PermissionDenied):
+        services.inquiry_withdraw(user=outsider, inquiry=inquiry)
+    assert Inquiry.objects.get(pk=inquiry.pk).status == "open"
+    assert told("商洽已撤回：") == set()
+    services.inquiry_withdraw(user=manager_a, inquiry=inquiry)
+    assert told("商洽已撤回：") == ENTERPRISE
+    with pytest.raises(ValidationError) as exc:
+        services.inquiry_withdraw(user=manager_a, inquiry=inquiry)
+    assert exc.value.message_dict == {"status": ["商洽已结束（已撤回），不能再执行该操作"]}
+    assert Notification.objects.filter(title__startswith="商洽已撤回").count() == 2
+
+
+def test_the_inquiry_page_withdraws(client, people, inquiry, licensee_user):
+    client.force_login(licensee_user)
+    page = client.get(f"/licensing/inquiries/{inquiry.pk}/").content.decode()
+    assert f'action="/licensing/inquiries/{inquiry.pk}/withdraw/"' in page
+    response = client.post(f"/licensing/inquiries/{inquiry.pk}/withdraw/", {"reason": "暂缓"})
+    assert response.status_code == 302
+    assert Inquiry.objects.get(pk=inquiry.pk).status == "withdrawn"
+    assert told("商洽已撤回：") == UNIT
 
 
 def test_a_refused_acceptance_tells_nobody(people, inquiry, licensee_user):
