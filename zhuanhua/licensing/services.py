@@ -754,7 +754,7 @@ def claims_open_for_alert(*, alert: LicenceAlert, today: dt.date) -> list[RiskCl
     )
     for cover in covers:
         claim, created = RiskClaim.objects.get_or_create(
-            cover=cover, alert=alert, defaults={"opened_on": today}
+            cover=cover, alert=alert, defaults={"opened_on": today, "obligation_ref": alert.ref}
         )
         if created:
             audit_record(
