@@ -5,7 +5,6 @@ contract PDF (rendered to PNG and checked) → signing and 认定登记 → a re
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -15,15 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, login, logout
 
-V1 = {
-    "fee_model": "staged_royalty",
-    "start": "2025-01-01",
-    "end": "2026-12-31",
-    "upfront_fee": "10000",
-    "installments": [{"key": "首付节点", "amount": "50000", "due": "2025-06-30"}],
-    "royalty": {"rate": "0.05", "period": "quarter"},
-}
-OFFER_TERMS = {k: V1[k] for k in ("upfront_fee", "installments", "royalty")}
+V1 = {"start": "2025-01-01", "end": "2026-12-31"}
 
 
 def _png_is_not_blank(pdf: bytes) -> Path:
@@ -75,13 +66,21 @@ def test_licence_from_listing_to_overdue_alert(
     login(page, "manager_a")
     page.goto(page.base + f"/licensing/achievements/{published_a.pk}/offer/")
     page.fill("#id_fee_standard", "门槛费 1 万元；首付节点 5 万元；按季度收入的 5% 提成。")
-    page.select_option("#id_fee_model", "staged_royalty")
     page.select_option("#id_license_mode", "non_exclusive")
     page.fill("#id_term_months", "24")
     page.fill("#id_field_of_use", "储能设备")
     page.fill("#id_territory", "云南省")
-    page.fill("#id_terms", json.dumps(OFFER_TERMS, ensure_ascii=False))
-    page.click("button:has-text('发布')")
+    # The terms through the editor (tests/browser/test_licensing_editor_flow.py covers it all).
+    page.select_option("#te-fee-model", "staged_royalty")
+    page.fill("#te-upfront", "10,000")
+    row = page.locator("[data-rows=inst] [data-row]").first
+    row.locator("input[name=inst_key]").fill("首付节点")
+    row.locator("input[name=inst_amount]").fill("50,000")
+    row.locator("input[name=inst_due]").fill("2025-06-30")
+    page.select_option("#te-mode", "rate")
+    page.fill("#te-rate", "5")
+    page.select_option("#te-period", "quarter")
+    page.click("button:has-text('发布报价')")
     expect(page.locator("text=先使用后付费许可报价已发布")).to_be_visible()
     offer_url = page.url
     shot(page, "licensing-01-offer")
@@ -101,28 +100,29 @@ def test_licence_from_listing_to_overdue_alert(
     page.click("button.btn-success:has-text('我要承接')")
     expect(page.locator("text=已发起承接意向")).to_be_visible()
     inquiry_url = page.url
-    page.fill("#id_terms", json.dumps(V1, ensure_ascii=False))
+    page.fill("#te-start", V1["start"])
+    page.fill("#te-end", V1["end"])
     page.fill("#id_note", "按报价，起始日提前到 2025 年初")
-    page.click("button:has-text('提出')")
+    page.click("button:has-text('提出新版本')")
     expect(page.locator("[data-testid=version-1]")).to_be_visible()
 
     # 3. The unit counter-proposes version 2 (royalty 6 %); the page shows the diff.
     logout(page)
     login(page, "manager_a")
     page.goto(inquiry_url)
-    v2 = {**V1, "royalty": {"rate": "0.06", "period": "quarter"}}
-    page.fill("#id_terms", json.dumps(v2, ensure_ascii=False))
-    page.click("button:has-text('提出')")
+    page.fill("#te-rate", "6")
+    page.click("button:has-text('提出新版本')")
     version2 = page.locator("[data-testid=version-2]")
     expect(version2).to_contain_text("提成比例")
-    expect(version2.locator("ins")).to_contain_text("0.06")
+    expect(version2.locator("ins")).to_contain_text("6%")
     shot(page, "licensing-03-versions")
 
     # 4. The enterprise accepts version 2: the licence exists as a draft contract.
     logout(page)
     login(page, "hydrogen_agent")
     page.goto(inquiry_url)
-    page.click("button:has-text('接受第 2 版')")
+    page.click("summary:has-text('接受第 2 版')")
+    page.click("button:has-text('确认接受第 2 版')")
     expect(page.locator("[data-testid=licence-status]")).to_have_text("待签合同")
     licence_url = page.url.split("?")[0]
     licence = Licence.objects.get()
@@ -147,7 +147,8 @@ def test_licence_from_listing_to_overdue_alert(
         "#id_signed_pdf",
         files=[{"name": "签署版合同.pdf", "mimeType": "application/pdf", "buffer": pdf}],
     )
-    page.click("button:has-text('登记合同已签订')")
+    page.click("summary:has-text('登记合同已签订')")
+    page.click("button:has-text('确认登记合同已签订')")
     expect(page.locator("[data-testid=licence-status]")).to_have_text("履行中")
     page.goto(page.base + "/licensing/")
     expect(page.locator("[data-testid=unregistered]")).to_contain_text(published_a.title)
