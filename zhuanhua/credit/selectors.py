@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
-from zhuanhua.credit.choices import CreditEventStatus
-from zhuanhua.credit.models import CreditEvent
+from zhuanhua.credit.choices import CreditEventKind, CreditEventStatus, ReferralStatus
+from zhuanhua.credit.models import CreditEvent, CreditReferral
 
 
 def _active_q(on: dt.date) -> Q:
@@ -95,3 +95,29 @@ def credit_event_list_all(*, status: str = "", on: dt.date | None = None) -> Que
     elif status == CreditEventStatus.REVOKED:
         qs = qs.filter(status=CreditEventStatus.REVOKED)
     return qs
+
+
+def malicious_default_findings(organisation: Any, on: dt.date | None = None) -> list[CreditEvent]:
+    """The party's findings of 恶意违约 in force on ``on`` (default today): what a unit is shown
+    on the party's inquiries and licences (guide article 8). ``organisation`` or its id."""
+    org_id = getattr(organisation, "pk", organisation)
+    return list(
+        credit_active_events(on=on).filter(
+            organisation_id=org_id, kind=CreditEventKind.MALICIOUS_DEFAULT
+        )
+    )
+
+
+def referrals_for_subject(subject_type: str, subject_id: str) -> QuerySet[CreditReferral]:
+    """The referrals of one case (e.g. a licence), newest first, with their events."""
+    return CreditReferral.objects.filter(
+        subject_type=subject_type, subject_id=subject_id
+    ).select_related("event", "referrer")
+
+
+def referral_queue(*, status: str = ReferralStatus.OPEN) -> QuerySet[CreditReferral]:
+    """The department's credit queue: referrals by status (open first in time)."""
+    qs = CreditReferral.objects.select_related("organisation", "referrer", "event")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("referred_on", "id")

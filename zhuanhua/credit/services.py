@@ -18,13 +18,22 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import collect_date, collect_text
 from zhuanhua.core.uploads import check_upload_as, store_upload
-from zhuanhua.credit.choices import TRANSITIONS, AppealDecision, CreditEventKind, CreditEventStatus
-from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence
+from zhuanhua.credit.choices import (
+    TRANSITIONS,
+    AppealDecision,
+    CreditEventKind,
+    CreditEventStatus,
+    ReferralStatus,
+)
+from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence, CreditReferral
+from zhuanhua.notifications.choices import NotificationKind
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.models import Organisation
 
 ERR_NOT_REVIEWER = "只有主管部门审核员可以记录或变更失信记录"
@@ -293,3 +302,195 @@ def credit_expire_due(today: dt.date) -> dict[str, int]:
             )
             expired += 1
     return {"expired": expired}
+
+
+# --------------------------------------------------------------------------------------------
+# Referrals (移送诚信审查): another app sends a case; the department decides.
+
+ERR_REFERRAL_OPEN = "该事项已移送诚信审查，尚待主管部门审查"
+ERR_REFERRAL_REASON = "请填写移送理由"
+ERR_REFERRAL_DECIDED = "该移送已审查完毕（{status}）"
+ERR_DISMISS_REASON = "请填写不予记录的理由"
+ERR_REFERRAL_PARTY = "失信记录的当事机构须为被移送机构"
+ERR_REFERRER = "只有机构用户可以移送诚信审查"
+
+
+def referral_state(referral: CreditReferral) -> dict[str, Any]:
+    return {
+        "organisation": referral.organisation_id,
+        "referrer": referral.referrer_id,
+        "subject_type": referral.subject_type,
+        "subject_id": referral.subject_id,
+        "status": referral.status,
+        "event": referral.event_id,
+        "decision_reason": referral.decision_reason,
+    }
+
+
+def _department_reviewers() -> list[User]:
+    people = User.objects.filter(is_active=True).order_by("pk")
+    return [u for u in people if u.has_role(Role.DEPARTMENT_REVIEWER)]
+
+
+def credit_referral_receive(
+    *,
+    user: User,
+    organisation: Organisation,
+    subject_type: str,
+    subject_id: str,
+    subject_label: str,
+    subject_url: str,
+    reason: str,
+    evidence: list[dict[str, Any]],
+    today: dt.date | None = None,
+) -> CreditReferral:
+    """Put a case in the department's credit queue (the calling app has checked that ``user``
+    may refer it for its organisation). One open referral per subject; the department's
+    reviewers are told. Nothing is decided here: the department hears the party and records
+    an event (``credit_referral_record``) or dismisses it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [ERR_REFERRAL_REASON]})
+    errors: dict[str, list[str]] = {}
+    collect_text(reason, "reason", errors, limit=TEXT_MAX, multiline=True)
+    if errors:
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    referrer_id = user.organisation_id
+    if referrer_id is None:
+        raise PermissionDenied(ERR_REFERRER)
+    with transaction.atomic():
+        if CreditReferral.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, status=ReferralStatus.OPEN
+        ).exists():
+            raise ValidationError({"referral": [ERR_REFERRAL_OPEN]})
+        referral = CreditReferral.objects.create(
+            organisation=organisation,
+            referrer_id=referrer_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=subject_label[:300],
+            subject_url=subject_url[:300],
+            reason=reason,
+            evidence=evidence,
+            referred_by=user,
+            referred_on=today,
+        )
+        audit_record(
+            actor=user,
+            obj=referral,
+            action="credit_referral.receive",
+            after=referral_state(referral),
+        )
+        notify(
+            users=_department_reviewers(),
+            kind=NotificationKind.SYSTEM,
+            title=f"诚信审查移送：{organisation.name}",
+            body=(
+                f"{referral.referrer.name} 移送 {organisation.name}（{referral.subject_label}）"
+                f"进行诚信审查：{reason}\n须先听取当事人陈述申辩，再决定是否记录失信。"
+            ),
+            url=f"/credit/referrals/{referral.pk}/",
+        )
+    return referral
+
+
+def _lock_open_referral(referral: CreditReferral) -> CreditReferral:
+    locked = CreditReferral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status != ReferralStatus.OPEN:
+        raise ValidationError(
+            {"status": [ERR_REFERRAL_DECIDED.format(status=locked.get_status_display())]}
+        )
+    return locked
+
+
+def _tell_referrer(referral: CreditReferral, title: str, body: str) -> None:
+    people = User.objects.filter(organisation_id=referral.referrer_id, is_active=True)
+    admins = [u for u in people.order_by("pk") if u.has_role(Role.ORG_ADMIN)]
+    notify(
+        users=[referral.referred_by, *admins],
+        kind=NotificationKind.SYSTEM,
+        title=title,
+        body=body,
+        url=referral.subject_url,
+    )
+
+
+def credit_referral_record(
+    *,
+    user: User,
+    referral: CreditReferral,
+    data: CreditEventInput,
+    evidence: Sequence[UploadedFile],
+    today: dt.date | None = None,
+) -> CreditEvent:
+    """The department records the credit event the referral led to, after the hearing (every
+    rule of ``credit_event_record`` applies); the referral closes with it."""
+    _check_reviewer(user)
+    if data.organisation is None or data.organisation.pk != referral.organisation_id:
+        raise ValidationError({"organisation": [ERR_REFERRAL_PARTY]})
+    data = CreditEventInput(
+        **{
+            **data.__dict__,
+            "subject_type": referral.subject_type,
+            "subject_id": referral.subject_id,
+        }
+    )
+    with transaction.atomic():
+        locked = _lock_open_referral(referral)
+        event = credit_event_record(user=user, data=data, evidence=evidence, today=today)
+        before = referral_state(locked)
+        locked.status = ReferralStatus.RECORDED
+        locked.event = event
+        locked.decided_by = user
+        locked.decided_on = today or timezone.localdate()
+        locked.save(update_fields=["status", "event", "decided_by", "decided_on"])
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="credit_referral.record",
+            before=before,
+            after=referral_state(locked),
+        )
+        _tell_referrer(
+            locked,
+            f"诚信审查结果：{locked.organisation.name}",
+            f"主管部门经听取陈述申辩，对 {locked.organisation.name} 记录失信（"
+            f"{event.get_kind_display()}），{event.effective_from} 至 {event.effective_to}。",
+        )
+    return event
+
+
+def credit_referral_dismiss(
+    *, user: User, referral: CreditReferral, reason: str, today: dt.date | None = None
+) -> CreditReferral:
+    """The department finds no credit event in the referral, with its reason."""
+    _check_reviewer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"decision_reason": [ERR_DISMISS_REASON]})
+    errors: dict[str, list[str]] = {}
+    collect_text(reason, "decision_reason", errors, limit=TEXT_MAX, multiline=True)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock_open_referral(referral)
+        before = referral_state(locked)
+        locked.status = ReferralStatus.DISMISSED
+        locked.decision_reason = reason
+        locked.decided_by = user
+        locked.decided_on = today or timezone.localdate()
+        locked.save(update_fields=["status", "decision_reason", "decided_by", "decided_on"])
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="credit_referral.dismiss",
+            before=before,
+            after=referral_state(locked),
+        )
+        _tell_referrer(
+            locked,
+            f"诚信审查结果：{locked.organisation.name}",
+            f"主管部门对 {locked.organisation.name}（{locked.subject_label}）不予记录失信：{reason}",
+        )
+    return locked
