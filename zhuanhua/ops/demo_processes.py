@@ -5,7 +5,8 @@ every row has its audit entry and every state was reached by a legal move:
 
 - the 先用后转 list (transfer's daily job, run on the demo's day);
 - 先使用后付费 offers of all three fee models (licensing.offer_publish);
-- negotiations at every step: asked, proposed, countered, agreed (contract to sign), signed,
+- negotiations at every step: asked, proposed, countered, withdrawn, agreed (contract to sign),
+  signed,
   registered and paid on time, reporting but overdue, at default risk with a guarantee and its
   claim, agreement-priced behind a closed publicity notice;
 - publicity notices open and closed, with objections answered and one waiting;
@@ -104,6 +105,7 @@ STAGES = (
     "agreed",  # version accepted: the contract waits for signatures; its notice is open
     "signed",  # signed last month, first payment not yet due
     "agreement_priced",  # publicity notice closed (an objection answered), then signed
+    "withdrawn",  # the enterprise proposed, then withdrew (its budget moved to next year)
 )
 
 # Stages whose story needs royalty reports take offers with a royalty.
@@ -408,6 +410,11 @@ def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str) -> None:
         user=agent, inquiry=inquiry, terms=terms, note="按报价条款，起始日按我司投产计划。"
     )
     if stage == "proposed":
+        return
+    if stage == "withdrawn":
+        licensing.inquiry_withdraw(
+            user=agent, inquiry=inquiry, reason="本年度技改预算已调整，明年再议。"
+        )
         return
     if stage == "countered":
         counter = dict(terms, upfront_fee=str(Decimal(terms["upfront_fee"]) + 10_000))

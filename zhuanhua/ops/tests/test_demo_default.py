@@ -98,6 +98,7 @@ def test_default_demo_shows_every_step_of_use_first_pay_later(full_demo):
     assert offers.values("achievement").distinct().count() >= 30
     assert set(offers.values_list("fee_model", flat=True)) == set(FeeModel.values)
     assert Inquiry.objects.filter(status=InquiryStatus.OPEN, versions__isnull=True).exists()
+    assert Inquiry.objects.filter(status=InquiryStatus.WITHDRAWN).exists()
     open_with_versions = Inquiry.objects.filter(status=InquiryStatus.OPEN, versions__isnull=False)
     latest_sides = {i.versions.order_by("-number").first().side for i in open_with_versions}
     assert latest_sides == {Side.LICENSOR, Side.LICENSEE}  # each side has one to answer
