@@ -6,9 +6,8 @@ every row has its audit entry and every state was reached by a legal move:
 - the 先用后转 list (transfer's daily job, run on the demo's day);
 - 先使用后付费 offers of all three fee models (licensing.offer_publish);
 - negotiations at every step: asked, proposed, countered, withdrawn, agreed (contract to sign),
-  signed,
-  registered and paid on time, reporting but overdue, at default risk with a guarantee and its
-  claim, agreement-priced behind a closed publicity notice;
+  signed, registered and paid on time, reporting but overdue, at default risk with a guarantee
+  and its claim, agreement-priced behind a closed publicity notice;
 - publicity notices open and closed, with objections answered and one waiting;
 - technology needs of enterprises, answered by units with their achievements;
 - the licensing alerts job, so overdue payments, missing reports and default risk show.
