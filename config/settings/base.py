@@ -60,6 +60,7 @@ ZHUANHUA_SHARED_DATA = Path(env("ZHUANHUA_SHARED_DATA", str(BASE_DIR.parent / "s
 ZHUANHUA_DAILY_JOBS: list[str] = [
     "zhuanhua.transfer.jobs.use_first_list_update",
     "zhuanhua.publicity.jobs.publicity_close_due",
+    "zhuanhua.licensing.termination.licence_expire_due",
     "zhuanhua.licensing.jobs.licensing_alerts_due",
     "zhuanhua.notifications.services.weekly_digest",
     "zhuanhua.credit.jobs.credit_expire_due",

@@ -162,6 +162,9 @@ def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, An
         "end": licence.end.isoformat(),
         "status": licence.status,
         "signed_on": licence.signed_on.isoformat() if licence.signed_on else None,
+        "terminated_on": licence.terminated_on.isoformat() if licence.terminated_on else None,
+        "termination_kind": licence.termination_kind or None,
+        "termination_reason": licence.termination_reason,
         "pricing_method": licence.pricing_method,
         "registration": _registration_out(licence),
         "plan": licence_plan(licence, as_of).to_json(),
@@ -182,6 +185,8 @@ def _report_out(report: RevenueReport) -> dict[str, Any]:
         "period_end": report.period_end.isoformat(),
         "revenue_amount": str(report.revenue_amount),
         "reported_on": report.reported_on.isoformat(),
+        "supersedes_id": report.supersedes_id,
+        "correction_reason": report.correction_reason,
     }
 
 
@@ -196,6 +201,8 @@ def _payment_out(payment: Payment) -> dict[str, Any]:
         "voucher_amount": str(payment.voucher_amount),
         "voucher_spend_id": spend.pk if spend else None,
         "voucher_status": spend.status if spend else None,
+        "reversed_on": payment.reversed_on.isoformat() if payment.reversed_on else None,
+        "reversal_reason": payment.reversal_reason,
     }
 
 

@@ -71,7 +71,7 @@ class TerminationProposalStatus(models.TextChoices):
 
 
 # Allowed answers to a proposal: (status, action) -> status.
-PROPOSAL_TRANSITIONS = {
+PROPOSAL_TRANSITIONS: dict[tuple[str, str], str] = {
     (TerminationProposalStatus.PROPOSED, "confirm"): TerminationProposalStatus.CONFIRMED,
     (TerminationProposalStatus.PROPOSED, "decline"): TerminationProposalStatus.DECLINED,
     (TerminationProposalStatus.PROPOSED, "withdraw"): TerminationProposalStatus.WITHDRAWN,

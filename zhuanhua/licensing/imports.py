@@ -43,6 +43,10 @@ COL_AMOUNT = ("金额（元）", "金额", "收入金额（元）", "收入金�
 COL_TXN_REF = ("流水号", "交易流水号", "凭证号")
 COL_PAYER = ("付款方", "对方户名", "付款人")
 COL_SUMMARY = ("摘要", "用途", "附言")
+# Optional: a row with a reason corrects the period's report (更正) / reverses the payment of
+# that 流水号 on the row's date (冲正); a correction or a reversal is a record, never an edit.
+COL_CORRECTION = ("更正原因",)
+COL_REVERSAL = ("冲正原因",)
 
 REPORT_COLUMNS = (COL_PERIOD_START, COL_PERIOD_END, COL_REVENUE)
 PAYMENT_COLUMNS = (COL_PAID_ON, COL_AMOUNT, COL_TXN_REF, COL_PAYER, COL_SUMMARY)
@@ -61,6 +65,7 @@ ERR_CELL_NEGATIVE = "第 {row} 行“{col}”：金额不能为负数"
 ERR_CELL_ZERO = "第 {row} 行“{col}”：金额必须大于 0"
 ERR_CELL_TOO_BIG = "第 {row} 行“{col}”：金额过大"
 ERR_CELL_TOO_LONG = "第 {row} 行“{col}”：不能超过 {n} 个字符"
+ERR_REVERSAL_NEEDS_REF = "第 {row} 行：冲正须填写被冲正付款的“流水号”"
 
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -74,6 +79,7 @@ class ReportRow:
     period_start: dt.date
     period_end: dt.date
     revenue_amount: Decimal
+    correction_reason: str = ""  # non-empty: a correction of the period's latest report
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class PaymentRow:
     txn_ref: str  # 流水号, "" when the statement has none
     payer: str
     summary: str
+    reversal_reason: str = ""  # non-empty: reverse the payment with this 流水号 on paid_on
 
 
 @dataclass
@@ -264,15 +271,22 @@ def _read(
 
 def parse_revenue_reports(upload: Any) -> Parsed[ReportRow]:
     """The licensee's revenue sheet: 期间起 / 期间止 / 营业收入（元）, one period a row."""
-    raw, errors = _read(upload, REPORT_COLUMNS, REPORT_COLUMNS)
+    raw, errors = _read(upload, (*REPORT_COLUMNS, COL_CORRECTION), REPORT_COLUMNS)
     result: Parsed[ReportRow] = Parsed(errors=errors)
     for number, cells in raw:
         start = _date_cell(cells[COL_PERIOD_START], number, COL_PERIOD_START[0], errors)
         end = _date_cell(cells[COL_PERIOD_END], number, COL_PERIOD_END[0], errors)
         amount = _money_cell(cells[COL_REVENUE], number, COL_REVENUE[0], errors)
+        reason = _text_cell(cells.get(COL_CORRECTION), number, COL_CORRECTION[0], 500, errors)
         if start and end and amount is not None:
             result.rows.append(
-                ReportRow(row=number, period_start=start, period_end=end, revenue_amount=amount)
+                ReportRow(
+                    row=number,
+                    period_start=start,
+                    period_end=end,
+                    revenue_amount=amount,
+                    correction_reason=reason,
+                )
             )
     if errors:
         result.rows = []
@@ -281,7 +295,7 @@ def parse_revenue_reports(upload: Any) -> Parsed[ReportRow]:
 
 def parse_bank_statement(upload: Any) -> Parsed[PaymentRow]:
     """A bank statement of money received: 交易日期 / 金额（元）, optional 流水号 / 付款方 / 摘要."""
-    raw, errors = _read(upload, PAYMENT_COLUMNS, PAYMENT_REQUIRED)
+    raw, errors = _read(upload, (*PAYMENT_COLUMNS, COL_REVERSAL), PAYMENT_REQUIRED)
     result: Parsed[PaymentRow] = Parsed(errors=errors)
     for number, cells in raw:
         paid_on = _date_cell(cells[COL_PAID_ON], number, COL_PAID_ON[0], errors)
@@ -292,6 +306,9 @@ def parse_bank_statement(upload: Any) -> Parsed[PaymentRow]:
         txn = _text_cell(cells.get(COL_TXN_REF), number, COL_TXN_REF[0], 100, errors)
         payer = _text_cell(cells.get(COL_PAYER), number, COL_PAYER[0], 200, errors)
         summary = _text_cell(cells.get(COL_SUMMARY), number, COL_SUMMARY[0], 100, errors)
+        reversal = _text_cell(cells.get(COL_REVERSAL), number, COL_REVERSAL[0], 500, errors)
+        if reversal and not txn:
+            errors.append(ERR_REVERSAL_NEEDS_REF.format(row=number))
         if paid_on and amount is not None:
             result.rows.append(
                 PaymentRow(
@@ -301,6 +318,7 @@ def parse_bank_statement(upload: Any) -> Parsed[PaymentRow]:
                     txn_ref=txn,
                     payer=payer,
                     summary=summary,
+                    reversal_reason=reversal,
                 )
             )
     if errors:
@@ -343,11 +361,16 @@ def revenue_template(periods: Sequence[tuple[dt.date, dt.date]]) -> bytes:
     """The revenue sheet with the given periods filled in and the revenue left blank."""
     return _workbook(
         "收入报告",
-        [COL_PERIOD_START[0], COL_PERIOD_END[0], COL_REVENUE[0]],
-        [(start, end, None) for start, end in periods],
-        [14, 14, 18],
+        [COL_PERIOD_START[0], COL_PERIOD_END[0], COL_REVENUE[0], COL_CORRECTION[0]],
+        [(start, end, None, None) for start, end in periods],
+        [14, 14, 18, 30],
     )
 
 
 def bank_statement_template() -> bytes:
-    return _workbook("银行流水", [col[0] for col in PAYMENT_COLUMNS], [], [14, 16, 24, 28, 30])
+    return _workbook(
+        "银行流水",
+        [col[0] for col in (*PAYMENT_COLUMNS, COL_REVERSAL)],
+        [],
+        [14, 16, 24, 28, 30, 30],
+    )

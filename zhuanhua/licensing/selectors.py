@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -30,6 +31,7 @@ from zhuanhua.licensing.choices import (
     OBLIGATION_KIND_LABELS,
     OBLIGATION_STATUS_BADGES,
     OBLIGATION_STATUS_LABELS,
+    SIGNED_LICENCE_STATES,
     FeeModel,
     LicenceStatus,
     Side,
@@ -41,6 +43,7 @@ from zhuanhua.licensing.models import (
     Licence,
     LicenceOffer,
     Payment,
+    RevenueReport,
     RiskClaim,
     RiskCover,
 )
@@ -105,14 +108,41 @@ def versions_with_diffs(inquiry: Inquiry) -> list[dict[str, Any]]:
     return out
 
 
-def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
-    """The engine's schedule of ``licence`` on ``as_of`` from its reports and payments."""
-    contract = terms_mod.licence_contract(licence.pk, licence.terms)
-    reports = [
+def licence_terms(licence: Licence) -> dict[str, Any]:
+    """The contract the engine reads: the agreed terms plus ``terminated_on`` once the licence
+    ended early (a term of the contract like ``end``, LICENSING.md)."""
+    if licence.terminated_on is None:
+        return licence.terms
+    return {**licence.terms, "terminated_on": licence.terminated_on.isoformat()}
+
+
+def engine_reports(reports: Sequence[RevenueReport]) -> list[engine.RevenueReport]:
+    """Every report of the licence, corrections included (the engine counts the latest
+    ``reported_on`` on or before ``as_of``). A correction filed the same day as the report it
+    supersedes replaces it here: the records say which came later, the engine's input could
+    not (two reports of one period and day are refused there)."""
+    replaced = {
+        r.supersedes_id
+        for r in reports
+        if r.supersedes_id is not None
+        and any(o.pk == r.supersedes_id and o.reported_on == r.reported_on for o in reports)
+    }
+    return [
         engine.RevenueReport(r.period_start, r.period_end, r.revenue_amount, r.reported_on)
-        for r in licence.revenue_reports.all()
+        for r in reports
+        if r.pk not in replaced
     ]
-    payments = [engine.Payment(p.paid_on, p.amount, p.ref or None) for p in licence.payments.all()]
+
+
+def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
+    """The engine's schedule of ``licence`` on ``as_of`` from its reports, payments (reversed
+    ones with their ``reversed_on``) and milestones; ended early, the terminated view."""
+    contract = terms_mod.licence_contract(licence.pk, licence_terms(licence))
+    reports = engine_reports(list(licence.revenue_reports.all()))
+    payments = [
+        engine.Payment(p.paid_on, p.amount, p.ref or None, p.reversed_on)
+        for p in licence.payments.all()
+    ]
     milestones = [engine.Milestone(m.key, m.achieved_on) for m in licence.milestones.all()]
     return engine.compute_schedule(contract, milestones, reports, payments, as_of)
 
@@ -121,9 +151,9 @@ def licence_schedule(licence: Licence, as_of: dt.date) -> engine.Schedule:
 class Plan:
     """The engine's schedule of a licence with the page's labels.
 
-    ``in_force`` is False before the contract is signed (and after termination): the plan is
-    then what the agreed terms would give, and raises no alerts — nobody owes anything on an
-    unsigned contract, and the daily job likewise only looks at active licences.
+    ``in_force`` is False before the contract is signed: the plan is then what the agreed
+    terms would give, and raises no alerts — nobody owes anything on an unsigned contract.
+    A terminated or expired licence is still in force for what was earned (its alerts stand).
     """
 
     as_of: dt.date
@@ -155,7 +185,8 @@ def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
     """The schedule with the page's labels and badges; alerts only while the licence is in
     force (signed, ``active``)."""
     schedule = licence_schedule(licence, as_of)
-    in_force = licence.status == LicenceStatus.ACTIVE
+    # What was earned stays owed after termination or expiry: the alerts still stand.
+    in_force = licence.status in SIGNED_LICENCE_STATES
     draft = licence.status == LicenceStatus.DRAFT_CONTRACT
     rows = []
     for o in schedule.obligations:
@@ -256,7 +287,7 @@ def registered_contracts(
     else:
         condition = Q(licence__licensor_id=org_id) | Q(licence__licensee_id=org_id)
     received = (
-        Payment.objects.filter(licence_id=OuterRef("licence_id"))
+        Payment.objects.filter(licence_id=OuterRef("licence_id"), reversed_on__isnull=True)
         .order_by()
         .values("licence_id")
         .annotate(total=Sum("amount"))

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhuanhua.accounts.choices import Role
+from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
@@ -147,6 +147,8 @@ LICENSEE_ORG_TYPES = {
     OrganisationType.OTHER,
 }
 LIVE_LICENCE_STATES = {LicenceStatus.DRAFT_CONTRACT, LicenceStatus.ACTIVE}
+# Reports, payments and reversals go on after a licence ended: what was earned stays owed.
+MONEY_LICENCE_STATES = LIVE_LICENCE_STATES | {LicenceStatus.TERMINATED, LicenceStatus.EXPIRED}
 
 
 class IdempotencyConflict(Exception):
@@ -847,7 +849,9 @@ def distribution_record(
         raise ValidationError({"shares": [distribution.ERR_SUM.format(total=total, net=net)]})
     with transaction.atomic():
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
-        received = sum((p.amount for p in locked.payments.all()), Decimal(0))
+        received = sum(
+            (p.amount for p in locked.payments.all() if p.reversed_on is None), Decimal(0)
+        )
         distributed = sum((d.income_amount for d in locked.distributions.all()), Decimal(0))
         left = received - distributed
         if income > left:
@@ -918,12 +922,14 @@ def royalty_periods(licence: Licence) -> list[tuple[dt.date, dt.date]]:
     royalty = licence.terms.get("royalty")
     if not royalty:
         return []
-    return engine.royalty_periods(licence.start, licence.end, royalty["period"])
+    # Ended early, the periods stop at terminated_on (the last one clipped there).
+    last = licence.terminated_on or licence.end
+    return engine.royalty_periods(licence.start, last, royalty["period"])
 
 
-def _lock_live(licence: Licence) -> Licence:
+def _lock_live(licence: Licence, states: set[LicenceStatus] = LIVE_LICENCE_STATES) -> Licence:
     locked = Licence.objects.select_for_update().get(pk=licence.pk)
-    if locked.status not in LIVE_LICENCE_STATES:
+    if locked.status not in states:
         raise ValidationError({"status": [ERR_LICENCE_CLOSED]})
     return locked
 
@@ -951,7 +957,7 @@ def revenue_report_file(
     if end >= reported:
         raise ValidationError({"period_start": [ERR_PERIOD_NOT_ENDED.format(end=end)]})
     with transaction.atomic():
-        locked = _lock_live(licence)
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
         if RevenueReport.objects.filter(licence=locked, period_start=start).exists():
             raise ValidationError({"period_start": [ERR_DUPLICATE_REPORT]})
         try:
@@ -1013,7 +1019,7 @@ def payment_record(
     if vouchers > value:
         raise ValidationError({"voucher_amount": [ERR_VOUCHER_OVER_PAYMENT]})
     with transaction.atomic():
-        locked = _lock_live(licence)
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
         spend = (
             _spend_vouchers(user=user, licence=locked, amount=vouchers, paid_on=date)
             if vouchers
@@ -1145,8 +1151,15 @@ REPORT_IMPORT_COLUMNS = {
     "period_start": "期间起",
     "revenue_amount": "营业收入（元）",
     "reported_on": "报告日期",
+    "reason": "更正原因",
 }
-PAYMENT_IMPORT_COLUMNS = {"amount": "金额（元）", "paid_on": "交易日期"}
+PAYMENT_IMPORT_COLUMNS = {
+    "amount": "金额（元）",
+    "paid_on": "交易日期",
+    "reversed_on": "交易日期",
+    "ref": "流水号",
+    "reason": "冲正原因",
+}
 
 
 def _row_errors(exc: ValidationError, row: int, columns: dict[str, str]) -> list[str]:
@@ -1172,8 +1185,9 @@ def revenue_reports_import(
     rows: Sequence[ReportRow],
 ) -> list[RevenueReport]:
     """The licensee's revenue sheet, all or nothing: each row goes through
-    ``revenue_report_file`` (so every rule of a single report applies); if any row is refused,
-    a ValidationError lists every refused row and nothing is recorded.
+    ``revenue_report_file`` (so every rule of a single report applies), or, when it gives a
+    更正原因, through ``revenue_report_correct``; if any row is refused, a ValidationError lists
+    every refused row and nothing is recorded.
 
     Lock: the licence row for the whole import (each report takes it again, same transaction).
     """
@@ -1183,7 +1197,7 @@ def revenue_reports_import(
     errors: list[str] = []
     reports: list[RevenueReport] = []
     with transaction.atomic():
-        locked = _lock_live(licence)
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
         for r in rows:
             end = periods.get(r.period_start)
             if end is not None and end != r.period_end:
@@ -1198,14 +1212,25 @@ def revenue_reports_import(
                 )
                 continue
             try:
-                reports.append(
-                    revenue_report_file(
-                        user=user,
-                        licence=locked,
-                        period_start=r.period_start,
-                        revenue_amount=r.revenue_amount,
+                if r.correction_reason:
+                    reports.append(
+                        revenue_report_correct(
+                            user=user,
+                            licence=locked,
+                            period_start=r.period_start,
+                            revenue_amount=r.revenue_amount,
+                            reason=r.correction_reason,
+                        )
                     )
-                )
+                else:
+                    reports.append(
+                        revenue_report_file(
+                            user=user,
+                            licence=locked,
+                            period_start=r.period_start,
+                            revenue_amount=r.revenue_amount,
+                        )
+                    )
             except ValidationError as exc:
                 errors.extend(_row_errors(exc, r.row, REPORT_IMPORT_COLUMNS))
         if errors:
@@ -1218,8 +1243,13 @@ def payments_import(
     user: User,
     licence: Licence,
     rows: Sequence[PaymentRow],
-) -> tuple[list[Payment], int]:
-    """The unit's bank statement, all or nothing; returns (payments recorded, rows skipped).
+) -> tuple[list[Payment], list[Payment], int]:
+    """The unit's bank statement, all or nothing; returns (payments recorded, payments
+    reversed, rows skipped).
+
+    A row with a 冲正原因 reverses (``payment_reverse``) the licence's payment whose 凭证号 is
+    the row's 流水号, on the row's date; its amount must be the payment's. A payment already
+    reversed is skipped, so a reversal imported twice is recorded once.
 
     Each new row goes through ``payment_record`` (money only, no vouchers), its 凭证号 the
     row's 流水号, or its 摘要 when the statement has no 流水号. Rows already imported are
@@ -1235,15 +1265,27 @@ def payments_import(
         raise PermissionDenied(ERR_NOT_LICENSOR_PARTY)
     errors: list[str] = []
     payments: list[Payment] = []
+    reversed_: list[Payment] = []
     skipped = 0
     with transaction.atomic():
-        locked = _lock_live(licence)
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
         existing = list(
             Payment.objects.filter(licence=locked).values_list("ref", "paid_on", "amount")
         )
         refs = {ref for ref, _, _ in existing if ref}
         unmatched = Counter(existing)
         for r in rows:
+            if r.reversal_reason:
+                try:
+                    done = _reverse_row(user=user, licence=locked, row=r)
+                except ValidationError as exc:
+                    errors.extend(_row_errors(exc, r.row, PAYMENT_IMPORT_COLUMNS))
+                    continue
+                if done is None:
+                    skipped += 1
+                else:
+                    reversed_.append(done)
+                continue
             if r.txn_ref:
                 ref = r.txn_ref[:100]
                 if ref in refs:
@@ -1267,7 +1309,35 @@ def payments_import(
                 errors.extend(_row_errors(exc, r.row, PAYMENT_IMPORT_COLUMNS))
         if errors:
             raise ValidationError(errors)  # rolls back the payments already made
-    return payments, skipped
+    return payments, reversed_, skipped
+
+
+ERR_IMPORT_NO_PAYMENT = "没有凭证号为“{ref}”的付款可冲正"
+ERR_IMPORT_REVERSAL_AMOUNT = "冲正金额（{amount} 元）与原付款金额（{paid} 元）不符"
+
+
+def _reverse_row(*, user: User, licence: Licence, row: PaymentRow) -> Payment | None:
+    """One reversal row of a bank statement; None when that payment is already reversed."""
+    ref = row.txn_ref[:100]
+    candidates = list(Payment.objects.filter(licence=licence, ref=ref).order_by("paid_on", "pk"))
+    if not candidates:
+        raise ValidationError({"ref": [ERR_IMPORT_NO_PAYMENT.format(ref=ref)]})
+    target = next((p for p in candidates if p.reversed_on is None), None)
+    if target is None:
+        return None
+    if target.amount != row.amount:
+        raise ValidationError(
+            {
+                "amount": [
+                    ERR_IMPORT_REVERSAL_AMOUNT.format(
+                        amount=yuan(row.amount), paid=yuan(target.amount)
+                    )
+                ]
+            }
+        )
+    return payment_reverse(
+        user=user, payment=target, reversed_on=row.paid_on, reason=row.reversal_reason
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1328,3 +1398,178 @@ def run_idempotent(
             raise
         return replay
     return status, response
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections (更正) and reversals (冲正): records, never edits (LICENSING.md "Ending early,
+# corrections and reversals")
+
+ERR_CORRECTION_REASON = "更正收入报告须填写更正原因"
+ERR_NOTHING_TO_CORRECT = "该期间尚未报送收入，请直接报送，无需更正"
+ERR_CORRECTION_BEFORE = "更正报告的日期不能早于被更正报告的报告日期（{date}）"
+ERR_CORRECTION_SAME = "更正后的收入与现报告相同（{amount} 元），无需更正"
+ERR_CORRECTION_RACE = "该期间的报告刚被更正，请刷新页面后再试"
+ERR_NOT_REVERSER = "只有许可方的成果管理员或机构管理员可以冲正付款"
+ERR_REVERSAL_REASON = "冲正付款须填写原因（如退票、退款、重复登记）"
+ERR_REVERSED_BEFORE_PAID = "冲正日期不能早于该笔付款的到账日期（{date}）"
+ERR_ALREADY_REVERSED = "该付款已于 {date} 冲正"
+ERR_REVERSE_VOUCHER = "该付款含创新券支付部分，不能在此冲正：请联系主管部门先撤销创新券使用记录"
+ERR_PAYMENT_NOT_OF_LICENCE = "该付款不属于此许可"
+
+
+def _people(org_id: int, roles: Any) -> list[User]:
+    people = User.objects.filter(organisation_id=org_id, is_active=True).order_by("pk")
+    return [u for u in people if u.has_role(*roles)]
+
+
+def _reason(value: Any, field: str, message: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationError({field: [message]})
+    return text[:2000]
+
+
+def revenue_report_correct(
+    *,
+    user: User,
+    licence: Licence,
+    period_start: Any,
+    revenue_amount: Any,
+    reason: str,
+    reported_on: Any = None,
+) -> RevenueReport:
+    """The licensee corrects a period's revenue: a new report superseding the latest one.
+
+    The earlier report stays (the audit trail and the plan as of earlier dates keep it); the
+    engine counts the latest ``reported_on`` on or before ``as_of``. Lock: the licence row,
+    then the one-to-one ``supersedes`` refuses a second correction of the same report.
+    """
+    if not is_licensee_agent(user, licence.licensee_id):
+        raise PermissionDenied(ERR_NOT_LICENSEE_PARTY)
+    text = _reason(reason, "reason", ERR_CORRECTION_REASON)
+    amount = _money(revenue_amount, "revenue_amount")
+    reported = _licence_date(reported_on or timezone.localdate(), "reported_on", licence)
+    start = _past_date(period_start, "period_start")
+    with transaction.atomic():
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
+        latest = (
+            RevenueReport.objects.filter(
+                licence=locked, period_start=start, superseded_by__isnull=True
+            )
+            .order_by("-reported_on", "-pk")
+            .first()
+        )
+        if latest is None:
+            raise ValidationError({"period_start": [ERR_NOTHING_TO_CORRECT]})
+        if reported < latest.reported_on:
+            raise ValidationError(
+                {"reported_on": [ERR_CORRECTION_BEFORE.format(date=latest.reported_on)]}
+            )
+        if amount == latest.revenue_amount:
+            raise ValidationError(
+                {"revenue_amount": [ERR_CORRECTION_SAME.format(amount=yuan(amount))]}
+            )
+        try:
+            with transaction.atomic():
+                report = RevenueReport.objects.create(
+                    licence=locked,
+                    period_start=latest.period_start,
+                    period_end=latest.period_end,
+                    revenue_amount=amount,
+                    reported_on=reported,
+                    reported_by=user,
+                    supersedes=latest,
+                    correction_reason=text,
+                )
+        except IntegrityError:
+            raise ValidationError({"period_start": [ERR_CORRECTION_RACE]}) from None
+        audit_record(
+            actor=user,
+            obj=report,
+            action="licence.revenue_correct",
+            before={"report": latest.pk, "revenue_amount": str(latest.revenue_amount)},
+            after={
+                "licence": locked.pk,
+                "period_start": latest.period_start.isoformat(),
+                "period_end": latest.period_end.isoformat(),
+                "revenue_amount": str(amount),
+                "reported_on": reported.isoformat(),
+                "supersedes": latest.pk,
+                "reason": text,
+            },
+            detail={"supersedes": latest.pk, "reason": text},
+        )
+        notify(
+            users=_people(locked.licensor_id, ACHIEVEMENT_EDITOR_ROLES),
+            kind=NotificationKind.LICENCE,
+            title=f"被许可方更正了收入报告（{latest.period_start} 至 {latest.period_end}）",
+            body=(
+                f"{locked.licensee.name}将“{locked.achievement.title}”许可 "
+                f"{latest.period_start} 至 {latest.period_end} 的营业收入由 "
+                f"{yuan(latest.revenue_amount)} 元更正为 {yuan(amount)} 元。更正原因：{text}"
+            ),
+            url=f"/licensing/licences/{locked.pk}/",
+        )
+    return report
+
+
+def payment_reverse(*, user: User, payment: Payment, reversed_on: Any, reason: str) -> Payment:
+    """The unit reverses a payment (冲正: a bounced or refunded transfer, one entered twice).
+
+    The payment row is kept: ``reversed_on`` and the reason are set once, and from that date
+    the payment no longer counts (a right one is recorded anew). A payment with an innovation
+    voucher part is refused here: its spend belongs to the vouchers app. Lock: the licence
+    row, then the payment row.
+    """
+    licence = payment.licence
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_REVERSER)
+    text = _reason(reason, "reason", ERR_REVERSAL_REASON)
+    date = _past_date(reversed_on, "reversed_on")
+    with transaction.atomic():
+        locked_licence = _lock_live(licence, MONEY_LICENCE_STATES)
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.licence_id != locked_licence.pk:
+            raise ValidationError({"payment": [ERR_PAYMENT_NOT_OF_LICENCE]})
+        if locked.reversed_on is not None:
+            raise ValidationError(
+                {"reversed_on": [ERR_ALREADY_REVERSED.format(date=locked.reversed_on)]}
+            )
+        if date < locked.paid_on:
+            raise ValidationError(
+                {"reversed_on": [ERR_REVERSED_BEFORE_PAID.format(date=locked.paid_on)]}
+            )
+        if locked.voucher_amount:
+            raise ValidationError({"payment": [ERR_REVERSE_VOUCHER]})
+        locked.reversed_on = date
+        locked.reversal_reason = text
+        locked.reversed_by = user
+        locked.save(update_fields=["reversed_on", "reversal_reason", "reversed_by"])
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="licence.payment_reverse",
+            before={"reversed_on": None},
+            after={
+                "licence": locked_licence.pk,
+                "amount": str(locked.amount),
+                "paid_on": locked.paid_on.isoformat(),
+                "ref": locked.ref,
+                "reversed_on": date.isoformat(),
+                "reason": text,
+            },
+            detail={"licence": locked_licence.pk, "reversed_on": date.isoformat(), "reason": text},
+        )
+        notify(
+            users=_people(locked_licence.licensee_id, LICENSEE_ROLES),
+            kind=NotificationKind.LICENCE,
+            title=f"许可方冲正了一笔付款（{yuan(locked.amount)} 元）",
+            body=(
+                f"{locked_licence.licensor.name}冲正了“{locked_licence.achievement.title}”许可 "
+                f"{locked.paid_on:%Y-%m-%d} 到账的 {yuan(locked.amount)} 元"
+                f"（冲正日期 {date:%Y-%m-%d}）。原因：{text}。该笔付款自冲正日起不再计入已付金额，"
+                "请核对付款计划。"
+            ),
+            url=f"/licensing/licences/{locked_licence.pk}/",
+        )
+    return locked

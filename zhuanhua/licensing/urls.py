@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuanhua.licensing import terms_views, views
+from zhuanhua.licensing import risk_views, termination_views, terms_views, views
 
 app_name = "licensing"
 urlpatterns = [
@@ -41,4 +41,38 @@ urlpatterns = [
     path("licences/<int:pk>/distributions/", views.distribution, name="distribution"),
     path("covers/", views.covers, name="covers"),
     path("claims/<int:pk>/handle/", views.claim_handle, name="claim_handle"),
+    path("claims/<int:pk>/decide/", risk_views.claim_decide, name="claim_decide"),
+    path("licences/<int:pk>/claims/", risk_views.claim_open, name="claim_open"),
+    path("licences/<int:pk>/credit-referral/", risk_views.credit_refer, name="credit_refer"),
+]
+
+# Ending early, corrections and reversals (issue 20.2-3).
+urlpatterns += [
+    path("licences/<int:pk>/cure-notices/", termination_views.cure_notice, name="cure_notice"),
+    path(
+        "licences/<int:pk>/cure-notices/<int:notice_pk>/close/",
+        termination_views.cure_notice_close,
+        name="cure_notice_close",
+    ),
+    path("licences/<int:pk>/terminate/", termination_views.terminate, name="terminate"),
+    path(
+        "licences/<int:pk>/termination-proposals/",
+        termination_views.termination_propose,
+        name="termination_propose",
+    ),
+    path(
+        "licences/<int:pk>/termination-proposals/<int:proposal_pk>/<str:action>/",
+        termination_views.termination_answer,
+        name="termination_answer",
+    ),
+    path(
+        "licences/<int:pk>/revenue-reports/correct/",
+        termination_views.report_correct,
+        name="report_correct",
+    ),
+    path(
+        "licences/<int:pk>/payments/<int:payment_pk>/reverse/",
+        termination_views.payment_reverse,
+        name="payment_reverse",
+    ),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import download_response
-from zhuanhua.licensing import imports, services, todo
+from zhuanhua.licensing import imports, services, termination_forms, todo
 from zhuanhua.licensing.choices import PERIOD_LABELS
 from zhuanhua.licensing.compare import compare_fee_models
 from zhuanhua.licensing.forms import (
@@ -182,18 +182,19 @@ def _licence_page(
     is_licensee = services.is_licensee_agent(user, licence.licensee_id)
     is_licensor = services.is_licensor_editor(user, licence.licensor_id)
     live = licence.status in services.LIVE_LICENCE_STATES
+    money = licence.status in services.MONEY_LICENCE_STATES  # what was earned stays owed
     context = {
         "licence": licence,
         "plan": licence_plan(licence, _as_of(request)),
-        "reports": licence.revenue_reports.all(),
+        "reports": licence.revenue_reports.select_related("superseded_by"),
         "payments": licence.payments.select_related("voucher_spend"),
         "milestones": licence.milestones.all(),
         "can_milestone": (is_licensee or is_licensor) and live and bool(pending_milestones),
         "milestone_form": forms.get("milestone_form")
         or MilestoneForm(keys=pending_milestones, initial={"achieved_on": today}),
-        "can_report": is_licensee and live and bool(open_periods),
+        "can_report": is_licensee and money and bool(open_periods),
         "next_report": todo.next_report(licence, today) if licence.status == "active" else None,
-        "can_pay": is_licensor and live,
+        "can_pay": is_licensor and money,
         "can_activate": is_licensor and licence.status == "draft_contract",
         "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
         "report_import_form": forms.get("report_import_form") or XlsxImportForm(prefix="reports"),
@@ -219,6 +220,7 @@ def _licence_page(
         "distributions": distributions_visible_to(user, licence),
         "can_distribute": is_licensor and licence.payments.exists(),
         "distribution_form": forms.get("distribution_form") or DistributionForm(),
+        **termination_forms.panel_context(user, licence, forms, today),
     }
     return render(request, "licensing/licence_detail.html", context, status=status)
 
@@ -369,13 +371,14 @@ def payment_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     errors = parsed.errors
     if not errors:
         try:
-            recorded, skipped = services.payments_import(
+            recorded, reversed_, skipped = services.payments_import(
                 user=request.user, licence=licence, rows=parsed.rows
             )
         except ValidationError as exc:
             errors = _import_errors(exc)
         else:
-            note = f"，跳过已导入的 {skipped} 条" if skipped else ""
+            note = f"，冲正 {len(reversed_)} 条" if reversed_ else ""
+            note += f"，跳过已导入的 {skipped} 条" if skipped else ""
             messages.success(request, f"已导入 {len(recorded)} 条付款记录{note}。")
             return redirect("licensing:licence_detail", pk=pk)
     return _licence_page(

@@ -279,7 +279,7 @@ def test_revenue_template_lists_the_open_periods(client, active_licence, license
     assert response["Content-Type"] == imports.XLSX_CONTENT_TYPE
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("期间起", "期间止", "营业收入（元）")
+    assert rows[0] == ("期间起", "期间止", "营业收入（元）", "更正原因")
     assert rows[1][:2] == (dt.datetime(2025, 1, 1), dt.datetime(2025, 3, 31))
     # filled in, the template imports as is
     for row in ws.iter_rows(min_row=2):
@@ -435,4 +435,5 @@ def test_bank_statement_template(client, active_licence, manager_a):
         "流水号",
         "付款方",
         "摘要",
+        "冲正原因",
     )

@@ -271,6 +271,8 @@ def test_api_records_the_voucher_part_once_per_key(client, registered, quota, ma
         "voucher_amount": "8000.00",
         "voucher_spend_id": spend.pk,
         "voucher_status": "spent",
+        "reversed_on": None,
+        "reversal_reason": "",
     }
     assert VoucherQuota.objects.get(pk=quota.pk).spent_amount == D("8000.00")
 
