@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -242,6 +243,7 @@ def load_processes(
 
 # ------------------------------------------------------------------------------------ offers
 
+STUDY_TITLE = re.compile(r"\d+\s*例|研究$|探讨|观察|分析|影响$|调查|初报|综述|进展")
 OFFER_FIELDS_OF_USE: dict[str, str] = {
     F.MODERN_AGRICULTURE: "种植、养殖及农产品初加工",
     F.FOOD: "食品、饮料加工",
@@ -306,7 +308,9 @@ def _publish_offers(ctx: Ctx, *, count: int) -> list[LicenceOffer]:
             "achievement_id", flat=True
         )
     )
-    candidates.sort(key=lambda a: a.pk not in listed)  # stable: listed ones first, shuffled
+    # Stable sort of the shuffled list: listed ones first, then titles that read like a
+    # technology rather than a study ("…治疗 32 例", "…的影响").
+    candidates.sort(key=lambda a: (a.pk not in listed, bool(STUDY_TITLE.search(a.title))))
     per_owner: dict[int, int] = {}
     models = [FeeModel.ROYALTY, FeeModel.STAGED, FeeModel.STAGED_ROYALTY]
     offers: list[LicenceOffer] = []
