@@ -82,6 +82,9 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_inquire": services.is_licensee_agent(user)
         and user.organisation_id != offer.achievement.owner_id,
         "is_owner_editor": services.is_licensor_editor(user, offer.achievement.owner_id),
+        # The licences made on this offer that the visitor may see (the parties, the
+        # department), with their status: a terminated one shows its date and how it ended.
+        "offer_licences": licences_visible_to(user).filter(inquiry__offer=offer),
         "form": InquiryForm(),
     }
     compare_form = CompareForm(request.GET if "revenue" in request.GET else None)

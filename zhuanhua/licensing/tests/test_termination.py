@@ -462,6 +462,8 @@ def test_the_pages_walk_from_cure_notice_to_termination(
     assert 'data-testid="terminated-banner"' in page
     assert "违约解除" in page
     assert "已取消（提前终止）" not in page  # nothing was left to cancel in these terms
+    offer_page = client.get(f"/licensing/offers/{active_licence.inquiry.offer_id}/").content
+    assert "违约解除，终止日 2025-10-16" in offer_page.decode()
     client.force_login(licensee_user)
     page = client.get(url).content.decode()
     assert "催告全文" in page
