@@ -24,6 +24,7 @@ from zhuanhua.dashboards.org_charts import (
 from zhuanhua.dashboards.selectors import ERR_NO_ORG_DASHBOARD
 from zhuanhua.engines import licensing as engine
 from zhuanhua.licensing.models import DistributionPlan, Inquiry, Licence, LicenceOffer, Payment
+from zhuanhua.licensing.pricing import is_negotiated
 from zhuanhua.licensing.selectors import licence_schedule
 from zhuanhua.licensing.services import (
     inquiry_open,
@@ -33,6 +34,7 @@ from zhuanhua.licensing.services import (
     version_propose,
 )
 from zhuanhua.licensing.tests.conftest import OFFER_DATA, signed_pdf
+from zhuanhua.licensing.tests.publicity_helpers import clear_agreement_price
 from zhuanhua.needs.models import NeedResponse, TechnologyNeed
 from zhuanhua.subsidies.models import Grant, SubsidyApplication
 from zhuanhua.transfer.models import TransferReport
@@ -68,6 +70,8 @@ def _deal(manager, achievement, firm_user, terms, *, sign=True):
     inquiry = inquiry_open(user=firm_user, offer=offer, message="希望承接")
     version_propose(user=firm_user, inquiry=inquiry, terms=terms)
     licence = version_accept(user=manager, inquiry=inquiry, number=1)
+    if sign and is_negotiated(licence):  # terms other than the offer's: 协议定价 (issue 20.7)
+        clear_agreement_price(manager, licence)
     if sign:
         licence = licence_activate(
             user=manager, licence=licence, signed_on=TODAY, signed_pdf=signed_pdf()
