@@ -107,6 +107,16 @@ STAGES = (
     "agreement_priced",  # publicity notice closed (an objection answered), then signed
     "withdrawn",  # the enterprise proposed, then withdrew (its budget moved to next year)
 )
+# Enterprises of the printed accounts (firm_staff, firm_staff2) in the first round of stages.
+PRINTED_LICENSEES = {
+    "paid": "dianchi_water",
+    "overdue": "dianchi_water",
+    "countered": "dianchi_water",
+    "agreed": "dianchi_water",
+    "asked": "hekai_coop",
+    "proposed": "hekai_coop",
+    "signed": "hekai_coop",
+}
 
 # Stages whose story needs royalty reports take offers with a royalty.
 STAGE_MODELS = {
@@ -215,13 +225,17 @@ def load_processes(
     ctx = Ctx(rng, today, orgs, users, password, ProcessResult())
     transfer.use_first_list_update(today=today)  # before the offers: theirs mark terms completed
     offers = _publish_offers(ctx, count=max(len(STAGES), min(45, size // 9)))
-    waiting = list(offers)
+    # The printed accounts see the story first: their units' offers take the first round of
+    # stages, and their enterprises are the licensees there (PRINTED_LICENSEES).
+    keys = {org.pk: key for key, org in orgs.items()}
+    waiting = sorted(offers, key=lambda o: keys[o.achievement.owner_id] not in KNOWN_EDITORS)
     for i in range(min(2 * len(STAGES), len(offers))):
         stage = STAGES[i % len(STAGES)]
         wanted = STAGE_MODELS.get(stage, tuple(FeeModel))
         offer = next((o for o in waiting if o.fee_model in wanted), waiting[0])
         waiting.remove(offer)
-        _negotiate(ctx, offer, stage)
+        licensee = PRINTED_LICENSEES.get(stage, "") if i < len(STAGES) else ""
+        _negotiate(ctx, offer, stage, licensee)
         ctx.result.stages[stage] = ctx.result.stages.get(stage, 0) + 1
     _rights_grant_notices(ctx)
     _needs(ctx, offers)
@@ -386,8 +400,9 @@ def _version_terms(offer: LicenceOffer, start: dt.date, *, fixed_dates: bool) ->
     }
 
 
-def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str) -> None:
-    key = _licensee_for(ctx, offer)
+def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str, licensee: str = "") -> None:
+    key = licensee if licensee and ctx.orgs[licensee].pk != offer.achievement.owner_id else ""
+    key = key or _licensee_for(ctx, offer)
     agent = ctx.person(key, "agent")
     keys = {org.pk: k for k, org in ctx.orgs.items()}
     editor = ctx.person(keys[offer.achievement.owner_id], "editor")
