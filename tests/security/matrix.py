@@ -72,6 +72,9 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         )
     },
     "licensing:claim_handle": {"missing": P(pk=MISSING)},
+    "licensing:claim_decide": {"missing": P(pk=MISSING)},
+    "licensing:claim_open": {"": P(pk="@licence")},
+    "licensing:credit_refer": {"": P(pk="@licence")},
     # transfer
     "transfer:terms_complete": {"published": P(achievement_id="@published")},
     **{
@@ -95,6 +98,10 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     **{
         f"credit:{n}": {"missing": P(pk=MISSING)}
         for n in ("detail", "appeal", "evidence_upload", "evidence_download")
+    },
+    **{
+        f"credit:{n}": {"missing": P(pk=MISSING)}
+        for n in ("referral_detail", "referral_record", "referral_dismiss")
     },
     # vouchers
     "vouchers:spend_detail": {"missing": P(pk=MISSING)},
