@@ -10,7 +10,11 @@ refused or rolled-back step tells nobody.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.models import User
@@ -34,6 +38,52 @@ SIDE_ROLES: dict[str, set[Role]] = {
     Side.LICENSOR: ACHIEVEMENT_EDITOR_ROLES,
     Side.LICENSEE: LICENSEE_ROLES,
 }
+
+
+@dataclass(frozen=True)
+class _Held:
+    users: tuple[User, ...]
+    kind: str
+    title: str
+    body: str
+    url: str
+    batch_title: str  # the title of n such messages told as one: "{n}" is replaced
+
+
+# The messages a bulk service (an Excel import) would send row by row, gathered to be told once.
+_HELD: ContextVar[list[_Held] | None] = ContextVar("licensing_notices_held", default=None)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def one_message_per_batch(func: _F) -> _F:
+    """Decorate a bulk service: each person is told once about all its rows (forty imported
+    payments are one message listing them, not forty). A refused batch records nothing and so
+    tells nobody."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = _HELD.set([])
+        try:
+            result = func(*args, **kwargs)
+            held = _HELD.get() or []
+        finally:
+            _HELD.reset(token)
+        _flush(held)
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _flush(held: list[_Held]) -> None:
+    groups: dict[tuple[Any, ...], list[_Held]] = {}
+    for h in held:
+        key = (h.kind, h.url, h.batch_title, tuple(u.pk for u in h.users))
+        groups.setdefault(key, []).append(h)
+    for items in groups.values():
+        first = items[0]
+        title = first.title if len(items) == 1 else first.batch_title.format(n=len(items))
+        body = "\n".join(h.body for h in items)
+        notify(users=first.users, kind=first.kind, title=title, body=body, url=first.url)
 
 
 def side_people(org_id: int, side: str, *, exclude: User | None = None) -> list[User]:
@@ -70,14 +120,14 @@ def _tell(
     body: str,
     url: str,
     kind: str = NotificationKind.LICENCE,
+    batch_title: str = "",
 ) -> list[Notification]:
-    return notify(
-        users=side_people(_org_of(deal, side), side, exclude=actor),
-        kind=kind,
-        title=title,
-        body=body,
-        url=url,
-    )
+    users = side_people(_org_of(deal, side), side, exclude=actor)
+    held = _HELD.get()
+    if held is not None:
+        held.append(_Held(tuple(users), kind, title, body, url, batch_title or title))
+        return []
+    return notify(users=users, kind=kind, title=title, body=body, url=url)
 
 
 def inquiry_opened(*, inquiry: Inquiry, actor: User, message: str) -> None:
@@ -204,6 +254,7 @@ def report_filed(*, report: RevenueReport, actor: User) -> None:
         side=Side.LICENSOR,
         actor=actor,
         title=f"收到收入报告：{licence.achievement.title}",
+        batch_title=f"收到 {{n}} 份收入报告：{licence.achievement.title}",
         body=(
             f"{licence.licensee.name}报送了 {report.period_start:%Y-%m-%d} 至 "
             f"{report.period_end:%Y-%m-%d} 的收入 {yuan(report.revenue_amount)} 元，"
@@ -222,6 +273,7 @@ def payment_recorded(*, payment: Payment, actor: User) -> None:
         side=Side.LICENSEE,
         actor=actor,
         title=f"许可方已登记到账 {yuan(payment.amount)} 元：{licence.achievement.title}",
+        batch_title=f"许可方已登记 {{n}} 笔到账：{licence.achievement.title}",
         body=(
             f"{licence.licensor.name}登记了 {payment.paid_on:%Y-%m-%d} 到账 "
             f"{yuan(payment.amount)} 元{ref}。如有异议请联系许可方。"

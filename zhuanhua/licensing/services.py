@@ -100,6 +100,7 @@ ERR_PAYMENT_POSITIVE = "付款金额必须大于 0"
 ERR_IDEMPOTENCY_CONFLICT = "该 Idempotency-Key 已用于另一内容不同的请求"
 ERR_UNKNOWN_MILESTONE = "条款中没有名为“{key}”的里程碑"
 ERR_MILESTONE_RECORDED = "该里程碑已登记达成"
+ERR_MILESTONE_AFTER_END = "里程碑达成日期不能晚于许可提前终止日（{date}）"
 ERR_NOT_LICENCE_PARTY = "只有许可双方的经办人员可以登记里程碑"
 ERR_NOT_ACTIVATOR = "只有许可方的成果管理员或机构管理员可以登记合同签订"
 ERR_BAD_LICENCE_STATUS = "当前状态（{status}）不能执行该操作"
@@ -1122,7 +1123,13 @@ def milestone_record(
         raise ValidationError({"key": [ERR_UNKNOWN_MILESTONE.format(key=key)]})
     date = _licence_date(achieved_on, "achieved_on", licence)
     with transaction.atomic():
-        locked = _lock_live(licence)
+        # After the licence ended, a milestone reached by then may still be recorded: its
+        # installment was earned (LICENSING.md "Ending early").
+        locked = _lock_live(licence, MONEY_LICENCE_STATES)
+        if locked.terminated_on is not None and date > locked.terminated_on:
+            raise ValidationError(
+                {"achieved_on": [ERR_MILESTONE_AFTER_END.format(date=locked.terminated_on)]}
+            )
         if MilestoneAchievement.objects.filter(licence=locked, key=key).exists():
             raise ValidationError({"key": [ERR_MILESTONE_RECORDED]})
         try:
@@ -1178,6 +1185,7 @@ def _row_errors(exc: ValidationError, row: int, columns: dict[str, str]) -> list
     return out
 
 
+@notices.one_message_per_batch
 def revenue_reports_import(
     *,
     user: User,
@@ -1238,6 +1246,7 @@ def revenue_reports_import(
     return reports
 
 
+@notices.one_message_per_batch
 def payments_import(
     *,
     user: User,

@@ -5,6 +5,7 @@ nobody else: not the person who took the step, not a researcher, not a third par
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.licensing import services
+from zhuanhua.licensing.imports import PaymentRow
 from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import Inquiry, LicenceAlert
 from zhuanhua.licensing.tests.conftest import VERSION_TERMS, signed_pdf
@@ -244,3 +246,16 @@ def test_overdue_and_default_risk_are_told_to_both_sides_in_words(people, active
 def test_a_licence_not_signed_raises_nothing(people, licence):
     assert licensing_alerts_due(dt.date(2025, 8, 1))["licences"] == 0
     assert not Notification.objects.filter(kind="licence_alert").exists()
+
+
+def test_an_import_tells_each_person_once(people, active_licence, manager_a):
+    rows = [
+        PaymentRow(2, dt.date(2025, 2, 1), Decimal("10000"), "流水001", "昆明氢能", "门槛费"),
+        PaymentRow(3, dt.date(2025, 3, 1), Decimal("5000"), "流水002", "昆明氢能", "首付"),
+    ]
+    services.payments_import(user=manager_a, licence=active_licence, rows=rows)
+    assert told("许可方已登记 2 笔到账：") == ENTERPRISE
+    assert not Notification.objects.filter(title__startswith="许可方已登记到账").exists()
+    note = Notification.objects.get(user__username="licensee", title__startswith="许可方已登记 2")
+    assert note.body.count("\n") == 1
+    assert "2025-02-01 到账 10,000.00 元（凭证号 流水001）" in note.body
