@@ -17,6 +17,7 @@ from zhuanhua.core.inputs import InputProblem
 from zhuanhua.engines import licensing as engine
 from zhuanhua.engines import messages
 from zhuanhua.licensing.compare import _reports as sample_reports
+from zhuanhua.licensing.diff import past_start
 from zhuanhua.licensing.terms_form import TermsEditor, money_input, parse_yuan
 
 DEFAULT_SAMPLE_REVENUE = Decimal("1000000")
@@ -129,4 +130,7 @@ def preview_context(
     }
     if terms is not None and not sample_error:
         context["preview"] = payment_preview(terms, sample)
+    if terms is not None and editor.raw is not None and editor.with_term:
+        # A start moved into the past: what would already be due today (as the diff will flag).
+        context["past_start"] = past_start(editor.raw, today)
     return context

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from zhuanhua.engines import licensing as engine
 from zhuanhua.licensing.preview import payment_preview
 from zhuanhua.licensing.terms_form import TermsEditor
@@ -124,3 +126,25 @@ def test_the_preview_names_what_prevents_a_plan(client, manager_a):
     html = response.content.decode()
     assert "条款填写完整后显示付款计划" in html
     assert "收入提成·第 2 档·提成比例：应为百分比数字，如 5 或 3.5" in html
+
+
+def test_the_preview_warns_of_a_start_in_the_past(client, manager_a):
+    client.force_login(manager_a)
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=10)
+    data = TermsEditor.from_terms(
+        {
+            "fee_model": "royalty",
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=400)).isoformat(),
+            "upfront_fee": "5000",
+            "royalty": {"rate": "0.05", "period": "year"},
+        },
+        with_term=True,
+    ).as_data()
+
+    response = client.post("/licensing/terms/preview/", {**data, "editor_kind": "version"})
+
+    html = response.content.decode()
+    assert 'data-testid="preview-past-start"' in html
+    assert f"今天已到期 门槛费 5,000.00 元（{start.isoformat()} 到期）" in html
