@@ -583,7 +583,7 @@ def _claim_out(claim: RiskClaim) -> dict[str, Any]:
         "id": claim.pk,
         "cover_id": claim.cover_id,
         "licence_id": claim.cover.licence_id,
-        "alert_code": claim.alert.code,
+        "alert_code": claim.alert.code if claim.alert is not None else "",  # may have none
         "status": claim.status,
         "opened_on": claim.opened_on,
         "handled_on": claim.handled_on,
