@@ -184,7 +184,6 @@ def _licence_page(
     pending_milestones = [k for k in services.milestone_keys(licence) if k not in recorded]
     is_licensee = services.is_licensee_agent(user, licence.licensee_id)
     is_licensor = services.is_licensor_editor(user, licence.licensor_id)
-    live = licence.status in services.LIVE_LICENCE_STATES
     money = licence.status in services.MONEY_LICENCE_STATES  # what was earned stays owed
     context = {
         "licence": licence,
@@ -192,7 +191,7 @@ def _licence_page(
         "reports": licence.revenue_reports.select_related("superseded_by"),
         "payments": licence.payments.select_related("voucher_spend"),
         "milestones": licence.milestones.all(),
-        "can_milestone": (is_licensee or is_licensor) and live and bool(pending_milestones),
+        "can_milestone": (is_licensee or is_licensor) and money and bool(pending_milestones),
         "milestone_form": forms.get("milestone_form")
         or MilestoneForm(keys=pending_milestones, initial={"achieved_on": today}),
         "can_report": is_licensee and money and bool(open_periods),

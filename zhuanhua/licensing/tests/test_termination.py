@@ -15,9 +15,19 @@ from zhuanhua.achievements.choices import TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.licensing import termination
-from zhuanhua.licensing.models import CureNotice, Licence, TerminationProposal
+from zhuanhua.licensing.models import (
+    CureNotice,
+    Licence,
+    MilestoneAchievement,
+    TerminationProposal,
+)
 from zhuanhua.licensing.selectors import licence_plan
-from zhuanhua.licensing.services import payment_record, revenue_report_file
+from zhuanhua.licensing.services import (
+    ERR_MILESTONE_AFTER_END,
+    milestone_record,
+    payment_record,
+    revenue_report_file,
+)
 from zhuanhua.licensing.termination import (
     ERR_BEFORE_DEADLINE,
     ERR_CURE_DEADLINE,
@@ -38,6 +48,7 @@ from zhuanhua.licensing.termination import (
     termination_propose,
 )
 from zhuanhua.licensing.tests.conftest import post_json
+from zhuanhua.licensing.tests.test_milestones import staged_licence  # noqa: F401 F811 (fixture)
 from zhuanhua.notifications.models import Notification
 
 # The licence of conftest: signed 2025-01-01, 2025-01-01..2026-12-31, upfront 10 000 due at
@@ -514,3 +525,32 @@ def test_the_api_refuses_termination_before_the_deadline(
         "detail": [{"field": "status", "message": ERR_BEFORE_DEADLINE.format(date=DEADLINE)}]
     }
     assert Licence.objects.get(pk=active_licence.pk).status == "active"
+
+
+def test_after_termination_a_milestone_reached_before_it_is_still_earned(
+    staged_licence,  # noqa: F811 (the fixture imported above)
+    manager_a,
+    licensee_user,
+    today,
+):
+    proposal = termination_propose(
+        user=manager_a, licence=staged_licence, terminated_on="2025-09-01", reason="协商一致"
+    )
+    termination_answer(user=licensee_user, proposal=proposal, action="confirm")
+    licence = Licence.objects.get(pk=staged_licence.pk)
+    with pytest.raises(ValidationError) as exc:
+        milestone_record(
+            user=licensee_user, licence=licence, key="中试完成", achieved_on="2025-09-05"
+        )
+    assert exc.value.message_dict == {
+        "achieved_on": [ERR_MILESTONE_AFTER_END.format(date=dt.date(2025, 9, 1))]
+    }
+    assert MilestoneAchievement.objects.count() == 0
+    milestone_record(user=licensee_user, licence=licence, key="中试完成", achieved_on="2025-08-20")
+    plan = licence_plan(licence, TODAY)
+    got = [(r["o"].key, r["o"].due, r["o"].status, r["status_label"]) for r in plan.rows]
+    assert got == [
+        ("中试完成", dt.date(2025, 9, 19), "open", "待付"),
+        ("年末款", dt.date(2025, 12, 31), "cancelled", "已取消（提前终止）"),
+    ]
+    assert plan.totals.scheduled == Decimal("30000.00")
