@@ -35,6 +35,8 @@ P = dict  # brevity below
 PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     # accounts: a reset link no user matches (the page says the link is invalid)
     "accounts:password_reset_confirm": {"invalid": P(uidb64="MA", token="invalid-token")},
+    # portal: a home-page notice; the world has none, so a missing one is 404 to everyone
+    "core:announcement": {"missing": P(pk=MISSING)},
     # achievements
     "achievements:detail": {"draft": P(pk="@draft"), "published": P(pk="@published")},
     "achievements:edit": {"draft": P(pk="@draft")},

@@ -8,5 +8,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("workbench/", views.workbench, name="workbench"),
+    path("notices/<int:pk>/", views.announcement, name="announcement"),
     path("health/", health, name="health"),
 ]

@@ -15,7 +15,7 @@ from zhuanhua.achievements.selectors import achievement_cards, status_counts
 from zhuanhua.core.models import Announcement
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
-from zhuanhua.portal import todo
+from zhuanhua.portal import menus, todo
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,8 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"waiting": todo.waiting_for(user, timezone.localdate())}
-    if user.organisation_id:
+    context: dict[str, object] = {
+        "waiting": todo.waiting_for(user, timezone.localdate()),
+        "jobs": menus.workbench_jobs(user),
+        "is_unit": menus.in_research_unit(user),
+    }
+    if user.organisation_id is not None and menus.in_research_unit(user):
         # Only the listed columns: a unit with ten thousand records must not pull their texts.
         mine = Achievement.objects.filter(owner_id=user.organisation_id)
         drafts = mine.filter(status=AchievementStatus.DRAFT).order_by("-updated_at")
@@ -65,6 +69,12 @@ def workbench(request: AuthedHttpRequest) -> HttpResponse:
             status=OrganisationStatus.PENDING
         ).count()
     return render(request, "core/workbench.html", context)
+
+
+def announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    """A home-page notice's text (issue 21.5: the home page's notices are links to it)."""
+    notice = get_object_or_404(Announcement.objects.filter(is_public=True), pk=pk)
+    return render(request, "core/announcement.html", {"notice": notice})
 
 
 def organisation_profile(request: HttpRequest, pk: int) -> HttpResponse:
