@@ -122,6 +122,8 @@ class TermsEditor:
     tiers: list[Row]
     errors: dict[str, list[str]] = field(default_factory=dict)
     raw: dict[str, Any] | None = None  # the engine's terms once clean() succeeded
+    _cleaned: bool = field(default=False, repr=False)
+    _terms: engine.Terms | None = field(default=None, repr=False)
 
     # ---------------------------------------------------------------------------------------
     # Building
@@ -333,7 +335,16 @@ class TermsEditor:
         }
 
     def clean(self, *, term_months: Any = None, today: dt.date) -> engine.Terms | None:
-        """Build the terms and run the engine's validation; None (and ``errors``) if refused."""
+        """Build the terms and run the engine's validation; None (and ``errors``) if refused.
+
+        Cleaned once: the page's preview asks again after the view did."""
+        if self._cleaned:
+            return self._terms
+        self._cleaned = True
+        self._terms = self._clean(term_months=term_months, today=today)
+        return self._terms
+
+    def _clean(self, *, term_months: Any, today: dt.date) -> engine.Terms | None:
         doc = self.build()
         contract = self.contract(doc, term_months=term_months, today=today)
         if self.errors:
@@ -374,9 +385,6 @@ class TermsEditor:
     # ---------------------------------------------------------------------------------------
     # Showing
 
-    def error(self, path: str) -> list[str]:
-        return self.errors.get(path, [])
-
     def rows_with_errors(self, rows: list[Row], prefix: str) -> list[Row]:
         for i, row in enumerate(rows):
             row.errors = {}
@@ -392,7 +400,7 @@ class TermsEditor:
         """What _terms_editor.html needs."""
         inst = self.rows_with_errors(self.installments, "installments")
         tiers = self.rows_with_errors(self.tiers, "royalty.tiers")
-        shown_paths = {"", "fee_model", "start", "end", "upfront_fee", "upfront_due"}
+        shown_paths = {"fee_model", "start", "end", "upfront_fee", "upfront_due"}
         shown_paths |= {"installments", "royalty", "royalty.tiers", "royalty.rate", "grace_days"}
         shown_paths |= {"royalty.period", "royalty.report_within_days", "royalty.pay_within_days"}
         shown_paths |= {"royalty.cap_total", "term_months"}

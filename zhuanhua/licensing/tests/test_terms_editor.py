@@ -206,3 +206,14 @@ def test_a_version_is_proposed_through_the_editor(client, inquiry, licensee_user
     assert version.terms["installments"] == [
         {"key": "首付节点", "amount": "50000.00", "due": "2025-06-30"}
     ]
+
+
+def test_errors_are_found_once_however_often_the_page_asks():
+    editor = TermsEditor.from_data(
+        _query(_offer_inputs(royalty_mode="rate", royalty_rate="")), with_term=False
+    )
+
+    editor.clean(term_months=24, today=TODAY)
+    editor.clean(term_months=24, today=TODAY)
+
+    assert editor.errors == {"royalty.rate": ["请填写提成比例"]}
