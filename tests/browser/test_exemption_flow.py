@@ -89,6 +89,7 @@ def test_exemption_case_to_final_decision_and_dossier(
     shot(page, "exemption-02-checklist")
 
     page.goto(case_url)
+    page.click("summary:has-text('结束调查')")
     page.click("button:has-text('结束调查，形成认定结论')")
     expect(page.locator("[data-testid=case-status]")).to_have_text("已形成认定结论")
     page.click("button:has-text('发起内部公示')")
