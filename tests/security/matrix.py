@@ -54,6 +54,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "licensing:message_post": {"": P(pk="@inquiry")},
     "licensing:version_propose": {"": P(pk="@inquiry")},
     "licensing:version_accept": {"": P(pk="@inquiry", number=1)},
+    "licensing:inquiry_withdraw": {"": P(pk="@inquiry")},
     **{
         f"licensing:{n}": {"": P(pk="@licence")}
         for n in (
@@ -208,6 +209,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "POST /api/licensing/inquiries/{inquiry_id}/versions/{number}/accept": {
         "": P(inquiry_id="@inquiry", number=1)
     },
+    "POST /api/licensing/inquiries/{inquiry_id}/withdraw": {"": P(inquiry_id="@inquiry")},
     "GET /api/licensing/licences/{licence_id}": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/revenue-reports": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/payments": {"": P(licence_id="@licence")},

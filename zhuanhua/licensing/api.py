@@ -97,6 +97,10 @@ class MessageIn(Schema):
     body: LongText = Field(..., max_length=5000)
 
 
+class WithdrawIn(Schema):
+    reason: LongText = Field("", max_length=500)
+
+
 class VersionIn(Schema):
     terms: dict[str, Any]
     note: LongText = Field("", max_length=500)
@@ -316,6 +320,20 @@ def accept_version(request: AuthedHttpRequest, inquiry_id: int, number: int) -> 
     inquiry = _visible_inquiry(request, inquiry_id)
     licence = services.version_accept(user=request.user, inquiry=inquiry, number=number)
     return Status(201, _licence_out(licences_visible_to(request.user).get(pk=licence.pk)))
+
+
+@router.post(
+    "/inquiries/{inquiry_id}/withdraw",
+    response=dict,
+    auth=django_auth,
+    summary="撤回商洽（对方将收到通知）",
+)
+def withdraw_inquiry(
+    request: AuthedHttpRequest, inquiry_id: int, payload: WithdrawIn
+) -> dict[str, Any]:
+    inquiry = _visible_inquiry(request, inquiry_id)
+    withdrawn = services.inquiry_withdraw(user=request.user, inquiry=inquiry, reason=payload.reason)
+    return _inquiry_out(withdrawn)
 
 
 # --------------------------------------------------------------------------------------------

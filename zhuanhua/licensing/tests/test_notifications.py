@@ -16,7 +16,7 @@ from zhuanhua.licensing import services
 from zhuanhua.licensing.imports import PaymentRow
 from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import Inquiry, LicenceAlert
-from zhuanhua.licensing.tests.conftest import VERSION_TERMS, signed_pdf
+from zhuanhua.licensing.tests.conftest import VERSION_TERMS, post_json, signed_pdf
 from zhuanhua.notifications.models import Notification
 from zhuanhua.notifications.services import notification_settings_update
 
@@ -259,3 +259,15 @@ def test_an_import_tells_each_person_once(people, active_licence, manager_a):
     note = Notification.objects.get(user__username="licensee", title__startswith="许可方已登记 2")
     assert note.body.count("\n") == 1
     assert "2025-02-01 到账 10,000.00 元（凭证号 流水001）" in note.body
+
+
+def test_the_api_withdraws_for_systems(client, people, inquiry, licensee_user, outsider):
+    url = f"/api/licensing/inquiries/{inquiry.pk}/withdraw"
+    client.force_login(outsider)
+    assert post_json(client, url, {}).status_code == 404
+    client.force_login(licensee_user)
+    response = post_json(client, url, {"reason": "暂缓"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"
+    assert told("商洽已撤回：") == UNIT
+    assert post_json(client, url, {}).status_code == 422
