@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from zhuanhua.core.inputs import bound_text_field
+from zhuanhua.core.inputs import ERR_PHONE, PHONE_PATTERN, bound_text_field, clean_phone
 
 
 class StyledFormMixin:
@@ -98,3 +98,27 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
+
+
+class PhoneInput(forms.TextInput):
+    """type=tel with the server's pattern, so the browser refuses "abc" before sending it."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {"inputmode": "tel", "pattern": PHONE_PATTERN, "title": ERR_PHONE, **(attrs or {})}
+        )
+
+
+class PhoneField(forms.CharField):
+    """A phone number: 11-digit mobile or a landline with its area code (core.inputs)."""
+
+    widget = PhoneInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        return clean_phone(super().clean(value))

@@ -18,6 +18,7 @@ Choices where the issue was silent (see docs/adr/0009-input-limits.md):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -55,6 +56,12 @@ ERR_DATE_TOO_EARLY = "日期不能早于 {earliest}"
 ERR_DATE_TOO_LATE = "日期不能晚于 {latest}"
 ERR_DATE_FUTURE = "日期不能晚于今天"
 ERR_DATE_BEFORE_START = "日期不能早于{what}（{start}）"
+ERR_PHONE = "电话号码格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0871-65123456）"
+
+# A mainland mobile (11 digits, optionally +86), or a landline with its area code and an
+# optional extension. The same text is the browser's `pattern` (anchored there) and the server's
+# check (spaces are dropped first; the browser's field has none to drop).
+PHONE_PATTERN = r"(\+?86-?)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?"
 
 
 class InputProblem(ValueError):
@@ -177,6 +184,17 @@ class QueryField(forms.CharField):
 
 
 # --------------------------------------------------------------------------------------------
+# Phone numbers
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as stored: spaces dropped; ValidationError(ERR_PHONE) if it is not one."""
+    phone = "".join(value.split())
+    if phone and not re.fullmatch(PHONE_PATTERN, phone):
+        raise ValidationError(ERR_PHONE, code="phone")
+    return phone
+
+
 # Money
 
 

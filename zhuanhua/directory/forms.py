@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from zhuanhua.achievements.choices import IndustryField
-from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
+from zhuanhua.core.forms import PhoneField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.directory.choices import ManagerLevel, ProviderKind, ServiceCategory
 
@@ -24,7 +24,7 @@ class ProviderForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     introduction = forms.CharField(label="简介", widget=forms.Textarea(attrs={"rows": 4}))
     capacity = forms.CharField(label="服务能力", max_length=500, required=False)
     contact_name = forms.CharField(label="联系人", max_length=60)
-    contact_phone = forms.CharField(label="联系电话", max_length=40)
+    contact_phone = PhoneField(label="联系电话")
     contact_email = forms.EmailField(label="联系邮箱", required=False)
     is_public = forms.BooleanField(label="公开展示", required=False, initial=True)
 
@@ -79,7 +79,7 @@ class ManagerForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     introduction = forms.CharField(
         label="个人简介", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    contact_phone = PhoneField(label="联系电话", required=False)
     contact_email = forms.EmailField(label="联系邮箱", required=False)
     is_public = forms.BooleanField(label="公开展示", required=False, initial=True)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
+from zhuanhua.core.forms import PhoneField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.organisations.choices import OrganisationType
 
@@ -16,7 +16,7 @@ class SignUpForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     prefecture = forms.ChoiceField(label="所在州（市）", choices=PREFECTURE_CHOICES)
     address = forms.CharField(label="地址", max_length=300, required=False)
     contact_name = forms.CharField(label="联系人", max_length=60, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    contact_phone = PhoneField(label="联系电话", required=False)
     is_sme = forms.BooleanField(label="中小微企业", required=False)
     is_tech_enterprise = forms.BooleanField(label="科技型企业", required=False)
     username = forms.CharField(label="管理员用户名", max_length=150)
