@@ -15,6 +15,7 @@ from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
+from zhuanhua.licensing.risk_api import router as licensing_risk_router
 from zhuanhua.licensing.termination_api import router as licensing_termination_router
 from zhuanhua.needs.api import router as needs_router
 from zhuanhua.organisations.api import router as organisations_router
@@ -35,6 +36,7 @@ api.add_router("/achievements", achievements_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/licensing", licensing_router)
 api.add_router("/licensing", licensing_termination_router)  # ending early, 更正, 冲正
+api.add_router("/licensing", licensing_risk_router)  # claims and payouts, credit referral
 api.add_router("/transfer", transfer_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("/credit", credit_router)

@@ -226,6 +226,9 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         )
     },
     "POST /api/licensing/claims/{claim_id}/handle": {"missing": P(claim_id=MISSING)},
+    "POST /api/licensing/claims/{claim_id}/decision": {"missing": P(claim_id=MISSING)},
+    "POST /api/licensing/licences/{licence_id}/claims": {"": P(licence_id="@licence")},
+    "POST /api/licensing/licences/{licence_id}/credit-referral": {"": P(licence_id="@licence")},
     "GET /api/publicity/{notice_id}": {"": P(notice_id="@notice")},
     "POST /api/publicity/{notice_id}/objections": {"": P(notice_id="@notice")},
     "GET /api/credit/{event_id}": {"missing": P(event_id=MISSING)},
