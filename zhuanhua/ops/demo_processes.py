@@ -122,6 +122,7 @@ PRINTED_LICENSEES = {
 STAGE_MODELS = {
     "paid": (FeeModel.STAGED_ROYALTY, FeeModel.ROYALTY),
     "overdue": (FeeModel.ROYALTY, FeeModel.STAGED_ROYALTY),
+    "default_risk": (FeeModel.STAGED_ROYALTY, FeeModel.ROYALTY),  # reports stop, too
 }
 
 
