@@ -46,6 +46,17 @@ def notice_drafts_of(user: Visitor) -> QuerySet[Notice]:
     return Notice.objects.filter(publisher_id=user.organisation_id, status=NoticeStatus.DRAFT)
 
 
+def notice_internal_of(user: Visitor) -> QuerySet[Notice]:
+    """The unit's own internal notices (not in the public list): its people read them in theirs."""
+    if not user.is_authenticated or not user.organisation_id:
+        return Notice.objects.none()
+    return (
+        Notice.objects.filter(publisher_id=user.organisation_id, kind__in=INTERNAL_KINDS)
+        .exclude(status=NoticeStatus.DRAFT)
+        .order_by("-starts_on", "-id")
+    )
+
+
 def can_see_objectors(user: Visitor, notice: Notice) -> bool:
     """Objectors' names: the publishing unit's managers and the department (reviewers,
     auditors, platform admins). Everyone else reads the text and the answer only."""

@@ -28,6 +28,7 @@ from zhuanhua.publicity.models import Notice, NoticeAttachment, Objection
 from zhuanhua.publicity.selectors import (
     can_see_objectors,
     notice_drafts_of,
+    notice_internal_of,
     notice_period,
     notice_public_list,
     notice_visible_to,
@@ -60,6 +61,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "params": params.urlencode(),
         "today": timezone.localdate(),
         "drafts": notice_drafts_of(request.user),
+        "internal": notice_internal_of(request.user)[:50],
         "can_create": services.is_publisher_staff(request.user),
     }
     return render(request, "publicity/list.html", context)

@@ -35,3 +35,21 @@ def test_ending_the_investigation_asks_for_confirmation(
 
     assert 'data-testid="conclude-confirm"' in html
     assert "确认结束调查？结束后：" in html
+
+
+def test_units_internal_notice_is_in_its_publicity_list_and_nobody_elses(
+    client: Any, handler_a: Any, handler_b: Any, in_publicity: Any
+) -> None:
+    title = in_publicity.notice.title
+
+    client.force_login(handler_a)
+    own = client.get(reverse("publicity:list")).content.decode()
+    client.force_login(handler_b)
+    other = client.get(reverse("publicity:list")).content.decode()
+    client.logout()
+    public = client.get(reverse("publicity:list")).content.decode()
+
+    assert 'data-testid="internal-notices"' in own
+    assert title in own
+    assert title not in other
+    assert title not in public
