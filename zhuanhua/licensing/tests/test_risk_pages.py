@@ -77,6 +77,7 @@ def test_a_claim_through_the_pages(client, cover, active_licence, manager_a, gua
     client.force_login(manager_a)
     page = client.get(f"/licensing/licences/{active_licence.pk}/").content.decode()
     assert "按到期先后冲抵：门槛费 10,000.00 元" in page
+    assert "，付款方：云南省科技融资担保有限公司" in page  # the payout in the payments list
 
 
 def test_a_referral_and_a_finding_through_the_pages(
