@@ -191,3 +191,26 @@ def test_a_licence_terminated_before_the_new_term_leaves_room(
     assert later.status == "draft_contract"
     assert Inquiry.objects.filter(status="accepted").count() == 2
     assert LicenceOffer.objects.filter(is_active=True).count() == 1
+
+
+def test_the_acceptance_page_says_why_a_second_exclusive_licence_is_refused(
+    client, published_a, manager_a, licensee_user, second_agent
+):
+    _sign(
+        _draft(
+            _publish(manager_a, published_a, license_mode="exclusive"), licensee_user, manager_a
+        ),
+        manager_a,
+    )
+    inquiry = inquiry_open(
+        user=second_agent, offer=_publish(manager_a, published_a, license_mode="exclusive")
+    )
+    version_propose(user=second_agent, inquiry=inquiry, terms=dict(VERSION_TERMS))
+    client.force_login(manager_a)
+    page = client.post(
+        f"/licensing/inquiries/{inquiry.pk}/versions/1/accept/", follow=True
+    ).content.decode()
+    assert (
+        "该成果已签订独占许可（被许可方：昆明氢能科技有限公司，2025-01-01 至 2026-12-31）" in page
+    )
+    assert Licence.objects.count() == 1
