@@ -122,6 +122,23 @@ def published_a(draft_a: Any, manager_a: Any, reviewer: Any) -> Any:
     return achievement_transition(user=reviewer, achievement=draft_a, action="publish")
 
 
+@pytest.fixture(autouse=True)
+def _search_index_per_test(request: Any, tmp_path_factory: Any) -> Any:
+    """Each test its own search index. A process keeps one search service per index directory
+    and a rolled-back test's change-log ids are handed out again, so a service shared between
+    tests would miss the next test's changes (the hall and 检索 both rank through it)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from zhuanhua.search import services
+
+    settings = request.getfixturevalue("settings")
+    settings.ZHUANHUA_SEARCH_DIR = str(tmp_path_factory.mktemp("search"))
+    services._services.clear()
+    yield
+    services._services.clear()
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """PostgreSQL-only tests skip on SQLite; in the PostgreSQL leg nothing may fall back."""
     import os

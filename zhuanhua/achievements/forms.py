@@ -106,7 +106,10 @@ class HallFilterForm(StyledFormMixin, forms.Form):
     sort = FixedChoiceField(
         label="排序",
         required=False,
+        # "": by relevance with a keyword, newest first without one.
         choices=[
+            ("", "默认（有关键词时按相关度）"),
+            ("relevance", "相关度优先"),
             ("newest", "最新发布"),
             ("trl", "成熟度高优先"),
             ("title", "名称"),

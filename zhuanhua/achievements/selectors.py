@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -80,6 +80,64 @@ def achievement_for_detail(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
     return qs
 
 
+@dataclass(frozen=True)
+class RankedAnswer:
+    """What the search engine answers a keyword with: the achievements' ids best first (at
+    most the asked-for number, the hall's filters applied where the engine knows them), how many
+    it matched, and close words when it matched nothing."""
+
+    ids: list[int]
+    total: int
+    suggestions: list[str] = field(default_factory=list)
+
+
+# The ranker search registers (SearchConfig.ready()): the hall asks it for the ranked ids of a
+# keyword so that the hall and 检索 answer the same way, without achievements importing search
+# (docs/adr/0001-layers.md). (q, filters with model codes, limit) -> RankedAnswer.
+HALL_RANKERS: list[Callable[[str, dict[str, Any], int], RankedAnswer]] = []
+RELEVANCE = "relevance"  # the hall's sort by the engine's ranking (the default with a keyword)
+
+
+def hall_ranker_register(ranker: Callable[[str, dict[str, Any], int], RankedAnswer]) -> None:
+    HALL_RANKERS[:] = [ranker]
+
+
+@dataclass
+class RankedHall:
+    """A keyword's hall answer: ids in the page's order after the hall's own filters."""
+
+    ids: list[int]
+    capped: bool  # the engine matched more than it was asked for
+    suggestions: list[str]
+
+
+def _engine_filters(query: HallQuery) -> dict[str, Any]:
+    return {
+        "ip_type": query.ip_type,
+        "prefecture": query.prefecture,
+        "industry_field": query.industry_field,
+        "transfer_status": query.transfer_status,
+        "trl_min": query.trl_min,
+    }
+
+
+def achievement_hall_ranked(query: HallQuery, limit: int) -> RankedHall | None:
+    """The hall's answer to a keyword through the registered ranker: the engine's best `limit`
+    ids (its filters applied before ranking, so pages stay full), then the hall's own filters
+    in SQL over those ids (the 先使用后付费 filter, published only), in the engine's order or
+    the chosen sort. None without a keyword or without a ranker (the SQL keyword path then)."""
+    if not query.q or not HALL_RANKERS:
+        return None
+    answer = HALL_RANKERS[0](query.q, _engine_filters(query), limit)
+    qs = achievement_hall(replace(query, q="")).filter(pk__in=answer.ids)
+    if query.sort in SORTS:
+        ids = list(qs.values_list("id", flat=True))
+    else:
+        keep = set(qs.order_by().values_list("id", flat=True))
+        ids = [pk for pk in answer.ids if pk in keep]
+    return RankedHall(ids=ids, capped=answer.total > limit, suggestions=answer.suggestions)
+
+
 SORTS = {
     "newest": ("-published_at", "-id"),
     "oldest": ("published_at", "id"),
@@ -112,7 +170,7 @@ class HallQuery:
     transfer_status: str = ""
     trl_min: int | None = None
     ufpl: str = ""  # "any": has a 先使用后付费 offer; a fee_model: an offer of that model
-    sort: str = "newest"
+    sort: str = "newest"  # or RELEVANCE with a keyword
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,10 +22,14 @@ from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.forms import AchievementForm, AttachmentForm, HallFilterForm, ReasonForm
 from zhuanhua.achievements.models import Achievement, Attachment
 from zhuanhua.achievements.selectors import (
+    RELEVANCE,
+    AchievementCard,
     HallQuery,
+    RankedHall,
     achievement_cards,
     achievement_for_detail,
     achievement_hall,
+    achievement_hall_ranked,
     achievement_visible_to,
 )
 from zhuanhua.core.uploads import download_response
@@ -34,6 +40,8 @@ PAGE_SIZE = 20
 # what people browse.
 COUNT_CAP = 1000
 KEYWORD_COUNT_CAP = 200
+# A keyword's ranked answer: the engine's best this many, the hall's filters applied to them.
+RANKED_CAP = 1000
 
 
 class CappedPaginator(Paginator):
@@ -82,31 +90,82 @@ class CappedPaginator(Paginator):
         return Page(achievement_cards(object_list, ids_first=self.ids_first), number, paginator)
 
 
+class RankedCards:
+    """The cards of a keyword's ranked ids, read a page at a time (Paginator slices it)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, part: int) -> AchievementCard: ...
+    @overload
+    def __getitem__(self, part: slice) -> list[AchievementCard]: ...
+    def __getitem__(self, part: int | slice) -> AchievementCard | list[AchievementCard]:
+        if isinstance(part, int):
+            return self[part : part + 1 or None][0]
+        ids = self.ids[part]
+        cards = {c.id: c for c in achievement_cards(Achievement.objects.filter(pk__in=ids))}
+        return [cards[pk] for pk in ids if pk in cards]
+
+    def __iter__(self) -> Iterator[AchievementCard]:
+        return iter(self[:])
+
+
+class RankedPaginator(Paginator):
+    """Pages of a ranked answer; "N+" when the engine matched more than the hall read."""
+
+    def __init__(self, ranked: RankedHall, per_page: int) -> None:
+        super().__init__(RankedCards(ranked.ids), per_page)
+        self.is_capped = ranked.capped
+        self.cap = len(ranked.ids)
+
+
 def hall_query_from(request: HttpRequest) -> tuple[HallFilterForm, HallQuery]:
     form = HallFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    q = data.get("q") or ""
+    sort = data.get("sort") or (RELEVANCE if q else "newest")
     query = HallQuery(
-        q=data.get("q") or "",
+        q=q,
         ip_type=data.get("ip_type") or "",
         prefecture=data.get("prefecture") or "",
         industry_field=data.get("industry_field") or "",
         transfer_status=data.get("transfer_status") or "",
         trl_min=data.get("trl_min"),
-        sort=data.get("sort") or "newest",
+        sort=sort,
         ufpl=data.get("ufpl") or "",
     )
     return form, query
 
 
 def hall(request: HttpRequest) -> HttpResponse:
+    """A keyword is answered by the search engine's ranking (the same ids as 检索), the filters
+    applied to it; without one (or without the search app) the database's index serves."""
     form, query = hall_query_from(request)
-    cap = KEYWORD_COUNT_CAP if query.q else COUNT_CAP
-    page = CappedPaginator(achievement_hall(query), PAGE_SIZE, cap, ids_first=not query.q).get_page(
-        request.GET.get("page")
-    )
+    ranked = achievement_hall_ranked(query, RANKED_CAP)
+    paginator: Paginator
+    if ranked is not None:
+        paginator = RankedPaginator(ranked, PAGE_SIZE)
+    else:
+        cap = KEYWORD_COUNT_CAP if query.q else COUNT_CAP
+        paginator = CappedPaginator(achievement_hall(query), PAGE_SIZE, cap, ids_first=not query.q)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "query": query, "params": params.urlencode()}
+    broader = ""
+    if ranked is not None and not ranked.ids and params.urlencode() != urlencode({"q": query.q}):
+        broader = urlencode({"q": query.q})  # the keyword alone, every filter dropped
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "params": params.urlencode(),
+        "suggestions": ranked.suggestions[:3] if ranked is not None and not ranked.ids else [],
+        "broader": broader,
+    }
     partial = request.headers.get("HX-Request") == "true"
     template = "achievements/_hall_results.html" if partial else "achievements/hall.html"
     return render(request, template, context)

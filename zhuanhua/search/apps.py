@@ -6,8 +6,11 @@ class SearchConfig(AppConfig):
     verbose_name = "检索与匹配"
 
     def ready(self) -> None:
-        # A need's page and API list the achievements we match to it (needs never imports us).
+        # A need's page and API list the achievements we match to it, and the achievements
+        # hall ranks a keyword as 检索 does (neither app imports us).
+        from zhuanhua.achievements.selectors import hall_ranker_register
         from zhuanhua.needs.selectors import need_matcher_register
-        from zhuanhua.search.services import match_for_need
+        from zhuanhua.search.services import hall_ranking, match_for_need
 
         need_matcher_register(match_for_need)
+        hall_ranker_register(hall_ranking)

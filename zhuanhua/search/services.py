@@ -33,7 +33,7 @@ from django.db.models import Max, Q
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.achievements.selectors import offer_fee_model_annotate
+from zhuanhua.achievements.selectors import RankedAnswer, offer_fee_model_annotate
 from zhuanhua.core.models import SearchChange, SearchKind
 from zhuanhua.core.prefectures import prefecture_name
 
@@ -351,6 +351,20 @@ class SearchService:
         ]
         return hits, result.total, list(result.suggestions)
 
+    def ranked_ids(
+        self, kind: str, q: str, filters: Mapping[str, Any] | None = None, limit: int = 1000
+    ) -> tuple[list[int], int, list[str]]:
+        """The engine's ranking of `q` as database ids, best first, without snippets or rows:
+        the same order `search` pages through (the hall reads its cards itself)."""
+        index = self.index()
+        result = index.search(
+            q or "",
+            filters=translate_filters(kind, filters),
+            limit=max(0, min(int(limit), 1000)),
+            snippets=False,
+        )
+        return [parse_doc_id(h.id)[1] for h in result.hits], result.total, list(result.suggestions)
+
     def match_for_need(
         self, need: TechnologyNeed, limit: int = 10, filters: Mapping[str, Any] | None = None
     ) -> list[MatchResult]:
@@ -474,6 +488,13 @@ def search_needs(
     q: str, filters: Mapping[str, Any] | None = None, limit: int = 20, offset: int = 0
 ) -> tuple[list[SearchHit], int, list[str]]:
     return get_service().search(SearchKind.NEED, q, filters, limit, offset)
+
+
+def hall_ranking(q: str, filters: dict[str, Any], limit: int) -> RankedAnswer:
+    """The achievements hall's keyword answer (registered in SearchConfig.ready()): the ids
+    检索 ranks, best first."""
+    ids, total, suggestions = get_service().ranked_ids(SearchKind.ACHIEVEMENT, q, filters, limit)
+    return RankedAnswer(ids=ids, total=total, suggestions=suggestions)
 
 
 def match_for_need(need: TechnologyNeed, limit: int = 10) -> list[MatchResult]:

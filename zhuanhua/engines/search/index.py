@@ -44,8 +44,10 @@ from zhuanhua.engines.search.text import (
     UNIGRAM_STOP,
     Segmenter,
     bigrams,
+    contains_phrases,
     has_cjk,
     normalize,
+    quoted_phrases,
     segments,
     truncate_query,
     unigrams,
@@ -791,18 +793,26 @@ class SearchIndex:
         """Ranked (id, score) pairs of the requested page and the number of matches.
 
         Filters and exclusions are applied before ranking, so a page is always full when
-        enough documents match.
+        enough documents match. A phrase in quotes must occur as written in the title, the
+        keywords or the text (the rest of the query still ranks).
         """
         weighted, _, _ = self.query_terms(query, expansions)
         if not weighted or limit <= 0:
             return [], 0
         excluded = set(exclude)
+        phrases = quoted_phrases(query)
         with self._lock:
             main = self._main
             scores = main.scores(weighted)
             scores[~self._allowed_main(filters, excluded)] = 0.0
             rows = np.flatnonzero(scores > 0)
             delta = self._delta_scores(weighted, filters, excluded)
+            if phrases:
+                rows = np.array(
+                    [r for r in rows.tolist() if self._has_phrases(main.ids[r], phrases)],
+                    dtype=np.int64,
+                )
+                delta = {d: s for d, s in delta.items() if self._has_phrases(d, phrases)}
             total = len(rows) + len(delta)
             want = offset + limit
             if len(rows) > want:
@@ -812,6 +822,10 @@ class SearchIndex:
         ranked.extend(delta.items())
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked[offset:want], total
+
+    def _has_phrases(self, doc_id: str, phrases: Sequence[str]) -> bool:
+        doc = self._docs[doc_id]
+        return contains_phrases("|".join([doc.title, "|".join(doc.keywords), doc.text]), phrases)
 
     def search(
         self,

@@ -271,3 +271,24 @@ def truncate_query(query: str) -> str:
         if not cut[i].isalnum():
             return cut[:i]
     return cut
+
+
+_QUOTED_RE = re.compile(r'["“”「」『』]([^"“”「」『』]+)["“”「」『』]')
+_SPACES_RE = re.compile(r"\s+")
+
+
+def quoted_phrases(query: str) -> list[str]:
+    """The phrases a query puts in quotes ("…", “…”, 「…」), normalised: the user asks for them
+    exactly as written, so a result must contain each one (spaces inside ignored)."""
+    out: list[str] = []
+    for raw in _QUOTED_RE.findall(query or ""):
+        phrase = _SPACES_RE.sub("", normalize(raw))
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def contains_phrases(text: str, phrases: Iterable[str]) -> bool:
+    """Whether normalised ``text`` (spaces ignored) holds every phrase."""
+    flat = _SPACES_RE.sub("", normalize(text))
+    return all(p in flat for p in phrases)
