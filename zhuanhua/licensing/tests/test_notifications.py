@@ -271,3 +271,16 @@ def test_the_api_withdraws_for_systems(client, people, inquiry, licensee_user, o
     assert response.json()["status"] == "withdrawn"
     assert told("商洽已撤回：") == UNIT
     assert post_json(client, url, {}).status_code == 422
+
+
+def test_the_other_sides_centre_shows_the_step_with_its_link(
+    client, people, inquiry, licensee_user, manager_a
+):
+    client.force_login(licensee_user)
+    client.post(f"/licensing/inquiries/{inquiry.pk}/messages/", {"body": "请问首付节点可否延后？"})
+    client.force_login(manager_a)
+    inbox = client.get("/notifications/").content.decode()
+    assert f'<a href="/licensing/inquiries/{inquiry.pk}/">商洽新消息：' in inbox
+    assert "昆明氢能科技有限公司：请问首付节点可否延后？" in inbox
+    client.force_login(licensee_user)
+    assert "商洽新消息" not in client.get("/notifications/").content.decode()
