@@ -74,6 +74,16 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
             "payment_template",
         )
     },
+    # ending early, corrections, reversals (issue 20.2-3): POST-only pages
+    **{
+        f"licensing:{n}": {"": P(pk="@licence")}
+        for n in ("cure_notice", "terminate", "termination_propose", "report_correct")
+    },
+    "licensing:cure_notice_close": {"missing": P(pk="@licence", notice_pk=MISSING)},
+    "licensing:termination_answer": {
+        "missing": P(pk="@licence", proposal_pk=MISSING, action="confirm")
+    },
+    "licensing:payment_reverse": {"missing": P(pk="@licence", payment_pk=MISSING)},
     "licensing:claim_handle": {"missing": P(pk=MISSING)},
     "licensing:claim_decide": {"missing": P(pk=MISSING)},
     "licensing:claim_open": {"": P(pk="@licence")},
@@ -224,6 +234,22 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
             ("GET", "distributions"),
             ("POST", "distributions"),
         )
+    },
+    **{
+        f"{m} /api/licensing/licences/{{licence_id}}/{n}": {"": P(licence_id="@licence")}
+        for m, n in (
+            ("POST", "revenue-reports/corrections"),
+            ("GET", "cure-notices"),
+            ("POST", "cure-notices"),
+            ("POST", "termination"),
+            ("POST", "termination-proposals"),
+        )
+    },
+    "POST /api/licensing/licences/{licence_id}/payments/{payment_id}/reversal": {
+        "missing": P(licence_id="@licence", payment_id=MISSING)
+    },
+    "POST /api/licensing/licences/{licence_id}/termination-proposals/{proposal_id}/{action}": {
+        "missing": P(licence_id="@licence", proposal_id=MISSING, action="confirm")
     },
     "POST /api/licensing/claims/{claim_id}/handle": {"missing": P(claim_id=MISSING)},
     "POST /api/licensing/claims/{claim_id}/decision": {"missing": P(claim_id=MISSING)},
