@@ -47,7 +47,8 @@ class _Held:
     title: str
     body: str
     url: str
-    batch_title: str  # the title of n such messages told as one: "{n}" is replaced
+    batch_title: str  # the title of n such messages told as one: "{n}" is replaced (not
+    # str.format: an achievement's title may hold braces)
 
 
 # The messages a bulk service (an Excel import) would send row by row, gathered to be told once.
@@ -81,7 +82,9 @@ def _flush(held: list[_Held]) -> None:
         groups.setdefault(key, []).append(h)
     for items in groups.values():
         first = items[0]
-        title = first.title if len(items) == 1 else first.batch_title.format(n=len(items))
+        title = (
+            first.title if len(items) == 1 else first.batch_title.replace("{n}", str(len(items)))
+        )
         body = "\n".join(h.body for h in items)
         notify(users=first.users, kind=first.kind, title=title, body=body, url=first.url)
 

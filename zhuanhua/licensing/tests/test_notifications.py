@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.licensing import services
 from zhuanhua.licensing.imports import PaymentRow
@@ -284,3 +285,14 @@ def test_the_other_sides_centre_shows_the_step_with_its_link(
     assert "昆明氢能科技有限公司：请问首付节点可否延后？" in inbox
     client.force_login(licensee_user)
     assert "商洽新消息" not in client.get("/notifications/").content.decode()
+
+
+def test_an_import_title_keeps_braces_of_the_achievement(people, active_licence, manager_a):
+    Achievement.objects.filter(pk=active_licence.achievement_id).update(title="储氢{材料}")
+    active_licence.refresh_from_db()
+    rows = [
+        PaymentRow(2, dt.date(2025, 2, 1), Decimal("100"), "A1", "昆明氢能", ""),
+        PaymentRow(3, dt.date(2025, 3, 1), Decimal("200"), "A2", "昆明氢能", ""),
+    ]
+    services.payments_import(user=manager_a, licence=active_licence, rows=rows)
+    assert told("许可方已登记 2 笔到账：储氢{材料}") == ENTERPRISE
