@@ -32,22 +32,46 @@ SKIP = re.compile(
 
 
 class _Links(HTMLParser):
+    """A page's links, and its required fields whose label lacks the required mark (*)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.required: list[str] = []
+        self.labels: dict[str, str] = {}
+        self._label_for: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
         found = dict(attrs)
-        href = found.get("href")
-        if href and "download" not in found:
-            self.hrefs.append(href)
+        if tag == "a":
+            href = found.get("href")
+            if href and "download" not in found:
+                self.hrefs.append(href)
+        elif tag == "label" and found.get("for"):
+            self._label_for = found["for"]
+            self.labels.setdefault(self._label_for, "")
+        elif tag in ("input", "select", "textarea") and "required" in found:
+            kind = found.get("type") or ""
+            if kind not in ("hidden", "checkbox", "radio") and found.get("id"):
+                self.required.append(found["id"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._label_for = None
+
+    def handle_data(self, data: str) -> None:
+        if self._label_for is not None:
+            self.labels[self._label_for] += data
+
+    def unmarked(self) -> list[str]:
+        return [i for i in self.required if "*" not in self.labels.get(i, "*")]
 
 
-def links_of(page_url: str, html: str) -> Iterator[str]:
+def links_of(page_url: str, html: str, unmarked: list[str] | None = None) -> Iterator[str]:
     parser = _Links()
     parser.feed(html)
+    if unmarked is not None:
+        unmarked += [f"{page_url} #{field_id}" for field_id in parser.unmarked()]
     for href in parser.hrefs:
         if href.startswith(("mailto:", "tel:", "javascript:", "#")):
             continue
@@ -64,8 +88,11 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", urlsplit(url).path)
 
 
-def crawl(client: Client, starts: list[str]) -> dict[str, tuple[int, str]]:
-    """GET the starts and every link within two clicks; answer {url: (status, found on)}."""
+def crawl(
+    client: Client, starts: list[str], unmarked: list[str] | None = None
+) -> dict[str, tuple[int, str]]:
+    """GET the starts and every link within two clicks; answer {url: (status, found on)}.
+    Required fields without the mark on their label are added to `unmarked`."""
     seen: dict[str, tuple[int, str]] = {}
     shapes: Counter[str] = Counter()
     frontier = [(url, "—") for url in starts]
@@ -81,7 +108,8 @@ def crawl(client: Client, starts: list[str]) -> dict[str, tuple[int, str]]:
             seen[url] = (response.status_code, found_on)
             kind = response.get("Content-Type", "")
             if depth < 2 and response.status_code == 200 and kind.startswith("text/html"):
-                following += [(link, url) for link in links_of(url, response.content.decode())]
+                html = response.content.decode()
+                following += [(link, url) for link in links_of(url, html, unmarked)]
         frontier = following
     return seen
 
@@ -114,11 +142,16 @@ def test_every_demo_account_follows_every_link_it_is_shown(
 ) -> None:
     assert len(demo_site) == len(demo.USERS)
     failures: list[str] = []
+    unmarked: list[str] = []
     for username in demo_site:
         client = Client(raise_request_exception=False)
         client.force_login(django_user_model.objects.get(username=username))
-        seen = crawl(client, ["/", "/workbench/"])
+        seen = crawl(client, ["/", "/workbench/"], unmarked)
         assert len(seen) > 30, username
         failures += [f"{username}: {failure}" for failure in _failures(seen)]
 
     assert not failures, "\n".join(failures)
+    # Required marks on every required field (issue 21.5), on the pages one click away.
+    assert not unmarked, "required fields without * on their label:\n" + "\n".join(
+        sorted(set(unmarked))
+    )
