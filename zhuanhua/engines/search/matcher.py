@@ -41,6 +41,16 @@ def _fee_models(doc: SearchDoc) -> set[str]:
     }
 
 
+def field_probability(probs: Mapping[str, float], field: str) -> float:
+    """P(the document's field | query). A field may name several labels joined by "|" (a
+    patent's IPC subclasses, a discipline and its category): their probabilities add up, so a
+    document in two of the query's likely classes, or in its class and its section, ranks
+    above one in a single class."""
+    if "|" not in field:
+        return probs.get(field, 0.0)
+    return sum(probs.get(label, 0.0) for label in set(field.split("|")) if label)
+
+
 class Matcher:
     def __init__(
         self,
@@ -55,8 +65,14 @@ class Matcher:
         pool: int = 300,
         place_bonus: float = 0.05,
         fee_bonus: float = 0.05,
+        neighbour_weight: float = 0.0,
+        neighbours: int = 20,
     ) -> None:
         self.index = index
+        # Field evidence from the query's best BM25 neighbours: their fields, weighted by score,
+        # mixed into the classifier's probabilities (0 = classifier only).
+        self.neighbour_weight = neighbour_weight
+        self.neighbours = neighbours
         self.classifier = classifier
         self.cooccurrence = cooccurrence
         self.dense = dense
@@ -136,13 +152,15 @@ class Matcher:
         probs = (
             field_probs if field_probs is not None else self.field_probabilities(query, query_field)
         )
+        if self.neighbour_weight > 0:
+            probs = self._with_neighbour_votes(probs, candidates[: self.neighbours])
         scored: list[tuple[str, float]] = []
         for doc_id, bm25 in candidates:
             doc = self.index.get(doc_id)
             score = bm25 / best
             if doc is not None:
                 if doc.field:
-                    score += self.field_weight * probs.get(doc.field, 0.0)
+                    score += self.field_weight * field_probability(probs, doc.field)
                 if context is not None:
                     place = context.attrs.get("prefecture")
                     if place and doc.attrs.get("prefecture") == place:
@@ -161,6 +179,26 @@ class Matcher:
             by_id = dict(scored)
             scored = [(d, by_id.get(d, 0.0)) for d in fused]
         return scored[:limit]
+
+    def _with_neighbour_votes(
+        self, probs: Mapping[str, float], top: list[tuple[str, float]]
+    ) -> dict[str, float]:
+        """(1 - w) × the given probabilities + w × the share of the top candidates' scores that
+        falls on each field label (pseudo-relevance feedback on the records' own fields)."""
+        votes: dict[str, float] = {}
+        total = sum(score for _, score in top) or 1.0
+        for doc_id, score in top:
+            doc = self.index.get(doc_id)
+            if doc is None or not doc.field:
+                continue
+            for label in set(doc.field.split("|")):
+                if label:
+                    votes[label] = votes.get(label, 0.0) + score / total
+        w = self.neighbour_weight
+        return {
+            label: (1 - w) * probs.get(label, 0.0) + w * votes.get(label, 0.0)
+            for label in set(probs) | set(votes)
+        }
 
     # ------------------------------------------------------------------ explained matches
 
