@@ -6,8 +6,15 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
-from zhuanhua.core.inputs import ERR_PHONE, PHONE_PATTERN, bound_text_field, clean_phone
+from zhuanhua.core.inputs import (
+    ERR_MONEY_NEGATIVE,
+    ERR_PHONE,
+    PHONE_PATTERN,
+    bound_text_field,
+    clean_phone,
+)
 
 
 class StyledFormMixin:
@@ -15,7 +22,7 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -25,6 +32,18 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             bound_text_field(field)
+            if isinstance(field, forms.DecimalField) and name.endswith("_amount"):
+                _money_field(field)
+
+
+def _money_field(field: forms.DecimalField) -> None:
+    """Money (a field named *_amount) is never negative: the browser's number input gets min=0
+    and a decimal keypad, and the server refuses a negative amount with the shared sentence."""
+    if field.min_value is None:
+        field.min_value = 0
+        field.validators.append(MinValueValidator(0, message=ERR_MONEY_NEGATIVE))
+        field.widget.attrs.setdefault("min", "0")
+    field.widget.attrs.setdefault("inputmode", "decimal")
 
 
 class _SharedChoicesMixin:

@@ -90,8 +90,9 @@ def test_search_and_login_pages_answer_in_english(client, db):
     choose(client, "en")
     assert "Search achievements and needs" in page(client, reverse("search:search"))
     login = page(client, reverse("accounts:login"))
-    assert '<label class="form-label" for="id_username">Username</label>' in login
-    assert '<label class="form-label" for="id_password">Password</label>' in login
+    mark = ' <span class="text-danger" aria-hidden="true">*</span></label>'
+    assert f'<label class="form-label" for="id_username">Username{mark}' in login
+    assert f'<label class="form-label" for="id_password">Password{mark}' in login
 
 
 def test_the_workbench_and_notification_centre_chrome_answer_in_english(client, manager_a):

@@ -1,13 +1,13 @@
-"""Phone numbers are checked in the browser (type=tel, pattern) and on the server with one
-pattern (issue 21.5: a phone "abc" was accepted)."""
+"""Phone numbers and money are checked in the browser and on the server with one rule each
+(issue 21.5: a phone "abc" was accepted)."""
 
 import re
 
 import pytest
 from django import forms
 
-from zhuanhua.core.forms import PhoneField
-from zhuanhua.core.inputs import ERR_PHONE, PHONE_PATTERN
+from zhuanhua.core.forms import PhoneField, StyledFormMixin
+from zhuanhua.core.inputs import ERR_MONEY_NEGATIVE, ERR_PHONE, PHONE_PATTERN
 
 
 class _Form(forms.Form):
@@ -48,3 +48,18 @@ def test_the_browser_gets_the_same_pattern():
     assert f'pattern="{PHONE_PATTERN}"' in html
     # The browser anchors the pattern; so does the server's fullmatch.
     assert re.fullmatch(PHONE_PATTERN, "abc") is None
+
+
+class _MoneyForm(StyledFormMixin, forms.Form):
+    budget_amount = forms.DecimalField(label="预算（元）", max_digits=17, decimal_places=2)
+
+
+def test_money_is_refused_negative_in_the_browser_and_on_the_server():
+    form = _MoneyForm({"budget_amount": "-1"})
+    html = str(_MoneyForm()["budget_amount"])
+
+    assert not form.is_valid()
+    assert form.errors["budget_amount"] == [ERR_MONEY_NEGATIVE]
+    assert 'min="0"' in html
+    assert 'inputmode="decimal"' in html
+    assert _MoneyForm({"budget_amount": "1200.50"}).is_valid()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
 from zhuanhua.portal import menus
 
@@ -14,4 +15,7 @@ register = template.Library()
 
 @register.simple_tag
 def header_menu(user: Any) -> menus.HeaderMenu:
+    # An error page drawn without the request's context has no user: the public's links.
+    if not hasattr(user, "is_authenticated"):
+        user = AnonymousUser()
     return menus.header_menu(user)
