@@ -40,8 +40,10 @@ postgres-up:
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	@# One task worker beside the server (Excel imports); its log is var/worker.log.
+	@mkdir -p var && ($(PY) manage.py db_worker >var/worker.log 2>&1 & echo $$! >var/worker.pid)
 	$(PY) manage.py demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup browser-deps lint test-sqlite
 	@if [ "$$CI" = "true" ] || [ -n "$$ZHUANHUA_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi

@@ -19,3 +19,5 @@ ZHUANHUA_PAGE_CACHE_SECONDS = 0
 # checkpoint left by one test would judge the next test's chain). zhuanhua/audit/tests set it.
 ZHUANHUA_AUDIT_CHECKPOINT_PATH = ""
 ZHUANHUA_AUDIT_KEY = "test-only-audit-key"
+# Tasks run at enqueue, in the test's own transaction (zhuanhua/achievements/tests/test_import_task.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -43,6 +43,8 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "achievements:attachment_upload": {"draft": P(pk="@draft")},
     "achievements:transition": {"draft": P(pk="@draft", action="submit")},
     "achievements:attachment_download": {"missing": P(pk=MISSING)},
+    # a queued import is seen only by its uploader (tests beside the view); nobody else's exists
+    "achievements:import_job": {"missing": P(job_id="00000000-0000-0000-0000-000000000000")},
     # organisations
     "organisations:review": {"unit": P(pk="@unit", decision="approve")},
     "organisations:profile": {"unit": P(pk="@unit")},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,8 @@ DATA_SHEET = "科技成果"
 HELP_SHEET = "填写说明"
 OPTIONS_SHEET = "选项"
 MAX_ROWS = 5000
+# The import task writes its progress row once per this many rows read.
+PROGRESS_EVERY = 50
 MAX_COMPLETERS = 10
 # Columns looked at when reading; a real template has 14, anything further right is ignored.
 MAX_READ_COLUMNS = 60
@@ -511,27 +513,51 @@ class _Row:
     completers: list[dict[str, str]]
 
 
-def _read_workbook(upload: UploadedFile, report: ImportReport) -> list[_Row]:
-    """The rows of the data sheet, read by the guarded reader (bounded time and memory)."""
+# Told (stage, rows checked, rows declared) while the import runs: the task's progress row.
+Progress = Callable[[str, int, int], None]
+
+
+def _refusal(exc: xlsx.WorkbookRefused) -> str:
+    return {
+        "unreadable": ERR_UNREADABLE,
+        "rows": ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS),
+    }.get(exc.code, exc.message)
+
+
+def check_file(upload: UploadedFile) -> ImportReport:
+    """The whole-file checks (type, size, the guarded reader's caps) without reading a row, so
+    the page refuses a hostile or wrong file at once, before anything is queued or stored."""
+    report = ImportReport()
     try:
         uploads.check_upload(upload, allowed={".xlsx": uploads.ALLOWED[".xlsx"]})
     except ValidationError as exc:
         code = getattr(exc, "code", None)
         reason = {"type": ERR_NOT_XLSX, "mismatch": ERR_MISMATCH}.get(code or "", exc.messages[0])
         report.add(None, "", reason)
+        return report
+    try:
+        xlsx.check_workbook(upload)
+    except xlsx.WorkbookRefused as exc:
+        report.add(None, "", _refusal(exc))
+    return report
+
+
+def _read_workbook(
+    upload: UploadedFile, report: ImportReport, progress: Progress | None = None
+) -> list[_Row]:
+    """The rows of the data sheet, read by the guarded reader (bounded time and memory)."""
+    report.problems.extend(check_file(upload).problems)
+    if report.problems:
         return []
     try:
         with xlsx.open_workbook(upload) as wb:
             sheet = DATA_SHEET if DATA_SHEET in wb.sheetnames else None
             rows = wb.rows(sheet, max_rows=MAX_READ_ROWS, max_cols=MAX_READ_COLUMNS)
-            return _read_rows(rows, report)
+            declared = max((wb.declared_rows(sheet) or 1) - 1, 0)
+            return _read_rows(rows, report, progress, declared)
     except xlsx.WorkbookRefused as exc:
-        reason = {
-            "unreadable": ERR_UNREADABLE,
-            "rows": ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS),
-        }.get(exc.code, exc.message)
         report.problems.clear()
-        report.add(None, "", reason)
+        report.add(None, "", _refusal(exc))
         return []
 
 
@@ -551,7 +577,12 @@ def _header_positions(header: Sequence[Any], report: ImportReport) -> dict[str, 
     return None if report.problems else positions
 
 
-def _read_rows(rows_iter: Iterator[tuple[Any, ...]], report: ImportReport) -> list[_Row]:
+def _read_rows(
+    rows_iter: Iterator[tuple[Any, ...]],
+    report: ImportReport,
+    progress: Progress | None = None,
+    declared: int = 0,
+) -> list[_Row]:
     header = next(rows_iter, None)
     if header is None or all(_is_blank(v) for v in header):
         report.add(None, "", ERR_EMPTY_SHEET)
@@ -561,6 +592,8 @@ def _read_rows(rows_iter: Iterator[tuple[Any, ...]], report: ImportReport) -> li
         return []
     rows: list[_Row] = []
     for number, values in enumerate(rows_iter, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress("checking", number - 1, max(declared, number - 1))
         if all(_is_blank(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
@@ -601,7 +634,9 @@ def _read_rows(rows_iter: Iterator[tuple[Any, ...]], report: ImportReport) -> li
     return rows
 
 
-def achievements_import(*, user: User, upload: UploadedFile) -> ImportReport:
+def achievements_import(
+    *, user: User, upload: UploadedFile, progress: Progress | None = None
+) -> ImportReport:
     """Import every row of the workbook as a draft of the user's organisation, or none.
 
     Raises PermissionDenied for a user who may not edit achievements; everything wrong with the
@@ -610,10 +645,12 @@ def achievements_import(*, user: User, upload: UploadedFile) -> ImportReport:
     if not getattr(user, "is_authenticated", False) or not user.can_edit_achievements:
         raise PermissionDenied(services.ERR_NOT_EDITOR)
     report = ImportReport()
-    rows = _read_workbook(upload, report)
+    rows = _read_workbook(upload, report, progress)
     if report.problems:
         report.problems.sort(key=lambda p: (p.row or 0, _column_order(p.column)))
         return report
+    if progress is not None:
+        progress("writing", len(rows), len(rows))
 
     with transaction.atomic():
         for row in rows:

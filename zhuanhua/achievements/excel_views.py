@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from zhuanhua.accounts.http import AuthedHttpRequest
-from zhuanhua.achievements import excel, services
+from zhuanhua.achievements import excel, services, tasks
 from zhuanhua.achievements.forms import ImportForm
+from zhuanhua.achievements.models import ImportJob
 from zhuanhua.achievements.selectors import achievement_hall
 from zhuanhua.achievements.views import hall_query_from
 
@@ -41,13 +43,11 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = excel.achievements_import(user=user, upload=form.cleaned_data["file"])
+            # The whole-file checks stay on the request, so a refusal is immediate.
+            report = excel.check_file(form.cleaned_data["file"])
             if report.ok:
-                messages.success(
-                    request,
-                    f"已导入 {report.created_count} 条成果，均已保存为本单位草稿，请核对后提交审核。",
-                )
-                return redirect("core:workbench")
+                job = tasks.enqueue_import(user=user, upload=form.cleaned_data["file"])
+                return redirect("achievements:import_job", job_id=job.pk)
     else:
         form = ImportForm()
     context = {
@@ -59,6 +59,21 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
         "headers": excel.HEADERS,
     }
     return render(request, "achievements/import.html", context)
+
+
+@login_required
+def import_job_view(request: AuthedHttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """The queued import's progress (htmx polls the fragment) and, once done, its outcome.
+    Only the person who uploaded sees it; anyone else gets 404."""
+    job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+    context = {
+        "job": job,
+        "problems": job.problems[:MAX_PROBLEMS_SHOWN],
+        "problems_truncated": len(job.problems) > MAX_PROBLEMS_SHOWN,
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "achievements/_import_job.html", context)
+    return render(request, "achievements/import_job.html", context)
 
 
 def template_view(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -143,3 +145,54 @@ class Attachment(StoredFile):
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
+
+
+class ImportJob(models.Model):
+    """One Excel import run by the task queue: the stored file the worker reads, and the
+    progress and outcome the import page polls (keyed apart from the queue's own result row)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        CHECKING = "checking", "正在校验"
+        WRITING = "writing", "正在写入"
+        DONE = "done", "已导入"
+        REFUSED = "refused", "未导入（文件有误）"
+        FAILED = "failed", "未导入（任务出错）"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="上传人"
+    )
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_checked = models.PositiveIntegerField("已校验行数", default=0)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    created_count = models.PositiveIntegerField("导入条数", default=0)
+    problems = models.JSONField("问题", default=list, blank=True)
+    error = models.CharField("出错原因", max_length=300, blank=True)
+    task_result_id = models.CharField("任务编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "成果导入任务"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.CHECKING, self.Status.WRITING}
+
+    @property
+    def percent(self) -> int:
+        """Checking is the first nine tenths; writing happens in one transaction (all or none)."""
+        if self.status in {self.Status.DONE, self.Status.REFUSED, self.Status.FAILED}:
+            return 100
+        if self.status == self.Status.WRITING:
+            return 90
+        if not self.rows_total:
+            return 0
+        return min(90, self.rows_checked * 90 // self.rows_total)

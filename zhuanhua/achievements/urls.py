@@ -13,5 +13,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("import/", excel_views.import_view, name="import"),
     path("import/template.xlsx", excel_views.template_view, name="import_template"),
+    path("import/jobs/<uuid:job_id>/", excel_views.import_job_view, name="import_job"),
     path("export.xlsx", excel_views.export_view, name="export"),
 ]

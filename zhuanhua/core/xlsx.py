@@ -386,6 +386,11 @@ class GuardedWorkbook:
     def sheetnames(self) -> list[str]:
         return list(self._wb.sheetnames)[:MAX_SHEETS]
 
+    def declared_rows(self, sheet: str | None = None) -> int | None:
+        """The last row the sheet's <dimension> declares (a progress total; None if absent)."""
+        ws = self._wb[sheet if sheet is not None else self.sheetnames[0]]
+        return ws.max_row if isinstance(ws, ReadOnlyWorksheet) else None
+
     def rows(
         self, sheet: str | None = None, *, max_rows: int, max_cols: int
     ) -> Iterator[tuple[Any, ...]]:

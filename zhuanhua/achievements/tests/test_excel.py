@@ -474,8 +474,9 @@ def test_import_page_lists_problems_and_writes_nothing(client: Any, editor: User
     client.force_login(editor, backend=BACKEND)
     content = workbook([row(), row(**{"技术成熟度": 10})])
     before = counts()
-    response = client.post(reverse("achievements:import"), {"file": upload(content)})
+    response = client.post(reverse("achievements:import"), {"file": upload(content)}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/achievements/import/jobs/")
     body = response.content.decode()
     assert "文件未导入：发现 1 处问题" in body
     assert "第 3 行" in body
@@ -485,14 +486,18 @@ def test_import_page_lists_problems_and_writes_nothing(client: Any, editor: User
 
 
 @pytest.mark.django_db
-def test_import_page_success_redirects_to_the_workbench(client: Any, editor: User) -> None:
+def test_import_page_success_shows_the_count_and_links_the_workbench(
+    client: Any, editor: User
+) -> None:
     client.force_login(editor, backend=BACKEND)
     response = client.post(
         reverse("achievements:import"),
         {"file": upload(workbook([row(), row(**{"成果名称": "另一项"})]))},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("core:workbench")
+    body = response.content.decode()
+    assert "已导入 2 条成果，均已保存为本单位草稿，请核对后提交审核。" in body
+    assert f'href="{reverse("core:workbench")}"' in body
     assert Achievement.objects.filter(status=AchievementStatus.DRAFT).count() == 2
 
 
