@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from zhuanhua.audit.labels import action_label
+
 
 class AuditEntry(models.Model):
     """One link of the hash-chained audit log: who did what to which record, and when.
@@ -31,6 +33,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = "审计日志"
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
