@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
-from zhuanhua.core.inputs import Day, LongText, Money
+from zhuanhua.core.inputs import Day, LongText, Money, Text
 from zhuanhua.licensing import cover, referral
 from zhuanhua.licensing.models import RiskClaim
 from zhuanhua.licensing.selectors import claims_visible_to, licences_visible_to
@@ -28,11 +28,11 @@ ERR_NO_SUCH_COVER = "该许可没有此项保障"
 
 class CoverClaimIn(Schema):
     cover_id: int
-    obligation_ref: str = Field(..., max_length=100)
+    obligation_ref: Text = Field(..., max_length=100)
 
 
 class ClaimDecisionIn(Schema):
-    decision: str = Field(..., max_length=10, description="pay 赔付 / reject 不予赔付")
+    decision: Text = Field(..., max_length=10, description="pay 赔付 / reject 不予赔付")
     resolution: LongText = Field(..., max_length=5000)
     payout_amount: Money | None = None
     paid_on: Day | None = None

@@ -19,6 +19,7 @@ from zhuanhua.licensing.services import (
 )
 from zhuanhua.licensing.tests.conftest import VERSION_TERMS, signed_pdf
 from zhuanhua.licensing.tests.publicity_helpers import clear_agreement_price
+from zhuanhua.publicity.services import notice_create, notice_publish
 
 
 def _sign(licence, manager):
@@ -102,8 +103,6 @@ def test_a_negotiated_price_signs_once_its_notice_has_closed(negotiated, manager
 
 
 def test_an_open_notice_does_not_clear_the_price(negotiated, manager_a):
-    from zhuanhua.publicity.services import notice_create, notice_publish
-
     notice = notice_create(
         user=manager_a,
         data={
