@@ -47,9 +47,9 @@ class _Links(HTMLParser):
             href = found.get("href")
             if href and "download" not in found:
                 self.hrefs.append(href)
-        elif tag == "label" and found.get("for"):
-            self._label_for = found["for"]
-            self.labels.setdefault(self._label_for, "")
+        elif tag == "label" and (label_for := found.get("for")):
+            self._label_for = label_for
+            self.labels.setdefault(label_for, "")
         elif tag in ("input", "select", "textarea") and "required" in found:
             kind = found.get("type") or ""
             if kind not in ("hidden", "checkbox", "radio") and found.get("id"):
