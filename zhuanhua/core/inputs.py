@@ -7,7 +7,7 @@ money that is not a finite number of yuan with at most two decimals and fewer di
 column holds, and dates outside the plausible window. The pure engines keep their own validation
 (``engines/common.py``); this module is their Django-side counterpart.
 
-Choices where the issue was silent (see docs/adr/0009-input-limits.md):
+Choices where the issue was silent (see docs/adr/0005-input-limits.md):
 - single-line text refuses every control character (Unicode category Cc: C0, DEL, C1), including
   tab and newline; multi-line text allows tab, newline and carriage return;
 - money is at most 17 digits with 2 decimals (< 10^15 yuan, the widest money column);
