@@ -6,8 +6,10 @@ every row has its audit entry and every state was reached by a legal move:
 - the 先用后转 list (transfer's daily job, run on the demo's day);
 - 先使用后付费 offers of all three fee models (licensing.offer_publish);
 - negotiations at every step: asked, proposed, countered, withdrawn, agreed (contract to sign),
-  signed, registered and paid on time, reporting but overdue, at default risk with a guarantee
-  and its claim, agreement-priced behind a closed publicity notice;
+  signed, registered and paid on time (a revenue report corrected, a payment entered twice and
+  reversed), reporting but overdue (a cure notice open), at default risk with a guarantee (its
+  claim paid by the guarantor) referred for credit review, terminated for breach after its
+  cure deadline, agreement-priced behind a closed publicity notice;
 - publicity notices open and closed, with objections answered and one waiting;
 - technology needs of enterprises, answered by units with their achievements;
 - the licensing alerts job, so overdue payments, missing reports and default risk show.
@@ -23,23 +25,29 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from django.utils import timezone
 
 from zhuanhua.accounts.choices import Role
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, TransferStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall
+from zhuanhua.credit.models import CreditReferral
+from zhuanhua.licensing import cover as cover_services
 from zhuanhua.licensing import services as licensing
+from zhuanhua.licensing import termination
 from zhuanhua.licensing.choices import FeeModel, LicenseMode, PricingMethod
 from zhuanhua.licensing.jobs import licensing_alerts_due
 from zhuanhua.licensing.models import (
     ContractRegistration,
+    CureNotice,
     DistributionPlan,
     Inquiry,
     Licence,
@@ -50,7 +58,9 @@ from zhuanhua.licensing.models import (
     RiskClaim,
     RiskCover,
     SignedContract,
+    TerminationProposal,
 )
+from zhuanhua.licensing.referral import licence_refer_for_credit_review
 from zhuanhua.licensing.selectors import licence_schedule
 from zhuanhua.licensing.terms import OFFER_KEYS, add_months
 from zhuanhua.needs import services as needs
@@ -102,6 +112,7 @@ STAGES = (
     "overdue",  # signed, reports filed, the last royalty unpaid past its grace days
     "countered",  # the unit countered with version 2; the enterprise has to answer
     "default_risk",  # signed, nothing paid for over 90 days; a guarantee and its claim
+    "terminated",  # signed, nothing paid; a cure notice 60 days ago, terminated for breach today
     "agreed",  # version accepted: the contract waits for signatures; its notice is open
     "signed",  # signed last month, first payment not yet due
     "agreement_priced",  # publicity notice closed (an objection answered), then signed
@@ -123,6 +134,7 @@ STAGE_MODELS = {
     "paid": (FeeModel.STAGED_ROYALTY, FeeModel.ROYALTY),
     "overdue": (FeeModel.ROYALTY, FeeModel.STAGED_ROYALTY),
     "default_risk": (FeeModel.STAGED_ROYALTY, FeeModel.ROYALTY),  # reports stop, too
+    "terminated": (FeeModel.STAGED_ROYALTY, FeeModel.ROYALTY),
 }
 
 
@@ -191,7 +203,14 @@ def processes_delete(orgs: Any) -> None:
     """Delete what the processes wrote for the demo's organisations (``orgs``: a queryset),
     children first (the apps protect their rows from a parent's delete)."""
     licences = Licence.objects.filter(Q(licensor__in=orgs) | Q(licensee__in=orgs))
+    CreditReferral.objects.filter(organisation__in=orgs).delete()
     RiskClaim.objects.filter(cover__licence__in=licences).delete()
+    CureNotice.objects.filter(licence__in=licences).delete()
+    reports = RevenueReport.objects.filter(licence__in=licences)
+    # A correction protects the report it supersedes: delete the latest of each chain first.
+    while reports.filter(supersedes__isnull=False).exists():
+        reports.filter(supersedes__isnull=False, superseded_by__isnull=True).delete()
+    TerminationProposal.objects.filter(licence__in=licences).delete()
     for model in (
         RiskCover,
         DistributionPlan,
@@ -420,7 +439,7 @@ def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str, licensee: str = "") ->
     )
     if stage == "asked":
         return
-    history = {"paid": 400, "overdue": 260, "default_risk": 420, "signed": 25}
+    history = {"paid": 400, "overdue": 260, "default_risk": 420, "terminated": 420, "signed": 25}
     start = ctx.day(history[stage]) if stage in history else ctx.today + dt.timedelta(days=30)
     if stage == "agreement_priced":
         start = ctx.day(10)
@@ -462,11 +481,17 @@ def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str, licensee: str = "") ->
     if stage in ("signed", "agreement_priced"):
         return
     _register(ctx, licence, editor)
-    _reports(ctx, licence, agent, skip_last=stage == "default_risk")
+    _reports(ctx, licence, agent, skip_last=stage in ("default_risk", "terminated"))
+    if stage == "paid":
+        _correct_first_report(ctx, licence, agent)
     _payments(ctx, licence, editor, stage)
+    if stage == "paid":
+        _reverse_a_double_entry(ctx, licence, editor)
+    if stage == "overdue":
+        _cure_notice(licence, editor, ctx.today)
     if stage == "default_risk":
         admin = ctx.person("yn_guarantee", "admin")
-        licensing.cover_attach(
+        cover = licensing.cover_attach(
             user=admin,
             licence=licence,
             share="0.5",
@@ -474,6 +499,14 @@ def _negotiate(ctx: Ctx, offer: LicenceOffer, stage: str, licensee: str = "") ->
             starts_on=licence.start,
             ends_on=licence.end,
         )
+        licence_refer_for_credit_review(
+            user=editor,
+            licence=licence,
+            reason="逾期 90 日以上未付款且停止报送收入报告，经催收未果，提请信用审查。",
+        )
+        _guarantor_pays(ctx, cover, editor, admin)
+    if stage == "terminated":
+        _terminate_for_breach(ctx, licence, editor)
 
 
 def _sign(ctx: Ctx, licence: Licence, editor: Any, signed_on: dt.date) -> Licence:
@@ -570,6 +603,101 @@ def _payments(ctx: Ctx, licence: Licence, editor: Any, stage: str) -> None:
             paid_on=max(licence.start, o.due - dt.timedelta(days=3)),
             ref=f"银行回单 {licence.pk:04d}-{n:02d}",
         )
+
+
+def _correct_first_report(ctx: Ctx, licence: Licence, agent: Any) -> None:
+    """The licensee corrects (更正) its first report: the auditor found revenue it missed."""
+    first = (
+        RevenueReport.objects.filter(licence=licence, superseded_by__isnull=True)
+        .order_by("period_start")
+        .first()
+    )
+    if first is None:
+        return
+    licensing.revenue_report_correct(
+        user=agent,
+        licence=licence,
+        period_start=first.period_start,
+        revenue_amount=str(first.revenue_amount + 50_000),
+        reason="年度审计调增该期销售收入 5 万元（一笔跨期发货漏计）。",
+        reported_on=min(first.reported_on + dt.timedelta(days=20), ctx.today),
+    )
+
+
+def _reverse_a_double_entry(ctx: Ctx, licence: Licence, editor: Any) -> None:
+    """The unit enters the latest payment a second time, then reverses (冲正) the duplicate."""
+    last = Payment.objects.filter(licence=licence).order_by("-paid_on", "-pk").first()
+    if last is None:
+        return
+    double = licensing.payment_record(
+        user=editor,
+        licence=licence,
+        amount=str(last.amount),
+        paid_on=last.paid_on,
+        ref=f"{last.ref}（重复录入）",
+    )
+    licensing.payment_reverse(
+        user=editor,
+        payment=double,
+        reversed_on=ctx.today,
+        reason="同一笔银行回单重复录入，冲正。",
+    )
+
+
+def _cure_notice(licence: Licence, editor: Any, today: dt.date) -> CureNotice | None:
+    """A cure notice (催告) naming every overdue obligation of ``today``, with the contract's
+    cure days."""
+    refs = [line.ref for line in termination.nameable_lines(licence, today)]
+    if not refs:
+        return None
+    return termination.cure_notice_send(
+        user=editor,
+        licence=licence,
+        refs=refs,
+        cure_deadline=today + dt.timedelta(days=termination.cure_days(licence)),
+        note="如有困难，请在期限内与我单位成果转化办公室协商。",
+    )
+
+
+def _guarantor_pays(ctx: Ctx, cover: RiskCover, editor: Any, admin: Any) -> None:
+    """The unit claims on the guarantee for the first overdue obligation; the guarantor pays
+    its share."""
+    overdue = cover_services.overdue_obligations(cover.licence, ctx.today)
+    if not overdue:
+        return
+    line = overdue[0]
+    claim = cover_services.claim_open(
+        user=editor, cover=cover, obligation_ref=cover_services.obligation_ref(line)
+    )
+    assert line.outstanding is not None
+    payout = min(
+        (line.outstanding * cover.share).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
+        cover.limit_amount,
+    )
+    cover_services.claim_decide(
+        user=admin,
+        claim=claim,
+        decision=cover_services.DECISION_PAY,
+        payout_amount=str(payout),
+        paid_on=ctx.today,
+        resolution="已核实逾期，按保障合同约定比例代偿。",
+    )
+
+
+def _terminate_for_breach(ctx: Ctx, licence: Licence, editor: Any) -> None:
+    """A cure notice sent 60 days ago, then termination for breach today. The services date a
+    notice by the real day, so the sending runs with "today" moved back (as the termination
+    tests move it)."""
+    sent_on = ctx.day(60)
+    with mock.patch.object(timezone, "localdate", return_value=sent_on):
+        notice = _cure_notice(licence, editor, sent_on)
+    if notice is None:
+        return
+    termination.licence_terminate_for_breach(
+        user=editor,
+        licence=licence,
+        reason="补救期限届满仍未报送收入报告、未支付应付款项。",
+    )
 
 
 # ---------------------------------------------------------------------------------- publicity

@@ -13,10 +13,15 @@ from django.conf import settings
 from django.core import mail
 
 from zhuanhua.audit.services import audit_verify
+from zhuanhua.credit.models import CreditReferral
 from zhuanhua.licensing.models import (
+    CureNotice,
     Licence,
     LicenceAlert,
     LicenceOffer,
+    Payment,
+    RevenueReport,
+    RiskClaim,
 )
 from zhuanhua.licensing.selectors import offers_public
 from zhuanhua.needs.selectors import NeedQuery, need_hall
@@ -61,6 +66,25 @@ def test_small_demo_still_reaches_every_negotiation_step():
         "report_missing",
         "default_risk",
     }
+
+
+@pytest.mark.django_db
+def test_small_demo_shows_the_licences_gone_wrong():
+    demo.load_demo(size=SMALL)
+
+    open_notice = CureNotice.objects.get(status="open")
+    assert open_notice.licence.status == "active"
+    assert open_notice.cure_deadline > open_notice.sent_on
+    ended = Licence.objects.get(status="terminated")
+    assert ended.termination_kind == "breach"
+    assert CureNotice.objects.get(licence=ended).status == "terminated"
+    assert RevenueReport.objects.filter(superseded_by__isnull=False).count() == 1
+    reversed_payment = Payment.objects.get(reversed_on__isnull=False)
+    assert reversed_payment.reversal_reason == "同一笔银行回单重复录入，冲正。"
+    claim = RiskClaim.objects.get(status="paid")  # the alert job opens another, left open
+    assert claim.payout_amount > 0
+    referral = CreditReferral.objects.get()
+    assert referral.organisation_id == claim.cover.licence.licensee_id
 
 
 def _dev_email_backend(**env: str) -> str:
