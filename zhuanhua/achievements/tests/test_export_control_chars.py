@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_export_drops_control_characters_and_keeps_the_text() -> None:
-    published(make_org(), "高原\x0c粳稻\x00抗旱技术", summary="第一段\x0b\n第二段\t完")
+    published(make_org(), "高原\x0c粳稻\x01抗旱技术", summary="第一段\x0b\n第二段\t完")
     content = excel.achievements_export(Achievement.objects.all())
     row = [c.value for c in load_workbook(io.BytesIO(content)).active[2]]
     assert row[:2] == ["高原粳稻抗旱技术", "第一段\n第二段\t完"]

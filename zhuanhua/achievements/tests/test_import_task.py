@@ -42,6 +42,9 @@ def rows(n: int) -> bytes:
 
 
 @override_settings(TASKS=DB_TASKS)
+@pytest.mark.django_db(
+    transaction=True
+)  # the worker checks its connection's health, as in production
 def test_the_page_queues_the_import_and_the_worker_runs_it(client: Any, editor: User) -> None:
     client.force_login(editor, backend=BACKEND)
     response = client.post(reverse("achievements:import"), {"file": upload(rows(2))})

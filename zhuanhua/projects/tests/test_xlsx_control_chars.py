@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_performance_xlsx_drops_control_characters(
     client: Any, project: Any, reviewer: Any, unit_a: Any
 ) -> None:
-    Organisation.objects.filter(pk=unit_a.pk).update(name="云南\x0c大学\x00（测试）")
+    Organisation.objects.filter(pk=unit_a.pk).update(name="云南\x0c大学\x01（测试）")
     client.force_login(reviewer)
     export = client.get(reverse("projects:performance_xlsx") + Q)
     assert export.status_code == 200

@@ -25,7 +25,7 @@ def test_report_xlsx_drops_control_characters(
     report = transfer_report_create(user=manager_a, year=2025, period_kind="year", today=TODAY)
     line = report.lines.order_by("position").first()
     assert line is not None
-    report.lines.filter(pk=line.pk).update(title="固态\x0b储氢", remarks="备注\x00")
+    report.lines.filter(pk=line.pk).update(title="固态\x0b储氢", remarks="备注\x01")
     report.remarks = "说明\x0c文字"
     report.save(update_fields=["remarks"])
     ws = load_workbook(io.BytesIO(exports.report_xlsx(report))).active
