@@ -53,7 +53,7 @@ def test_enterprise_requests_pilot_run_provider_delivers(
     page.fill("#id_contract_amount", "100000")
     page.click("button:has-text('受理')")
     page.wait_for_selector("text=已受理并登记合同金额")
-    expect(page.locator("[data-testid=contract-amount]")).to_contain_text("100000.00 元")
+    expect(page.locator("[data-testid=contract-amount]")).to_contain_text("100,000.00 元")
     page.fill("#id_note", "已出具中试报告")
     page.click("button:has-text('登记交付')")
     page.wait_for_selector("text=已登记服务交付")
@@ -61,6 +61,6 @@ def test_enterprise_requests_pilot_run_provider_delivers(
     shot(page, "directory-02-delivered")
 
     page.goto(page.base + f"/directory/providers/{provider.pk}/")
-    expect(page.locator("[data-testid=revenue]")).to_contain_text("100000.00 元")
+    expect(page.locator("[data-testid=revenue]")).to_contain_text("100,000.00 元")
     shot(page, "directory-03-revenue")
     assert page.console_errors == []

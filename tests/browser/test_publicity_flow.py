@@ -113,7 +113,7 @@ def test_agreement_price_publicity_objection_answer_close(
     expect(page.locator("[data-testid=days-left]")).to_contain_text(
         f"剩余 {(notice.ends_on - today).days} 天"
     )
-    expect(page.locator("[data-testid=price]")).to_have_text("180000.00 元")
+    expect(page.locator("[data-testid=price]")).to_have_text("180,000.00 元")
     detail_url = page.url
 
     # Another organisation's user objects.
@@ -151,7 +151,8 @@ def test_agreement_price_publicity_objection_answer_close(
     page.fill("#id_signed_on", today.isoformat())
     page.set_input_files("#id_signed_pdf", str(signed_pdf))
     errors_before = len(page.console_errors)
-    page.click("button:has-text('登记合同已签订')")
+    page.click("summary:has-text('登记合同已签订')")
+    page.click("button:has-text('确认登记合同已签订')")
     activate_form = page.locator(f"form[action='/licensing/licences/{licence.pk}/activate/']")
     expect(activate_form.locator(".alert-danger")).to_have_text(ERR_AGREEMENT_NOT_PUBLICISED)
     expect(page.locator("[data-testid=licence-status]")).to_have_text("待签合同")
@@ -180,7 +181,8 @@ def test_agreement_price_publicity_objection_answer_close(
     expect(page.locator("[data-testid=agreement-blocked]")).to_have_count(0)
     page.fill("#id_signed_on", today.isoformat())
     page.set_input_files("#id_signed_pdf", str(signed_pdf))
-    page.click("button:has-text('登记合同已签订')")
+    page.click("summary:has-text('登记合同已签订')")
+    page.click("button:has-text('确认登记合同已签订')")
     expect(page.locator(".alert-success")).to_contain_text("已登记合同签订")
     expect(page.locator("[data-testid=licence-status]")).to_have_text("履行中")
     expect(page.locator("[data-testid=agreement-blocked]")).to_have_count(0)

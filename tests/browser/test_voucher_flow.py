@@ -1,6 +1,7 @@
-"""Innovation vouchers: the department issues a quota, the enterprise pays half a service
-contract with vouchers (an over-half attempt is refused), the provider claims redemption with
-its documents, a reviewer approves, the ledger shows it."""
+"""Innovation vouchers: the department issues a quota, the enterprise pays half of its own
+contracted service request with vouchers, chosen from its contracts (an over-half attempt is
+refused), the provider claims redemption with its documents, a reviewer approves, the ledger
+shows it."""
 
 from pathlib import Path
 
@@ -8,6 +9,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, logout
+from zhuanhua.directory.services import (
+    offer_create,
+    provider_create,
+    request_accept,
+    request_create,
+    request_deliver,
+)
 
 PDF = b"%PDF-1.4\n% voucher document\n%%EOF\n"
 
@@ -26,8 +34,37 @@ def test_voucher_issue_spend_claim_approve(
         name="云南省中试验证平台（浏览器测试）", org_type="service_agency", prefecture="530100"
     )
     make_user("dept_reviewer", department, ["department_reviewer"])
-    make_user("tech_staff", tech, ["licensee_staff"])
-    make_user("lab_admin", lab, ["org_admin"])
+    buyer = make_user("tech_staff", tech, ["licensee_staff"])
+    lab_admin = make_user("lab_admin", lab, ["org_admin"])
+    provider = provider_create(
+        user=lab_admin,
+        data={
+            "kind": "pilot_platform",
+            "name": lab.name,
+            "introduction": "面向社会开放的光电器件中试线。",
+            "capacity": "年中试 40 批次",
+            "contact_name": "李四",
+            "contact_phone": "0871-12345678",
+            "prefecture": "530100",
+        },
+    )
+    offer = offer_create(
+        user=lab_admin,
+        provider=provider,
+        data={
+            "category": "pilot_run",
+            "title": "光电器件中试",
+            "description": "小批量中试线",
+            "price": "每批次 30 万元",
+            "capacity": "每月 2 批次",
+        },
+    )
+    contracted = request_accept(
+        user=lab_admin,
+        request=request_create(user=buyer, offer=offer, description="红外探测器中试"),
+        contract_amount="300000",
+        contract_signed_on=timezone.localdate(),
+    )
     files = {}
     for name in ("contract", "invoice", "payment"):
         files[name] = tmp_path / f"{name}.pdf"
@@ -40,26 +77,27 @@ def test_voucher_issue_spend_claim_approve(
     page.fill("#id_year", year)
     expect(page.locator("#id_issued_amount")).to_have_value("800000.00")
     page.click("button:has-text('下达')")
-    expect(page.locator(".alert-success")).to_contain_text("800000.00")
+    expect(page.locator(".alert-success")).to_contain_text("800,000.00")
     expect(page.locator("[data-testid=quota-row]")).to_contain_text(tech.name)
     shot(page, "vouchers-01-issued")
 
     logout(page)
     login(page, "tech_staff")
     page.goto(page.base + "/vouchers/")
-    expect(page.locator("[data-testid=left]")).to_have_text("800000.00")
-    page.select_option("#id_provider", label=lab.name)
-    page.fill("#id_subject_id", "ZS-2026-001")
-    page.fill("#id_contract_amount", "300000")
+    expect(page.locator("[data-testid=left]")).to_have_text("800,000.00")
+    page.select_option("#id_subject", value=f"directory.servicerequest:{contracted.pk}")
     page.fill("#id_voucher_amount", "150000.01")
     page.click("button:has-text('使用创新券')")
     expect(page.locator(".invalid-feedback")).to_contain_text("不得超过单项合同金额的 50%")
-    expect(page.locator("[data-testid=left]")).to_have_text("800000.00")
+    expect(page.locator("[data-testid=left]")).to_have_text("800,000.00")
+    page.select_option("#id_subject", value=f"directory.servicerequest:{contracted.pk}")
     page.fill("#id_voucher_amount", "150000")
     page.click("button:has-text('使用创新券')")
-    expect(page.locator(".alert-success")).to_contain_text("150000")
-    expect(page.locator("[data-testid=left]")).to_have_text("650000.00")
+    expect(page.locator(".alert-success")).to_contain_text("已使用创新券 150,000.00 元")
+    expect(page.locator("[data-testid=left]")).to_have_text("650,000.00")
     shot(page, "vouchers-02-spent")
+    # Redemption is claimed once the service is delivered (the provider records it).
+    request_deliver(user=lab_admin, request=contracted, delivered_on=timezone.localdate())
 
     logout(page)
     login(page, "lab_admin")
@@ -80,7 +118,7 @@ def test_voucher_issue_spend_claim_approve(
     page.click("button:has-text('批准兑付')")
     expect(page.locator("[data-testid=queue-count]")).to_have_text("0")
     page.goto(page.base + f"/vouchers/?enterprise={tech.pk}&year={year}")
-    expect(page.locator("[data-testid=redeemed]")).to_have_text("150000.00")
-    expect(page.locator("[data-testid=left]")).to_have_text("650000.00")
+    expect(page.locator("[data-testid=redeemed]")).to_have_text("150,000.00")
+    expect(page.locator("[data-testid=left]")).to_have_text("650,000.00")
     shot(page, "vouchers-04-ledger")
     assert not page.console_errors
