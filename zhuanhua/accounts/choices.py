@@ -11,6 +11,7 @@ class Role(models.TextChoices):
         "department_reviewer",
         "主管部门审核员",
     )  # reviews sign-ups, publications, subsidies
+    CONTRACT_REGISTRAR = "contract_registrar", "技术合同登记员"  # 认定登记 at a registrar
     AUDITOR = "auditor", "只读审计员"  # reads everything, writes nothing
     PLATFORM_ADMIN = "platform_admin", "平台管理员"  # runs the platform
 

@@ -13,7 +13,11 @@ class OrganisationType(models.TextChoices):
     PARK_OR_ZONE = "park_or_zone", "园区/聚集区"
     GUARANTOR = "guarantor", "担保机构"
     INSURER = "insurer", "保险机构"
-    DEPARTMENT = "department", "科技管理部门"
+    DEPARTMENT = "department", "科技管理部门"  # the provincial department of science and technology
+    SUPERVISING_DEPARTMENT = "supervising_department", "主管部门"  # 教育厅、卫生健康委、国资委 …
+    PREFECTURE_BUREAU = "prefecture_bureau", "州（市）科技局"
+    FINANCE_DEPARTMENT = "finance_department", "财政部门"
+    CONTRACT_REGISTRAR = "contract_registrar", "技术合同登记机构"
     OTHER = "other", "其他"
 
 
@@ -25,6 +29,19 @@ RESEARCH_UNIT_TYPES = {
     OrganisationType.NEW_RND_INSTITUTION,
     OrganisationType.STATE_ENTERPRISE,
 }
+
+
+# Government bodies: they review, file and pay; none of them owns achievements.
+GOVERNMENT_TYPES = {
+    OrganisationType.DEPARTMENT,
+    OrganisationType.SUPERVISING_DEPARTMENT,
+    OrganisationType.PREFECTURE_BUREAU,
+    OrganisationType.FINANCE_DEPARTMENT,
+}
+
+# Organisations that name a supervising department (主管部门): they report and file with it
+# (measures 4 and 6).
+SUPERVISED_TYPES = RESEARCH_UNIT_TYPES
 
 
 class OrganisationStatus(models.TextChoices):

@@ -24,6 +24,16 @@ class Organisation(models.Model):
     is_sme = models.BooleanField("中小微企业", default=False)
     is_tech_enterprise = models.BooleanField("科技型企业", default=False)
     is_national_transfer_agency = models.BooleanField("国家级技术转移机构", default=False)
+    supervisor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised",
+        limit_choices_to={"org_type": OrganisationType.SUPERVISING_DEPARTMENT},
+        verbose_name="主管部门",
+        help_text="研究单位、国有企业向其主管部门报告、备案（第四条、第六条）",
+    )
     status = models.CharField(
         "审核状态",
         max_length=16,
