@@ -147,3 +147,43 @@ class ShareRole(models.TextChoices):
     RESEARCHER = "researcher", "成果完成人"
     TRANSFER_STAFF = "transfer_staff", "转化工作人员"
     UNIT = "unit", "单位留存"
+
+
+class DealKind(models.TextChoices):
+    """What a listing offers and its deal does (measures 1–2, 4, 7): every kind takes the same
+    path — listing, inquiry, versioned terms, publicity gate, contract, signing — with its own
+    terms and contract text (docs/deals.md)."""
+
+    LICENSE = "license", "许可"
+    ASSIGNMENT = "assignment", "转让"
+    EQUITY_CONTRIBUTION = "equity_contribution", "作价投资"
+
+
+# The 技术合同 kind of each deal (认定登记, contract_type in the glossary).
+DEAL_CONTRACT_TYPES = {
+    DealKind.LICENSE: "license",
+    DealKind.ASSIGNMENT: "transfer",
+    DealKind.EQUITY_CONTRIBUTION: "transfer",
+}
+
+# The name of each party and of the contract, per kind (pages, notices, PDF).
+DEAL_WORDS: dict[str, dict[str, str]] = {
+    DealKind.LICENSE: {
+        "grantor": "许可方",
+        "taker": "被许可方",
+        "contract": "技术许可合同",
+        "deal": "许可",
+    },
+    DealKind.ASSIGNMENT: {
+        "grantor": "转让方",
+        "taker": "受让方",
+        "contract": "技术转让合同",
+        "deal": "转让",
+    },
+    DealKind.EQUITY_CONTRIBUTION: {
+        "grantor": "出资方",
+        "taker": "被投资企业",
+        "contract": "科技成果作价投资协议",
+        "deal": "作价投资",
+    },
+}

@@ -16,6 +16,7 @@ from zhuanhua.licensing.choices import (
     ContractType,
     CoverKind,
     CureNoticeStatus,
+    DealKind,
     FeeModel,
     InquiryStatus,
     LicenceStatus,
@@ -36,11 +37,18 @@ class LicenceOffer(models.Model):
         related_name="licence_offers",
         verbose_name="科技成果",
     )
+    deal_kind = models.CharField(
+        "交易方式", max_length=24, choices=DealKind.choices, default=DealKind.LICENSE
+    )
     summary = models.TextField("成果简介（许可说明）")
     fee_standard = models.TextField("许可使用费标准")
-    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices)
+    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices, blank=True)
     terms = models.JSONField("支付条款", default=dict)
-    license_mode = models.CharField("许可方式", max_length=20, choices=LicenseMode.choices)
+    # Blank for an assignment or equity deal (no licence mode; an equity deal has no fee model
+    # and no term: its terms hold the valuation, see deals.py).
+    license_mode = models.CharField(
+        "许可方式", max_length=20, choices=LicenseMode.choices, blank=True
+    )
     term_months = models.PositiveSmallIntegerField("许可期限（月）")
     field_of_use = models.CharField("许可使用领域", max_length=200, blank=True)
     territory = models.CharField("许可地域", max_length=200, blank=True)
@@ -181,6 +189,9 @@ class Licence(models.Model):
         on_delete=models.PROTECT,
         related_name="licences",
     )
+    deal_kind = models.CharField(
+        "交易方式", max_length=24, choices=DealKind.choices, default=DealKind.LICENSE
+    )
     licensor = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -193,8 +204,10 @@ class Licence(models.Model):
         related_name="licences_taken",
         verbose_name="被许可方",
     )
-    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices)
-    license_mode = models.CharField("许可方式", max_length=20, choices=LicenseMode.choices)
+    fee_model = models.CharField("费用模式", max_length=20, choices=FeeModel.choices, blank=True)
+    license_mode = models.CharField(
+        "许可方式", max_length=20, choices=LicenseMode.choices, blank=True
+    )
     terms = models.JSONField("条款")
     start = models.DateField("许可起始日")
     end = models.DateField("许可终止日")
@@ -671,3 +684,50 @@ class DistributionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id}：{self.net_income_amount}"
+
+
+def evaluation_report_path(instance: EvaluationReport, filename: str) -> str:
+    return f"licensing/offers/{instance.offer_id}/evaluation/{filename}"
+
+
+class EvaluationReport(StoredFile):
+    """资产评估报告 of an equity listing (作价投资): the valuation the agreement names."""
+
+    offer = models.OneToOneField(
+        LicenceOffer, on_delete=models.PROTECT, related_name="evaluation_report"
+    )
+    file = models.FileField("资产评估报告（PDF）", upload_to=evaluation_report_path)
+
+    class Meta:
+        verbose_name = "资产评估报告"
+        verbose_name_plural = "资产评估报告"
+
+
+class ShareRegistration(models.Model):
+    """The shares an equity deal (作价投资) gave the unit, as registered at the market
+    regulator (工商变更登记): recorded once by the unit after signing."""
+
+    licence = models.OneToOneField(
+        Licence, on_delete=models.PROTECT, related_name="share_registration"
+    )
+    company_name = models.CharField("被投资企业", max_length=200)
+    company_uscc = models.CharField("统一社会信用代码", max_length=18)
+    shares = models.DecimalField("登记持股数（股）", max_digits=20, decimal_places=2)
+    share_percent = models.DecimalField("持股比例", max_digits=7, decimal_places=6)
+    value_amount = models.DecimalField("作价金额（元）", max_digits=17, decimal_places=2)
+    registered_on = models.DateField("工商变更登记日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "股权登记"
+        verbose_name_plural = "股权登记"
+        ordering = ["-registered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.company_name} {self.shares}"
