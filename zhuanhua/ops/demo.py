@@ -52,6 +52,7 @@ from zhuanhua.ops.demo_processes import (
     processes_delete,
     staff_usernames,
 )
+from zhuanhua.ops.demo_yunnan_texts import YUNNAN_TEXTS
 from zhuanhua.organisations import services as organisation_services
 from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
 from zhuanhua.organisations.choices import OrganisationType as T
@@ -1655,7 +1656,7 @@ BUILTIN_SOURCES: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
 
 def builtin_sources() -> list[Source]:
     sources = []
-    for i, (title, summary, keywords, value, hint) in enumerate(BUILTIN_SOURCES):
+    for i, (title, summary, keywords, value, hint) in enumerate(BUILTIN_SOURCES + YUNNAN_TEXTS):
         tags = {hint, "clinical"} if hint == "drug" else {hint}
         sources.append(
             Source(f"builtin-{i}", title, summary, list(keywords), value, "paper", tags=tags)
