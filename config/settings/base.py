@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhuanhua.audit",
     "zhuanhua.licensing",
     "zhuanhua.transfer",
+    "zhuanhua.disclosures",
     "zhuanhua.publicity",
     "zhuanhua.credit",
     "zhuanhua.vouchers",
@@ -273,3 +274,8 @@ LOGGING = {
     # Audit checkpoints are logged at INFO: the log is their second copy outside the database.
     "loggers": {"zhuanhua.audit": {"level": "INFO"}},
 }
+
+# Guide art. 7(1): before a unit publishes a use-first-pay-later offer (or lists an assignment,
+# an equity contribution), its completers are asked; publishing needs all agreed or the unit's
+# written reason (achievements/consent.py).
+ZHUANHUA_CONSENT_BEFORE_PUBLISH = True

@@ -21,3 +21,7 @@ ZHUANHUA_AUDIT_CHECKPOINT_PATH = ""
 ZHUANHUA_AUDIT_KEY = "test-only-audit-key"
 # Tasks run at enqueue, in the test's own transaction (zhuanhua/achievements/tests/test_import_task.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The completers' consent before an offer is published (achievements/consent.py) is off by default
+# in tests: the suites publish offers without asking; zhuanhua/achievements/tests/test_consent.py
+# and the disclosures tests turn it on.
+ZHUANHUA_CONSENT_BEFORE_PUBLISH = False

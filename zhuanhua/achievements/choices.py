@@ -64,3 +64,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (AchievementStatus.PUBLISHED, "delist"): AchievementStatus.DELISTED,
     (AchievementStatus.DELISTED, "submit"): AchievementStatus.SUBMITTED,
 }
+
+
+class ConsentPurpose(models.TextChoices):
+    USE_FIRST_LICENCE = "use_first_licence", "先使用后付费许可"  # before an offer is published
+    ASSIGNMENT = "assignment", "转让"  # before an assignment is listed
+    EQUITY = "equity", "作价投资"  # before an equity contribution is listed
+    TRANSFER = "transfer", "其他转化方式"  # any other transfer the unit starts
+
+
+class ConsentAnswer(models.TextChoices):
+    PENDING = "pending", "未答复"  # asked, no answer yet
+    AGREE = "agree", "同意"
+    OBJECT = "object", "反对"  # with a reason; the unit may still proceed with its own reason

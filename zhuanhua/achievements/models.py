@@ -9,6 +9,8 @@ from django.db import models
 from zhuanhua.achievements.choices import (
     IP_NUMBER_LABELS,
     AchievementStatus,
+    ConsentAnswer,
+    ConsentPurpose,
     IndustryField,
     IpType,
     TransferStatus,
@@ -120,6 +122,20 @@ class Completer(models.Model):
     name = models.CharField("姓名", max_length=60)
     order = models.PositiveSmallIntegerField("排序", default=1)
     employer = models.CharField("工作单位", max_length=200, blank=True)
+    # The completer's share of the contribution (%), when the unit or a disclosure gave one.
+    share = models.DecimalField(
+        "贡献份额（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # The platform account of this completer (a researcher of the unit), set by a disclosure or
+    # by the unit; without it consent is matched by name (achievements/consent.py).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="completions",
+        verbose_name="平台账号",
+    )
 
     class Meta:
         verbose_name = "成果完成人"
@@ -196,3 +212,72 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(90, self.rows_checked * 90 // self.rows_total)
+
+
+class ConsentRequest(models.Model):
+    """The unit asks an achievement's completers before it offers the achievement for a purpose
+    (guide art. 7(1): their wishes are respected, not a veto). Publishing goes ahead when every
+    completer agreed, or over an objection or silence with the unit's written reason."""
+
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="consent_requests"
+    )
+    purpose = models.CharField("征求事项", max_length=32, choices=ConsentPurpose.choices)
+    note = models.TextField("拟实施方案说明", blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+    override_reason = models.TextField("单位书面理由", blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField("理由填写时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "完成人意见征求"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["achievement", "purpose"], name="consent_one_request_per_purpose"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement}（{self.get_purpose_display()}）"
+
+
+class CompleterConsent(models.Model):
+    """One completer's answer to a consent request: asked, agreed or objected (with a reason).
+    A completer with no platform account is asked offline and the unit records the answer."""
+
+    request = models.ForeignKey(ConsentRequest, on_delete=models.CASCADE, related_name="answers")
+    completer = models.ForeignKey(
+        Completer, null=True, on_delete=models.SET_NULL, related_name="consents"
+    )
+    name = models.CharField("姓名", max_length=60)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+        verbose_name="平台账号",
+    )
+    answer = models.CharField(
+        "意见", max_length=16, choices=ConsentAnswer.choices, default=ConsentAnswer.PENDING
+    )
+    reason = models.TextField("理由", blank=True)
+    recorded_offline = models.BooleanField("单位线下征求并代为登记", default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "完成人意见"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.get_answer_display()}"
