@@ -24,6 +24,7 @@ ENGINE_COMMANDS: dict[tuple[str, str], str] = {
     ("transfer-deadline", "check"): "zhuanhua.engines.transfer_deadline:run",
     ("publicity", "period"): "zhuanhua.engines.periods:run",
     ("exemption", "evaluate"): "zhuanhua.engines.exemption:run",
+    ("distribution", "check"): "zhuanhua.engines.distribution:run",
 }
 
 # Commands with their own argument parsing (not FILE|- JSON), still Django-free.
@@ -39,6 +40,7 @@ engine commands (JSON in, JSON out; exit 2 on bad input):
   zhuanhua transfer-deadline check FILE|-
   zhuanhua publicity period FILE|-
   zhuanhua exemption evaluate FILE|-
+  zhuanhua distribution check FILE|-
   zhuanhua match run --docs DOCS.jsonl --queries QUERIES.tsv [--top 10]
 
 platform commands (Django management commands):

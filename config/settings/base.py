@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhuanhua.accounts",
     "zhuanhua.organisations",
     "zhuanhua.achievements",
+    "zhuanhua.contracts",
     "zhuanhua.audit",
     "zhuanhua.licensing",
     "zhuanhua.transfer",

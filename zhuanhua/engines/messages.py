@@ -54,6 +54,10 @@ MESSAGES: dict[str, str] = {
     "period_end_mismatch": "与报告周期的截止日不符（应为 {end}）",
     "duplicate_report": "同一报告周期在同一天只能报告一次（更正请填写新的报告日期）",
     "reversed_before_date": "冲正日期不能早于付款日期",
+    # distribution.py
+    "unknown_income_kind": "收入类型应为 licence（许可）、assignment（转让）、equity（作价投资）或 industry（横向项目）",
+    "negative_net": "列支成本不能超过收入",
+    "shares_sum": "各项分配之和（{total} 元）应等于净收入（{net} 元）",
     # subsidy.py
     "unknown_measure": "不是政策目录中的措施",
     "duplicate_id": "编号重复",
