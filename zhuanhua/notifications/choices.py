@@ -11,4 +11,8 @@ class NotificationKind(models.TextChoices):
     EXEMPTION = "exemption", "尽职免责"
     PROJECT = "project", "科技计划项目"
     MATCH_DIGEST = "match_digest", "匹配推荐周报"
+    EVENT = "event", "对接活动"
+    DISCLOSURE = "disclosure", "职务成果披露与完成人意见"
+    CONTRACT = "contract", "技术合同认定登记"
+    FILING = "filing", "报告与备案"
     SYSTEM = "system", "平台通知"
