@@ -136,6 +136,10 @@ def _check_editor(user: User, achievement: Achievement | None = None) -> None:
 
 
 def _set_completers(achievement: Achievement, completers: Sequence[dict[str, Any]]) -> None:
+    """Replace the completers. A row may carry its ``share`` (%, a disclosure's) and the
+    completer's platform account ``user_id`` (the disclosing researcher); the unit's own
+    link to an account survives an edit when the name stays."""
+    kept = dict(achievement.completers.filter(user__isnull=False).values_list("name", "user_id"))
     achievement.completers.all().delete()
     Completer.objects.bulk_create(
         Completer(
@@ -143,6 +147,8 @@ def _set_completers(achievement: Achievement, completers: Sequence[dict[str, Any
             name=c["name"].strip(),
             order=i,
             employer=(c.get("employer") or "").strip(),
+            share=c.get("share") if c.get("share") not in ("", None) else None,
+            user_id=c.get("user_id") or kept.get(c["name"].strip()),
         )
         for i, c in enumerate(completers, start=1)
         if (c.get("name") or "").strip()

@@ -21,6 +21,7 @@ from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
+from zhuanhua.achievements.consent import consent_check_for_publish
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.services import (
     achievement_lock,
@@ -253,6 +254,13 @@ def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any])
         locked = achievement_lock(achievement.pk)
         if locked.status != AchievementStatus.PUBLISHED:
             raise ValidationError({"achievement": [ERR_NOT_PUBLISHED]})
+        # Guide 7(1): the completers were asked; all agreed or the unit gave its reason.
+        consent_check_for_publish(
+            user=user,
+            achievement=locked,
+            purpose=str(data.get("deal_kind") or "license"),
+            override_reason=str(data.get("consent_override_reason") or ""),
+        )
         previous = list(
             LicenceOffer.objects.select_for_update().filter(achievement=locked, is_active=True)
         )
