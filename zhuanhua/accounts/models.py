@@ -4,13 +4,15 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
+from zhuanhua.organisations.choices import OrganisationType
 
 
 class User(AbstractUser):
     """A person acting for one organisation, with one or more roles there.
 
-    Department reviewers belong to the provincial department (or a prefecture bureau);
-    platform admins may belong to none.
+    Department reviewers belong to the provincial department (province-wide: ``is_reviewer``) or
+    to a supervising department, prefecture bureau or the finance department (scoped:
+    ``accounts.scope``); platform admins may belong to none.
     """
 
     display_name = models.CharField("姓名", max_length=60, blank=True)
@@ -42,7 +44,20 @@ class User(AbstractUser):
 
     @property
     def is_reviewer(self) -> bool:
-        return self.is_active and self.has_role(Role.DEPARTMENT_REVIEWER, Role.PLATFORM_ADMIN)
+        """The provincial department's reviewer (省科技厅) or a platform admin: province-wide.
+
+        A department reviewer of a supervising department, prefecture bureau or the finance
+        department is not: their scope is in ``accounts.scope`` (issue 24).
+        """
+        if not self.is_active:
+            return False
+        if self.has_role(Role.PLATFORM_ADMIN):
+            return True
+        return (
+            self.has_role(Role.DEPARTMENT_REVIEWER)
+            and self.organisation is not None
+            and self.organisation.org_type == OrganisationType.DEPARTMENT
+        )
 
     @property
     def is_auditor(self) -> bool:
