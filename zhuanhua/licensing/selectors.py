@@ -360,3 +360,24 @@ def distributions_visible_to(user: Visitor, licence: Licence) -> QuerySet[Distri
     """A licence's distribution plans, for those who ``can_see_distributions``."""
     qs = DistributionPlan.objects.filter(licence=licence)
     return qs if can_see_distributions(user, licence) else qs.none()
+
+
+def received_in_year_by_registration(org: Any, side: str | None, year: int) -> dict[str, Decimal]:
+    """Registration number → the licence's payments received in ``year`` (not reversed), for the
+    licences ``org`` is a party to on ``side``. For the subsidies app: measure 7 pays on the
+    amount received within the year (实际到账额)."""
+    org_id = _org_id(org)
+    if side == Side.LICENSOR:
+        condition = Q(licence__licensor_id=org_id)
+    elif side == Side.LICENSEE:
+        condition = Q(licence__licensee_id=org_id)
+    else:
+        condition = Q(licence__licensor_id=org_id) | Q(licence__licensee_id=org_id)
+    rows = (
+        Payment.objects.filter(condition, paid_on__year=year, reversed_on__isnull=True)
+        .exclude(licence__registration__isnull=True)
+        .order_by()
+        .values("licence__registration__registration_number")
+        .annotate(total=Sum("amount"))
+    )
+    return {r["licence__registration__registration_number"]: r["total"] for r in rows}
