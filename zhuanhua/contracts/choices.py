@@ -26,15 +26,18 @@ class PartySide(models.TextChoices):
 
 
 class RegistrationStatus(models.TextChoices):
-    """认定登记: submitted to a registrar → registered (number assigned) or returned with
-    reasons; a returned contract may be corrected and submitted again."""
+    """认定登记: a 横向 contract may be recorded without registration; submitted to a registrar →
+    registered (number assigned) or returned with reasons; a returned contract may be corrected
+    and submitted again."""
 
+    RECORDED = "recorded", "未申请登记"
     SUBMITTED = "submitted", "待认定登记"
     REGISTERED = "registered", "已登记"
     RETURNED = "returned", "已退回"
 
 
 TRANSITIONS: dict[str, set[str]] = {
+    RegistrationStatus.RECORDED: {RegistrationStatus.SUBMITTED},
     RegistrationStatus.SUBMITTED: {RegistrationStatus.REGISTERED, RegistrationStatus.RETURNED},
     RegistrationStatus.RETURNED: {RegistrationStatus.SUBMITTED},
     RegistrationStatus.REGISTERED: set(),

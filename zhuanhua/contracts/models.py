@@ -59,6 +59,8 @@ class TechnologyContract(AttachedFile):
     source_id = models.CharField("来源编号", max_length=64, blank=True)
     registrar = models.ForeignKey(
         "organisations.Organisation",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="contracts_to_register",
         limit_choices_to={"org_type": OrganisationType.CONTRACT_REGISTRAR},
@@ -70,8 +72,8 @@ class TechnologyContract(AttachedFile):
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.SUBMITTED,
     )
-    submitted_on = models.DateField("提交日期")
-    due_on = models.DateField("办结期限")
+    submitted_on = models.DateField("提交日期", null=True, blank=True)
+    due_on = models.DateField("办结期限", null=True, blank=True)
     registration_number = models.CharField(
         "登记编号", max_length=32, unique=True, null=True, blank=True
     )
@@ -97,7 +99,7 @@ class TechnologyContract(AttachedFile):
     class Meta:
         verbose_name = "技术合同"
         verbose_name_plural = "技术合同"
-        ordering = ["-submitted_on", "-id"]
+        ordering = ["-id"]
         indexes = [
             models.Index(fields=["registrar", "status"]),
             models.Index(fields=["submitter", "status"]),
