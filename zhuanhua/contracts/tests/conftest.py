@@ -66,7 +66,7 @@ def enterprise_staff(enterprise: Any, make_user: Any) -> Any:
 def contract_input(**overrides: Any) -> Any:
     from zhuanhua.contracts.services import ContractInput
 
-    data = {
+    data: dict[str, Any] = {
         "title": "三七皂苷提取工艺技术开发合同",
         "declared_type": "development",
         "submitter_side": "seller",
