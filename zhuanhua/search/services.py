@@ -4,9 +4,14 @@ needs, kept current in every process through the append-only change log (SearchC
 * Writers call `zhuanhua.core.searchlog.log_change` inside the transaction that publishes, edits or delists: the log row
   commits (or rolls back) with the change itself.
 * Each process holds one `SearchService` per index directory. It lazily loads the index persisted
-  by `zhuanhua search rebuild` (or builds one in memory from the database when none is saved)
-  and, before every search, applies the log rows after the last id it has seen, reading the
-  current database rows: published → upsert, anything else (or gone) → remove.
+  by `index_rebuild()` (`zhuanhua search rebuild`, the rebuild task) memory-mapped, so the web
+  workers of a machine share one copy of its big arrays (settings.ZHUANHUA_SEARCH_MMAP, on by
+  default; docs/adr/0007-shared-search-index.md), or builds one in memory from the database when
+  none is saved. Before every search it applies the log rows after the last id it has seen,
+  reading the current database rows: published → upsert, anything else (or gone) → remove;
+  those documents live in the process's small delta segment. When a rebuild has switched
+  CURRENT to a newer saved index, the next search maps that one and applies the log after its
+  position.
 * Ids are handed out at insert but become visible at commit, so a row with a smaller id can
   appear after a bigger one. Missing ids below the highest seen are kept as "gaps" and asked for
   again on the next searches until they appear or are older than GAP_PATIENCE (a rolled back
@@ -23,7 +28,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,30 +207,71 @@ class SearchService:
         self._classifier: Any = None
         self.last_change_id = 0
         self._gaps: dict[int, float] = {}  # missing change id -> when first missed
+        self._live_name = ""  # the saved index directory loaded ("" = built in memory)
+        self._pointer_stamp: tuple[int, int] | None = None  # CURRENT's (mtime_ns, inode) seen
 
     # ------------------------------------------------------------------ loading
 
     def _live_dir(self) -> Path | None:
         pointer = self.directory / CURRENT
-        if not pointer.exists():
+        try:
+            name = pointer.read_text().strip()
+        except FileNotFoundError:
             return None
-        live = self.directory / pointer.read_text().strip()
-        return live if (live / POSITION).exists() else None
+        live = self.directory / name
+        return live if name and (live / POSITION).exists() else None
+
+    def _pointer(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.directory / CURRENT)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def _load_saved(self, live: Path) -> bool:
+        try:
+            index = engine.SearchIndex.load(live / "index", mmap=_mmap_enabled())
+            position = int(json.loads((live / POSITION).read_text())["last_change_id"])
+            classifier = (
+                engine.FieldClassifier.load(live / CLASSIFIER)
+                if (live / CLASSIFIER).exists()
+                else None
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            # Removed by a newer rebuild between reading CURRENT and opening it, or written
+            # by an older version: the caller reads CURRENT again or builds from the database.
+            log.warning("search index %s not loaded: %s", live, exc)
+            return False
+        self._index, self._classifier = index, classifier
+        self.last_change_id = position
+        self._live_name = live.name
+        return True
 
     def _ensure(self) -> Any:
         if self._index is not None:
+            stamp = self._pointer()
+            if stamp == self._pointer_stamp:
+                return self._index
+            # A rebuild switched CURRENT: map the newer index (once this process sees it).
+            self._pointer_stamp = stamp
+            live = self._live_dir()
+            if live is None or live.name == self._live_name:
+                return self._index
+            if self._load_saved(live):
+                self._gaps = {}
+                self._matcher = None
             return self._index
-        live = self._live_dir()
-        if live is not None:
-            self._index = engine.SearchIndex.load(live / "index")
-            self.last_change_id = int(json.loads((live / POSITION).read_text())["last_change_id"])
-            if (live / CLASSIFIER).exists():
-                self._classifier = engine.FieldClassifier.load(live / CLASSIFIER)
-        else:
+        for _ in range(3):
+            self._pointer_stamp = self._pointer()
+            live = self._live_dir()
+            if live is None or self._load_saved(live):
+                break
+        if self._index is None:
             # Nothing saved yet: build in memory from the database. The log position is read
             # first; changes after it are applied again on the next catch-up (idempotent).
             self.last_change_id = SearchChange.objects.aggregate(m=Max("id"))["m"] or 0
             self._index = engine.SearchIndex.build(_published_docs())
+            self._live_name = ""
         self._gaps = {}
         self._matcher = None
         return self._index
@@ -237,6 +283,8 @@ class SearchService:
             self._classifier = None
             self.last_change_id = 0
             self._gaps = {}
+            self._live_name = ""
+            self._pointer_stamp = None
 
     # ------------------------------------------------------------------ catching up
 
@@ -384,43 +432,84 @@ class SearchService:
 
     # ------------------------------------------------------------------ rebuilding
 
-    def rebuild(self, *, progress: bool = False) -> dict[str, Any]:
+    def rebuild(
+        self, *, progress: bool = False, on_progress: ProgressCallback | None = None
+    ) -> dict[str, Any]:
         """Build from the database, train the field classifier, save with the log position and
-        switch CURRENT to it atomically; the old index directory is removed afterwards."""
+        switch CURRENT to it atomically: the index is written to a hidden temporary directory,
+        renamed into place when complete, and only then named in CURRENT (replaced by rename),
+        so a worker never maps a half-written index. The previous index directory is removed
+        afterwards (workers that still map it keep reading it until they switch: the files
+        stay until the last process unmaps them). This process drops the index it built and
+        maps the saved one on its next search, like every other worker.
+
+        `on_progress(done, total)` is called as documents are read (a task's progress bar)."""
         position = SearchChange.objects.aggregate(m=Max("id"))["m"] or 0
         started = time.monotonic()
-        docs = _progress(_published_docs(), published_count(), progress)
+        total = published_count()
+        docs = _progress(_published_docs(), total, progress, on_progress)
         index = engine.SearchIndex.build(docs, progress=progress)
         matcher = engine.Matcher.from_index(index, use_dense=False)
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        name = f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         target = self.directory / name
-        index.save(target / "index")
+        tmp_dir = self.directory / f".tmp-{name}"
+        index.save(tmp_dir / "index")
         if matcher.classifier is not None:
-            matcher.classifier.save(target / CLASSIFIER)
-        (target / POSITION).write_text(json.dumps({"last_change_id": position}))
+            matcher.classifier.save(tmp_dir / CLASSIFIER)
+        (tmp_dir / POSITION).write_text(json.dumps({"last_change_id": position}))
+        documents, classifier = len(index), matcher.classifier is not None
+        del index, matcher
+        os.rename(tmp_dir, target)
         old = self._live_dir()
-        tmp = self.directory / f".{CURRENT}.{os.getpid()}"
-        tmp.write_text(name)
-        os.replace(tmp, self.directory / CURRENT)
+        pointer_tmp = self.directory / f".{CURRENT}.{os.getpid()}"
+        pointer_tmp.write_text(name)
+        os.replace(pointer_tmp, self.directory / CURRENT)
         if old is not None and old != target:
             shutil.rmtree(old, ignore_errors=True)
+        for leftover in self.directory.glob(".tmp-index-*"):  # a crashed rebuild's
+            if time.time() - leftover.stat().st_mtime > 24 * 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
         with self._lock:
-            self._index = index
-            self._classifier = matcher.classifier
+            self._index = None  # the next search maps the saved index
+            self._classifier = None
             self._matcher = None
-            self.last_change_id = position
+            self._live_name = ""
+            self._pointer_stamp = None
+            self.last_change_id = 0
             self._gaps = {}
         return {
-            "documents": len(index),
+            "documents": documents,
             "last_change_id": position,
-            "classifier": matcher.classifier is not None,
+            "classifier": classifier,
             "seconds": round(time.monotonic() - started, 2),
             "path": str(target),
         }
 
 
-def _progress(docs: Iterator[Any], total: int, enabled: bool) -> Iterable[Any]:
+ProgressCallback = Callable[[int, int], None]
+
+
+def _mmap_enabled() -> bool:
+    return bool(getattr(settings, "ZHUANHUA_SEARCH_MMAP", True))
+
+
+def _reporting(docs: Iterator[Any], total: int, report: ProgressCallback) -> Iterator[Any]:
+    done = 0
+    report(0, total)
+    for doc in docs:
+        yield doc
+        done += 1
+        if done % 1000 == 0:
+            report(done, total)
+    report(done, total)
+
+
+def _progress(
+    docs: Iterator[Any], total: int, enabled: bool, report: ProgressCallback | None = None
+) -> Iterable[Any]:
+    if report is not None:
+        docs = _reporting(docs, total, report)
     if not enabled:
         return docs
     from tqdm import tqdm
@@ -475,6 +564,16 @@ def get_service() -> SearchService:
         if key not in _services:
             _services[key] = SearchService(key)
         return _services[key]
+
+
+def index_rebuild(
+    *, progress: bool = False, on_progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    """Rebuild and save this machine's search index (the command `zhuanhua search rebuild` and
+    the rebuild task call this): every worker maps the new index on its next search.
+    Returns {"documents", "last_change_id", "classifier", "seconds", "path"}; `on_progress(done,
+    total)` reports documents read."""
+    return get_service().rebuild(progress=progress, on_progress=on_progress)
 
 
 def search_achievements(

@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from zhuanhua.engines.search.snippets import highlight, matched_terms
+from zhuanhua.engines.search.store import MappedDocs, StringTable
 from zhuanhua.engines.search.text import (
     BIGRAM,
     CJK_RANGES,
@@ -53,7 +54,7 @@ from zhuanhua.engines.search.text import (
     unigrams,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: flat tables that several processes can memory-map (store.py)
 
 FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "text": 1.0}
 """Term-frequency weight of each field (BM25F-style)."""
@@ -312,19 +313,30 @@ class _MainSegment:
     """Immutable BM25 segment: a ``bm25s.BM25`` holding the CSC score matrix, plus term
     frequencies (for compaction), document lengths and frozen collection statistics."""
 
-    def __init__(self, bm25: Any, tf: np.ndarray, dl: np.ndarray, ids: list[str]) -> None:
+    def __init__(
+        self,
+        bm25: Any,
+        tf: np.ndarray,
+        dl: np.ndarray,
+        ids: Sequence[str] | StringTable,
+        *,
+        rows: Any = None,
+        idf: np.ndarray | None = None,
+    ) -> None:
+        """``bm25.vocab_dict`` and ``ids`` are a dict and a list when built here, or
+        :class:`StringTable` s (``rows`` then the same table) when loaded memory-mapped."""
         self.bm25 = bm25
-        self.vocab: dict[str, int] = bm25.vocab_dict
+        self.vocab: Any = bm25.vocab_dict  # token -> column: dict or StringTable (.get, len)
         self.data: np.ndarray = bm25.scores["data"]
         self.indices: np.ndarray = bm25.scores["indices"]
         self.indptr: np.ndarray = bm25.scores["indptr"]
         self.tf = tf
         self.dl = dl
         self.ids = ids
-        self.rows = {doc_id: i for i, doc_id in enumerate(ids)}
+        self.rows: Any = rows if rows is not None else {d: i for i, d in enumerate(ids)}
         self.n_docs = len(ids)
         self.avgdl = float(dl.mean()) if len(dl) else 0.0
-        self.idf = _lucene_idf(np.diff(self.indptr), self.n_docs)
+        self.idf = idf if idf is not None else _lucene_idf(np.diff(self.indptr), self.n_docs)
 
     @classmethod
     def from_triples(
@@ -447,8 +459,9 @@ class SearchIndex:
         self.body_words = body_words
         self.delta_ratio = delta_ratio
         self.segmenter = Segmenter()
+        self.mapped = False  # loaded with mmap=True: shares the saved files, never compacts
         self._lock = threading.RLock()
-        self._docs: dict[str, SearchDoc] = {}
+        self._docs: MutableMapping[str, SearchDoc] = {}
         self._main = _MainSegment.empty()
         self._alive = np.zeros(0, dtype=bool)
         self._attr_rows: dict[str, dict[str, np.ndarray]] = {}
@@ -578,9 +591,17 @@ class SearchIndex:
             )
             self._suggest_index = None
 
-    def _install_main(self, main: _MainSegment, alive: np.ndarray) -> None:
+    def _install_main(
+        self,
+        main: _MainSegment,
+        alive: np.ndarray,
+        attr_rows: dict[str, dict[str, np.ndarray]] | None = None,
+    ) -> None:
         self._main = main
         self._alive = alive
+        if attr_rows is not None:  # saved with the index (load)
+            self._attr_rows = attr_rows
+            return
         by_attr: dict[str, dict[str, list[int]]] = {}
         for row, doc_id in enumerate(main.ids):
             doc = self._docs.get(doc_id)
@@ -615,7 +636,9 @@ class SearchIndex:
                     if self._keyword_docs[kw] == 0 and self._suggest_index is not None:
                         self._index_suggestion(kw)
                     self._keyword_docs[kw] += 1
-            if len(self._delta_tf) > max(self.min_delta, self.delta_ratio * self._main.n_docs):
+            if not self.mapped and len(self._delta_tf) > max(
+                self.min_delta, self.delta_ratio * self._main.n_docs
+            ):
                 self.compact()
 
     def remove(self, doc_id: str) -> bool:
@@ -649,7 +672,7 @@ class SearchIndex:
             main = self._main
             rows, cols, tf = main.triples(self._alive)
             ids = [doc_id for doc_id, ok in zip(main.ids, self._alive.tolist(), strict=True) if ok]
-            vocab = dict(main.vocab)
+            vocab = dict(main.vocab) if isinstance(main.vocab, dict) else dict(main.vocab.items())
             dl = list(main.dl[self._alive])
             extra_rows: list[int] = []
             extra_cols: list[int] = []
@@ -685,7 +708,16 @@ class SearchIndex:
         return self._docs.get(doc_id)
 
     def docs(self) -> Iterator[SearchDoc]:
-        return iter(list(self._docs.values()))
+        if isinstance(self._docs, dict):
+            return iter(list(self._docs.values()))
+        return self._iter_mapped_docs()
+
+    def _iter_mapped_docs(self) -> Iterator[SearchDoc]:
+        """One document at a time from the mapped file (never all of them in memory)."""
+        for doc_id in self._docs:
+            doc = self._docs.get(doc_id)
+            if doc is not None:
+                yield doc
 
     def stats(self) -> dict[str, int]:
         return {
@@ -910,18 +942,79 @@ class SearchIndex:
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to directory ``path`` (created if needed)."""
+        """Write the index to directory ``path`` (created if needed).
+
+        The main segment goes to flat files that :meth:`load` can memory-map: bm25s' score
+        arrays (``main/``, loadable by ``bm25s.BM25.load(..., mmap=True)``), term
+        frequencies, lengths and IDF as ``.npy``, the vocabulary and the row ids as
+        :class:`StringTable` s, each filter attribute's rows grouped by value, and the
+        documents as JSON lines in row order (``null`` for a deleted row) followed by the
+        delta's documents, with their byte offsets.
+        """
+        import bm25s
+
         root = Path(path)
         root.mkdir(parents=True, exist_ok=True)
         with self._lock:
             main = self._main
-            main.bm25.save(str(root / "main"), show_progress=False)
+            vocab = main.vocab if isinstance(main.vocab, dict) else dict(main.vocab.items())
+            bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
+            bm25.scores = {
+                "data": main.data,
+                "indices": main.indices,
+                "indptr": main.indptr,
+                "num_docs": main.n_docs,
+            }
+            bm25.vocab_dict = vocab
+            bm25.nonoccurrence_array = None
+            bm25.save(str(root / "main"), show_progress=False)
+            del bm25
+            tokens = [""] * len(vocab)
+            for tok, j in vocab.items():
+                tokens[j] = tok
+            StringTable.from_strings(tokens).save(root / "vocab")
+            del tokens
+            main_ids = list(main.ids)
+            StringTable.from_strings(main_ids).save(root / "ids")
             np.save(root / "tf.npy", main.tf)
             np.save(root / "dl.npy", main.dl)
+            np.save(root / "idf.npy", main.idf)
             np.save(root / "alive.npy", self._alive)
-            with open(root / "docs.jsonl", "w", encoding="utf-8") as out:
-                for doc in self._docs.values():
-                    out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            attr_parts: list[np.ndarray] = []
+            attrs: dict[str, dict[str, list[int]]] = {}
+            at = 0
+            for attr, by_value in self._attr_rows.items():
+                for value, rows in by_value.items():
+                    attrs.setdefault(attr, {})[value] = [at, at + len(rows)]
+                    attr_parts.append(np.asarray(rows, dtype=np.int32))
+                    at += len(rows)
+            np.save(
+                root / "attr_rows.npy",
+                np.concatenate(attr_parts) if attr_parts else np.zeros(0, np.int32),
+            )
+            offsets = [0]
+            delta_ids = list(self._delta_tf)
+            with open(root / "docs.jsonl", "wb") as out:
+                alive = self._alive.tolist()
+                for row, doc_id in enumerate(main_ids):
+                    doc = self._docs.get(doc_id) if alive[row] else None
+                    if doc is not None and doc_id in self._delta_tf:
+                        doc = None  # edited since: its current version is a delta line
+                    line = (
+                        json.dumps(doc.to_json(), ensure_ascii=False) if doc is not None else "null"
+                    ).encode("utf-8") + b"\n"
+                    out.write(line)
+                    offsets.append(offsets[-1] + len(line))
+                for doc_id in delta_ids:
+                    text = json.dumps(self._docs[doc_id].to_json(), ensure_ascii=False)
+                    line = text.encode("utf-8") + b"\n"
+                    out.write(line)
+                    offsets.append(offsets[-1] + len(line))
+            np.save(root / "docs.offsets.npy", np.asarray(offsets, dtype=np.int64))
+            with open(root / "keywords.json", "w", encoding="utf-8") as out:
+                json.dump(
+                    {k: n for k, n in self._keyword_docs.items() if n > 0}, out, ensure_ascii=False
+                )
             meta = {
                 "format": FORMAT_VERSION,
                 "k1": K1,
@@ -930,16 +1023,24 @@ class SearchIndex:
                 "min_delta": self.min_delta,
                 "delta_ratio": self.delta_ratio,
                 "body_words": self.body_words,
-                "main_ids": main.ids,
-                "delta_ids": list(self._delta_tf),
+                "main_docs": main.n_docs,
+                "delta_ids": delta_ids,
+                "attrs": attrs,
                 "domain_words": self.segmenter.domain_words,
             }
             with open(root / "meta.json", "w", encoding="utf-8") as out:
                 json.dump(meta, out, ensure_ascii=False)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> SearchIndex:
-        """Load an index written by :meth:`save`."""
+    def load(cls, path: str | os.PathLike[str], *, mmap: bool = False) -> SearchIndex:
+        """Load an index written by :meth:`save`.
+
+        ``mmap=True`` maps the main segment's files read-only instead of reading them: the
+        score matrix, vocabulary, ids, filter rows and documents stay in the page cache,
+        shared by every process that maps the same directory, and are read on demand. Such an
+        index still takes updates (its delta segment and tombstones are private) but does
+        not compact itself: the next saved index folds the delta in.
+        """
         import bm25s
 
         root = Path(path)
@@ -952,29 +1053,64 @@ class SearchIndex:
             delta_ratio=meta["delta_ratio"],
             body_words=bool(meta.get("body_words", False)),
         )
+        index.mapped = mmap
         seg = Segmenter()
         seg.add_words(meta["domain_words"], freqs=meta["domain_words"])
         index.segmenter = seg
-        with open(root / "docs.jsonl", encoding="utf-8") as handle:
-            docs = [SearchDoc.from_json(json.loads(line)) for line in handle if line.strip()]
-        by_id = {d.id: d for d in docs}
-        bm25 = bm25s.BM25.load(str(root / "main"), show_progress=False)
-        main = _MainSegment(
-            bm25, np.load(root / "tf.npy"), np.load(root / "dl.npy"), meta["main_ids"]
+        bm25 = bm25s.BM25.load(str(root / "main"), mmap=mmap, load_vocab=False)
+        ids_table = StringTable.open(root / "ids", mapped=mmap)
+        alive = np.array(np.load(root / "alive.npy"), dtype=bool)  # private: tombstones change
+        offsets = np.load(root / "docs.offsets.npy", mmap_mode="r" if mmap else None)
+        n_main = int(meta["main_docs"])
+
+        def decode(data: dict[str, Any]) -> SearchDoc:
+            return SearchDoc.from_json(data)
+
+        docs: MappedDocs[SearchDoc] = MappedDocs(
+            ids_table,
+            root / "docs.jsonl",
+            offsets,
+            decode,
+            gone=[ids_table[int(r)] for r in np.flatnonzero(~alive[:n_main]).tolist()],
         )
-        index._docs = {doc_id: by_id[doc_id] for doc_id in meta["main_ids"] if doc_id in by_id}
-        index._install_main(main, np.load(root / "alive.npy"))
-        index._docs = by_id
-        index._keyword_docs = Counter(
-            k for d in docs for k in {normalize(x).strip() for x in d.keywords} if k
-        )
-        for doc_id in meta["delta_ids"]:
-            doc = by_id[doc_id]
-            tf = doc_terms(seg, doc.title, doc.keywords, doc.text, index.body_words)
-            index._delta_tf[doc_id] = tf
-            index._delta_dl[doc_id] = sum(tf.values())
-            for tok, value in tf.items():
-                index._delta_post.setdefault(tok, {})[doc_id] = value
+        delta_docs = []
+        for k in range(len(meta["delta_ids"])):
+            start, end = int(offsets[n_main + k]), int(offsets[n_main + k + 1])
+            line = docs._blob[start:end]
+            delta_docs.append(SearchDoc.from_json(json.loads(line)))
+        attr_all = np.load(root / "attr_rows.npy", mmap_mode="r" if mmap else None)
+        attr_rows = {
+            attr: {value: attr_all[a:b] for value, (a, b) in by_value.items()}
+            for attr, by_value in meta["attrs"].items()
+        }
+        tf = np.load(root / "tf.npy", mmap_mode="r" if mmap else None)
+        dl = np.load(root / "dl.npy", mmap_mode="r" if mmap else None)
+        idf = np.load(root / "idf.npy", mmap_mode="r" if mmap else None)
+        if mmap:
+            vocab_table = StringTable.open(root / "vocab", mapped=True)
+            bm25.vocab_dict = vocab_table
+            main = _MainSegment(bm25, tf, dl, ids_table, rows=ids_table, idf=idf)
+            index._docs = docs
+            for doc in delta_docs:
+                docs[doc.id] = doc
+        else:
+            # Everything in this process's memory (as every worker held it before format 2).
+            vocab_table = StringTable.open(root / "vocab", mapped=False)
+            bm25.vocab_dict = dict(vocab_table.items())
+            del vocab_table
+            main = _MainSegment(bm25, tf, dl, list(ids_table), idf=idf)
+            index._docs = dict(docs.items())
+            for doc in delta_docs:
+                index._docs[doc.id] = doc
+        index._install_main(main, alive, attr_rows)
+        with open(root / "keywords.json", encoding="utf-8") as handle:
+            index._keyword_docs = Counter(json.load(handle))
+        for doc in delta_docs:
+            tf_doc = doc_terms(seg, doc.title, doc.keywords, doc.text, index.body_words)
+            index._delta_tf[doc.id] = tf_doc
+            index._delta_dl[doc.id] = sum(tf_doc.values())
+            for tok, value in tf_doc.items():
+                index._delta_post.setdefault(tok, {})[doc.id] = value
         return index
 
 

@@ -95,10 +95,11 @@ class Matcher:
     ) -> Matcher:
         """A matcher whose expansion (and, unless given, classifier) is learnt from the
         index's own documents. The classifier needs ≥ 2 fields and ≥ 20 labelled docs."""
-        docs = list(index.docs())
-        cooc = KeywordCooccurrence.from_keyword_lists(d.keywords for d in docs)
+        # One pass per need over the documents (a memory-mapped index reads them from its
+        # file as it goes; a list of them all would copy the registry into this process).
+        cooc = KeywordCooccurrence.from_keyword_lists(d.keywords for d in index.docs())
         if classifier is None and train_classifier:
-            labelled = [d for d in docs if d.field]
+            labelled = [d for d in index.docs() if d.field]
             if len(labelled) >= 20 and len({d.field for d in labelled}) >= 2:
                 classifier = FieldClassifier.train(
                     (
@@ -109,6 +110,7 @@ class Matcher:
                 )
         dense = DenseRetriever.from_env() if use_dense else None
         if dense is not None:
+            docs = list(index.docs())
             dense.index(
                 [d.id for d in docs], [" ".join([d.title, *d.keywords, d.text]) for d in docs]
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zhuanhua.search.services import get_service
+from zhuanhua.search.services import index_rebuild
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        info = get_service().rebuild(progress=not options["no_progress"])
+        info = index_rebuild(progress=not options["no_progress"])
         self.stdout.write(
             f"检索索引已重建：{info['documents']} 条文档，日志位置 {info['last_change_id']}，"
             f"领域分类器{'已训练' if info['classifier'] else '未训练（标注文档不足）'}，"
