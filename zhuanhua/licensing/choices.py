@@ -160,7 +160,7 @@ class DealKind(models.TextChoices):
 
 
 # The 技术合同 kind of each deal (认定登记, contract_type in the glossary).
-DEAL_CONTRACT_TYPES = {
+DEAL_CONTRACT_TYPES: dict[str, str] = {
     DealKind.LICENSE: "license",
     DealKind.ASSIGNMENT: "transfer",
     DealKind.EQUITY_CONTRIBUTION: "transfer",

@@ -13,8 +13,9 @@ from typing import Any
 import cn2an
 from django.template.loader import render_to_string
 
-from zhuanhua.licensing.choices import PERIOD_LABELS
-from zhuanhua.licensing.models import Licence
+from zhuanhua.licensing.choices import PERIOD_LABELS, DealKind
+from zhuanhua.licensing.deals import price_amount
+from zhuanhua.licensing.models import EvaluationReport, Licence
 
 CSS_PATH = Path(__file__).with_name("contract.css")
 PERIOD_WORDS = {"quarter": "季度", "half": "半年", "year": "年度"}
@@ -88,7 +89,44 @@ def contract_context(licence: Licence) -> dict[str, Any]:
     }
 
 
+def assignment_context(licence: Licence) -> dict[str, Any]:
+    """A 技术转让合同: the price (upfront plus installments), when each part is due."""
+    context = contract_context(licence)
+    for row, inst in zip(
+        context["installments"], licence.terms.get("installments") or [], strict=True
+    ):
+        row["amount"] = amount_both(inst["amount"])
+    context["price"] = amount_both(price_amount(licence))
+    context["has_upfront"] = bool(Decimal(str(licence.terms.get("upfront_fee") or 0)))
+    return context
+
+
+def equity_context(licence: Licence) -> dict[str, Any]:
+    """A 作价投资协议: the company, the valuation, the shares and the evaluation report."""
+    terms = licence.terms
+    offer = licence.inquiry.offer
+    report = EvaluationReport.objects.filter(offer=offer).first()
+    shares = Decimal(str(terms["shares"]))
+    return {
+        "licence": licence,
+        "achievement": licence.achievement,
+        "offer": offer,
+        "terms": terms,
+        "version": licence.accepted_version.number,
+        "valuation": amount_both(terms["valuation_amount"]),
+        "shares": f"{shares:,f}".removesuffix(".00"),
+        "share_percent": percent(terms["share_percent"]),
+        "report_base_date": terms["evaluation_report"]["base_date"],
+        "report_file": report.original_name if report is not None else "",
+    }
+
+
 def contract_html(licence: Licence) -> str:
+    """The contract text of the deal's kind: licence, 技术转让合同 or 作价投资协议."""
+    if licence.deal_kind == DealKind.ASSIGNMENT:
+        return render_to_string("licensing/contract_assignment.html", assignment_context(licence))
+    if licence.deal_kind == DealKind.EQUITY_CONTRIBUTION:
+        return render_to_string("licensing/contract_equity.html", equity_context(licence))
     return render_to_string("licensing/contract.html", contract_context(licence))
 
 

@@ -41,6 +41,24 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# An equity deal's fields (作价投资, deals.py): no fee model, term or payments.
+_EQUITY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("company_name", "被投资企业", "text"),
+    ("company_uscc", "统一社会信用代码", "text"),
+    ("valuation_amount", "评估作价金额", "money"),
+    ("shares", "取得股份", "shares"),
+    ("share_percent", "持股比例", "rate"),
+    ("evaluation_report.appraiser", "评估机构", "text"),
+    ("evaluation_report.number", "评估报告编号", "text"),
+    ("evaluation_report.base_date", "评估基准日", "text"),
+    ("start", "协议生效日", "text"),
+)
+
+
+# A version's dates: an offer has none to compare with.
+_DATES = ("span", "start")
+
+
 @dataclass
 class Change:
     path: str
@@ -113,6 +131,8 @@ def _word(kind: str, value: Any) -> str:
         return percent(value)
     if kind == "days":
         return f"{value} 天"
+    if kind == "shares":
+        return f"{yuan(value).removesuffix('.00')} 股"
     if kind == "period":
         return PERIOD_NAMES.get(str(value), str(value))
     if kind == "fee_model":
@@ -131,6 +151,12 @@ def _get(doc: dict[str, Any], path: str) -> Any:
 
 def flatten_words(terms: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """``{path: (label, value in words)}`` of every field a person compares."""
+    if "valuation_amount" in terms:
+        return {
+            path: (label, _word(kind, _get(terms, path)))
+            for path, label, kind in _EQUITY_FIELDS
+            if path != "start" or terms.get("start")
+        }
     doc = dict(terms)
     royalty = doc.get("royalty")
     if royalty:
@@ -176,7 +202,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     old, new = flatten_words(before), flatten_words(after)
     changes = []
     for path in [*new, *(p for p in old if p not in new)]:
-        if path == "span" and path not in old:
+        if path in _DATES and path not in old:
             continue  # against an offer: the dates are new by nature, the length is compared
         a = old.get(path, (new.get(path, ("", ""))[0], NONE))
         b = new.get(path, (a[0], NONE))
@@ -202,10 +228,10 @@ def field_table(
             FieldRow(
                 path=path,
                 label=label,
-                offer=in_offer if path != "span" else "",
+                offer=in_offer if path not in _DATES else "",
                 previous=before,
                 current=now,
-                vs_offer=path != "span" and in_offer != now,
+                vs_offer=path not in _DATES and in_offer != now,
                 vs_previous=before is not None and before != now,
             )
         )
@@ -214,6 +240,8 @@ def field_table(
 
 def offer_as_terms(offer: Any) -> dict[str, Any]:
     """The published offer in a version's shape: its fee model and term in months."""
+    if "valuation_amount" in offer.terms:
+        return dict(offer.terms)
     return {**offer.terms, "fee_model": offer.fee_model, "term_months": offer.term_months}
 
 

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.models import User
-from zhuanhua.core.labels import yuan
+from zhuanhua.core.labels import percent, yuan
 from zhuanhua.engines.licensing import DEFAULT_REPORT_WITHIN_DAYS
-from zhuanhua.licensing.choices import LICENSEE_ROLES, Side
+from zhuanhua.licensing.choices import DEAL_WORDS, LICENSEE_ROLES, DealKind, Side
 from zhuanhua.licensing.models import (
     ContractRegistration,
     Inquiry,
@@ -28,6 +28,7 @@ from zhuanhua.licensing.models import (
     Message,
     Payment,
     RevenueReport,
+    ShareRegistration,
     TermVersion,
 )
 from zhuanhua.notifications.choices import NotificationKind
@@ -133,10 +134,19 @@ def _tell(
     return notify(users=users, kind=kind, title=title, body=body, url=url)
 
 
+# How a taker takes the achievement, per deal kind (the new-inquiry notice).
+_HOW: dict[str, str] = {
+    DealKind.LICENSE: "先使用后付费",
+    DealKind.ASSIGNMENT: "转让",
+    DealKind.EQUITY_CONTRIBUTION: "作价投资",
+}
+
+
 def inquiry_opened(*, inquiry: Inquiry, actor: User, message: str) -> None:
     """A new 承接意向: the licensor's editors."""
     title = inquiry.offer.achievement.title
-    body = f"{inquiry.licensee.name}希望以先使用后付费方式承接“{title}”。"
+    how = _HOW.get(inquiry.offer.deal_kind, _HOW[DealKind.LICENSE])
+    body = f"{inquiry.licensee.name}希望以{how}方式承接“{title}”。"
     if message.strip():
         body += f"\n留言：{message.strip()}"
     _tell(
@@ -187,14 +197,16 @@ def version_accepted(*, licence: Licence, actor: User, side: str) -> None:
     version = licence.accepted_version
     title = licence.achievement.title
     acceptor = licence.licensor if side == Side.LICENSOR else licence.licensee
+    w = DEAL_WORDS.get(licence.deal_kind, DEAL_WORDS[DealKind.LICENSE])
+    contract = "许可合同" if licence.deal_kind == DealKind.LICENSE else w["contract"]
     _tell(
         deal=licence,
         side=_other(side),
         actor=actor,
-        title=f"第 {version.number} 版条款已被接受，许可合同待签：{title}",
+        title=f"第 {version.number} 版条款已被接受，{contract}待签：{title}",
         body=(
             f"{acceptor.name}接受了第 {version.number} 版条款，商洽结束。"
-            "请下载许可合同文本，双方线下签字盖章后，由许可方在平台登记合同签订并上传扫描件。"
+            f"请下载{contract}文本，双方线下签字盖章后，由{w['grantor']}在平台登记签订并上传扫描件。"
         ),
         url=_licence_url(licence),
     )
@@ -216,18 +228,25 @@ def inquiry_withdrawn(*, inquiry: Inquiry, actor: User, side: str, reason: str) 
     )
 
 
+_AFTER_SIGNING: dict[str, str] = {
+    DealKind.LICENSE: "付款计划自此生效，请按计划付款并按期报送收入。",
+    DealKind.ASSIGNMENT: "成果权利自此转让，请按约定支付转让价款。",
+    DealKind.EQUITY_CONTRIBUTION: "请办理工商变更登记，出资方登记股权后将通知贵方。",
+}
+
+
 def licence_signed(*, licence: Licence, actor: User) -> None:
     """The licensor recorded the signed contract: the licensee's plan is now in force."""
     assert licence.signed_on is not None
+    kind = licence.deal_kind
+    contract = "许可合同" if kind == DealKind.LICENSE else DEAL_WORDS[kind]["contract"]
+    after = _AFTER_SIGNING.get(kind, "")
     _tell(
         deal=licence,
         side=Side.LICENSEE,
         actor=actor,
-        title=f"许可合同已签订：{licence.achievement.title}",
-        body=(
-            f"{licence.licensor.name}已登记合同签订（{licence.signed_on:%Y-%m-%d}），"
-            "付款计划自此生效，请按计划付款并按期报送收入。"
-        ),
+        title=f"{contract}已签订：{licence.achievement.title}",
+        body=(f"{licence.licensor.name}已登记合同签订（{licence.signed_on:%Y-%m-%d}），{after}"),
         url=_licence_url(licence),
     )
 
@@ -244,6 +263,23 @@ def licence_registered(*, registration: ContractRegistration, actor: User) -> No
             f"登记编号 {registration.registration_number}（{registration.registry}，"
             f"{registration.registered_on:%Y-%m-%d}），成交额 "
             f"{yuan(registration.transaction_amount)} 元。"
+        ),
+        url=_licence_url(licence),
+    )
+
+
+def shares_registered(*, registration: ShareRegistration, actor: User) -> None:
+    """The unit recorded the shares of an equity deal (工商变更登记): the company's people."""
+    licence = registration.licence
+    _tell(
+        deal=licence,
+        side=Side.LICENSEE,
+        actor=actor,
+        title=f"作价投资股权已登记：{licence.achievement.title}",
+        body=(
+            f"{licence.licensor.name}登记了 {registration.company_name} 的股权："
+            f"{yuan(registration.shares)} 股（{percent(registration.share_percent)}），"
+            f"工商变更登记日期 {registration.registered_on:%Y-%m-%d}。"
         ),
         url=_licence_url(licence),
     )

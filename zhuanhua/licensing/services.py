@@ -34,13 +34,15 @@ from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import check_upload
 from zhuanhua.engines import distribution
 from zhuanhua.engines import licensing as engine
-from zhuanhua.licensing import modes, notices, pricing
+from zhuanhua.licensing import deals, modes, notices, pricing
 from zhuanhua.licensing import terms as terms_mod
 from zhuanhua.licensing.choices import (
     LICENSEE_ROLES,
+    SIGNED_LICENCE_STATES,
     ClaimStatus,
     ContractType,
     CoverKind,
+    DealKind,
     FeeModel,
     InquiryStatus,
     LicenceStatus,
@@ -53,6 +55,7 @@ from zhuanhua.licensing.imports import PaymentRow, ReportRow
 from zhuanhua.licensing.models import (
     ContractRegistration,
     DistributionPlan,
+    EvaluationReport,
     IdempotencyKey,
     Inquiry,
     Licence,
@@ -64,6 +67,7 @@ from zhuanhua.licensing.models import (
     RevenueReport,
     RiskClaim,
     RiskCover,
+    ShareRegistration,
     SignedContract,
     TermVersion,
 )
@@ -202,6 +206,7 @@ def _require_side(user: User, inquiry: Inquiry) -> str:
 def offer_state(offer: LicenceOffer) -> dict[str, Any]:
     return {
         "achievement": offer.achievement_id,
+        "deal_kind": offer.deal_kind,
         "summary": offer.summary,
         "fee_standard": offer.fee_standard,
         "fee_model": offer.fee_model,
@@ -215,8 +220,13 @@ def offer_state(offer: LicenceOffer) -> dict[str, Any]:
 
 
 def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    kind = str(data.get("deal_kind") or DealKind.LICENSE)
+    if kind not in DealKind.values:
+        raise ValidationError({"deal_kind": [ERR_CHOICE]})
+    if kind == DealKind.EQUITY_CONTRIBUTION:
+        return _clean_equity_offer(data, today)
     errors: dict[str, list[str]] = {}
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {"deal_kind": kind}
     for name in ("summary", "fee_standard"):
         value = str(data.get(name) or "").strip()
         if not value:
@@ -227,8 +237,15 @@ def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     fee_model = str(data.get("fee_model") or "")
     if fee_model not in FeeModel.values:
         errors.setdefault("fee_model", []).append(ERR_CHOICE if fee_model else ERR_REQUIRED)
-    license_mode = data.get("license_mode")
-    if license_mode not in LicenseMode.values:
+    license_mode = data.get("license_mode") or ""
+    if kind == DealKind.ASSIGNMENT:
+        license_mode = ""  # the right itself changes hands
+        if fee_model in FeeModel.values:
+            try:
+                deals.check_assignment_fee_model(fee_model)
+            except ValidationError as exc:
+                errors.setdefault("fee_model", []).extend(exc.messages)
+    elif license_mode not in LicenseMode.values:
         errors.setdefault("license_mode", []).append(ERR_CHOICE if license_mode else ERR_REQUIRED)
     try:
         term_months = int(data.get("term_months"))  # type: ignore[arg-type]
@@ -245,11 +262,51 @@ def _clean_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     return cleaned
 
 
-def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any]) -> LicenceOffer:
-    """Publish the 先使用后付费 offer of an achievement; it replaces the active one, if any."""
+def _clean_equity_offer(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """An equity listing: its summary and the valuation terms (deals.clean_equity_terms); no
+    fee model, licence mode or term."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {"deal_kind": DealKind.EQUITY_CONTRIBUTION}
+    for name in ("summary", "fee_standard"):
+        value = str(data.get(name) or "").strip()
+        if not value:
+            errors.setdefault(name, []).append(ERR_REQUIRED)
+        cleaned[name] = value
+    try:
+        cleaned["terms"] = deals.clean_equity_terms(
+            data.get("terms"), with_start=False, today=today
+        )
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    cleaned.update(fee_model="", license_mode="", term_months=0, field_of_use="", territory="")
+    return cleaned
+
+
+def offer_publish(
+    *,
+    user: User,
+    achievement: Achievement,
+    data: dict[str, Any],
+    evaluation_report: UploadedFile | None = None,
+) -> LicenceOffer:
+    """Publish the listing of an achievement (``data["deal_kind"]``: a 先使用后付费 licence by
+    default, an assignment or an equity contribution, deals.py); it replaces the active one, if
+    any. An equity listing needs its 资产评估报告 (PDF)."""
     if not is_licensor_editor(user, achievement.owner_id):
         raise PermissionDenied(ERR_NOT_OWNER_EDITOR)
     cleaned = _clean_offer(data, timezone.localdate())
+    report_sha = ""
+    if cleaned["deal_kind"] == DealKind.EQUITY_CONTRIBUTION:
+        if evaluation_report is None:
+            raise ValidationError({"evaluation_report": [deals.ERR_EVALUATION_PDF]})
+        try:
+            report_sha = check_upload(evaluation_report, PDF_ONLY)
+        except ValidationError as exc:
+            message = deals.ERR_EVALUATION_PDF if exc.code == "type" else exc.messages[0]
+            raise ValidationError({"evaluation_report": [message]}) from None
     with transaction.atomic():
         locked = achievement_lock(achievement.pk)
         if locked.status != AchievementStatus.PUBLISHED:
@@ -275,10 +332,25 @@ def offer_publish(*, user: User, achievement: Achievement, data: dict[str, Any])
                 after={"is_active": False},
             )
         offer = LicenceOffer.objects.create(achievement=locked, created_by=user, **cleaned)
+        if evaluation_report is not None and report_sha:
+            stored = EvaluationReport(
+                offer=offer,
+                original_name=(evaluation_report.name or "evaluation.pdf")[:200],
+                content_type="application/pdf",
+                size=evaluation_report.size or 0,
+                sha256=report_sha,
+                uploaded_by=user,
+            )
+            stored.file.save(f"evaluation-{offer.pk}.pdf", evaluation_report, save=False)
+            stored.save()
         audit_record(
-            actor=user, obj=offer, action="licence_offer.publish", after=offer_state(offer)
+            actor=user,
+            obj=offer,
+            action="licence_offer.publish",
+            after={**offer_state(offer), "evaluation_report_sha256": report_sha or None},
         )
-        _mark_use_first_terms(user=user, achievement=locked)
+        if offer.deal_kind == DealKind.LICENSE:
+            _mark_use_first_terms(user=user, achievement=locked)
         # The offer's fee model is part of the achievement's search document (matching reasons).
         achievement_log_search(locked)
     return offer
@@ -368,7 +440,7 @@ def message_post(*, user: User, inquiry: Inquiry, body: str) -> Message:
 def version_propose(*, user: User, inquiry: Inquiry, terms: Any, note: str = "") -> TermVersion:
     """A new full version of the terms, validated by the engine, numbered after the last."""
     side = _require_side(user, inquiry)
-    cleaned = terms_mod.clean_version_terms(terms)
+    cleaned = clean_version_terms(inquiry.offer.deal_kind, terms)
     with transaction.atomic():
         locked = _lock_open(inquiry)
         last = locked.versions.order_by("-number").first()
@@ -391,6 +463,17 @@ def version_propose(*, user: User, inquiry: Inquiry, terms: Any, note: str = "")
         )
         notices.version_proposed(version=version)
     return version
+
+
+def clean_version_terms(kind: str, terms: Any) -> dict[str, Any]:
+    """A version's terms by the deal's kind: the engine's (an assignment's fee model staged) or
+    an equity deal's valuation terms (deals.py)."""
+    if kind == DealKind.EQUITY_CONTRIBUTION:
+        return deals.clean_equity_terms(terms, with_start=True, today=timezone.localdate())
+    cleaned = terms_mod.clean_version_terms(terms)
+    if kind == DealKind.ASSIGNMENT:
+        deals.check_assignment_fee_model(cleaned["fee_model"])
+    return cleaned
 
 
 def inquiry_withdraw(*, user: User, inquiry: Inquiry, reason: str = "") -> Inquiry:
@@ -429,21 +512,24 @@ def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
         offer = locked.offer
         locked.status = InquiryStatus.ACCEPTED
         locked.save(update_fields=["status", "updated_at"])
+        start = dt.date.fromisoformat(latest.terms["start"])
         licence = Licence.objects.create(
             inquiry=locked,
             accepted_version=latest,
             achievement_id=offer.achievement_id,
+            deal_kind=offer.deal_kind,
             licensor_id=locked.licensor_id,
             licensee_id=locked.licensee_id,
-            fee_model=latest.terms["fee_model"],
+            fee_model=latest.terms.get("fee_model", ""),
             license_mode=offer.license_mode,
             terms=latest.terms,
-            start=dt.date.fromisoformat(latest.terms["start"]),
-            end=dt.date.fromisoformat(latest.terms["end"]),
+            start=start,
+            # An equity agreement has no term: it takes effect on ``start`` (deals.py).
+            end=dt.date.fromisoformat(latest.terms["end"]) if "end" in latest.terms else start,
         )
         # Issue 20.6–7: no room beside an exclusive licence; a negotiated price is 协议定价.
         achievement_lock(offer.achievement_id)
-        modes.licence_check_mode(licence)
+        check_deal_room(licence)
         if pricing.is_negotiated(licence):
             licence.pricing_method = PricingMethod.AGREEMENT
             licence.save(update_fields=["pricing_method"])
@@ -464,8 +550,18 @@ def version_accept(*, user: User, inquiry: Inquiry, number: int) -> Licence:
 # The licence
 
 
+def check_deal_room(licence: Licence) -> None:
+    """A licence's mode against signed licences (modes.py); an assignment or equity deal
+    against a signed one (deals.py). The caller holds the achievement's lock."""
+    if licence.deal_kind == DealKind.LICENSE:
+        modes.licence_check_mode(licence)
+    else:
+        deals.check_no_transfer_signed(licence)
+
+
 def licence_state(licence: Licence) -> dict[str, Any]:
     return {
+        "deal_kind": licence.deal_kind,
         "licensor": licence.licensor_id,
         "licensee": licence.licensee_id,
         "achievement": licence.achievement_id,
@@ -523,14 +619,19 @@ PDF_ONLY = {".pdf": {"application/pdf"}}
 
 
 def _mark_achievement_licensed(*, user: User, licence: Licence) -> None:
-    """Keep the achievement's 转化状态 in step with a signed licence (the achievements service
-    moves an untransferred or self-implemented record to ``licensed``)."""
+    """Keep the achievement's 转化状态 in step with a signed deal through the registry's own
+    service: a licence moves an untransferred or self-implemented record to ``licensed``; an
+    assignment to ``transferred``, an equity deal to ``equity_contributed`` (from licensed
+    too). No delisting: the record stays published with its new status, and the 先用后转 job
+    takes it off the list (it only keeps untransferred results)."""
+    kind = licence.deal_kind
     achievement_mark_transferred(
         user=user,
         achievement_id=licence.achievement_id,
-        status=TransferStatus.LICENSED,
+        status=deals.SIGNED_TRANSFER_STATUS.get(kind, TransferStatus.LICENSED),
         on=licence.signed_on,
-        detail={"licence": licence.pk},
+        replaces=deals.REPLACES.get(kind, deals.REPLACES[DealKind.LICENSE]),
+        detail={"licence": licence.pk, "deal_kind": kind},
     )
 
 
@@ -566,7 +667,7 @@ def licence_activate(
         if not agreement_price_ok(locked):
             raise ValidationError({"pricing_method": [ERR_AGREEMENT_NOT_PUBLICISED]})
         achievement_lock(locked.achievement_id)
-        modes.licence_check_mode(locked)
+        check_deal_room(locked)
         before = licence_state(locked)
         locked.status = LicenceStatus.ACTIVE
         locked.signed_on = signed_on
@@ -589,9 +690,105 @@ def licence_activate(
             after={**licence_state(locked), "signed_pdf_sha256": sha},
         )
         _mark_achievement_licensed(user=user, licence=locked)
-        modes.offer_close_after_exclusive(user=user, licence=locked)
+        if locked.deal_kind == DealKind.LICENSE:
+            modes.offer_close_after_exclusive(user=user, licence=locked)
+        else:
+            _offer_close_after_transfer(user=user, licence=locked)
         notices.licence_signed(licence=locked, actor=user)
     return locked
+
+
+def _offer_close_after_transfer(*, user: User, licence: Licence) -> None:
+    """An assignment or equity deal signed: the right has left the unit, so the achievement's
+    active listing (of any kind) leaves the hall. Called in the signing transaction."""
+    for offer in LicenceOffer.objects.select_for_update().filter(
+        achievement_id=licence.achievement_id, is_active=True
+    ):
+        offer.is_active = False
+        offer.save(update_fields=["is_active"])
+        audit_record(
+            actor=user,
+            obj=offer,
+            action="licence_offer.close_transferred",
+            before={"is_active": True},
+            after={"is_active": False},
+            detail={"licence": licence.pk, "deal_kind": licence.deal_kind},
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Shares of an equity deal (作价投资)
+
+ERR_NOT_EQUITY = "只有作价投资可以登记股权"
+ERR_NOT_SHARE_RECORDER = "只有出资方的成果管理员或机构管理员可以登记股权"
+ERR_SHARES_NOT_SIGNED = "须先登记协议签订，方可登记股权"
+ERR_SHARES_RECORDED = "该作价投资已登记股权"
+ERR_EQUITY_NO_PAYMENTS = "作价投资以股权作价，不登记付款，请登记股权（工商变更登记）"
+
+
+def share_state(reg: ShareRegistration) -> dict[str, Any]:
+    return {
+        "licence": reg.licence_id,
+        "company_name": reg.company_name,
+        "company_uscc": reg.company_uscc,
+        "shares": str(reg.shares),
+        "share_percent": str(reg.share_percent),
+        "value_amount": str(reg.value_amount),
+        "registered_on": reg.registered_on.isoformat(),
+    }
+
+
+def share_register(
+    *,
+    user: User,
+    licence: Licence,
+    shares: Any = None,
+    share_percent: Any = None,
+    registered_on: Any,
+) -> ShareRegistration:
+    """The unit records the shares an equity deal gave it, once the company's 工商变更登记 is
+    done: the shares and percentage (the agreed ones unless given), the registration date (not
+    before signing, not in the future). The company's other party is told."""
+    if not is_licensor_editor(user, licence.licensor_id):
+        raise PermissionDenied(ERR_NOT_SHARE_RECORDER)
+    if licence.deal_kind != DealKind.EQUITY_CONTRIBUTION:
+        raise ValidationError({"licence": [ERR_NOT_EQUITY]})
+    terms = licence.terms
+    count = _money(terms["shares"] if shares in (None, "") else shares, "shares")
+    if not count:
+        raise ValidationError({"shares": [deals.ERR_SHARES_POSITIVE]})
+    raw_percent = terms["share_percent"] if share_percent in (None, "") else share_percent
+    try:
+        fraction = deals._percent_fraction(raw_percent)
+    except ValidationError:
+        raise ValidationError({"share_percent": [deals.ERR_SHARE_PERCENT]}) from None
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update().get(pk=licence.pk)
+        if locked.status not in SIGNED_LICENCE_STATES or locked.signed_on is None:
+            raise ValidationError({"status": [ERR_SHARES_NOT_SIGNED]})
+        day = clean_date(
+            registered_on,
+            "registered_on",
+            past=True,
+            not_before=locked.signed_on,
+            not_before_what="协议签订日期",
+        )
+        assert day is not None
+        if ShareRegistration.objects.filter(licence=locked).exists():
+            raise ValidationError({"licence": [ERR_SHARES_RECORDED]})
+        reg = ShareRegistration.objects.create(
+            licence=locked,
+            company_name=terms["company_name"],
+            company_uscc=terms["company_uscc"],
+            shares=count,
+            share_percent=fraction,
+            value_amount=Decimal(str(terms["valuation_amount"])),
+            registered_on=day,
+            recorded_by=user,
+        )
+        audit_record(actor=user, obj=reg, action="licence.shares", after=share_state(reg))
+        notices.shares_registered(registration=reg, actor=user)
+    return reg
 
 
 # --------------------------------------------------------------------------------------------
@@ -858,9 +1055,7 @@ def distribution_record(
         raise ValidationError({"shares": [distribution.ERR_SUM.format(total=total, net=net)]})
     with transaction.atomic():
         locked = Licence.objects.select_for_update().get(pk=licence.pk)
-        received = sum(
-            (p.amount for p in locked.payments.all() if p.reversed_on is None), Decimal(0)
-        )
+        received = distributable_amount(locked)
         distributed = sum((d.income_amount for d in locked.distributions.all()), Decimal(0))
         left = received - distributed
         if income > left:
@@ -902,6 +1097,16 @@ def distribution_record(
             },
         )
     return plan
+
+
+def distributable_amount(licence: Licence) -> Decimal:
+    """The income a distribution plan may split: money received (not reversed) under a licence
+    or an assignment; under an equity deal, the value of the shares once registered (作价投资的
+    股权收益, measure 6)."""
+    if licence.deal_kind == DealKind.EQUITY_CONTRIBUTION:
+        reg = ShareRegistration.objects.filter(licence=licence).first()
+        return reg.value_amount if reg else Decimal(0)
+    return sum((p.amount for p in licence.payments.all() if p.reversed_on is None), Decimal(0))
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -1016,6 +1221,8 @@ def payment_record(
     """
     if not is_licensor_editor(user, licence.licensor_id):
         raise PermissionDenied(ERR_NOT_LICENSOR_PARTY)
+    if licence.deal_kind == DealKind.EQUITY_CONTRIBUTION:
+        raise ValidationError({"amount": [ERR_EQUITY_NO_PAYMENTS]})
     value = _money(amount, "amount")
     if not value:
         raise ValidationError({"amount": [ERR_PAYMENT_POSITIVE]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -202,6 +203,21 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str,
 
 
 def licence_contract(licence_id: int, terms: dict[str, Any]) -> engine.Terms:
+    if "valuation_amount" in terms:
+        # An equity deal (作价投资, deals.py): shares, not money; its plan is empty.
+        start = dt.date.fromisoformat(terms["start"])
+        return engine.Terms(
+            id=f"licence-{licence_id}",
+            fee_model="staged",
+            start=start,
+            end=start,
+            upfront_fee=Decimal("0.00"),
+            upfront_due=start,
+            installments=(),
+            royalty=None,
+            grace_days=0,
+            terminated_on=None,
+        )
     try:
         return engine.parse_terms({**terms, "id": f"licence-{licence_id}"})
     except InputError as exc:  # stored terms were validated; only a changed engine gets here
