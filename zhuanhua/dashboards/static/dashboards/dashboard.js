@@ -20,6 +20,18 @@
     });
   }
 
+  // The chart's text alternative (role=img): its title, then each row's label and figures,
+  // e.g. "成果数（按州市）：昆明市 120，曲靖市 14…" (issue 21.6). The 表格 button shows the full table.
+  function describe(el, data) {
+    var title = el.dataset.title || el.getAttribute("aria-label") || "";
+    el.dataset.title = title;
+    var rows = data.rows.slice(0, 30).map(function (r) {
+      return r[0] + " " + r.slice(1).map(function (v) { return v === null ? "—" : v; }).join(" / ");
+    });
+    var more = data.rows.length > 30 ? "……" : "";
+    el.setAttribute("aria-label", title + "：" + (rows.length ? rows.join("，") + more : "暂无数据"));
+  }
+
   function render(el) {
     var chart = echarts.init(el);
     chart.showLoading();
@@ -36,6 +48,7 @@
         } else {
           chart.setOption(ZhCharts.option(out[0], out[1]));
         }
+        describe(el, out[0]);
         el.dataset.rendered = "true";
       })
       .catch(function () { chart.hideLoading(); el.textContent = "数据加载失败，请刷新重试。"; });
