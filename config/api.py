@@ -13,6 +13,7 @@ from zhuanhua.core.api_errors import ERR_BAD_BODY, schema_errors
 from zhuanhua.credit.api import router as credit_router
 from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
+from zhuanhua.events.api import router as events_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
 from zhuanhua.licensing.risk_api import router as licensing_risk_router
@@ -47,6 +48,7 @@ api.add_router("/projects", projects_router)
 api.add_router("/directory", directory_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/needs", needs_router)
+api.add_router("/events", events_router)
 api.add_router("/search", search_router)
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboards/", include("zhuanhua.dashboards.urls")),
     path("notifications/", include("zhuanhua.notifications.urls")),
     path("needs/", include("zhuanhua.needs.urls")),
+    path("events/", include("zhuanhua.events.urls")),
     path("search/", include("zhuanhua.search.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhuanhua.dashboards",
     "zhuanhua.notifications",
     "zhuanhua.needs",
+    "zhuanhua.events",
     "zhuanhua.search",
     "zhuanhua.portal",
     "zhuanhua.ops",

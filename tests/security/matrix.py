@@ -200,6 +200,12 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         f"needs:{n}": {"missing": P(pk=MISSING)}
         for n in ("response_detail", "response_message", "response_inquiry")
     },
+    # events
+    **{
+        f"events:{n}": {"missing": P(pk=MISSING)}
+        for n in ("detail", "edit", "present", "register", "withdraw", "propose", "intention")
+    },
+    "events:transition": {"missing": P(pk=MISSING, action="publish")},
     # search
     "search:achievement_needs": {"published": P(pk="@published")},
     # API
@@ -291,6 +297,15 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "published": P(need_id="@need"),
     },
     "GET /api/needs/{need_id}/matches": {"published": P(need_id="@need")},
+    **{
+        f"{m} /api/events/{{event_id}}{tail}": {"missing": P(event_id=MISSING)}
+        for m, tail in (
+            ("GET", ""),
+            ("PUT", "/registration"),
+            ("GET", "/meetings"),
+            ("POST", "/intentions"),
+        )
+    },
 }
 
 # Resolver entries that are not rows: the admin beyond its index, and the API operations (which
