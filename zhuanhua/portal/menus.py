@@ -26,6 +26,7 @@ from zhuanhua.credit import selectors as credit_selectors
 from zhuanhua.credit.choices import ReferralStatus
 from zhuanhua.credit.models import CreditReferral
 from zhuanhua.dashboards.selectors import check_department, own_dashboard_org
+from zhuanhua.events.services import can_organise
 from zhuanhua.exemption.selectors import is_handler
 from zhuanhua.licensing.services import is_cover_provider
 from zhuanhua.needs.services import can_post_needs, can_respond
@@ -171,6 +172,8 @@ MORE: tuple[Entry, ...] = (
     Entry("subsidy_review", _("奖补申请审核"), "subsidies:applications", reviews_subsidies),
     Entry("my_needs", _("我的需求与回应"), "needs:mine", needs_party),
     Entry("need_create", _("发布技术需求"), "needs:create", can_post_needs),
+    Entry("events", _("对接活动"), "events:list", anyone),
+    Entry("event_create", _("举办对接活动"), "events:create", can_organise),
     Entry("directory", _("服务机构名录"), "directory:home", anyone),
     Entry("managers", _("技术经理人"), "directory:manager_list", anyone),
     Entry("requests", _("我的服务委托"), "directory:request_list", signed_in),
@@ -356,6 +359,7 @@ JOBS: tuple[Job, ...] = (
             Entry("my_needs_e", _("我的需求与回应"), "needs:mine", in_enterprise),
             Entry("need_create_e", _("发布技术需求"), "needs:create", can_post_needs),
             Entry("offers", _("找先使用后付费成果"), "licensing:offer_list", in_enterprise),
+            Entry("events_e", _("对接活动报名"), "events:list", in_enterprise),
             Entry("licences_e", _("我的许可、询价与报告"), "licensing:mine", in_enterprise),
             Entry("vouchers_e", _("科技创新券"), "vouchers:ledger", in_enterprise),
             Entry(
@@ -372,6 +376,7 @@ JOBS: tuple[Job, ...] = (
             Entry("broker_deals", _("经纪的许可与洽谈"), "licensing:mine", technology_manager),
             Entry("broker_requests", _("服务委托"), "directory:request_list", technology_manager),
             Entry("broker_needs", _("需求大厅"), "needs:hall", technology_manager),
+            Entry("broker_events", _("对接活动"), "events:list", technology_manager),
             Entry(
                 "broker_managers", _("技术经理人名录"), "directory:manager_list", technology_manager
             ),
@@ -413,6 +418,7 @@ JOBS: tuple[Job, ...] = (
         (
             Entry("park_catalogue", _("奖补政策（含本地措施）"), "subsidies:catalogue", park),
             Entry("park_needs", _("需求大厅"), "needs:hall", park),
+            Entry("park_events", _("举办对接活动"), "events:create", can_organise),
             Entry("park_directory", _("服务机构名录"), "directory:home", park),
             Entry("park_open_data", _("数据公开"), "dashboards:public", park),
         ),
