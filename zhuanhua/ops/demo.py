@@ -46,6 +46,7 @@ from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.core.models import Announcement
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
+from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
 from zhuanhua.ops.demo_processes import (
     ProcessResult,
     load_processes,
@@ -156,27 +157,45 @@ ORGS: tuple[OrgSpec, ...] = (
         intro="省级科技管理部门，负责科技成果转移转化政策的组织实施与审核。",
     ),
     OrgSpec(
-        "km_bureau", "昆明市科学技术局", T.DEPARTMENT, KM, "530102", "11", address="昆明市呈贡区"
+        "km_bureau",
+        "昆明市科学技术局",
+        T.PREFECTURE_BUREAU,
+        KM,
+        "530102",
+        "11",
+        address="昆明市呈贡区",
     ),
     OrgSpec(
-        "qj_bureau", "曲靖市科学技术局", T.DEPARTMENT, QJ, "530302", "11", address="曲靖市麒麟区"
+        "qj_bureau",
+        "曲靖市科学技术局",
+        T.PREFECTURE_BUREAU,
+        QJ,
+        "530302",
+        "11",
+        address="曲靖市麒麟区",
     ),
     OrgSpec(
         "hh_bureau",
         "红河哈尼族彝族自治州科学技术局",
-        T.DEPARTMENT,
+        T.PREFECTURE_BUREAU,
         HH,
         "532503",
         "11",
         address="红河州蒙自市",
     ),
     OrgSpec(
-        "dl_bureau", "大理白族自治州科学技术局", T.DEPARTMENT, DL, "532901", "11", address="大理市"
+        "dl_bureau",
+        "大理白族自治州科学技术局",
+        T.PREFECTURE_BUREAU,
+        DL,
+        "532901",
+        "11",
+        address="大理市",
     ),
     OrgSpec(
         "bn_bureau",
         "西双版纳傣族自治州科学技术局",
-        T.DEPARTMENT,
+        T.PREFECTURE_BUREAU,
         BN,
         "532801",
         "11",
@@ -2242,13 +2261,14 @@ class DemoResult:
 
 
 def demo_usccs() -> list[str]:
-    return [s.uscc for s in ORGS] + [spec.uscc for spec, *_ in SIGN_UPS]
+    return [s.uscc for s in ORGS] + [spec.uscc for spec, *_ in SIGN_UPS] + government_usccs()
 
 
 def demo_usernames() -> list[str]:
     return (
         [u.username for u in USERS]
         + [username for _, username, *_ in SIGN_UPS]
+        + government_usernames()
         + staff_usernames([s.key for s in ORGS])
     )
 
@@ -2267,6 +2287,7 @@ def demo_delete() -> None:
         Achievement.objects.filter(owner__in=orgs).delete()
         User.objects.filter(username__in=demo_usernames()).delete()
         User.objects.filter(organisation__in=orgs).delete()
+        orgs.update(supervisor=None)  # the supervising departments go in the same delete
         orgs.delete()
         Announcement.objects.filter(title__in=[a[0] for a in ANNOUNCEMENTS]).delete()
 
@@ -2317,6 +2338,7 @@ def load_demo(
         orgs = _create_organisations()
         password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
         users = _create_users(orgs, password)
+        users.update(demo_government(orgs=orgs, password=password)["users"])
         _sign_ups(users["dept_reviewer"])
         plans = plan_achievements(
             rng, sources, size, today, {k: o.name for k, o in orgs.items()}, extra

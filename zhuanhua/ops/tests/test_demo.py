@@ -18,7 +18,7 @@ from zhuanhua.core.models import Announcement
 from zhuanhua.core.prefectures import PREFECTURES
 from zhuanhua.core.text import query_tokens
 from zhuanhua.core.uscc import validate_uscc
-from zhuanhua.ops import demo
+from zhuanhua.ops import demo, demo_government
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
 from zhuanhua.organisations.models import Organisation
 
@@ -162,7 +162,9 @@ def test_demo_reset_reloads_the_same_data():
 
     assert result.loaded is True
     assert sorted(Achievement.objects.values_list("title", flat=True)) == titles
-    assert Organisation.objects.count() == len(demo.ORGS) + len(demo.SIGN_UPS)
+    assert Organisation.objects.count() == (
+        len(demo.ORGS) + len(demo.SIGN_UPS) + len(demo_government.GOVERNMENT_ORGS)
+    )
     assert audit_verify() is None
 
 
@@ -173,3 +175,23 @@ def test_demo_without_shared_data_uses_builtin_texts(tmp_path):
     assert result.used_builtin_texts is True
     assert Achievement.objects.count() == SMALL
     assert _values(Achievement.objects, "ip_type") == set(IpType.values)
+
+
+@pytest.mark.django_db
+def test_demo_has_government_as_it_is_organised():
+    demo.load_demo(size=SMALL)
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    bureaus = Organisation.objects.filter(org_type="prefecture_bureau")
+    assert sorted(bureaus.values_list("prefecture", flat=True)) == sorted(PREFECTURES)
+    assert users["dept_reviewer"].is_reviewer
+    for name in ("km_reviewer", "qj_reviewer", "edu_reviewer", "finance_reviewer"):
+        assert not users[name].is_reviewer, name
+    ynu = Organisation.objects.get(name="云南大学")
+    assert ynu.supervisor is not None
+    assert ynu.supervisor.name == "云南省教育厅"
+    assert Organisation.objects.get(name="云南白药集团股份有限公司").supervisor.name == (
+        "云南省人民政府国有资产监督管理委员会"
+    )
+    again = demo_government.demo_government(orgs={"ynu": ynu})
+    assert again["orgs"]["edu"] == ynu.supervisor
