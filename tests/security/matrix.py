@@ -94,7 +94,13 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "transfer:terms_complete": {"published": P(achievement_id="@published")},
     **{
         f"transfer:{n}": {"": P(pk="@report")}
-        for n in ("report_detail", "report_regenerate", "report_xlsx", "report_pdf")
+        for n in (
+            "report_detail",
+            "report_regenerate",
+            "report_receive",
+            "report_xlsx",
+            "report_pdf",
+        )
     },
     "transfer:holders": {"published": P(achievement_id="@published")},
     "transfer:grant_apply": {"published": P(achievement_id="@published")},
@@ -102,6 +108,28 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         f"transfer:{n}": {"missing": P(pk=MISSING)}
         for n in ("grant_detail", "ledger_entry", "equity_decision", "equity_document")
     },
+    # disclosures (职务成果披露): nobody sees a disclosure that does not exist
+    **{
+        f"disclosures:{n}": {"missing": P(pk=MISSING)}
+        for n in ("detail", "edit", "submit", "decide")
+    },
+    **{
+        f"{m} /api/disclosures/{{disclosure_id}}{tail}": {"missing": P(disclosure_id=MISSING)}
+        for m, tail in (("GET", ""), ("PUT", ""), ("POST", "/submit"), ("POST", "/decide"))
+    },
+    # the completers' consent before publishing (achievements/consent.py)
+    "achievements:consent": {"published": P(pk="@published", purpose="use_first_licence")},
+    "achievements:consent_answer": {"missing": P(pk=MISSING)},
+    **{
+        f"{m} /api/consent/achievements/{{achievement_id}}/{{purpose}}{tail}": {
+            "published": P(achievement_id="@published", purpose="use_first_licence")
+        }
+        for m, tail in (("GET", ""), ("POST", ""), ("POST", "/override"))
+    },
+    "POST /api/consent/achievements/{achievement_id}/{purpose}/offline/{answer_id}": {
+        "published": P(achievement_id="@published", purpose="use_first_licence", answer_id=MISSING)
+    },
+    "POST /api/consent/answers/{answer_id}": {"missing": P(answer_id=MISSING)},
     # publicity
     **{
         f"publicity:{n}": {"": P(pk="@notice")}
@@ -109,6 +137,21 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "publicity:objection_answer": {"missing": P(pk=MISSING)},
     "publicity:attachment_download": {"missing": P(pk=MISSING)},
+    # contracts: the world has no technology contract nor reward plan (a registrar sees only
+    # what was submitted to it: zhuanhua/contracts/tests), so a missing one is 404 to everyone
+    **{
+        f"contracts:{name}": {"missing": P(pk=MISSING)}
+        for name in (
+            "detail",
+            "pdf",
+            "register",
+            "return",
+            "resubmit",
+            "income",
+            "plan_detail",
+            "plan_acknowledge",
+        )
+    },
     # credit
     **{
         f"credit:{n}": {"missing": P(pk=MISSING)}

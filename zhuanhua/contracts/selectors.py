@@ -101,6 +101,7 @@ def with_days_left(contracts: Iterable[TechnologyContract], today: dt.date) -> l
             if c.status == RegistrationStatus.SUBMITTED and c.due_on
             else None
         )
+        c.days_overdue = -c.days_left if c.days_left is not None and c.days_left < 0 else 0  # type: ignore[attr-defined]
         rows.append(c)
     return rows
 
