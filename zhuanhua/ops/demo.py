@@ -46,6 +46,7 @@ from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.core.models import Announcement
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
+from zhuanhua.ops.demo_events import events_delete, load_events
 from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
 from zhuanhua.ops.demo_processes import (
     ProcessResult,
@@ -2283,6 +2284,7 @@ def demo_delete() -> None:
     User = get_user_model()
     with transaction.atomic():
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
+        events_delete(orgs)
         processes_delete(orgs)
         Achievement.objects.filter(owner__in=orgs).delete()
         User.objects.filter(username__in=demo_usernames()).delete()
@@ -2358,6 +2360,7 @@ def load_demo(
             size=size,
             log=log,
         )
+        load_events(users=users)
     return DemoResult(
         loaded=True,
         organisations=len(orgs) + len(SIGN_UPS),

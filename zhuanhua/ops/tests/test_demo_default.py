@@ -17,6 +17,7 @@ from zhuanhua.achievements.models import Achievement
 from zhuanhua.achievements.selectors import HallQuery, achievement_hall
 from zhuanhua.audit.services import audit_verify
 from zhuanhua.core.prefectures import PREFECTURES
+from zhuanhua.events.models import MatchmakingEvent
 from zhuanhua.licensing.choices import FeeModel, InquiryStatus, LicenceStatus, Side
 from zhuanhua.licensing.models import (
     ContractRegistration,
@@ -145,6 +146,16 @@ def test_default_demo_has_publicity_needs_and_the_use_first_list(full_demo):
         published_untransferred.values_list("id", flat=True)
     )
     assert audit_verify() is None
+    # Matchmaking events in every state; the held one has meetings and intentions.
+    assert set(MatchmakingEvent.objects.values_list("status", flat=True)) == {
+        "draft",
+        "open",
+        "held",
+        "cancelled",
+    }
+    held = MatchmakingEvent.objects.get(status="held")
+    assert held.meetings.exists()
+    assert held.intentions.exists()
 
 
 @pytest.mark.django_db
