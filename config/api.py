@@ -9,10 +9,12 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
+from zhuanhua.achievements.consent_api import router as consent_router
 from zhuanhua.core.api_errors import ERR_BAD_BODY, schema_errors
 from zhuanhua.credit.api import router as credit_router
 from zhuanhua.dashboards.api import router as dashboards_router
 from zhuanhua.directory.api import router as directory_router
+from zhuanhua.disclosures.api import router as disclosures_router
 from zhuanhua.events.api import router as events_router
 from zhuanhua.exemption.api import router as exemption_router
 from zhuanhua.licensing.api import router as licensing_router
@@ -34,11 +36,13 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/achievements", achievements_router)
+api.add_router("/consent", consent_router)  # the completers' consent (guide 7(1))
 api.add_router("/organisations", organisations_router)
 api.add_router("/licensing", licensing_router)
 api.add_router("/licensing", licensing_termination_router)  # ending early, 更正, 冲正
 api.add_router("/licensing", licensing_risk_router)  # claims and payouts, credit referral
 api.add_router("/transfer", transfer_router)
+api.add_router("/disclosures", disclosures_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("/credit", credit_router)
 api.add_router("/vouchers", vouchers_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuanhua.achievements import excel_views, views
+from zhuanhua.achievements import consent_views, excel_views, views
 
 app_name = "achievements"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("consent/", consent_views.consent_mine, name="consent_mine"),
+    path("consent/<int:pk>/", consent_views.consent_answer, name="consent_answer"),
+    path("<int:pk>/consent/<str:purpose>/", consent_views.consent_page, name="consent"),
     path("<int:pk>/<str:action>/", views.transition, name="transition"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("import/", excel_views.import_view, name="import"),
