@@ -18,6 +18,15 @@ from zhuanhua.licensing.choices import (
 )
 
 
+def licence_date_bounds(form: forms.Form, field: str, start: dt.date | None) -> None:
+    """The browser's date picker offers what the service accepts (services._licence_date): a
+    payment, report or milestone falls on or after the licence's start and never after today."""
+    attrs = form.fields[field].widget.attrs
+    attrs["max"] = timezone.localdate().isoformat()
+    if start is not None:
+        attrs["min"] = start.isoformat()
+
+
 def terms_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
@@ -73,10 +82,12 @@ class RevenueReportForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         self,
         *args: Any,
         periods: list[tuple[dt.date, dt.date]] = (),  # type: ignore[assignment]
+        start: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        licence_date_bounds(self, "reported_on", start)
         cast(forms.ChoiceField, self.fields["period_start"]).choices = [
             (start.isoformat(), f"{start} 至 {end}") for start, end in periods
         ]
@@ -99,6 +110,10 @@ class PaymentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         help_text="被许可方以创新券支付的部分（全额支付时填到账金额）。须已办理技术合同认定登记；"
         "累计不超过登记成交额的 50%，且不超过被许可方到账年度剩余的创新券额度。",
     )
+
+    def __init__(self, *args: Any, start: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        licence_date_bounds(self, "paid_on", start)
 
 
 class ActivateForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -256,9 +271,16 @@ class MilestoneForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         label="达成日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, keys: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: Any,
+        keys: list[str] = (),  # type: ignore[assignment]
+        start: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["key"]).choices = [(k, k) for k in keys]
+        licence_date_bounds(self, "achieved_on", start)
 
 
 class XlsxImportForm(StyledFormMixin, forms.Form):

@@ -193,18 +193,22 @@ def _licence_page(
         "milestones": licence.milestones.all(),
         "can_milestone": (is_licensee or is_licensor) and money and bool(pending_milestones),
         "milestone_form": forms.get("milestone_form")
-        or MilestoneForm(keys=pending_milestones, initial={"achieved_on": today}),
+        or MilestoneForm(
+            keys=pending_milestones, initial={"achieved_on": today}, start=licence.start
+        ),
         "can_report": is_licensee and money and bool(open_periods),
         "next_report": todo.next_report(licence, today) if licence.status == "active" else None,
         "can_pay": is_licensor and money,
         "can_activate": is_licensor and licence.status == "draft_contract",
-        "report_form": forms.get("report_form") or RevenueReportForm(periods=open_periods),
+        "report_form": forms.get("report_form")
+        or RevenueReportForm(periods=open_periods, start=licence.start),
         "report_import_form": forms.get("report_import_form") or XlsxImportForm(prefix="reports"),
         "report_import_errors": forms.get("report_import_errors") or [],
         "payment_import_form": forms.get("payment_import_form")
         or XlsxImportForm(prefix="payments"),
         "payment_import_errors": forms.get("payment_import_errors") or [],
-        "payment_form": forms.get("payment_form") or PaymentForm(initial={"paid_on": today}),
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(initial={"paid_on": today}, start=licence.start),
         "activate_form": forms.get("activate_form") or ActivateForm(initial={"signed_on": today}),
         "pricing_form": forms.get("pricing_form")
         or PricingMethodForm(initial={"pricing_method": licence.pricing_method}),
@@ -238,7 +242,7 @@ def licence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def revenue_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
     periods = services.royalty_periods(licence)
-    form = RevenueReportForm(request.POST, periods=periods)
+    form = RevenueReportForm(request.POST, periods=periods, start=licence.start)
     if form.is_valid():
         try:
             services.revenue_report_file(
@@ -260,7 +264,7 @@ def revenue_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, start=licence.start)
     if form.is_valid():
         try:
             payment = services.payment_record(
@@ -392,7 +396,7 @@ def payment_import(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(licences_visible_to(request.user), pk=pk)
-    form = MilestoneForm(request.POST, keys=services.milestone_keys(licence))
+    form = MilestoneForm(request.POST, keys=services.milestone_keys(licence), start=licence.start)
     if form.is_valid():
         try:
             services.milestone_record(
