@@ -174,6 +174,25 @@ class TransferReport(models.Model):
         related_name="+",
         verbose_name="报送人",
     )
+    # Where the report went (measure 4): the unit's supervising department when it was
+    # submitted; empty = the provincial department (a unit that names no supervisor).
+    supervisor = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_transfer_reports",
+        verbose_name="报送主管部门",
+    )
+    received_at = models.DateTimeField("主管部门签收时间", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="签收人",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -204,6 +223,10 @@ class TransferReport(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def supervisor_label(self) -> str:
+        return self.supervisor.name if self.supervisor else "省科技厅"
 
 
 class TransferReportLine(models.Model):

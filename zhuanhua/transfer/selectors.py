@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
 from zhuanhua.achievements.models import Achievement
@@ -118,18 +119,23 @@ def reminders_mine(user: User, limit: int = 50) -> QuerySet[TransferReminder]:
 
 
 def _can_supervise(user: User) -> bool:
+    """Province-wide: the provincial department's reviewers, auditors, platform admins."""
     return bool(getattr(user, "is_authenticated", False)) and (
         user.is_reviewer or user.is_auditor or user.is_platform_admin
     )
 
 
 def can_supervise_reports(user: User) -> bool:
-    """The supervisor's side (主管部门): department reviewers, auditors, platform admins."""
-    return _can_supervise(user)
+    """The supervisor's side: the provincial department (every unit) and a supervising
+    department's reviewers (主管部门, their own units only: measure 4)."""
+    return _can_supervise(user) or (
+        bool(getattr(user, "is_authenticated", False)) and scope.is_supervising_reviewer(user)
+    )
 
 
 def report_visible_to(user: User) -> QuerySet[TransferReport]:
-    """A unit's members see its reports (drafts included); the supervisor sees submitted ones."""
+    """A unit's members see its reports (drafts included); the provincial department sees every
+    submitted one, a supervising department those submitted to it."""
     if not getattr(user, "is_authenticated", False):
         return TransferReport.objects.none()
     condition = Q(pk__in=[])
@@ -137,7 +143,21 @@ def report_visible_to(user: User) -> QuerySet[TransferReport]:
         condition |= Q(organisation_id=user.organisation_id)
     if _can_supervise(user):
         condition |= Q(status=ReportStatus.SUBMITTED)
-    return TransferReport.objects.filter(condition).select_related("organisation")
+    elif scope.is_supervising_reviewer(user):
+        condition |= Q(status=ReportStatus.SUBMITTED, supervisor_id=user.organisation_id)
+    return TransferReport.objects.filter(condition).select_related("organisation", "supervisor")
+
+
+def reports_to_receive(user: User) -> QuerySet[TransferReport]:
+    """The queue: submitted reports this reviewer's department has not signed for yet."""
+    if _can_supervise(user) and not scope.is_provincial_reviewer(user):
+        return TransferReport.objects.none()  # auditors read, they do not sign
+    qs = TransferReport.objects.filter(status=ReportStatus.SUBMITTED, received_at__isnull=True)
+    if scope.is_provincial_reviewer(user):
+        return qs.filter(supervisor__isnull=True).select_related("organisation")
+    if scope.is_supervising_reviewer(user):
+        return qs.filter(supervisor_id=user.organisation_id).select_related("organisation")
+    return TransferReport.objects.none()
 
 
 def reports_mine(user: User) -> QuerySet[TransferReport]:
@@ -157,17 +177,21 @@ class OverviewRow:
         return self.report is not None
 
 
-def report_overview(year: int, period_kind: str) -> list[OverviewRow]:
-    """Every approved research unit and its submitted report for the period (None: not yet)."""
-    submitted = {
-        r.organisation_id: r
-        for r in TransferReport.objects.filter(
-            year=year, period_kind=period_kind, status=ReportStatus.SUBMITTED
-        )
-    }
+def report_overview(year: int, period_kind: str, user: User | None = None) -> list[OverviewRow]:
+    """Every approved research unit and its submitted report for the period (None: not yet);
+    for a supervising department's reviewer, only the units it supervises."""
+    reports = TransferReport.objects.filter(
+        year=year, period_kind=period_kind, status=ReportStatus.SUBMITTED
+    )
     orgs = Organisation.objects.filter(
         org_type__in=RESEARCH_UNIT_TYPES, status=OrganisationStatus.APPROVED
     ).order_by("name", "pk")
+    if user is not None and not _can_supervise(user):
+        if not scope.is_supervising_reviewer(user):
+            return []
+        orgs = orgs.filter(supervisor_id=user.organisation_id)
+        reports = reports.filter(supervisor_id=user.organisation_id)
+    submitted = {r.organisation_id: r for r in reports}
     return [OverviewRow(organisation=o, report=submitted.get(o.pk)) for o in orgs]
 
 

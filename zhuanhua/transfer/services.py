@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import ACHIEVEMENT_EDITOR_ROLES, Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus, TransferStatus
@@ -33,6 +34,7 @@ from zhuanhua.core.uscc import USCCError, validate_uscc
 from zhuanhua.engines import rights, transfer_deadline
 from zhuanhua.engines.common import InputError
 from zhuanhua.licensing.models import Licence, Payment
+from zhuanhua.notifications.services import notify
 from zhuanhua.publicity.choices import NoticeKind
 from zhuanhua.publicity.services import notice_create, notice_publish
 from zhuanhua.transfer.choices import (
@@ -724,13 +726,77 @@ def transfer_report_submit(*, user: User, report: TransferReport) -> TransferRep
         locked.status = ReportStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = user
-        locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        locked.supervisor = scope.supervisor_of(locked.organisation)
+        locked.save(
+            update_fields=["status", "submitted_at", "submitted_by", "supervisor", "updated_at"]
+        )
         audit_record(
             actor=user,
             obj=locked,
             action="transfer_report.submit",
             before=before,
             after=transfer_report_state(locked),
+        )
+        notify(
+            users=scope.reviewers_for_unit(locked.organisation),
+            kind="filing",
+            title=f"{locked.organisation.name}报送了{locked.period_label}科技成果转化清单",
+            body=f"报送至：{locked.supervisor_label}",
+            url=f"/transfer/reports/{locked.pk}/",
+        )
+    return locked
+
+
+ERR_NOT_RECEIVER = "只有该单位的主管部门（未填报主管部门的，省科技厅）可以签收转化清单"
+ERR_NOT_SUBMITTED = "该转化清单尚未报送"
+ERR_ALREADY_RECEIVED = "该转化清单已签收"
+
+
+def may_receive_report(user: User, report: TransferReport) -> bool:
+    """The department the report went to; the provincial department may sign for any."""
+    if scope.is_provincial_reviewer(user):
+        return True
+    return (
+        scope.is_supervising_reviewer(user)
+        and report.supervisor_id is not None
+        and report.supervisor_id == user.organisation_id
+    )
+
+
+def transfer_report_receive(*, user: User, report: TransferReport) -> TransferReport:
+    """The supervising department signs for a submitted report (签收): it leaves the queue."""
+    with transaction.atomic():
+        locked = (
+            TransferReport.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=report.pk)
+        )
+        if not may_receive_report(user, locked):
+            raise PermissionDenied(ERR_NOT_RECEIVER)
+        if locked.status != ReportStatus.SUBMITTED:
+            raise ValidationError({"status": [ERR_NOT_SUBMITTED]})
+        if locked.received_at is not None:
+            raise ValidationError({"status": [ERR_ALREADY_RECEIVED]})
+        locked.received_at = timezone.now()
+        locked.received_by = user
+        locked.save(update_fields=["received_at", "received_by", "updated_at"])
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="transfer_report.receive",
+            before={"received_by": None},
+            after={"received_by": user.pk, "supervisor": locked.supervisor_id},
+        )
+        reporters = [
+            u
+            for u in User.objects.filter(organisation_id=locked.organisation_id, is_active=True)
+            if u.has_role(*ACHIEVEMENT_EDITOR_ROLES)
+        ]
+        notify(
+            users=reporters,
+            kind="filing",
+            title=f"{locked.period_label}科技成果转化清单已由{locked.supervisor_label}签收",
+            url=f"/transfer/reports/{locked.pk}/",
         )
     return locked
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/overview/", views.report_overview, name="report_overview"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/regenerate/", views.report_regenerate, name="report_regenerate"),
+    path("reports/<int:pk>/receive/", views.report_receive, name="report_receive"),
     path("reports/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     # 赋权

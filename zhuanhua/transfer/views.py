@@ -207,8 +207,25 @@ def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "errors": errors,
         "totals": report_totals(report),
+        "can_receive": report.is_frozen
+        and report.received_at is None
+        and services.may_receive_report(request.user, report),
     }
     return render(request, "transfer/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_receive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The supervising department signs for a submitted report (签收)."""
+    report = get_object_or_404(report_visible_to(request.user), pk=pk)
+    try:
+        services.transfer_report_receive(user=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(request, "已签收该转化清单。")
+    return redirect("transfer:report_detail", pk=report.pk)
 
 
 @login_required
@@ -248,8 +265,9 @@ def report_overview(request: AuthedHttpRequest) -> HttpResponse:
     else:
         year, kind = timezone.localdate().year - 1, ReportPeriodKind.YEAR
         form = ReportPeriodForm(initial={"year": year, "period_kind": kind})
-    rows = selectors.report_overview(year, kind)
+    rows = selectors.report_overview(year, kind, request.user)
     context = {
+        "to_receive": selectors.reports_to_receive(request.user),
         "form": form,
         "rows": rows,
         "year": year,
