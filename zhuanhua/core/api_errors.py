@@ -2,7 +2,7 @@
 
 Pydantic names each refusal with a stable `type` code; the message is chosen from the code and
 its context, never parsed from the English text. Our own types (`core.inputs`) raise their
-Chinese message directly (codes `money`, `text`, `date_window`) and pass through unchanged.
+Chinese message directly (codes `money`, `text`, `date_window`, `phone`) and pass through unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from zhuanhua.core.inputs import ERR_SURROGATE
 
 ERR_BAD_BODY = "请求内容无法解析：请检查 JSON 格式或表单编码（multipart 须带 boundary）"
 ERR_INVALID = "填写有误"
-OWN_CODES = frozenset({"money", "text", "date_window", "list_count"})
+OWN_CODES = frozenset({"money", "text", "date_window", "list_count", "phone"})
 _COLLECTIONS = ("List", "Tuple", "Set", "Dict", "list", "tuple", "set", "dict")
 _SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 

@@ -17,7 +17,7 @@ from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import IndustryField
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.inputs import clean_date, clean_money, clean_text
+from zhuanhua.core.inputs import clean_date, clean_money, clean_phone_in, clean_text
 from zhuanhua.core.prefectures import OUTSIDE_YUNNAN, PREFECTURE_CHOICES
 from zhuanhua.directory.choices import (
     REQUEST_TRANSITIONS,
@@ -197,6 +197,7 @@ def _clean_provider(data: dict[str, Any]) -> dict[str, Any]:
         clean[field] = _text(
             data, field, required=field in {"name", "introduction", "contact_name", "contact_phone"}
         )
+    clean["contact_phone"] = clean_phone_in(data, "contact_phone", required=True)
     if clean["is_enclave"]:
         if kind != ProviderKind.INCUBATOR:
             raise ValidationError({"is_enclave": ERR_ENCLAVE_KIND})
@@ -547,7 +548,7 @@ def manager_register(
         "level": level,
         "fields": _clean_fields(data.get("fields")),
         "introduction": _text(data, "introduction", required=False),
-        "contact_phone": _text(data, "contact_phone", required=False),
+        "contact_phone": clean_phone_in(data, "contact_phone"),
         "contact_email": _text(data, "contact_email", required=False),
         "is_public": bool(data.get("is_public", True)),
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.audit.services import audit_record
+from zhuanhua.core.inputs import clean_phone_in
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.core.uscc import USCCError, validate_uscc
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
@@ -46,6 +47,10 @@ def organisation_clean(data: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("prefecture", []).append(ERR_PREFECTURE)
     if cleaned.get("org_type") and cleaned["org_type"] not in OrganisationType.values:
         errors.setdefault("org_type", []).append(ERR_ORG_TYPE)
+    try:
+        cleaned["contact_phone"] = clean_phone_in(cleaned, "contact_phone")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     return cleaned
