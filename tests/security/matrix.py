@@ -57,6 +57,9 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "licensing:version_propose": {"": P(pk="@inquiry")},
     "licensing:version_accept": {"": P(pk="@inquiry", number=1)},
     "licensing:inquiry_withdraw": {"": P(pk="@inquiry")},
+    # assignment and equity deals (issue 23.3): an equity deal's shares (POST), a listing's report
+    "licensing:share_register": {"": P(pk="@licence")},
+    "licensing:evaluation_report": {"": P(pk="@offer")},
     **{
         f"licensing:{n}": {"": P(pk="@licence")}
         for n in (
@@ -294,6 +297,8 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "POST /api/licensing/inquiries/{inquiry_id}/withdraw": {"": P(inquiry_id="@inquiry")},
     "GET /api/licensing/licences/{licence_id}": {"": P(licence_id="@licence")},
+    "GET /api/licensing/deals/{licence_id}": {"": P(licence_id="@licence")},
+    "POST /api/licensing/deals/{licence_id}/shares": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/revenue-reports": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/payments": {"": P(licence_id="@licence")},
     "POST /api/licensing/licences/{licence_id}/milestones": {"": P(licence_id="@licence")},

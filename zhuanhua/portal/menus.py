@@ -26,6 +26,8 @@ from zhuanhua.credit import selectors as credit_selectors
 from zhuanhua.credit.choices import ReferralStatus
 from zhuanhua.credit.models import CreditReferral
 from zhuanhua.dashboards.selectors import check_department, own_dashboard_org
+from zhuanhua.disclosures import selectors as disclosure_selectors
+from zhuanhua.disclosures import services as disclosure_services
 from zhuanhua.events.services import can_organise
 from zhuanhua.exemption.selectors import is_handler
 from zhuanhua.licensing.services import is_cover_provider
@@ -346,6 +348,13 @@ JOBS: tuple[Job, ...] = (
                 count=_count_grant_applications,
             ),
             Entry("ledger", _("单列管理台账"), "transfer:ledger", in_research_unit),
+            Entry(
+                "disclosure_queue",
+                _("披露审核"),
+                "disclosures:queue",
+                _passes(disclosure_services.check_unit_manager),
+                count=disclosure_selectors.queue_count,
+            ),
             Entry("exemption", _("尽职免责案件"), "exemption:list", unit_handler),
             Entry("rules", _("单位转化与免责制度"), "exemption:rules", unit_handler),
             Entry("unit_dashboard", _("本机构看板"), "dashboards:mine", has_own_dashboard),
@@ -388,6 +397,13 @@ JOBS: tuple[Job, ...] = (
         researcher,
         (
             Entry("r_grants", _("职务成果赋权申请"), "transfer:grants", researcher),
+            Entry(
+                "r_disclosures",
+                _("我的披露"),
+                "disclosures:mine",
+                _passes(disclosure_services.check_researcher),
+            ),
+            Entry("r_consent", _("我的意见征求"), "achievements:consent_mine", researcher),
             Entry("r_hall", _("成果大厅"), "achievements:hall", researcher),
         ),
     ),

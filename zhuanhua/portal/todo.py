@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
+from zhuanhua.achievements.consent import consent_answers_for
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.disclosures.selectors import queue_count as disclosure_queue_count
 from zhuanhua.licensing import todo as licensing_todo
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
@@ -67,5 +69,13 @@ def waiting_for(user: User, today: dt.date) -> list[Waiting]:
                 reverse("publicity:list"),
             )
         )
+    items.append(("职务成果披露待审核", disclosure_queue_count(user), reverse("disclosures:queue")))
+    items.append(
+        (
+            "成果完成人意见征求待答复",
+            consent_answers_for(user).filter(answer="pending").count(),
+            reverse("achievements:consent_mine"),
+        )
+    )
     items += licensing_todo.waiting_for(user, today)
     return [Waiting(label, count, url) for label, count, url in items if count]
