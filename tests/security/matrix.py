@@ -48,6 +48,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     # organisations
     "organisations:review": {"unit": P(pk="@unit", decision="approve")},
     "organisations:profile": {"unit": P(pk="@unit")},
+    "organisations:supervisor_change_decide": {"missing": P(pk=MISSING, decision="approve")},
     # licensing
     "licensing:offer_detail": {"": P(pk="@offer")},
     "licensing:inquiry_open": {"": P(pk="@offer")},

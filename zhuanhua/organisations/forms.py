@@ -4,9 +4,22 @@ from django import forms
 
 from zhuanhua.core.forms import PhoneField, ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
-from zhuanhua.organisations.choices import OrganisationType
+from zhuanhua.organisations.choices import GOVERNMENT_TYPES, OrganisationStatus, OrganisationType
+from zhuanhua.organisations.models import Organisation
 
-SIGN_UP_TYPES = [c for c in OrganisationType.choices if c[0] != OrganisationType.DEPARTMENT]
+SIGN_UP_TYPES = [c for c in OrganisationType.choices if c[0] not in GOVERNMENT_TYPES]
+
+
+def _supervisor_field(label: str, empty: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        required=False,
+        empty_label=empty,
+        queryset=Organisation.objects.filter(
+            org_type=OrganisationType.SUPERVISING_DEPARTMENT, status=OrganisationStatus.APPROVED
+        ).order_by("name"),
+        help_text="科研单位、医疗卫生机构和国有企业向主管部门报送转化清单、备案（第四条、第六条）",
+    )
 
 
 class SignUpForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -19,6 +32,7 @@ class SignUpForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     contact_phone = PhoneField(label="联系电话", required=False)
     is_sme = forms.BooleanField(label="中小微企业", required=False)
     is_tech_enterprise = forms.BooleanField(label="科技型企业", required=False)
+    supervisor = _supervisor_field("主管部门", "未填报（向省科技厅报送）")
     username = forms.CharField(label="管理员用户名", max_length=150)
     display_name = forms.CharField(label="管理员姓名", max_length=60)
     email = forms.EmailField(label="电子邮箱", required=False)
@@ -27,3 +41,10 @@ class SignUpForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="审核意见", max_length=500, required=False)
+
+
+class SupervisorChangeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    supervisor = _supervisor_field("拟变更为", "不填报（向省科技厅报送）")
+    reason = forms.CharField(
+        label="变更理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

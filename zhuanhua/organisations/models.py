@@ -72,3 +72,74 @@ class Organisation(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
+
+
+class SupervisorChange(models.Model):
+    """A unit asks to name a different supervising department (主管部门). The provincial
+    department reviews it; only an approved change moves ``Organisation.supervisor`` (issue 24)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已同意"
+        REJECTED = "rejected", "未同意"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="supervisor_changes",
+        verbose_name="申请单位",
+    )
+    previous = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="原主管部门",
+    )
+    requested = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"org_type": OrganisationType.SUPERVISING_DEPARTMENT},
+        verbose_name="拟变更为",
+    )
+    reason = models.CharField("变更理由", max_length=500)
+    status = models.CharField(
+        "审核状态", max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_reason = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "主管部门变更"
+        verbose_name_plural = "主管部门变更"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="pending"),
+                name="organisation_one_pending_supervisor_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}：{self.previous or '—'} → {self.requested or '—'}"

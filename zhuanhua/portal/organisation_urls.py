@@ -11,4 +11,11 @@ urlpatterns = [
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/<str:decision>/", views.review, name="review"),
     path("<int:pk>/", organisation_profile, name="profile"),
+    path("supervisor/", views.supervisor, name="supervisor"),
+    path("supervisor-changes/", views.supervisor_changes, name="supervisor_changes"),
+    path(
+        "supervisor-changes/<int:pk>/<str:decision>/",
+        views.supervisor_change_decide,
+        name="supervisor_change_decide",
+    ),
 ]
