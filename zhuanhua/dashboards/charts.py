@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.prefectures import PREFECTURES, prefecture_name
+from zhuanhua.disclosures.selectors import disclosure_stats
 from zhuanhua.licensing.choices import FeeModel, InquiryStatus
 from zhuanhua.licensing.models import (
     ContractRegistration,
@@ -268,6 +269,24 @@ def use_first_list(filters: Filters) -> tuple[list[str], list[list[Any]]]:
             continue
         rows.append([_month_label(month), joined.get(month, 0), left.get(month, 0), size])
     return ["月份", "新进入", "移出", "月末在清单"], rows
+
+
+@chart(
+    "disclosures_by_unit",
+    "职务成果披露：各单位按年度的披露数与审核用时",
+    "bar",
+    note="按首次提交年度统计；用时为最近一次提交至单位决定（受理、退回或不予受理）的天数",
+)
+def disclosures_by_unit(filters: Filters) -> tuple[list[str], list[list[Any]]]:
+    stats = disclosure_stats(
+        year=filters.year, prefecture=filters.prefecture, org_type=filters.org_type
+    )
+    rows = [
+        [f"{s.unit}（{s.year}）", s.disclosed, s.decided, s.accepted, s.mean_days, s.median_days]
+        for s in stats
+    ]
+    columns = ["单位（年度）", "披露数", "已决定", "受理", "平均用时（天）", "用时中位数（天）"]
+    return columns, rows
 
 
 def chart_data(key: str, filters: Filters) -> ChartData:
