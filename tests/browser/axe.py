@@ -16,9 +16,10 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 
-RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                          resultTypes: ['violations']});
+RUN = """async ([tags, include]) => {
+  const context = include ? {include: [include]} : document;
+  const result = await axe.run(context, {runOnly: {type: 'tag', values: tags},
+                                         resultTypes: ['violations']});
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact,
@@ -33,11 +34,12 @@ def _source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Every WCAG 2.1 AA violation axe finds on the page as it now stands."""
+def axe_violations(page: Any, include: str | None = None) -> list[dict[str, Any]]:
+    """Every WCAG 2.1 AA violation axe finds on the page as it now stands (or only inside the
+    element `include` selects, e.g. "main")."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_source() + "\n;undefined")
-    return list(page.evaluate(RUN, TAGS))
+    return list(page.evaluate(RUN, [TAGS, include]))
 
 
 def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
