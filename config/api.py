@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from zhuanhua.achievements.api import router as achievements_router
 from zhuanhua.achievements.consent_api import router as consent_router
+from zhuanhua.contracts.api import router as contracts_router
 from zhuanhua.core.api_errors import ERR_BAD_BODY, schema_errors
 from zhuanhua.credit.api import router as credit_router
 from zhuanhua.dashboards.api import router as dashboards_router
@@ -45,6 +46,7 @@ api.add_router("/transfer", transfer_router)
 api.add_router("/disclosures", disclosures_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("/credit", credit_router)
+api.add_router("/contracts", contracts_router)
 api.add_router("/vouchers", vouchers_router)
 api.add_router("/subsidies", subsidies_router)
 api.add_router("/exemption", exemption_router)
