@@ -198,7 +198,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     **{f"subsidies:{n}": {"": P(pk="@application")} for n in ("detail", "decide", "resubmit")},
     **{
         f"subsidies:{n}": {"missing": P(pk=MISSING)}
-        for n in ("evidence", "settlement", "disbursement", "mark_paid")
+        for n in ("evidence", "settlement", "disbursement", "mark_paid", "sign_off")
     },
     # exemption
     **{

@@ -52,6 +52,7 @@ APPLICANT_TYPE_LABELS: dict[str, str] = {
     "service_agency": "科技服务机构",
     "venture_capital": "创业投资机构",
     "park_or_zone": "园区或聚集区",
+    "prefecture": "州（市）",
     "other": "其他",
 }
 
@@ -167,16 +168,50 @@ class Measure(NamedTuple):
     effective_to: dt.date | None
     budget_per_year: Decimal | None
     region: frozenset[str] | None  # None: the whole province
+    # The policy document the measure belongs to (a key of ``Catalogue.policies``); its window
+    # is folded into ``effective_from``/``effective_to`` when the catalogue is parsed.
+    policy: str | None = None
+    # Who checks an application first (the two-level review): "prefecture" (the applicant's
+    # 州（市）科技局) or "supervisor" (its 主管部门, else its prefecture bureau).
+    first_check: str = "prefecture"
+    # Approvals above this amount need a second provincial reviewer (None: never; 0: always).
+    second_above: Decimal | None = None
 
     @property
     def needs_counterparty(self) -> bool:
         return any("counterparty" in scope.keys for scope in self.scopes)
 
 
-class Catalogue:
-    """The parsed catalogue: its version and the measures by code."""
+class Policy(NamedTuple):
+    """A policy document in force over a window (the measures, a guide)."""
 
-    __slots__ = ("version", "effective_from", "source", "measures", "path", "_plans")
+    code: str
+    title: str
+    document: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None  # the last day in force; None: open-ended
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (self.effective_from is None or day >= self.effective_from) and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+    def window_text(self) -> str:
+        start = self.effective_from.isoformat() if self.effective_from else "不限"
+        end = self.effective_to.isoformat() if self.effective_to else "长期"
+        return f"{start} 至 {end}"
+
+
+FIRST_CHECKS: dict[str, str] = {
+    "prefecture": "申请单位所在州（市）科技局",
+    "supervisor": "申请单位的主管部门（未明确主管部门的，由所在州（市）科技局）",
+}
+
+
+class Catalogue:
+    """The parsed catalogue: its version, the policies in force and the measures by code."""
+
+    __slots__ = ("version", "effective_from", "source", "measures", "path", "_plans", "policies")
 
     def __init__(
         self,
@@ -185,12 +220,14 @@ class Catalogue:
         source: str,
         measures: dict[str, Measure],
         path: str,
+        policies: dict[str, Policy] | None = None,
     ) -> None:
         self.version = version
         self.effective_from = effective_from
         self.source = source
         self.measures = measures
         self.path = path
+        self.policies: dict[str, Policy] = policies or {}
         self._plans: dict[str, _Plan] | None = None
 
     def plans(self) -> dict[str, _Plan]:
@@ -341,7 +378,49 @@ def _cat_measure(raw: Any, path: str) -> Measure:
         effective_to=_cat_date(raw.get("effective_to"), f"{path}.effective_to"),
         budget_per_year=_cat_opt_money(raw, "budget_per_year", path),
         region=region,
+        policy=None if raw.get("policy") is None else str(raw["policy"]),
+        first_check=_cat_first_check(raw.get("first_check"), f"{path}.first_check"),
+        second_above=_cat_opt_money(raw, "second_approval_above", path),
     )
+
+
+def _cat_first_check(value: Any, path: str) -> str:
+    if value is None:
+        return "prefecture"
+    if value not in FIRST_CHECKS:
+        raise CatalogueError(path, f"must be one of {', '.join(FIRST_CHECKS)}")
+    return str(value)
+
+
+def _cat_policies(raw: Any) -> dict[str, Policy]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise CatalogueError("policies", "must be a list")
+    out: dict[str, Policy] = {}
+    for i, entry in enumerate(raw):
+        path = f"policies[{i}]"
+        if not isinstance(entry, dict):
+            raise CatalogueError(path, "must be a mapping")
+        code = _cat_str(entry, "code", path)
+        start = _cat_date(entry.get("effective_from"), f"{path}.effective_from")
+        end = _cat_date(entry.get("effective_to"), f"{path}.effective_to")
+        if start is not None and end is not None and end < start:
+            raise CatalogueError(f"{path}.effective_to", "must not be before effective_from")
+        out[code] = Policy(
+            code, _cat_str(entry, "title", path), _cat_str(entry, "document", path), start, end
+        )
+    return out
+
+
+def _within_policy(m: Measure, policy: Policy) -> Measure:
+    """The measure's window narrowed to its policy's: a claim outside either is not in force."""
+    start, end = m.effective_from, m.effective_to
+    if policy.effective_from is not None and (start is None or start < policy.effective_from):
+        start = policy.effective_from
+    if policy.effective_to is not None and (end is None or end > policy.effective_to):
+        end = policy.effective_to
+    return m._replace(effective_from=start, effective_to=end)
 
 
 def parse_catalogue(doc: Any, path: str = "(catalogue)") -> Catalogue:
@@ -354,11 +433,16 @@ def parse_catalogue(doc: Any, path: str = "(catalogue)") -> Catalogue:
     raw_measures = doc.get("measures")
     if not isinstance(raw_measures, list) or not raw_measures:
         raise CatalogueError("measures", "must be a non-empty list")
+    policies = _cat_policies(doc.get("policies"))
     measures: dict[str, Measure] = {}
     for i, raw in enumerate(raw_measures):
         measure = _cat_measure(raw, f"measures[{i}]")
         if measure.code in measures:
             raise CatalogueError(f"measures[{i}].code", f"duplicate code {measure.code}")
+        if measure.policy is not None:
+            if measure.policy not in policies:
+                raise CatalogueError(f"measures[{i}].policy", f"unknown policy {measure.policy}")
+            measure = _within_policy(measure, policies[measure.policy])
         measures[measure.code] = measure
     return Catalogue(
         version=str(version),
@@ -366,6 +450,7 @@ def parse_catalogue(doc: Any, path: str = "(catalogue)") -> Catalogue:
         source=str(doc.get("source") or ""),
         measures=measures,
         path=path,
+        policies=policies,
     )
 
 

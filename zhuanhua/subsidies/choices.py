@@ -8,7 +8,9 @@ from zhuanhua.accounts.choices import Role
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "待审核"
+    CHECKING = "checking", "待初审"  # the prefecture bureau or supervising department checks
+    SUBMITTED = "submitted", "待省级审定"  # the provincial department decides
+    SECOND = "second", "待复核"  # above the measure's threshold: a second provincial reviewer
     RETURNED = "returned", "退回补充材料"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "不予支持"
@@ -16,11 +18,26 @@ class ApplicationStatus(models.TextChoices):
 
 # (status, action) pairs a service may perform.
 TRANSITIONS: set[tuple[str, str]] = {
+    (ApplicationStatus.CHECKING, "check"),
+    (ApplicationStatus.CHECKING, "return"),
     (ApplicationStatus.SUBMITTED, "approve"),
     (ApplicationStatus.SUBMITTED, "return"),
     (ApplicationStatus.SUBMITTED, "reject"),
+    (ApplicationStatus.SECOND, "second_approve"),
+    (ApplicationStatus.SECOND, "second_refuse"),
     (ApplicationStatus.RETURNED, "resubmit"),
 }
+
+# States waiting for a reviewer (the queues).
+OPEN_STATES = (ApplicationStatus.CHECKING, ApplicationStatus.SUBMITTED, ApplicationStatus.SECOND)
+
+# Each step's time limit in working days (engines.periods: holidays and 调休 counted), from the
+# day the step began: the first check, the provincial decision, the second approval, and the
+# finance department's sign-off of a settlement list.
+CHECK_WORKING_DAYS = 15
+DECIDE_WORKING_DAYS = 20
+SECOND_WORKING_DAYS = 10
+SIGNOFF_WORKING_DAYS = 10
 
 
 class GrantStatus(models.TextChoices):
@@ -30,7 +47,8 @@ class GrantStatus(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
-    ISSUED = "issued", "已生成拨付清单"
+    ISSUED = "issued", "待财政部门签核"
+    SIGNED_OFF = "signed_off", "财政部门已签核，待拨付"
     PARTLY_PAID = "partly_paid", "部分已拨付"
     PAID = "paid", "已全部拨付"
 
@@ -61,6 +79,7 @@ APPLICANT_TYPE_OF_ORG: dict[str, str] = {
     "service_agency": "service_agency",
     "venture_capital": "venture_capital",
     "park_or_zone": "park_or_zone",
+    "prefecture_bureau": "prefecture",  # a 重点州（市） proposes an M11-1 zone
 }
 
 APPLICANT_TYPE_LABELS: dict[str, str] = {
@@ -72,6 +91,7 @@ APPLICANT_TYPE_LABELS: dict[str, str] = {
     "service_agency": "技术转移服务机构",
     "venture_capital": "创业投资机构",
     "park_or_zone": "园区/聚集区",
+    "prefecture": "州（市）",
     "other": "其他",
 }
 
@@ -79,6 +99,12 @@ APPLICANT_TYPE_LABELS: dict[str, str] = {
 APPLICANT_ROLES = {Role.ORG_ADMIN, Role.ACHIEVEMENT_MANAGER, Role.LICENSEE_STAFF}
 REVIEWER_ROLES = {Role.DEPARTMENT_REVIEWER}
 READER_ROLES = {Role.DEPARTMENT_REVIEWER, Role.AUDITOR, Role.PLATFORM_ADMIN}
+
+# The government organisations of the review (organisations.choices.OrganisationType values).
+PROVINCIAL_ORG_TYPE = "department"  # 省科技厅: decides, second approval, settlement lists
+PREFECTURE_ORG_TYPE = "prefecture_bureau"  # 州（市）科技局: first check, its local measures
+SUPERVISING_ORG_TYPE = "supervising_department"  # 主管部门: first check of its units
+FINANCE_ORG_TYPE = "finance_department"  # 财政厅: signs settlement lists off before payment
 
 
 # --------------------------------------------------------------------------- local measures
@@ -105,8 +131,9 @@ class LocalScopeKind(models.TextChoices):
     ANNUAL = "annual", "年度上限"  # a total per calendar year
 
 
-# Who maintains local measures: department reviewers for any prefecture or park, and the
-# org_admin of an approved park_or_zone organisation for its own park. Readers of the
+# Who maintains local measures: provincial reviewers for any prefecture or park, a prefecture
+# bureau's reviewers for their own prefecture, and the org_admin of an approved park_or_zone
+# organisation for its own park. Readers of the
 # management page also include auditors and platform admins (read-only).
 LOCAL_AUTHOR_ROLES = {Role.DEPARTMENT_REVIEWER}
 PARK_AUTHOR_ROLES = {Role.ORG_ADMIN}

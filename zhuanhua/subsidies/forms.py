@@ -86,8 +86,23 @@ class ClaimForm(StyledFormMixin, forms.Form):
                 choices=[("", "—（手工填写）")] + [(str(r["ref"]), r["label"]) for r in revenues],
                 help_text="选择后按平台已交付服务的合同金额计算，并填入平台名称",
             )
+        investments = (
+            selectors.investment_choices(org, measure.code)
+            if org is not None and measure.code in ("M13-1", "M13-2")
+            else []
+        )
+        self.investments = {str(r["ref"]): r for r in investments}
+        if investments:
+            f["investment"] = forms.ChoiceField(
+                label="投资台账中的投资",
+                required=False,
+                choices=[("", "—（手工填写）")] + [(r["ref"], r["label"]) for r in investments],
+                help_text="选择后按本机构投资台账的记录填写被投资企业、金额和日期",
+            )
         if "counterparty" in used:
-            f["counterparty"] = forms.CharField(label="被投资企业名称", max_length=200)
+            f["counterparty"] = forms.CharField(
+                label="被投资企业名称", max_length=200, required=not investments
+            )
         if "subject" in used:
             f["subject"] = forms.CharField(
                 label=selectors.subject_label(measure), max_length=200, required=not revenues
@@ -98,7 +113,9 @@ class ClaimForm(StyledFormMixin, forms.Form):
             )
         if "base_amount" in used:
             f["base_amount"] = forms.DecimalField(
-                label=f"{measure.base}（元）", **MONEY, required=not (contracts or revenues)
+                label=f"{measure.base}（元）",
+                **MONEY,
+                required=not (contracts or revenues or investments),
             )
         if "requested_amount" in used:
             f["requested_amount"] = forms.DecimalField(
@@ -117,6 +134,7 @@ class ClaimForm(StyledFormMixin, forms.Form):
         if "paid_in_on" in used:
             f["paid_in_on"] = forms.DateField(
                 label="实缴投资到位日",
+                required=not investments,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
         if "loss_confirmed" in used:
@@ -154,6 +172,12 @@ class ClaimForm(StyledFormMixin, forms.Form):
             data["subject"] = revenue["subject"]
         elif "subject" in self.fields and not data.get("subject") and "subject" not in self.errors:
             self.add_error("subject", ERR_REQUIRED)
+        inv = self.investments.get(data.get("investment") or "")
+        if inv is not None:
+            for key in ("counterparty", "base_amount", "paid_in_on", "loss_confirmed"):
+                if key in self.fields:
+                    data[key] = inv[key]
+                    self.errors.pop(key, None)
         ref = data.get("contract")
         if ref and ref in self.contracts:
             c = self.contracts[ref]
@@ -191,7 +215,14 @@ class ClaimForm(StyledFormMixin, forms.Form):
 
 class DecisionForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "批准"), ("return", "退回补充材料"), ("reject", "不予支持")],
+        choices=[
+            ("check", "初审通过"),
+            ("approve", "批准"),
+            ("second_approve", "复核同意"),
+            ("second_refuse", "复核不同意"),
+            ("return", "退回补充材料"),
+            ("reject", "不予支持"),
+        ],
         widget=forms.HiddenInput,
     )
     amount = forms.DecimalField(
@@ -202,7 +233,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="核减、退回、不予支持时必填",
+        help_text="核减、退回、不予支持、复核不同意时必填",
     )
 
 
@@ -367,3 +398,19 @@ def local_measure_initial(lm: Any) -> dict[str, Any]:
 
 class ResidentForm(StyledFormMixin, forms.Form):
     uscc = forms.CharField(label="入驻单位统一社会信用代码", max_length=18)
+
+
+class InvestmentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    """One investment of a VC firm's register (measures 13-1 and 13-2 read it)."""
+
+    investee_name = forms.CharField(label="被投资企业", max_length=200)
+    investee_uscc = forms.CharField(
+        label="被投资企业统一社会信用代码", max_length=18, min_length=18
+    )
+    invested_amount = forms.DecimalField(label="实缴股权投资额（元）", **MONEY)
+    paid_in_on = forms.DateField(label="实缴投资到位日", widget=DATE_INPUT)
+    loss_amount = forms.DecimalField(label="投资损失额（元）", required=False, **MONEY)
+    loss_confirmed_on = forms.DateField(label="损失确认日期", required=False, widget=DATE_INPUT)
+    loss_basis = forms.CharField(
+        label="损失确认依据", max_length=300, required=False, help_text="如：清算报告、审计报告文号"
+    )

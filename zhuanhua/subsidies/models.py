@@ -83,6 +83,40 @@ class SubsidyApplication(models.Model):
         verbose_name="审核人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # The two-level review (issue 24): who checks first, the check, the second approval.
+    checker_org = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsidy_checks",
+        verbose_name="初审单位",
+    )  # None: no prefecture bureau or supervising department on the platform; the province alone
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="初审人",
+    )
+    checked_at = models.DateTimeField("初审时间", null=True, blank=True)
+    check_opinion = models.TextField("初审意见", blank=True)
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="复核人",
+    )
+    second_at = models.DateTimeField("复核时间", null=True, blank=True)
+    second_opinion = models.TextField("复核意见", blank=True)
+    step_due_on = models.DateField("本环节办理时限", null=True, blank=True)
+    # Facts the platform holds beside what the applicant declared, at (re)submission:
+    # [{"key", "label", "source", "platform", "declared", "differs"}].
+    platform_facts = models.JSONField("平台数据核对", default=list, blank=True)
+    policy_label = models.CharField("适用政策", max_length=200, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -100,10 +134,15 @@ class SubsidyApplication(models.Model):
         indexes = [
             models.Index(fields=["status", "measure"]),
             models.Index(fields=["applicant", "status"]),
+            models.Index(fields=["checker_org", "status"]),
         ]
 
     def __str__(self) -> str:
         return f"奖补申请 #{self.pk}（{self.measure}）"
+
+    @property
+    def differing_facts(self) -> list[dict[str, str]]:
+        return [f for f in self.platform_facts if f.get("differs")]
 
 
 def evidence_path(instance: SubsidyEvidence, filename: str) -> str:
@@ -145,6 +184,17 @@ class SettlementBatch(models.Model):
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     paid_at = models.DateTimeField("拨付完成时间", null=True, blank=True)
+    signoff_due_on = models.DateField("财政签核时限", null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="财政签核人",
+    )
+    signed_off_at = models.DateTimeField("财政签核时间", null=True, blank=True)
+    signoff_opinion = models.TextField("财政签核意见", blank=True)
 
     class Meta:
         verbose_name = "结算批次"
@@ -310,3 +360,57 @@ class ParkResident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park} · {self.organisation}"
+
+
+class VentureInvestment(models.Model):
+    """A venture capital firm's register of its investments (投资台账): the facts measures 13-1
+    and 13-2 rest on — investee, amount and paid-in date, and a loss once confirmed."""
+
+    investor = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="venture_investments",
+        verbose_name="创业投资机构",
+    )
+    investee_name = models.CharField("被投资企业", max_length=200)
+    investee_uscc = models.CharField("被投资企业统一社会信用代码", max_length=18)
+    investee = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="venture_funding",
+        verbose_name="被投资企业（平台机构）",
+    )  # set when the investee is registered on the platform
+    invested_amount = models.DecimalField("实缴股权投资额（元）", **MONEY)
+    paid_in_on = models.DateField("实缴投资到位日")
+    loss_amount = models.DecimalField("投资损失额（元）", null=True, blank=True, **MONEY)
+    loss_confirmed_on = models.DateField("损失确认日期", null=True, blank=True)
+    loss_basis = models.CharField("损失确认依据", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "创业投资台账"
+        verbose_name_plural = "创业投资台账"
+        ordering = ["investor", "-paid_in_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(invested_amount__gt=0),
+                name="subsidies_investment_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investee_name} · {yuan(self.invested_amount)} 元"
+
+    @property
+    def loss_confirmed(self) -> bool:
+        return self.loss_confirmed_on is not None and self.loss_amount is not None

@@ -12,21 +12,47 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
+from zhuanhua.accounts.models import User
 from zhuanhua.credit.selectors import credit_active_for
-from zhuanhua.directory.models import ServiceProvider
-from zhuanhua.directory.selectors import REVENUE_KINDS, provider_yearly_revenue
+from zhuanhua.directory.models import ServiceProvider, TrainingBase
+from zhuanhua.directory.selectors import (
+    REVENUE_KINDS,
+    agency_brokered_amounts,
+    provider_yearly_revenue,
+)
 from zhuanhua.engines.common import ZERO, money_str
-from zhuanhua.engines.subsidy import Catalogue, Measure, Result, evaluate, load_catalogue
+from zhuanhua.engines.periods import period_end
+from zhuanhua.engines.subsidy import (
+    Catalogue,
+    Measure,
+    Policy,
+    Result,
+    evaluate,
+    load_catalogue,
+)
 from zhuanhua.licensing import selectors as licensing_selectors
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies.choices import (
     APPLICANT_ROLES,
     APPLICANT_TYPE_OF_ORG,
-    READER_ROLES,
+    FINANCE_ORG_TYPE,
+    PREFECTURE_ORG_TYPE,
+    PROVINCIAL_ORG_TYPE,
     REVIEWER_ROLES,
+    SUPERVISING_ORG_TYPE,
+    ApplicationStatus,
+    BatchStatus,
     GrantStatus,
 )
-from zhuanhua.subsidies.models import Grant, SubsidyApplication
+from zhuanhua.subsidies.models import (
+    Grant,
+    SettlementBatch,
+    SubsidyApplication,
+    VentureInvestment,
+)
+from zhuanhua.vouchers.selectors import counted_spends_of
 
 SUBJECT_LABELS = {
     8: "成果名称（同类成果按“就高不就低”）",
@@ -169,12 +195,47 @@ def applicant_type_of(org: Any) -> str:
     return APPLICANT_TYPE_OF_ORG.get(getattr(org, "org_type", ""), "other")
 
 
+# Measure 14's yearly ceiling is paid two ways: vouchers spent (vouchers app) and M14-1 grants.
+VOUCHER_MEASURE = "M14-1"
+
+
+def voucher_uses_of(org: Any) -> list[dict[str, Any]]:
+    """The organisation's voucher spends (not rejected) as M14-1 prior grants: measure 14's
+    yearly ceiling counts both paths (issue 24.4). Dated in the spend's year."""
+    rows = []
+    for year, spent_at, amount in counted_spends_of(org):
+        day = timezone.localtime(spent_at).date() if spent_at is not None else None
+        if day is None or day.year != year:
+            day = dt.date(year, 1, 1)
+        rows.append(
+            {
+                "measure": VOUCHER_MEASURE,
+                "applicant": str(org.pk),
+                "counterparty": "",
+                "subject": "",
+                "date": day.isoformat(),
+                "amount": money_str(amount),
+            }
+        )
+    return rows
+
+
+def m14_grants_in_year(org: Any, year: int) -> Decimal:
+    """M14-1 grants of the organisation counted in ``year`` (the vouchers app's shared-cap
+    slot: a voucher spend is refused when vouchers plus these pass the yearly ceiling)."""
+    total = Grant.objects.filter(
+        applicant_id=getattr(org, "pk", org), measure=VOUCHER_MEASURE, granted_on__year=year
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or ZERO
+
+
 def prior_grants_of(org: Any) -> list[dict[str, Any]]:
     """Every grant of the organisation, in the engine's prior_grants shape (all measures: pools
-    may be shared across measures, and every scope is keyed on the applicant)."""
+    may be shared across measures, and every scope is keyed on the applicant), plus its voucher
+    spends, which use M14-1's yearly cap."""
     if org is None or getattr(org, "pk", None) is None:
         return []
-    return [
+    return voucher_uses_of(org) + [
         {
             "measure": g.measure,
             "applicant": str(org.pk),
@@ -324,14 +385,19 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
     registered here is entered by the applicant, who proves the received amount with evidence.
     """
     rows = []
-    for reg in licensing_selectors.registered_contracts(org, CONTRACT_SIDE.get(measure))[:200]:
+    side = CONTRACT_SIDE.get(measure)
+    year = timezone.localdate().year
+    in_year = licensing_selectors.received_in_year_by_registration(org, side, year)
+    for reg in licensing_selectors.registered_contracts(org, side)[:200]:
         licence = reg.licence
         title = getattr(getattr(licence, "achievement", None), "title", "")
         rows.append(
             {
                 "ref": reg.registration_number,
                 "label": f"{reg.registration_number} {title}".strip(),
-                "received_amount": reg.received_amount,
+                # 实际到账额 of the claim's year (issue 24.3: received within the year).
+                "received_amount": in_year.get(reg.registration_number, ZERO),
+                "received_total_amount": reg.received_amount,
                 "registered": True,
             }
         )
@@ -396,21 +462,196 @@ def can_apply(user: Visitor | None) -> bool:
     )
 
 
+def _reviewer_org_type(user: Visitor | None) -> str | None:
+    """The kind of government organisation a department reviewer acts for (None otherwise)."""
+    if user is None or not (_roles(user) & {str(r) for r in REVIEWER_ROLES}):
+        return None
+    if not user.is_active:
+        return None
+    org = getattr(user, "organisation", None)
+    return org.org_type if org is not None else None
+
+
 def is_reviewer(user: Visitor) -> bool:
-    return bool(_roles(user) & {str(r) for r in REVIEWER_ROLES})
+    """A reviewer of the provincial department (省科技厅): decides applications, approves the
+    second time, makes settlement lists, writes any local measure."""
+    return _reviewer_org_type(user) == PROVINCIAL_ORG_TYPE
+
+
+def is_checker(user: Visitor) -> bool:
+    """A reviewer of a prefecture bureau or a supervising department: the first check."""
+    return _reviewer_org_type(user) in (PREFECTURE_ORG_TYPE, SUPERVISING_ORG_TYPE)
+
+
+def is_prefecture_reviewer(user: Visitor) -> bool:
+    return _reviewer_org_type(user) == PREFECTURE_ORG_TYPE
+
+
+def is_finance(user: Visitor) -> bool:
+    """A reviewer of the finance department (财政厅): signs settlement lists off."""
+    return _reviewer_org_type(user) == FINANCE_ORG_TYPE
 
 
 def is_reader(user: Visitor) -> bool:
-    return bool(_roles(user) & {str(r) for r in READER_ROLES})
+    """Reads every application, the budget and the settlements: the provincial department, the
+    finance department, auditors and platform admins (not a bureau: it sees its own area)."""
+    roles = _roles(user)
+    if roles & {str(Role.AUDITOR), str(Role.PLATFORM_ADMIN)}:
+        return True
+    return is_reviewer(user) or is_finance(user)
+
+
+def is_review_staff(user: Visitor) -> bool:
+    """Anyone with a review queue in subsidies."""
+    return is_reviewer(user) or is_checker(user) or is_finance(user)
+
+
+def checker_scope_q(user: Visitor) -> Q:
+    """The applications a bureau or a supervising department sees: a prefecture bureau those of
+    applicants in its prefecture, a supervising department those of its units; both also those
+    routed to them for the check."""
+    org = getattr(user, "organisation", None)
+    if org is None:
+        return Q(pk__in=[])
+    mine = Q(checker_org_id=org.pk)
+    if org.org_type == PREFECTURE_ORG_TYPE:
+        return mine | Q(applicant__prefecture=org.prefecture)
+    return mine | Q(applicant__supervisor_id=org.pk)
 
 
 def applications_visible_to(user: Visitor) -> QuerySet[SubsidyApplication]:
-    qs = SubsidyApplication.objects.select_related("applicant")
+    qs = SubsidyApplication.objects.select_related("applicant", "checker_org")
     if is_reader(user):
         return qs
     if not user.is_authenticated or user.organisation_id is None:
         return qs.none()
+    if is_checker(user):
+        return qs.filter(checker_scope_q(user))
     return qs.filter(applicant_id=user.organisation_id)
+
+
+def queue_of(user: Visitor) -> QuerySet[SubsidyApplication]:
+    """What waits for this person: a checker's applications to check, the provincial
+    department's to decide and to approve a second time (not those it decided itself)."""
+    qs = SubsidyApplication.objects.select_related("applicant")
+    if is_checker(user):
+        return qs.filter(
+            status=ApplicationStatus.CHECKING,
+            checker_org_id=getattr(user, "organisation_id", None),
+        )
+    if is_reviewer(user):
+        return qs.filter(
+            Q(status=ApplicationStatus.SUBMITTED)
+            | (Q(status=ApplicationStatus.SECOND) & ~Q(decided_by_id=getattr(user, "pk", None)))
+        )
+    return qs.none()
+
+
+def batches_to_sign(user: Visitor) -> QuerySet[SettlementBatch]:
+    if not is_finance(user):
+        return SettlementBatch.objects.none()
+    return SettlementBatch.objects.filter(status=BatchStatus.ISSUED)
+
+
+# ------------------------------------------------------------------------- the two-level review
+
+
+def reviewers_of(org: Organisation | None) -> list[User]:
+    """Active department reviewers of a government organisation."""
+    if org is None:
+        return []
+    return [
+        u
+        for u in User.objects.filter(organisation_id=org.pk, is_active=True).order_by("pk")
+        if u.has_role(Role.DEPARTMENT_REVIEWER)
+    ]
+
+
+def provincial_reviewers() -> list[User]:
+    return [
+        u
+        for u in User.objects.filter(
+            organisation__org_type=PROVINCIAL_ORG_TYPE, is_active=True
+        ).order_by("pk")
+        if u.has_role(Role.DEPARTMENT_REVIEWER)
+    ]
+
+
+def finance_reviewers() -> list[User]:
+    return [
+        u
+        for u in User.objects.filter(organisation__org_type=FINANCE_ORG_TYPE, is_active=True)
+        if u.has_role(Role.DEPARTMENT_REVIEWER)
+    ]
+
+
+def checker_of(org: Any, measure: Measure | None) -> Organisation | None:
+    """Who checks an application first (catalogue ``first_check``): the applicant's supervising
+    department for ``supervisor`` measures when it names one, else the prefecture bureau of the
+    applicant's prefecture (a local measure: of the measure's prefecture). None when that body
+    has no reviewer on the platform, or is the applicant itself (a bureau proposing an M11-1
+    zone): the provincial department then checks and decides."""
+    if org is None or measure is None:
+        return None
+    candidates: list[Organisation] = []
+    if measure.first_check == "supervisor" and getattr(org, "supervisor_id", None):
+        sup = Organisation.objects.filter(
+            pk=org.supervisor_id, org_type=SUPERVISING_ORG_TYPE
+        ).first()
+        if sup is not None:
+            candidates.append(sup)
+    prefecture = org.prefecture
+    if measure.region and len(next(iter(measure.region))) == 4:
+        codes = {
+            p
+            for p in Organisation.objects.filter(org_type=PREFECTURE_ORG_TYPE).values_list(
+                "prefecture", flat=True
+            )
+            if p[:4] in measure.region
+        }
+        prefecture = next(iter(sorted(codes)), prefecture)
+    candidates += list(
+        Organisation.objects.filter(
+            org_type=PREFECTURE_ORG_TYPE, prefecture=prefecture, status="approved"
+        ).order_by("pk")
+    )
+    for cand in candidates:
+        if cand.pk != org.pk and reviewers_of(cand):
+            return cand
+    return None
+
+
+def step_due(start: dt.date, working_days: int) -> dt.date:
+    """The last day of a review step: ``working_days`` working days after ``start``
+    (engines.periods with the library's holiday calendar: 节假日 and 调休)."""
+    return period_end(start, working_days, "working").ends_on
+
+
+def policy_of(m: Measure | None) -> Policy | None:
+    if m is None or m.policy is None:
+        return None
+    return catalogue().policies.get(m.policy) or provincial_catalogue().policies.get(m.policy)
+
+
+def policy_label(m: Measure | None) -> str:
+    """Which version applied: the policy document with its window and the catalogue version."""
+    p = policy_of(m)
+    version = catalogue().version
+    if p is None:
+        if m is not None and (m.effective_from or m.effective_to):
+            start = m.effective_from.isoformat() if m.effective_from else "不限"
+            end = m.effective_to.isoformat() if m.effective_to else "长期"
+            return f"地方措施 {m.code}（{start} 至 {end}）"
+        return f"政策目录 {version}"
+    return f"{p.document}《{p.title}》（{p.window_text()}），政策目录 {version}"
+
+
+def needs_second(m: Measure | None, amount: Decimal | None) -> bool:
+    """Above the measure's threshold (catalogue ``second_approval_above``) a second provincial
+    reviewer approves. Local measures and measures without a threshold: never."""
+    if m is None or m.second_above is None or amount is None:
+        return False
+    return amount > m.second_above
 
 
 def grants_of(org: Any) -> QuerySet[Grant]:
@@ -479,4 +720,255 @@ def budget_rows(year: int) -> list[BudgetRow]:
                     grant_count=s["count"],
                 )
             )
+    return rows
+
+
+# ------------------------------------------------------------------------- facts the platform holds
+# Issue 24.3: a claim's facts are pre-filled from the platform's records and checked against
+# them at submission; where the applicant declares otherwise, the reviewer sees both values.
+
+FACT_TRUE, FACT_FALSE, FACT_NONE = "是", "否", "平台无记录"
+
+
+def _fact(
+    key: str, label: str, source: str, platform: Any, declared: Any = None, warn: bool = False
+) -> dict[str, Any]:
+    def show(v: Any) -> str:
+        if v is None:
+            return FACT_NONE
+        if isinstance(v, bool):
+            return FACT_TRUE if v else FACT_FALSE
+        if isinstance(v, Decimal):
+            return f"{v:,.2f}"
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v)
+
+    differs = warn or (declared is not None and (platform is None or platform != declared))
+    return {
+        "key": key,
+        "label": label,
+        "source": source,
+        "platform": show(platform),
+        "declared": "—" if declared is None else show(declared),
+        "differs": bool(differs),
+    }
+
+
+def investments_of(org: Any) -> QuerySet[VentureInvestment]:
+    if org is None or getattr(org, "pk", None) is None:
+        return VentureInvestment.objects.none()
+    return VentureInvestment.objects.filter(investor_id=org.pk).order_by("-paid_in_on", "-id")
+
+
+def investment_for(org: Any, counterparty: str) -> VentureInvestment | None:
+    """The register's investment in the named investee (by name or USCC), latest first."""
+    name = (counterparty or "").strip()
+    if not name:
+        return None
+    return investments_of(org).filter(Q(investee_name=name) | Q(investee_uscc=name.upper())).first()
+
+
+def _money_or_none(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+def platform_facts(
+    org: Any, measure: str, data: dict[str, Any], today: dt.date
+) -> list[dict[str, Any]]:
+    """The facts of the claim the platform holds, each beside the applicant's declared value."""
+    if org is None:
+        return []
+    facts: list[dict[str, Any]] = []
+    year = today.year
+    base = _money_or_none(data.get("base_amount"))
+    if measure in CONTRACT_SIDE:
+        side = CONTRACT_SIDE[measure]
+        ref = str(data.get("contract_ref") or "").strip()
+        reg = (
+            licensing_selectors.registered_contracts(org, side)
+            .filter(registration_number=ref)
+            .first()
+            if ref
+            else None
+        )
+        facts.append(
+            _fact(
+                "registered",
+                "技术合同已认定登记",
+                "技术合同认定登记",
+                reg is not None,
+                bool(data.get("registered")),
+            )
+        )
+        received = (
+            licensing_selectors.received_in_year_by_registration(org, side, year).get(ref, ZERO)
+            if reg is not None
+            else None
+        )
+        facts.append(
+            _fact("base_amount", f"{year} 年实际到账额（元）", "许可合同付款记录", received, base)
+        )
+        if reg is not None and measure == "M7-2":
+            licensee = reg.licence.licensee
+            facts.append(
+                _fact(
+                    "seller_type",
+                    "转化方（卖方）类型",
+                    "机构登记",
+                    org.get_org_type_display(),
+                )
+            )
+            local = str(getattr(licensee, "prefecture", "")).startswith("53")
+            facts.append(
+                _fact(
+                    "local_counterparty",
+                    f"受让方在省内（就地转化）：{licensee.name}",
+                    "登记合同的受让方",
+                    local,
+                    warn=not local,
+                )
+            )
+    if measure == "M9-2":
+        brokerage = agency_brokered_amounts(org, year)
+        facts.append(
+            _fact(
+                "base_amount",
+                f"{year} 年促成的非关联技术合同成交金额（元）",
+                f"技术经纪成交记录（{brokerage.deal_count} 笔）",
+                brokerage.contract_amount,
+                base,
+            )
+        )
+        facts.append(
+            _fact(
+                "related_party",
+                f"属于关联技术交易（平台已剔除关联交易 {brokerage.related_amount:,.2f} 元）",
+                "技术经纪成交记录",
+                False,
+                bool(data.get("related_party")),
+            )
+        )
+    if measure == "M9-1":
+        flag = bool(getattr(org, "is_national_transfer_agency", False))
+        facts.append(
+            _fact("national_agency", "国家级技术转移机构", "机构登记", flag, warn=not flag)
+        )
+    if measure == "M12-1":
+        tb = TrainingBase.objects.filter(organisation_id=org.pk).first()
+        flag = bool(tb is not None and tb.is_national)
+        facts.append(
+            _fact(
+                "national_training_base",
+                "国家技术转移人才培养基地",
+                "人才培养基地目录",
+                flag,
+                warn=not flag,
+            )
+        )
+    if measure in ("M13-1", "M13-2"):
+        inv = investment_for(org, str(data.get("counterparty") or ""))
+        facts.append(
+            _fact(
+                "counterparty",
+                "被投资企业在投资台账中",
+                "创业投资台账",
+                inv is not None,
+                warn=inv is None,
+            )
+        )
+        if measure == "M13-1":
+            facts.append(
+                _fact(
+                    "base_amount",
+                    "实缴股权投资额（元）",
+                    "创业投资台账",
+                    inv.invested_amount if inv else None,
+                    base,
+                )
+            )
+            facts.append(
+                _fact(
+                    "paid_in_on",
+                    "实缴投资到位日",
+                    "创业投资台账",
+                    inv.paid_in_on if inv else None,
+                    data.get("paid_in_on"),
+                )
+            )
+        else:
+            facts.append(
+                _fact(
+                    "base_amount",
+                    "投资损失额（元）",
+                    "创业投资台账",
+                    inv.loss_amount if inv else None,
+                    base,
+                )
+            )
+            facts.append(
+                _fact(
+                    "loss_confirmed",
+                    "投资损失已确认",
+                    "创业投资台账",
+                    inv.loss_confirmed if inv else None,
+                    bool(data.get("loss_confirmed")),
+                )
+            )
+    if measure in ("M7-3", "M13-3", "M14-1"):
+        flag = bool(getattr(org, "is_tech_enterprise", False))
+        facts.append(
+            _fact(
+                "tech_enterprise",
+                "科技型企业",
+                "机构登记",
+                flag,
+                warn=not flag and measure != "M13-3",
+            )
+        )
+    if measure == "M7-3":
+        facts.append(_fact("sme", "中小微企业", "机构登记", bool(getattr(org, "is_sme", False))))
+    return facts
+
+
+def prefill_from_platform(org: Any, measure: str, today: dt.date) -> dict[str, Any]:
+    """Initial values of the claim form from the platform's records (the applicant may change
+    them; the reviewer then sees both)."""
+    if org is None:
+        return {}
+    initial: dict[str, Any] = {}
+    if measure == "M9-2":
+        initial["base_amount"] = agency_brokered_amounts(org, today.year).contract_amount
+        initial["registered"] = True
+        initial["related_party"] = False
+    inv = investments_of(org).first() if measure in ("M13-1", "M13-2") else None
+    if inv is not None:
+        initial["counterparty"] = inv.investee_name
+        if measure == "M13-1":
+            initial["base_amount"] = inv.invested_amount
+            initial["paid_in_on"] = inv.paid_in_on
+        elif inv.loss_confirmed:
+            initial["base_amount"] = inv.loss_amount
+            initial["loss_confirmed"] = True
+    return initial
+
+
+def investment_choices(org: Any, measure: str) -> list[dict[str, Any]]:
+    """The register's investments an M13-1/M13-2 claim may choose (M13-2: confirmed losses)."""
+    rows = []
+    for inv in investments_of(org)[:200]:
+        if measure == "M13-2" and not inv.loss_confirmed:
+            continue
+        amount = inv.invested_amount if measure == "M13-1" else inv.loss_amount
+        rows.append(
+            {
+                "ref": str(inv.pk),
+                "label": f"{inv.investee_name}（{inv.paid_in_on.isoformat()} 到位，"
+                f"{'投资' if measure == 'M13-1' else '损失'} {amount:,.2f} 元）",
+                "counterparty": inv.investee_name,
+                "base_amount": amount,
+                "paid_in_on": inv.paid_in_on,
+                "loss_confirmed": inv.loss_confirmed,
+            }
+        )
     return rows

@@ -27,20 +27,40 @@ from zhuanhua.core.uploads import check_upload, check_upload_as, store_upload
 from zhuanhua.engines import messages
 from zhuanhua.engines.common import CENT, InputError, money_str
 from zhuanhua.engines.subsidy import REASON_LABELS, CatalogueError
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors
 from zhuanhua.subsidies.choices import (
+    CHECK_WORKING_DAYS,
+    DECIDE_WORKING_DAYS,
+    SECOND_WORKING_DAYS,
+    SIGNOFF_WORKING_DAYS,
     TRANSITIONS,
     ApplicationStatus,
     BatchStatus,
     EvidenceKind,
     GrantStatus,
 )
-from zhuanhua.subsidies.models import Grant, SettlementBatch, SubsidyApplication, SubsidyEvidence
+from zhuanhua.subsidies.models import (
+    Grant,
+    SettlementBatch,
+    SubsidyApplication,
+    SubsidyEvidence,
+    VentureInvestment,
+)
 
 ERR_NOT_APPLICANT = "只有已通过审核的申请单位经办人可以提交奖补申请"
 ERR_NOT_OWN = "只能修改本单位的奖补申请"
-ERR_NOT_REVIEWER = "只有主管部门审核员可以审核奖补申请"
+ERR_NOT_REVIEWER = "只有省科技厅审核员可以审定奖补申请"
+ERR_NOT_CHECKER = "只有该申请的初审单位（州（市）科技局或主管部门）审核员可以初审"
+ERR_SAME_PERSON_CHECK = "同一人不能既初审又审定同一申请（四眼原则）"
+ERR_SAME_PERSON_SECOND = "复核须由另一名省级审核员完成：审定人不能复核自己的决定（四眼原则）"
+ERR_REASON_CHECK = "初审意见不能为空"
+ERR_REASON_SECOND = "复核不同意须说明理由"
+ERR_NOT_FINANCE = "只有财政部门审核员可以签核拨付清单"
+ERR_NOT_SIGNED_OFF = "拨付清单须经财政部门签核后才能标记拨付"
+ERR_ALREADY_SIGNED = "该批次已经财政部门签核"
+ERR_NOT_SETTLER = "只有省科技厅或财政部门审核员可以登记拨付结果"
 ERR_UNKNOWN_MEASURE = "政策目录中没有该措施"
 ERR_CREDIT = "申请单位存在未消除的失信记录（诚信管理），暂停受理其奖补申请"
 ERR_CREDIT_APPROVE = "申请单位存在未消除的失信记录（诚信管理），暂停批准其奖补"
@@ -222,6 +242,56 @@ def _store_evidence(
         )
 
 
+def _route(app: SubsidyApplication, today: dt.date) -> None:
+    """Send a (re)submitted application to its first check, or — with no checking body on the
+    platform — straight to the provincial decision; set the step's time limit."""
+    m = selectors.measure_or_none(app.measure)
+    app.checker_org = selectors.checker_of(app.applicant, m)
+    if app.checker_org is not None:
+        app.status = ApplicationStatus.CHECKING
+        app.step_due_on = selectors.step_due(today, CHECK_WORKING_DAYS)
+    else:
+        app.status = ApplicationStatus.SUBMITTED
+        app.step_due_on = selectors.step_due(today, DECIDE_WORKING_DAYS)
+    app.checked_by = None
+    app.checked_at = None
+    app.check_opinion = ""
+    app.policy_label = selectors.policy_label(m)[:200]
+
+
+def _app_url(app: SubsidyApplication) -> str:
+    return f"/subsidies/applications/{app.pk}/"
+
+
+def _tell(users: Any, app: SubsidyApplication, title: str, body: str = "") -> None:
+    notify(users=users, kind="subsidy", title=title, body=body, url=_app_url(app))
+
+
+def _applicant_people(app: SubsidyApplication) -> list[User]:
+    people = list(User.objects.filter(organisation_id=app.applicant_id, is_active=True))
+    submitter = app.submitted_by
+    return [u for u in people if submitter is not None and u.pk == submitter.pk] or people
+
+
+def _notify_next(app: SubsidyApplication) -> None:
+    """Tell whoever acts next (and the applicant) where the application stands."""
+    label = f"奖补申请 #{app.pk}（{app.measure}，{app.applicant.name}）"
+    due = f"办理时限：{app.step_due_on.isoformat()}。" if app.step_due_on else ""
+    if app.status == ApplicationStatus.CHECKING:
+        _tell(selectors.reviewers_of(app.checker_org), app, f"{label}待初审", due)
+    elif app.status == ApplicationStatus.SUBMITTED:
+        _tell(selectors.provincial_reviewers(), app, f"{label}待省级审定", due)
+    elif app.status == ApplicationStatus.SECOND:
+        others = [u for u in selectors.provincial_reviewers() if u.pk != app.decided_by_id]
+        _tell(others, app, f"{label}待复核（第二审核人）", due)
+    _tell(
+        _applicant_people(app),
+        app,
+        f"奖补申请 #{app.pk} 状态：{app.get_status_display()}",
+        due,
+    )
+
+
 def _apply_result(app: SubsidyApplication, result: Any) -> None:
     app.engine_amount = result.granted
     app.engine_entitlement_amount = result.entitlement
@@ -276,15 +346,25 @@ def application_submit(
             **claim_data,
         )
         _apply_result(app, result)
+        app.platform_facts = selectors.platform_facts(
+            org, measure, {**claim_data, "contract_ref": app.contract_ref}, today
+        )
+        _route(app, today)
         app.save()
         audit_record(
             actor=user,
             obj=app,
             action="subsidy_application.submit",
             after=application_state(app),
-            detail={"engine_amount": money_str(result.granted), "binding": list(result.binding)},
+            detail={
+                "engine_amount": money_str(result.granted),
+                "binding": list(result.binding),
+                "checker": app.checker_org_id,
+                "policy": app.policy_label,
+            },
         )
         _store_evidence(user, app, uploads, shas)
+        _notify_next(app)
     return app
 
 
@@ -324,9 +404,15 @@ def application_resubmit(
         if data.get("contract_ref") is not None:
             locked.contract_ref = str(data["contract_ref"]).strip()[:100]
         locked.claim_on = today
-        locked.status = ApplicationStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         _apply_result(locked, result)
+        locked.platform_facts = selectors.platform_facts(
+            org, locked.measure, {**claim_data, "contract_ref": locked.contract_ref}, today
+        )
+        _route(locked, today)
+        locked.decided_by = None
+        locked.decided_at = None
+        locked.approved_amount = None
         locked.save()
         audit_record(
             actor=user,
@@ -336,15 +422,91 @@ def application_resubmit(
             after=application_state(locked),
         )
         _store_evidence(user, locked, uploads, shas)
+        _notify_next(locked)
     return locked
 
 
 # --------------------------------------------------------------------------- review
+# Two levels (issue 24.2): the applicant's prefecture bureau or supervising department checks,
+# the provincial department decides, and above the measure's threshold a second provincial
+# reviewer approves. Four eyes: the checker, the decider and the second approver are three
+# different people.
 
 
 def _check_reviewer(user: User) -> None:
     if not selectors.is_reviewer(user):
         raise PermissionDenied(ERR_NOT_REVIEWER)
+
+
+def _check_checker(user: User, app: SubsidyApplication) -> None:
+    if not selectors.is_checker(user) or app.checker_org_id != user.organisation_id:
+        raise PermissionDenied(ERR_NOT_CHECKER)
+
+
+def application_check(
+    *, user: User, application: SubsidyApplication, opinion: str = "", today: dt.date | None = None
+) -> SubsidyApplication:
+    """The first-level check passes: the application goes to the provincial department."""
+    opinion = clean_text(opinion, "opinion", limit=REASON_MAX, multiline=True) or "初审通过"
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
+        _check_checker(user, locked)
+        if (locked.status, "check") not in TRANSITIONS:
+            raise _bad_transition(locked)
+        before = application_state(locked)
+        locked.status = ApplicationStatus.SUBMITTED
+        locked.checked_by = user
+        locked.checked_at = timezone.now()
+        locked.check_opinion = opinion
+        locked.step_due_on = selectors.step_due(today, DECIDE_WORKING_DAYS)
+        locked.save()
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_application.check",
+            before=before,
+            after=application_state(locked),
+            detail={"opinion": opinion, "checker": locked.checker_org_id},
+        )
+        _notify_next(locked)
+    return locked
+
+
+def _ceiling(locked: SubsidyApplication, amount: Decimal | None, reason: str) -> Any:
+    """The engine's maximum now (under the applicant's lock) and the amount to approve."""
+    result = selectors.evaluate_application(locked)
+    if locked.case_by_case:
+        if amount is None:
+            raise ValidationError({"amount": [ERR_AMOUNT_REQUIRED]})
+        if not reason:
+            raise ValidationError({"reason": [ERR_REASON_CASE]})
+        return result, None, amount
+    ceiling = result.granted
+    if ceiling <= 0:
+        raise ValidationError({"amount": [ERR_NOTHING_LEFT_APPROVE]})
+    if amount is None:
+        amount = ceiling
+    if amount > ceiling:
+        raise ValidationError({"amount": [ERR_ABOVE_ENGINE.format(max=f"{ceiling:,.2f}")]})
+    if amount < ceiling and not reason:
+        raise ValidationError({"reason": [ERR_REASON_LESS]})
+    return result, ceiling, amount
+
+
+def _make_grant(
+    locked: SubsidyApplication, org: Organisation, amount: Decimal, today: dt.date
+) -> Grant:
+    return Grant.objects.create(
+        application=locked,
+        applicant=org,
+        measure=locked.measure,
+        counterparty=locked.counterparty,
+        subject=locked.subject,
+        granted_on=locked.claim_on,
+        approved_on=today,
+        amount=amount,
+    )
 
 
 def application_approve(
@@ -354,10 +516,12 @@ def application_approve(
     amount: Decimal | None = None,
     reason: str = "",
     today: dt.date | None = None,
-) -> Grant:
-    """Approve at most the engine's amount, re-computed under the applicant's lock against all
-    of its grants; less than that needs a reason. M7-4 (一事一议) takes the reviewer's amount and
-    a reason. Records the grant in the same transaction."""
+) -> Grant | None:
+    """The provincial decision: approve at most the engine's amount, re-computed under the
+    applicant's lock against all of its grants (and voucher spends); less needs a reason; M7-4
+    (一事一议) takes the reviewer's amount and a reason. Up to the measure's threshold the grant is
+    recorded now; above it the application waits for a second provincial reviewer (returns
+    None). The checker may not decide."""
     _check_reviewer(user)
     reason = clean_text(reason, "reason", limit=REASON_MAX, multiline=True)
     if amount is not None:
@@ -371,58 +535,126 @@ def application_approve(
         locked.applicant = org
         if (locked.status, "approve") not in TRANSITIONS:
             raise _bad_transition(locked)
+        if locked.checked_by_id is not None and locked.checked_by_id == user.pk:
+            raise PermissionDenied(ERR_SAME_PERSON_CHECK)
         if selectors.credit_active(org):
             raise ValidationError({"__all__": [ERR_CREDIT_APPROVE]})
-        result = selectors.evaluate_application(locked)
-        if locked.case_by_case:
-            if amount is None:
-                raise ValidationError({"amount": [ERR_AMOUNT_REQUIRED]})
-            if not reason:
-                raise ValidationError({"reason": [ERR_REASON_CASE]})
-            ceiling = None
-        else:
-            ceiling = result.granted
-            if ceiling <= 0:
-                raise ValidationError({"amount": [ERR_NOTHING_LEFT_APPROVE]})
-            if amount is None:
-                amount = ceiling
-            if amount > ceiling:
-                raise ValidationError({"amount": [ERR_ABOVE_ENGINE.format(max=f"{ceiling:,.2f}")]})
-            if amount < ceiling and not reason:
-                raise ValidationError({"reason": [ERR_REASON_LESS]})
+        result, ceiling, amount = _ceiling(locked, amount, reason)
         before = application_state(locked)
-        locked.status = ApplicationStatus.APPROVED
+        second = selectors.needs_second(selectors.measure_or_none(locked.measure), amount)
         locked.approved_amount = amount
         locked.decision_reason = reason
         locked.decided_by = user
         locked.decided_at = timezone.now()
+        locked.second_by = None
+        locked.second_at = None
+        grant = None
+        if second:
+            locked.status = ApplicationStatus.SECOND
+            locked.step_due_on = selectors.step_due(today, SECOND_WORKING_DAYS)
+        else:
+            locked.status = ApplicationStatus.APPROVED
+            locked.step_due_on = None
         locked.save()
-        grant = Grant.objects.create(
-            application=locked,
-            applicant=org,
-            measure=locked.measure,
-            counterparty=locked.counterparty,
-            subject=locked.subject,
-            granted_on=locked.claim_on,
-            approved_on=today,
-            amount=amount,
-        )
+        if not second:
+            grant = _make_grant(locked, org, amount, today)
         less = ceiling is not None and amount < ceiling
+        action = "subsidy_application.approve_less" if less else "subsidy_application.approve"
         audit_record(
             actor=user,
             obj=locked,
-            action="subsidy_application.approve_less" if less else "subsidy_application.approve",
+            action=action,
             before=before,
             after=application_state(locked),
             detail={
-                "grant": grant.pk,
+                "grant": grant.pk if grant else None,
                 "amount": money_str(amount),
                 "engine_amount": money_str(ceiling) if ceiling is not None else None,
                 "binding": list(result.binding),
                 "reason": reason,
+                "second_approval_needed": second,
             },
         )
+        _notify_next(locked)
     return grant
+
+
+def application_second_approve(
+    *, user: User, application: SubsidyApplication, opinion: str = "", today: dt.date | None = None
+) -> Grant:
+    """A second provincial reviewer approves the decided amount (above the measure's threshold):
+    never the decider nor the checker. The engine runs again under the applicant's lock: a cap
+    used up since the decision refuses it."""
+    _check_reviewer(user)
+    opinion = clean_text(opinion, "opinion", limit=REASON_MAX, multiline=True) or "同意"
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=application.applicant_id)
+        locked = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
+        locked.applicant = org
+        if (locked.status, "second_approve") not in TRANSITIONS:
+            raise _bad_transition(locked)
+        if user.pk in (locked.decided_by_id, locked.checked_by_id):
+            raise PermissionDenied(ERR_SAME_PERSON_SECOND)
+        if selectors.credit_active(org):
+            raise ValidationError({"__all__": [ERR_CREDIT_APPROVE]})
+        amount = locked.approved_amount
+        assert amount is not None
+        result, ceiling, amount = _ceiling(
+            locked, amount, locked.decision_reason or ("—" if locked.case_by_case else "")
+        )
+        before = application_state(locked)
+        locked.status = ApplicationStatus.APPROVED
+        locked.second_by = user
+        locked.second_at = timezone.now()
+        locked.second_opinion = opinion
+        locked.step_due_on = None
+        locked.save()
+        grant = _make_grant(locked, org, amount, today)
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_application.second_approve",
+            before=before,
+            after=application_state(locked),
+            detail={"grant": grant.pk, "amount": money_str(amount), "opinion": opinion},
+        )
+        _notify_next(locked)
+    return grant
+
+
+def application_second_refuse(
+    *, user: User, application: SubsidyApplication, reason: str, today: dt.date | None = None
+) -> SubsidyApplication:
+    """The second reviewer does not agree: back to the provincial decision, with the reason."""
+    _check_reviewer(user)
+    reason = clean_text(reason, "reason", limit=REASON_MAX, multiline=True)
+    if not reason:
+        raise ValidationError({"reason": [ERR_REASON_SECOND]})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
+        if (locked.status, "second_refuse") not in TRANSITIONS:
+            raise _bad_transition(locked)
+        if user.pk in (locked.decided_by_id, locked.checked_by_id):
+            raise PermissionDenied(ERR_SAME_PERSON_SECOND)
+        before = application_state(locked)
+        locked.status = ApplicationStatus.SUBMITTED
+        locked.second_by = user
+        locked.second_at = timezone.now()
+        locked.second_opinion = reason
+        locked.step_due_on = selectors.step_due(today, DECIDE_WORKING_DAYS)
+        locked.save()
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_application.second_refuse",
+            before=before,
+            after=application_state(locked),
+            detail={"reason": reason},
+        )
+        _notify_next(locked)
+    return locked
 
 
 def _decide_without_grant(
@@ -434,7 +666,8 @@ def _decide_without_grant(
     required: str,
     status: str,
 ) -> SubsidyApplication:
-    _check_reviewer(user)
+    if not (selectors.is_reviewer(user) or selectors.is_checker(user)):
+        raise PermissionDenied(ERR_NOT_REVIEWER)
     reason = clean_text(reason, "reason", limit=REASON_MAX, multiline=True)
     if not reason:
         raise ValidationError({"reason": [required]})
@@ -442,11 +675,24 @@ def _decide_without_grant(
         locked = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
         if (locked.status, action) not in TRANSITIONS:
             raise _bad_transition(locked)
+        # The checker acts in the first check; the province from its decision on.
+        if locked.status == ApplicationStatus.CHECKING:
+            _check_checker(user, locked)
+        else:
+            _check_reviewer(user)
+            if locked.checked_by_id is not None and locked.checked_by_id == user.pk:
+                raise PermissionDenied(ERR_SAME_PERSON_CHECK)
         before = application_state(locked)
+        if before["status"] == ApplicationStatus.CHECKING:
+            locked.checked_by = user
+            locked.checked_at = timezone.now()
+            locked.check_opinion = reason
+        else:
+            locked.decided_by = user
+            locked.decided_at = timezone.now()
         locked.status = status
         locked.decision_reason = reason
-        locked.decided_by = user
-        locked.decided_at = timezone.now()
+        locked.step_due_on = None
         locked.save()
         audit_record(
             actor=user,
@@ -456,13 +702,15 @@ def _decide_without_grant(
             after=application_state(locked),
             detail={"reason": reason},
         )
+        _notify_next(locked)
     return locked
 
 
 def application_return(
     *, user: User, application: SubsidyApplication, reason: str
 ) -> SubsidyApplication:
-    """Send back for more material; the applicant corrects and resubmits."""
+    """Send back for more material (the checker or the province); the applicant corrects and
+    resubmits."""
     return _decide_without_grant(
         user=user,
         application=application,
@@ -520,6 +768,15 @@ def settlement_create(
         Grant.objects.filter(pk__in=[g.pk for g in grants]).update(
             batch=batch, status=GrantStatus.IN_SETTLEMENT
         )
+        batch.signoff_due_on = selectors.step_due(timezone.localdate(), SIGNOFF_WORKING_DAYS)
+        batch.save(update_fields=["signoff_due_on"])
+        notify(
+            users=selectors.finance_reviewers(),
+            kind="subsidy",
+            title=f"结算批次 #{batch.pk}（{len(grants)} 笔，{total:,.2f} 元）待财政部门签核",
+            body=f"签核时限：{batch.signoff_due_on.isoformat()}。",
+            url=f"/subsidies/settlements/{batch.pk}/",
+        )
         audit_record(
             actor=user,
             obj=batch,
@@ -560,11 +817,50 @@ def _payment_ids(upload: UploadedFile) -> list[int]:
     return sorted(set(ids))
 
 
+def settlement_sign_off(
+    *, user: User, batch: SettlementBatch, opinion: str = ""
+) -> SettlementBatch:
+    """The finance department signs the settlement list off: only then may it be paid."""
+    if not selectors.is_finance(user):
+        raise PermissionDenied(ERR_NOT_FINANCE)
+    opinion = clean_text(opinion, "opinion", limit=REASON_MAX, multiline=True) or "同意拨付"
+    with transaction.atomic():
+        locked = SettlementBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.ISSUED:
+            raise ValidationError({"__all__": [ERR_ALREADY_SIGNED]})
+        before = {"status": locked.status}
+        locked.status = BatchStatus.SIGNED_OFF
+        locked.signed_off_by = user
+        locked.signed_off_at = timezone.now()
+        locked.signoff_opinion = opinion
+        locked.save()
+        audit_record(
+            actor=user,
+            obj=locked,
+            action="subsidy_settlement.sign_off",
+            before=before,
+            after={"status": locked.status},
+            detail={"opinion": opinion},
+        )
+        notify(
+            users=[locked.created_by, *selectors.provincial_reviewers()],
+            kind="subsidy",
+            title=f"结算批次 #{locked.pk} 已经财政部门签核，可以拨付",
+            body=opinion,
+            url=f"/subsidies/settlements/{locked.pk}/",
+        )
+    return locked
+
+
 def settlement_mark_paid(
     *, user: User, batch: SettlementBatch, upload: UploadedFile, paid_on: dt.date | None = None
 ) -> list[int]:
-    """Mark the grants named in the returned payment file (.xlsx, a 补助编号 column) as paid."""
-    _check_reviewer(user)
+    """Mark the grants named in the returned payment file (.xlsx, a 补助编号 column) as paid —
+    only once the finance department has signed the list off."""
+    if not (selectors.is_reviewer(user) or selectors.is_finance(user)):
+        raise PermissionDenied(ERR_NOT_SETTLER)
+    if batch.status == BatchStatus.ISSUED:
+        raise ValidationError({"__all__": [ERR_NOT_SIGNED_OFF]})
     try:
         check_upload(upload, XLSX_ONLY)
     except ValidationError as exc:
@@ -577,6 +873,8 @@ def settlement_mark_paid(
         locked = SettlementBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status == BatchStatus.PAID:
             raise ValidationError({"__all__": [ERR_BATCH_PAID]})
+        if locked.status == BatchStatus.ISSUED:
+            raise ValidationError({"__all__": [ERR_NOT_SIGNED_OFF]})
         mine = set(Grant.objects.filter(batch=locked).values_list("pk", flat=True))
         foreign = [i for i in ids if i not in mine]
         if foreign:
@@ -610,8 +908,10 @@ def settlement_mark_paid(
 # --------------------------------------------------------------------------- local measures
 # 指引第七条（三）: prefectures and parks add their own measures to the catalogue.
 
-ERR_NOT_LOCAL_AUTHOR = "只有主管部门审核员或园区（聚集区）的机构管理员可以维护地方措施"
-ERR_NOT_OWN_PARK = "园区只能维护本园区的地方措施"
+ERR_NOT_LOCAL_AUTHOR = (
+    "只有省科技厅审核员、州（市）科技局审核员或园区（聚集区）的机构管理员可以维护地方措施"
+)
+ERR_NOT_OWN_PARK = "州（市）科技局和园区只能维护本地区（本园区）的地方措施"
 ERR_PREFECTURE = "请选择云南省内的州（市）"
 ERR_PARK = "所选园区须为已通过审核的园区/聚集区机构"
 ERR_PARK_PREFECTURE = "所选园区不在所选州（市）内（园区所在：{prefecture}）"
@@ -664,7 +964,11 @@ def can_author_local(user: Visitor) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (selectors.is_reviewer(user) or is_park_admin(user))
+        and (
+            selectors.is_reviewer(user)
+            or selectors.is_prefecture_reviewer(user)
+            or is_park_admin(user)
+        )
     )
 
 
@@ -673,6 +977,9 @@ def can_edit_local(user: User, measure: Any) -> bool:
         return False
     if selectors.is_reviewer(user):
         return True
+    if selectors.is_prefecture_reviewer(user):
+        org = user.organisation
+        return org is not None and measure.prefecture == org.prefecture
     return is_park_admin(user) and measure.park_id == user.organisation_id
 
 
@@ -765,6 +1072,13 @@ def _clean_local(user: User, data: dict[str, Any]) -> dict[str, Any]:
             fail("prefecture", ERR_PREFECTURE)
     else:
         prefecture = str(data.get("prefecture") or "")
+        bureau = user.organisation if selectors.is_prefecture_reviewer(user) else None
+        if bureau is not None:
+            # A prefecture bureau enters and manages its own prefecture's measures.
+            prefecture = bureau.prefecture
+            if not clean["issuer"]:
+                clean["issuer"] = bureau.name
+                errors.pop("issuer", None)
         if prefecture not in PREFECTURES:
             fail("prefecture", ERR_PREFECTURE)
         park_value = data.get("park")
@@ -1020,3 +1334,96 @@ def park_resident_remove(*, user: User, park: Any, organisation_id: int) -> None
             before={"park": park.pk, "organisation": organisation_id},
         )
         row.delete()
+
+
+# --------------------------------------------------------------------------- venture investments
+# The VC firm's register (投资台账): measures 13-1 and 13-2 read their facts from it.
+
+ERR_NOT_VC = "只有已通过审核的创业投资机构的经办人可以维护投资台账"
+ERR_NOT_OWN_INVESTMENT = "只能修改本机构的投资台账"
+ERR_USCC = "统一社会信用代码应为 18 位"
+ERR_LOSS_BOTH = "投资损失额和确认日期须同时填写"
+ERR_LOSS_ABOVE = "投资损失额不能超过实缴投资额"
+ERR_FUTURE = "日期不能晚于今天"
+
+
+def can_keep_investments(user: Visitor) -> bool:
+    return (
+        selectors.can_apply(user)
+        and getattr(getattr(user, "organisation", None), "org_type", "") == "venture_capital"
+    )
+
+
+def investment_save(
+    *, user: User, data: dict[str, Any], investment: VentureInvestment | None = None
+) -> VentureInvestment:
+    """Add or correct an investment of the user's VC firm; audited with before and after."""
+    if not can_keep_investments(user):
+        raise PermissionDenied(ERR_NOT_VC)
+    if investment is not None and investment.investor_id != user.organisation_id:
+        raise PermissionDenied(ERR_NOT_OWN_INVESTMENT)
+    errors: dict[str, list[str]] = {}
+    name = clean_text(data.get("investee_name"), "investee_name", limit=200)
+    uscc = str(data.get("investee_uscc") or "").strip().upper()
+    if not name:
+        errors["investee_name"] = [ERR_REQUIRED]
+    if len(uscc) != 18:
+        errors["investee_uscc"] = [ERR_USCC]
+    amount = _positive_money(data.get("invested_amount"))
+    if amount is None:
+        errors["invested_amount"] = [ERR_MONEY]
+    paid_in = data.get("paid_in_on")
+    today = timezone.localdate()
+    if not isinstance(paid_in, dt.date):
+        errors["paid_in_on"] = [ERR_REQUIRED]
+    elif paid_in > today:
+        errors["paid_in_on"] = [ERR_FUTURE]
+    loss_raw, loss_on = data.get("loss_amount"), data.get("loss_confirmed_on")
+    loss = None if loss_raw in (None, "") else _positive_money(loss_raw)
+    if loss_raw not in (None, "") and loss is None:
+        errors["loss_amount"] = [ERR_MONEY]
+    if (loss is None) != (loss_on in (None, "")) and "loss_amount" not in errors:
+        errors["loss_confirmed_on"] = [ERR_LOSS_BOTH]
+    if loss is not None and amount is not None and loss > amount:
+        errors["loss_amount"] = [ERR_LOSS_ABOVE]
+    if isinstance(loss_on, dt.date) and loss_on > today:
+        errors["loss_confirmed_on"] = [ERR_FUTURE]
+    basis = clean_text(data.get("loss_basis"), "loss_basis", limit=300)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if investment is None:
+            row = VentureInvestment(investor=user.organisation, recorded_by=user)
+            before = None
+        else:
+            row = VentureInvestment.objects.select_for_update().get(pk=investment.pk)
+            before = _investment_state(row)
+        row.investee_name = name
+        row.investee_uscc = uscc
+        row.investee = Organisation.objects.filter(uscc=uscc).first()
+        row.invested_amount = amount  # type: ignore[assignment]
+        row.paid_in_on = paid_in  # type: ignore[assignment]
+        row.loss_amount = loss
+        row.loss_confirmed_on = loss_on or None
+        row.loss_basis = basis
+        row.save()
+        audit_record(
+            actor=user,
+            obj=row,
+            action="subsidy_investment.create" if before is None else "subsidy_investment.update",
+            before=before,
+            after=_investment_state(row),
+        )
+    return row
+
+
+def _investment_state(row: VentureInvestment) -> dict[str, Any]:
+    return {
+        "investee_name": row.investee_name,
+        "investee_uscc": row.investee_uscc,
+        "invested_amount": row.invested_amount,
+        "paid_in_on": row.paid_in_on,
+        "loss_amount": row.loss_amount,
+        "loss_confirmed_on": row.loss_confirmed_on,
+        "loss_basis": row.loss_basis,
+    }

@@ -23,8 +23,19 @@ from zhuanhua.engines.subsidy import BINDING_LABELS, REASON_LABELS
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.choices import ApplicationStatus
-from zhuanhua.subsidies.forms import ClaimForm, DecisionForm, PaymentFileForm, SettlementForm
-from zhuanhua.subsidies.models import SettlementBatch, SubsidyApplication, SubsidyEvidence
+from zhuanhua.subsidies.forms import (
+    ClaimForm,
+    DecisionForm,
+    InvestmentForm,
+    PaymentFileForm,
+    SettlementForm,
+)
+from zhuanhua.subsidies.models import (
+    SettlementBatch,
+    SubsidyApplication,
+    SubsidyEvidence,
+    VentureInvestment,
+)
 from zhuanhua.subsidies.settlement import batch_grants, disbursement_xlsx
 
 PAGE_SIZE = 30
@@ -150,10 +161,20 @@ def apply(request: AuthedHttpRequest, code: str) -> HttpResponse:
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, "奖补申请已提交，等待主管部门审核。")
+                messages.success(
+                    request,
+                    "奖补申请已提交，等待初审。"
+                    if app.status == ApplicationStatus.CHECKING
+                    else "奖补申请已提交，等待省科技厅审定。",
+                )
                 return redirect("subsidies:detail", pk=app.pk)
     else:
-        form = ClaimForm(measure=m, org=org, with_evidence=True)
+        form = ClaimForm(
+            measure=m,
+            org=org,
+            with_evidence=True,
+            initial=selectors.prefill_from_platform(org, m.code, timezone.localdate()),
+        )
     return render(
         request,
         "subsidies/apply.html",
@@ -163,6 +184,7 @@ def apply(request: AuthedHttpRequest, code: str) -> HttpResponse:
             "credit_blocked": credit_blocked,
             "credit_message": services.ERR_CREDIT,
             "history": selectors.grants_of(org)[:20],
+            "policy_label": selectors.policy_label(m),
         },
     )
 
@@ -202,9 +224,10 @@ def application_list(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         qs = qs.filter(status=status)
-    elif selectors.is_reviewer(user):
-        status = ApplicationStatus.SUBMITTED
-        qs = qs.filter(status=status)
+    elif status == "queue" or (status == "" and selectors.is_review_staff(user)):
+        # The reviewer's queue: what waits for this person (checkers, deciders, second approval).
+        status = "queue"
+        qs = selectors.queue_of(user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -213,7 +236,8 @@ def application_list(request: AuthedHttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": ApplicationStatus.choices,
-            "is_reviewer": selectors.is_reviewer(user),
+            "is_reviewer": selectors.is_review_staff(user),
+            "queue_count": selectors.queue_of(user).count(),
             "can_apply": selectors.can_apply(user),
         },
     )
@@ -235,8 +259,22 @@ def application_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "is_reviewer": is_reviewer,
         "binding_labels": [BINDING_LABELS.get(b, b) for b in app.engine_binding],
         "grant": getattr(app, "grant", None) if app.status == ApplicationStatus.APPROVED else None,
+        "step": None,
+        "second_threshold": getattr(selectors.measure_or_none(app.measure), "second_above", None),
+        "can_see_facts": is_reviewer or selectors.is_checker(user) or selectors.is_reader(user),
     }
-    if is_reviewer and app.status == ApplicationStatus.SUBMITTED:
+    if (
+        app.status == ApplicationStatus.CHECKING
+        and selectors.is_checker(user)
+        and app.checker_org_id == user.organisation_id
+    ):
+        context["step"] = "check"
+    elif is_reviewer and app.status == ApplicationStatus.SUBMITTED:
+        context["step"] = "decide"
+    elif is_reviewer and app.status == ApplicationStatus.SECOND:
+        context["step"] = "second"
+        context["four_eyes_blocked"] = user.pk in (app.decided_by_id, app.checked_by_id)
+    if context["step"] is not None:
         current = selectors.evaluate_application(app)
         context["current"] = current
         context["credit_blocked"] = selectors.credit_active(app.applicant)
@@ -267,7 +305,7 @@ def application_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
-    if not selectors.is_reviewer(request.user):
+    if not (selectors.is_reviewer(request.user) or selectors.is_checker(request.user)):
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -285,15 +323,35 @@ def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 amount=form.cleaned_data.get("amount"),
                 reason=reason,
             )
-            messages.success(request, f"已批准补助 {grant.amount:,.2f} 元（补助编号 {grant.pk}）。")
+            if grant is None:
+                messages.success(
+                    request, "已审定，金额超过本措施的复核金额，待另一名省级审核员复核。"
+                )
+            else:
+                messages.success(
+                    request, f"已批准补助 {grant.amount:,.2f} 元（补助编号 {grant.pk}）。"
+                )
+        elif decision == "check":
+            services.application_check(user=request.user, application=app, opinion=reason)
+            messages.success(request, "初审通过，已报送省科技厅审定。")
+        elif decision == "second_approve":
+            grant = services.application_second_approve(
+                user=request.user, application=app, opinion=reason
+            )
+            messages.success(
+                request, f"复核同意，已批准补助 {grant.amount:,.2f} 元（补助编号 {grant.pk}）。"
+            )
+        elif decision == "second_refuse":
+            services.application_second_refuse(user=request.user, application=app, reason=reason)
+            messages.success(request, "复核不同意，已退回审定人重新审定。")
         elif decision == "return":
             services.application_return(user=request.user, application=app, reason=reason)
             messages.success(request, "已退回申请单位补充材料。")
         else:
             services.application_reject(user=request.user, application=app, reason=reason)
             messages.success(request, "已作出不予支持的决定。")
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, PermissionDenied) as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, message)
     return redirect("subsidies:detail", pk=app.pk)
 
@@ -314,7 +372,7 @@ def resubmit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "已重新提交，等待主管部门审核。")
+            messages.success(request, "已重新提交，等待审核。")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -406,8 +464,29 @@ def settlement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "grants": batch_grants(batch),
             "form": PaymentFileForm(),
             "is_reviewer": selectors.is_reviewer(request.user),
+            "is_finance": selectors.is_finance(request.user),
+            "can_pay": selectors.is_reviewer(request.user) or selectors.is_finance(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def sign_off(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The finance department signs a settlement list off (before it may be marked paid)."""
+    _reader_only(request)
+    batch = get_object_or_404(SettlementBatch, pk=pk)
+    if not selectors.is_finance(request.user):
+        raise PermissionDenied(services.ERR_NOT_FINANCE)
+    opinion = str(request.POST.get("opinion") or "")[: services.REASON_MAX]
+    try:
+        services.settlement_sign_off(user=request.user, batch=batch, opinion=opinion)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已签核拨付清单，可以拨付。")
+    return redirect("subsidies:settlement", pk=batch.pk)
 
 
 @login_required
@@ -589,3 +668,53 @@ def park_residents(request: AuthedHttpRequest) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     return redirect(reverse("subsidies:local_measures") + f"?park={park.pk}")
+
+
+# --------------------------------------------------------------------------- venture investments
+
+
+@login_required
+def investments(request: AuthedHttpRequest) -> HttpResponse:
+    """A VC firm's register of its investments (?id= edits one); measures 13-1/13-2 read it."""
+    if not services.can_keep_investments(request.user):
+        raise PermissionDenied(services.ERR_NOT_VC)
+    org = request.user.organisation
+    row_id = _pk(request.GET.get("id") or request.POST.get("id"))
+    row = (
+        get_object_or_404(VentureInvestment, pk=row_id, investor=org)
+        if row_id is not None
+        else None
+    )
+    if request.method == "POST":
+        form = InvestmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.investment_save(user=request.user, data=form.cleaned_data, investment=row)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "投资台账已保存。")
+                return redirect("subsidies:investments")
+    else:
+        initial = (
+            {
+                f: getattr(row, f)
+                for f in (
+                    "investee_name",
+                    "investee_uscc",
+                    "invested_amount",
+                    "paid_in_on",
+                    "loss_amount",
+                    "loss_confirmed_on",
+                    "loss_basis",
+                )
+            }
+            if row is not None
+            else {}
+        )
+        form = InvestmentForm(initial=initial)
+    return render(
+        request,
+        "subsidies/investments.html",
+        {"form": form, "row": row, "rows": selectors.investments_of(org)[:200]},
+    )

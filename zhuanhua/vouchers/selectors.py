@@ -120,3 +120,13 @@ def voucher_totals(*, year: int) -> dict[str, Decimal]:
         issued=Sum("issued_amount"), spent=Sum("spent_amount"), redeemed=Sum("redeemed_amount")
     )
     return {k: v or ZERO for k, v in agg.items()}
+
+
+def counted_spends_of(enterprise: Any) -> list[tuple[int, Any, Decimal]]:
+    """(year, spent_at, voucher_amount) of every spend of the enterprise that uses its yearly
+    ceiling (not rejected): the subsidies app counts them against M14-1's annual cap."""
+    return list(
+        VoucherSpend.objects.filter(enterprise=enterprise, status__in=COUNTED_STATES)
+        .order_by("pk")
+        .values_list("year", "spent_at", "voucher_amount")
+    )

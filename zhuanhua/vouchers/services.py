@@ -27,7 +27,9 @@ from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import MONEY14_MAX_DIGITS, InputProblem, parse_money
 from zhuanhua.core.uploads import check_upload_as, store_upload
 from zhuanhua.engines.subsidy import load_catalogue
+from zhuanhua.organisations.models import Organisation
 from zhuanhua.vouchers import subjects
+from zhuanhua.vouchers.caps import used_elsewhere
 from zhuanhua.vouchers.choices import (
     COUNTED_STATES,
     DEFAULT_ANNUAL_QUOTA_AMOUNT,
@@ -56,6 +58,10 @@ ERR_OVER_HALF = (
     "创新券兑付金额不得超过单项合同金额的 50%（本合同最多 {limit} 元，已使用 {used} 元）"
 )
 ERR_OVER_QUOTA = "超出本年度创新券剩余额度（剩余 {left} 元）"
+ERR_OVER_SHARED_CAP = (
+    "超出每家科技型企业年度 {cap} 元上限（措施十四）：本年度已使用创新券 {vouchers} 元，"
+    "已获科技创新券补助（M14-1）{grants} 元，还可使用 {left} 元"
+)
 ERR_CONTRACT_CHANGED = "同一合同的合同金额应与此前使用时一致（{amount} 元）"
 ERR_SUBJECT = "请选择创新券支付的合同"
 ERR_SUBJECT_TYPE = "不能以创新券支付该类合同"
@@ -307,6 +313,9 @@ def voucher_spend(
                 {"contract_amount": [ERR_CONTRACT_AMOUNT.format(amount=_yuan(contract))]}
             )
         provider = _counterparty(enterprise, subject, provider)
+        # The enterprise's row: the subsidies app locks it too when it approves an M14-1 grant,
+        # so the two paths to measure 14's yearly ceiling queue behind each other.
+        Organisation.objects.select_for_update().filter(pk=enterprise.pk).first()
         # Lock every quota row of the enterprise, in id order: the per-contract limit spans years.
         quotas = {
             q.year: q
@@ -341,6 +350,22 @@ def voucher_spend(
         if amount > quota.left_amount:
             raise ValidationError(
                 {"voucher_amount": [ERR_OVER_QUOTA.format(left=_yuan(quota.left_amount))]}
+            )
+        cap = voucher_annual_cap()
+        grants = used_elsewhere(enterprise, year)
+        if quota.spent_amount + grants + amount > cap:
+            left = max(cap - quota.spent_amount - grants, ZERO)
+            raise ValidationError(
+                {
+                    "voucher_amount": [
+                        ERR_OVER_SHARED_CAP.format(
+                            cap=_yuan(cap),
+                            vouchers=_yuan(quota.spent_amount),
+                            grants=_yuan(grants),
+                            left=_yuan(left),
+                        )
+                    ]
+                }
             )
         before = quota_state(quota)
         spend = VoucherSpend.objects.create(

@@ -115,10 +115,10 @@ def test_annual_cap_is_per_applicant() -> None:
 def test_annual_cap_counts_prior_grants_of_the_same_year_only() -> None:
     prior = [
         {"measure": "M7-1", "applicant": "E", "date": "2025-02-01", "amount": "2500000"},
-        {"measure": "M7-1", "applicant": "E", "date": "2024-02-01", "amount": "3000000"},
+        {"measure": "M7-1", "applicant": "E", "date": "2026-02-01", "amount": "3000000"},
         {"measure": "M7-1", "applicant": "other", "date": "2025-02-01", "amount": "3000000"},
     ]
-    results = run_claims([m7_1("a", "2025-06-01", "6000000"), m7_1("b", "2024-06-01", "10")], prior)
+    results = run_claims([m7_1("a", "2025-06-01", "6000000"), m7_1("b", "2026-06-01", "10")], prior)
     assert granted(results) == ["500000.00", "0.00"]
     assert bindings(results) == [["item_cap", "annual_cap"], ["annual_cap"]]
 
@@ -192,9 +192,9 @@ def test_cumulative_cap_per_counterparty() -> None:
 
 def test_cumulative_cap_spans_years() -> None:
     claims = [
-        m13("M13-1", 1, "2024-03-01", "15000000"),
-        m13("M13-1", 2, "2025-03-01", "7000000"),
-        m13("M13-1", 3, "2026-03-01", "7000000"),
+        m13("M13-1", 1, "2025-03-01", "15000000"),
+        m13("M13-1", 2, "2026-03-01", "7000000"),
+        m13("M13-1", 3, "2027-03-01", "7000000"),
     ]
     assert granted(run_claims(claims)) == ["1000000.00", "700000.00", "300000.00"]
 
@@ -281,7 +281,7 @@ def test_once_named_even_when_requested_already_made_it_zero() -> None:
     claims = [
         {
             "id": i,
-            "measure": "M7-3",
+            "measure": "M12-1",
             "applicant": "E",
             "applicant_type": "enterprise",
             "date": "2025-01-01",

@@ -262,8 +262,11 @@ def test_m13_3_half_of_premium() -> None:
     assert outcome(r) == (True, [], "75000.00", "75000.00", [])
 
 
-def test_m13_3_university_is_ineligible() -> None:
+def test_m13_3_insures_every_innovation_body_not_only_enterprises() -> None:
+    # The seed: 投保科技保险的创新主体 (a university is one); a VC firm is not an insured 创新主体.
     r = one(measure="M13-3", applicant_type="university", base="150000")
+    assert outcome(r) == (True, [], "75000.00", "75000.00", [])
+    r = one(measure="M13-3", applicant_type="venture_capital", base="150000")
     assert outcome(r) == (False, ["applicant_type"], "0.00", "0.00", [])
 
 

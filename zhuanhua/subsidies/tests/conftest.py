@@ -56,3 +56,22 @@ def credit_event(monkeypatch: Any) -> Any:
         )
 
     return enable
+
+
+@pytest.fixture
+def finance(make_org: Any, make_user: Any) -> Any:
+    """A reviewer of the finance department (财政厅): signs settlement lists off."""
+    org = make_org(name="云南省财政厅（测试）", org_type="finance_department", prefecture="530100")
+    return make_user("finance_reviewer", org, ["department_reviewer"])
+
+
+@pytest.fixture
+def reviewer2(department: Any, make_user: Any) -> Any:
+    """A second reviewer of the provincial department (four eyes above the threshold)."""
+    return make_user("reviewer2", department, ["department_reviewer"])
+
+
+def approved(result: Any) -> Any:
+    """The grant an approval returned (None only when a second approval is needed)."""
+    assert result is not None, "the approval waits for a second reviewer"
+    return result

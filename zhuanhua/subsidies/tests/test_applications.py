@@ -144,11 +144,17 @@ def test_registered_contracts_fill_the_received_amount(firm: Any, monkeypatch: A
         return [reg]
 
     monkeypatch.setattr(licensing_selectors, "registered_contracts", fake)
+    # Measure 7 pays on what was received within the year: 4,000,000 of the 6,000,000.
+    monkeypatch.setattr(
+        licensing_selectors,
+        "received_in_year_by_registration",
+        lambda org, side, year: {"5301012025000123": Decimal("4000000.00")},
+    )
     form = ClaimForm({"contract": "5301012025000123"}, measure=_measure("M7-1"), org=firm)
     assert "contract" in form.fields
     assert form.is_valid(), form.errors
     data = form.claim_data()
-    assert data["base_amount"] == Decimal("6000000.00")
+    assert data["base_amount"] == Decimal("4000000.00")
     assert data["registered"] is True
     assert data["contract_ref"] == "5301012025000123"
     assert calls == ["licensee"]
@@ -173,10 +179,10 @@ def test_case_by_case_is_accepted_without_formula(firm_user: Any) -> None:
 
 
 def test_nothing_left_under_once_scope_is_refused(submit: Any, firm: Any, reviewer: Any) -> None:
-    first = submit("M7-3")
+    first = submit("M8-2", subject="高原储能电池国家标准", level="national")
     services.application_approve(user=reviewer, application=first)
     with pytest.raises(ValidationError) as exc:
-        submit("M7-3")
+        submit("M8-2", subject="高原储能电池国家标准", level="national")
     assert exc.value.messages == ["按政策上限和已获补助测算，本次可得补助为 0 元，不能提交申请"]
 
 
@@ -221,4 +227,4 @@ def test_resubmit_after_return(
         services.application_resubmit(
             user=firm_user, application=app, data={"base_amount": Decimal("1"), "registered": True}
         )
-    assert exc.value.messages == ["当前状态（待审核）不能执行该操作"]
+    assert exc.value.messages == ["当前状态（待省级审定）不能执行该操作"]

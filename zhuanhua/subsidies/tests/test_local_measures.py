@@ -16,6 +16,7 @@ from zhuanhua.audit.models import AuditEntry
 from zhuanhua.engines.subsidy import Measure
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.models import Grant, LocalMeasure, ParkResident, SubsidyApplication
+from zhuanhua.subsidies.tests.conftest import approved as _approved
 from zhuanhua.subsidies.tests.conftest import pdf
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_local_measure_applies_to_an_applicant_in_its_prefecture(
 ) -> None:
     app = apply(firm_user, qujing.code)  # firm is in 曲靖市 (530300)
     assert app.engine_amount == Decimal("100000.00")
-    grant = services.application_approve(user=reviewer, application=app, today=DAY)
+    grant = _approved(services.application_approve(user=reviewer, application=app, today=DAY))
     assert grant.amount == Decimal("100000.00")
 
 
@@ -167,12 +168,16 @@ def test_local_annual_cap_binds_in_its_own_pool(
     qujing: LocalMeasure, firm_user: Any, reviewer: Any
 ) -> None:
     # A provincial M7-1 grant does not use up the local pool.
-    services.application_approve(user=reviewer, application=apply(firm_user, "M7-1"), today=DAY)
+    _approved(
+        services.application_approve(user=reviewer, application=apply(firm_user, "M7-1"), today=DAY)
+    )
     amounts = []
     for _ in range(2):
         app = apply(firm_user, qujing.code, base_amount=Decimal("1000000.00"))
         amounts.append(
-            services.application_approve(user=reviewer, application=app, today=DAY).amount
+            _approved(
+                services.application_approve(user=reviewer, application=app, today=DAY)
+            ).amount
         )
     assert amounts == [Decimal("200000.00"), Decimal("100000.00")]
     assert list(Grant.objects.filter(measure=qujing.code).values_list("amount", flat=True)) == [

@@ -35,11 +35,12 @@ HOSTILE: dict[str, tuple[Callable[[list[list[Any]]], bytes], str]] = {
 
 
 @pytest.fixture
-def batch(grants: list[Grant], reviewer: Any) -> SettlementBatch:  # noqa: F811
+def batch(grants: list[Grant], reviewer: Any, finance: Any) -> SettlementBatch:  # noqa: F811
     today = timezone.localdate()
-    return services.settlement_create(
+    created = services.settlement_create(
         user=reviewer, period_from_on=today - dt.timedelta(days=1), period_to_on=today
     )
+    return services.settlement_sign_off(user=finance, batch=created)
 
 
 def payment_file(batch: SettlementBatch, kind: str) -> SimpleUploadedFile:

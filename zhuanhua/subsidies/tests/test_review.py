@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhuanhua.audit.models import AuditEntry
 from zhuanhua.subsidies import services
 from zhuanhua.subsidies.models import Grant
+from zhuanhua.subsidies.tests.conftest import approved as _approved
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _actions() -> list[str]:
 
 def test_approve_records_grant_at_engine_amount(submit: Any, reviewer: Any, firm: Any) -> None:
     app = submit()
-    grant = services.application_approve(user=reviewer, application=app)
+    grant = _approved(services.application_approve(user=reviewer, application=app))
     app.refresh_from_db()
     assert app.status == "approved"
     assert app.approved_amount == grant.amount == Decimal("1000000.00")
@@ -35,10 +36,14 @@ def test_approve_records_grant_at_engine_amount(submit: Any, reviewer: Any, firm
 def test_approve_above_engine_is_refused(submit: Any, reviewer: Any) -> None:
     app = submit()
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app, amount=Decimal("1000000.01"))
+        _approved(
+            services.application_approve(
+                user=reviewer, application=app, amount=Decimal("1000000.01")
+            )
+        )
     assert exc.value.messages == ["批准金额不得超过测算最高补助 1,000,000.00 元"]
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app, amount=Decimal("0"))
+        _approved(services.application_approve(user=reviewer, application=app, amount=Decimal("0")))
     assert exc.value.messages == ["批准金额必须大于 0 元"]
     assert not Grant.objects.exists()
 
@@ -46,10 +51,17 @@ def test_approve_above_engine_is_refused(submit: Any, reviewer: Any) -> None:
 def test_approve_less_needs_a_reason(submit: Any, reviewer: Any) -> None:
     app = submit()
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app, amount=Decimal("800000"))
+        _approved(
+            services.application_approve(user=reviewer, application=app, amount=Decimal("800000"))
+        )
     assert exc.value.messages == ["核减批准金额须说明理由"]
-    grant = services.application_approve(
-        user=reviewer, application=app, amount=Decimal("800000"), reason="部分到账额不属于本合同"
+    grant = _approved(
+        services.application_approve(
+            user=reviewer,
+            application=app,
+            amount=Decimal("800000"),
+            reason="部分到账额不属于本合同",
+        )
     )
     assert grant.amount == Decimal("800000.00")
     app.refresh_from_db()
@@ -67,9 +79,9 @@ def test_approval_re_runs_engine_with_all_grants(submit: Any, reviewer: Any) -> 
     apps = [submit() for _ in range(4)]
     assert all(a.engine_amount == Decimal("1000000.00") for a in apps)
     for a in apps[:3]:
-        services.application_approve(user=reviewer, application=a)
+        _approved(services.application_approve(user=reviewer, application=a))
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=apps[3])
+        _approved(services.application_approve(user=reviewer, application=apps[3]))
     assert exc.value.messages == ["按政策上限和已获补助，本申请当前可批准金额为 0 元，不能批准"]
     assert sum(g.amount for g in Grant.objects.all()) == Decimal("3000000.00")
 
@@ -88,7 +100,7 @@ def test_return_and_reject_need_reasons_and_are_audited(submit: Any, reviewer: A
     app2.refresh_from_db()
     assert app2.status == "rejected"
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app2)
+        _approved(services.application_approve(user=reviewer, application=app2))
     assert exc.value.messages == ["当前状态（不予支持）不能执行该操作"]
     assert "subsidy_application.return" in _actions()
     assert "subsidy_application.reject" in _actions()
@@ -98,19 +110,19 @@ def test_only_reviewers_decide(submit: Any, firm_user: Any, auditor: Any) -> Non
     app = submit()
     for user in (firm_user, auditor):
         with pytest.raises(PermissionDenied) as exc:
-            services.application_approve(user=user, application=app)
-        assert str(exc.value) == "只有主管部门审核员可以审核奖补申请"
+            _approved(services.application_approve(user=user, application=app))
+        assert str(exc.value) == "只有省科技厅审核员可以审定奖补申请"
 
 
 def test_credit_event_blocks_approval(submit: Any, reviewer: Any, credit_event: Any) -> None:
     app = submit()
     credit_event()
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app)
+        _approved(services.application_approve(user=reviewer, application=app))
     assert exc.value.messages == ["申请单位存在未消除的失信记录（诚信管理），暂停批准其奖补"]
 
 
-def test_case_by_case_approval(firm_user: Any, reviewer: Any) -> None:
+def test_case_by_case_approval(firm_user: Any, reviewer: Any, reviewer2: Any) -> None:
     from zhuanhua.subsidies.tests.conftest import pdf
 
     app = services.application_submit(
@@ -120,12 +132,24 @@ def test_case_by_case_approval(firm_user: Any, reviewer: Any) -> None:
         uploads=[("certificate", pdf())],
     )
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app)
+        _approved(services.application_approve(user=reviewer, application=app))
     assert exc.value.messages == ["一事一议事项须填写批准金额"]
     with pytest.raises(ValidationError) as exc:
-        services.application_approve(user=reviewer, application=app, amount=Decimal("2000000"))
+        _approved(
+            services.application_approve(user=reviewer, application=app, amount=Decimal("2000000"))
+        )
     assert exc.value.messages == ["一事一议事项须写明决定依据"]
-    grant = services.application_approve(
-        user=reviewer, application=app, amount=Decimal("2000000"), reason="厅务会议纪要第 12 号"
+    # 一事一议 always takes a second provincial reviewer (threshold 0 in the catalogue).
+    assert (
+        services.application_approve(
+            user=reviewer,
+            application=app,
+            amount=Decimal("2000000"),
+            reason="厅务会议纪要第 12 号",
+        )
+        is None
     )
+    app.refresh_from_db()
+    assert app.status == "second"
+    grant = services.application_second_approve(user=reviewer2, application=app)
     assert grant.amount == Decimal("2000000.00")

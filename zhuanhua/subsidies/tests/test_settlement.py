@@ -16,6 +16,7 @@ from django.utils import timezone
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.models import Grant
 from zhuanhua.subsidies.settlement import disbursement_xlsx
+from zhuanhua.subsidies.tests.conftest import approved as _approved
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,14 +24,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def grants(submit: Any, reviewer: Any, make_org: Any, make_user: Any) -> list[Grant]:
-    g1 = services.application_approve(user=reviewer, application=submit())
-    g2 = services.application_approve(
-        user=reviewer, application=submit("M7-3"), amount=Decimal("300000"), reason="按实际投入核减"
+    g1 = _approved(services.application_approve(user=reviewer, application=submit()))
+    g2 = _approved(
+        services.application_approve(
+            user=reviewer,
+            application=submit("M7-3"),
+            amount=Decimal("300000"),
+            reason="按实际投入核减",
+        )
     )
     uni = make_org(name="测试大学", org_type="university", prefecture="532900")
     staff = make_user("uni_staff", uni, ["achievement_manager"])
-    g3 = services.application_approve(
-        user=reviewer, application=submit("M7-2", user=staff, base_amount=Decimal("1000000.00"))
+    g3 = _approved(
+        services.application_approve(
+            user=reviewer, application=submit("M7-2", user=staff, base_amount=Decimal("1000000.00"))
+        )
     )
     return [g1, g2, g3]
 
@@ -59,11 +67,12 @@ def test_budget_committed_paid_remaining(grants: list[Grant]) -> None:
     assert selectors.budget_rows(1999)[0].committed_amount == Decimal("0.00")
 
 
-def test_settlement_and_payment_file(grants: list[Grant], reviewer: Any) -> None:
+def test_settlement_and_payment_file(grants: list[Grant], reviewer: Any, finance: Any) -> None:
     today = timezone.localdate()
     batch = services.settlement_create(
         user=reviewer, period_from_on=today - dt.timedelta(days=1), period_to_on=today
     )
+    batch = services.settlement_sign_off(user=finance, batch=batch)
     assert batch.grant_count == 3
     assert batch.total_amount == Decimal("1500000.00")
     assert set(Grant.objects.values_list("status", flat=True)) == {"in_settlement"}
@@ -99,9 +108,10 @@ def test_settlement_and_payment_file(grants: list[Grant], reviewer: Any) -> None
     assert exc.value.messages == ["该批次已全部拨付"]
 
 
-def test_payment_file_errors(grants: list[Grant], reviewer: Any) -> None:
+def test_payment_file_errors(grants: list[Grant], reviewer: Any, finance: Any) -> None:
     today = timezone.localdate()
     batch = services.settlement_create(user=reviewer, period_from_on=today, period_to_on=today)
+    batch = services.settlement_sign_off(user=finance, batch=batch)
     with pytest.raises(ValidationError) as exc:
         services.settlement_mark_paid(
             user=reviewer,
