@@ -20,7 +20,7 @@ from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpTy
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.core.prefectures import PREFECTURES, prefecture_name
 from zhuanhua.disclosures.selectors import disclosure_stats
-from zhuanhua.licensing.choices import FeeModel, InquiryStatus
+from zhuanhua.licensing.choices import DealKind, FeeModel, InquiryStatus
 from zhuanhua.licensing.models import (
     ContractRegistration,
     Inquiry,
@@ -218,7 +218,8 @@ def _month_label(value: dt.date | dt.datetime) -> str:
 
 @chart("licences_by_fee_model", "“先使用后付费”许可按费用模式", "pie")
 def licences_by_fee_model(filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    counts = dict(_licences(filters).values_list("fee_model").annotate(n=Count("id")).order_by())
+    licences = _licences(filters).filter(deal_kind=DealKind.LICENSE)
+    counts = dict(licences.values_list("fee_model").annotate(n=Count("id")).order_by())
     return ["费用模式", "许可数"], [[label, counts.get(v, 0)] for v, label in FeeModel.choices]
 
 
@@ -287,6 +288,22 @@ def disclosures_by_unit(filters: Filters) -> tuple[list[str], list[list[Any]]]:
     ]
     columns = ["单位（年度）", "披露数", "已决定", "受理", "平均用时（天）", "用时中位数（天）"]
     return columns, rows
+
+
+@chart(
+    "deals_by_kind",
+    "交易按方式：许可、转让、作价投资",
+    "bar",
+    note="按合同签订年度统计已签订的交易；金额为许可、转让的固定价款（不含收入提成）或作价投资的评估作价",
+)
+def deals_by_kind(filters: Filters) -> tuple[list[str], list[list[Any]]]:
+    signed = _licences(filters, "signed_on").filter(signed_on__isnull=False)
+    rows = []
+    for value, label in DealKind.choices:
+        deals = list(signed.filter(deal_kind=value).only("terms"))
+        amount = sum((d.price_amount() for d in deals), Decimal(0))
+        rows.append([label, len(deals), amount.quantize(Decimal("0.01"))])
+    return ["交易方式", "已签订数", "金额（元）"], rows
 
 
 def chart_data(key: str, filters: Filters) -> ChartData:

@@ -7,7 +7,7 @@ the stored response; the same key with another body is a 409.
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -24,7 +24,7 @@ from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements.selectors import achievement_visible_to
 from zhuanhua.core.inputs import Day, LongText, Money, Money14, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
-from zhuanhua.licensing import services
+from zhuanhua.licensing import deals, services
 from zhuanhua.licensing.models import (
     ContractRegistration,
     DistributionPlan,
@@ -35,6 +35,7 @@ from zhuanhua.licensing.models import (
     RevenueReport,
     RiskClaim,
     RiskCover,
+    ShareRegistration,
     SignedContract,
 )
 from zhuanhua.licensing.selectors import (
@@ -59,6 +60,7 @@ class ErrorOut(Schema):
 
 class OfferOut(Schema):
     id: int
+    deal_kind: str  # license / assignment / equity_contribution
     achievement_id: int
     achievement_title: str = Field(..., alias="achievement.title")
     licensor_name: str = Field(..., alias="achievement.owner.name")
@@ -74,12 +76,17 @@ class OfferOut(Schema):
 
 
 class OfferIn(Schema):
+    """A licence listing (default) or an assignment's (``deal_kind`` ``assignment``: fee model
+    ``staged``, no licence mode; term_months is the time to pay). An equity listing, with its
+    evaluation report, is ``POST /equity-offers``."""
+
     achievement_id: int
+    deal_kind: Literal["license", "assignment"] = "license"
     summary: LongText = Field(..., max_length=5000)
     fee_standard: LongText = Field(..., max_length=5000)
     fee_model: Text = Field(..., max_length=20)
     terms: dict[str, Any]
-    license_mode: Text = Field(..., max_length=20)
+    license_mode: Text = Field("", max_length=20)
     term_months: int
     field_of_use: Text = Field("", max_length=200)
     territory: Text = Field("", max_length=200)
@@ -87,6 +94,9 @@ class OfferIn(Schema):
 
 class OfferFilters(Schema):
     fee_model: Text | None = Field(None, max_length=20)
+    deal_kind: Text | None = Field(
+        None, max_length=24
+    )  # license / assignment / equity_contribution
 
 
 class InquiryIn(Schema):
@@ -154,6 +164,7 @@ def _licence_out(licence: Licence, as_of: dt.date | None = None) -> dict[str, An
     as_of = as_of or timezone.localdate()
     return {
         "id": licence.pk,
+        "deal_kind": licence.deal_kind,
         "inquiry_id": licence.inquiry_id,
         "achievement_id": licence.achievement_id,
         "licensor_id": licence.licensor_id,
@@ -225,7 +236,7 @@ def _money_key(value: Any) -> Any:
 @router.get("/offers", response=list[OfferOut], summary="先使用后付费成果（有效许可报价）")
 @paginate(BoundedLimitOffsetPagination)
 def list_offers(request: HttpRequest, filters: Query[OfferFilters]):
-    return offers_public(filters.fee_model)
+    return offers_public(filters.fee_model, deal_kind=filters.deal_kind)
 
 
 @router.get("/offers/{offer_id}", response=OfferOut, summary="许可报价详情")
@@ -775,3 +786,159 @@ def record_distribution(
         staff_reward_chosen=payload.staff_reward_chosen,
     )
     return Status(201, plan)
+
+
+# --------------------------------------------------------------------------------------------
+# Assignment and equity deals (issue 23.3): the deal of any kind, an equity listing, its shares
+
+
+class EquityTermsIn(Schema):
+    company_name: Text = Field(..., max_length=200)
+    company_uscc: Text = Field(..., max_length=18)
+    valuation_amount: Money
+    shares: Money
+    share_percent: Decimal = Field(..., gt=0, le=1, description="持股比例（小数，0.2 即 20%）")
+    appraiser: Text = Field(..., max_length=200)
+    report_number: Text = Field(..., max_length=100)
+    base_date: Day
+
+    def terms(self) -> dict[str, Any]:
+        return {
+            "company_name": self.company_name,
+            "company_uscc": self.company_uscc,
+            "valuation_amount": str(self.valuation_amount),
+            "shares": str(self.shares),
+            "share_percent": f"{self.share_percent:f}",
+            "evaluation_report": {
+                "appraiser": self.appraiser,
+                "number": self.report_number,
+                "base_date": self.base_date.isoformat(),
+            },
+        }
+
+
+class EquityOfferIn(EquityTermsIn):
+    achievement_id: int
+    summary: LongText = Field(..., max_length=5000)
+    fee_standard: LongText = Field(..., max_length=5000)
+
+
+class ShareRegistrationIn(Schema):
+    shares: Money | None = None  # empty: the agreed shares
+    share_percent: Decimal | None = Field(None, gt=0, le=1)
+    registered_on: Day  # 工商变更登记日期: not before signing, not in the future
+
+
+class ShareRegistrationOut(Schema):
+    company_name: str
+    company_uscc: str
+    shares: Decimal
+    share_percent: Decimal
+    value_amount: Decimal
+    registered_on: dt.date
+
+
+class DealOut(Schema):
+    """A deal of any kind: a licence, an assignment (技术转让) or an equity contribution (作价投资)."""
+
+    id: int
+    deal_kind: str
+    achievement_id: int
+    grantor_id: int  # 许可方 / 转让方 / 出资方
+    taker_id: int  # 被许可方 / 受让方 / 承接企业
+    status: str
+    pricing_method: str
+    signed_on: dt.date | None
+    start: dt.date
+    end: dt.date
+    price_amount: Decimal  # the fixed money of the terms; an equity deal's valuation
+    terms: dict[str, Any]
+    shares: ShareRegistrationOut | None
+
+
+def _deal_out(licence: Licence) -> dict[str, Any]:
+    reg = ShareRegistration.objects.filter(licence=licence).first()
+    return {
+        "id": licence.pk,
+        "deal_kind": licence.deal_kind,
+        "achievement_id": licence.achievement_id,
+        "grantor_id": licence.licensor_id,
+        "taker_id": licence.licensee_id,
+        "status": licence.status,
+        "pricing_method": licence.pricing_method,
+        "signed_on": licence.signed_on,
+        "start": licence.start,
+        "end": licence.end,
+        "price_amount": deals.price_amount(licence),
+        "terms": licence.terms,
+        "shares": reg,
+    }
+
+
+@router.post(
+    "/equity-offers",
+    response={201: OfferOut},
+    auth=django_auth,
+    summary="发布作价投资挂牌（评估作价、股份，附资产评估报告 PDF，multipart）",
+)
+def create_equity_offer(
+    request: AuthedHttpRequest,
+    payload: Form[EquityOfferIn],
+    evaluation_report: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Status:
+    achievement = get_object_or_404(achievement_visible_to(request.user), pk=payload.achievement_id)
+    offer = services.offer_publish(
+        user=request.user,
+        achievement=achievement,
+        data={
+            "deal_kind": "equity_contribution",
+            "summary": payload.summary,
+            "fee_standard": payload.fee_standard,
+            "terms": payload.terms(),
+        },
+        evaluation_report=evaluation_report,
+    )
+    offer = LicenceOffer.objects.select_related("achievement__owner").get(pk=offer.pk)
+    return Status(201, offer)
+
+
+class DealFilters(Schema):
+    deal_kind: Text | None = Field(None, max_length=24)
+
+
+@router.get(
+    "/deals",
+    response=list[DealOut],
+    auth=django_auth,
+    summary="本单位的交易（许可、转让、作价投资）",
+)
+def list_deals(request: AuthedHttpRequest, filters: Query[DealFilters]) -> list[dict[str, Any]]:
+    qs = licences_visible_to(request.user)
+    if filters.deal_kind:
+        qs = qs.filter(deal_kind=filters.deal_kind)
+    return [_deal_out(licence) for licence in qs[:200]]
+
+
+@router.get("/deals/{licence_id}", response=DealOut, auth=django_auth, summary="交易详情")
+def get_deal(request: AuthedHttpRequest, licence_id: int) -> dict[str, Any]:
+    return _deal_out(_visible_licence(request, licence_id))
+
+
+@router.post(
+    "/deals/{licence_id}/shares",
+    response={201: ShareRegistrationOut},
+    auth=django_auth,
+    summary="登记作价投资取得的股权（工商变更登记后）",
+)
+def register_shares(
+    request: AuthedHttpRequest, licence_id: int, payload: ShareRegistrationIn
+) -> Status:
+    licence = _visible_licence(request, licence_id)
+    reg = services.share_register(
+        user=request.user,
+        licence=licence,
+        shares=payload.shares,
+        share_percent=None if payload.share_percent is None else f"{payload.share_percent:f}",
+        registered_on=payload.registered_on,
+    )
+    return Status(201, reg)

@@ -209,13 +209,7 @@ def equity_version_from_offer(offer_terms: dict[str, Any], *, start: dt.date) ->
 def price_amount(licence: Licence) -> Decimal:
     """What the deal is worth in money: an equity deal's valuation, else the fixed money of the
     terms (upfront plus installments; royalties depend on revenue)."""
-    terms = licence.terms
-    if is_equity_terms(terms):
-        return Decimal(str(terms["valuation_amount"]))
-    total = Decimal(str(terms.get("upfront_fee") or 0))
-    for inst in terms.get("installments") or []:
-        total += Decimal(str(inst.get("amount") or 0))
-    return total
+    return licence.price_amount()
 
 
 # --------------------------------------------------------------------------------------------

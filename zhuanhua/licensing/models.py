@@ -6,6 +6,8 @@ shape (``zhuanhua.engines.licensing``), stored canonically (money as strings, IS
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -240,6 +242,18 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licensor} → {self.licensee}：{self.achievement}"
+
+    def price_amount(self) -> Decimal:
+        """What the deal is worth in money (transfer reports, dashboards): an equity deal's
+        valuation (作价金额); else the fixed money of the terms, upfront plus installments
+        (royalties depend on revenue and are not a contract amount)."""
+        terms = self.terms or {}
+        if "valuation_amount" in terms:
+            return Decimal(str(terms["valuation_amount"]))
+        total = Decimal(str(terms.get("upfront_fee") or 0))
+        for inst in terms.get("installments") or []:
+            total += Decimal(str(inst.get("amount") or 0))
+        return total
 
 
 class RevenueReport(models.Model):

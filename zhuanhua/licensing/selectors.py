@@ -32,6 +32,7 @@ from zhuanhua.licensing.choices import (
     OBLIGATION_STATUS_BADGES,
     OBLIGATION_STATUS_LABELS,
     SIGNED_LICENCE_STATES,
+    DealKind,
     FeeModel,
     LicenceStatus,
     Side,
@@ -58,14 +59,19 @@ class ReceivedAmount(TypedDict):
     received_amount: Decimal
 
 
-def offers_public(fee_model: str | None = None) -> QuerySet[LicenceOffer]:
-    """Active 先使用后付费 offers on published achievements, newest first; optionally one model.
+def offers_public(
+    fee_model: str | None = None, deal_kind: str | None = None
+) -> QuerySet[LicenceOffer]:
+    """Active listings on published achievements, newest first; optionally one fee model and
+    one deal kind (许可 / 转让 / 作价投资).
 
     An unknown ``fee_model`` gives nothing (a filter never widens to everything).
     """
     qs = LicenceOffer.objects.filter(
         is_active=True, achievement__status=AchievementStatus.PUBLISHED
     )
+    if deal_kind:
+        qs = qs.filter(deal_kind=deal_kind if deal_kind in DealKind.values else "-")
     if fee_model:
         qs = qs.filter(fee_model=fee_model if fee_model in FeeModel.values else "-")
     return qs.select_related("achievement", "achievement__owner").order_by("-created_at", "-id")
@@ -233,7 +239,9 @@ def licence_plan(licence: Licence, as_of: dt.date) -> Plan:
 def has_offer_filter(fee_model: str = "") -> Exists:
     """An EXISTS on the active offers (partial index ``licensing_offer_active_fee``) for the
     hall: any 先使用后付费 offer, or one of ``fee_model`` (an unknown model matches nothing)."""
-    qs = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    qs = LicenceOffer.objects.filter(
+        achievement_id=OuterRef("pk"), is_active=True, deal_kind=DealKind.LICENSE
+    )
     if fee_model:
         qs = qs.filter(fee_model=fee_model if fee_model in FeeModel.values else "-")
     return Exists(qs)
@@ -242,14 +250,18 @@ def has_offer_filter(fee_model: str = "") -> Exists:
 def active_offer_fee_model() -> Subquery:
     """The fee model of the achievement's active offer, for the 先使用后付费 badge of the cards
     (a correlated subquery on the partial index ``licensing_offer_active_fee``)."""
-    qs = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    qs = LicenceOffer.objects.filter(
+        achievement_id=OuterRef("pk"), is_active=True, deal_kind=DealKind.LICENSE
+    )
     return Subquery(qs.order_by("-pk").values("fee_model")[:1])
 
 
 def with_active_offer(qs: QuerySet[Achievement]) -> QuerySet[Achievement]:
     """``offer_id`` and ``offer_fee_model`` of the active offer (None without one), in the
     achievement page's one query (its 先使用后付费 panel, ``licensing_tags.achievement_offer``)."""
-    active = LicenceOffer.objects.filter(achievement_id=OuterRef("pk"), is_active=True)
+    active = LicenceOffer.objects.filter(
+        achievement_id=OuterRef("pk"), is_active=True, deal_kind=DealKind.LICENSE
+    )
     return qs.annotate(
         offer_id=Subquery(active.order_by("-pk").values("pk")[:1]),
         offer_fee_model=active_offer_fee_model(),

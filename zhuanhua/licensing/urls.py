@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuanhua.licensing import risk_views, termination_views, terms_views, views
+from zhuanhua.licensing import deal_views, risk_views, termination_views, terms_views, views
 
 app_name = "licensing"
 urlpatterns = [
@@ -74,5 +74,15 @@ urlpatterns += [
         "licences/<int:pk>/payments/<int:payment_pk>/reverse/",
         termination_views.payment_reverse,
         name="payment_reverse",
+    ),
+]
+
+# Assignment and equity deals (issue 23.3): the equity's shares and evaluation report.
+urlpatterns += [
+    path("licences/<int:pk>/shares/", deal_views.share_register, name="share_register"),
+    path(
+        "offers/<int:pk>/evaluation-report.pdf",
+        deal_views.evaluation_report,
+        name="evaluation_report",
     ),
 ]

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.labels import yuan
 from zhuanhua.core.uploads import download_response
-from zhuanhua.licensing import imports, services, termination_forms, todo
-from zhuanhua.licensing.choices import PERIOD_LABELS
+from zhuanhua.licensing import deals, imports, services, termination_forms, todo
+from zhuanhua.licensing.choices import PERIOD_LABELS, SIGNED_LICENCE_STATES, DealKind
 from zhuanhua.licensing.compare import compare_fee_models
+from zhuanhua.licensing.deal_forms import ShareRegistrationForm
 from zhuanhua.licensing.forms import (
     ActivateForm,
     ClaimHandleForm,
@@ -40,7 +41,13 @@ from zhuanhua.licensing.forms import (
     XlsxImportForm,
     terms_text,
 )
-from zhuanhua.licensing.models import ContractRegistration, Licence, SignedContract
+from zhuanhua.licensing.models import (
+    ContractRegistration,
+    EvaluationReport,
+    Licence,
+    ShareRegistration,
+    SignedContract,
+)
 from zhuanhua.licensing.selectors import (
     claims_visible_to,
     covers_of_provider,
@@ -60,13 +67,22 @@ ERR_COVER_LICENCE_NOT_FOUND = services.ERR_COVER_LICENCE_NOT_FOUND
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None)
     fee_model = form.cleaned_data.get("fee_model") if form.is_valid() else None
-    page = Paginator(offers_public(fee_model or None), PAGE_SIZE).get_page(request.GET.get("page"))
+    kind = request.GET.get("kind") or DealKind.LICENSE
+    kind = kind if kind in DealKind.values else DealKind.LICENSE
+    offers = offers_public(fee_model or None, deal_kind=kind)
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "licensing/offer_list.html",
-        {"form": form, "page": page, "params": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "kind": kind,
+            "kinds": DealKind.choices,
+        },
     )
 
 
@@ -75,6 +91,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "offer": offer,
+        "words": deals.words(offer.deal_kind),
+        "evaluation": EvaluationReport.objects.filter(offer=offer).first(),
         "period_label": PERIOD_LABELS.get(
             str((offer.terms.get("royalty") or {}).get("period") or ""), ""
         ),
@@ -89,7 +107,9 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     compare_form = CompareForm(request.GET if "revenue" in request.GET else None)
     context["compare_form"] = compare_form
-    if compare_form.is_bound and compare_form.is_valid():
+    if offer.deal_kind != DealKind.LICENSE:
+        pass  # the fee-model comparison is a licence's (royalties against staged payments)
+    elif compare_form.is_bound and compare_form.is_valid():
         growth = compare_form.cleaned_data.get("growth_percent") or Decimal(0)
         comparison = compare_fee_models(
             offer_terms=offer.terms,
@@ -147,7 +167,10 @@ def version_accept(request: AuthedHttpRequest, pk: int, number: int) -> HttpResp
         for message in exc.messages:
             messages.error(request, message)
         return redirect("licensing:inquiry_detail", pk=pk)
-    messages.success(request, f"已接受第 {number} 版条款，许可已生成（待线下签订合同）。")
+    messages.success(
+        request,
+        f"已接受第 {number} 版条款，{deals.words(licence.deal_kind)['deal']}已生成（待线下签订合同）。",
+    )
     return redirect("licensing:licence_detail", pk=licence.pk)
 
 
@@ -172,6 +195,11 @@ def _as_of(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
+
+
+def _share_percent(licence: Licence) -> Decimal | None:
+    fraction = licence.terms.get("share_percent")
+    return (Decimal(str(fraction)) * 100).normalize() if fraction else None
 
 
 def _licence_page(
@@ -221,10 +249,26 @@ def _licence_page(
         and not ContractRegistration.objects.filter(licence=licence).exists(),
         "registration_form": forms.get("registration_form")
         or RegistrationForm(initial={"registered_on": today}),
+        "deal_kind": licence.deal_kind,
+        "words": deals.words(licence.deal_kind),
+        "is_equity": licence.deal_kind == DealKind.EQUITY_CONTRIBUTION,
+        "shares": ShareRegistration.objects.filter(licence=licence).first(),
+        "can_register_shares": is_licensor
+        and licence.deal_kind == DealKind.EQUITY_CONTRIBUTION
+        and licence.status in SIGNED_LICENCE_STATES
+        and not ShareRegistration.objects.filter(licence=licence).exists(),
+        "share_form": forms.get("share_form")
+        or ShareRegistrationForm(
+            initial={
+                "shares": licence.terms.get("shares"),
+                "share_percent": _share_percent(licence),
+                "registered_on": today,
+            }
+        ),
         "covers": licence.covers.select_related("provider"),
         "claims": claims_visible_to(user).filter(cover__licence=licence),
         "distributions": distributions_visible_to(user, licence),
-        "can_distribute": is_licensor and licence.payments.exists(),
+        "can_distribute": is_licensor and services.distributable_amount(licence) > 0,
         "distribution_form": forms.get("distribution_form") or DistributionForm(),
         **termination_forms.panel_context(user, licence, forms, today),
     }
@@ -429,7 +473,9 @@ def activate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.apply_errors(exc)
         else:
-            messages.success(request, "已登记合同签订，许可进入履行。")
+            messages.success(
+                request, f"已登记合同签订，{deals.words(licence.deal_kind)['deal']}进入履行。"
+            )
             return redirect("licensing:licence_detail", pk=pk)
     return _licence_page(request, licence, status=422, activate_form=form)
 
@@ -443,7 +489,8 @@ def contract_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     from zhuanhua.licensing.contract import contract_pdf as render_pdf
 
     response = HttpResponse(render_pdf(licence), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="licence-{licence.pk}-contract.pdf"'
+    prefix = "licence" if licence.deal_kind == DealKind.LICENSE else licence.deal_kind
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{licence.pk}-contract.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -477,7 +477,7 @@ def licence_contract_amount(licence: Any) -> Decimal:
     amount = getattr(registration, "transaction_amount", None)
     if amount is not None:
         return Decimal(amount).quantize(CENT_Q, rounding=ROUND_HALF_UP)
-    return licence_fixed_amount(licence.terms)
+    return Decimal(licence.price_amount()).quantize(CENT_Q, rounding=ROUND_HALF_UP)
 
 
 def report_rows(organisation_id: int, period_end: dt.date) -> list[dict[str, Any]]:
@@ -509,7 +509,7 @@ def report_rows(organisation_id: int, period_end: dt.date) -> list[dict[str, Any
             .order_by("signed_on", "pk")
         )
         for licence in licences:
-            parties.append(f"{licence.licensee.name}（许可）")
+            parties.append(f"{licence.licensee.name}（{licence.get_deal_kind_display()}）")
             contract.append(licence_contract_amount(licence))
             received += list(
                 Payment.objects.filter(licence=licence, paid_on__lte=period_end).values_list(

@@ -95,3 +95,12 @@ def active_licence(licence: Any, manager_a: Any) -> Any:
     return licence_activate(
         user=manager_a, licence=licence, signed_on=dt.date(2025, 1, 1), signed_pdf=signed_pdf()
     )
+
+
+@pytest.fixture
+def valid_uscc() -> str:
+    """A company's 统一社会信用代码 with a right check digit (equity deals)."""
+    from stdnum.cn import uscc
+
+    base = "91530100MA6K0AAA4"
+    return base + uscc.calc_check_digit(base)

@@ -76,14 +76,6 @@ def pdf_upload(name: str = "evaluation.pdf") -> Any:
 
 
 @pytest.fixture
-def valid_uscc() -> str:
-    from stdnum.cn import uscc
-
-    base = "91530100MA6K0AAA4"
-    return base + uscc.calc_check_digit(base)
-
-
-@pytest.fixture
 def equity_terms(valid_uscc: str) -> dict[str, Any]:
     return {**EQUITY_TERMS, "company_uscc": valid_uscc}
 
@@ -446,3 +438,25 @@ def test_the_assignment_contract_states_the_price_and_its_parts(assignment):
         "尾款",
     ):
         assert text in html, text
+
+
+# --- what other apps count -----------------------------------------------------------------
+
+
+def test_the_transfer_report_lists_an_assignment_and_an_equity_deal_by_kind(assignment, manager_a):
+    from zhuanhua.transfer.services import report_rows
+
+    sign(assignment, manager_a, on=D(2025, 1, 2))
+    row = next(r for r in report_rows(manager_a.organisation_id, D(2025, 12, 31)))
+    assert row["transfer_status"] == "transferred"
+    assert row["counterparty"] == "昆明氢能科技有限公司（转让）"
+    assert row["contract_amount"] == Decimal("500000.00")
+
+
+def test_an_equity_deal_counts_its_valuation_in_the_transfer_report(equity, manager_a):
+    from zhuanhua.transfer.services import report_rows
+
+    sign(equity, manager_a)
+    row = report_rows(manager_a.organisation_id, D(2025, 12, 31))[0]
+    assert row["counterparty"] == "昆明氢能科技有限公司（作价投资）"
+    assert row["contract_amount"] == Decimal("1200000.00")
