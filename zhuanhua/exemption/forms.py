@@ -34,6 +34,15 @@ class RulesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="会议名称、决策机构、表决情况；填写审议通过日时必填",
     )
+    investigation_days = forms.IntegerField(
+        label="调查时限（工作日，自立案起；尽职免责制度适用）",
+        required=False,
+        min_value=1,
+        max_value=365,
+    )
+    review_days = forms.IntegerField(
+        label="复核时限（工作日，自收到异议起）", required=False, min_value=1, max_value=365
+    )
 
 
 class AdoptForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -41,6 +50,11 @@ class AdoptForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     adoption_record = forms.CharField(
         label="审议通过记录", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LicenceChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_deal_kind_display()}：{obj.achievement.title} → {obj.licensee.name}"
 
 
 class CaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -52,16 +66,36 @@ class CaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     activity_description = forms.CharField(
         label="转化活动说明", widget=forms.Textarea(attrs={"rows": 3})
     )
-    subject_type = forms.CharField(
-        label="关联平台记录类型（可选，如 licensing.licence）", max_length=64, required=False
+    achievement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="关联科技成果（本单位的成果）",
+        queryset=None,
+        required=False,
+        empty_label="—（不关联）",
     )
-    subject_id = forms.CharField(label="关联平台记录编号（可选）", max_length=64, required=False)
+    licence: forms.ModelChoiceField[Any] = LicenceChoiceField(
+        label="关联许可或交易（本单位为许可方/转让方）",
+        queryset=None,
+        required=False,
+        empty_label="—（不关联）",
+    )
+    related_notice: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="关联公示（本单位发布的公示）",
+        queryset=None,
+        required=False,
+        empty_label="—（不关联）",
+    )
     loss_amount = forms.DecimalField(
         label="损失金额（元）", min_value=0, max_digits=14, decimal_places=2
     )
     loss_description = forms.CharField(
         label="损失情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, links: dict[str, Any], **kwargs: Any) -> None:
+        """``links``: the unit's own records by field (services.unit_link_choices)."""
+        super().__init__(*args, **kwargs)
+        for name, queryset in links.items():
+            cast("forms.ModelChoiceField[Any]", self.fields[name]).queryset = queryset
 
 
 class PersonForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -39,6 +39,13 @@ class UnitRules(AttachedFile):
     document = models.FileField("制度文件", upload_to=rules_document_path, blank=True)
     adopted_on = models.DateField("审议通过日", null=True, blank=True)
     adoption_record = models.TextField("审议通过记录（会议、决策机构、表决情况）", blank=True)
+    # Time limits the unit's exemption rules set (issue 24.7), in working days (holidays skipped).
+    investigation_days = models.PositiveSmallIntegerField(
+        "调查时限（工作日，自立案起）", null=True, blank=True
+    )
+    review_days = models.PositiveSmallIntegerField(
+        "复核时限（工作日，自收到异议起）", null=True, blank=True
+    )
     notice = models.ForeignKey(
         "publicity.Notice",
         null=True,
@@ -87,6 +94,41 @@ class ExemptionCase(models.Model):
     activity_description = models.TextField("转化活动说明")
     subject_type = models.CharField("关联平台记录类型", max_length=64, blank=True)
     subject_id = models.CharField("关联平台记录编号", max_length=64, blank=True)
+    # The platform records the case concerns (issue 24.7), chosen from the unit's own records.
+    achievement = models.ForeignKey(
+        "achievements.Achievement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="关联科技成果",
+    )
+    licence = models.ForeignKey(
+        "licensing.Licence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="关联许可或交易",
+    )
+    related_notice = models.ForeignKey(
+        "publicity.Notice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="关联公示",
+    )
+    # Filed with the unit's supervising department at the final decision (empty: 省科技厅).
+    filed_with = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="备案主管部门",
+    )
+    filed_at = models.DateTimeField("报送备案时间", null=True, blank=True)
     loss_amount = models.DecimalField("损失金额（元）", max_digits=14, decimal_places=2)
     loss_description = models.TextField("损失情况", blank=True)
     status = models.CharField(

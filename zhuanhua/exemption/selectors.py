@@ -7,14 +7,17 @@ a 404, on pages and in the API.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from django.db.models import Q, QuerySet
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
+from zhuanhua.engines import periods
 from zhuanhua.engines.exemption import load_articles
 from zhuanhua.exemption.choices import RulesKind, Stance
 from zhuanhua.exemption.models import CasePerson, CaseRecord, ExemptionCase, UnitRules
@@ -55,6 +58,11 @@ class Access:
         return self.full or (record.person_id is not None and record.person_id in self.person_ids)
 
 
+def is_supervising(user: Visitor) -> bool:
+    """A supervising department's reviewer (主管部门): reads the cases of its own units."""
+    return _active(user) and scope.is_supervising_reviewer(user)
+
+
 def case_visible_to(user: User) -> QuerySet[ExemptionCase]:
     if not _active(user):
         return ExemptionCase.objects.none()
@@ -63,7 +71,21 @@ def case_visible_to(user: User) -> QuerySet[ExemptionCase]:
     condition = Q(persons__user=user)
     if is_handler(user):
         condition |= Q(unit_id=user.organisation_id)
+    if is_supervising(user):
+        condition |= Q(unit__supervisor_id=user.organisation_id)
     return ExemptionCase.objects.filter(condition).distinct()
+
+
+def filed_with_me(user: User) -> QuerySet[ExemptionCase]:
+    """Decided cases whose dossier was filed with this reviewer's department (queue + count):
+    a supervising department's own units; the provincial department those filed with none."""
+    if scope.is_provincial_reviewer(user):
+        condition = Q(filed_with__isnull=True)
+    elif is_supervising(user):
+        condition = Q(filed_with_id=user.organisation_id)
+    else:
+        return ExemptionCase.objects.none()
+    return ExemptionCase.objects.filter(condition, filed_at__isnull=False).select_related("unit")
 
 
 def case_access(user: Visitor, case: ExemptionCase) -> Access | None:
@@ -73,6 +95,8 @@ def case_access(user: Visitor, case: ExemptionCase) -> Access | None:
     handler = is_handler(user, case.unit_id)
     if handler or is_department(user):
         return Access(full=True, handler=handler)
+    if is_supervising(user) and case.unit.supervisor_id == user.organisation_id:
+        return Access(full=True, handler=False)
     own = frozenset(case.persons.filter(user=user).values_list("pk", flat=True))
     if own:
         return Access(full=False, handler=False, person_ids=own)
@@ -94,6 +118,8 @@ def rules_visible_to(user: Visitor) -> QuerySet[UnitRules]:
         return UnitRules.objects.all()
     if user.organisation_id is None:
         return UnitRules.objects.none()
+    if is_supervising(user):
+        return UnitRules.objects.filter(unit__supervisor_id=user.organisation_id)
     return UnitRules.objects.filter(unit_id=user.organisation_id)
 
 
@@ -104,6 +130,66 @@ def adopted_rules(unit_id: int, kind: str = RulesKind.EXEMPTION_RULES) -> UnitRu
         .order_by("-adopted_on", "-id")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit the unit's rules set, as the case page shows it."""
+
+    label: str
+    days: int
+    starts_on: dt.date
+    ends_on: dt.date
+    done_on: dt.date | None
+    today: dt.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.ends_on - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        return (self.done_on or self.today) > self.ends_on
+
+    @property
+    def state(self) -> str:
+        if self.done_on is not None:
+            return "逾期完成" if self.overdue else "按期完成"
+        if self.overdue:
+            return f"已逾期 {-self.days_left} 天"
+        return f"剩余 {self.days_left} 天"
+
+
+def _limit(
+    label: str, days: int, start: dt.date, done: dt.date | None, today: dt.date
+) -> TimeLimit:
+    ends = periods.period_end(start, days, "working").ends_on
+    return TimeLimit(label, days, start, ends, done, today)
+
+
+def case_time_limits(case: ExemptionCase, today: dt.date) -> list[TimeLimit]:
+    """The investigation and review limits of the unit's adopted exemption rules, in working
+    days (public holidays and adjusted weekends from the holiday table)."""
+    rules = adopted_rules(case.unit_id)
+    if rules is None:
+        return []
+    limits: list[TimeLimit] = []
+    if rules.investigation_days:
+        done = case.concluded_at.date() if case.concluded_at else None
+        limits.append(_limit("调查", rules.investigation_days, case.created_at.date(), done, today))
+    if rules.review_days and case.notice is not None:
+        reviewed = {r.objection_id: r.reviewed_at.date() for r in case.reviews.all()}
+        for objection in case.notice.objections.order_by("filed_on", "pk"):
+            limits.append(
+                _limit(
+                    f"复核（{objection.filed_on:%Y-%m-%d} 异议）",
+                    rules.review_days,
+                    objection.filed_on,
+                    reviewed.get(objection.pk),
+                    today,
+                )
+            )
+    return limits
 
 
 def case_warnings(case: ExemptionCase) -> list[str]:

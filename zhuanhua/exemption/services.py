@@ -18,7 +18,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.models import User
+from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import collect_date, collect_text
 from zhuanhua.core.labels import yuan
@@ -49,8 +51,11 @@ from zhuanhua.exemption.models import (
     UnitRules,
 )
 from zhuanhua.exemption.selectors import applicable_unit_types, engine_unit_type, is_handler
+from zhuanhua.licensing.models import Licence
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import NoticeKind, NoticeStatus
+from zhuanhua.publicity.models import Notice, Objection
 from zhuanhua.publicity.services import notice_create, notice_publish, objection_answer
 
 ERR_NOT_HANDLER = "只有本单位的机构管理员（案件经办人）可以执行该操作"
@@ -176,6 +181,9 @@ def case_state(case: ExemptionCase) -> dict[str, Any]:
         "activity_description": case.activity_description,
         "subject_type": case.subject_type,
         "subject_id": case.subject_id,
+        "achievement": case.achievement_id,
+        "licence": case.licence_id,
+        "related_notice": case.related_notice_id,
         "loss_amount": case.loss_amount,
         "loss_description": case.loss_description,
         "status": case.status,
@@ -184,6 +192,7 @@ def case_state(case: ExemptionCase) -> dict[str, Any]:
         "decided_on": case.decided_on,
         "effects_text": case.effects_text,
         "effects_on": case.effects_on,
+        "filed_with": case.filed_with_id,
     }
 
 
@@ -209,6 +218,23 @@ def _audit(
 # ---------------------------------------------------------------------------- unit rules
 
 
+LIMIT_FIELDS = ("investigation_days", "review_days")
+ERR_DAYS = "时限应为 1 至 365 之间的整数（工作日）"
+
+
+def _days(value: Any, name: str, errors: dict[str, list[str]]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 365:
+        errors.setdefault(name, []).append(ERR_DAYS)
+        return None
+    return days
+
+
 def rules_create(
     *,
     user: User,
@@ -226,6 +252,7 @@ def rules_create(
         data.get("adopted_on"), "adopted_on", errors, required=False, not_after=today
     )
     adoption_record = _text(data, "adoption_record", errors, required=adopted_on is not None)
+    limits = {name: _days(data.get(name), name, errors) for name in LIMIT_FIELDS}
     _raise(errors)
     sha = check_upload_as(upload, "file") if upload is not None else ""
     with transaction.atomic():
@@ -237,6 +264,7 @@ def rules_create(
             adoption_record=adoption_record,
             created_by=user,
             sha256=sha,
+            **limits,
         )
         if upload is not None:
             rules.document = upload
@@ -252,6 +280,7 @@ def rules_create(
                 "title": title,
                 "adopted_on": adopted_on,
                 "sha256": sha,
+                **limits,
             },
         )
     return rules
@@ -339,6 +368,74 @@ def rules_publicise(
 # ---------------------------------------------------------------------------- cases
 
 
+ERR_LINK_OTHER_UNIT = "只能关联本单位的平台记录"
+
+# The records a case may link to, each limited to the unit's own (issue 24.7).
+LINKS: dict[str, tuple[Any, str]] = {
+    "achievement": (Achievement, "owner_id"),
+    "licence": (Licence, "licensor_id"),
+    "related_notice": (Notice, "publisher_id"),
+}
+
+
+def unit_link_choices(unit_id: int) -> dict[str, Any]:
+    """The unit's own records a case may link to: its achievements, licences and deals (as
+    licensor), and its 公示 notices."""
+    return {
+        "achievement": Achievement.objects.filter(owner_id=unit_id).order_by("-pk"),
+        "licence": Licence.objects.filter(licensor_id=unit_id)
+        .select_related("achievement", "licensee")
+        .order_by("-pk"),
+        "related_notice": Notice.objects.filter(publisher_id=unit_id).order_by("-pk"),
+    }
+
+
+def _clean_links(
+    unit: Organisation, data: dict[str, Any], cleaned: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    for name, (model, owner_field) in LINKS.items():
+        value = data.get(name)
+        if value in (None, ""):
+            cleaned[name] = None
+            continue
+        pk = getattr(value, "pk", value)
+        try:
+            obj = model.objects.get(pk=int(pk))
+        except (model.DoesNotExist, TypeError, ValueError):
+            errors.setdefault(name, []).append(ERR_LINK_OTHER_UNIT)
+            continue
+        if getattr(obj, owner_field) != unit.pk:
+            errors.setdefault(name, []).append(ERR_LINK_OTHER_UNIT)
+            continue
+        cleaned[name] = obj
+
+
+def case_parties(case: ExemptionCase) -> list[User]:
+    """Who is told of every step (guide art. 13): the persons concerned with a platform account
+    and everyone who objected to the case's publicity."""
+    people: dict[int, User] = {}
+    for person in case.persons.select_related("user"):
+        if person.user is not None:
+            people[person.user.pk] = person.user
+    if case.notice_id is not None:
+        for objection in Objection.objects.filter(notice_id=case.notice_id).select_related(
+            "objector"
+        ):
+            if objection.objector is not None:
+                people[objection.objector.pk] = objection.objector
+    return list(people.values())
+
+
+def _tell_parties(case: ExemptionCase, step: str, body: str = "") -> None:
+    notify(
+        users=case_parties(case),
+        kind="exemption",
+        title=f"尽职免责案件“{case.title}”：{step}",
+        body=body,
+        url=f"/exemption/{case.pk}/",
+    )
+
+
 def _clean_case(unit: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {
@@ -365,6 +462,7 @@ def _clean_case(unit: Organisation, data: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("loss_amount", []).append(ERR_AMOUNT)
     else:
         cleaned["loss_amount"] = amount.quantize(Decimal("0.01"))
+    _clean_links(unit, data, cleaned, errors)
     unit_type = engine_unit_type(unit.org_type)
     if unit_type not in applicable_unit_types() or not cleaned["state_established"]:
         errors.setdefault("state_established", []).append(ERR_NOT_APPLICABLE)
@@ -677,6 +775,11 @@ def case_conclude(*, user: User, case: ExemptionCase) -> ExemptionCase:
             after=case_state(locked),
             detail={"decisions": {str(p.pk): p.decision for p in persons}},
         )
+        _tell_parties(
+            locked,
+            "调查结束，已形成认定结论",
+            "\n".join(f"{p.name}：{p.get_decision_display()}" for p in persons),
+        )
     return locked
 
 
@@ -739,6 +842,9 @@ def case_publicise(
             after=case_state(locked),
             detail={"notice": notice.pk, "ends_on": notice.ends_on.isoformat()},
         )
+        _tell_parties(
+            locked, "认定结论内部公示", f"公示至 {notice.ends_on.isoformat()}，期间可提出异议。"
+        )
     return locked
 
 
@@ -794,6 +900,7 @@ def review_record(
                 "findings": findings,
             },
         )
+        _tell_parties(locked, f"异议复核结果：{review.get_result_display()}", f"复核答复：{answer}")
     return review
 
 
@@ -853,6 +960,9 @@ def case_decide(
         _move(locked, "decide", CaseStatus.DECIDED)
         locked.decision_text = text
         locked.decided_on = day
+        # The dossier is filed with the unit's supervising department (省科技厅 when none).
+        locked.filed_with = scope.supervisor_of(locked.unit)
+        locked.filed_at = timezone.now()
         locked.save()
         _audit(
             user,
@@ -864,6 +974,14 @@ def case_decide(
                 "final_decisions": {str(k): v for k, v in finals.items()},
                 "notice_status": notice.status,
             },
+        )
+        _tell_parties(locked, "已作出最终决定", text)
+        notify(
+            users=scope.reviewers_for_unit(locked.unit),
+            kind="exemption",
+            title=f"{locked.unit.name}报送尽职免责案卷备案：{locked.title}",
+            body=text,
+            url=f"/exemption/{locked.pk}/",
         )
     return locked
 
@@ -895,4 +1013,5 @@ def case_record_effects(
         locked.closed_at = timezone.now()
         locked.save()
         _audit(user, locked, "record_effects", before=before, after=case_state(locked))
+        _tell_parties(locked, "认定结果运用已记录，案件办结", text)
     return locked

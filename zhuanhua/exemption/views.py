@@ -38,7 +38,9 @@ from zhuanhua.exemption.selectors import (
     article_texts,
     case_access,
     case_list_for,
+    case_time_limits,
     case_warnings,
+    filed_with_me,
     is_handler,
     recorded_dissents,
     rules_visible_to,
@@ -97,6 +99,7 @@ def case_list(request: AuthedHttpRequest) -> HttpResponse:
         {
             "cases": case_list_for(request.user),
             "can_create": is_handler(request.user),
+            "filed": filed_with_me(request.user),
         },
     )
 
@@ -105,8 +108,9 @@ def case_list(request: AuthedHttpRequest) -> HttpResponse:
 def case_create(request: AuthedHttpRequest) -> HttpResponse:
     if not is_handler(request.user):
         raise PermissionDenied(services.ERR_NOT_HANDLER)
+    links = services.unit_link_choices(request.user.organisation_id or 0)
     if request.method == "POST":
-        form = CaseForm(request.POST)
+        form = CaseForm(request.POST, links=links)
         if form.is_valid():
             try:
                 case = services.case_create(user=request.user, data=form.cleaned_data)
@@ -116,7 +120,7 @@ def case_create(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, "案件已立案，进入调查阶段。")
                 return redirect("exemption:detail", pk=case.pk)
     else:
-        form = CaseForm()
+        form = CaseForm(links=links)
     return render(request, "exemption/case_form.html", {"form": form})
 
 
@@ -142,6 +146,7 @@ def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "dissents": recorded_dissents(case) if access.full else {},
         "investigation": case.status == CaseStatus.INVESTIGATION,
         "today": today,
+        "time_limits": case_time_limits(case, today) if access.full else [],
     }
     if access.full:
         notice = case.notice
