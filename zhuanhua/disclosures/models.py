@@ -22,13 +22,13 @@ class Disclosure(models.Model):
 
     unit = models.ForeignKey(
         "organisations.Organisation",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="disclosures",
         verbose_name="所属单位",
     )
     researcher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="disclosures",
         verbose_name="披露人",
     )

@@ -46,6 +46,7 @@ from zhuanhua.achievements.models import Achievement, Completer
 from zhuanhua.core.models import Announcement
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
+from zhuanhua.ops.demo_disclosures import load_disclosures
 from zhuanhua.ops.demo_events import events_delete, load_events
 from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
 from zhuanhua.ops.demo_processes import (
@@ -2351,6 +2352,7 @@ def load_demo(
             Announcement(title=t, body=b, published_on=d, is_public=p)
             for t, b, d, p in ANNOUNCEMENTS
         )
+        load_disclosures(rng=rng, today=today, orgs=orgs, users=users)  # before the offers
         processes = load_processes(
             rng=rng,
             today=today,

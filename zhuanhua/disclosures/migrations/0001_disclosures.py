@@ -61,8 +61,8 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('achievement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='disclosure', to='achievements.achievement', verbose_name='登记的成果')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('researcher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to=settings.AUTH_USER_MODEL, verbose_name='披露人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='organisations.organisation', verbose_name='所属单位')),
+                ('researcher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to=settings.AUTH_USER_MODEL, verbose_name='披露人')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='organisations.organisation', verbose_name='所属单位')),
             ],
             options={
                 'verbose_name': '职务成果披露',
