@@ -140,6 +140,16 @@ class CreditReferral(models.Model):
         related_name="+",
         verbose_name="移送单位",
     )
+    # The referring unit's supervising department when referred (issue 24): it sees the
+    # referral in its queue; empty = the unit names none (the provincial department's alone).
+    supervisor = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="移送单位的主管部门",
+    )
     subject_type = models.CharField("关联对象类型", max_length=64)
     subject_id = models.CharField("关联对象编号", max_length=64)
     subject_label = models.CharField("关联对象", max_length=300)

@@ -23,14 +23,19 @@ def _reviewer(request: AuthedHttpRequest) -> None:
         raise PermissionDenied(services.ERR_NOT_REVIEWER)
 
 
+def _reader(request: AuthedHttpRequest) -> None:
+    if not selectors.sees_referrals(request.user):
+        raise PermissionDenied(services.ERR_NOT_REVIEWER)
+
+
 @login_required
 def referral_list(request: AuthedHttpRequest) -> HttpResponse:
-    _reviewer(request)
+    _reader(request)
     status = request.GET.get("status", ReferralStatus.OPEN)
     if status not in ReferralStatus.values:
         status = ""
     context = {
-        "referrals": selectors.referral_queue(status=status)[:500],
+        "referrals": selectors.referral_queue(status=status, user=request.user)[:500],
         "status": status,
         "statuses": ReferralStatus.choices,
     }
@@ -63,8 +68,9 @@ def _page(
 
 @login_required
 def referral_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    _reviewer(request)
-    return _page(request, get_object_or_404(selectors.referral_queue(status=""), pk=pk))
+    _reader(request)
+    queue = selectors.referral_queue(status="", user=request.user)
+    return _page(request, get_object_or_404(queue, pk=pk))
 
 
 @login_required

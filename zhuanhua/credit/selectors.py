@@ -9,6 +9,7 @@ from typing import Any, TypeGuard
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
 from zhuanhua.credit.choices import CreditEventKind, CreditEventStatus, ReferralStatus
@@ -115,9 +116,22 @@ def referrals_for_subject(subject_type: str, subject_id: str) -> QuerySet[Credit
     ).select_related("event", "referrer")
 
 
-def referral_queue(*, status: str = ReferralStatus.OPEN) -> QuerySet[CreditReferral]:
-    """The department's credit queue: referrals by status (open first in time)."""
+def sees_referrals(user: Visitor) -> bool:
+    """The credit queue's readers: the provincial department and auditors (every referral), a
+    supervising department's reviewers (their own units' referrals, issue 24)."""
+    return can_see_all(user) or bool(user.is_authenticated and scope.is_supervising_reviewer(user))
+
+
+def referral_queue(
+    *, status: str = ReferralStatus.OPEN, user: Visitor | None = None
+) -> QuerySet[CreditReferral]:
+    """The department's credit queue: referrals by status (open first in time); for a
+    supervising department's reviewer, only those its own units referred."""
     qs = CreditReferral.objects.select_related("organisation", "referrer", "event")
+    if user is not None and not can_see_all(user):
+        if not (user.is_authenticated and scope.is_supervising_reviewer(user)):
+            return qs.none()
+        qs = qs.filter(supervisor_id=user.organisation_id)
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("referred_on", "id")

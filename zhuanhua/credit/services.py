@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
@@ -34,6 +35,7 @@ from zhuanhua.credit.choices import (
 from zhuanhua.credit.models import CreditAppeal, CreditEvent, CreditEvidence, CreditReferral
 from zhuanhua.notifications.choices import NotificationKind
 from zhuanhua.notifications.services import notify
+from zhuanhua.organisations.choices import OrganisationType
 from zhuanhua.organisations.models import Organisation
 
 ERR_NOT_REVIEWER = "只有主管部门审核员可以记录或变更失信记录"
@@ -328,7 +330,10 @@ def referral_state(referral: CreditReferral) -> dict[str, Any]:
 
 
 def _department_reviewers() -> list[User]:
-    people = User.objects.filter(is_active=True).order_by("pk")
+    """The provincial department's reviewers (they decide credit events)."""
+    people = User.objects.filter(
+        is_active=True, organisation__org_type=OrganisationType.DEPARTMENT
+    ).order_by("pk")
     return [u for u in people if u.has_role(Role.DEPARTMENT_REVIEWER)]
 
 
@@ -375,6 +380,7 @@ def credit_referral_receive(
             evidence=evidence,
             referred_by=user,
             referred_on=today,
+            supervisor_id=user.organisation.supervisor_id if user.organisation else None,
         )
         audit_record(
             actor=user,
@@ -382,8 +388,11 @@ def credit_referral_receive(
             action="credit_referral.receive",
             after=referral_state(referral),
         )
+        supervisors = (
+            list(scope.reviewers_for_unit(referral.referrer)) if referral.supervisor_id else []
+        )
         notify(
-            users=_department_reviewers(),
+            users=_department_reviewers() + supervisors,
             kind=NotificationKind.SYSTEM,
             title=f"诚信审查移送：{organisation.name}",
             body=(
