@@ -163,6 +163,8 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "publicity:objection_answer": {"missing": P(pk=MISSING)},
     "publicity:attachment_download": {"missing": P(pk=MISSING)},
+    # 认定登记 through a registrar: the licensor submits the signed licence (POST only)
+    "licensing:registration_submit": {"": P(pk="@licence")},
     # contracts: the world has no technology contract nor reward plan (a registrar sees only
     # what was submitted to it: zhuanhua/contracts/tests), so a missing one is 404 to everyone
     **{

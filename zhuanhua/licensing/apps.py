@@ -11,6 +11,12 @@ class LicensingConfig(AppConfig):
 
         voucher_subjects.register()
 
+        # 认定登记 goes through the contracts app's registrars; their registration is recorded
+        # on the licence, and typed-in registrations stay readable to contracts.selectors.
+        from zhuanhua.licensing import contract_registration
+
+        contract_registration.register_hooks()
+
         # The hall's 先使用后付费 filter: our fee models and the EXISTS on active offers.
         from zhuanhua.achievements.selectors import (
             HallOfferFilter,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from zhuanhua.licensing import deal_views, risk_views, termination_views, terms_views, views
+from zhuanhua.licensing.registration_views import registration_submit
 
 app_name = "licensing"
 urlpatterns = [
@@ -84,5 +85,14 @@ urlpatterns += [
         "offers/<int:pk>/evaluation-report.pdf",
         deal_views.evaluation_report,
         name="evaluation_report",
+    ),
+]
+
+# 认定登记 through a technology contract registrar (contracts app).
+urlpatterns += [
+    path(
+        "licences/<int:pk>/registration/submit/",
+        registration_submit,
+        name="registration_submit",
     ),
 ]
