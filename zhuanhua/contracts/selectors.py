@@ -262,3 +262,10 @@ def filing_queue(user: Any) -> QuerySet[RewardPlan]:
     return RewardPlan.objects.select_related("unit").filter(
         filed_with_id=user.organisation_id, status=FilingStatus.FILED
     )
+
+
+def returned_to(user: Any) -> QuerySet[TechnologyContract]:
+    """The organisation's contracts a registrar returned (to correct and resubmit)."""
+    return TechnologyContract.objects.filter(
+        submitter_id=user.organisation_id, status=RegistrationStatus.RETURNED
+    )

@@ -22,6 +22,8 @@ from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.contracts import selectors as contract_selectors
+from zhuanhua.contracts import services as contract_services
 from zhuanhua.credit import selectors as credit_selectors
 from zhuanhua.credit.choices import ReferralStatus
 from zhuanhua.credit.models import CreditReferral
@@ -437,6 +439,80 @@ JOBS: tuple[Job, ...] = (
             Entry("park_events", _("举办对接活动"), "events:create", can_organise),
             Entry("park_directory", _("服务机构名录"), "directory:home", park),
             Entry("park_open_data", _("数据公开"), "dashboards:public", park),
+        ),
+    ),
+)
+
+
+def _count_registrations(user: Any) -> int:
+    return contract_selectors.registrar_queue(user).count()
+
+
+def _count_plan_filings(user: Any) -> int:
+    return contract_selectors.filing_queue(user).count()
+
+
+def contract_party(user: Any) -> bool:
+    """A unit's or an enterprise's people who submit technology contracts or file reward plans."""
+    return contract_services.can_submit(user) or contract_services.can_file_plans(user)
+
+
+# Technology contracts (issue 23.4–5): the submitter's, the registrar's and the filing body's.
+JOBS += (
+    Job(
+        "contracts",
+        _("技术合同与奖酬金"),
+        contract_party,
+        (
+            Entry(
+                "contracts", _("技术合同认定登记"), "contracts:list", contract_services.can_submit
+            ),
+            Entry(
+                "contract_submit",
+                _("提交技术合同"),
+                "contracts:submit",
+                contract_services.can_submit,
+            ),
+            Entry(
+                "plans",
+                _("奖酬金分配方案备案"),
+                "contracts:plans",
+                contract_services.can_file_plans,
+            ),
+        ),
+    ),
+    Job(
+        "registrar",
+        _("技术合同登记"),
+        contract_services.is_registrar_staff,
+        (
+            Entry(
+                "registrar_queue",
+                _("认定登记队列"),
+                "contracts:queue",
+                contract_services.is_registrar_staff,
+                count=_count_registrations,
+            ),
+            Entry(
+                "registrar_contracts",
+                _("已受理的技术合同"),
+                "contracts:list",
+                contract_services.is_registrar_staff,
+            ),
+        ),
+    ),
+    Job(
+        "plan_filings",
+        _("奖酬金分配方案备案"),
+        contract_services.is_filing_reviewer,
+        (
+            Entry(
+                "plan_filings_queue",
+                _("待确认备案的分配方案"),
+                "contracts:plans",
+                contract_services.is_filing_reviewer,
+                count=_count_plan_filings,
+            ),
         ),
     ),
 )

@@ -14,6 +14,8 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.consent import consent_answers_for
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.contracts import selectors as contract_selectors
+from zhuanhua.contracts import services as contract_services
 from zhuanhua.disclosures.selectors import queue_count as disclosure_queue_count
 from zhuanhua.licensing import todo as licensing_todo
 from zhuanhua.organisations.choices import OrganisationStatus
@@ -77,5 +79,29 @@ def waiting_for(user: User, today: dt.date) -> list[Waiting]:
             reverse("achievements:consent_mine"),
         )
     )
+    if contract_services.is_registrar_staff(user):
+        items.append(
+            (
+                "技术合同待认定登记",
+                contract_selectors.registrar_queue(user).count(),
+                reverse("contracts:queue"),
+            )
+        )
+    if contract_services.is_filing_reviewer(user):
+        items.append(
+            (
+                "奖酬金分配方案待确认备案",
+                contract_selectors.filing_queue(user).count(),
+                reverse("contracts:plans"),
+            )
+        )
+    if contract_services.can_submit(user):
+        items.append(
+            (
+                "技术合同认定登记被退回",
+                contract_selectors.returned_to(user).count(),
+                reverse("contracts:list"),
+            )
+        )
     items += licensing_todo.waiting_for(user, today)
     return [Waiting(label, count, url) for label, count, url in items if count]
