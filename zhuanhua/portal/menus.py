@@ -41,8 +41,7 @@ from zhuanhua.publicity.choices import NoticeStatus
 from zhuanhua.publicity.models import Notice
 from zhuanhua.publicity.services import is_publisher_staff
 from zhuanhua.subsidies import selectors as subsidy_selectors
-from zhuanhua.subsidies.choices import ApplicationStatus
-from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.subsidies import services as subsidy_services
 from zhuanhua.transfer.choices import GrantApplicationStatus, ReportStatus
 from zhuanhua.transfer.models import RightsGrantApplication, TransferReport
 from zhuanhua.transfer.selectors import can_supervise_reports
@@ -205,8 +204,27 @@ def _count_pending_organisations(_user: Any) -> int:
     return Organisation.objects.filter(status=OrganisationStatus.PENDING).count()
 
 
-def _count_subsidy_applications(_user: Any) -> int:
-    return SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count()
+def _count_subsidy_applications(user: Any) -> int:
+    """What waits for this reviewer: to decide, or to approve a second time (issue 24.2)."""
+    return subsidy_selectors.queue_of(user).count()
+
+
+def _count_subsidy_batches(user: Any) -> int:
+    return subsidy_selectors.batches_to_sign(user).count()
+
+
+def checks_subsidies(user: Any) -> bool:
+    """A prefecture bureau's or supervising department's reviewer: the first check."""
+    return signed_in(user) and subsidy_selectors.is_checker(user)
+
+
+def signs_off_subsidies(user: Any) -> bool:
+    """The finance department's reviewer: signs settlement lists off."""
+    return signed_in(user) and subsidy_selectors.is_finance(user)
+
+
+def keeps_investments(user: Any) -> bool:
+    return signed_in(user) and subsidy_services.can_keep_investments(user)
 
 
 def _count_transfer_reports(_user: Any) -> int:
@@ -258,7 +276,7 @@ REVIEW_QUEUES: tuple[Entry, ...] = (
         _("奖补申请审核"),
         "subsidies:applications",
         reviews_subsidies,
-        query="status=submitted",
+        query="status=queue",
         count=_count_subsidy_applications,
     ),
     Entry(
@@ -321,6 +339,34 @@ JOBS: tuple[Job, ...] = (
             Entry("performance_all", _("单位转化绩效评估"), "projects:performance", department),
             Entry("revenue_all", _("中试平台服务收入"), "directory:revenue", department),
             Entry("credit_all", _("诚信管理"), "credit:list", department),
+        ),
+    ),
+    Job(
+        "subsidy_government",
+        _("奖补初审与财政签核"),
+        lambda u: checks_subsidies(u) or signs_off_subsidies(u),
+        (
+            Entry(
+                "q_subsidy_checks",
+                _("奖补申请初审"),
+                "subsidies:applications",
+                checks_subsidies,
+                query="status=queue",
+                count=_count_subsidy_applications,
+            ),
+            Entry(
+                "local_measures_bureau",
+                _("本地奖补措施"),
+                "subsidies:local_measures",
+                _passes(subsidy_services.can_author_local),
+            ),
+            Entry(
+                "q_subsidy_signoff",
+                _("拨付清单待签核"),
+                "subsidies:settlements",
+                signs_off_subsidies,
+                count=_count_subsidy_batches,
+            ),
         ),
     ),
     Job(
@@ -427,6 +473,10 @@ JOBS: tuple[Job, ...] = (
             Entry("vc_offers", _("先使用后付费成果"), "licensing:offer_list", venture_capital),
             Entry("vc_use_first", _("先用后转清单"), "transfer:use_first", venture_capital),
             Entry("vc_open_data", _("数据公开"), "dashboards:public", venture_capital),
+            Entry("vc_investments", _("创业投资台账"), "subsidies:investments", keeps_investments),
+            Entry(
+                "vc_subsidies", _("投资风险补助申请"), "subsidies:applications", keeps_investments
+            ),
         ),
     ),
     Job(

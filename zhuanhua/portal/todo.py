@@ -22,8 +22,7 @@ from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.publicity.choices import NoticeStatus
 from zhuanhua.publicity.models import Notice, Objection
-from zhuanhua.subsidies.choices import ApplicationStatus
-from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.subsidies import selectors as subsidy_selectors
 from zhuanhua.subsidies.selectors import is_reviewer as is_subsidy_reviewer
 
 
@@ -51,12 +50,20 @@ def waiting_for(user: User, today: dt.date) -> list[Waiting]:
                 reverse("organisations:review_list"),
             ),
         ]
-    if is_subsidy_reviewer(user):
+    if is_subsidy_reviewer(user) or subsidy_selectors.is_checker(user):
         items.append(
             (
-                "奖补申请待审核",
-                SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count(),
-                reverse("subsidies:applications"),
+                "奖补申请待初审" if subsidy_selectors.is_checker(user) else "奖补申请待审定或复核",
+                subsidy_selectors.queue_of(user).count(),
+                reverse("subsidies:applications") + "?status=queue",
+            )
+        )
+    if subsidy_selectors.is_finance(user):
+        items.append(
+            (
+                "奖补拨付清单待签核",
+                subsidy_selectors.batches_to_sign(user).count(),
+                reverse("subsidies:settlements"),
             )
         )
     if user.organisation_id is not None and user.can_edit_achievements:
