@@ -18,33 +18,32 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.contracts import selectors as contract_selectors
-from zhuanhua.contracts import services as contract_services
 from zhuanhua.credit import selectors as credit_selectors
 from zhuanhua.credit.choices import ReferralStatus
-from zhuanhua.credit.models import CreditReferral
 from zhuanhua.dashboards.selectors import check_department, own_dashboard_org
 from zhuanhua.disclosures import selectors as disclosure_selectors
 from zhuanhua.disclosures import services as disclosure_services
 from zhuanhua.events.services import can_organise
-from zhuanhua.exemption.selectors import is_handler
+from zhuanhua.exemption.selectors import filed_with_me, is_handler
 from zhuanhua.licensing.services import is_cover_provider
 from zhuanhua.needs.services import can_post_needs, can_respond
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
-from zhuanhua.organisations.models import Organisation
+from zhuanhua.organisations.models import Organisation, SupervisorChange
 from zhuanhua.projects.selectors import can_see_performance
 from zhuanhua.publicity.choices import NoticeStatus
 from zhuanhua.publicity.models import Notice
 from zhuanhua.publicity.services import is_publisher_staff
 from zhuanhua.subsidies import selectors as subsidy_selectors
-from zhuanhua.subsidies import services as subsidy_services
-from zhuanhua.transfer.choices import GrantApplicationStatus, ReportStatus
-from zhuanhua.transfer.models import RightsGrantApplication, TransferReport
-from zhuanhua.transfer.selectors import can_supervise_reports
+from zhuanhua.subsidies.choices import ApplicationStatus
+from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.transfer.choices import GrantApplicationStatus
+from zhuanhua.transfer.models import RightsGrantApplication
+from zhuanhua.transfer.selectors import can_supervise_reports, reports_to_receive
 from zhuanhua.vouchers import selectors as voucher_selectors
 from zhuanhua.vouchers.services import is_voucher_reviewer
 
@@ -204,35 +203,30 @@ def _count_pending_organisations(_user: Any) -> int:
     return Organisation.objects.filter(status=OrganisationStatus.PENDING).count()
 
 
-def _count_subsidy_applications(user: Any) -> int:
-    """What waits for this reviewer: to decide, or to approve a second time (issue 24.2)."""
-    return subsidy_selectors.queue_of(user).count()
+def _count_subsidy_applications(_user: Any) -> int:
+    return SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count()
 
 
-def _count_subsidy_batches(user: Any) -> int:
-    return subsidy_selectors.batches_to_sign(user).count()
+def _count_transfer_reports(user: Any) -> int:
+    """Reports submitted to this reviewer's department and not yet signed for (issue 24)."""
+    return reports_to_receive(user).count()
 
 
-def checks_subsidies(user: Any) -> bool:
-    """A prefecture bureau's or supervising department's reviewer: the first check."""
-    return signed_in(user) and subsidy_selectors.is_checker(user)
+def supervising(user: Any) -> bool:
+    """A supervising department's reviewer (主管部门): its own units' reports, filings, referrals."""
+    return signed_in(user) and scope.is_supervising_reviewer(user)
 
 
-def signs_off_subsidies(user: Any) -> bool:
-    """The finance department's reviewer: signs settlement lists off."""
-    return signed_in(user) and subsidy_selectors.is_finance(user)
+def _count_exemption_filings(user: Any) -> int:
+    return filed_with_me(user).filter(closed_at__isnull=True).count()
 
 
-def keeps_investments(user: Any) -> bool:
-    return signed_in(user) and subsidy_services.can_keep_investments(user)
+def _count_supervisor_changes(_user: Any) -> int:
+    return SupervisorChange.objects.filter(status=SupervisorChange.Status.PENDING).count()
 
 
-def _count_transfer_reports(_user: Any) -> int:
-    return TransferReport.objects.filter(status=ReportStatus.SUBMITTED).count()
-
-
-def _count_open_referrals(_user: Any) -> int:
-    return CreditReferral.objects.filter(status=ReferralStatus.OPEN).count()
+def _count_open_referrals(user: Any) -> int:
+    return credit_selectors.referral_queue(status=ReferralStatus.OPEN, user=user).count()
 
 
 def _count_objections(_user: Any) -> int:
@@ -276,7 +270,7 @@ REVIEW_QUEUES: tuple[Entry, ...] = (
         _("奖补申请审核"),
         "subsidies:applications",
         reviews_subsidies,
-        query="status=queue",
+        query="status=submitted",
         count=_count_subsidy_applications,
     ),
     Entry(
@@ -292,6 +286,13 @@ REVIEW_QUEUES: tuple[Entry, ...] = (
         "credit:referrals",
         credit_selectors.can_see_all,
         count=_count_open_referrals,
+    ),
+    Entry(
+        "q_supervisor_changes",
+        _("主管部门变更审核"),
+        "organisations:supervisor_changes",
+        lambda u: signed_in(u) and u.is_reviewer,
+        count=_count_supervisor_changes,
     ),
     Entry(
         "q_objections",
@@ -342,34 +343,6 @@ JOBS: tuple[Job, ...] = (
         ),
     ),
     Job(
-        "subsidy_government",
-        _("奖补初审与财政签核"),
-        lambda u: checks_subsidies(u) or signs_off_subsidies(u),
-        (
-            Entry(
-                "q_subsidy_checks",
-                _("奖补申请初审"),
-                "subsidies:applications",
-                checks_subsidies,
-                query="status=queue",
-                count=_count_subsidy_applications,
-            ),
-            Entry(
-                "local_measures_bureau",
-                _("本地奖补措施"),
-                "subsidies:local_measures",
-                _passes(subsidy_services.can_author_local),
-            ),
-            Entry(
-                "q_subsidy_signoff",
-                _("拨付清单待签核"),
-                "subsidies:settlements",
-                signs_off_subsidies,
-                count=_count_subsidy_batches,
-            ),
-        ),
-    ),
-    Job(
         "unit",
         _("成果与转化"),
         in_research_unit,
@@ -388,6 +361,7 @@ JOBS: tuple[Job, ...] = (
             Entry("respond", _("回应技术需求"), "needs:hall", can_respond),
             Entry("notice_create", _("发布公示"), "publicity:create", is_publisher_staff),
             Entry("reports", _("科技成果转化清单（年报）"), "transfer:reports", in_research_unit),
+            Entry("supervisor", _("主管部门"), "organisations:supervisor", in_research_unit),
             Entry(
                 "grants",
                 _("职务成果赋权申请"),
@@ -440,6 +414,34 @@ JOBS: tuple[Job, ...] = (
         ),
     ),
     Job(
+        "supervising",
+        _("主管部门"),
+        supervising,
+        (
+            Entry(
+                "s_reports",
+                _("所属单位转化清单"),
+                "transfer:report_overview",
+                supervising,
+                count=_count_transfer_reports,
+            ),
+            Entry(
+                "s_exemption",
+                _("尽职免责案卷备案"),
+                "exemption:list",
+                supervising,
+                count=_count_exemption_filings,
+            ),
+            Entry(
+                "s_referrals",
+                _("诚信审查移送"),
+                "credit:referrals",
+                supervising,
+                count=_count_open_referrals,
+            ),
+        ),
+    ),
+    Job(
         "researcher",
         _("科研人员"),
         researcher,
@@ -473,10 +475,6 @@ JOBS: tuple[Job, ...] = (
             Entry("vc_offers", _("先使用后付费成果"), "licensing:offer_list", venture_capital),
             Entry("vc_use_first", _("先用后转清单"), "transfer:use_first", venture_capital),
             Entry("vc_open_data", _("数据公开"), "dashboards:public", venture_capital),
-            Entry("vc_investments", _("创业投资台账"), "subsidies:investments", keeps_investments),
-            Entry(
-                "vc_subsidies", _("投资风险补助申请"), "subsidies:applications", keeps_investments
-            ),
         ),
     ),
     Job(
@@ -489,80 +487,6 @@ JOBS: tuple[Job, ...] = (
             Entry("park_events", _("举办对接活动"), "events:create", can_organise),
             Entry("park_directory", _("服务机构名录"), "directory:home", park),
             Entry("park_open_data", _("数据公开"), "dashboards:public", park),
-        ),
-    ),
-)
-
-
-def _count_registrations(user: Any) -> int:
-    return contract_selectors.registrar_queue(user).count()
-
-
-def _count_plan_filings(user: Any) -> int:
-    return contract_selectors.filing_queue(user).count()
-
-
-def contract_party(user: Any) -> bool:
-    """A unit's or an enterprise's people who submit technology contracts or file reward plans."""
-    return contract_services.can_submit(user) or contract_services.can_file_plans(user)
-
-
-# Technology contracts (issue 23.4–5): the submitter's, the registrar's and the filing body's.
-JOBS += (
-    Job(
-        "contracts",
-        _("技术合同与奖酬金"),
-        contract_party,
-        (
-            Entry(
-                "contracts", _("技术合同认定登记"), "contracts:list", contract_services.can_submit
-            ),
-            Entry(
-                "contract_submit",
-                _("提交技术合同"),
-                "contracts:submit",
-                contract_services.can_submit,
-            ),
-            Entry(
-                "plans",
-                _("奖酬金分配方案备案"),
-                "contracts:plans",
-                contract_services.can_file_plans,
-            ),
-        ),
-    ),
-    Job(
-        "registrar",
-        _("技术合同登记"),
-        contract_services.is_registrar_staff,
-        (
-            Entry(
-                "registrar_queue",
-                _("认定登记队列"),
-                "contracts:queue",
-                contract_services.is_registrar_staff,
-                count=_count_registrations,
-            ),
-            Entry(
-                "registrar_contracts",
-                _("已受理的技术合同"),
-                "contracts:list",
-                contract_services.is_registrar_staff,
-            ),
-        ),
-    ),
-    Job(
-        "plan_filings",
-        _("奖酬金分配方案备案"),
-        contract_services.is_filing_reviewer,
-        (
-            Entry(
-                "plan_filings_queue",
-                _("待确认备案的分配方案"),
-                "contracts:plans",
-                contract_services.is_filing_reviewer,
-                count=_count_plan_filings,
-            ),
         ),
     ),
 )
