@@ -23,6 +23,8 @@ from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.contracts import selectors as contract_selectors
+from zhuanhua.contracts import services as contract_services
 from zhuanhua.credit import selectors as credit_selectors
 from zhuanhua.credit.choices import ReferralStatus
 from zhuanhua.dashboards.selectors import check_department, own_dashboard_org
@@ -39,8 +41,7 @@ from zhuanhua.publicity.choices import NoticeStatus
 from zhuanhua.publicity.models import Notice
 from zhuanhua.publicity.services import is_publisher_staff
 from zhuanhua.subsidies import selectors as subsidy_selectors
-from zhuanhua.subsidies.choices import ApplicationStatus
-from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.subsidies import services as subsidy_services
 from zhuanhua.transfer.choices import GrantApplicationStatus
 from zhuanhua.transfer.models import RightsGrantApplication
 from zhuanhua.transfer.selectors import can_supervise_reports, reports_to_receive
@@ -203,8 +204,27 @@ def _count_pending_organisations(_user: Any) -> int:
     return Organisation.objects.filter(status=OrganisationStatus.PENDING).count()
 
 
-def _count_subsidy_applications(_user: Any) -> int:
-    return SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count()
+def _count_subsidy_applications(user: Any) -> int:
+    """What waits for this reviewer: to decide, or to approve a second time (issue 24.2)."""
+    return subsidy_selectors.queue_of(user).count()
+
+
+def _count_subsidy_batches(user: Any) -> int:
+    return subsidy_selectors.batches_to_sign(user).count()
+
+
+def checks_subsidies(user: Any) -> bool:
+    """A prefecture bureau's or supervising department's reviewer: the first check."""
+    return signed_in(user) and subsidy_selectors.is_checker(user)
+
+
+def signs_off_subsidies(user: Any) -> bool:
+    """The finance department's reviewer: signs settlement lists off."""
+    return signed_in(user) and subsidy_selectors.is_finance(user)
+
+
+def keeps_investments(user: Any) -> bool:
+    return signed_in(user) and subsidy_services.can_keep_investments(user)
 
 
 def _count_transfer_reports(user: Any) -> int:
@@ -270,7 +290,7 @@ REVIEW_QUEUES: tuple[Entry, ...] = (
         _("奖补申请审核"),
         "subsidies:applications",
         reviews_subsidies,
-        query="status=submitted",
+        query="status=queue",
         count=_count_subsidy_applications,
     ),
     Entry(
@@ -340,6 +360,34 @@ JOBS: tuple[Job, ...] = (
             Entry("performance_all", _("单位转化绩效评估"), "projects:performance", department),
             Entry("revenue_all", _("中试平台服务收入"), "directory:revenue", department),
             Entry("credit_all", _("诚信管理"), "credit:list", department),
+        ),
+    ),
+    Job(
+        "subsidy_government",
+        _("奖补初审与财政签核"),
+        lambda u: checks_subsidies(u) or signs_off_subsidies(u),
+        (
+            Entry(
+                "q_subsidy_checks",
+                _("奖补申请初审"),
+                "subsidies:applications",
+                checks_subsidies,
+                query="status=queue",
+                count=_count_subsidy_applications,
+            ),
+            Entry(
+                "local_measures_bureau",
+                _("本地奖补措施"),
+                "subsidies:local_measures",
+                _passes(subsidy_services.can_author_local),
+            ),
+            Entry(
+                "q_subsidy_signoff",
+                _("拨付清单待签核"),
+                "subsidies:settlements",
+                signs_off_subsidies,
+                count=_count_subsidy_batches,
+            ),
         ),
     ),
     Job(
@@ -475,6 +523,10 @@ JOBS: tuple[Job, ...] = (
             Entry("vc_offers", _("先使用后付费成果"), "licensing:offer_list", venture_capital),
             Entry("vc_use_first", _("先用后转清单"), "transfer:use_first", venture_capital),
             Entry("vc_open_data", _("数据公开"), "dashboards:public", venture_capital),
+            Entry("vc_investments", _("创业投资台账"), "subsidies:investments", keeps_investments),
+            Entry(
+                "vc_subsidies", _("投资风险补助申请"), "subsidies:applications", keeps_investments
+            ),
         ),
     ),
     Job(
@@ -487,6 +539,80 @@ JOBS: tuple[Job, ...] = (
             Entry("park_events", _("举办对接活动"), "events:create", can_organise),
             Entry("park_directory", _("服务机构名录"), "directory:home", park),
             Entry("park_open_data", _("数据公开"), "dashboards:public", park),
+        ),
+    ),
+)
+
+
+def _count_registrations(user: Any) -> int:
+    return contract_selectors.registrar_queue(user).count()
+
+
+def _count_plan_filings(user: Any) -> int:
+    return contract_selectors.filing_queue(user).count()
+
+
+def contract_party(user: Any) -> bool:
+    """A unit's or an enterprise's people who submit technology contracts or file reward plans."""
+    return contract_services.can_submit(user) or contract_services.can_file_plans(user)
+
+
+# Technology contracts (issue 23.4–5): the submitter's, the registrar's and the filing body's.
+JOBS += (
+    Job(
+        "contracts",
+        _("技术合同与奖酬金"),
+        contract_party,
+        (
+            Entry(
+                "contracts", _("技术合同认定登记"), "contracts:list", contract_services.can_submit
+            ),
+            Entry(
+                "contract_submit",
+                _("提交技术合同"),
+                "contracts:submit",
+                contract_services.can_submit,
+            ),
+            Entry(
+                "plans",
+                _("奖酬金分配方案备案"),
+                "contracts:plans",
+                contract_services.can_file_plans,
+            ),
+        ),
+    ),
+    Job(
+        "registrar",
+        _("技术合同登记"),
+        contract_services.is_registrar_staff,
+        (
+            Entry(
+                "registrar_queue",
+                _("认定登记队列"),
+                "contracts:queue",
+                contract_services.is_registrar_staff,
+                count=_count_registrations,
+            ),
+            Entry(
+                "registrar_contracts",
+                _("已受理的技术合同"),
+                "contracts:list",
+                contract_services.is_registrar_staff,
+            ),
+        ),
+    ),
+    Job(
+        "plan_filings",
+        _("奖酬金分配方案备案"),
+        contract_services.is_filing_reviewer,
+        (
+            Entry(
+                "plan_filings_queue",
+                _("待确认备案的分配方案"),
+                "contracts:plans",
+                contract_services.is_filing_reviewer,
+                count=_count_plan_filings,
+            ),
         ),
     ),
 )

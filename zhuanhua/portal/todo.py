@@ -15,6 +15,8 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.consent import consent_answers_for
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.contracts import selectors as contract_selectors
+from zhuanhua.contracts import services as contract_services
 from zhuanhua.credit.selectors import referral_queue
 from zhuanhua.disclosures.selectors import queue_count as disclosure_queue_count
 from zhuanhua.exemption.selectors import filed_with_me
@@ -23,8 +25,7 @@ from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.models import Organisation, SupervisorChange
 from zhuanhua.publicity.choices import NoticeStatus
 from zhuanhua.publicity.models import Notice, Objection
-from zhuanhua.subsidies.choices import ApplicationStatus
-from zhuanhua.subsidies.models import SubsidyApplication
+from zhuanhua.subsidies import selectors as subsidy_selectors
 from zhuanhua.subsidies.selectors import is_reviewer as is_subsidy_reviewer
 from zhuanhua.transfer.selectors import reports_to_receive
 
@@ -53,12 +54,20 @@ def waiting_for(user: User, today: dt.date) -> list[Waiting]:
                 reverse("organisations:review_list"),
             ),
         ]
-    if is_subsidy_reviewer(user):
+    if is_subsidy_reviewer(user) or subsidy_selectors.is_checker(user):
         items.append(
             (
-                "奖补申请待审核",
-                SubsidyApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count(),
-                reverse("subsidies:applications"),
+                "奖补申请待初审" if subsidy_selectors.is_checker(user) else "奖补申请待审定或复核",
+                subsidy_selectors.queue_of(user).count(),
+                reverse("subsidies:applications") + "?status=queue",
+            )
+        )
+    if subsidy_selectors.is_finance(user):
+        items.append(
+            (
+                "奖补拨付清单待签核",
+                subsidy_selectors.batches_to_sign(user).count(),
+                reverse("subsidies:settlements"),
             )
         )
     if user.organisation_id is not None and user.can_edit_achievements:
@@ -82,6 +91,30 @@ def waiting_for(user: User, today: dt.date) -> list[Waiting]:
         )
     )
     items += government_waiting(user)
+    if contract_services.is_registrar_staff(user):
+        items.append(
+            (
+                "技术合同待认定登记",
+                contract_selectors.registrar_queue(user).count(),
+                reverse("contracts:queue"),
+            )
+        )
+    if contract_services.is_filing_reviewer(user):
+        items.append(
+            (
+                "奖酬金分配方案待确认备案",
+                contract_selectors.filing_queue(user).count(),
+                reverse("contracts:plans"),
+            )
+        )
+    if contract_services.can_submit(user):
+        items.append(
+            (
+                "技术合同认定登记被退回",
+                contract_selectors.returned_to(user).count(),
+                reverse("contracts:list"),
+            )
+        )
     items += licensing_todo.waiting_for(user, today)
     return [Waiting(label, count, url) for label, count, url in items if count]
 
