@@ -10,17 +10,23 @@ process measures
 and prints wall and CPU time (user+sys of this process: the fairer figure on a shared
 machine), peak memory (getrusage ru_maxrss) and the ratio (b)/(a). Targets for 100,000
 licences on a 2-core machine: (b) within 15 s, peak memory within 2 GB; the exit status is 0
-when both are met on CPU time (wall time is printed beside it). The garbage collector runs as
-it does in the web app; a fixed pure-Python loop is timed first so that runs on a loaded
-machine can be compared.
+when both are met on CPU time (wall time is printed beside it), and (b) is printed beside the
+previous figure (PREVIOUS_CPU_S, before the engine's issue 18.4 work). The garbage collector
+runs as it does in the web app; a fixed pure-Python loop is timed first so that runs on a
+loaded machine can be compared.
 
-    .venv/bin/python bench/schedule.py [--n 100000] [--seed 20251108]
+``--digest N`` prints the sha256 of the engine's output for the first N generated licences
+(json.dumps of each result, one per line) instead of timing: the same digest before and after
+a change to the engine shows that its output did not change (docs/deploy.md records it).
+
+    .venv/bin/python bench/schedule.py [--n 100000] [--seed 20251108] [--digest 5000]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -37,6 +43,7 @@ from zhuanhua.engines.common import loads  # noqa: E402
 from zhuanhua.engines.licensing import royalty_periods, run  # noqa: E402
 
 TIME_TARGET_S = 15.0
+PREVIOUS_CPU_S = 21.7  # (b) for 100,000 licences before the issue 18.4 work (docs/deploy.md)
 MEMORY_TARGET_BYTES = 2 * 1024**3
 FEE_MODELS = ("royalty", "staged", "staged_royalty")
 
@@ -179,6 +186,17 @@ def measure_engine(path: str, engine: Any = run) -> tuple[float, float, int, int
     return wall, cpu, count, obligations
 
 
+def output_digest(n: int, seed: int) -> str:
+    """sha256 of the engine's output for the first ``n`` licences (the identity check)."""
+    rng = random.Random(seed)
+    digest = hashlib.sha256()
+    for number in range(n):
+        line = json.dumps(licence(rng, number), separators=(",", ":"))
+        digest.update(json.dumps(run(loads(line))).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
 def peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
@@ -187,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="number of licences")
     parser.add_argument("--seed", type=int, default=20251108)
+    parser.add_argument("--digest", type=int, metavar="N", help="print the output digest only")
     args = parser.parse_args(argv)
+    if args.digest:
+        print(f"output digest of {args.digest} licences: {output_digest(args.digest, args.seed)}")
+        return 0
 
     handle, path = tempfile.mkstemp(prefix="licensing-bench-", suffix=".jsonl")
     os.close(handle)
@@ -231,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"target time   <= {TIME_TARGET_S:.0f} s CPU for 100,000:  "
         f"{'OK' if cpu_ok else 'MISSED'}{cpu_note}"
+    )
+    print(
+        f"  beside the previous figure:          {scaled_cpu:.2f} s CPU now, "
+        f"{PREVIOUS_CPU_S:.1f} s before ({scaled_cpu / PREVIOUS_CPU_S:.0%})"
     )
     print(f"  the same on wall time:               {'OK' if time_ok else 'MISSED'}{note}")
     print(f"target memory <= 2 GB:                 {'OK' if memory_ok else 'MISSED'}")

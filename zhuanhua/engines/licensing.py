@@ -9,7 +9,7 @@ revenue reports (更正) and reversed payments (冲正). ``docs/engines/licensin
 user-facing description, including the choices made where LICENSING.md is silent.
 
 One implementation, in three steps: ``parse_input`` turns the JSON document of
-``zhuanhua licensing schedule`` into frozen records, ``compute_schedule`` returns a
+``zhuanhua licensing schedule`` into records, ``compute_schedule`` returns a
 :class:`Schedule`, ``schedule_to_json`` writes it; ``run`` is the three in a row. The web app
 calls the same functions with records built from its rows. Every refusal is an
 :class:`InputError` whose path names the JSON field and whose code names the rule
@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from zhuanhua.engines.common import (
     CENT,
@@ -70,10 +70,11 @@ _R = TypeVar("_R")
 
 
 # --------------------------------------------------------------------------------------------
-# Records
+# Records: slotted dataclasses, never changed once built. Not frozen: a frozen dataclass sets each
+# field through object.__setattr__, which makes building them much slower (docs/deploy.md).
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Installment:
     """阶段性支付: ``due`` (一般节点) or ``milestone`` + ``days_after`` (里程碑节点)."""
 
@@ -84,7 +85,7 @@ class Installment:
     days_after: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tier:
     """One marginal bracket: ``rate`` applies to cumulative revenue up to ``up_to``."""
 
@@ -92,7 +93,7 @@ class Tier:
     rate: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RoyaltyTerms:
     """收入提成: exactly one of ``rate`` and ``tiers`` is set."""
 
@@ -104,7 +105,7 @@ class RoyaltyTerms:
     cap_total: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Terms:
     """The payment terms of one licence (the ``contract`` object)."""
 
@@ -125,15 +126,16 @@ class Terms:
         return self.terminated_on if self.terminated_on is not None else self.end
 
 
-# A licence has dozens of these: tuples are cheaper to build than dataclasses.
-class Milestone(NamedTuple):
+@dataclass(slots=True)
+class Milestone:
     """A milestone named by installments; ``achieved_on`` None while not achieved."""
 
     key: str
     achieved_on: dt.date | None
 
 
-class RevenueReport(NamedTuple):
+@dataclass(slots=True)
+class RevenueReport:
     """One report of a period's revenue; a later ``reported_on`` corrects an earlier one."""
 
     period_start: dt.date
@@ -142,7 +144,8 @@ class RevenueReport(NamedTuple):
     reported_on: dt.date
 
 
-class Payment(NamedTuple):
+@dataclass(slots=True)
+class Payment:
     """Money received; counts from ``date`` until ``reversed_on`` (冲正), if ever."""
 
     date: dt.date
@@ -153,19 +156,23 @@ class Payment(NamedTuple):
 
 @dataclass(slots=True)
 class Obligation:
-    """One line of the schedule; None where unknown."""
+    """One line of the schedule; None where unknown.
+
+    Built before allocation with nothing paid and ``status`` OPEN for those that take payment
+    (``_allocate`` and ``_settle`` fill in the last three fields), else a final status.
+    """
 
     kind: str
     key: str | None
-    period_start: dt.date | None
-    period_end: dt.date | None
-    base: Decimal | None
     amount: Decimal | None
     due: dt.date | None
-    paid: Decimal
-    outstanding: Decimal | None
     status: str
-    days_overdue: int | None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    base: Decimal | None = None
+    paid: Decimal = ZERO
+    outstanding: Decimal | None = None
+    days_overdue: int | None = None
 
 
 @dataclass(slots=True)
@@ -327,13 +334,10 @@ def _key(doc: dict[str, Any], key: str, path: str) -> str:
 
 def _date(doc: dict[str, Any], key: str, path: str) -> dt.date:
     """An ISO date; refusals (and their messages) are ``parse_date``'s."""
-    value = doc.get(key)
-    if type(value) is str:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return parse_date(_required(doc, key, path), _at(path, key))
+    try:
+        return dt.date.fromisoformat(doc[key])
+    except (KeyError, TypeError, ValueError):  # missing, not a string, not a date
+        return parse_date(_required(doc, key, path), _at(path, key))
 
 
 def _optional_date(doc: dict[str, Any], key: str, path: str) -> dt.date | None:
@@ -738,20 +742,6 @@ def compute_schedule(
     return _settle(obligations, contract.grace_days, paid_total, unallocated, as_of)
 
 
-def _obligation(
-    kind: str,
-    key: str | None,
-    amount: Decimal | None,
-    due: dt.date | None,
-    status: str,
-    period: tuple[dt.date, dt.date] | tuple[None, None] = (None, None),
-    base: Decimal | None = None,
-) -> Obligation:
-    """An obligation before allocation: nothing paid; ``status`` OPEN for those that take
-    payment (settled later), else final."""
-    return Obligation(kind, key, period[0], period[1], base, amount, due, ZERO, None, status, None)
-
-
 def _fixed_obligations(
     terms: Terms, achieved: dict[str, dt.date], as_of: dt.date
 ) -> list[Obligation]:
@@ -768,20 +758,20 @@ def _fixed_obligations(
     if terms.upfront_fee:
         due = terms.upfront_due or terms.start
         fee = round_money(terms.upfront_fee)
-        out.append(_obligation(UPFRONT, UPFRONT_KEY, fee, due, earned(due)))
+        out.append(Obligation(UPFRONT, UPFRONT_KEY, fee, due, earned(due)))
     for inst in terms.installments:
         amount = round_money(inst.amount)
         if inst.due is not None:
-            out.append(_obligation(INSTALLMENT, inst.key, amount, inst.due, earned(inst.due)))
+            out.append(Obligation(INSTALLMENT, inst.key, amount, inst.due, earned(inst.due)))
             continue
         reached = achieved.get(inst.milestone or "")
         if reached is not None and (ended is None or reached <= ended):
             due = reached + dt.timedelta(days=inst.days_after)
-            out.append(_obligation(INSTALLMENT, inst.key, amount, due, OPEN))
+            out.append(Obligation(INSTALLMENT, inst.key, amount, due, OPEN))
         elif ended is not None and as_of >= ended:
-            out.append(_obligation(INSTALLMENT, inst.key, amount, None, CANCELLED))
+            out.append(Obligation(INSTALLMENT, inst.key, amount, None, CANCELLED))
         else:
-            out.append(_obligation(INSTALLMENT, inst.key, amount, None, PENDING_MILESTONE))
+            out.append(Obligation(INSTALLMENT, inst.key, amount, None, PENDING_MILESTONE))
     return out
 
 
@@ -797,14 +787,13 @@ def _royalty_obligations(
     cumulative = ZERO  # revenue counted so far, for the tiers
     royalties = ZERO  # royalties so far, for the cap
     out: list[Obligation] = []
-    for period in _periods(terms.start, terms.last_day, royalty.period):
-        end = period[1]
+    for start, end in _periods(terms.start, terms.last_day, royalty.period):
         if end >= as_of:
             break
-        base = revenue.get(period[0])
+        base = revenue.get(start)
         if base is None:
             status = AWAITING_REPORT if as_of <= end + report_days else REPORT_MISSING
-            out.append(_obligation(ROYALTY, None, None, None, status, period))
+            out.append(Obligation(ROYALTY, None, None, None, status, start, end))
             continue
         if royalty.rate is not None:
             amount = round_money(base * royalty.rate)
@@ -814,7 +803,7 @@ def _royalty_obligations(
         if royalty.cap_total is not None:
             amount = min(amount, round_money(royalty.cap_total - royalties))
             royalties += amount
-        out.append(_obligation(ROYALTY, None, amount, end + pay_days, OPEN, period, base))
+        out.append(Obligation(ROYALTY, None, amount, end + pay_days, OPEN, start, end, base))
     return out
 
 
@@ -895,8 +884,13 @@ def _settle(
 # JSON
 
 
+@lru_cache(maxsize=16384)  # a schedule prints dozens of dates, mostly shared between licences
+def _day_text(day: dt.date) -> str:
+    return day.isoformat()
+
+
 def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
+    return None if day is None else _day_text(day)
 
 
 def _text(amount: Decimal | None) -> str | None:
@@ -908,11 +902,11 @@ def _obligation_json(o: Obligation) -> dict[str, Any]:
     return {
         "kind": o.kind,
         "key": o.key,
-        "period_start": None if o.period_start is None else o.period_start.isoformat(),
-        "period_end": None if o.period_end is None else o.period_end.isoformat(),
+        "period_start": None if o.period_start is None else _day_text(o.period_start),
+        "period_end": None if o.period_end is None else _day_text(o.period_end),
         "base": None if o.base is None else str(o.base),
         "amount": None if o.amount is None else str(o.amount),
-        "due": None if o.due is None else o.due.isoformat(),
+        "due": None if o.due is None else _day_text(o.due),
         "paid": str(o.paid),
         "outstanding": None if o.outstanding is None else str(o.outstanding),
         "status": o.status,
