@@ -37,6 +37,9 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "accounts:password_reset_confirm": {"invalid": P(uidb64="MA", token="invalid-token")},
     # portal: a home-page notice; the world has none, so a missing one is 404 to everyone
     "core:announcement": {"missing": P(pk=MISSING)},
+    # a background job is seen by whoever started it and platform admins (tests beside the view)
+    "core:job": {"missing": P(job_id="00000000-0000-0000-0000-000000000000")},
+    "core:job_file": {"missing": P(job_id="00000000-0000-0000-0000-000000000000")},
     # achievements
     "achievements:detail": {"draft": P(pk="@draft"), "published": P(pk="@published")},
     "achievements:edit": {"draft": P(pk="@draft")},
@@ -256,6 +259,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "dashboards:mine_table": {"unit": P(key="unit_deals"), "enterprise": P(key="ent_needs")},
     "dashboards:mine_xlsx": {"unit": P(key="unit_deals")},
     "dashboards:annual_report": {"2025": P(year=2025)},
+    "dashboards:annual_report_queue": {"2025": P(year=2025)},
     "dashboards:public_table": {"": P(key="achievements_by_prefecture")},
     "dashboards:public_xlsx": {"": P(key="achievements_by_prefecture")},
     # needs

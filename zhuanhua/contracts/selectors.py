@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from zhuanhua.contracts.choices import FilingStatus, PartySide, RegistrationStatus
+from zhuanhua.contracts.choices import ContractType, FilingStatus, PartySide, RegistrationStatus
 from zhuanhua.contracts.models import ContractIncome, RewardPlan, TechnologyContract
 from zhuanhua.contracts.services import is_filing_reviewer, is_registrar_staff, working_days_left
 
@@ -269,3 +269,34 @@ def returned_to(user: Any) -> QuerySet[TechnologyContract]:
     return TechnologyContract.objects.filter(
         submitter_id=user.organisation_id, status=RegistrationStatus.RETURNED
     )
+
+
+def registered_by_type(
+    *, year: int | None = None, prefecture: str = "", org_type: str = ""
+) -> list[list[Any]]:
+    """The dashboards' rows: per contract type (the registrar's classification), the registered
+    contracts' count, contract amount and 核定技术交易额; ``year`` of registration, the
+    submitter's ``prefecture`` and ``org_type``."""
+    qs = TechnologyContract.objects.filter(status=RegistrationStatus.REGISTERED)
+    if year:
+        qs = qs.filter(registered_on__year=year)
+    if prefecture:
+        qs = qs.filter(submitter__prefecture=prefecture)
+    if org_type:
+        qs = qs.filter(submitter__org_type=org_type)
+    sums: dict[str, dict[str, Any]] = {
+        row["contract_type"]: row
+        for row in qs.order_by()
+        .values("contract_type")
+        .annotate(n=Count("pk"), amount=Sum("contract_amount"), tech=Sum("transaction_amount"))
+    }
+    zero = Decimal("0.00")
+    return [
+        [
+            label,
+            sums.get(value, {}).get("n", 0),
+            sums.get(value, {}).get("amount") or zero,
+            sums.get(value, {}).get("tech") or zero,
+        ]
+        for value, label in ContractType.choices
+    ]

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 
 from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.contracts.selectors import registered_by_type
 from zhuanhua.core.prefectures import PREFECTURES, prefecture_name
 from zhuanhua.disclosures.selectors import disclosure_stats
 from zhuanhua.licensing.choices import DealKind, FeeModel, InquiryStatus
@@ -304,6 +305,19 @@ def deals_by_kind(filters: Filters) -> tuple[list[str], list[list[Any]]]:
         amount = sum((d.price_amount() for d in deals), Decimal(0))
         rows.append([label, len(deals), amount.quantize(Decimal("0.01"))])
     return ["交易方式", "已签订数", "金额（元）"], rows
+
+
+@chart(
+    "contracts_by_type",
+    "技术合同认定登记：按合同类型的登记数与技术交易额",
+    "bar",
+    note="按登记日期所在年度统计已认定登记的技术合同（类型为登记机构认定的类型）；地区和机构类型为提交单位的",
+)
+def contracts_by_type(filters: Filters) -> tuple[list[str], list[list[Any]]]:
+    rows = registered_by_type(
+        year=filters.year, prefecture=filters.prefecture, org_type=filters.org_type
+    )
+    return ["合同类型", "登记数", "合同成交额（元）", "核定技术交易额（元）"], rows
 
 
 def chart_data(key: str, filters: Filters) -> ChartData:
