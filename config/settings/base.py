@@ -74,6 +74,13 @@ ZHUANHUA_DAILY_JOBS: list[str] = [
     # Last, so the checkpoint signs the entries the other jobs wrote today.
     "zhuanhua.audit.jobs.audit_checkpoint_daily",
 ]
+# Long work the task queue runs as a BackgroundJob (zhuanhua/core/tasks.py): kind -> function.
+ZHUANHUA_BACKGROUND_JOBS: dict[str, str] = {
+    "search_rebuild": "zhuanhua.search.jobs.index_rebuild_job",
+    "annual_report": "zhuanhua.dashboards.report.annual_report_job",
+    "weekly_digests": "zhuanhua.search.jobs.weekly_digests_job",
+    "daily_jobs": "zhuanhua.core.tasks.daily_jobs",
+}
 # Signed audit checkpoints (count + head hash + MAC) are appended here and to the log; keep the
 # file off the database server and in the backups of the server's files (docs/audit.md).
 ZHUANHUA_AUDIT_CHECKPOINT_PATH = env(

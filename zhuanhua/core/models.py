@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 
@@ -87,3 +89,58 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.op} {self.kind}:{self.object_id}"
+
+
+class BackgroundJob(models.Model):
+    """One piece of long work run by the task queue (the search index rebuild, the annual report,
+    the weekly digests, the daily jobs): what the page that polls it shows — status, progress
+    done of total, a message (the Chinese reason when it failed) and the result file, if any.
+    The kinds and their functions are listed in settings.ZHUANHUA_BACKGROUND_JOBS
+    (core/tasks.py runs them); the Excel import keeps its own ImportJob (row counts, problems)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("任务类别", max_length=40)
+    title = models.CharField("任务", max_length=200)
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总量", default=0)
+    message = models.CharField("说明", max_length=300, blank=True)
+    result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField("结果文件名", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    task_result_id = models.CharField("任务编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

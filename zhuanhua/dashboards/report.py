@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.models import BackgroundJob
+from zhuanhua.core.tasks import JobOutcome, Progress
 from zhuanhua.dashboards.charts import CHARTS, ChartData, Filters, chart_data
 from zhuanhua.licensing.models import ContractRegistration, Licence, Payment
 from zhuanhua.transfer.models import UseFirstListEntry
@@ -83,8 +85,16 @@ def render_svgs(charts: list[ChartData]) -> dict[str, str]:
     return dict(json.loads(done.stdout))
 
 
-def annual_report_html(year: int) -> str:
-    charts = [chart_data(key, Filters(year=year)) for key in CHARTS]
+def annual_report_html(year: int, progress: Progress | None = None) -> str:
+    """The report as HTML; ``progress(done, total, message)`` hears of each chart drawn."""
+    steps = len(CHARTS) + 2  # the charts' data, their SVGs, the PDF
+    charts = []
+    for i, key in enumerate(CHARTS):
+        if progress is not None:
+            progress(i, steps, "正在汇总各图表数据")
+        charts.append(chart_data(key, Filters(year=year)))
+    if progress is not None:
+        progress(len(CHARTS), steps, "正在绘制图表")
     svgs = render_svgs(charts)
     sections = [
         {"data": c, "svg": mark_safe(svgs[c.key]) if c.key in svgs else None}  # noqa: S308
@@ -101,10 +111,29 @@ def annual_report_html(year: int) -> str:
     )
 
 
-def annual_report_pdf(year: int) -> bytes:
+def annual_report_pdf(year: int, progress: Progress | None = None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=annual_report_html(year), base_url=str(settings.BASE_DIR)).write_pdf()
+    html = annual_report_html(year, progress)
+    if progress is not None:
+        progress(len(CHARTS) + 1, len(CHARTS) + 2, "正在生成 PDF")
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-__all__ = ["annual_figures", "annual_report_html", "annual_report_pdf", "render_svgs"]
+def annual_report_job(job: BackgroundJob, progress: Progress) -> JobOutcome:
+    """The annual report as a background job (the department's button): ``params["year"]``;
+    the PDF is the job's result file. Reads only: a failure leaves nothing behind."""
+    year = int(job.params["year"])
+    pdf = annual_report_pdf(year, progress)
+    return JobOutcome(
+        message=f"{year} 年度报告已生成", file_name=f"annual-report-{year}.pdf", content=pdf
+    )
+
+
+__all__ = [
+    "annual_figures",
+    "annual_report_html",
+    "annual_report_job",
+    "annual_report_pdf",
+    "render_svgs",
+]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/<str:key>.xlsx", views.mine_xlsx, name="mine_xlsx"),
     path("yunnan.geojson", views.yunnan_geojson, name="geojson"),
     path("report/<int:year>.pdf", views.annual_report, name="annual_report"),
+    path("report/<int:year>/queue/", views.annual_report_queue, name="annual_report_queue"),
     path("<str:key>/table/", views.chart_table, name="table"),
     path("<str:key>.xlsx", views.chart_xlsx, name="xlsx"),
 ]

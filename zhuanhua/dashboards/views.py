@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
+from zhuanhua.core.tasks import enqueue_job
 from zhuanhua.core.xlsx import xlsx_safe, xlsx_safe_row
 from zhuanhua.dashboards.charts import CHARTS, PUBLIC_CHARTS, ChartData, Filters, chart_data
 from zhuanhua.dashboards.org_charts import ENTERPRISE, charts_for, org_chart_data
@@ -171,3 +173,20 @@ def annual_report(request: AuthedHttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(annual_report_pdf(year), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def annual_report_queue(request: AuthedHttpRequest, year: int) -> HttpResponse:
+    """Queue the year's report (department only); the job page polls it and then offers the PDF
+    (issue 22.5: the report is drawn by the task worker, not inside the request)."""
+    check_department(request.user)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    job = enqueue_job(
+        kind="annual_report",
+        title=f"{year} 年度报告（PDF）",
+        params={"year": year},
+        created_by=request.user,
+    )
+    return redirect("core:job", job_id=job.pk)

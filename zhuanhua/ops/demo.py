@@ -55,6 +55,7 @@ from zhuanhua.ops.demo_processes import (
     processes_delete,
     staff_usernames,
 )
+from zhuanhua.ops.demo_subsidies_review import load_subsidies_review, subsidies_review_delete
 from zhuanhua.ops.demo_yunnan_texts import YUNNAN_TEXTS
 from zhuanhua.organisations import services as organisation_services
 from zhuanhua.organisations.choices import RESEARCH_UNIT_TYPES, OrganisationStatus
@@ -2286,6 +2287,7 @@ def demo_delete() -> None:
     with transaction.atomic():
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
         events_delete(orgs)
+        subsidies_review_delete(orgs)
         processes_delete(orgs)
         Achievement.objects.filter(owner__in=orgs).delete()
         User.objects.filter(username__in=demo_usernames()).delete()
@@ -2363,6 +2365,7 @@ def load_demo(
             log=log,
         )
         load_events(users=users)
+        load_subsidies_review(today=today, users=users, password=password)
     return DemoResult(
         loaded=True,
         organisations=len(orgs) + len(SIGN_UPS),

@@ -4,6 +4,9 @@ Each enterprise with published needs gets the best achievements published in the
 that match its needs; each research unit with published achievements gets the best needs
 published in the last 7 days that match its achievements. One digest per organisation and week
 (MatchDigestSent is unique per (organisation, week_on)); nothing new, nothing sent.
+
+The index rebuild and the two weekly digests also run as background jobs on the task queue
+(core/tasks.py; the page that started them polls their progress).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from django.utils import timezone
 
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.models import BackgroundJob
+from zhuanhua.core.tasks import JobOutcome, Progress
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import TechnologyNeed
-from zhuanhua.notifications.services import notify
+from zhuanhua.notifications.services import notify, weekly_digest
 from zhuanhua.search.models import MatchDigestSent
-from zhuanhua.search.services import get_service
+from zhuanhua.search.services import get_service, index_rebuild
 
 DIGEST_ITEMS = 5
 MATCHES_PER_SOURCE = 20
@@ -129,3 +134,36 @@ def match_digest(today: dt.date | None = None) -> dict[str, int]:
             if items and _send(org_id, today, TITLE_UNIT, items, lambda n: f"/needs/{n.pk}/"):
                 sent["units"] += 1
     return sent
+
+
+def index_rebuild_job(job: BackgroundJob, progress: Progress) -> JobOutcome:
+    """The search index rebuild as a background job (the platform admin's button, `zhuanhua
+    search rebuild --queue`). The new index is written beside the old one and named current
+    only when complete, so a failed rebuild leaves the old index in use."""
+    progress(0, 0, "正在读取已发布的成果与需求")
+    info = index_rebuild(on_progress=lambda done, total: progress(done, total))
+    classifier = "领域分类器已训练" if info["classifier"] else "领域分类器未训练（标注文档不足）"
+    return JobOutcome(
+        message=f"检索索引已重建：{info['documents']} 条文档，{classifier}，用时 {info['seconds']} 秒"
+    )
+
+
+def weekly_digests_job(job: BackgroundJob, progress: Progress) -> JobOutcome:
+    """The two Monday digests (unread-message e-mails, notifications.services.weekly_digest, and
+    the match digest above) as one background job for the week of ``params["date"]`` (default:
+    this week's Monday), in one transaction: a failure sends no digest record at all. Each digest
+    is sent once per person or organisation and week, so a second run adds nothing."""
+    day = dt.date.fromisoformat(job.params["date"]) if job.params.get("date") else None
+    today = day or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    progress(0, 2, "正在发送未读消息周摘要")
+    with transaction.atomic():
+        mails = weekly_digest(monday)
+        progress(1, 2, "正在发送匹配推荐周报")
+        matches = match_digest(monday)
+    return JobOutcome(
+        message=(
+            f"{monday.isoformat()} 一周的周报已发送：未读消息摘要 {mails['sent']} 人，"
+            f"匹配推荐 {matches['enterprises']} 家企业、{matches['units']} 家单位"
+        )
+    )

@@ -618,6 +618,10 @@ def local_measure_form(request: AuthedHttpRequest) -> HttpResponse:
     initial = (
         local_measure_initial(lm) if lm is not None else {"effective_from_on": timezone.localdate()}
     )
+    bureau = user.organisation if selectors.is_prefecture_reviewer(user) else None
+    if bureau is not None and lm is None:
+        # A prefecture bureau writes its own prefecture's measures (the service fixes the area).
+        initial.update({"prefecture": bureau.prefecture, "issuer": bureau.name})
     if request.method == "POST":
         form = LocalMeasureForm(request.POST, park_admin=park_admin)
         if form.is_valid():
