@@ -615,7 +615,7 @@ def local_measure_form(request: AuthedHttpRequest) -> HttpResponse:
         if services.is_park_admin(user) and not selectors.is_reviewer(user)
         else None
     )
-    initial = (
+    initial: dict[str, Any] = (
         local_measure_initial(lm) if lm is not None else {"effective_from_on": timezone.localdate()}
     )
     bureau = user.organisation if selectors.is_prefecture_reviewer(user) else None
