@@ -284,7 +284,7 @@ def registered_by_type(
         qs = qs.filter(submitter__prefecture=prefecture)
     if org_type:
         qs = qs.filter(submitter__org_type=org_type)
-    sums: dict[str, dict[str, Any]] = {
+    sums: dict[str, Any] = {
         row["contract_type"]: row
         for row in qs.order_by()
         .values("contract_type")
