@@ -47,6 +47,7 @@ from zhuanhua.core.models import Announcement
 from zhuanhua.core.text import _tokenizer, index_tokens  # the shared, initialised jieba
 from zhuanhua.core.uscc import make_uscc
 from zhuanhua.ops.demo_contracts import contracts_delete, load_contracts
+from zhuanhua.ops.demo_deals import deals_delete, load_deals
 from zhuanhua.ops.demo_disclosures import load_disclosures
 from zhuanhua.ops.demo_events import events_delete, load_events
 from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
@@ -2289,6 +2290,7 @@ def demo_delete() -> None:
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
         events_delete(orgs)
         subsidies_review_delete(orgs)
+        deals_delete(orgs)
         processes_delete(orgs)
         contracts_delete(orgs)
         Achievement.objects.filter(owner__in=orgs).delete()
@@ -2367,6 +2369,7 @@ def load_demo(
             log=log,
         )
         load_events(users=users)
+        load_deals(today=today, orgs=orgs, users=users)  # assignment and equity deals
         load_contracts(today=today, orgs=orgs, users=users, password=password)
         load_subsidies_review(today=today, users=users, password=password)
     return DemoResult(
