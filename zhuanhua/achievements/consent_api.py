@@ -51,7 +51,7 @@ class ConsentStatusOut(Schema):
     answers: list[ConsentAnswerOut]
 
 
-class MyConsentOut(ConsentAnswerOut):
+class ConsentAskedOfMeOut(ConsentAnswerOut):
     achievement_id: int
     achievement_title: str
     purpose: str
@@ -69,16 +69,16 @@ class MyConsentOut(ConsentAnswerOut):
         return obj.request.purpose
 
 
-class OpenIn(Schema):
+class ConsentOpenIn(Schema):
     note: LongText = ""
 
 
-class AnswerIn(Schema):
+class ConsentAnswerIn(Schema):
     answer: str
     reason: LongText = ""
 
 
-class OverrideIn(Schema):
+class ConsentOverrideIn(Schema):
     reason: LongText
 
 
@@ -103,16 +103,18 @@ def _unit_achievement(request: AuthedHttpRequest, achievement_id: int, purpose: 
     return achievement
 
 
-@router.get("/", response=list[MyConsentOut], summary="征求我意见的事项（成果完成人）")
+@router.get("/", response=list[ConsentAskedOfMeOut], summary="征求我意见的事项（成果完成人）")
 def my_consents(request: HttpRequest) -> list[CompleterConsent]:
     return list(consent.consent_answers_for(request.user)[:200])
 
 
 @router.post(
-    "/answers/{answer_id}", response=MyConsentOut, summary="答复意见征求：同意或反对（须说明理由）"
+    "/answers/{answer_id}",
+    response=ConsentAskedOfMeOut,
+    summary="答复意见征求：同意或反对（须说明理由）",
 )
 def answer_consent(
-    request: AuthedHttpRequest, answer_id: int, payload: AnswerIn
+    request: AuthedHttpRequest, answer_id: int, payload: ConsentAnswerIn
 ) -> CompleterConsent:
     answer = get_object_or_404(consent.consent_answers_for(request.user), pk=answer_id)
     return consent.consent_answer(
@@ -136,7 +138,7 @@ def consent_of(request: AuthedHttpRequest, achievement_id: int, purpose: str) ->
     summary="发起（或再次发出）意见征求并通知完成人（所属单位）",
 )
 def consent_open(
-    request: AuthedHttpRequest, achievement_id: int, purpose: str, payload: OpenIn
+    request: AuthedHttpRequest, achievement_id: int, purpose: str, payload: ConsentOpenIn
 ) -> dict[str, object]:
     achievement = _unit_achievement(request, achievement_id, purpose)
     consent.consent_request_open(
@@ -151,7 +153,11 @@ def consent_open(
     summary="登记未注册完成人的线下意见（所属单位）",
 )
 def consent_offline(
-    request: AuthedHttpRequest, achievement_id: int, purpose: str, answer_id: int, payload: AnswerIn
+    request: AuthedHttpRequest,
+    achievement_id: int,
+    purpose: str,
+    answer_id: int,
+    payload: ConsentAnswerIn,
 ) -> dict[str, object]:
     achievement = _unit_achievement(request, achievement_id, purpose)
     answer = get_object_or_404(
@@ -172,7 +178,7 @@ def consent_offline(
     summary="在完成人反对或未答复时填写书面理由后继续（所属单位）",
 )
 def consent_override(
-    request: AuthedHttpRequest, achievement_id: int, purpose: str, payload: OverrideIn
+    request: AuthedHttpRequest, achievement_id: int, purpose: str, payload: ConsentOverrideIn
 ) -> dict[str, object]:
     achievement = _unit_achievement(request, achievement_id, purpose)
     status = consent.consent_status(achievement, purpose)

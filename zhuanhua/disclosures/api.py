@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,19 +19,19 @@ from zhuanhua.achievements.choices import IndustryField, IpType
 from zhuanhua.core.inputs import Day, LongText, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
 from zhuanhua.disclosures import selectors, services
-from zhuanhua.disclosures.choices import DecisionChoice, FundingSource, IpStatus
+from zhuanhua.disclosures.choices import FundingSource, IpStatus
 from zhuanhua.disclosures.models import Disclosure
 
 router = Router(tags=["职务成果披露 disclosures"], auth=django_auth)
 
 
-class CompleterShareIn(Schema):
+class DisclosureCompleterIn(Schema):
     name: Text = Field(..., max_length=60)
     share: Decimal = Field(..., gt=0, le=100, decimal_places=2, description="贡献份额（%）")
     employer: Text = Field("", max_length=200)
 
 
-class CompleterShareOut(Schema):
+class DisclosureCompleterOut(Schema):
     name: str
     share: str
     employer: str = ""
@@ -40,7 +41,7 @@ class DisclosureIn(Schema):
     title: Text = Field(..., max_length=200)
     summary: LongText
     industry_field: IndustryField
-    completers: list[CompleterShareIn] = Field(..., max_length=20)
+    completers: list[DisclosureCompleterIn] = Field(..., max_length=20)
     funding_source: FundingSource
     funding_project: Text = Field("", max_length=200)
     ip_status: IpStatus
@@ -53,8 +54,9 @@ class DisclosureIn(Schema):
     conflicts: LongText
 
 
-class DecisionIn(Schema):
-    decision: DecisionChoice
+class DisclosureDecisionIn(Schema):
+    # accept 受理（登记成果草稿） / return 退回修改 / decline 不予受理
+    decision: Literal["accept", "return", "decline"]
     reason: LongText = ""
 
 
@@ -66,7 +68,7 @@ class DisclosureOut(Schema):
     title: str
     summary: str
     industry_field: str
-    completers: list[CompleterShareOut]
+    completers: list[DisclosureCompleterOut]
     funding_source: str
     funding_project: str
     ip_status: str
@@ -138,12 +140,12 @@ def submit_disclosure(request: AuthedHttpRequest, disclosure_id: int) -> Disclos
     summary="单位审核：受理（登记成果草稿）、退回修改或不予受理（后两者须填写理由）",
 )
 def decide_disclosure(
-    request: AuthedHttpRequest, disclosure_id: int, payload: DecisionIn
+    request: AuthedHttpRequest, disclosure_id: int, payload: DisclosureDecisionIn
 ) -> Disclosure:
     disclosure = get_object_or_404(selectors.disclosures_visible_to(request.user), pk=disclosure_id)
     return services.disclosure_decide(
         user=request.user,
         disclosure=disclosure,
-        decision=payload.decision.value,
+        decision=payload.decision,
         reason=payload.reason,
     )
