@@ -136,6 +136,10 @@ def researcher(user: Any) -> bool:
     return in_research_unit(user) and user.has_role(Role.RESEARCHER)
 
 
+def platform_admin(user: Any) -> bool:
+    return signed_in(user) and bool(user.is_platform_admin)
+
+
 def technology_manager(user: Any) -> bool:
     return signed_in(user) and user.has_role(Role.TECHNOLOGY_MANAGER)
 
@@ -188,6 +192,7 @@ MORE: tuple[Entry, ...] = (
     Entry("voucher_issue", _("发放创新券额度"), "vouchers:issue", is_voucher_reviewer),
     Entry("voucher_queue", _("创新券兑付审核"), "vouchers:queue", is_voucher_reviewer),
     Entry("open_data", _("数据公开"), "dashboards:public", anyone),
+    Entry("jobs", _("后台任务"), "core:jobs", platform_admin),
 )
 MORE_DIVIDER_BEFORE = "credit"
 
