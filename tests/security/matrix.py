@@ -233,6 +233,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         for n in ("project_detail", "project_link", "duty_add", "project_accept")
     },
     "projects:performance_unit": {"unit": P(org_pk="@unit")},
+    "projects:project_post_evaluate": {"missing": P(pk=MISSING)},
     "projects:performance_records": {"unit": P(org_pk="@unit", metric="funding_amount")},
     # directory
     **{

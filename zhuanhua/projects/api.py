@@ -58,8 +58,25 @@ class LinkIn(Schema):
     achievement_id: int
 
 
+class PanelMemberIn(Schema):
+    name: Text = Field(..., max_length=60)
+    employer: Text = Field("", max_length=200)
+    enterprise: bool = False
+
+
 class ProjectAcceptanceIn(Schema):
+    """Acceptance by a panel with enterprise experts (measure 5) and its findings."""
+
     accepted_on: Day
+    panel: list[PanelMemberIn] = Field(..., max_length=MAX_LIST_ITEMS)
+    transfer_finding: Text = Field(..., max_length=16)
+    opinion: LongText
+    passed: bool = True
+    transfer_notes: LongText = ""
+    ip_count: int = Field(0, ge=0)
+    ip_notes: LongText = ""
+    contracts_registered: int = Field(0, ge=0)
+    registration_notes: LongText = ""
 
 
 class PeriodIn(Schema):
@@ -198,7 +215,13 @@ def accept(
     request: AuthedHttpRequest, project_id: int, payload: ProjectAcceptanceIn
 ) -> dict[str, Any]:
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
+    data = payload.dict()
+    data.pop("accepted_on")
+    data["panel"] = [dict(m) for m in data["panel"]]
     project = services.project_accept(
-        user=request.user, project=project, accepted_on=payload.accepted_on
+        user=request.user,
+        project=project,
+        accepted_on=payload.accepted_on,
+        acceptance=services.AcceptanceInput(**data),
     )
     return _project_out(project)

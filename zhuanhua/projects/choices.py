@@ -26,5 +26,29 @@ PERFORMANCE_METRICS: dict[str, str] = {
     "distributed_amount": "奖励科研人员（元）",
     "received_per_funding": "每元经费到账额",
     "transferred_within_two_years_share": "财政资助成果两年内转化率",
+    # Acceptance by a panel and the post-evaluation a year later feed it too (issue 24.7).
+    "accepted_count": "验收通过项目数",
+    "accepted_transferred_count": "验收时已转化项目数",
+    "post_good_count": "后评价良好以上项目数",
 }
 RATIO_METRICS = {"received_per_funding", "transferred_within_two_years_share"}
+
+
+class TransferFinding(models.TextChoices):
+    """The acceptance panel's finding on the transfer duty (measure 5)."""
+
+    MET = "met", "已按约定转化"
+    PARTLY = "partly", "部分转化"
+    NOT_MET = "not_met", "未转化"
+
+
+class PostRating(models.TextChoices):
+    """A post-evaluation's rating (后评价, a year after acceptance)."""
+
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+GOOD_POST_RATINGS = {PostRating.EXCELLENT, PostRating.GOOD}

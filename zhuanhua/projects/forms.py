@@ -9,8 +9,13 @@ from django.utils import timezone
 
 from zhuanhua.core.forms import ServiceErrorsMixin, StyledFormMixin
 from zhuanhua.organisations.models import Organisation
-from zhuanhua.projects.choices import PERFORMANCE_METRICS, FundingMode
-from zhuanhua.projects.services import DutyInput, ProjectInput
+from zhuanhua.projects.choices import (
+    PERFORMANCE_METRICS,
+    FundingMode,
+    PostRating,
+    TransferFinding,
+)
+from zhuanhua.projects.services import AcceptanceInput, DutyInput, ProjectInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,8 +96,84 @@ class LinkForm(StyledFormMixin, forms.Form):
     achievement = forms.IntegerField(label="成果", widget=forms.Select)
 
 
-class AcceptForm(StyledFormMixin, forms.Form):
+PANEL_ROWS = 5
+
+
+class AcceptForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    """Acceptance by a panel with enterprise experts (measure 5) and its findings."""
+
     accepted_on = forms.DateField(label="验收日期", widget=DATE)
+    passed = forms.TypedChoiceField(
+        label="验收结论",
+        choices=[("1", "通过"), ("0", "不通过")],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+    transfer_finding = forms.ChoiceField(label="转化情况结论", choices=TransferFinding.choices)
+    transfer_notes = forms.CharField(
+        label="转化情况说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    ip_count = forms.IntegerField(label="形成知识产权数", min_value=0, initial=0)
+    ip_notes = forms.CharField(
+        label="知识产权情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    contracts_registered = forms.IntegerField(label="认定登记的技术合同数", min_value=0, initial=0)
+    registration_notes = forms.CharField(
+        label="技术合同登记情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    opinion = forms.CharField(label="专家组意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, PANEL_ROWS + 1):
+            self.fields[f"panel_name_{i}"] = forms.CharField(
+                label=f"专家 {i} 姓名", max_length=60, required=False
+            )
+            self.fields[f"panel_employer_{i}"] = forms.CharField(
+                label=f"专家 {i} 工作单位", max_length=200, required=False
+            )
+            self.fields[f"panel_enterprise_{i}"] = forms.BooleanField(
+                label="企业专家", required=False
+            )
+            self.fields[f"panel_enterprise_{i}"].widget.attrs["class"] = "form-check-input"
+
+    def panel_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"panel_name_{i}"], self[f"panel_employer_{i}"], self[f"panel_enterprise_{i}"])
+            for i in range(1, PANEL_ROWS + 1)
+        ]
+
+    def acceptance(self) -> AcceptanceInput:
+        data = self.cleaned_data
+        return AcceptanceInput(
+            panel=[
+                {
+                    "name": data.get(f"panel_name_{i}") or "",
+                    "employer": data.get(f"panel_employer_{i}") or "",
+                    "enterprise": bool(data.get(f"panel_enterprise_{i}")),
+                }
+                for i in range(1, PANEL_ROWS + 1)
+            ],
+            transfer_finding=data["transfer_finding"],
+            opinion=data["opinion"],
+            passed=bool(data["passed"]),
+            transfer_notes=data.get("transfer_notes") or "",
+            ip_count=data.get("ip_count") or 0,
+            ip_notes=data.get("ip_notes") or "",
+            contracts_registered=data.get("contracts_registered") or 0,
+            registration_notes=data.get("registration_notes") or "",
+        )
+
+
+class PostEvaluationForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    evaluated_on = forms.DateField(label="后评价日期", widget=DATE)
+    rating = forms.ChoiceField(label="评价等级", choices=PostRating.choices)
+    transfer_progress = forms.CharField(
+        label="验收后转化进展", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    findings = forms.CharField(
+        label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def last_year() -> tuple[dt.date, dt.date]:

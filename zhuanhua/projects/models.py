@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhuanhua.projects.choices import FundingMode
+from zhuanhua.projects.choices import FundingMode, PostRating, TransferFinding
 
 
 class FundedProject(models.Model):
@@ -133,3 +133,65 @@ class DutyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty} {self.fired_on}"
+
+
+class ProjectAcceptance(models.Model):
+    """Acceptance (验收) by a panel with enterprise experts (measure 5): its findings on transfer,
+    IP and contract registration. A passed acceptance sets ``FundedProject.accepted_on``."""
+
+    project = models.OneToOneField(
+        FundedProject, on_delete=models.CASCADE, related_name="acceptance", verbose_name="项目"
+    )
+    held_on = models.DateField("验收日期")
+    panel = models.JSONField("验收专家组", default=list)  # [{name, employer, enterprise}]
+    transfer_finding = models.CharField(
+        "转化情况结论", max_length=16, choices=TransferFinding.choices
+    )
+    transfer_notes = models.TextField("转化情况说明", blank=True)
+    ip_count = models.PositiveIntegerField("形成知识产权数", default=0)
+    ip_notes = models.TextField("知识产权情况", blank=True)
+    contracts_registered = models.PositiveIntegerField("认定登记的技术合同数", default=0)
+    registration_notes = models.TextField("技术合同登记情况", blank=True)
+    passed = models.BooleanField("验收结论：通过", default=True)
+    opinion = models.TextField("专家组意见")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目验收"
+        verbose_name_plural = "项目验收"
+
+    def __str__(self) -> str:
+        return f"{self.project} 验收 {self.held_on}"
+
+    @property
+    def enterprise_experts(self) -> list[dict[str, str]]:
+        return [m for m in self.panel if m.get("enterprise")]
+
+
+class ProjectPostEvaluation(models.Model):
+    """Post-evaluation (后评价) at least a year after acceptance: how the transfer went since."""
+
+    project = models.OneToOneField(
+        FundedProject,
+        on_delete=models.CASCADE,
+        related_name="post_evaluation",
+        verbose_name="项目",
+    )
+    evaluated_on = models.DateField("后评价日期")
+    rating = models.CharField("评价等级", max_length=16, choices=PostRating.choices)
+    transfer_progress = models.TextField("验收后转化进展")
+    findings = models.TextField("评价意见", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目后评价"
+        verbose_name_plural = "项目后评价"
+
+    def __str__(self) -> str:
+        return f"{self.project} 后评价 {self.evaluated_on}"

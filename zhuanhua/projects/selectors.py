@@ -20,7 +20,12 @@ from zhuanhua.engines import transfer_deadline
 from zhuanhua.engines.common import add_years_civil
 from zhuanhua.licensing.models import ContractRegistration, DistributionPlan, Licence, Payment
 from zhuanhua.organisations.models import Organisation
-from zhuanhua.projects.choices import EVALUATED_ORG_TYPES, PERFORMANCE_METRICS
+from zhuanhua.projects.choices import (
+    EVALUATED_ORG_TYPES,
+    GOOD_POST_RATINGS,
+    PERFORMANCE_METRICS,
+    TransferFinding,
+)
 from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
 
 ZERO = Decimal("0.00")
@@ -237,6 +242,23 @@ def record_querysets(period: Period) -> dict[str, Any]:
         ),
     }
     out["project_count"] = out["funding_amount"]
+    accepted = FundedProject.objects.filter(
+        acceptance__passed=True, acceptance__held_on__range=(start, end)
+    )
+    out["accepted_count"] = (accepted, "lead_id")
+    out["accepted_transferred_count"] = (
+        accepted.filter(
+            acceptance__transfer_finding__in=[TransferFinding.MET, TransferFinding.PARTLY]
+        ),
+        "lead_id",
+    )
+    out["post_good_count"] = (
+        FundedProject.objects.filter(
+            post_evaluation__evaluated_on__range=(start, end),
+            post_evaluation__rating__in=GOOD_POST_RATINGS,
+        ),
+        "lead_id",
+    )
     out["ip_count"] = (
         out["achievement_count"][0].exclude(ip_type__in=FORMAL_IP_EXCLUDED),
         "owner_id",
@@ -376,6 +398,10 @@ def unit_performance(
         ):
             distributed[unit_id] = distributed.get(unit_id, ZERO) + _researcher_shares(shares)
     cohorts = two_year_cohort(period, ids)
+    project_counts = {
+        metric: grouped(metric, n=Count("id"))
+        for metric in ("accepted_count", "accepted_transferred_count", "post_good_count")
+    }
 
     rows = []
     for unit in unit_list:
@@ -397,6 +423,10 @@ def unit_performance(
             "transferred_within_two_years_share": _div(Decimal(done), Decimal(size)),
             "cohort_size": size,
             "cohort_transferred": done,
+            **{
+                metric: (counts.get(pk) or {}).get("n", 0)
+                for metric, counts in project_counts.items()
+            },
         }
         rows.append(PerformanceRow(unit=unit, figures=figures))
     if order_by not in PERFORMANCE_METRICS:
@@ -422,6 +452,9 @@ def performance_records(period: Period, unit: Organisation, metric: str) -> tupl
     kinds = {
         "funding_amount": "project",
         "project_count": "project",
+        "accepted_count": "project",
+        "accepted_transferred_count": "project",
+        "post_good_count": "project",
         "achievement_count": "achievement",
         "ip_count": "achievement",
         "transfer_count": "achievement",

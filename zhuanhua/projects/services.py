@@ -13,13 +13,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.models import User
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
 from zhuanhua.core.inputs import clean_date, clean_money, clean_text
+from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.models import Organisation
-from zhuanhua.projects.choices import FundingMode
-from zhuanhua.projects.models import FundedProject, ProjectAchievement, TransferDuty
+from zhuanhua.projects.choices import FundingMode, PostRating, TransferFinding
+from zhuanhua.projects.models import (
+    FundedProject,
+    ProjectAcceptance,
+    ProjectAchievement,
+    ProjectPostEvaluation,
+    TransferDuty,
+)
 
 ERR_NOT_DEPARTMENT = "只有主管部门审核员可以登记或验收科技计划项目"
 ERR_NOT_PROJECT_EDITOR = (
@@ -253,22 +261,195 @@ def project_link_achievement(
     return link
 
 
-@transaction.atomic
-def project_accept(*, user: User, project: FundedProject, accepted_on: dt.date) -> FundedProject:
+@dataclass(frozen=True)
+class AcceptanceInput:
+    """The acceptance panel and its findings (measure 5), as the form or the API delivers them."""
+
+    panel: Sequence[dict[str, Any]]  # {name, employer, enterprise: bool}
+    transfer_finding: str
+    opinion: str
+    passed: bool = True
+    transfer_notes: str = ""
+    ip_count: int = 0
+    ip_notes: str = ""
+    contracts_registered: int = 0
+    registration_notes: str = ""
+
+
+ERR_PANEL_SIZE = "验收专家组至少 3 人"
+ERR_PANEL_ENTERPRISE = "验收专家组须有企业专家（第五条）"
+ERR_NOT_ACCEPTED = "项目验收通过后才能进行后评价"
+ERR_POST_TOO_EARLY = "后评价须在验收满一年后进行（{day} 起）"
+ERR_POST_DONE = "项目已完成后评价"
+ERR_COUNT_FIELD = "应为 0 或正整数"
+
+
+def _clean_panel(panel: Sequence[dict[str, Any]], errors: dict[str, list[str]]) -> list[dict]:
+    members = []
+    for row in panel:
+        name = clean_text(row.get("name"), "panel", limit=60)
+        if not name:
+            continue
+        employer = clean_text(row.get("employer"), "panel", limit=200)
+        members.append(
+            {"name": name, "employer": employer, "enterprise": bool(row.get("enterprise"))}
+        )
+    if len(members) < 3:
+        errors.setdefault("panel", []).append(ERR_PANEL_SIZE)
+    elif not any(m["enterprise"] for m in members):
+        errors.setdefault("panel", []).append(ERR_PANEL_ENTERPRISE)
+    return members
+
+
+def _count(value: Any, field: str, errors: dict[str, list[str]]) -> int:
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        errors.setdefault(field, []).append(ERR_COUNT_FIELD)
+        return 0
+    return number
+
+
+def _lead_admins(project: FundedProject) -> list[User]:
+    people = User.objects.filter(organisation_id=project.lead_id, is_active=True)
+    return [u for u in people if u.has_role(Role.ORG_ADMIN, Role.ACHIEVEMENT_MANAGER)]
+
+
+def project_accept(
+    *,
+    user: User,
+    project: FundedProject,
+    accepted_on: dt.date,
+    acceptance: AcceptanceInput,
+) -> FundedProject:
+    """Acceptance by a panel with enterprise experts (measure 5) and its findings on transfer,
+    IP and contract registration; a passed acceptance sets the project's acceptance date."""
     if not is_department(user):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
-    project = FundedProject.objects.select_for_update().get(pk=project.pk)
-    if project.accepted_on is not None:
-        raise ValidationError({"accepted_on": ERR_ALREADY_ACCEPTED})
-    accepted_on = _date(accepted_on, "accepted_on")
-    if accepted_on < project.start_on:
-        raise ValidationError({"accepted_on": ERR_ACCEPT_BEFORE_START})
-    project.accepted_on = accepted_on
-    project.save(update_fields=["accepted_on"])
-    audit_record(
-        actor=user,
-        obj=project,
-        action="project.accept",
-        after={"accepted_on": accepted_on.isoformat()},
-    )
+    errors: dict[str, list[str]] = {}
+    panel = _clean_panel(acceptance.panel, errors)
+    if acceptance.transfer_finding not in TransferFinding.values:
+        errors.setdefault("transfer_finding", []).append(ERR_CHOICE)
+    opinion = clean_text(acceptance.opinion, "opinion", limit=2000, multiline=True)
+    if not opinion:
+        errors.setdefault("opinion", []).append(ERR_REQUIRED)
+    notes = {
+        name: clean_text(getattr(acceptance, name), name, limit=2000, multiline=True)
+        for name in ("transfer_notes", "ip_notes", "registration_notes")
+    }
+    counts = {
+        name: _count(getattr(acceptance, name), name, errors)
+        for name in ("ip_count", "contracts_registered")
+    }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = FundedProject.objects.select_for_update().get(pk=project.pk)
+        if project.accepted_on is not None or hasattr(project, "acceptance"):
+            raise ValidationError({"accepted_on": ERR_ALREADY_ACCEPTED})
+        accepted_on = _date(accepted_on, "accepted_on")
+        if accepted_on < project.start_on:
+            raise ValidationError({"accepted_on": ERR_ACCEPT_BEFORE_START})
+        record = ProjectAcceptance.objects.create(
+            project=project,
+            held_on=accepted_on,
+            panel=panel,
+            transfer_finding=acceptance.transfer_finding,
+            passed=acceptance.passed,
+            opinion=opinion,
+            recorded_by=user,
+            **notes,
+            **counts,
+        )
+        if acceptance.passed:
+            project.accepted_on = accepted_on
+            project.save(update_fields=["accepted_on"])
+        audit_record(
+            actor=user,
+            obj=project,
+            action="project.accept",
+            after={
+                "accepted_on": accepted_on.isoformat(),
+                "passed": record.passed,
+                "panel": panel,
+                "transfer_finding": record.transfer_finding,
+                **counts,
+            },
+        )
+        verdict = "通过" if record.passed else "未通过"
+        notify(
+            users=_lead_admins(project),
+            kind="project",
+            title=f"科技计划项目验收{verdict}：{project.code} {project.title}",
+            body=f"转化情况：{record.get_transfer_finding_display()}。{opinion}",
+            url=f"/projects/{project.pk}/",
+        )
     return project
+
+
+def post_evaluation_earliest(held_on: dt.date) -> dt.date:
+    """A year after acceptance (29 February → 28 February of the next year)."""
+    try:
+        return held_on.replace(year=held_on.year + 1)
+    except ValueError:
+        return held_on.replace(year=held_on.year + 1, day=28)
+
+
+def project_post_evaluate(
+    *,
+    user: User,
+    project: FundedProject,
+    evaluated_on: Any,
+    rating: str,
+    transfer_progress: str,
+    findings: str = "",
+) -> ProjectPostEvaluation:
+    """The post-evaluation (后评价) of an accepted project, a year after its acceptance."""
+    if not is_department(user):
+        raise PermissionDenied(ERR_NOT_DEPARTMENT)
+    errors: dict[str, list[str]] = {}
+    if rating not in PostRating.values:
+        errors.setdefault("rating", []).append(ERR_CHOICE)
+    progress = clean_text(transfer_progress, "transfer_progress", limit=2000, multiline=True)
+    if not progress:
+        errors.setdefault("transfer_progress", []).append(ERR_REQUIRED)
+    findings = clean_text(findings, "findings", limit=2000, multiline=True)
+    day = _date(evaluated_on, "evaluated_on")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = FundedProject.objects.select_for_update().get(pk=project.pk)
+        acceptance = ProjectAcceptance.objects.filter(project=project, passed=True).first()
+        if acceptance is None:
+            raise ValidationError({"evaluated_on": [ERR_NOT_ACCEPTED]})
+        if ProjectPostEvaluation.objects.filter(project=project).exists():
+            raise ValidationError({"evaluated_on": [ERR_POST_DONE]})
+        earliest = post_evaluation_earliest(acceptance.held_on)
+        if day < earliest:
+            raise ValidationError(
+                {"evaluated_on": [ERR_POST_TOO_EARLY.format(day=earliest.isoformat())]}
+            )
+        record = ProjectPostEvaluation.objects.create(
+            project=project,
+            evaluated_on=day,
+            rating=rating,
+            transfer_progress=progress,
+            findings=findings,
+            recorded_by=user,
+        )
+        audit_record(
+            actor=user,
+            obj=project,
+            action="project.post_evaluate",
+            after={"evaluated_on": day.isoformat(), "rating": rating},
+        )
+        notify(
+            users=_lead_admins(project),
+            kind="project",
+            title=f"科技计划项目后评价：{project.code} {record.get_rating_display()}",
+            body=progress,
+            url=f"/projects/{project.pk}/",
+        )
+    return record

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/achievements/", views.project_link, name="project_link"),
     path("<int:pk>/duties/", views.duty_add, name="duty_add"),
     path("<int:pk>/accept/", views.project_accept, name="project_accept"),
+    path("<int:pk>/post-evaluation/", views.project_post_evaluate, name="project_post_evaluate"),
     path("performance/", views.performance, name="performance"),
     path("performance.xlsx", views.performance_xlsx, name="performance_xlsx"),
     path("performance/units/<int:org_pk>/", views.performance_unit, name="performance_unit"),

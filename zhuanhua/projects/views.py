@@ -22,7 +22,14 @@ from zhuanhua.core.xlsx import xlsx_safe_row
 from zhuanhua.organisations.models import Organisation
 from zhuanhua.projects import services
 from zhuanhua.projects.choices import EVALUATED_ORG_TYPES, PERFORMANCE_METRICS, RATIO_METRICS
-from zhuanhua.projects.forms import AcceptForm, DutyForm, PeriodForm, ProjectForm, last_year
+from zhuanhua.projects.forms import (
+    AcceptForm,
+    DutyForm,
+    PeriodForm,
+    PostEvaluationForm,
+    ProjectForm,
+    last_year,
+)
 from zhuanhua.projects.selectors import (
     Period,
     acceptance_report,
@@ -95,6 +102,9 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "linkable": _linkable(request, project),
             "is_department": services.is_department(request.user),
             "accept_form": AcceptForm(initial={"accepted_on": today}),
+            "acceptance": getattr(project, "acceptance", None),
+            "post_evaluation": getattr(project, "post_evaluation", None),
+            "post_form": PostEvaluationForm(initial={"evaluated_on": today}),
             "duty_form": DutyForm(),
             "reminders": project.reminders.select_related("duty").order_by("fired_on"),
         },
@@ -138,15 +148,40 @@ def project_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not services.is_department(request.user):
         raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
     if not form.is_valid():
-        messages.error(request, "请填写有效的验收日期")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}：{errors[0]}" if label else str(errors[0]))
         return redirect("projects:project_detail", pk=pk)
     return _post_result(
         request,
         pk,
         lambda: services.project_accept(
-            user=request.user, project=project, accepted_on=form.cleaned_data["accepted_on"]
+            user=request.user,
+            project=project,
+            accepted_on=form.cleaned_data["accepted_on"],
+            acceptance=form.acceptance(),
         ),
-        "项目已验收。",
+        "验收结果已记录。",
+    )
+
+
+@login_required
+@require_POST
+def project_post_evaluate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+    if not services.is_department(request.user):
+        raise PermissionDenied(services.ERR_NOT_DEPARTMENT)
+    form = PostEvaluationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请完整填写后评价日期、等级和转化进展")
+        return redirect("projects:project_detail", pk=pk)
+    return _post_result(
+        request,
+        pk,
+        lambda: services.project_post_evaluate(
+            user=request.user, project=project, **form.cleaned_data
+        ),
+        "后评价已记录。",
     )
 
 

@@ -23,6 +23,17 @@ pytestmark = pytest.mark.django_db
 DUTY = services.DutyInput(description="d", due_on=dt.date(2024, 1, 1))
 
 
+PANEL = services.AcceptanceInput(
+    panel=[
+        {"name": "王教授", "employer": "云南大学"},
+        {"name": "李研究员", "employer": "云南省农业科学院"},
+        {"name": "张总工", "employer": "云南白药集团", "enterprise": True},
+    ],
+    transfer_finding="met",
+    opinion="按约定完成转化，同意通过验收。",
+)
+
+
 def _input(**over: Any) -> services.ProjectInput:
     base: dict[str, Any] = {
         "programme": "重点研发计划",
@@ -158,7 +169,9 @@ def test_acceptance_report_against_the_duty(
     licence = make_licence(a1, enterprise, signed_on=dt.date(2024, 2, 1))
     make_payment(licence, "1000.00", dt.date(2024, 6, 30))
     make_payment(licence, "234.56", dt.date(2024, 9, 30))
-    services.project_accept(user=reviewer, project=project, accepted_on=dt.date(2025, 12, 1))
+    services.project_accept(
+        user=reviewer, project=project, accepted_on=dt.date(2025, 12, 1), acceptance=PANEL
+    )
     report = acceptance_report(project, dt.date(2025, 12, 1))
     assert [a.pk for a in report.achievements] == [a1.pk, a2.pk]
     assert report.ip_count == 1
@@ -166,7 +179,9 @@ def test_acceptance_report_against_the_duty(
     assert report.received_amount == Decimal("1234.56")
     assert [(s.met, [a.pk for a in s.transferred]) for s in report.duties] == [(True, [a1.pk])]
     with pytest.raises(ValidationError) as exc:
-        services.project_accept(user=reviewer, project=project, accepted_on=dt.date(2025, 12, 2))
+        services.project_accept(
+            user=reviewer, project=project, accepted_on=dt.date(2025, 12, 2), acceptance=PANEL
+        )
     assert exc.value.message_dict == {"accepted_on": [services.ERR_ALREADY_ACCEPTED]}
 
 
