@@ -137,28 +137,6 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "published": P(achievement_id="@published", purpose="use_first_licence", answer_id=MISSING)
     },
     "POST /api/consent/answers/{answer_id}": {"missing": P(answer_id=MISSING)},
-    # disclosures (职务成果披露): nobody sees a disclosure that does not exist
-    **{
-        f"disclosures:{n}": {"missing": P(pk=MISSING)}
-        for n in ("detail", "edit", "submit", "decide")
-    },
-    **{
-        f"{m} /api/disclosures/{{disclosure_id}}{tail}": {"missing": P(disclosure_id=MISSING)}
-        for m, tail in (("GET", ""), ("PUT", ""), ("POST", "/submit"), ("POST", "/decide"))
-    },
-    # the completers' consent before publishing (achievements/consent.py)
-    "achievements:consent": {"published": P(pk="@published", purpose="use_first_licence")},
-    "achievements:consent_answer": {"missing": P(pk=MISSING)},
-    **{
-        f"{m} /api/consent/achievements/{{achievement_id}}/{{purpose}}{tail}": {
-            "published": P(achievement_id="@published", purpose="use_first_licence")
-        }
-        for m, tail in (("GET", ""), ("POST", ""), ("POST", "/override"))
-    },
-    "POST /api/consent/achievements/{achievement_id}/{purpose}/offline/{answer_id}": {
-        "published": P(achievement_id="@published", purpose="use_first_licence", answer_id=MISSING)
-    },
-    "POST /api/consent/answers/{answer_id}": {"missing": P(answer_id=MISSING)},
     # publicity
     **{
         f"publicity:{n}": {"": P(pk="@notice")}
