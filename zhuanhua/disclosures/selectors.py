@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from zhuanhua.disclosures.choices import DisclosureStatus
 from zhuanhua.disclosures.models import Disclosure
-from zhuanhua.disclosures.services import is_researcher, is_unit_manager
+from zhuanhua.disclosures.services import is_unit_manager
 
 
 def disclosures_visible_to(user: Any) -> QuerySet[Disclosure]:
@@ -27,7 +27,8 @@ def disclosures_visible_to(user: Any) -> QuerySet[Disclosure]:
 
 
 def disclosures_mine(user: Any) -> QuerySet[Disclosure]:
-    if not is_researcher(user) and not getattr(user, "is_authenticated", False):
+    """The person's own disclosures (a researcher's list; also one who lost the role since)."""
+    if not getattr(user, "is_authenticated", False):
         return Disclosure.objects.none()
     return Disclosure.objects.filter(researcher=user).select_related("achievement")
 
