@@ -51,6 +51,7 @@ from zhuanhua.ops.demo_deals import deals_delete, load_deals
 from zhuanhua.ops.demo_disclosures import load_disclosures
 from zhuanhua.ops.demo_events import events_delete, load_events
 from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
+from zhuanhua.ops.demo_jobs import jobs_delete, load_jobs
 from zhuanhua.ops.demo_processes import (
     ProcessResult,
     load_processes,
@@ -2289,6 +2290,7 @@ def demo_delete() -> None:
     with transaction.atomic():
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
         events_delete(orgs)
+        jobs_delete(User.objects.filter(username__in=demo_usernames()))
         subsidies_review_delete(orgs)
         deals_delete(orgs)
         processes_delete(orgs)
@@ -2371,6 +2373,7 @@ def load_demo(
         load_events(users=users)
         load_deals(today=today, orgs=orgs, users=users)  # assignment and equity deals
         load_contracts(today=today, orgs=orgs, users=users, password=password)
+        load_jobs(users=users)  # background jobs: done, failed, running
         load_subsidies_review(today=today, users=users, password=password)
     return DemoResult(
         loaded=True,
