@@ -35,7 +35,7 @@ def test_firm_applies_reviewer_approves_less_budget_and_disbursement(
     shot(page, "subsidy-01-apply-preview")
     page.click("[data-testid=submit]")
     expect(page.locator("text=奖补申请已提交")).to_be_visible()
-    expect(page.locator("[data-testid=status]")).to_have_text("待审核")
+    expect(page.locator("[data-testid=status]")).to_have_text("待省级审定")
     expect(page.locator("[data-testid=engine-amount]")).to_have_text("1,000,000.00")
     detail_url = page.url
 
