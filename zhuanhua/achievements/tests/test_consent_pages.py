@@ -7,7 +7,11 @@ import json
 
 import pytest
 
+from zhuanhua.achievements import consent
 from zhuanhua.achievements.models import CompleterConsent
+from zhuanhua.licensing.models import LicenceOffer
+from zhuanhua.licensing.tests.conftest import OFFER_DATA
+from zhuanhua.licensing.tests.test_pages import editor_data
 
 
 @pytest.fixture
@@ -65,3 +69,33 @@ def test_api_open_answer_override(client, published_a, manager_a, researcher, se
     assert client.get(base).status_code == 403
     client.force_login(manager_a)
     assert client.get(base).json()["may_publish"] is True
+
+
+def test_offer_form_refuses_until_asked_then_publishes(client, published_a, manager_a, settings):
+    settings.ZHUANHUA_CONSENT_BEFORE_PUBLISH = True
+    client.force_login(manager_a)
+    url = f"/licensing/achievements/{published_a.pk}/offer/"
+    data = {
+        **{k: v for k, v in OFFER_DATA.items() if k not in ("terms", "fee_model")},
+        **editor_data(OFFER_DATA["terms"], with_term=False, fee_model="staged_royalty"),
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 422
+    assert consent.ERR_NOT_ASKED in refused.content.decode()
+    assert not LicenceOffer.objects.exists()
+    client.post(
+        f"/achievements/{published_a.pk}/consent/use_first_licence/", {"op": "open", "note": ""}
+    )
+    answer = CompleterConsent.objects.get()  # 张三 has no account here: offline
+    assert answer.user is None
+    client.post(
+        f"/achievements/{published_a.pk}/consent/use_first_licence/",
+        {"op": "override", "override_reason": ""},
+    )
+    assert client.post(url, data).status_code == 422  # still no answer, no reason
+    client.post(
+        f"/achievements/{published_a.pk}/consent/use_first_licence/",
+        {"op": "offline", "answer_id": answer.pk, "value": "agree", "reason": ""},
+    )
+    assert client.post(url, data).status_code == 302
+    assert LicenceOffer.objects.get().is_active
