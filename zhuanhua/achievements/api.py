@@ -11,12 +11,20 @@ from ninja.security import django_auth
 
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.achievements import services
-from zhuanhua.achievements.choices import IndustryField, IpType, TransferStatus
+from zhuanhua.achievements.choices import AchievementStatus, IndustryField, IpType, TransferStatus
 from zhuanhua.achievements.forms import MAX_COMPLETERS
 from zhuanhua.achievements.models import Achievement, Completer
-from zhuanhua.achievements.selectors import HallQuery, achievement_hall, achievement_visible_to
+from zhuanhua.achievements.selectors import (
+    RELEVANCE,
+    HallQuery,
+    achievement_hall,
+    achievement_hall_ranked,
+    achievement_visible_to,
+)
+from zhuanhua.achievements.views import RANKED_CAP
 from zhuanhua.core.inputs import Day, LongText, Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
+from zhuanhua.core.ranked import RankedRows
 
 router = Router(tags=["成果 achievements"])
 
@@ -111,7 +119,9 @@ class HallFilters(Schema):
     industry_field: IndustryField | None = None
     transfer_status: TransferStatus | None = None
     trl_min: int | None = Field(None, ge=1, le=9)
-    sort: str = Field("newest", pattern="^(newest|oldest|trl|title)$")
+    # "" (the default): by relevance with a keyword (the search engine's ranking, as the hall),
+    # newest first without one.
+    sort: str = Field("", pattern="^(|relevance|newest|oldest|trl|title)$")
 
 
 # The columns AchievementOut reads (its plain fields, and the owner's name for the resolver):
@@ -147,9 +157,16 @@ def list_published(request: HttpRequest, filters: Query[HallFilters]):
         industry_field=filters.industry_field or "",
         transfer_status=filters.transfer_status or "",
         trl_min=filters.trl_min,
-        sort=filters.sort,
+        sort=filters.sort or (RELEVANCE if filters.q else "newest"),
     )
+    ranked = achievement_hall_ranked(query, RANKED_CAP)
+    if ranked is not None:
+        return RankedRows(ranked.ids, _published_by_id)
     return _with_related(achievement_hall(query))
+
+
+def _published_by_id(ids: list[int]):
+    return _with_related(Achievement.objects.filter(pk__in=ids, status=AchievementStatus.PUBLISHED))
 
 
 @router.get("/mine", response=list[AchievementOut], auth=django_auth, summary="本单位成果")

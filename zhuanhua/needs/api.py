@@ -10,8 +10,17 @@ from ninja.pagination import paginate
 
 from zhuanhua.core.inputs import Text
 from zhuanhua.core.pagination import BoundedLimitOffsetPagination
+from zhuanhua.core.ranked import RankedRows
 from zhuanhua.needs.models import TechnologyNeed
-from zhuanhua.needs.selectors import NeedQuery, matches_for_need, need_hall, needs_visible_to
+from zhuanhua.needs.selectors import (
+    RELEVANCE,
+    NeedQuery,
+    matches_for_need,
+    need_hall,
+    need_hall_ranked,
+    needs_by_id,
+    needs_visible_to,
+)
 
 router = Router(tags=["技术需求 needs"])
 
@@ -38,7 +47,8 @@ class NeedFilter(Schema):
     prefecture: Text = Field("", max_length=6)
     industry_field: Text = Field("", max_length=32)
     fee_model: Text = Field("", max_length=20)
-    sort: Text = Field("newest", max_length=20)
+    # "" (the default): by relevance with a keyword, newest first without one.
+    sort: Text = Field("", max_length=20)
 
 
 class MatchOut(Schema):
@@ -52,7 +62,14 @@ class MatchOut(Schema):
 @router.get("/", response=list[NeedOut])
 @paginate(BoundedLimitOffsetPagination)
 def list_needs(request: HttpRequest, filters: Query[NeedFilter]) -> object:
-    return need_hall(NeedQuery(**filters.dict()))
+    """A keyword is ranked by the search engine, as on the needs hall (filters applied)."""
+    data = filters.dict()
+    data["sort"] = data["sort"] or (RELEVANCE if data["q"] else "newest")
+    query = NeedQuery(**data)
+    ranked = need_hall_ranked(query)
+    if ranked is not None:
+        return RankedRows(ranked.ids, needs_by_id)
+    return need_hall(query)
 
 
 @router.get("/{need_id}", response=NeedOut)

@@ -48,6 +48,9 @@ class NeedHallForm(StyledFormMixin, forms.Form):
         label="排序",
         required=False,
         choices=[
+            # "": by relevance with a keyword, newest first without one.
+            ("", "默认（有关键词时按相关度）"),
+            ("relevance", "相关度优先"),
             ("newest", "最新发布"),
             ("deadline", "截止日期近优先"),
             ("budget", "预算高优先"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -51,7 +51,7 @@ class NeedQuery:
     prefecture: str = ""
     industry_field: str = ""
     fee_model: str = ""
-    sort: str = "newest"
+    sort: str = "newest"  # or RELEVANCE (the default with a keyword)
 
 
 def keyword_filter(qs: QuerySet[TechnologyNeed], text: str) -> QuerySet[TechnologyNeed]:
@@ -75,6 +75,70 @@ def need_hall(query: NeedQuery) -> QuerySet[TechnologyNeed]:
         qs.select_related("owner")
         .defer("search_text")
         .order_by(*SORTS.get(query.sort, SORTS["newest"]))
+    )
+
+
+@dataclass(frozen=True)
+class RankedNeeds:
+    """What the search engine answers a keyword with over published needs: ids best first (at
+    most the asked-for number, the hall's filters applied before ranking), how many matched,
+    and close words when nothing did."""
+
+    ids: list[int]
+    total: int
+    suggestions: list[str] = field(default_factory=list)
+
+
+# The ranker search registers (SearchConfig.ready()): the needs hall and its API answer a
+# keyword as 检索 and the achievements hall do, without needs importing search
+# (docs/adr/0001-layers.md). (q, filters with model codes, limit) -> RankedNeeds.
+NEED_RANKERS: list[Callable[[str, dict[str, Any], int], RankedNeeds]] = []
+RELEVANCE = "relevance"  # the hall's sort by the engine's ranking (the default with a keyword)
+RANKED_CAP = 1000  # a keyword's answer: the engine's best this many
+
+
+def need_ranker_register(ranker: Callable[[str, dict[str, Any], int], RankedNeeds]) -> None:
+    NEED_RANKERS[:] = [ranker]
+
+
+@dataclass
+class RankedNeedHall:
+    """A keyword's needs hall answer: ids in the page's order after the hall's filters."""
+
+    ids: list[int]
+    capped: bool  # the engine matched more than it was asked for
+    suggestions: list[str]
+
+
+def need_hall_ranked(query: NeedQuery, limit: int = RANKED_CAP) -> RankedNeedHall | None:
+    """The needs hall's answer to a keyword through the registered ranker: the engine's best
+    `limit` ids (ranked by its matcher, tolerant of how people write, quoted phrases exact, the
+    hall's filters applied before ranking), checked in SQL (published, the filters again), in
+    the engine's order or the chosen sort. None without a keyword or a ranker (the SQL keyword
+    path then)."""
+    if not query.q or not NEED_RANKERS:
+        return None
+    filters = {
+        "prefecture": query.prefecture,
+        "industry_field": query.industry_field,
+        "fee_model": query.fee_model,
+    }
+    answer = NEED_RANKERS[0](query.q, filters, limit)
+    qs = need_hall(replace(query, q="")).filter(pk__in=answer.ids)
+    if query.sort in SORTS:
+        ids = list(qs.values_list("id", flat=True))
+    else:
+        keep = set(qs.order_by().values_list("id", flat=True))
+        ids = [pk for pk in answer.ids if pk in keep]
+    return RankedNeedHall(ids=ids, capped=answer.total > limit, suggestions=answer.suggestions)
+
+
+def needs_by_id(ids: list[int]) -> QuerySet[TechnologyNeed]:
+    """The published needs of a ranked page (RankedRows fetches with this)."""
+    return (
+        TechnologyNeed.objects.filter(pk__in=ids, status=NeedStatus.PUBLISHED)
+        .select_related("owner")
+        .defer("search_text")
     )
 
 

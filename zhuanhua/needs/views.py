@@ -3,6 +3,9 @@ edit pages, and response threads between a unit and an enterprise."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 from zhuanhua.accounts.http import AuthedHttpRequest, Visitor
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
+from zhuanhua.core.ranked import RankedRows
 from zhuanhua.licensing import services as licensing
 from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.needs import services
@@ -21,9 +25,12 @@ from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.forms import MessageForm, NeedForm, NeedHallForm, ResponseForm
 from zhuanhua.needs.models import NeedResponse
 from zhuanhua.needs.selectors import (
+    RELEVANCE,
     NeedQuery,
     matches_for_need,
     need_hall,
+    need_hall_ranked,
+    needs_by_id,
     needs_of,
     needs_visible_to,
     responses_visible_to,
@@ -34,24 +41,35 @@ MATCH_LIMIT = 8
 
 
 def hall(request: HttpRequest) -> HttpResponse:
+    """A keyword is answered by the search engine's ranking (as the achievements hall and 检索),
+    the filters applied to it; without one (or without the search app) the database serves."""
     form = NeedHallForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    q = data.get("q") or ""
     query = NeedQuery(
-        q=data.get("q") or "",
+        q=q,
         prefecture=data.get("prefecture") or "",
         industry_field=data.get("industry_field") or "",
         fee_model=data.get("fee_model") or "",
-        sort=data.get("sort") or "newest",
+        sort=data.get("sort") or (RELEVANCE if q else "newest"),
     )
-    page = Paginator(need_hall(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = need_hall_ranked(query)
+    rows: Any = RankedRows(ranked.ids, needs_by_id) if ranked is not None else need_hall(query)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    broader = ""
+    if ranked is not None and not ranked.ids and params.urlencode() != urlencode({"q": q}):
+        broader = urlencode({"q": q})  # the keyword alone, every filter dropped
     context = {
         "form": form,
         "page": page,
         "query": query,
         "params": params.urlencode(),
         "can_post": services.can_post_needs(request.user),
+        "capped": ranked is not None and ranked.capped,
+        "suggestions": ranked.suggestions[:3] if ranked is not None and not ranked.ids else [],
+        "broader": broader,
     }
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "needs/_hall_results.html" if partial else "needs/hall.html", context)

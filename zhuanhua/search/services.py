@@ -48,6 +48,7 @@ from zhuanhua.licensing.choices import FeeModel
 from zhuanhua.licensing.models import LicenceOffer
 from zhuanhua.needs.choices import NeedStatus
 from zhuanhua.needs.models import TechnologyNeed
+from zhuanhua.needs.selectors import RankedNeeds
 
 log = logging.getLogger(__name__)
 
@@ -594,6 +595,13 @@ def hall_ranking(q: str, filters: dict[str, Any], limit: int) -> RankedAnswer:
     检索 ranks, best first."""
     ids, total, suggestions = get_service().ranked_ids(SearchKind.ACHIEVEMENT, q, filters, limit)
     return RankedAnswer(ids=ids, total=total, suggestions=suggestions)
+
+
+def need_ranking(q: str, filters: dict[str, Any], limit: int) -> RankedNeeds:
+    """The needs hall's keyword answer (registered in SearchConfig.ready()): the ids 检索 ranks
+    over published needs, best first."""
+    ids, total, suggestions = get_service().ranked_ids(SearchKind.NEED, q, filters, limit)
+    return RankedNeeds(ids=ids, total=total, suggestions=suggestions)
 
 
 def match_for_need(need: TechnologyNeed, limit: int = 10) -> list[MatchResult]:
