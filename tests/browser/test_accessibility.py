@@ -6,7 +6,8 @@ each role's workbench and the dashboards (department, own organisation, public),
 and as every demo account (zhuanhua/ops/demo.py USERS, plus the guarantor's administrator the
 processes make). A page the account may not open (403/404, or the log-in page) is skipped:
 "every role that can see them". Any serious or critical violation fails, printed with its rule,
-help and target selectors.
+help and target selectors. The public also opens the other entry pages (search, needs, offers,
+先用后转, notices, subsidy catalogue, log-in, sign-up).
 
 Run time: each account's first page is checked whole (header, footer, page-level rules); on the
 next pages only <main>, and a <main> already checked with the same markup for another account
@@ -27,9 +28,22 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "zhuanhua2026"  # zhuanhua.ops.demo.DEMO_PASSWORD
 GUARANTOR = "yn_guarantee_admin"  # made by ops/demo_processes.py (a licence's guarantee)
 
+# The public's other entry pages, checked as the public only (signed-in accounts see the same
+# <main>, the header is checked on each account's first page).
+PUBLIC_LISTS = {
+    "search": "/search/?q=%E8%8C%B6",  # 茶
+    "needs": "/needs/",
+    "offers": "/licensing/offers/",
+    "use_first": "/transfer/use-first/",
+    "notices": "/publicity/",
+    "subsidy_catalogue": "/subsidies/",
+    "log_in": "/accounts/login/",
+    "sign_up": "/organisations/sign-up/",
+}
+
 # Pages each account must have reached (a guard against a sweep that silently skips them).
 MUST_SEE = {
-    "public": {"home", "hall", "achievement", "offer", "notice", "public_dashboard"},
+    "public": {"home", "hall", "achievement", "offer", "notice", "public_dashboard", *PUBLIC_LISTS},
     "ynu_manager": {"workbench", "achievement", "offer", "inquiry", "licence", "org_dashboard"},
     "firm_staff": {"workbench", "inquiry", "licence", "subsidy", "org_dashboard"},
     "dept_reviewer": {"workbench", "dashboard", "subsidy"},
@@ -118,12 +132,14 @@ def test_main_pages_pass_wcag_21_aa_for_every_role(page, transactional_db):
         if who:
             login(page, who, password=PASSWORD)
         checked: set[str] = set()
-        for name, url in targets.items():
+        pages = {**targets, **PUBLIC_LISTS} if who is None else targets
+        for name, url in pages.items():
             if who is None and name == "workbench":
                 continue
             response = page.goto(page.base + url)
             pages_opened += 1
-            if response is None or response.status in (403, 404) or "/accounts/login/" in page.url:
+            sent_to_log_in = "/accounts/login/" in page.url and name != "log_in"
+            if response is None or response.status in (403, 404) or sent_to_log_in:
                 continue  # this account may not open it
             if response.status >= 400:
                 found.append(f"{role} {name} {url} answered {response.status}")
