@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _input(**overrides: Any) -> EventInput:
     today = timezone.localdate()
-    data = {
+    data: dict[str, Any] = {
         "title": "储能与新能源成果路演",
         "kind": "roadshow",
         "description": "面向曲靖、昆明新能源企业的专场路演。",
