@@ -18,7 +18,6 @@ urlpatterns = [
     path("contracts/", include("zhuanhua.contracts.urls")),
     path("transfer/", include("zhuanhua.transfer.urls")),
     path("disclosures/", include("zhuanhua.disclosures.urls")),
-    path("disclosures/", include("zhuanhua.disclosures.urls")),
     path("publicity/", include("zhuanhua.publicity.urls")),
     path("credit/", include("zhuanhua.credit.urls")),
     path("vouchers/", include("zhuanhua.vouchers.urls")),
