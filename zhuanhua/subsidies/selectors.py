@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
@@ -40,7 +41,6 @@ from zhuanhua.subsidies.choices import (
     FINANCE_ORG_TYPE,
     PREFECTURE_ORG_TYPE,
     PROVINCIAL_ORG_TYPE,
-    REVIEWER_ROLES,
     SUPERVISING_ORG_TYPE,
     ApplicationStatus,
     BatchStatus,
@@ -462,34 +462,38 @@ def can_apply(user: Visitor | None) -> bool:
     )
 
 
-def _reviewer_org_type(user: Visitor | None) -> str | None:
-    """The kind of government organisation a department reviewer acts for (None otherwise)."""
-    if user is None or not (_roles(user) & {str(r) for r in REVIEWER_ROLES}):
-        return None
-    if not user.is_active:
-        return None
-    org = getattr(user, "organisation", None)
-    return org.org_type if org is not None else None
+# Who acts for whom is accounts.scope's (issue 24); subsidies adds that only a department
+# reviewer (not a platform admin) decides applications.
+
+
+def _signed_in(user: Visitor | None) -> TypeGuard[User]:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def is_reviewer(user: Visitor) -> bool:
     """A reviewer of the provincial department (省科技厅): decides applications, approves the
     second time, makes settlement lists, writes any local measure."""
-    return _reviewer_org_type(user) == PROVINCIAL_ORG_TYPE
+    return (
+        _signed_in(user)
+        and user.has_role(Role.DEPARTMENT_REVIEWER)
+        and scope.is_provincial_reviewer(user)
+    )
 
 
 def is_checker(user: Visitor) -> bool:
     """A reviewer of a prefecture bureau or a supervising department: the first check."""
-    return _reviewer_org_type(user) in (PREFECTURE_ORG_TYPE, SUPERVISING_ORG_TYPE)
+    return _signed_in(user) and (
+        scope.is_prefecture_reviewer(user) or scope.is_supervising_reviewer(user)
+    )
 
 
 def is_prefecture_reviewer(user: Visitor) -> bool:
-    return _reviewer_org_type(user) == PREFECTURE_ORG_TYPE
+    return _signed_in(user) and scope.is_prefecture_reviewer(user)
 
 
 def is_finance(user: Visitor) -> bool:
     """A reviewer of the finance department (财政厅): signs settlement lists off."""
-    return _reviewer_org_type(user) == FINANCE_ORG_TYPE
+    return _signed_in(user) and scope.is_finance_reviewer(user)
 
 
 def is_reader(user: Visitor) -> bool:
@@ -510,13 +514,13 @@ def checker_scope_q(user: Visitor) -> Q:
     """The applications a bureau or a supervising department sees: a prefecture bureau those of
     applicants in its prefecture, a supervising department those of its units; both also those
     routed to them for the check."""
-    org = getattr(user, "organisation", None)
-    if org is None:
+    if not _signed_in(user) or user.organisation_id is None:
         return Q(pk__in=[])
-    mine = Q(checker_org_id=org.pk)
-    if org.org_type == PREFECTURE_ORG_TYPE:
-        return mine | Q(applicant__prefecture=org.prefecture)
-    return mine | Q(applicant__supervisor_id=org.pk)
+    mine = Q(checker_org_id=user.organisation_id)
+    prefecture = scope.prefecture_scope(user)
+    if prefecture is not None:
+        return mine | Q(applicant__prefecture=prefecture)
+    return mine | Q(applicant_id__in=scope.supervised_org_ids(user))
 
 
 def applications_visible_to(user: Visitor) -> QuerySet[SubsidyApplication]:
