@@ -3,7 +3,7 @@ fields, share registration, the same permissions as the pages."""
 
 from __future__ import annotations
 
-from zhuanhua.licensing.models import LicenceOffer
+from zhuanhua.licensing.models import Licence, LicenceOffer
 from zhuanhua.licensing.tests.conftest import post_json, signed_pdf
 from zhuanhua.licensing.tests.test_deals import ASSIGNMENT_DATA, ASSIGNMENT_TERMS, sign
 
@@ -58,8 +58,6 @@ def test_an_equity_deal_through_the_api(
         client, f"/api/licensing/deals/{deal_id}/shares", {"registered_on": "2025-03-01"}
     )
     assert refused.status_code == 422  # not signed yet
-    from zhuanhua.licensing.models import Licence
-
     sign(Licence.objects.get(pk=deal_id), manager_a)
     client.force_login(licensee_user)
     assert (

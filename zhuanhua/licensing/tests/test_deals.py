@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.licensing import contract, deals, diff, pricing
 from zhuanhua.licensing.models import EvaluationReport, Licence, LicenceOffer, ShareRegistration
+from zhuanhua.licensing.selectors import licence_schedule
 from zhuanhua.licensing.services import (
     ERR_AGREEMENT_NOT_PUBLICISED,
     ERR_EQUITY_NO_PAYMENTS,
@@ -35,6 +36,7 @@ from zhuanhua.licensing.tests.publicity_helpers import clear_agreement_price
 from zhuanhua.notifications.models import Notification
 from zhuanhua.transfer.jobs import use_first_list_update
 from zhuanhua.transfer.models import UseFirstListEntry
+from zhuanhua.transfer.services import report_rows
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -325,8 +327,6 @@ def test_an_assigned_achievement_cannot_be_assigned_again(
 
 
 def test_assignment_payments_follow_the_price_plan(assignment, manager_a):
-    from zhuanhua.licensing.selectors import licence_schedule
-
     sign(assignment, manager_a, on=D(2025, 1, 2))
     payment_record(user=manager_a, licence=assignment, amount="200000", paid_on=D(2025, 1, 5))
     schedule = licence_schedule(assignment, D(2025, 2, 1))
@@ -444,8 +444,6 @@ def test_the_assignment_contract_states_the_price_and_its_parts(assignment):
 
 
 def test_the_transfer_report_lists_an_assignment_and_an_equity_deal_by_kind(assignment, manager_a):
-    from zhuanhua.transfer.services import report_rows
-
     sign(assignment, manager_a, on=D(2025, 1, 2))
     row = next(r for r in report_rows(manager_a.organisation_id, D(2025, 12, 31)))
     assert row["transfer_status"] == "transferred"
@@ -454,8 +452,6 @@ def test_the_transfer_report_lists_an_assignment_and_an_equity_deal_by_kind(assi
 
 
 def test_an_equity_deal_counts_its_valuation_in_the_transfer_report(equity, manager_a):
-    from zhuanhua.transfer.services import report_rows
-
     sign(equity, manager_a)
     row = report_rows(manager_a.organisation_id, D(2025, 12, 31))[0]
     assert row["counterparty"] == "昆明氢能科技有限公司（作价投资）"
