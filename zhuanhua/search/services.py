@@ -6,7 +6,7 @@ needs, kept current in every process through the append-only change log (SearchC
 * Each process holds one `SearchService` per index directory. It lazily loads the index persisted
   by `index_rebuild()` (`zhuanhua search rebuild`, the rebuild task) memory-mapped, so the web
   workers of a machine share one copy of its big arrays (settings.ZHUANHUA_SEARCH_MMAP, on by
-  default; docs/adr/0007-shared-search-index.md), or builds one in memory from the database when
+  default; docs/adr/0008-shared-search-index.md), or builds one in memory from the database when
   none is saved. Before every search it applies the log rows after the last id it has seen,
   reading the current database rows: published → upsert, anything else (or gone) → remove;
   those documents live in the process's small delta segment. When a rebuild has switched

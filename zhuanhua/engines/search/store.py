@@ -6,7 +6,7 @@ A saved index (:meth:`SearchIndex.save`) keeps its big parts in flat files: the 
 (:class:`MappedDocs`). Loaded with ``mmap=True`` these are memory-mapped read-only, so the
 page cache holds one copy per machine however many worker processes search it; only what a
 process changes (its delta segment, its tombstones, the documents it re-read from the change
-log) is private to it. See docs/adr/0007-shared-search-index.md.
+log) is private to it. See docs/adr/0008-shared-search-index.md.
 """
 
 from __future__ import annotations
