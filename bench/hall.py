@@ -502,10 +502,20 @@ def main() -> int:
             )
         }
     )
+    # The hall ranks keywords through the search engine: rebuild the saved index once (its own
+    # directory, not the dev server's) so the gunicorn workers map one shared copy
+    # (docs/adr/0008-shared-search-index.md) instead of each building its own on first search.
+    env["ZHUANHUA_SEARCH_DIR"] = os.environ["ZHUANHUA_SEARCH_DIR"] = str(
+        Path(__file__).resolve().parent.parent / "var" / "bench-search"
+    )
     import django
 
     django.setup()
     load(args.n, args.seed)
+    from zhuanhua.search.services import index_rebuild
+
+    info = index_rebuild()
+    print(f"检索索引：{info['documents']} 条文档，{info['seconds']} 秒，{info['path']}")
     from django.db import connections
 
     connections.close_all()  # don't carry a connection into gunicorn's fork

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 # Real public data (demo texts, prefecture boundaries): ../shared/data beside the checkout.
+# The saved search index the workers map (docs/search-service.md); "" = BASE_DIR/var/search.
+ZHUANHUA_SEARCH_DIR = env("ZHUANHUA_SEARCH_DIR", "")
 ZHUANHUA_SHARED_DATA = Path(env("ZHUANHUA_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 # Daily jobs run by `zhuanhua jobs run-due`, in this order; each is a callable taking
