@@ -50,7 +50,12 @@ from zhuanhua.ops.demo_contracts import contracts_delete, load_contracts
 from zhuanhua.ops.demo_deals import deals_delete, load_deals
 from zhuanhua.ops.demo_disclosures import load_disclosures
 from zhuanhua.ops.demo_events import events_delete, load_events
-from zhuanhua.ops.demo_government import demo_government, government_usccs, government_usernames
+from zhuanhua.ops.demo_government import (
+    demo_government,
+    demo_government_activity,
+    government_usccs,
+    government_usernames,
+)
 from zhuanhua.ops.demo_jobs import jobs_delete, load_jobs
 from zhuanhua.ops.demo_processes import (
     ProcessResult,
@@ -2371,6 +2376,7 @@ def load_demo(
             log=log,
         )
         load_events(users=users)
+        demo_government_activity(users=users, today=today)  # reports, a supervisor change
         load_deals(today=today, orgs=orgs, users=users)  # assignment and equity deals
         load_contracts(today=today, orgs=orgs, users=users, password=password)
         load_jobs(users=users)  # background jobs: done, failed, running

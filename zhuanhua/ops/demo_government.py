@@ -13,6 +13,7 @@ modules may call it to get the organisations and people by key.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,13 @@ from zhuanhua.core.uscc import make_uscc
 from zhuanhua.organisations.choices import OrganisationStatus
 from zhuanhua.organisations.choices import OrganisationType as T
 from zhuanhua.organisations.models import Organisation
+from zhuanhua.organisations.services import supervisor_change_request
+from zhuanhua.transfer.models import TransferReport
+from zhuanhua.transfer.services import (
+    transfer_report_create,
+    transfer_report_receive,
+    transfer_report_submit,
+)
 
 
 @dataclass(frozen=True)
@@ -214,3 +222,42 @@ def demo_government(
             org.supervisor = gov[wanted]
             org.save(update_fields=["supervisor"])
     return {"orgs": gov, "users": users}
+
+
+def demo_government_activity(*, users: dict[str, Any], today: dt.date) -> dict[str, int]:
+    """What the government demo accounts find waiting (run after the processes, so reports list
+    the year's licences): a university's transfer report in 教育厅's queue, a CAS institute's
+    (no supervisor) signed for by the provincial department, and a unit's supervisor change
+    waiting for the provincial department. Skips whatever exists already."""
+    year = today.year - 1
+    counts = {"reports": 0, "changes": 0}
+    for username, receiver in (("ynu_manager", None), ("kib_manager", "dept_reviewer")):
+        user = users.get(username)
+        if (
+            user is None
+            or TransferReport.objects.filter(
+                organisation_id=user.organisation_id, year=year, period_kind="year"
+            ).exists()
+        ):
+            continue
+        report = transfer_report_create(user=user, year=year, period_kind="year", today=today)
+        report = transfer_report_submit(user=user, report=report)
+        if receiver and receiver in users:
+            transfer_report_receive(user=users[receiver], report=report)
+        counts["reports"] += 1
+    requester = users.get("yaas_manager")
+    forestry = Organisation.objects.filter(uscc=SUPERVISING[3].uscc).first()
+    if (
+        requester is not None
+        and requester.organisation is not None
+        and forestry is not None
+        and not requester.organisation.supervisor_changes.exists()
+    ):
+        supervisor_change_request(
+            user=requester,
+            organisation=requester.organisation,
+            supervisor=forestry,
+            reason="院属林下经济与花卉研究所划转后，成果转化工作由省林业和草原局归口管理",
+        )
+        counts["changes"] += 1
+    return counts

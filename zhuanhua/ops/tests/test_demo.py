@@ -195,3 +195,16 @@ def test_demo_has_government_as_it_is_organised():
     )
     again = demo_government.demo_government(orgs={"ynu": ynu})
     assert again["orgs"]["edu"] == ynu.supervisor
+
+
+@pytest.mark.django_db
+def test_demo_government_accounts_find_work_waiting():
+    from zhuanhua.organisations.models import SupervisorChange
+    from zhuanhua.transfer.selectors import reports_to_receive
+
+    demo.load_demo(size=SMALL)
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    assert [r.organisation.name for r in reports_to_receive(users["edu_reviewer"])] == ["云南大学"]
+    assert list(reports_to_receive(users["health_reviewer"])) == []
+    assert SupervisorChange.objects.filter(status="pending").count() == 1
