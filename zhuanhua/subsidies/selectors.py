@@ -16,6 +16,8 @@ from zhuanhua.accounts import scope
 from zhuanhua.accounts.choices import Role
 from zhuanhua.accounts.http import Visitor
 from zhuanhua.accounts.models import User
+from zhuanhua.contracts import selectors as contract_selectors
+from zhuanhua.contracts.choices import PartySide
 from zhuanhua.credit.selectors import credit_active_for
 from zhuanhua.directory.models import ServiceProvider, TrainingBase
 from zhuanhua.directory.selectors import (
@@ -401,6 +403,47 @@ def known_received_amounts(org: Any, measure: str = "") -> list[dict[str, Any]]:
                 "registered": True,
             }
         )
+    known = {r["ref"] for r in rows}
+    for ref, c in registered_in_contracts(org, measure, year).items():
+        if ref in known:
+            continue
+        rows.append(
+            {
+                "ref": ref,
+                "label": f"{ref} {c['contract'].title}（核定技术交易额 "
+                f"{c['transaction_amount']:,.2f} 元）",
+                "received_amount": c["received_amount"],
+                "received_total_amount": c["contract"].received_amount,
+                "registered": True,
+            }
+        )
+    return rows
+
+
+# The contracts app's registrations (认定登记 through a registrar, all five kinds): measure 7
+# reads them too — M7-1 as the buyer, M7-2 as the seller.
+CONTRACTS_SIDE = {"M7-1": PartySide.BUYER, "M7-2": PartySide.SELLER}
+
+
+def registered_in_contracts(org: Any, measure: str, year: int) -> dict[str, dict[str, Any]]:
+    """Registration number → the contract (``contract``), its 核定技术交易额, the amount received
+    in ``year`` (its recorded incomes) and the other party, from the contracts app."""
+    side = CONTRACTS_SIDE.get(measure)
+    if org is None or getattr(org, "pk", None) is None or side is None:
+        return {}
+    rows: dict[str, dict[str, Any]] = {}
+    for c in contract_selectors.registered_contracts(org, side=side)[:200]:
+        if not c.registration_number:
+            continue
+        received = c.incomes.filter(received_on__year=year).aggregate(s=Sum("amount"))["s"]
+        other = c.counterparty if c.submitter_id == org.pk else c.submitter
+        rows[c.registration_number] = {
+            "contract": c,
+            "transaction_amount": c.transaction_amount,
+            "received_amount": received or ZERO,
+            "other": other,
+            "other_name": other.name if other is not None else c.counterparty_name,
+        }
     return rows
 
 
@@ -810,9 +853,34 @@ def platform_facts(
             if reg is not None
             else None
         )
+        in_contracts = registered_in_contracts(org, measure, year).get(ref) if ref else None
+        if reg is None and in_contracts is not None:
+            facts[-1] = _fact(
+                "registered",
+                "技术合同已认定登记",
+                "技术合同认定登记（登记机构）",
+                True,
+                bool(data.get("registered")),
+            )
+            received = in_contracts["received_amount"]
         facts.append(
             _fact("base_amount", f"{year} 年实际到账额（元）", "许可合同付款记录", received, base)
         )
+        if reg is None and in_contracts is not None and measure == "M7-2":
+            other = in_contracts["other"]
+            local = None if other is None else str(other.prefecture).startswith("53")
+            facts.append(
+                _fact("seller_type", "转化方（卖方）类型", "机构登记", org.get_org_type_display())
+            )
+            facts.append(
+                _fact(
+                    "local_counterparty",
+                    f"受让方在省内（就地转化）：{in_contracts['other_name']}",
+                    "登记合同的买方",
+                    local,
+                    warn=local is not True,
+                )
+            )
         if reg is not None and measure == "M7-2":
             licensee = reg.licence.licensee
             facts.append(

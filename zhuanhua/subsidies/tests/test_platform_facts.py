@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from zhuanhua.contracts.models import ContractIncome, TechnologyContract
 from zhuanhua.subsidies import selectors, services
 from zhuanhua.subsidies.tests.conftest import pdf
 
@@ -120,3 +121,55 @@ def test_a_registration_number_the_platform_does_not_hold_is_flagged(submit: Any
     facts = {f["key"]: f for f in app.platform_facts}
     assert (facts["registered"]["platform"], facts["registered"]["declared"]) == ("否", "是")
     assert facts["registered"]["differs"] is True
+
+
+def test_a_contract_registered_at_a_registrar_is_read_for_m7_2(
+    make_org: Any, make_user: Any
+) -> None:
+    """The contracts app's registrations are a second source of measure 7's facts: the seller
+    unit's M7-2 claim finds its registration, the income received in the year and the buyer
+    outside Yunnan (no 就地转化), and the reviewer sees it flagged."""
+    uni = make_org(name="测试大学", org_type="university", prefecture="530100")
+    staff = make_user("uni_staff", uni, ["achievement_manager"])
+    buyer = make_org(name="成都某公司", org_type="enterprise", prefecture="510100")
+    registrar = make_org(name="登记机构", org_type="contract_registrar")
+    c = TechnologyContract.objects.create(
+        submitter=uni,
+        submitter_side="seller",
+        counterparty=buyer,
+        counterparty_name=buyer.name,
+        title="三七皂苷提取工艺技术转让合同",
+        declared_type="transfer",
+        contract_type="transfer",
+        contract_amount=Decimal("2000000.00"),
+        transaction_amount=Decimal("1800000.00"),
+        signed_on=dt.date(2026, 2, 20),
+        valid_from=dt.date(2026, 3, 1),
+        valid_to=dt.date(2027, 2, 28),
+        technology_field="生物医药",
+        registrar=registrar,
+        status="registered",
+        registration_number="5301012026000042",
+        registered_on=dt.date(2026, 3, 10),
+    )
+    ContractIncome.objects.create(contract=c, received_on=dt.date(2026, 4, 1), amount=1200000)
+    ContractIncome.objects.create(contract=c, received_on=dt.date(2025, 12, 1), amount=300000)
+    rows = selectors.known_received_amounts(uni, "M7-2")
+    assert [(r["ref"], r["received_amount"]) for r in rows] == [
+        ("5301012026000042", Decimal("1200000.00"))
+    ]
+    facts = {
+        f["key"]: f
+        for f in selectors.platform_facts(
+            uni,
+            "M7-2",
+            {"registered": True, "contract_ref": "5301012026000042", "base_amount": "1200000"},
+            TODAY,
+        )
+    }
+    assert facts["registered"]["differs"] is False
+    assert facts["base_amount"]["platform"] == "1,200,000.00"
+    assert facts["base_amount"]["differs"] is False
+    assert facts["local_counterparty"]["platform"] == "否"
+    assert facts["local_counterparty"]["differs"] is True
+    assert staff.organisation == uni
