@@ -67,9 +67,10 @@ ERR_COVER_LICENCE_NOT_FOUND = services.ERR_COVER_LICENCE_NOT_FOUND
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None)
     fee_model = form.cleaned_data.get("fee_model") if form.is_valid() else None
-    kind = request.GET.get("kind") or DealKind.LICENSE
-    kind = kind if kind in DealKind.values else DealKind.LICENSE
-    offers = offers_public(fee_model or None, deal_kind=kind)
+    # Every kind by default; a fee model is a licence's (先使用后付费), so it filters licences.
+    kind = request.GET.get("kind") or ""
+    kind = DealKind.LICENSE if fee_model else (kind if kind in DealKind.values else "")
+    offers = offers_public(fee_model or None, deal_kind=kind or None)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
