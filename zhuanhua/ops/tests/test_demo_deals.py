@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from zhuanhua.achievements.models import Achievement
-from zhuanhua.licensing.models import Licence, LicenceOffer, ShareRegistration
+from zhuanhua.licensing.models import EvaluationReport, Licence, LicenceOffer, ShareRegistration
 from zhuanhua.ops import demo
+from zhuanhua.ops.demo_deals import deals_delete
+from zhuanhua.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -35,5 +37,7 @@ def test_demo_has_assignment_and_equity_deals_in_every_state(settings):
     ]
     assert len(paid) == 1
     assert ShareRegistration.objects.count() == 1
-    demo.demo_delete()
-    assert not Licence.objects.filter(deal_kind="equity_contribution").exists()
+    # What the processes' delete cannot remove goes first (demo_delete calls it).
+    deals_delete(Organisation.objects.filter(uscc__in=demo.demo_usccs()))
+    assert not ShareRegistration.objects.exists()
+    assert not EvaluationReport.objects.exists()
