@@ -20,7 +20,8 @@ from zhuanhua.core.text import query_tokens
 from zhuanhua.core.uscc import validate_uscc
 from zhuanhua.ops import demo, demo_government
 from zhuanhua.organisations.choices import OrganisationStatus, OrganisationType
-from zhuanhua.organisations.models import Organisation
+from zhuanhua.organisations.models import Organisation, SupervisorChange
+from zhuanhua.transfer.selectors import reports_to_receive
 
 SMALL = 60
 
@@ -199,9 +200,6 @@ def test_demo_has_government_as_it_is_organised():
 
 @pytest.mark.django_db
 def test_demo_government_accounts_find_work_waiting():
-    from zhuanhua.organisations.models import SupervisorChange
-    from zhuanhua.transfer.selectors import reports_to_receive
-
     demo.load_demo(size=SMALL)
     users = {u.username: u for u in get_user_model().objects.all()}
 
