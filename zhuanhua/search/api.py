@@ -1,10 +1,12 @@
 """REST endpoint of the unified search (published achievements and needs only)."""
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from zhuanhua.core.inputs import Text
-from zhuanhua.search.services import search_achievements, search_needs
+from zhuanhua.search.services import SearchHit, search_achievements, search_needs
 
 router = Router(tags=["检索 search"])
 
@@ -19,8 +21,8 @@ class SearchFilter(Schema):
 
 
 class HitOut(Schema):
-    id: int
-    title: str
+    id: int = Field(..., alias="object.pk")
+    title: str = Field(..., alias="object.title")
     snippet: str
     score: float
 
@@ -31,8 +33,17 @@ class SearchOut(Schema):
     hits: list[HitOut]
 
 
+@dataclass
+class SearchResult:
+    """One page of search hits, for ``SearchOut``."""
+
+    total: int
+    suggestions: list[str]
+    hits: list[SearchHit]
+
+
 @router.get("/", response=SearchOut)
-def search(request: HttpRequest, params: Query[SearchFilter]) -> dict[str, object]:
+def search(request: HttpRequest, params: Query[SearchFilter]) -> SearchResult:
     run = search_achievements if params.kind == "achievement" else search_needs
     hits, total, suggestions = run(
         params.q,
@@ -40,11 +51,4 @@ def search(request: HttpRequest, params: Query[SearchFilter]) -> dict[str, objec
         params.limit,
         params.offset,
     )
-    return {
-        "total": total,
-        "suggestions": suggestions,
-        "hits": [
-            {"id": h.object.pk, "title": h.object.title, "snippet": h.snippet, "score": h.score}
-            for h in hits
-        ],
-    }
+    return SearchResult(total=total, suggestions=suggestions, hits=hits)
