@@ -6,7 +6,8 @@ Mounted beside ``licensing.api`` under ``/api/licensing``; each handler calls on
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,29 +43,110 @@ class CreditReferralIn(Schema):
     reason: LongText = Field(..., max_length=5000)
 
 
-def claim_out(claim: RiskClaim) -> dict[str, Any]:
-    covered = cover.claim_coverage(claim)
-    return {
-        "id": claim.pk,
-        "cover_id": claim.cover_id,
-        "licence_id": claim.cover.licence_id,
-        "provider": claim.cover.provider.name,
-        "status": claim.status,
-        "obligation_ref": claim.obligation_ref,
-        "obligation": claim.obligation_label,
-        "overdue_amount": None if claim.overdue_amount is None else str(claim.overdue_amount),
-        "opened_on": claim.opened_on.isoformat(),
-        "payout_amount": None if claim.payout_amount is None else str(claim.payout_amount),
-        "payment_id": claim.payment_id,
-        "covered": [{"obligation": c.label, "amount": str(c.amount)} for c in covered],
-        "resolution": claim.resolution,
-        "handled_on": claim.handled_on.isoformat() if claim.handled_on else None,
-    }
+class CoverCoveredOut(Schema):
+    obligation: str = Field(..., alias="label")
+    amount: str
+
+    @staticmethod
+    def resolve_amount(obj: cover.Covered) -> str:
+        return str(obj.amount)
+
+
+class CoverClaimOut(Schema):
+    id: int
+    cover_id: int
+    licence_id: int = Field(..., alias="cover.licence_id")
+    provider: str = Field(..., alias="cover.provider.name")
+    status: str
+    obligation_ref: str
+    obligation: str = Field(..., alias="obligation_label")
+    overdue_amount: str | None
+    opened_on: dt.date
+    payout_amount: str | None
+    payment_id: int | None
+    covered: list[CoverCoveredOut]
+    resolution: str
+    handled_on: dt.date | None
+
+    @staticmethod
+    def resolve_overdue_amount(obj: RiskClaim) -> str | None:
+        return None if obj.overdue_amount is None else str(obj.overdue_amount)
+
+    @staticmethod
+    def resolve_payout_amount(obj: RiskClaim) -> str | None:
+        return None if obj.payout_amount is None else str(obj.payout_amount)
+
+    @staticmethod
+    def resolve_covered(obj: RiskClaim) -> list[cover.Covered]:
+        return cover.claim_coverage(obj)
+
+
+class CoverExposureTotalsOut(Schema):
+    covered: str
+    claims: int
+    open_claims: int
+    paid_out: str
+
+    @staticmethod
+    def resolve_covered(obj: dict[str, Any]) -> str:
+        return str(obj["covered"])
+
+    @staticmethod
+    def resolve_paid_out(obj: dict[str, Any]) -> str:
+        return str(obj["paid_out"])
+
+
+class CoverExposureRowOut(Schema):
+    cover_id: int = Field(..., alias="cover.pk")
+    licence_id: int = Field(..., alias="cover.licence_id")
+    kind: str = Field(..., alias="cover.kind")
+    share: str
+    limit_amount: str
+    claims: int
+    open_claims: int
+    paid_out: str
+    left: str
+
+    @staticmethod
+    def resolve_share(obj: cover.Exposure) -> str:
+        return str(obj.cover.share)
+
+    @staticmethod
+    def resolve_limit_amount(obj: cover.Exposure) -> str:
+        return str(obj.cover.limit_amount)
+
+    @staticmethod
+    def resolve_paid_out(obj: cover.Exposure) -> str:
+        return str(obj.paid_out)
+
+    @staticmethod
+    def resolve_left(obj: cover.Exposure) -> str:
+        return str(obj.left)
+
+
+class CoverExposureOut(Schema):
+    totals: CoverExposureTotalsOut
+    covers: list[CoverExposureRowOut]
+
+
+@dataclass
+class Exposures:
+    """What ``cover.provider_exposure`` answers, for ``CoverExposureOut``."""
+
+    totals: dict[str, Any]
+    covers: list[cover.Exposure]
+
+
+class LicenceCreditReferralOut(Schema):
+    id: int
+    status: str
+    referred_on: dt.date
+    evidence: list[dict[str, Any]]
 
 
 @router.post(
     "/licences/{licence_id}/claims",
-    response={201: dict},
+    response={201: CoverClaimOut},
     auth=django_auth,
     summary="就逾期义务发起担保/保险理赔（许可方）",
 )
@@ -76,18 +158,16 @@ def open_claim(request: AuthedHttpRequest, licence_id: int, payload: CoverClaimI
     if chosen is None:
         raise ValidationError({"cover_id": [ERR_NO_SUCH_COVER]})
     claim = cover.claim_open(user=request.user, cover=chosen, obligation_ref=payload.obligation_ref)
-    return Status(201, claim_out(claim))
+    return Status(201, claim)
 
 
 @router.post(
     "/claims/{claim_id}/decision",
-    response=dict,
+    response=CoverClaimOut,
     auth=django_auth,
     summary="担保/保险机构处理理赔：赔付（记为付款，付款方为本机构）或不予赔付",
 )
-def decide_claim(
-    request: AuthedHttpRequest, claim_id: int, payload: ClaimDecisionIn
-) -> dict[str, Any]:
+def decide_claim(request: AuthedHttpRequest, claim_id: int, payload: ClaimDecisionIn) -> RiskClaim:
     claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
     decided = cover.claim_decide(
         user=request.user,
@@ -97,42 +177,25 @@ def decide_claim(
         payout_amount=payload.payout_amount,
         paid_on=payload.paid_on,
     )
-    return claim_out(decided)
+    return decided
 
 
 @router.get(
     "/covers/exposure",
-    response=dict,
+    response=CoverExposureOut,
     auth=django_auth,
     summary="本机构的保障敞口：保障限额、理赔与已赔付",
 )
-def exposure(request: AuthedHttpRequest) -> dict[str, Any]:
+def exposure(request: AuthedHttpRequest) -> Exposures:
     if not is_cover_provider(request.user):
         raise PermissionDenied(ERR_NOT_PROVIDER)
     rows, totals = cover.provider_exposure(request.user)
-    money = {k: str(v) if isinstance(v, Decimal) else v for k, v in totals.items()}
-    return {
-        "totals": money,
-        "covers": [
-            {
-                "cover_id": r.cover.pk,
-                "licence_id": r.cover.licence_id,
-                "kind": r.cover.kind,
-                "share": str(r.cover.share),
-                "limit_amount": str(r.cover.limit_amount),
-                "claims": r.claims,
-                "open_claims": r.open_claims,
-                "paid_out": str(r.paid_out),
-                "left": str(r.left),
-            }
-            for r in rows
-        ],
-    }
+    return Exposures(totals=totals, covers=rows)
 
 
 @router.post(
     "/licences/{licence_id}/credit-referral",
-    response={201: dict},
+    response={201: LicenceCreditReferralOut},
     auth=django_auth,
     summary="移送诚信审查（违约风险预警后，许可方；由主管部门听取陈述申辩后决定）",
 )
@@ -141,12 +204,4 @@ def refer(request: AuthedHttpRequest, licence_id: int, payload: CreditReferralIn
     case = referral.licence_refer_for_credit_review(
         user=request.user, licence=licence, reason=payload.reason
     )
-    return Status(
-        201,
-        {
-            "id": case.pk,
-            "status": case.status,
-            "referred_on": case.referred_on.isoformat(),
-            "evidence": case.evidence,
-        },
-    )
+    return Status(201, case)
