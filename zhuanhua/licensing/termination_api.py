@@ -7,6 +7,7 @@ and replay the stored response; the same key with another body is a 409.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -57,38 +58,40 @@ class ProposalIn(Schema):
     reason: LongText = Field(..., max_length=2000)
 
 
-def _notice_out(notice: CureNotice) -> dict[str, Any]:
-    return {
-        "id": notice.pk,
-        "licence_id": notice.licence_id,
-        "sent_on": notice.sent_on.isoformat(),
-        "cure_deadline": notice.cure_deadline.isoformat(),
-        "obligations": notice.obligations,
-        "body": notice.body,
-        "status": notice.status,
-        "closed_on": notice.closed_on.isoformat() if notice.closed_on else None,
-    }
+class CureNoticeOut(Schema):
+    id: int
+    licence_id: int
+    sent_on: dt.date
+    cure_deadline: dt.date
+    obligations: list[dict[str, Any]]
+    body: str
+    status: str
+    closed_on: dt.date | None
 
 
-def _proposal_out(proposal: TerminationProposal) -> dict[str, Any]:
-    return {
-        "id": proposal.pk,
-        "licence_id": proposal.licence_id,
-        "side": proposal.side,
-        "terminated_on": proposal.terminated_on.isoformat(),
-        "reason": proposal.reason,
-        "status": proposal.status,
-    }
+class TerminationProposalOut(Schema):
+    id: int
+    licence_id: int
+    side: str
+    terminated_on: dt.date
+    reason: str
+    status: str
 
 
-def _ended_out(licence: Licence) -> dict[str, Any]:
-    return {
-        "id": licence.pk,
-        "status": licence.status,
-        "terminated_on": licence.terminated_on.isoformat() if licence.terminated_on else None,
-        "termination_kind": licence.termination_kind or None,
-        "termination_reason": licence.termination_reason,
-    }
+class LicenceEndedOut(Schema):
+    id: int
+    status: str
+    terminated_on: dt.date | None
+    termination_kind: str | None
+    termination_reason: str
+
+    @staticmethod
+    def resolve_termination_kind(obj: Licence) -> str | None:
+        return obj.termination_kind or None
+
+
+class TerminationAnswerOut(TerminationProposalOut):
+    licence: LicenceEndedOut
 
 
 @router.post(
@@ -151,18 +154,18 @@ def reverse_payment(
 
 @router.get(
     "/licences/{licence_id}/cure-notices",
-    response=list[dict],
+    response=list[CureNoticeOut],
     auth=django_auth,
     summary="催告通知",
 )
-def list_cure_notices(request: AuthedHttpRequest, licence_id: int) -> list[dict[str, Any]]:
+def list_cure_notices(request: AuthedHttpRequest, licence_id: int) -> list[CureNotice]:
     licence = _visible_licence(request, licence_id)
-    return [_notice_out(n) for n in licence.cure_notices.all()]
+    return list(licence.cure_notices.all())
 
 
 @router.post(
     "/licences/{licence_id}/cure-notices",
-    response={201: dict},
+    response={201: CureNoticeOut},
     auth=django_auth,
     summary="发出书面催告（列明逾期义务和补救期限）",
 )
@@ -175,12 +178,12 @@ def send_cure_notice(request: AuthedHttpRequest, licence_id: int, payload: CureN
         cure_deadline=payload.cure_deadline,
         note=payload.note,
     )
-    return Status(201, _notice_out(notice))
+    return Status(201, notice)
 
 
 @router.post(
     "/licences/{licence_id}/termination",
-    response={200: dict},
+    response={200: LicenceEndedOut},
     auth=django_auth,
     summary="违约解除许可（补救期限届满仍未履行）",
 )
@@ -192,12 +195,12 @@ def terminate_licence(request: AuthedHttpRequest, licence_id: int, payload: Term
         reason=payload.reason,
         terminated_on=payload.terminated_on,
     )
-    return Status(200, _ended_out(done))
+    return Status(200, done)
 
 
 @router.post(
     "/licences/{licence_id}/termination-proposals",
-    response={201: dict},
+    response={201: TerminationProposalOut},
     auth=django_auth,
     summary="提议协议解除",
 )
@@ -209,12 +212,12 @@ def propose_termination(request: AuthedHttpRequest, licence_id: int, payload: Pr
         terminated_on=payload.terminated_on,
         reason=payload.reason,
     )
-    return Status(201, _proposal_out(proposal))
+    return Status(201, proposal)
 
 
 @router.post(
     "/licences/{licence_id}/termination-proposals/{proposal_id}/{action}",
-    response={200: dict},
+    response={200: TerminationAnswerOut},
     auth=django_auth,
     summary="答复协议解除提议（confirm 确认 / decline 拒绝 / withdraw 撤回）",
 )
@@ -224,5 +227,5 @@ def answer_termination(
     licence = _visible_licence(request, licence_id)
     proposal = get_object_or_404(TerminationProposal, pk=proposal_id, licence=licence)
     done = termination.termination_answer(user=request.user, proposal=proposal, action=action)
-    licence.refresh_from_db()
-    return Status(200, {**_proposal_out(done), "licence": _ended_out(licence)})
+    done.licence.refresh_from_db()  # the licence as the answer left it
+    return Status(200, done)
