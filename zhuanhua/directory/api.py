@@ -4,6 +4,7 @@ Public: providers with their active offers, the registry. A service request is v
 enterprise and the provider (else 404); only the provider's admin answers it (403).
 """
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,8 +16,16 @@ from ninja.security import django_auth
 from zhuanhua.accounts.http import AuthedHttpRequest
 from zhuanhua.core.inputs import Day, LongText, Money, Text
 from zhuanhua.directory import services
-from zhuanhua.directory.models import ServiceOffer, ServiceProvider, ServiceRequest
+from zhuanhua.directory.models import (
+    BrokeredDeal,
+    ServiceOffer,
+    ServiceProvider,
+    ServiceRequest,
+    TechnologyManager,
+)
 from zhuanhua.directory.selectors import (
+    AgencyBrokerage,
+    RevenueRow,
     agency_brokered_amounts,
     managers_public,
     platform_service_revenues,
@@ -54,189 +63,239 @@ class YearIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
 
 
-def _offer_out(o: ServiceOffer) -> dict[str, Any]:
-    return {
-        "id": o.pk,
-        "category": o.category,
-        "title": o.title,
-        "description": o.description,
-        "price": o.price,
-        "capacity": o.capacity,
-        "is_active": o.is_active,
-    }
+class DirectoryOfferOut(Schema):
+    id: int
+    category: str
+    title: str
+    description: str
+    price: str
+    capacity: str
+    is_active: bool
 
 
-def _provider_out(p: ServiceProvider, offers: bool = False) -> dict[str, Any]:
-    out = {
-        "id": p.pk,
-        "kind": p.kind,
-        "name": p.name,
-        "organisation_id": p.organisation_id,
-        "organisation_name": p.organisation.name,
-        "is_enclave": p.is_enclave,
-        "prefecture": p.prefecture,
-        "location": p.location,
-        "introduction": p.introduction,
-        "capacity": p.capacity,
-        "contact_name": p.contact_name,
-        "contact_phone": p.contact_phone,
-        "contact_email": p.contact_email,
-    }
-    if offers:
-        out["offers"] = [_offer_out(o) for o in p.offers.filter(is_active=True)]
-    return out
+class DirectoryProviderOut(Schema):
+    id: int
+    kind: str
+    name: str
+    organisation_id: int
+    organisation_name: str = Field(..., alias="organisation.name")
+    is_enclave: bool
+    prefecture: str
+    location: str
+    introduction: str
+    capacity: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
 
 
-def _request_out(r: ServiceRequest) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "offer_id": r.offer_id,
-        "provider_id": r.provider_id,
-        "requester_id": r.requester_id,
-        "description": r.description,
-        "status": r.status,
-        "contract_amount": str(r.contract_amount) if r.contract_amount else None,
-        "contract_signed_on": r.contract_signed_on.isoformat() if r.contract_signed_on else None,
-        "delivered_on": r.delivered_on.isoformat() if r.delivered_on else None,
-        "delivery_note": r.delivery_note,
-        "decline_reason": r.decline_reason,
-    }
+class DirectoryProviderDetailOut(DirectoryProviderOut):
+    offers: list[DirectoryOfferOut]
+
+    @staticmethod
+    def resolve_offers(obj: ServiceProvider) -> list[ServiceOffer]:
+        return list(obj.offers.filter(is_active=True))
 
 
-@router.get("/providers", response=list[dict], summary="科技服务机构（公开）")
-def list_providers(request: HttpRequest, filters: Query[ProviderFilters]) -> list[dict[str, Any]]:
-    return [_provider_out(p) for p in providers_public(filters.kind)[:500]]
+class DirectoryRequestOut(Schema):
+    id: int
+    offer_id: int
+    provider_id: int
+    requester_id: int
+    description: str
+    status: str
+    contract_amount: str | None  # a zero amount reads null, as it always has
+    contract_signed_on: dt.date | None
+    delivered_on: dt.date | None
+    delivery_note: str
+    decline_reason: str
+
+    @staticmethod
+    def resolve_contract_amount(obj: ServiceRequest) -> str | None:
+        return str(obj.contract_amount) if obj.contract_amount else None
 
 
-@router.get("/providers/{provider_id}", response=dict, summary="服务机构详情与服务项目")
-def get_provider(request: HttpRequest, provider_id: int) -> dict[str, Any]:
-    return _provider_out(
-        get_object_or_404(providers_visible_to(request.user), pk=provider_id), offers=True
-    )
+class DirectoryRevenueOut(Schema):
+    provider_id: int = Field(..., alias="provider.pk")
+    name: str = Field(..., alias="provider.name")
+    kind: str = Field(..., alias="provider.kind")
+    revenue_amount: str
+    delivered_count: int
+
+    @staticmethod
+    def resolve_revenue_amount(obj: RevenueRow) -> str:
+        return str(obj.revenue_amount)
 
 
-@router.get("/requests", response=list[dict], auth=django_auth, summary="本单位的服务委托")
-def list_requests(request: AuthedHttpRequest) -> list[dict[str, Any]]:
-    return [_request_out(r) for r in requests_visible_to(request.user)[:300]]
+class DirectoryTrainingOut(Schema):
+    base_id: int
+    base: str
+    hours: str
+    courses: int
+
+    @staticmethod
+    def resolve_hours(obj: dict[str, Any]) -> str:
+        return str(obj["hours"])
 
 
-@router.post("/requests", response={201: dict}, auth=django_auth, summary="委托科技服务")
+class DirectoryManagerOut(Schema):
+    id: int
+    name: str
+    level: str
+    employer_id: int | None
+    employer_name: str | None
+    fields: list[str]
+    training_hours: str
+    training: list[DirectoryTrainingOut]
+
+    @staticmethod
+    def resolve_employer_name(obj: TechnologyManager) -> str | None:
+        return obj.employer.name if obj.employer else None
+
+    @staticmethod
+    def resolve_training_hours(obj: Any) -> str:
+        return str(obj.training_hours or 0)
+
+    @staticmethod
+    def resolve_training(obj: TechnologyManager) -> list[dict[str, Any]]:
+        return training_hours_by_base(obj)
+
+
+class DirectoryBrokeredDealOut(Schema):
+    id: int
+    licence_id: int
+    licensor_id: int = Field(..., alias="licence.licensor_id")
+    licensee_id: int = Field(..., alias="licence.licensee_id")
+    broker_id: int
+    contract_amount: str
+
+    @staticmethod
+    def resolve_contract_amount(obj: BrokeredDeal) -> str:
+        return str(obj.contract_amount)
+
+
+class DirectoryBrokerageOut(Schema):
+    agency_id: int = Field(..., alias="agency.pk")
+    year: int
+    deal_count: int
+    contract_amount: str
+    related_amount: str
+    deals: list[DirectoryBrokeredDealOut]
+
+    @staticmethod
+    def resolve_contract_amount(obj: AgencyBrokerage) -> str:
+        return str(obj.contract_amount)
+
+    @staticmethod
+    def resolve_related_amount(obj: AgencyBrokerage) -> str:
+        return str(obj.related_amount)
+
+
+@router.get("/providers", response=list[DirectoryProviderOut], summary="科技服务机构（公开）")
+def list_providers(request: HttpRequest, filters: Query[ProviderFilters]) -> list[ServiceProvider]:
+    return list(providers_public(filters.kind)[:500])
+
+
+@router.get(
+    "/providers/{provider_id}",
+    response=DirectoryProviderDetailOut,
+    summary="服务机构详情与服务项目",
+)
+def get_provider(request: HttpRequest, provider_id: int) -> ServiceProvider:
+    return get_object_or_404(providers_visible_to(request.user), pk=provider_id)
+
+
+@router.get(
+    "/requests",
+    response=list[DirectoryRequestOut],
+    auth=django_auth,
+    summary="本单位的服务委托",
+)
+def list_requests(request: AuthedHttpRequest) -> list[ServiceRequest]:
+    return list(requests_visible_to(request.user)[:300])
+
+
+@router.post(
+    "/requests", response={201: DirectoryRequestOut}, auth=django_auth, summary="委托科技服务"
+)
 def create_request(request: AuthedHttpRequest, payload: RequestIn) -> Status:
     offer = get_object_or_404(
         ServiceOffer, pk=payload.offer_id, provider__in=providers_visible_to(request.user)
     )
     req = services.request_create(user=request.user, offer=offer, description=payload.description)
-    return Status(201, _request_out(req))
+    return Status(201, req)
 
 
-@router.get("/requests/{request_id}", response=dict, auth=django_auth, summary="服务委托详情")
-def get_request(request: AuthedHttpRequest, request_id: int) -> dict[str, Any]:
-    return _request_out(get_object_or_404(requests_visible_to(request.user), pk=request_id))
+@router.get(
+    "/requests/{request_id}",
+    response=DirectoryRequestOut,
+    auth=django_auth,
+    summary="服务委托详情",
+)
+def get_request(request: AuthedHttpRequest, request_id: int) -> ServiceRequest:
+    return get_object_or_404(requests_visible_to(request.user), pk=request_id)
 
 
 @router.post(
     "/requests/{request_id}/accept",
-    response=dict,
+    response=DirectoryRequestOut,
     auth=django_auth,
     summary="受理并登记合同金额（服务机构）",
 )
 def accept_request(
     request: AuthedHttpRequest, request_id: int, payload: AcceptIn
-) -> dict[str, Any]:
+) -> ServiceRequest:
     req = get_object_or_404(requests_visible_to(request.user), pk=request_id)
-    return _request_out(
-        services.request_accept(
-            user=request.user,
-            request=req,
-            contract_amount=payload.contract_amount,
-            contract_signed_on=payload.contract_signed_on,
-        )
+    return services.request_accept(
+        user=request.user,
+        request=req,
+        contract_amount=payload.contract_amount,
+        contract_signed_on=payload.contract_signed_on,
     )
 
 
 @router.post(
     "/requests/{request_id}/deliver",
-    response=dict,
+    response=DirectoryRequestOut,
     auth=django_auth,
     summary="登记交付（服务机构）",
 )
 def deliver_request(
     request: AuthedHttpRequest, request_id: int, payload: DeliverIn
-) -> dict[str, Any]:
+) -> ServiceRequest:
     req = get_object_or_404(requests_visible_to(request.user), pk=request_id)
-    return _request_out(
-        services.request_deliver(
-            user=request.user, request=req, delivered_on=payload.delivered_on, note=payload.note
-        )
+    return services.request_deliver(
+        user=request.user, request=req, delivered_on=payload.delivered_on, note=payload.note
     )
 
 
 @router.get(
     "/revenue",
-    response=list[dict],
+    response=list[DirectoryRevenueOut],
     auth=django_auth,
     summary="中试验证等平台年度服务性收入（主管部门）",
 )
-def revenue(request: AuthedHttpRequest, params: Query[YearIn]) -> list[dict[str, Any]]:
+def revenue(request: AuthedHttpRequest, params: Query[YearIn]) -> list[RevenueRow]:
     user = request.user
     if not (user.is_reviewer or user.is_auditor or user.is_platform_admin):
         raise PermissionDenied(ERR_NOT_DEPARTMENT)
-    return [
-        {
-            "provider_id": r.provider.pk,
-            "name": r.provider.name,
-            "kind": r.provider.kind,
-            "revenue_amount": str(r.revenue_amount),
-            "delivered_count": r.delivered_count,
-        }
-        for r in platform_service_revenues(params.year)
-    ]
+    return platform_service_revenues(params.year)
 
 
-@router.get("/managers", response=list[dict], summary="技术经理人名录（公开）")
-def list_managers(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": m.pk,
-            "name": m.name,
-            "level": m.level,
-            "employer_id": m.employer_id,
-            "employer_name": m.employer.name if m.employer else None,
-            "fields": m.fields,
-            "training_hours": str(m.training_hours or 0),
-            "training": [{**t, "hours": str(t["hours"])} for t in training_hours_by_base(m)],
-        }
-        for m in managers_public()[:500]
-    ]
+@router.get("/managers", response=list[DirectoryManagerOut], summary="技术经理人名录（公开）")
+def list_managers(request: HttpRequest) -> list[TechnologyManager]:
+    return list(managers_public()[:500])
 
 
 @router.get(
     "/agencies/{org_id}/brokerage",
-    response=dict,
+    response=DirectoryBrokerageOut,
     auth=django_auth,
     summary="服务机构年度促成技术交易（M9-2 申报依据）",
 )
-def brokerage(request: AuthedHttpRequest, org_id: int, params: Query[YearIn]) -> dict[str, Any]:
+def brokerage(request: AuthedHttpRequest, org_id: int, params: Query[YearIn]) -> AgencyBrokerage:
     agency = get_object_or_404(Organisation, pk=org_id)
     user = request.user
     if not (services.is_org_admin(user, agency.pk) or user.is_reviewer or user.is_auditor):
         raise Http404
-    result = agency_brokered_amounts(agency, params.year)
-    return {
-        "agency_id": agency.pk,
-        "year": params.year,
-        "deal_count": result.deal_count,
-        "contract_amount": str(result.contract_amount),
-        "related_amount": str(result.related_amount),
-        "deals": [
-            {
-                "id": d.pk,
-                "licence_id": d.licence_id,
-                "licensor_id": d.licence.licensor_id,
-                "licensee_id": d.licence.licensee_id,
-                "broker_id": d.broker_id,
-                "contract_amount": str(d.contract_amount),
-            }
-            for d in result.deals
-        ],
-    }
+    return agency_brokered_amounts(agency, params.year)
