@@ -40,7 +40,7 @@ def test_the_fragment_polls_with_a_progress_bar_while_the_job_runs(
     assert "正在读取已发布的成果与需求" in body
     assert "<html" not in body
     page = client.get(url).content.decode()
-    assert "<h1 class=\"h4 mb-3\">重建检索索引</h1>" in page
+    assert '<h1 class="h4 mb-3">重建检索索引</h1>' in page
 
 
 def test_only_the_starter_and_a_platform_admin_see_a_job(
