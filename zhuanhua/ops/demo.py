@@ -57,6 +57,7 @@ from zhuanhua.ops.demo_government import (
     government_usernames,
 )
 from zhuanhua.ops.demo_jobs import jobs_delete, load_jobs
+from zhuanhua.ops.demo_more import load_more, more_delete
 from zhuanhua.ops.demo_processes import (
     ProcessResult,
     load_processes,
@@ -2297,6 +2298,7 @@ def demo_delete() -> None:
         events_delete(orgs)
         jobs_delete(User.objects.filter(username__in=demo_usernames()))
         subsidies_review_delete(orgs)
+        more_delete(orgs)  # directory, vouchers, rights grants, credit
         deals_delete(orgs)
         processes_delete(orgs)
         contracts_delete(orgs)
@@ -2380,6 +2382,7 @@ def load_demo(
         load_deals(today=today, orgs=orgs, users=users)  # assignment and equity deals
         load_contracts(today=today, orgs=orgs, users=users, password=password)
         load_jobs(users=users)  # background jobs: done, failed, running
+        load_more(today=today, orgs=orgs, users=users)  # directory, vouchers, grants, credit
         load_subsidies_review(today=today, users=users, password=password)
     return DemoResult(
         loaded=True,
