@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from zhuanhua.events import services
-from zhuanhua.events.models import EventRegistration, Intention
+from zhuanhua.events.models import EventRegistration, Intention, MatchmakingEvent
 from zhuanhua.events.services import EventInput
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_an_enterprise_registers_on_the_page_and_through_the_api(
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert "需求" in bad.content.decode()
+    assert bad.json()["detail"][0]["field"] == "needs"
 
 
 def test_only_the_organiser_records_intentions_through_the_api(
@@ -98,8 +98,10 @@ def test_only_the_organiser_records_intentions_through_the_api(
     services.event_present(user=reviewer, event=draft_event, achievement_ids=[published_a.pk])
     services.event_transition(user=reviewer, event=draft_event, action="publish")
     services.event_register(user=enterprise_user, event=draft_event, need_ids=[published_need.pk])
-    draft_event.held_on = draft_event.registration_deadline = timezone.localdate()
-    draft_event.save()
+    today = timezone.localdate()
+    MatchmakingEvent.objects.filter(pk=draft_event.pk).update(
+        held_on=today, registration_deadline=today
+    )
     services.event_transition(user=reviewer, event=draft_event, action="hold", text="圆满举办")
     body = json.dumps(
         {
