@@ -330,7 +330,8 @@ def test_applications_by_status_equal_direct_sums(subsidies):
     direct = Counter(
         a.get_status_display() for a in SubsidyApplication.objects.filter(applicant=firm)
     )
-    assert {k: v for k, v in rows.items() if v} == dict(direct) == {"已批准": 2, "待审核": 1}
+    # No prefecture bureau reviews on the platform here: the province checks and decides.
+    assert {k: v for k, v in rows.items() if v} == dict(direct) == {"已批准": 2, "待省级审定": 1}
     assert rows["不予支持"] == 0
 
 
