@@ -5,6 +5,7 @@ completer lists and answers what was asked of them. Same services as the pages."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -74,7 +75,8 @@ class ConsentOpenIn(Schema):
 
 
 class ConsentAnswerIn(Schema):
-    answer: str
+    # agree 同意 / object 反对（须说明理由）: a choice, refused with a 422 before any lookup
+    answer: Literal["agree", "object"]
     reason: LongText = ""
 
 
