@@ -304,6 +304,7 @@ def test_login_is_rate_limited_per_address(limited, manager_a):
     assert response.status_code == 302
 
 
+@pytest.mark.django_db  # the re-shown form lists the supervising departments from the DB
 def test_sign_up_is_rate_limited(limited):
     client = Client(REMOTE_ADDR="10.0.0.3")
     for _ in range(2):
