@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import FileField
 
 from zhuanhua.achievements.models import Achievement, Attachment
 from zhuanhua.achievements.services import attachment_add
@@ -52,6 +53,20 @@ def media_files(root: Path) -> dict[str, str]:
     }
 
 
+def stored_files() -> set[str]:
+    """The names every file field of every archived model holds (the uploads the rows point to)."""
+    names: set[str] = set()
+    for model in bk.backup_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
+                names.update(
+                    model._default_manager.exclude(**{field.name: ""})
+                    .exclude(**{f"{field.name}__isnull": True})
+                    .values_list(field.name, flat=True)
+                )
+    return names
+
+
 @pytest.fixture
 def populated(settings, tmp_path, manager_a, draft_a, published_a):
     """The demo (size 40) plus uploaded attachments on two achievements."""
@@ -76,9 +91,13 @@ def populated(settings, tmp_path, manager_a, draft_a, published_a):
 def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     before = snapshot()
     files_before = media_files(Path(populated.MEDIA_ROOT))
-    signed = SignedContract.objects.count()  # the demo's signed licences carry their scans
-    assert signed > 0
-    assert len(files_before) == 2 + signed
+    assert SignedContract.objects.exists()  # the demo's signed licences carry their scans
+    # Every file on disk is one a row names (scans, contracts, evidence, job results ...), and the
+    # two attachments are among them.
+    assert set(files_before) == stored_files()
+    uploaded = Attachment.objects.filter(original_name__in=["证书.pdf", "样品照片.png"])
+    assert {a.file.name for a in uploaded} <= set(files_before)
+    assert uploaded.count() == 2
     counts_before = {label: len(rows) for label, rows in before.items() if ":" not in label}
     assert counts_before["achievements.achievement"] >= 40
     assert counts_before["audit.auditentry"] > 0
@@ -96,7 +115,7 @@ def test_round_trip_restores_every_row_and_file(populated, tmp_path, name):
     call_command("restore", str(archive), stdout=out)
     text = out.getvalue()
     assert "备份文件校验通过" in text
-    assert f"已恢复上传文件 {2 + signed} 个" in text
+    assert f"已恢复上传文件 {len(files_before)} 个" in text
     assert "恢复完成，审计链校验通过。" in text
 
     after = snapshot()
