@@ -2491,14 +2491,21 @@ def _create_via_services(
     so the audit chain and timestamps are genuine. Returns how many."""
     reviewer = users["dept_reviewer"]
     budget = max(len(SERVICE_PATHS), min(24, len(plans) // 12))
-    chosen = [p for p in plans if p.owner in SERVICE_EDITORS][:budget]
+    candidates = [p for p in plans if p.owner in SERVICE_EDITORS]
+    chosen = candidates[:budget]
+    # Every lifecycle walks the services at any size: a missing one is taken from further on.
+    for status in SERVICE_PATHS:
+        if not any(p.status == status for p in chosen):
+            chosen += [p for p in candidates[budget:] if p.status == status][:1]
+    first_draft = next((p for p in chosen if p.status == AchievementStatus.DRAFT), None)
     for i, plan in enumerate(chosen):
         editor = users[SERVICE_EDITORS[plan.owner]]
         achievement = achievement_services.achievement_create(
             user=editor, data=dict(plan.fields), completers=plan.completers
         )
         path = list(SERVICE_PATHS[plan.status])
-        if plan.status == AchievementStatus.DRAFT and (plan.return_reason or i % 2 == 0):
+        returned = plan.return_reason or i % 2 == 0 or plan is first_draft
+        if plan.status == AchievementStatus.DRAFT and returned:
             reason = plan.return_reason or RETURN_REASONS[0]
             path = [("submit", ""), ("return", reason)]
         for action, reason in path:
