@@ -50,6 +50,7 @@ from zhuanhua.ops.demo_contracts import contracts_delete, load_contracts
 from zhuanhua.ops.demo_deals import deals_delete, load_deals
 from zhuanhua.ops.demo_disclosures import load_disclosures
 from zhuanhua.ops.demo_events import events_delete, load_events
+from zhuanhua.ops.demo_exemption_projects import exemption_projects_delete, load_exemption_projects
 from zhuanhua.ops.demo_government import (
     demo_government,
     demo_government_activity,
@@ -2296,6 +2297,7 @@ def demo_delete() -> None:
     with transaction.atomic():
         orgs = Organisation.objects.filter(uscc__in=demo_usccs())
         events_delete(orgs)
+        exemption_projects_delete(orgs)
         jobs_delete(User.objects.filter(username__in=demo_usernames()))
         subsidies_review_delete(orgs)
         more_delete(orgs)  # directory, vouchers, rights grants, credit
@@ -2384,6 +2386,7 @@ def load_demo(
         load_jobs(users=users)  # background jobs: done, failed, running
         load_more(today=today, orgs=orgs, users=users)  # directory, vouchers, grants, credit
         load_subsidies_review(today=today, users=users, password=password)
+        load_exemption_projects(today=today, orgs=orgs, users=users)  # 尽职免责, projects
     return DemoResult(
         loaded=True,
         organisations=len(orgs) + len(SIGN_UPS),
