@@ -2,10 +2,8 @@
 paid in two parts) → the enterprise asks and proposes the listed terms → the unit accepts →
 the 技术转让合同 PDF (text checked with pdftotext) → the unit records the signing → the
 achievement's transfer status is 已转让 without delisting, and the daily job takes it off the
-先用后转 list (the public list no longer shows it).
-
-Registration (认定登记) is not driven here: the contracts app's registrar flow was being wired
-into licensing while this test was written (docs/deals.md)."""
+先用后转 list (the public list no longer shows it) → the unit submits the signed contract for
+认定登记 from the deal's page and the registrar registers it as a 技术转让 contract."""
 
 from __future__ import annotations
 
@@ -33,10 +31,11 @@ def pdf_text(pdf: bytes) -> str:
     return out.stdout.decode("utf-8")
 
 
-def test_assignment_from_listing_to_signing_leaves_the_use_first_list(
+def test_assignment_from_listing_to_registration_leaves_the_use_first_list(
     page, shot, transactional_db, make_user, make_org, published_a, manager_a
 ):
     from zhuanhua.achievements.models import Achievement
+    from zhuanhua.contracts.models import TechnologyContract
     from zhuanhua.licensing.models import Licence
     from zhuanhua.transfer.jobs import use_first_list_update
     from zhuanhua.transfer.models import UseFirstListEntry
@@ -44,6 +43,8 @@ def test_assignment_from_listing_to_signing_leaves_the_use_first_list(
     today = timezone.localdate()
     enterprise = make_org(name="昆明储能装备有限公司（浏览器测试）", org_type="enterprise")
     make_user("storage_agent", enterprise, ["licensee_staff"])
+    registrar = make_org(name="云南省技术市场管理办公室", org_type="contract_registrar")
+    make_user("clerk", registrar, ["contract_registrar"])
     # Granted in 2023, untransferred, fiscally funded: on the 先用后转 list today.
     use_first_list_update(today)
     assert UseFirstListEntry.objects.get(achievement=published_a).left_on is None
@@ -127,4 +128,28 @@ def test_assignment_from_listing_to_signing_leaves_the_use_first_list(
     page.goto(page.base + "/transfer/use-first/")
     expect(page.locator("main")).not_to_contain_text(published_a.title)
     shot(page, "assignment-04-off-the-list")
+
+    # 7. 认定登记: the unit submits the signed contract from the deal's page; the registrar
+    #    registers it as a 技术转让 contract and the deal shows the registration number.
+    page.goto(deal_url)
+    page.select_option("#id_registrar", str(registrar.pk))
+    page.fill("#id_contract_amount", "500000")
+    page.fill("#id_technology_field", "新能源")
+    page.click("button:has-text('提交认定登记')")
+    expect(page.locator("[data-testid=registration-submission]")).to_be_visible()
+    contract = TechnologyContract.objects.get()
+    assert contract.declared_type == "transfer"
+    logout(page)
+    login(page, "clerk")
+    page.goto(page.base + f"/contracts/{contract.pk}/")
+    page.fill("#id_transaction_amount", "500000")
+    page.click("[data-testid=register-confirm] summary")
+    page.click("text=确认登记")
+    number = f"53{today.year}000001"
+    expect(page.locator("[data-testid=registration-number]")).to_have_text(number)
+    logout(page)
+    login(page, "manager_a")
+    page.goto(deal_url)
+    expect(page.locator("main")).to_contain_text(number)
+    shot(page, "assignment-05-registered")
     assert page.console_errors == []
