@@ -2381,11 +2381,11 @@ def load_demo(
         )
         load_events(users=users)
         demo_government_activity(users=users, today=today)  # reports, a supervisor change
+        load_subsidies_review(today=today, users=users, password=password)
         load_deals(today=today, orgs=orgs, users=users)  # assignment and equity deals
         load_contracts(today=today, orgs=orgs, users=users, password=password)
         load_jobs(users=users)  # background jobs: done, failed, running
         load_more(today=today, orgs=orgs, users=users)  # directory, vouchers, grants, credit
-        load_subsidies_review(today=today, users=users, password=password)
         load_exemption_projects(today=today, orgs=orgs, users=users)  # 尽职免责, projects
     return DemoResult(
         loaded=True,
