@@ -253,6 +253,12 @@ def _consents(today: dt.date, users: dict[str, Any], rng: random.Random) -> dict
     r1, r2 = users["researcher1"], users["researcher2"]
     used: set[int] = set()
     counts = {"agreed": 0, "overridden": 0, "waiting": 0}
+    published = AchievementStatus.PUBLISHED
+    if (
+        Achievement.objects.filter(owner=ynu_m.organisation, status=published).count() < 2
+        or not Achievement.objects.filter(owner=kust_m.organisation, status=published).exists()
+    ):
+        return counts  # a demo this small (--size 20) has no records of theirs to ask about
 
     # 1. all agreed: the researcher on the platform, the others offline
     a = _with_completer(ynu_m.organisation, r1.display_name, AchievementStatus.PUBLISHED, used)
