@@ -156,15 +156,32 @@ def test_licence_from_listing_to_overdue_alert(
     expect(page.locator("[data-testid=licence-status]")).to_have_text("履行中")
     page.goto(page.base + "/licensing/")
     expect(page.locator("[data-testid=unregistered]")).to_contain_text(published_a.title)
+    # 认定登记 through the registrar: the unit submits the signed contract from the licence page,
+    # the registrar's clerk registers it, and the licence carries the registration.
+    from zhuanhua.contracts.models import TechnologyContract
+    from zhuanhua.licensing.models import ContractRegistration
+
+    registrar = make_org(name="昆明市技术市场管理办公室", org_type="contract_registrar")
+    make_user("km_clerk", registrar, ["contract_registrar"])
     page.goto(licence_url)
-    page.select_option("#id_contract_type", "license")
-    page.fill("#id_registration_number", "2025530100000999")
-    page.fill("#id_registry", "昆明市技术市场管理办公室")
-    page.fill("#id_registered_on", "2025-01-20")
+    page.select_option("#id_registrar", str(registrar.pk))
+    page.fill("#id_contract_amount", "300000")
+    page.fill("#id_technology_field", "新能源")
+    page.click("button:has-text('提交认定登记')")
+    expect(page.locator("[data-testid=registration-submission]")).to_be_visible()
+    contract = TechnologyContract.objects.get()
+    logout(page)
+    login(page, "km_clerk")
+    page.goto(page.base + f"/contracts/{contract.pk}/")
     page.fill("#id_transaction_amount", "300000")
-    page.fill("#id_technical_income_amount", "260000")
-    page.click("button:has-text('登记认定登记')")
-    expect(page.locator("[data-testid=registration]")).to_contain_text("2025530100000999")
+    page.click("[data-testid=register-confirm] summary")
+    page.click("text=确认登记")
+    number = ContractRegistration.objects.get().registration_number
+    expect(page.locator("[data-testid=registration-number]")).to_have_text(number)
+    logout(page)
+    login(page, "manager_a")
+    page.goto(licence_url)
+    expect(page.locator("main")).to_contain_text(number)
     shot(page, "licensing-06-signed-registered")
 
     # 7. The enterprise reports Q1 2025 revenue.

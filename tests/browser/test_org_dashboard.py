@@ -80,4 +80,7 @@ def _seed():
     )
     NeedResponse.objects.create(need=need, achievement=achievement, unit=unit, enterprise=firm)
     _application(firm, "M7-1", "submitted", "10000.00")
-    VoucherQuota.objects.create(enterprise=firm, year=TODAY.year, issued_amount=Decimal("30000"))
+    # The demo may have issued this year's quota already (ops/demo_more.py).
+    VoucherQuota.objects.get_or_create(
+        enterprise=firm, year=TODAY.year, defaults={"issued_amount": Decimal("30000")}
+    )
