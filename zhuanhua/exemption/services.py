@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhuanhua.accounts import scope
@@ -50,7 +51,12 @@ from zhuanhua.exemption.models import (
     MinutesOpinion,
     UnitRules,
 )
-from zhuanhua.exemption.selectors import applicable_unit_types, engine_unit_type, is_handler
+from zhuanhua.exemption.selectors import (
+    applicable_unit_types,
+    case_visible_to,
+    engine_unit_type,
+    is_handler,
+)
 from zhuanhua.licensing.models import Licence
 from zhuanhua.notifications.services import notify
 from zhuanhua.organisations.models import Organisation
@@ -427,12 +433,25 @@ def case_parties(case: ExemptionCase) -> list[User]:
 
 
 def _tell_parties(case: ExemptionCase, step: str, body: str = "") -> None:
+    """Everyone concerned is told; the link leads where each may look: the case for those who
+    may read it, the 公示 notice for an objector outside the case (a link never ends in 404)."""
+    parties = case_parties(case)
+    readers = {u.pk for u in parties if case_visible_to(u).filter(pk=case.pk).exists()}
+    title = f"尽职免责案件“{case.title}”：{step}"
     notify(
-        users=case_parties(case),
+        users=[u for u in parties if u.pk in readers],
         kind="exemption",
-        title=f"尽职免责案件“{case.title}”：{step}",
+        title=title,
         body=body,
         url=f"/exemption/{case.pk}/",
+    )
+    notice_url = reverse("publicity:detail", args=[case.notice_id]) if case.notice_id else ""
+    notify(
+        users=[u for u in parties if u.pk not in readers],
+        kind="exemption",
+        title=title,
+        body=body,
+        url=notice_url,
     )
 
 
