@@ -20,7 +20,7 @@ from zhuanhua.accounts.models import User
 from zhuanhua.achievements.choices import AchievementStatus
 from zhuanhua.achievements.models import Achievement
 from zhuanhua.audit.services import audit_record
-from zhuanhua.core.inputs import collect_date, collect_money, collect_text
+from zhuanhua.core.inputs import clean_text, collect_date, collect_money, collect_text
 from zhuanhua.core.prefectures import PREFECTURE_CHOICES
 from zhuanhua.events.choices import TRANSITIONS, EventKind, EventStatus, IntentionKind
 from zhuanhua.events.models import (
@@ -269,9 +269,9 @@ def event_transition(
     elif action == "hold":
         if today < event.held_on:
             raise ValidationError(ERR_NOT_HELD_YET.format(held_on=event.held_on.isoformat()))
-        event.summary = collect_text_or_raise(text, "summary", limit=5000, multiline=True)
+        event.summary = _reason(text, "summary", limit=5000, multiline=True)
     elif action == "cancel":
-        event.cancel_reason = collect_text_or_raise(text, "cancel_reason", limit=500)
+        event.cancel_reason = _reason(text, "cancel_reason", limit=500)
     event.status = target
     event.save()
     audit_record(
@@ -292,14 +292,11 @@ def event_transition(
     return event
 
 
-def collect_text_or_raise(value: str, field: str, *, limit: int, multiline: bool = False) -> str:
-    errors: dict[str, list[str]] = {}
-    text = collect_text(value, field, errors, limit=limit, multiline=multiline)
-    if not errors and not text:
-        errors[field] = [ERR_REASON_REQUIRED]
-    if errors:
-        raise ValidationError(errors)
-    return text
+def _reason(value: str, field: str, *, limit: int, multiline: bool = False) -> str:
+    """A required text (summary, cancel reason): core's check, with the reason's own message."""
+    if not (value or "").strip():
+        raise ValidationError({field: [ERR_REASON_REQUIRED]})
+    return clean_text(value, field, limit=limit, multiline=multiline)
 
 
 def _own_published_needs(user: User, need_ids: Iterable[int]) -> list[TechnologyNeed]:
